@@ -1,0 +1,58 @@
+// The inventory of www.foobar.com: every environment's hosts, groups and SSH settings.
+import { defineInventory } from "./lib/inventory/define.ts";
+
+/** The five machines of the design, their tier and last address octet. */
+const machines = {
+  "lb-01": { group: "lb", octet: 10 },
+  "web-01": { group: "web", octet: 11 },
+  "web-02": { group: "web", octet: 12 },
+  "db-01": { group: "db_primary", octet: 21 },
+  "db-02": { group: "db_replica", octet: 22 },
+} as const;
+
+const groups = {
+  lb: { hosts: ["lb-01"] },
+  web: { hosts: ["web-01", "web-02"] },
+  db_primary: { hosts: ["db-01"] },
+  db_replica: { hosts: ["db-02"] },
+};
+
+/** Same five hosts on a private /24, as the lab and the Vagrantfile build them. */
+function onPrivateNetwork(prefix: string) {
+  return Object.fromEntries(
+    Object.entries(machines).map(([name, m]) => [name, { address: `${prefix}.${m.octet}` }]),
+  );
+}
+
+export default defineInventory({
+  environments: {
+    production: {
+      description: "www.foobar.com production (edit the addresses to your servers)",
+      ssh: { user: "deploy" },
+      hosts: {
+        "lb-01": { address: "203.0.113.10", privateAddress: "10.0.0.10" },
+        "web-01": { address: "203.0.113.11", privateAddress: "10.0.0.11" },
+        "web-02": { address: "203.0.113.12", privateAddress: "10.0.0.12" },
+        "db-01": { address: "203.0.113.21", privateAddress: "10.0.0.21" },
+        "db-02": { address: "203.0.113.22", privateAddress: "10.0.0.22" },
+      },
+      groups,
+    },
+    lab: {
+      description: "the local lab: systemd-nspawn hosts (npm run lab -- up)",
+      ssh: { user: "root", key: ".lab/ssh/id_ed25519", knownHosts: ".lab/ssh/known_hosts" },
+      hosts: onPrivateNetwork("192.168.56"),
+      groups,
+      secretsFile: ".lab/secrets.json",
+      generateSecrets: true,
+    },
+    vagrant: {
+      description: "vagrant/Vagrantfile: Ubuntu 24.04 VMs on 192.168.56.0/24",
+      ssh: { user: "vagrant", key: ".vagrant-ssh/id_ed25519", knownHosts: ".vagrant-ssh/known_hosts" },
+      hosts: onPrivateNetwork("192.168.56"),
+      groups,
+      secretsFile: ".vagrant-ssh/secrets.json",
+      generateSecrets: true,
+    },
+  },
+});

@@ -1,0 +1,79 @@
+// run(playbook): every playbook file is a CLI — parse argv, converge, print, exit with the right code.
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+import { connectSsh } from "../connection/ssh.ts";
+import { InputError } from "../errors.ts";
+import type { Host, InventorySpec } from "../inventory/types.ts";
+import { loadInventory } from "../inventory/load.ts";
+import type { Playbook } from "../playbook.ts";
+import { humanReporter } from "../report/human.ts";
+import { mask } from "../report/mask.ts";
+import { ndjsonReporter } from "../report/ndjson.ts";
+import { applyLimit } from "../runner/limit.ts";
+import { runPlaybook } from "../runner/run.ts";
+import { parseCli, USAGE, type CliOptions } from "./args.ts";
+
+/** The repository root: everything relative in hosts.ts (keys, known_hosts, secrets) is relative to it. */
+export const REPO_ROOT = resolve(import.meta.dirname, "../..");
+
+/** SSH connector for a run: strict host keys from the host's known_hosts plus ./known_hosts. */
+export function sshConnector(options: Pick<CliOptions, "acceptNewHostKeys" | "timeoutSeconds">) {
+  const pinFile = join(REPO_ROOT, "known_hosts");
+  return (host: Host) =>
+    connectSsh(host, {
+      knownHostsFiles: [host.ssh.knownHosts ? resolve(REPO_ROOT, host.ssh.knownHosts) : join(homedir(), ".ssh", "known_hosts"), pinFile],
+      pinFile,
+      acceptNewHostKeys: options.acceptNewHostKeys,
+      commandTimeoutMs: options.timeoutSeconds * 1000,
+      repoRoot: REPO_ROOT,
+    });
+}
+
+function listHosts(playbook: Playbook, inventory: InventorySpec, cli: CliOptions): void {
+  const loaded = loadInventory(inventory, cli.environment);
+  const selected = applyLimit(loaded, cli.limit);
+  for (const play of playbook.plays) {
+    const names = (Array.isArray(play.hosts) ? play.hosts : [play.hosts]).flatMap((name) => (name in loaded.groups ? loaded.group(name) : [loaded.host(name)]));
+    console.log(`play "${play.name}": ${names.filter((host) => selected.has(host.name)).map((host) => `${host.name} (${host.address})`).join(", ") || "no hosts"}`);
+  }
+}
+
+/** Parse process.argv, run the playbook and set process.exitCode (0, 1, 2, 3 or 4). */
+export async function run(playbook: Playbook, inventory: InventorySpec, argv = process.argv.slice(2)): Promise<number> {
+  let code: number;
+  try {
+    const cli = parseCli(argv);
+    if (cli.help) {
+      console.log(`Usage: npx tsx playbooks/${playbook.name}.ts [options]\n\n${USAGE}`);
+      return (process.exitCode = 0);
+    }
+    if (cli.listHosts) {
+      listHosts(playbook, inventory, cli);
+      return (process.exitCode = 0);
+    }
+    const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+    const reporter = cli.json ? ndjsonReporter() : humanReporter({ verbosity: cli.verbosity, color, live: Boolean(process.stdout.isTTY) });
+    const result = await runPlaybook(playbook, {
+      inventory,
+      environment: cli.environment,
+      limit: cli.limit,
+      tags: cli.tags,
+      skipTags: cli.skipTags,
+      check: cli.check,
+      diff: cli.diff,
+      forks: cli.forks,
+      reporter,
+      connect: sshConnector(cli),
+      repoRoot: REPO_ROOT,
+      factsDir: join(REPO_ROOT, ".cache", "facts"),
+      commandTimeoutMs: cli.timeoutSeconds * 1000,
+    });
+    code = result.exitCode;
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    console.error(mask(`error: ${error.message}`));
+    code = 4;
+  }
+  process.exitCode = code;
+  return code;
+}

@@ -1,0 +1,58 @@
+// Fake transport for unit tests: answers each framed probe/step of a script from a test's handler.
+import { splitScript } from "../runner/script.ts";
+import { hostFactsProbe } from "../facts/host.ts";
+import { UnreachableError, type ExecOptions, type ExecResult, type Transport } from "./transport.ts";
+
+export interface SnippetResult {
+  output: string;
+  status: number;
+}
+
+/** Answers one snippet: `kind` says whether it is a read-only probe or an apply step. */
+export type SnippetHandler = (snippet: string, kind: "probe" | "step") => SnippetResult;
+
+export interface FakeHostOptions {
+  /** Refuse to connect (the host is down). */
+  unreachable?: boolean;
+  /** Canned facts output (default: Debian 12 with the host's name). */
+  factsOutput?: string;
+}
+
+/** Everything a test may count or inspect after a run. */
+export interface FakeLog {
+  execs: { host: string; command: string; stdin: string }[];
+}
+
+export function debianFacts(hostname: string): string {
+  return ["debian", "12", "bookworm", "Debian GNU/Linux 12 (bookworm)", hostname, "192.168.56.99 ", "2", "1024", ""].join("\n");
+}
+
+/** A connect function (host name -> Transport) over handlers, recording every exec in `log`. */
+export function fakeConnector(handlers: Record<string, SnippetHandler>, log: FakeLog, options: Record<string, FakeHostOptions> = {}) {
+  return async (host: { name: string }): Promise<Transport> => {
+    const handler = handlers[host.name];
+    if (!handler || options[host.name]?.unreachable) throw new UnreachableError(host.name, "connect ECONNREFUSED (fake)", "refused");
+    const facts = options[host.name]?.factsOutput ?? debianFacts(host.name);
+    return {
+      host: host.name,
+      async exec(command: string, execOptions: ExecOptions = {}): Promise<ExecResult> {
+        const stdin = execOptions.stdin ?? "";
+        log.execs.push({ host: host.name, command, stdin });
+        const script = splitScript(stdin);
+        if (!script) return { stdout: "", stderr: "fake: not a framed script", code: 2 };
+        let stdout = "";
+        const frame = (label: string, result: SnippetResult) => {
+          stdout += `${result.output}\n${script.boundary} ${label} ${result.status}\n`;
+        };
+        for (const [index, step] of script.steps.entries()) {
+          const result = handler(step, "step");
+          frame(`s${index}`, result);
+          if (result.status !== 0) return { stdout, stderr: "", code: 0 };
+        }
+        script.probes.forEach((probe, index) => frame(`p${index}`, probe === hostFactsProbe ? { output: facts, status: 0 } : handler(probe, "probe")));
+        return { stdout, stderr: "", code: 0 };
+      },
+      async close() {},
+    };
+  };
+}

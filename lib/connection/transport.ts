@@ -1,0 +1,35 @@
+// The transport contract: how the engine runs one shell script on one host.
+
+/** Result of one remote (or local) command. */
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  /** Exit status; null when the command was killed (timeout, signal). */
+  code: number | null;
+}
+
+export interface ExecOptions {
+  /** Script text fed to the command on stdin (the engine sends scripts to `sh -s` this way). */
+  stdin?: string;
+  /** Kill the command after this many milliseconds; the result then has code null. */
+  timeoutMs?: number;
+}
+
+/**
+ * One open connection to one host. `exec` runs `command` through the host's login shell
+ * (for ssh) or `/bin/sh -c` (local); the engine always passes `sh -s` or `sudo -n sh -s`
+ * and the script on stdin.
+ */
+export interface Transport {
+  readonly host: string;
+  exec(command: string, options?: ExecOptions): Promise<ExecResult>;
+  close(): Promise<void>;
+}
+
+/** Thrown by a connect function when the host cannot be reached or authenticated. */
+export class UnreachableError extends Error {
+  constructor(readonly host: string, message: string, readonly reason: "timeout" | "refused" | "auth" | "hostkey" | "other" = "other") {
+    super(`${host}: ${message}`);
+    this.name = "UnreachableError";
+  }
+}

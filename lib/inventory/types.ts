@@ -1,0 +1,75 @@
+// Typed shape of hosts.ts: environments, hosts, groups and their variables.
+
+/** How the runner reaches a host over SSH. Every field has an environment-wide default. */
+export interface SshSettings {
+  /** Login user (default "root"). */
+  user?: string;
+  /** TCP port (default 22). */
+  port?: number;
+  /** Private key file; without it the ssh-agent at $SSH_AUTH_SOCK is used. Relative to the repo. */
+  key?: string;
+  /** known_hosts file checked strictly (default ~/.ssh/known_hosts, plus the project's known_hosts). */
+  knownHosts?: string;
+  /** TCP + handshake timeout in ms (default 10000). */
+  connectTimeoutMs?: number;
+}
+
+export type Vars = Record<string, unknown>;
+
+export interface HostSpec {
+  /** Address the runner connects to. */
+  address: string;
+  /** Address the other hosts use to reach this one (firewall rules, backends, grants). Defaults to address. */
+  privateAddress?: string;
+  ssh?: SshSettings;
+  /** Run commands through `sudo -n` (default: true unless the SSH user is root). */
+  become?: boolean;
+  vars?: Vars;
+}
+
+export interface GroupSpec {
+  hosts: string[];
+  vars?: Vars;
+}
+
+export interface EnvironmentSpec {
+  description?: string;
+  hosts: Record<string, HostSpec>;
+  groups: Record<string, GroupSpec>;
+  /** Vars for every host of the environment (lowest precedence after role defaults). */
+  vars?: Vars;
+  /** SSH defaults for every host. */
+  ssh?: SshSettings;
+  /** JSON file of secrets for this environment, relative to the repo (default secrets.local.json). */
+  secretsFile?: string;
+  /** Create missing secrets (random) in secretsFile instead of failing: for throw-away labs only. */
+  generateSecrets?: boolean;
+}
+
+export interface InventorySpec {
+  environments: Record<string, EnvironmentSpec>;
+}
+
+/** A host after loading: every default filled in, its groups known. */
+export interface Host {
+  name: string;
+  address: string;
+  privateAddress: string;
+  ssh: Required<Omit<SshSettings, "key" | "knownHosts">> & { key?: string; knownHosts?: string };
+  become: boolean;
+  groups: string[];
+  /** Host-level vars (not yet merged with group or role vars). */
+  vars: Vars;
+}
+
+export interface Inventory {
+  environment: string;
+  hosts: Host[];
+  groups: Record<string, { hosts: string[]; vars: Vars }>;
+  vars: Vars;
+  secretsFile: string;
+  generateSecrets: boolean;
+  host(name: string): Host;
+  /** Hosts of a group, in declaration order. */
+  group(name: string): Host[];
+}

@@ -1,0 +1,38 @@
+// Run events: what the runner tells reporters (human, NDJSON) while it works.
+import type { Change } from "../resources/resource.ts";
+
+export type TaskStatus = "ok" | "changed" | "failed" | "skipped";
+
+export interface Counts {
+  ok: number;
+  changed: number;
+  failed: number;
+  unreachable: number;
+  skipped: number;
+}
+
+export type RunEvent =
+  | { type: "start"; playbook: string; environment: string; hosts: string[]; check: boolean }
+  | { type: "play"; play: string; hosts: string[] }
+  | { type: "task"; play: string; host: string; id: string; status: TaskStatus; changes?: Change[]; message?: string; handler?: boolean }
+  | { type: "unreachable"; host: string; message: string }
+  | { type: "command"; host: string; script: string }
+  | { type: "recap"; hosts: Record<string, Counts>; durationMs: number; exitCode: number; check: boolean };
+
+export interface Reporter {
+  emit(event: RunEvent): void;
+  /** Flush and stop any live display. */
+  close(): void;
+}
+
+export function emptyCounts(): Counts {
+  return { ok: 0, changed: 0, failed: 0, unreachable: 0, skipped: 0 };
+}
+
+/** Send every event to several reporters (e.g. the terminal and a test recorder). */
+export function fanOut(...reporters: Reporter[]): Reporter {
+  return {
+    emit: (event) => reporters.forEach((reporter) => reporter.emit(event)),
+    close: () => reporters.forEach((reporter) => reporter.close()),
+  };
+}

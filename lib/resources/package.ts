@@ -1,0 +1,64 @@
+// Resource: Debian packages via apt — all present packages of a play on a host in one apt-get call.
+import { packagesProbe, parsePackages, type PackagesFact } from "../facts/packages.ts";
+import { sh } from "../shell.ts";
+import { commonFields, type Change, type CommonOptions, type Resource } from "./resource.ts";
+
+export interface PackageOptions extends CommonOptions {
+  state?: "present" | "absent";
+  /** Refresh the apt cache before installing when it is older than this (default 3600 s). */
+  cacheMaxAgeSeconds?: number;
+}
+
+export interface PackageResource extends Resource<PackagesFact> {
+  readonly packageNames: readonly string[];
+  readonly packageState: "present" | "absent";
+  readonly options: PackageOptions;
+}
+
+const APT_ENV = "DEBIAN_FRONTEND=noninteractive NEEDRESTART_MODE=a";
+/** Wait up to this long for another apt/dpkg (unattended-upgrades) to release its lock. */
+const LOCK_TIMEOUT_SECONDS = 300;
+
+export function packages(names: string | readonly string[], options: PackageOptions = {}): PackageResource {
+  const list = [...new Set(typeof names === "string" ? [names] : names)].sort();
+  for (const name of list) {
+    if (!/^[a-z0-9][a-z0-9+.-]+$/.test(name)) throw new Error(`invalid Debian package name "${name}"`);
+  }
+  const state = options.state ?? "present";
+  const maxAge = options.cacheMaxAgeSeconds ?? 3600;
+  const missing = (fact: PackagesFact) => list.filter((name) => !fact.installed.has(name));
+  const present = (fact: PackagesFact) => list.filter((name) => fact.installed.has(name));
+  return {
+    id: `package:${list.join(",")}`,
+    packageNames: list,
+    packageState: state,
+    options,
+    ...commonFields(options),
+    probe: () => packagesProbe(list),
+    parse: (stdout) => parsePackages(`package:${list.join(",")}`, stdout),
+    plan(fact): Change[] {
+      const names = state === "present" ? missing(fact) : present(fact);
+      return names.length === 0 ? [] : [{ summary: `${state === "present" ? "install" : "remove"} ${names.join(" ")}` }];
+    },
+    apply(fact): string {
+      const apt = `${APT_ENV} apt-get -q -y -o DPkg::Lock::Timeout=${LOCK_TIMEOUT_SECONDS}`;
+      if (state === "absent") return `${apt} purge ${sh`${present(fact)}`}`;
+      const refresh = fact.cacheAgeSeconds > maxAge || fact.sourcesNewer ? `${apt} update\n` : "";
+      return `${refresh}${apt} -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold install ${sh`${missing(fact)}`}`;
+    },
+  };
+}
+
+/** Replace every "present" package resource with one resource installing them all (at the first one's place). */
+export function mergePackages<T extends Resource<unknown>>(resources: readonly T[]): T[] {
+  const isPresentPackage = (resource: T) => "packageNames" in resource && (resource as unknown as PackageResource).packageState === "present";
+  const group = resources.filter(isPresentPackage) as unknown as PackageResource[];
+  if (group.length < 2) return [...resources];
+  const merged = packages(group.flatMap((resource) => resource.packageNames), {
+    cacheMaxAgeSeconds: Math.min(...group.map((resource) => resource.options.cacheMaxAgeSeconds ?? 3600)),
+    notify: [...new Set(group.flatMap((resource) => resource.notify))],
+    tags: [...new Set(group.flatMap((resource) => resource.tags))],
+  });
+  const first = resources.findIndex(isPresentPackage);
+  return resources.flatMap((resource, index) => (index === first ? [merged as unknown as T] : isPresentPackage(resource) ? [] : [resource]));
+}

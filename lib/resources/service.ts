@@ -1,0 +1,53 @@
+// Resource: a systemd service started/stopped and enabled/disabled; restart/reload actions for handlers.
+import { isRunning, parseUnit, unitProbe, type UnitState } from "../facts/systemd.ts";
+import { sh } from "../shell.ts";
+import { commonFields, type Change, type CommonOptions, type Resource } from "./resource.ts";
+
+export interface ServiceOptions extends CommonOptions {
+  state?: "started" | "stopped";
+  enabled?: boolean;
+}
+
+export function service(name: string, options: ServiceOptions = {}): Resource<UnitState> {
+  const id = `service:${name}`;
+  return {
+    id,
+    ...commonFields(options),
+    probe: () => unitProbe(name),
+    parse: (stdout) => parseUnit(id, stdout),
+    plan(unit): Change[] {
+      const changes: Change[] = [];
+      if (options.enabled === true && unit.unitFile !== "enabled") changes.push({ summary: `enable (was ${unit.unitFile || unit.load})` });
+      if (options.enabled === false && unit.unitFile === "enabled") changes.push({ summary: "disable" });
+      if (options.state === "started" && !isRunning(unit)) changes.push({ summary: `start (was ${unit.active})` });
+      if (options.state === "stopped" && unit.active !== "inactive" && unit.active !== "failed") changes.push({ summary: `stop (was ${unit.active})` });
+      return changes;
+    },
+    apply(unit): string {
+      const commands: string[] = [];
+      const wantsUp = options.enabled === true || options.state === "started";
+      if (wantsUp && (unit.unitFile === "masked" || unit.load === "masked")) commands.push(sh`systemctl unmask ${name}`);
+      if (options.enabled === true && unit.unitFile !== "enabled") commands.push(sh`systemctl enable ${name}`);
+      if (options.enabled === false && unit.unitFile === "enabled") commands.push(sh`systemctl disable ${name}`);
+      if (options.state === "started" && !isRunning(unit)) commands.push(sh`systemctl start ${name}`);
+      if (options.state === "stopped") commands.push(sh`systemctl stop ${name}`);
+      return commands.join("\n");
+    },
+  };
+}
+
+/**
+ * A one-shot action for handlers: "restarted" always restarts; "reloaded" reloads a running
+ * service and starts a stopped one (systemctl reload-or-restart).
+ */
+export function serviceAction(name: string, action: "restarted" | "reloaded", options: CommonOptions = {}): Resource<UnitState> {
+  const id = `service:${name}:${action}`;
+  return {
+    id,
+    ...commonFields(options),
+    probe: () => unitProbe(name),
+    parse: (stdout) => parseUnit(id, stdout),
+    plan: (unit) => [{ summary: action === "restarted" || !isRunning(unit) ? "restart" : "reload" }],
+    apply: () => (action === "restarted" ? sh`systemctl restart ${name}` : sh`systemctl reload-or-restart ${name}`),
+  };
+}

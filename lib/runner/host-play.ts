@@ -1,0 +1,118 @@
+// Converge one play on one host: plan from probes, apply what differs (re-probing the rest in the same exec), run handlers.
+import type { Transport } from "../connection/transport.ts";
+import type { Reporter } from "../report/events.ts";
+import type { Change, ProbeContext, Resource } from "../resources/resource.ts";
+import type { HostWork } from "./plan.ts";
+import { buildScript, parseScriptOutput, redactHeredocs, type Section } from "./script.ts";
+
+export interface HostSession {
+  host: string;
+  transport: Transport;
+  become: boolean;
+  reporter: Reporter;
+  /** Per-command timeout for one exec (a long apt install must fit). */
+  timeoutMs: number;
+}
+
+export interface PlayOptions {
+  play: string;
+  check: boolean;
+  diff: boolean;
+}
+
+export type HostOutcome = "converged" | "changed" | "failed";
+
+/** A host-level failure of the exec itself (sudo refused, script cut short, timeout). */
+export class ExecError extends Error {}
+
+/** Run one framed script on the host: `steps` (applies) then `probes`. */
+export async function execScript(session: HostSession, steps: string[], probes: string[]): Promise<{ steps: Section[]; probes: Section[] }> {
+  const script = buildScript(steps, probes);
+  session.reporter.emit({ type: "command", host: session.host, script: redactHeredocs(script.text) });
+  const result = await session.transport.exec(session.become ? "sudo -n sh -s" : "sh -s", { stdin: script.text, timeoutMs: session.timeoutMs });
+  if (result.code === null) throw new ExecError(`command timed out after ${session.timeoutMs} ms${result.stderr ? `: ${result.stderr.trim()}` : ""}`);
+  const sections = parseScriptOutput(result.stdout, script.boundary);
+  const stepFailed = sections.steps.some((step) => step.status !== 0);
+  const complete = sections.steps.length === steps.length && sections.probes.length === probes.length;
+  if (result.code !== 0 || (!complete && !stepFailed)) {
+    throw new ExecError(`remote shell failed (exit ${result.code}): ${(result.stderr || result.stdout).trim().slice(-500) || "no output"}`);
+  }
+  return sections;
+}
+
+/** Last lines of a step's output: the useful part of an error. */
+function tail(output: string): string {
+  const lines = output.trim().split("\n");
+  return lines.slice(-15).join("\n") || "(no output)";
+}
+
+function planOf(resource: Resource, section: Section, context: ProbeContext): { state: unknown; changes: Change[] } {
+  const state = resource.parse(section.output, section.status);
+  return { state, changes: resource.plan(state, context) };
+}
+
+/**
+ * Converge `work` on one host. `probed` are the probe results of the resources if already
+ * known (the run's pre-probe); otherwise one exec probes them all.
+ */
+export async function runHostPlay(session: HostSession, work: HostWork, options: PlayOptions, probed?: Section[]): Promise<HostOutcome> {
+  const context: ProbeContext = { diff: options.diff };
+  const { resources } = work;
+  const emit = (id: string, status: "ok" | "changed" | "failed", extra: { changes?: Change[]; message?: string; handler?: boolean } = {}) =>
+    session.reporter.emit({ type: "task", play: options.play, host: session.host, id, status, ...extra });
+  let sections = probed ?? (await execScript(session, [], resources.map((resource) => resource.probe(context)))).probes;
+  const notified = new Set<string>();
+  let changed = false;
+  for (const [index, resource] of resources.entries()) {
+    let planned: { state: unknown; changes: Change[] };
+    try {
+      planned = planOf(resource, sections[index]!, context);
+    } catch (error) {
+      emit(resource.id, "failed", { message: (error as Error).message });
+      return "failed";
+    }
+    if (planned.changes.length === 0) {
+      emit(resource.id, "ok");
+      continue;
+    }
+    if (!options.check) {
+      const rest = resources.slice(index + 1).map((next) => next.probe(context));
+      const result = await execScript(session, [resource.apply(planned.state)], rest);
+      if (result.steps[0]!.status !== 0) {
+        emit(resource.id, "failed", { changes: planned.changes, message: tail(result.steps[0]!.output) });
+        return "failed";
+      }
+      if (resource.verify) {
+        try {
+          await resource.verify(planned.state);
+        } catch (error) {
+          const rollback = resource.rollback ? await execScript(session, [resource.rollback(planned.state)], []) : undefined;
+          const undone = rollback ? (rollback.steps[0]!.status === 0 ? "rolled back" : `ROLLBACK FAILED: ${tail(rollback.steps[0]!.output)}`) : "no rollback";
+          emit(resource.id, "failed", { changes: planned.changes, message: `${(error as Error).message} (${undone})` });
+          return "failed";
+        }
+      }
+      sections = [...sections.slice(0, index + 1), ...result.probes];
+    }
+    changed = true;
+    resource.notify.forEach((name) => notified.add(name));
+    emit(resource.id, "changed", { changes: planned.changes });
+  }
+  const handlers = work.handlers.filter((handler) => notified.has(handler.name));
+  if (handlers.length === 0) return changed ? "changed" : "converged";
+  if (options.check) {
+    handlers.forEach((handler) => emit(handler.name, "changed", { handler: true, changes: [{ summary: "would run" }] }));
+    return "changed";
+  }
+  const result = await execScript(session, handlers.map((handler) => handler.resource.apply(undefined)), []);
+  for (const [index, handler] of handlers.entries()) {
+    const step = result.steps[index];
+    if (!step) break;
+    if (step.status !== 0) {
+      emit(handler.name, "failed", { handler: true, message: tail(step.output) });
+      return "failed";
+    }
+    emit(handler.name, "changed", { handler: true, changes: [{ summary: handler.resource.id }] });
+  }
+  return "changed";
+}

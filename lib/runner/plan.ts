@@ -1,0 +1,96 @@
+// From playbook + inventory to per-host work: targets, validated vars, then resources and handlers.
+import { InputError } from "../errors.ts";
+import type { HostFacts } from "../facts/host.ts";
+import type { Host, Inventory, Vars } from "../inventory/types.ts";
+import { roleUses, type Play, type Playbook } from "../playbook.ts";
+import { mergePackages } from "../resources/package.ts";
+import { resourceFactory } from "../resources/index.ts";
+import type { Resource } from "../resources/resource.ts";
+import type { Role } from "../role.ts";
+import { resolveSecrets, type SecretStore } from "../secrets/resolve.ts";
+import { mergeRoleVars, validateRoleVars } from "./vars.ts";
+
+/** One play on one host, with each role's final, validated vars. */
+export interface HostPlay {
+  play: Play;
+  host: Host;
+  roles: { role: Role; vars: Vars }[];
+}
+
+/** What runs: the play's resources in order, and its handlers in definition order. */
+export interface HostWork {
+  resources: Resource[];
+  handlers: { name: string; resource: Resource }[];
+}
+
+export interface Selection {
+  tags?: string[];
+  skipTags?: string[];
+}
+
+function targets(play: Play, inventory: Inventory): Host[] {
+  const names = Array.isArray(play.hosts) ? play.hosts : [play.hosts];
+  return names.flatMap((name) => (name in inventory.groups ? inventory.group(name) : [inventory.host(name)]));
+}
+
+/**
+ * Every play's hosts (within `selected`) with merged, secret-resolved, schema-checked vars.
+ * All problems of all hosts are collected into one InputError, before any connection.
+ */
+export function planPlays(playbook: Playbook, inventory: Inventory, selected: Set<string>, secrets: SecretStore): HostPlay[][] {
+  const problems: string[] = [];
+  const missing = new Set<string>();
+  const plays = playbook.plays.map((play) => {
+    let hosts: Host[] = [];
+    try {
+      hosts = targets(play, inventory).filter((host) => selected.has(host.name));
+    } catch (error) {
+      problems.push(`play "${play.name}": ${(error as Error).message}`);
+    }
+    return hosts.map((host) => ({
+      play,
+      host,
+      roles: roleUses(play).map(({ role, vars }) => {
+        const merged = resolveSecrets(mergeRoleVars(role, inventory, host, vars), secrets, inventory.secretsFile, missing);
+        problems.push(...validateRoleVars(role, host, merged));
+        return { role, vars: merged };
+      }),
+    }));
+  });
+  problems.push(...missing);
+  if (problems.length) throw new InputError(problems);
+  return plays;
+}
+
+function selectedByTags(resource: Resource, selection: Selection): boolean {
+  if (selection.tags?.length && !resource.tags.some((tag) => selection.tags!.includes(tag))) return false;
+  return !resource.tags.some((tag) => selection.skipTags?.includes(tag));
+}
+
+/** Build the resources of one play on one host from its facts. Errors name host, play and role. */
+export function buildHostWork(hostPlay: HostPlay, facts: HostFacts, inventory: Inventory, selection: Selection): HostWork {
+  const problems: string[] = [];
+  const resources: Resource[] = [];
+  const handlers: { name: string; resource: Resource }[] = [];
+  const where = (role: Role) => `host ${hostPlay.host.name}, play "${hostPlay.play.name}", role ${role.name}`;
+  for (const { role, vars } of hostPlay.roles) {
+    const data = { ...vars, vars, host: hostPlay.host, facts, inventory };
+    const context = { vars, host: hostPlay.host, facts, inventory, r: resourceFactory(role.templatesDir, data) };
+    try {
+      for (const resource of role.tasks(context)) resources.push({ ...resource, tags: [role.name, ...resource.tags] });
+      for (const [name, make] of Object.entries(role.handlers ?? {})) handlers.push({ name, resource: make(context) });
+    } catch (error) {
+      problems.push(`${where(role)}: ${(error as Error).message}`);
+    }
+  }
+  const ids = new Set<string>();
+  for (const resource of resources) {
+    if (ids.has(resource.id)) problems.push(`host ${hostPlay.host.name}, play "${hostPlay.play.name}": ${resource.id} is described twice`);
+    ids.add(resource.id);
+    for (const name of resource.notify) {
+      if (!handlers.some((handler) => handler.name === name)) problems.push(`host ${hostPlay.host.name}, play "${hostPlay.play.name}": ${resource.id} notifies unknown handler "${name}"`);
+    }
+  }
+  if (problems.length) throw new InputError(problems);
+  return { resources: mergePackages(resources.filter((resource) => selectedByTags(resource, selection))), handlers };
+}

@@ -1,0 +1,165 @@
+// Run a playbook: validate everything, connect, one batched pre-probe per host, plays in order, recap.
+import type { Transport } from "../connection/transport.ts";
+import { UnreachableError } from "../connection/transport.ts";
+import { hostFactsProbe, parseHostFacts, type HostFacts } from "../facts/host.ts";
+import { InputError } from "../errors.ts";
+import { loadInventory } from "../inventory/load.ts";
+import type { Host, InventorySpec } from "../inventory/types.ts";
+import type { Playbook } from "../playbook.ts";
+import { emptyCounts, type Counts, type Reporter } from "../report/events.ts";
+import { openSecretStore } from "../secrets/resolve.ts";
+import { mapLimit } from "./concurrency.ts";
+import { factsCache, sameFacts } from "./facts-cache.ts";
+import { execScript, runHostPlay, type HostSession } from "./host-play.ts";
+import { applyLimit } from "./limit.ts";
+import { buildHostWork, planPlays, type HostWork, type Selection } from "./plan.ts";
+import type { Section } from "./script.ts";
+
+export type Connector = (host: Host) => Promise<Transport>;
+
+export interface RunOptions extends Selection {
+  inventory: InventorySpec;
+  environment: string;
+  limit?: string;
+  check: boolean;
+  diff: boolean;
+  forks: number;
+  reporter: Reporter;
+  connect: Connector;
+  repoRoot: string;
+  /** Where host facts are cached between runs (null: memory only). */
+  factsDir: string | null;
+  /** Per-exec timeout (default 15 min: apt installs are slow). */
+  commandTimeoutMs?: number;
+}
+
+export interface RunResult {
+  exitCode: number;
+  counts: Record<string, Counts>;
+}
+
+interface HostRun {
+  host: Host;
+  session?: HostSession;
+  facts?: HostFacts;
+  /** Work per play index (absent when the host is not in that play). */
+  work: Map<number, HostWork>;
+  /** Pre-probe results per play index, valid while nothing anywhere has changed. */
+  probed: Map<number, Section[]>;
+  state: "ok" | "failed" | "unreachable";
+}
+
+/** Exit codes: 0 converged, 1 a task failed, 2 --check found drift, 3 a host unreachable, 4 invalid input. */
+function exitCode(counts: Record<string, Counts>, check: boolean): number {
+  const all = Object.values(counts);
+  if (all.some((item) => item.failed)) return 1;
+  if (all.some((item) => item.unreachable)) return 3;
+  if (check && all.some((item) => item.changed)) return 2;
+  return 0;
+}
+
+export async function runPlaybook(playbook: Playbook, options: RunOptions): Promise<RunResult> {
+  const started = performance.now();
+  const inventory = loadInventory(options.inventory, options.environment);
+  const selected = applyLimit(inventory, options.limit);
+  const secrets = openSecretStore(inventory.secretsFile, options.repoRoot, inventory.generateSecrets);
+  const plays = planPlays(playbook, inventory, selected, secrets);
+  const cache = factsCache(options.factsDir, inventory.environment);
+  const runs = new Map<string, HostRun>();
+  for (const hostPlay of plays.flat()) runs.set(hostPlay.host.name, { host: hostPlay.host, work: new Map(), probed: new Map(), state: "ok" });
+  const counts: Record<string, Counts> = Object.fromEntries([...runs.keys()].map((name) => [name, emptyCounts()]));
+  const reporter: Reporter = {
+    emit(event) {
+      if (event.type === "task") counts[event.host]![event.status]++;
+      if (event.type === "unreachable") counts[event.host]!.unreachable++;
+      options.reporter.emit(event);
+    },
+    close: () => options.reporter.close(),
+  };
+  reporter.emit({ type: "start", playbook: playbook.name, environment: inventory.environment, hosts: [...runs.keys()], check: options.check });
+  const build = (run: HostRun, facts: HostFacts) => {
+    plays.forEach((hostPlays, index) => {
+      const hostPlay = hostPlays.find((item) => item.host.name === run.host.name);
+      if (hostPlay) run.work.set(index, buildHostWork(hostPlay, facts, inventory, options));
+    });
+  };
+  const hostError = (run: HostRun, play: string, error: unknown) => {
+    if (error instanceof UnreachableError) {
+      run.state = "unreachable";
+      reporter.emit({ type: "unreachable", host: run.host.name, message: error.message });
+    } else {
+      run.state = "failed";
+      reporter.emit({ type: "task", play, host: run.host.name, id: "exec", status: "failed", message: (error as Error).message });
+    }
+  };
+  const closeAll = () => Promise.all([...runs.values()].map((run) => run.session?.transport.close()));
+
+  // Build from cached facts, so the pre-probe below is the only round trip of a no-op run.
+  for (const run of runs.values()) {
+    run.facts = cache.get(run.host.name);
+    if (run.facts) build(run, run.facts);
+  }
+  const inputErrors: InputError[] = [];
+  await mapLimit([...runs.values()], options.forks, async (run) => {
+    try {
+      const transport = await options.connect(run.host);
+      run.session = { host: run.host.name, transport, become: run.host.become, reporter, timeoutMs: options.commandTimeoutMs ?? 900_000 };
+      if (!run.facts) {
+        const gathered = parseHostFacts((await execScript(run.session, [], [hostFactsProbe])).probes[0]!.output);
+        cache.set(run.host.name, gathered);
+        run.facts = gathered;
+        build(run, gathered);
+      }
+      const playIndexes = [...run.work.keys()];
+      const probes = [hostFactsProbe, ...playIndexes.flatMap((index) => run.work.get(index)!.resources.map((resource) => resource.probe({ diff: options.diff })))];
+      const sections = (await execScript(run.session, [], probes)).probes;
+      const facts = parseHostFacts(sections[0]!.output);
+      if (!sameFacts(run.facts, facts)) {
+        cache.set(run.host.name, facts);
+        run.facts = facts;
+        build(run, facts);
+        return;
+      }
+      let offset = 1;
+      for (const index of playIndexes) {
+        const size = run.work.get(index)!.resources.length;
+        run.probed.set(index, sections.slice(offset, offset + size));
+        offset += size;
+      }
+    } catch (error) {
+      if (error instanceof InputError) inputErrors.push(error);
+      else hostError(run, "gather facts", error);
+    }
+  });
+  if (inputErrors.length) {
+    await closeAll();
+    throw new InputError(inputErrors.flatMap((error) => error.problems));
+  }
+
+  let worldUnchanged = true;
+  try {
+    for (const [index, hostPlays] of plays.entries()) {
+      const active = hostPlays.map((item) => runs.get(item.host.name)!).filter((run) => run.state === "ok");
+      reporter.emit({ type: "play", play: playbook.plays[index]!.name, hosts: active.map((run) => run.host.name) });
+      const outcomes = await mapLimit(active, options.forks, async (run) => {
+        try {
+          const probed = worldUnchanged ? run.probed.get(index) : undefined;
+          const outcome = await runHostPlay(run.session!, run.work.get(index)!, { play: playbook.plays[index]!.name, check: options.check, diff: options.diff }, probed);
+          if (outcome === "failed") run.state = "failed";
+          return outcome;
+        } catch (error) {
+          hostError(run, playbook.plays[index]!.name, error);
+          return "failed";
+        }
+      });
+      // In check mode nothing is applied, so the pre-probe stays true for the next plays.
+      if (!options.check && outcomes.some((outcome) => outcome !== "converged")) worldUnchanged = false;
+    }
+  } finally {
+    await closeAll();
+  }
+  const code = exitCode(counts, options.check);
+  reporter.emit({ type: "recap", hosts: counts, durationMs: Math.round(performance.now() - started), exitCode: code, check: options.check });
+  reporter.close();
+  return { exitCode: code, counts };
+}

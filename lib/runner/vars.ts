@@ -1,0 +1,61 @@
+// Role vars for one host: merge defaults -> inventory -> groups -> host -> play, then validate.
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import type { Host, Inventory, Vars } from "../inventory/types.ts";
+import type { Role } from "../role.ts";
+import { Secret } from "../secrets/secret.ts";
+
+const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+ajv.addKeyword({
+  keyword: "secret",
+  schemaType: "boolean",
+  validate: function isSecret(wanted: boolean, data: unknown) {
+    return !wanted || data instanceof Secret;
+  },
+  errors: false,
+});
+const compiled = new WeakMap<object, ValidateFunction>();
+
+function roleSection(vars: Vars, role: string): Vars {
+  const section = vars[role];
+  return section && typeof section === "object" ? (section as Vars) : {};
+}
+
+/** Later sources win, var by var (a var's value is replaced whole, as Ansible does). */
+export function mergeRoleVars(role: Role, inventory: Inventory, host: Host, playVars: Vars = {}): Vars {
+  const groupLayers = host.groups.map((group) => roleSection(inventory.groups[group]!.vars, role.name));
+  return Object.assign({}, role.defaults, roleSection(inventory.vars, role.name), ...groupLayers, roleSection(host.vars, role.name), playVars);
+}
+
+function valueAt(data: unknown, pointer: string): unknown {
+  return pointer
+    .split("/")
+    .slice(1)
+    .map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .reduce<unknown>((value, key) => (value && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined), data);
+}
+
+function describe(value: unknown): string {
+  if (value instanceof Secret) return "a secret";
+  if (value === undefined) return "nothing";
+  return JSON.stringify(value);
+}
+
+function explain(error: ErrorObject, data: unknown): string {
+  const path = error.instancePath || "/";
+  if (error.keyword === "additionalProperties") return `${path}: unknown var "${(error.params as { additionalProperty: string }).additionalProperty}"`;
+  if (error.keyword === "required") return `${path}: missing required var "${(error.params as { missingProperty: string }).missingProperty}"`;
+  if (error.keyword === "secret") return `${path}: expected a secret (secret("name") in hosts.ts), found ${describe(valueAt(data, error.instancePath))}`;
+  const allowed = error.keyword === "enum" ? ` (${(error.params as { allowedValues: unknown[] }).allowedValues.map((value) => JSON.stringify(value)).join(", ")})` : "";
+  return `${path}: expected it ${error.message}${allowed}, found ${describe(valueAt(data, error.instancePath))}`;
+}
+
+/** Problems with `vars` for `role` on `host`, each naming host, role and JSON path; [] when valid. */
+export function validateRoleVars(role: Role, host: Host, vars: Vars): string[] {
+  let validate = compiled.get(role.schema);
+  if (!validate) {
+    validate = ajv.compile(role.schema);
+    compiled.set(role.schema, validate);
+  }
+  if (validate(vars)) return [];
+  return (validate.errors ?? []).map((error) => `host ${host.name}, role ${role.name}: ${explain(error, vars)}`);
+}

@@ -1,0 +1,159 @@
+// Engine behaviour with the fake transport: batching, re-probe, handlers, check mode, failures.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { definePlaybook } from "../../lib/playbook.ts";
+import { defineRole } from "../../lib/role.ts";
+import { action, fakeInventory, kv, newHosts } from "./support/kv-host.ts";
+import { runFake, tasks } from "./support/run.ts";
+
+const thirty = defineRole({
+  name: "thirty",
+  dir: import.meta.dirname,
+  schema: { type: "object" },
+  defaults: {},
+  tasks: () => Array.from({ length: 30 }, (_, index) => kv(`k${index}`, `v${index}`)),
+});
+const playbook = definePlaybook("thirty", [{ name: "all", hosts: "all_fake", roles: [thirty] }]);
+
+function execsPerHost(log: { execs: { host: string }[] }): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const exec of log.execs) counts[exec.host] = (counts[exec.host] ?? 0) + 1;
+  return counts;
+}
+
+test("a converged 30-resource play costs exactly one exec per host", async () => {
+  const names = ["h1", "h2", "h3"];
+  const hosts = newHosts(names);
+  const factsDir = mkdtempSync(join(tmpdir(), "facts-"));
+  const first = await runFake(playbook, fakeInventory(names), hosts, { factsDir });
+  assert.is(first.exitCode, 0);
+  assert.is(first.counts.h1!.changed, 30);
+  const second = await runFake(playbook, fakeInventory(names), hosts, { factsDir });
+  assert.is(second.exitCode, 0);
+  assert.equal(execsPerHost(second.log), { h1: 1, h2: 1, h3: 1 });
+  assert.is(second.counts.h2!.ok, 30);
+  assert.is(second.counts.h2!.changed, 0);
+});
+
+test("after a change, the following resources are re-probed in the same exec as the apply", async () => {
+  const hosts = newHosts(["h1"]);
+  for (let index = 0; index < 30; index++) hosts.h1!.store.set(`k${index}`, `v${index}`);
+  hosts.h1!.store.set("k10", "drifted");
+  const factsDir = mkdtempSync(join(tmpdir(), "facts-"));
+  await runFake(playbook, fakeInventory(["h1"]), newHosts(["h1"]), { factsDir, check: true });
+  const run = await runFake(playbook, fakeInventory(["h1"]), hosts, { factsDir });
+  assert.is(run.counts.h1!.changed, 1);
+  assert.is(run.log.execs.length, 2, "pre-probe + one apply carrying the re-probe");
+  const applyScript = run.log.execs[1]!.stdin;
+  assert.ok(applyScript.includes("set k10 drifted") === false && applyScript.includes("set k10 v10"));
+  for (let index = 11; index < 30; index++) assert.ok(applyScript.includes(`get k${index}`), `k${index} re-probed`);
+  assert.not.ok(applyScript.includes("get k9\n"), "earlier resources are not re-probed");
+});
+
+test("a re-probe sees what an earlier apply did", async () => {
+  // "installer" sets k2 as a side effect, so k2 must not be applied again.
+  const role = defineRole({
+    name: "chain",
+    dir: import.meta.dirname,
+    schema: { type: "object" },
+    defaults: {},
+    tasks: () => [{ ...kv("k1", "x"), apply: () => "set k2 y" } as ReturnType<typeof kv>, kv("k2", "y")],
+  });
+  const hosts = newHosts(["h1"]);
+  const run = await runFake(definePlaybook("chain", [{ name: "p", hosts: "all_fake", roles: [role] }]), fakeInventory(["h1"]), hosts);
+  assert.equal(hosts.h1!.actions, ["set k2 y"]);
+  assert.equal(tasks(run.events).map((event) => `${event.id}=${event.status}`), ["kv:k1=changed", "kv:k2=ok"]);
+});
+
+const withHandlers = defineRole({
+  name: "svc",
+  dir: import.meta.dirname,
+  schema: { type: "object" },
+  defaults: {},
+  tasks: () => [kv("conf", "2", { notify: ["restart b"] }), kv("other", "1", { notify: ["restart b", "reload a"] }), kv("quiet", "q")],
+  handlers: { "reload a": () => action("reload-a"), "restart b": () => action("restart-b"), "never": () => action("never") },
+});
+const handlerBook = definePlaybook("h", [{ name: "p", hosts: "all_fake", roles: [withHandlers] }]);
+
+test("handlers run once, only when notified, in definition order, at the end", async () => {
+  const hosts = newHosts(["h1"]);
+  hosts.h1!.store.set("quiet", "q");
+  const run = await runFake(handlerBook, fakeInventory(["h1"]), hosts);
+  assert.equal(hosts.h1!.actions, ["set conf 2", "set other 1", "do reload-a", "do restart-b"]);
+  const handlerEvents = tasks(run.events).filter((event) => event.handler);
+  assert.equal(handlerEvents.map((event) => event.id), ["reload a", "restart b"]);
+  const again = await runFake(handlerBook, fakeInventory(["h1"]), hosts);
+  assert.is(again.counts.h1!.changed, 0);
+  assert.is(hosts.h1!.actions.length, 4, "no handler when nothing changed");
+});
+
+test("check mode applies nothing, reports what would change and exits 2", async () => {
+  const hosts = newHosts(["h1"]);
+  const run = await runFake(handlerBook, fakeInventory(["h1"]), hosts, { check: true });
+  assert.is(run.exitCode, 2);
+  assert.equal(hosts.h1!.actions, []);
+  assert.ok(run.log.execs.every((exec) => !exec.stdin.includes("set -e")), "no apply step was sent");
+  assert.is(tasks(run.events, "changed").filter((event) => !event.handler).length, 3);
+  hosts.h1!.store.set("conf", "2").set("other", "1").set("quiet", "q");
+  const clean = await runFake(handlerBook, fakeInventory(["h1"]), hosts, { check: true });
+  assert.is(clean.exitCode, 0);
+});
+
+test("a failed task stops its host, other hosts go on, exit 1", async () => {
+  const role = defineRole({
+    name: "failing",
+    dir: import.meta.dirname,
+    schema: { type: "object" },
+    defaults: {},
+    tasks: ({ host }) => [host.name === "h1" ? { ...kv("a", "1"), apply: () => "fail disk-full" } : kv("a", "1"), kv("b", "2")],
+  });
+  const hosts = newHosts(["h1", "h2"]);
+  const run = await runFake(definePlaybook("f", [{ name: "p", hosts: "all_fake", roles: [role] }, { name: "q", hosts: "all_fake", roles: [thirty] }]), fakeInventory(["h1", "h2"]), hosts);
+  assert.is(run.exitCode, 1);
+  const failed = tasks(run.events, "failed");
+  assert.is(failed.length, 1);
+  assert.match(failed[0]!.message!, /boom: disk-full/);
+  assert.not.ok(hosts.h1!.store.has("b"), "the failed host stopped");
+  assert.not.ok(hosts.h1!.store.has("k0"), "the failed host is left out of later plays");
+  assert.is(hosts.h2!.store.get("k29"), "v29");
+});
+
+test("an unreachable host is reported, the others converge, exit 3", async () => {
+  const hosts = newHosts(["h1", "h2", "h3"]);
+  const run = await runFake(playbook, fakeInventory(["h1", "h2", "h3"]), hosts, { fake: { h2: { unreachable: true } } });
+  assert.is(run.exitCode, 3);
+  assert.is(run.counts.h2!.unreachable, 1);
+  assert.is(hosts.h1!.store.get("k29"), "v29");
+  assert.is(hosts.h3!.store.get("k29"), "v29");
+  const event = run.events.find((item) => item.type === "unreachable");
+  assert.match((event as { message: string }).message, /h2/);
+});
+
+test("--tags and --skip-tags select resources; role names are tags", async () => {
+  const tagged = defineRole({
+    name: "tagged",
+    dir: import.meta.dirname,
+    schema: { type: "object" },
+    defaults: {},
+    tasks: () => [kv("a", "1", { tags: ["alpha"] }), kv("b", "2", { tags: ["beta"] })],
+  });
+  const book = definePlaybook("t", [{ name: "p", hosts: "all_fake", roles: [tagged, thirty] }]);
+  const hosts = newHosts(["h1"]);
+  await runFake(book, fakeInventory(["h1"]), hosts, { tags: ["alpha"] });
+  assert.equal([...hosts.h1!.store.keys()], ["a"]);
+  await runFake(book, fakeInventory(["h1"]), hosts, { skipTags: ["thirty", "alpha"] });
+  assert.equal([...hosts.h1!.store.keys()].sort(), ["a", "b"]);
+});
+
+test("--limit narrows hosts by name, group and glob", async () => {
+  const hosts = newHosts(["web-1", "web-2", "db-1"]);
+  await runFake(playbook, fakeInventory(["web-1", "web-2", "db-1"]), hosts, { limit: "db-*,web-2" });
+  assert.is(hosts["web-1"]!.actions.length, 0);
+  assert.is(hosts["web-2"]!.actions.length, 30);
+  assert.is(hosts["db-1"]!.actions.length, 30);
+});
+
+test.run();
