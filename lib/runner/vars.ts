@@ -44,7 +44,7 @@ function explain(error: ErrorObject, data: unknown): string {
   const path = error.instancePath || "/";
   if (error.keyword === "additionalProperties") return `${path}: unknown var "${(error.params as { additionalProperty: string }).additionalProperty}"`;
   if (error.keyword === "required") return `${path}: missing required var "${(error.params as { missingProperty: string }).missingProperty}"`;
-  if (error.keyword === "secret") return `${path}: expected a secret (secret("name") in hosts.ts), found ${describe(valueAt(data, error.instancePath))}`;
+  if (error.keyword === "secret") return `${path}: expected a secret (secret("name") in hosts.ts), found a plain ${typeof valueAt(data, error.instancePath)}`;
   const allowed = error.keyword === "enum" ? ` (${(error.params as { allowedValues: unknown[] }).allowedValues.map((value) => JSON.stringify(value)).join(", ")})` : "";
   return `${path}: expected it ${error.message}${allowed}, found ${describe(valueAt(data, error.instancePath))}`;
 }

@@ -1,0 +1,84 @@
+// Secrets never reach any output channel: human (-vv, --diff), NDJSON, errors, scripts shown.
+import { inspect } from "node:util";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { fakeConnector, type FakeLog } from "../../lib/connection/fake.ts";
+import { definePlaybook } from "../../lib/playbook.ts";
+import { humanReporter } from "../../lib/report/human.ts";
+import { ndjsonReporter } from "../../lib/report/ndjson.ts";
+import { fanOut } from "../../lib/report/events.ts";
+import { defineRole } from "../../lib/role.ts";
+import { runPlaybook } from "../../lib/runner/run.ts";
+import { Secret, secret } from "../../lib/secrets/secret.ts";
+import { command } from "../../lib/resources/command.ts";
+import { fakeInventory } from "./support/kv-host.ts";
+
+const PASSWORD = "Tr0ub4dor&3-horse";
+
+const role = defineRole<{ user: string; password: Secret }>({
+  name: "app",
+  dir: `${import.meta.dirname}/fixtures`,
+  schema: { type: "object", properties: { user: { type: "string" }, password: { secret: true } }, required: ["user", "password"], additionalProperties: false },
+  defaults: { user: "foobar" },
+  tasks: ({ r, vars }) => [
+    r.template("/etc/foobar/app.env", "app.env.ejs", { mode: "0600" }),
+    r.file("/etc/foobar/notes", `password is ${vars.password.reveal()}\n`),
+    command("set password", `mysql -e "ALTER USER app IDENTIFIED BY '${vars.password.reveal()}'" && echo FAILME ${vars.password.reveal()}`, { unless: "false" }),
+  ],
+});
+
+async function runWith(json: boolean): Promise<{ text: string; log: FakeLog; exitCode: number }> {
+  let text = "";
+  const write = (chunk: string) => {
+    text += chunk;
+  };
+  const log: FakeLog = { execs: [] };
+  const handler = (snippet: string, kind: "probe" | "step") => {
+    if (kind === "probe") return { output: snippet.includes("needed") ? "needed\n" : "file root root 600 20\n" + "0".repeat(64) + "\n" + Buffer.from(`DB_PASSWORD=old-${PASSWORD}\n`).toString("base64") + "\n", status: 0 };
+    return snippet.includes("FAILME") ? { output: `ERROR 1045: access denied for app using password ${PASSWORD}`, status: 1 } : { output: "", status: 0 };
+  };
+  process.env.FOOBAR_SECRET_APP_DB = PASSWORD;
+  const inventory = fakeInventory(["web-1"], { vars: { app: { password: secret("app_db") } } });
+  const reporter = json ? ndjsonReporter(write) : fanOut(humanReporter({ verbosity: 2, color: false, live: false, write }));
+  const result = await runPlaybook(definePlaybook("mask", [{ name: "p", hosts: "web", roles: [role] }]), {
+    inventory,
+    environment: "test",
+    check: false,
+    diff: true,
+    forks: 1,
+    reporter,
+    connect: fakeConnector({ "web-1": handler }, log),
+    repoRoot: process.cwd(),
+    factsDir: null,
+  });
+  delete process.env.FOOBAR_SECRET_APP_DB;
+  return { text, log, exitCode: result.exitCode };
+}
+
+test("human output with -vv and --diff never shows the secret", async () => {
+  const { text, log, exitCode } = await runWith(false);
+  assert.is(exitCode, 1);
+  assert.ok(log.execs.some((exec) => exec.stdin.includes(PASSWORD)), "the secret did reach the host");
+  assert.not.ok(text.includes(PASSWORD), text);
+  assert.match(text, /content hidden: sensitive/);
+  assert.match(text, /access denied for app using password \*{8}/);
+  assert.match(text, /IDENTIFIED BY '\*{8}'/, "-vv shows the script, masked");
+  assert.match(text, /\[\d+ bytes\]/, "here-document bodies are not shown");
+});
+
+test("NDJSON events never carry the secret", async () => {
+  const { text } = await runWith(true);
+  const events = text.trim().split("\n").map((line) => JSON.parse(line));
+  assert.ok(events.some((event) => event.type === "recap"));
+  assert.not.ok(text.includes(PASSWORD));
+  assert.ok(text.includes("********"));
+});
+
+test("a Secret prints as the mask in every conversion", () => {
+  const value = new Secret("x", "another-secret-99");
+  assert.is(`${value}`, "********");
+  assert.is(JSON.stringify({ value }), '{"value":"********"}');
+  assert.not.ok(inspect(value).includes("another"));
+});
+
+test.run();
