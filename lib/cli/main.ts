@@ -1,6 +1,7 @@
 // run(playbook): every playbook file is a CLI — parse argv, converge, print, exit with the right code.
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { connectSsh } from "../connection/ssh.ts";
 import { InputError } from "../errors.ts";
 import type { Host, InventorySpec } from "../inventory/types.ts";
@@ -76,4 +77,9 @@ export async function run(playbook: Playbook, inventory: InventorySpec, argv = p
   }
   process.exitCode = code;
   return code;
+}
+
+/** True when `moduleUrl` is the file node was started with (a playbook run as a CLI, not imported). */
+export function isMain(moduleUrl: string): boolean {
+  return Boolean(process.argv[1]) && resolve(process.argv[1]!) === fileURLToPath(moduleUrl);
 }

@@ -9,6 +9,7 @@ import { service, serviceAction } from "./service.ts";
 import { symlink } from "./symlink.ts";
 import { systemdUnit } from "./systemd-unit.ts";
 import { template } from "./template.ts";
+import { renderTemplate } from "../template.ts";
 import { group, user } from "./user.ts";
 
 export type { Resource, Change } from "./resource.ts";
@@ -27,7 +28,9 @@ export function resourceFactory(templatesDir: string, templateData: Record<strin
     user,
     group,
     command,
-    /** Render templates/<name> with the role's vars (and `extra` names) into `path`. */
+    /** Render templates/<name> with the role's vars (and `data` names) to a string, e.g. for systemdUnit. */
+    render: (name: string, data: Record<string, unknown> = {}) => renderTemplate(join(templatesDir, name), { ...templateData, ...data }).content,
+    /** Render templates/<name> with the role's vars (and `data` names) into `path`. */
     template: (path: string, name: string, options: FileOptions & { data?: Record<string, unknown> } = {}) => {
       const { data, ...fileOptions } = options;
       return template(path, join(templatesDir, name), { ...templateData, ...data }, fileOptions);

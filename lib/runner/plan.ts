@@ -53,13 +53,22 @@ export function planPlays(playbook: Playbook, inventory: Inventory, selected: Se
       roles: roleUses(play).map(({ role, vars }) => {
         const merged = resolveSecrets(mergeRoleVars(role, inventory, host, vars), secrets, inventory.secretsFile, missing);
         problems.push(...validateRoleVars(role, host, merged));
-        return { role, vars: merged };
+        return { role, vars: withDeclaredKeys(role, merged) };
       }),
     }));
   });
   problems.push(...missing);
   if (problems.length) throw new InputError(problems);
   return plays;
+}
+
+/**
+ * Give every var the schema declares a key, undefined when unset, so templates can test
+ * optional vars (`if (vars.x)`) while a misspelt name still fails as undefined.
+ */
+function withDeclaredKeys(role: Role, vars: Vars): Vars {
+  const declared = Object.keys((role.schema as { properties?: object }).properties ?? {});
+  return Object.assign(Object.fromEntries(declared.map((key) => [key, undefined])), vars);
 }
 
 function selectedByTags(resource: Resource, selection: Selection): boolean {

@@ -1,0 +1,58 @@
+// Role app: ships the foobar.com code base as a release, switches `current`, runs it under systemd.
+import { join, posix } from "node:path";
+import { defineRole } from "../../lib/role.ts";
+import { sh } from "../../lib/shell.ts";
+import { readRelease } from "./release.ts";
+import { schema, type AppVars } from "./schema.ts";
+
+export const SERVICE = "foobar-app.service";
+export const ENV_FILE = "/etc/foobar/app.env";
+/** The bundle's entry file inside a release. */
+export const ENTRY = "server.js";
+const REPO_ROOT = join(import.meta.dirname, "..", "..");
+
+export default defineRole<AppVars>({
+  name: "app",
+  dir: import.meta.dirname,
+  schema,
+  defaults: {
+    build_dir: "app/dist",
+    root: "/srv/foobar",
+    keep_releases: 3,
+    user: "foobar",
+    listen_host: "127.0.0.1",
+    listen_port: 3000,
+    db_name: "foobar",
+    db_port: 3306,
+    db_user: "foobar_app",
+    db_read_user: "foobar_read",
+  },
+  tasks: ({ r, vars }) => {
+    const release = readRelease(vars.build_dir, REPO_ROOT);
+    const version = vars.version ?? release.version;
+    const releaseDir = posix.join(vars.root, "releases", version);
+    const data = { data: { version, entry: posix.join(vars.root, "current", ENTRY) } };
+    return [
+      r.package("nodejs"),
+      r.user(vars.user, { system: true, home: vars.root }),
+      r.directory(vars.root, { owner: "root", group: "root", mode: "0755" }),
+      r.directory(posix.join(vars.root, "releases"), { owner: "root", group: "root", mode: "0755" }),
+      r.directory(releaseDir, { owner: "root", group: "root", mode: "0755" }),
+      ...release.directories.map((dir) => r.directory(posix.join(releaseDir, dir), { owner: "root", group: "root", mode: "0755" })),
+      ...[...release.files].map(([name, content]) => r.file(posix.join(releaseDir, name), content, { owner: "root", group: "root", mode: "0644" })),
+      r.directory("/etc/foobar", { owner: "root", group: "root", mode: "0755" }),
+      r.template(ENV_FILE, "app.env.ejs", { owner: "root", group: "root", mode: "0600", sensitive: true, notify: "restart app", ...data }),
+      r.systemdUnit(SERVICE, r.render("foobar-app.service.ejs", data.data), { notify: "restart app" }),
+      r.symlink(posix.join(vars.root, "current"), releaseDir, { notify: "restart app" }),
+      r.command(
+        "prune old releases",
+        sh`cd ${posix.join(vars.root, "releases")} && ls -1t | grep -vxF ${version} | tail -n +${vars.keep_releases} | xargs -r rm -rf --`,
+        { onlyIf: sh`[ "$(ls -1 ${posix.join(vars.root, "releases")} | wc -l)" -gt ${vars.keep_releases} ]`, description: `keep the last ${vars.keep_releases} releases` },
+      ),
+      r.service(SERVICE, { state: "started", enabled: true }),
+    ];
+  },
+  handlers: {
+    "restart app": ({ r }) => r.serviceAction(SERVICE, "restarted"),
+  },
+});

@@ -1,0 +1,66 @@
+// Role "synth": build each role's resources for the lab inventory without touching a host, and read them.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import inventorySpec from "../../hosts.ts";
+import { debianFacts } from "../../lib/connection/fake.ts";
+import { InputError } from "../../lib/errors.ts";
+import { parseHostFacts } from "../../lib/facts/host.ts";
+import { loadInventory } from "../../lib/inventory/load.ts";
+import { definePlaybook, type Play } from "../../lib/playbook.ts";
+import type { Resource } from "../../lib/resources/resource.ts";
+import { buildHostWork, planPlays } from "../../lib/runner/plan.ts";
+import { openSecretStore } from "../../lib/secrets/resolve.ts";
+import haproxy from "../../roles/haproxy/index.ts";
+import nginx from "../../roles/nginx/index.ts";
+
+const inventory = loadInventory(inventorySpec, "lab");
+const secrets = openSecretStore("secrets.json", mkdtempSync(join(tmpdir(), "synth-")), true);
+
+function synth(play: Play, hostName: string): Resource[] {
+  const plays = planPlays(definePlaybook("synth", [play]), inventory, new Set([hostName]), secrets);
+  return buildHostWork(plays[0]![0]!, parseHostFacts(debianFacts(hostName)), inventory, {}).resources;
+}
+
+/** The content a file/template resource would write, read back from its apply script. */
+function written(resources: Resource[], id: string): string {
+  const resource = resources.find((item) => item.id === id);
+  assert.ok(resource, `no ${id} in ${resources.map((item) => item.id).join(", ")}`);
+  const script = resource!.apply({ kind: "absent" });
+  const body = /<<'__FOOBAR_B64__'\n([\s\S]*?)__FOOBAR_B64__/.exec(script)![1]!;
+  return Buffer.from(body.replace(/\n/g, ""), "base64").toString("utf8");
+}
+
+test("haproxy: backends come from the web group, balance from vars, config validated by haproxy -c", () => {
+  const resources = synth({ name: "lb", hosts: "lb", roles: [{ role: haproxy, vars: { balance: "leastconn" } }] }, "lb-01");
+  const config = written(resources, "template:/etc/haproxy/haproxy.cfg");
+  assert.match(config, /server web-01 192\.168\.56\.11:80 check/);
+  assert.match(config, /server web-02 192\.168\.56\.12:80 check/);
+  assert.match(config, /balance leastconn/);
+  assert.match(config, /option httpchk GET \/health/);
+  assert.match(config, /bind 192\.168\.56\.10:8404/);
+  assert.match(config, /stats socket \/run\/haproxy\/admin\.sock/);
+  assert.match(config, /prometheus-exporter/);
+  const script = resources.find((item) => item.id === "template:/etc/haproxy/haproxy.cfg")!.apply({ kind: "absent" });
+  assert.match(script, /haproxy -c -q -f "\$tmp"/);
+});
+
+test("haproxy: a balance outside the allowed list is a schema error", () => {
+  assert.throws(
+    () => synth({ name: "lb", hosts: "lb", roles: [{ role: haproxy, vars: { balance: "random" } }] }, "lb-01"),
+    (error: unknown) => error instanceof InputError && /host lb-01, role haproxy: \/balance/.test(error.message),
+  );
+});
+
+test("nginx: X-Served-By on every response (also static), server_tokens off, default site removed", () => {
+  const resources = synth({ name: "web", hosts: "web", roles: [nginx] }, "web-02");
+  const site = written(resources, "template:/etc/nginx/sites-available/foobar");
+  assert.is(site.match(/add_header X-Served-By \$hostname always;/g)?.length, 2, "server level and the static location (add_header is not inherited)");
+  assert.match(site, /keepalive 16;/);
+  assert.match(written(resources, "template:/etc/nginx/conf.d/foobar-http.conf"), /server_tokens off;/);
+  assert.ok(resources.some((item) => item.id === "file:/etc/nginx/sites-enabled/default"));
+});
+
+test.run();
