@@ -11,4 +11,4 @@ export const site = definePlaybook("site", [
   { name: "load balancer", hosts: "lb", roles: [haproxy] },
 ]);
 
-if (isMain(import.meta.url)) await run(site, inventory);
+if (isMain(import.meta.url)) void run(site, inventory);

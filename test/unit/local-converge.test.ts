@@ -1,5 +1,5 @@
 // Real resources through the real /bin/sh (local transport): converge twice, then repair drift.
-import { chmodSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
@@ -24,7 +24,7 @@ const role = defineRole<{ greeting: string; names: string[] }>({
     r.directory(`${root}/srv/releases/v1`),
     r.file(`${root}/etc/app/plain.conf`, "a=1\nb=2\n", { mode: "0640" }),
     r.template(`${root}/etc/app/greeting.conf`, "greeting.ejs", { mode: "0644", validate: "grep -q greeting= %s", notify: "count reload" }),
-    r.line(`${root}/etc/app/plain.conf`, "b=3", { regexp: /^b=/ }),
+    r.line(`${root}/etc/app/tuning.conf`, "b=3", { regexp: /^b=/ }),
     r.symlink(`${root}/srv/current`, `${root}/srv/releases/v1`),
     r.command("seed", `echo seeded > ${root}/srv/seed`, { creates: `${root}/srv/seed` }),
     r.file(`${root}/etc/app/obsolete`, null, { state: "absent" }),
@@ -60,10 +60,13 @@ test.after(() => {
 
 test("first run converges, second run changes nothing", async () => {
   writeFileSync(join(root, "placeholder"), "");
+  mkdirSync(`${root}/etc/app`, { recursive: true });
+  writeFileSync(`${root}/etc/app/tuning.conf`, "a=1\nb=2\n");
   const first = await converge();
   assert.is(first.exitCode, 0, JSON.stringify(tasks(first.events, "failed")));
   assert.is(first.counts.localhost!.changed, 8, "7 resources + the handler");
-  assert.is(readFileSync(`${root}/etc/app/plain.conf`, "utf8"), "a=1\nb=3\n");
+  assert.is(readFileSync(`${root}/etc/app/plain.conf`, "utf8"), "a=1\nb=2\n");
+  assert.is(readFileSync(`${root}/etc/app/tuning.conf`, "utf8"), "a=1\nb=3\n");
   assert.match(readFileSync(`${root}/etc/app/greeting.conf`, "utf8"), /greeting=hello 'world' \$HOME `id`\nname=ümlaut\nname=two words\n/);
   assert.is(statSync(`${root}/etc/app`).mode & 0o777, 0o750);
   assert.is(readlinkSync(`${root}/srv/current`), `${root}/srv/releases/v1`);
@@ -103,7 +106,7 @@ test("a failing validator keeps the live file and fails the task with the valida
   });
   assert.is(result.exitCode, 1);
   assert.match(tasks(reporter.events, "failed")[0]!.message!, /validation failed: grep -q '\^a=' %s/);
-  assert.is(readFileSync(`${root}/etc/app/plain.conf`, "utf8"), "a=1\nb=3\n");
+  assert.is(readFileSync(`${root}/etc/app/plain.conf`, "utf8"), "a=1\nb=2\n");
 });
 
 test.run();

@@ -1,0 +1,51 @@
+// Local transport: runs commands on this machine through /bin/sh -c (tests and the lab driver).
+import { spawn } from "node:child_process";
+import type { ExecOptions, ExecResult, Transport } from "./transport.ts";
+
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    // The group is already gone.
+  }
+}
+
+function runLocal(command: string, options: ExecOptions): Promise<ExecResult> {
+  return new Promise((resolve, reject) => {
+    // detached: the command leads its own process group, so a timeout kills its children too.
+    const child = spawn("/bin/sh", ["-c", command], { detached: true, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    let timedOut = false;
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    // A command that exits without reading its stdin makes the write fail with EPIPE: not an error here.
+    child.stdin.on("error", () => {});
+    const timer =
+      options.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            killGroup(child.pid);
+          }, options.timeoutMs);
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ stdout, stderr, code: timedOut ? null : code });
+    });
+    child.stdin.end(options.stdin ?? "");
+  });
+}
+
+/** A Transport for this machine; `name` is the host name it reports. */
+export function localTransport(name = "localhost"): Transport {
+  return {
+    host: name,
+    exec: (command, options = {}) => runLocal(command, options),
+    async close() {},
+  };
+}
