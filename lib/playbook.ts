@@ -12,6 +12,11 @@ export interface Play {
   /** Inventory group(s) or host name(s) the play targets. */
   hosts: string | string[];
   roles: (Role | RoleUse)[];
+  /**
+   * Hosts converged at once in this play (like Ansible's `serial`): 1 rolls changes through the hosts one by one,
+   * so a restart never takes every web server down together. After a failure the remaining hosts of the play are left alone.
+   */
+  serial?: number;
 }
 
 export interface Playbook {

@@ -7,7 +7,7 @@ import haproxy from "../roles/haproxy/index.ts";
 import nginx from "../roles/nginx/index.ts";
 
 export const site = definePlaybook("site", [
-  { name: "web tier: application server and nginx", hosts: "web", roles: [app, nginx] },
+  { name: "web tier: application server and nginx", hosts: "web", roles: [app, nginx], serial: 1 },
   { name: "load balancer", hosts: "lb", roles: [haproxy] },
 ]);
 

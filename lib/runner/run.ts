@@ -141,14 +141,24 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
     for (const [index, hostPlays] of plays.entries()) {
       const active = hostPlays.map((item) => runs.get(item.host.name)!).filter((run) => run.state === "ok");
       reporter.emit({ type: "play", play: playbook.plays[index]!.name, hosts: active.map((run) => run.host.name) });
-      const outcomes = await mapLimit(active, options.forks, async (run) => {
+      const serial = playbook.plays[index]!.serial;
+      let serialStopped = false;
+      const outcomes = await mapLimit(active, Math.min(options.forks, serial ?? Infinity), async (run) => {
+        if (serialStopped) {
+          reporter.emit({ type: "task", play: playbook.plays[index]!.name, host: run.host.name, id: "play", status: "skipped", message: "an earlier host of this serial play failed" });
+          return "skipped" as const;
+        }
         try {
           const probed = worldUnchanged ? run.probed.get(index) : undefined;
           const outcome = await runHostPlay(run.session!, run.work.get(index)!, { play: playbook.plays[index]!.name, check: options.check, diff: options.diff }, probed);
-          if (outcome === "failed") run.state = "failed";
+          if (outcome === "failed") {
+            run.state = "failed";
+            if (serial !== undefined) serialStopped = true;
+          }
           return outcome;
         } catch (error) {
           hostError(run, playbook.plays[index]!.name, error);
+          if (serial !== undefined) serialStopped = true;
           return "failed";
         }
       });

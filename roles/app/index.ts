@@ -34,6 +34,7 @@ export default defineRole<AppVars>({
     const data = { data: { version, entry: posix.join(vars.root, "current", ENTRY) } };
     return [
       r.package("nodejs"),
+      r.package("curl"), // the unit's readiness check and deploy.ts's health probe
       r.user(vars.user, { system: true, home: vars.root }),
       r.directory(vars.root, { owner: "root", group: "root", mode: "0755" }),
       r.directory(posix.join(vars.root, "releases"), { owner: "root", group: "root", mode: "0755" }),

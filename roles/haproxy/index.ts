@@ -31,6 +31,7 @@ export default defineRole<HaproxyVars>({
   },
   tasks: ({ r, vars, host, inventory }) => [
     r.package("haproxy"),
+    r.package("socat"), // talks to the runtime API socket (deploy.ts drains servers through it)
     r.template("/etc/haproxy/haproxy.cfg", "haproxy.cfg.ejs", {
       mode: "0640",
       group: "haproxy",

@@ -156,4 +156,28 @@ test("--limit narrows hosts by name, group and glob", async () => {
   assert.is(hosts["db-1"]!.actions.length, 30);
 });
 
+test("serial: 1 converges hosts one after the other and leaves the rest alone after a failure", async () => {
+  const role = defineRole({
+    name: "rolling",
+    dir: import.meta.dirname,
+    schema: { type: "object" },
+    defaults: {},
+    tasks: () => [kv("release", "v2")],
+  });
+  const serialBook = definePlaybook("rolling", [{ name: "web", hosts: "all_fake", roles: [role], serial: 1 }]);
+  const names = ["h1", "h2", "h3"];
+  const ok = await runFake(serialBook, fakeInventory(names), newHosts(names));
+  assert.is(ok.exitCode, 0);
+  const applyOrder = ok.log.execs.filter((exec) => exec.stdin.includes("set release")).map((exec) => exec.host);
+  assert.equal(applyOrder, names);
+
+  const hosts = newHosts(names);
+  const failing = defineRole({ ...role, name: "failing", tasks: ({ host }) => [host.name === "h1" ? { ...kv("release", "v2"), apply: () => "fail release" } : kv("release", "v2")] });
+  const broken = definePlaybook("rolling", [{ name: "web", hosts: "all_fake", roles: [failing], serial: 1 }]);
+  const failingRun = await runFake(broken, fakeInventory(names), hosts);
+  assert.is(failingRun.exitCode, 1);
+  assert.equal(hosts.h2!.store.get("release"), undefined, "h2 untouched after h1 failed");
+  assert.equal(tasks(failingRun.events, "skipped").map((event) => event.host), ["h2", "h3"]);
+});
+
 test.run();

@@ -1,0 +1,59 @@
+// `npm run lab -- up | down | status | ssh HOST [CMD...] | reset HOST...`: the local lab's command line.
+import { spawnSync } from "node:child_process";
+import { down, reset, status, up } from "./lab.ts";
+import { sshOptions } from "./machine.ts";
+import { labHost } from "./topology.ts";
+
+const USAGE = `Usage: npm run lab -- <command>
+
+  up              build the base image if needed, boot the five lab hosts, start the apt proxy and Pebble
+  down            stop everything and remove namespaces, mounts, cgroups and state (caches are kept)
+  status          show what runs
+  reset HOST...   give hosts a pristine root filesystem (same SSH host key) and boot them again
+  ssh HOST [CMD]  open a root shell on a lab host (or run CMD there)
+
+The lab needs root. Hosts are on 192.168.56.0/24, reachable from this machine over lab0 (192.168.56.254).`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case "up":
+      await up();
+      return 0;
+    case "down":
+      await down();
+      return 0;
+    case "reset":
+      if (rest.length === 0) throw new Error("lab reset: name at least one host");
+      await reset(rest);
+      return 0;
+    case "status": {
+      const state = status();
+      for (const host of state.hosts) console.log(`${host.name.padEnd(8)} ${host.address.padEnd(15)} ${host.running ? `running (pid ${host.pid})` : "stopped"}`);
+      console.log(`apt proxy: ${state.aptProxy ? "running" : "stopped"}; pebble: ${state.acme ? "running" : "stopped"}`);
+      return 0;
+    }
+    case "ssh": {
+      if (!rest[0]) throw new Error("lab ssh: name a host");
+      const host = labHost(rest[0]);
+      const tty = rest.length === 1 ? ["-t"] : [];
+      return spawnSync("ssh", [...sshOptions(), ...tty, `root@${host.address}`, ...rest.slice(1)], { stdio: "inherit" }).status ?? 1;
+    }
+    case undefined:
+    case "-h":
+    case "--help":
+      console.log(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      console.error(`lab: unknown command "${command}"\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (error: Error) => {
+    console.error(error.message);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,63 @@
+// `npm run demo`: bring the lab up, converge www.foobar.com on it with site.ts, then show that it works.
+import { spawnSync } from "node:child_process";
+import { request } from "node:http";
+import { join } from "node:path";
+import { buildApp } from "../../app/build.ts";
+import { up } from "./lab.ts";
+import { REPO_ROOT } from "./paths.ts";
+import { labHosts } from "./topology.ts";
+
+function get(url: string): Promise<{ status: number; servedBy: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { agent: false, timeout: 5000 }, (res) => {
+      let body = "";
+      res.setEncoding("utf8").on("data", (chunk: string) => (body += chunk)).on("end", () => resolve({ status: res.statusCode ?? 0, servedBy: String(res.headers["x-served-by"] ?? "-"), body }));
+    });
+    req.on("error", reject).on("timeout", () => req.destroy(new Error(`timeout: ${url}`)));
+    req.end();
+  });
+}
+
+function step(title: string): void {
+  console.log(`\n== ${title}`);
+}
+
+async function main(): Promise<number> {
+  step("lab: five Debian 12 hosts booted with systemd-nspawn on 192.168.56.0/24");
+  await up();
+  step("build the code base (app/ → app/dist)");
+  await buildApp();
+  step("converge: npx tsx playbooks/site.ts -i lab");
+  const site = spawnSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "playbooks/site.ts"), "-i", "lab"], { stdio: "inherit", cwd: REPO_ROOT });
+  if (site.status !== 0) {
+    console.error(`site.ts failed (exit ${site.status}); the lab stays up for a look: npm run lab -- ssh HOST`);
+    return site.status ?? 1;
+  }
+  const lb = labHosts().find((host) => host.name.startsWith("lb-"))!;
+  const url = `http://${lb.address}/`;
+  step(`www.foobar.com is served at ${url} (from this machine; the hosts resolve www.foobar.com to ${lb.address})`);
+  const served: string[] = [];
+  for (let index = 0; index < 6; index++) {
+    const reply = await get(url);
+    served.push(`${reply.status} ${reply.servedBy}`);
+  }
+  console.log(`6 requests through HAProxy, X-Served-By: ${served.join(", ")}`);
+  console.log(`health: ${(await get(`${url}health`)).body}`);
+  step("next");
+  console.log([
+    "  re-run the converge (0 changed):     npx tsx playbooks/site.ts -i lab",
+    "  see what drifted without changing:   npx tsx playbooks/site.ts -i lab --check --diff",
+    "  zero-downtime rolling deploy:        npx tsx playbooks/deploy.ts -i lab",
+    "  a shell on a host:                   npm run lab -- ssh web-01",
+    "  tear the lab down:                   npm run lab -- down",
+  ].join("\n"));
+  return 0;
+}
+
+main().then(
+  (code) => (process.exitCode = code),
+  (error: Error) => {
+    console.error(error.message);
+    process.exitCode = 1;
+  },
+);

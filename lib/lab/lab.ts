@@ -1,0 +1,104 @@
+// Lab lifecycle: up (idempotent, cleans stale state first), down (leaves nothing behind), reset, status.
+import { existsSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { acmeRunning, startAcme, stopAcme } from "./acme.ts";
+import { ensureBaseImage } from "./base-image.ts";
+import { presentCgroups } from "./cgroups.ts";
+import { daemonPid, startDaemon, stopDaemon } from "./daemons.ts";
+import { ensureLabKeys } from "./keys.ts";
+import { machinePid, startMachine, stopMachine } from "./machine.ts";
+import { ensureSwitch, presentNetworkParts, removeSwitch } from "./network.ts";
+import { paths, REPO_ROOT, STATE_DIR } from "./paths.ts";
+import { assertRequirements } from "./requirements.ts";
+import { labHost, labHosts, type LabHost } from "./topology.ts";
+
+export type Log = (line: string) => void;
+const APT_PROXY = { name: "lab-apt-proxy", marker: "apt-proxy-main.ts" };
+
+function startAptProxy(): void {
+  if (daemonPid(APT_PROXY.name, APT_PROXY.marker) !== undefined) return;
+  startDaemon(APT_PROXY.name, process.execPath, ["--import", "tsx", join(REPO_ROOT, "lib/lab/apt-proxy-main.ts")], { cwd: REPO_ROOT });
+}
+
+/** Stop hosts whose nspawn died (crash, `reboot` inside) and remove what they left: mounts, netns, cgroups. */
+async function cleanStale(hosts: LabHost[], log: Log): Promise<void> {
+  for (const host of hosts) {
+    if (machinePid(host) !== undefined) continue;
+    if (existsSync(`/run/netns/${host.netns}`) || existsSync(join(paths.hostsState, host.name))) {
+      log(`cleaning stale state of ${host.name}`);
+      await stopMachine(host, { discard: true });
+    }
+  }
+}
+
+/** Bring the whole lab up; a second call finds everything running and returns quickly. */
+export async function up(log: Log = console.log, hosts = labHosts()): Promise<void> {
+  assertRequirements();
+  const started = Date.now();
+  await cleanStale(hosts, log);
+  await ensureSwitch();
+  const baseDir = await ensureBaseImage(log);
+  await ensureLabKeys(labHosts());
+  startAptProxy();
+  const lb = labHosts().find((host) => host.name.startsWith("lb-")) ?? hosts[0];
+  await startAcme(lb);
+  await Promise.all(hosts.map((host) => startMachine(host, baseDir)));
+  log(`lab up: ${hosts.map((host) => `${host.name} ${host.address}`).join(", ")} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+}
+
+/** Stop everything and remove every trace but the caches and .lab/ keys. */
+export async function down(log: Log = console.log): Promise<void> {
+  assertRequirements();
+  const hosts = labHosts();
+  await Promise.all(hosts.map((host) => stopMachine(host, { discard: true })));
+  await stopDaemon(APT_PROXY.name, APT_PROXY.marker);
+  await stopAcme();
+  await removeSwitch();
+  rmSync(paths.hostsState, { recursive: true, force: true });
+  rmSync(paths.acmeState, { recursive: true, force: true });
+  rmSync(paths.pids, { recursive: true, force: true });
+  const leftovers = leftoverParts();
+  if (leftovers.length > 0) throw new Error(`lab down: still present: ${leftovers.join(", ")}`);
+  log(`lab down: nothing left (state dir ${STATE_DIR} cleared; caches kept in ${paths.baseImages}, ${paths.aptCache})`);
+}
+
+/** Give hosts a pristine root filesystem (same SSH host keys) and boot them again, in parallel. */
+export async function reset(names: string[], log: Log = console.log): Promise<void> {
+  assertRequirements();
+  const hosts = names.map(labHost);
+  const started = Date.now();
+  await ensureSwitch();
+  const baseDir = await ensureBaseImage(log);
+  await Promise.all(hosts.map(async (host) => {
+    await stopMachine(host, { discard: true });
+    await startMachine(host, baseDir);
+  }));
+  log(`reset ${names.join(", ")} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/** Lab parts that exist right now: namespaces, links, cgroups, running daemons. */
+export function leftoverParts(): string[] {
+  const hosts = labHosts();
+  return [
+    ...presentNetworkParts(hosts),
+    ...presentCgroups().map((dir) => `cgroup ${dir}`),
+    ...hosts.filter((host) => machinePid(host) !== undefined).map((host) => `container ${host.name}`),
+    ...(daemonPid(APT_PROXY.name, APT_PROXY.marker) !== undefined ? ["apt proxy"] : []),
+    ...(acmeRunning() ? ["pebble"] : []),
+  ];
+}
+
+export interface HostStatus {
+  name: string;
+  address: string;
+  running: boolean;
+  pid?: number;
+}
+
+export function status(): { hosts: HostStatus[]; aptProxy: boolean; acme: boolean } {
+  return {
+    hosts: labHosts().map((host) => ({ name: host.name, address: host.address, running: machinePid(host) !== undefined, pid: machinePid(host) })),
+    aptProxy: daemonPid(APT_PROXY.name, APT_PROXY.marker) !== undefined,
+    acme: acmeRunning(),
+  };
+}

@@ -1,0 +1,133 @@
+// One lab host's life: overlay on the base image, boot with systemd-nspawn in its netns and cgroups, readiness, stop.
+import { spawn } from "node:child_process";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { connect } from "node:net";
+import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import { createCgroups, removeCgroups } from "./cgroups.ts";
+import { daemonPid, isAlive, waitForExit } from "./daemons.ts";
+import { clientPublicKey, hostKeyFile } from "./keys.ts";
+import { plugHost, unplugHost } from "./network.ts";
+import { hostDirs, paths } from "./paths.ts";
+import { capture, run, tryRun } from "./run-command.ts";
+import type { LabHost } from "./topology.ts";
+
+const daemonName = (host: LabHost) => `host-${host.name}`;
+
+/** PID of the host's running nspawn (or of its launcher, for the instant before it execs nspawn), if any. */
+export function machinePid(host: LabHost): number | undefined {
+  const pid = daemonPid(daemonName(host), ` -M ${host.name} `) ?? daemonPid(daemonName(host), `'-M' '${host.name}'`);
+  return pid !== undefined && isAlive(pid) ? pid : undefined;
+}
+
+async function isMounted(dir: string): Promise<boolean> {
+  return readFileSync("/proc/mounts", "utf8").split("\n").some((line) => line.split(" ")[1] === dir);
+}
+
+/** Mount a fresh or existing overlay for the host and write its identity (hostname, machine-id, host key, authorized key). */
+async function mountOverlay(host: LabHost, baseDir: string): Promise<string> {
+  const dirs = hostDirs(host.name);
+  for (const dir of [dirs.upper, dirs.work, dirs.merged]) mkdirSync(dir, { recursive: true });
+  if (!(await isMounted(dirs.merged))) {
+    await run("mount", ["-t", "overlay", "overlay", "-o", `lowerdir=${baseDir},upperdir=${dirs.upper},workdir=${dirs.work}`, dirs.merged]);
+  }
+  const root = dirs.merged;
+  writeFileSync(join(root, "etc/hostname"), `${host.name}\n`);
+  if (readFileSync(join(root, "etc/machine-id"), "utf8").trim() === "") writeFileSync(join(root, "etc/machine-id"), `${randomBytes(16).toString("hex")}\n`);
+  const key = hostKeyFile(host);
+  copyFileSync(key, join(root, "etc/ssh/ssh_host_ed25519_key"));
+  chmodSync(join(root, "etc/ssh/ssh_host_ed25519_key"), 0o600);
+  copyFileSync(`${key}.pub`, join(root, "etc/ssh/ssh_host_ed25519_key.pub"));
+  mkdirSync(join(root, "root/.ssh"), { recursive: true, mode: 0o700 });
+  writeFileSync(join(root, "root/.ssh/authorized_keys"), clientPublicKey(), { mode: 0o600 });
+  return root;
+}
+
+/** Boot the host detached: the launcher shell joins the host's own cgroups, then execs nspawn. */
+function boot(host: LabHost, root: string): number {
+  const cgroups = createCgroups(host.name);
+  mkdirSync(paths.logs, { recursive: true });
+  mkdirSync(paths.pids, { recursive: true });
+  const log = openSync(join(paths.logs, `${host.name}.log`), "w");
+  const nspawn = [
+    "systemd-nspawn", "-b", "-q", "-D", root, "-M", host.name, "--register=no", "--keep-unit",
+    `--network-namespace-path=/run/netns/${host.netns}`, "--resolv-conf=off", "--console=read-only",
+    "--capability=CAP_NET_ADMIN,CAP_NET_RAW", "--timezone=off", "--link-journal=no",
+  ];
+  const launcher = `for dir in "$@"; do echo $$ > "$dir/cgroup.procs"; done; exec ${nspawn.map((word) => `'${word}'`).join(" ")}`;
+  const child = spawn("/bin/sh", ["-c", launcher, "launcher", ...cgroups], { detached: true, stdio: ["ignore", log, log] });
+  if (child.pid === undefined) throw new Error(`lab: could not start ${host.name}`);
+  child.unref();
+  writeFileSync(join(paths.pids, `${daemonName(host)}.pid`), String(child.pid));
+  return child.pid;
+}
+
+function tcpOpen(address: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: address, port, timeout: 500 });
+    const done = (open: boolean) => {
+      socket.destroy();
+      resolve(open);
+    };
+    socket.once("connect", () => done(true)).once("error", () => done(false)).once("timeout", () => done(false));
+  });
+}
+
+/** Wait for sshd to accept our key with the host's pinned key (strict), up to `ms`. */
+export async function waitForSsh(host: LabHost, ms = 60_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (machinePid(host) === undefined) throw new Error(`lab: ${host.name} stopped while booting; see ${join(paths.logs, `${host.name}.log`)}`);
+    if (await tcpOpen(host.address, 22)) {
+      const probe = await sshTrue(host);
+      if (probe.ok) return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`lab: ${host.name} (${host.address}) not reachable over SSH after ${ms / 1000}s; see ${join(paths.logs, `${host.name}.log`)}`);
+}
+
+/** One `ssh root@host true` with the lab key and strict known_hosts. */
+export async function sshTrue(host: LabHost): Promise<{ ok: boolean; output: string }> {
+  const result = await capture("ssh", [...sshOptions(), "-o", "ConnectTimeout=2", `root@${host.address}`, "true"]);
+  return { ok: result.code === 0, output: result.stderr };
+}
+
+/** OpenSSH client options for the lab: its key, its known_hosts, strict checking, no agent or config surprises. */
+export function sshOptions(): string[] {
+  return ["-F", "/dev/null", "-i", paths.clientKey, "-o", "IdentitiesOnly=yes", "-o", `UserKnownHostsFile=${paths.knownHosts}`, "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes", "-o", "LogLevel=ERROR"];
+}
+
+/** Start the host (network, overlay, boot) unless it runs already; resolves when SSH is ready. */
+export async function startMachine(host: LabHost, baseDir: string): Promise<void> {
+  if (machinePid(host) !== undefined) return waitForSsh(host);
+  await plugHost(host);
+  const root = await mountOverlay(host, baseDir);
+  boot(host, root);
+  await waitForSsh(host);
+}
+
+/** Orderly poweroff (SIGTERM to nspawn), SIGKILL after a bound; then unmount, unplug, drop cgroups. */
+export async function stopMachine(host: LabHost, options: { discard: boolean }): Promise<void> {
+  const pid = machinePid(host);
+  if (pid !== undefined) {
+    process.kill(pid, "SIGTERM");
+    if (!(await waitForExit(pid, 15_000))) {
+      process.kill(pid, "SIGKILL");
+      await waitForExit(pid, 5_000);
+    }
+  }
+  rmSync(join(paths.pids, `${daemonName(host)}.pid`), { force: true });
+  const dirs = hostDirs(host.name);
+  if (await isMounted(dirs.merged)) {
+    if (!(await tryRun("umount", [dirs.merged]))) await run("umount", ["-l", dirs.merged]);
+  }
+  await unplugHost(host);
+  removeCgroups(host.name);
+  if (options.discard) rmSync(dirs.root, { recursive: true, force: true });
+}
+
+/** True when the host's upper layer exists (it has been booted and not discarded). */
+export function hasOverlay(host: LabHost): boolean {
+  return existsSync(hostDirs(host.name).upper);
+}

@@ -1,0 +1,49 @@
+// The lab's hosts and switch, derived from the `lab` environment of hosts.ts.
+import inventory from "../../hosts.ts";
+import { loadInventory } from "../inventory/load.ts";
+
+/** The runner's side of the lab: an address in the root netns, also where lab services listen. */
+export const GATEWAY = { address: "192.168.56.254", prefix: 24, link: "lab0", peer: "lab0-br" } as const;
+/** The namespace holding the bridge every host plugs into. */
+export const SWITCH = { netns: "clab", bridge: "cbr0", address: "192.168.56.1", mac: "02:56:00:00:00:01" } as const;
+export const SUBNET = "192.168.56.0/24";
+export const SITE_NAMES = ["www.foobar.com", "foobar.com"];
+
+export interface LabHost {
+  name: string;
+  address: string;
+  /** Network namespace the host's eth0 lives in. */
+  netns: string;
+  /** Bridge-side veth name (≤ 15 chars). */
+  veth: string;
+  /** Fixed MAC of the host's eth0, last octet = last address octet, so ARP stays right across resets. */
+  mac: string;
+}
+
+function macFor(address: string): string {
+  const last = Number(address.split(".").at(-1));
+  return `02:57:00:00:00:${last.toString(16).padStart(2, "0")}`;
+}
+
+/** Every host of the lab environment, in inventory order. */
+export function labHosts(): LabHost[] {
+  const lab = loadInventory(inventory, "lab");
+  return lab.hosts.map((host) => {
+    if (!host.address.startsWith("192.168.56.")) {
+      throw new Error(`hosts.ts: lab host ${host.name} has address ${host.address}, outside the lab subnet ${SUBNET}`);
+    }
+    return { name: host.name, address: host.address, netns: `lab-${host.name}`, veth: `ve-${host.name}`.slice(0, 15), mac: macFor(host.address) };
+  });
+}
+
+/** One lab host by name, with a clear error naming the known ones. */
+export function labHost(name: string): LabHost {
+  const hosts = labHosts();
+  const found = hosts.find((host) => host.name === name);
+  if (!found) throw new Error(`no lab host "${name}" (lab hosts: ${hosts.map((host) => host.name).join(", ")})`);
+  return found;
+}
+
+/** Ports of the lab services on GATEWAY.address. */
+export const APT_PROXY_PORT = 3142;
+export const ACME_PORTS = { api: 14000, management: 15000, dns: 8053 } as const;

@@ -1,0 +1,146 @@
+// Lab test helper: fresh hosts, run a playbook through its real CLI, run commands on hosts, HTTP from outside.
+import { appendFileSync, mkdirSync } from "node:fs";
+import { request } from "node:http";
+import { join, resolve } from "node:path";
+import inventory from "../../hosts.ts";
+import { loadInventory } from "../../lib/inventory/load.ts";
+import type { Host } from "../../lib/inventory/types.ts";
+import { reset } from "../../lib/lab/lab.ts";
+import { REPO_ROOT } from "../../lib/lab/paths.ts";
+import { capture, type CommandResult } from "../../lib/lab/run-command.ts";
+import type { Counts, RunEvent } from "../../lib/report/events.ts";
+
+/** Where the lab tests run: the local nspawn lab (default) or the user's Vagrant VMs (TEST_TARGET=vagrant). */
+export const TARGET = process.env.TEST_TARGET === "vagrant" ? "vagrant" : "lab";
+export const hosts = loadInventory(inventory, TARGET);
+/** Every line any converge printed, for the tests that grep outputs for secrets. */
+export const TEST_LOG = join(REPO_ROOT, ".lab", "test-logs", `${TARGET}.log`);
+
+export function host(name: string): Host {
+  return hosts.host(name);
+}
+
+/** Pristine hosts for a test. The local lab resets them (seconds); Vagrant VMs cannot be reset here and are reused. */
+export async function freshHosts(...names: string[]): Promise<void> {
+  if (TARGET === "lab") await reset(names, () => undefined);
+}
+
+function sshArgs(target: Host): string[] {
+  const key = target.ssh.key ? ["-i", resolve(REPO_ROOT, target.ssh.key), "-o", "IdentitiesOnly=yes"] : [];
+  const knownHosts = target.ssh.knownHosts ? ["-o", `UserKnownHostsFile=${resolve(REPO_ROOT, target.ssh.knownHosts)}`] : [];
+  return ["-F", "/dev/null", ...key, ...knownHosts, "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes", "-o", "LogLevel=ERROR", "-o", "ConnectTimeout=5", "-p", String(target.ssh.port), `${target.ssh.user}@${target.address}`];
+}
+
+/** Run a shell command on a host as root (sudo for non-root users), from outside, over a new SSH connection. */
+export function onHost(name: string, command: string, input?: string): Promise<CommandResult> {
+  const target = host(name);
+  const wrapped = target.become ? `sudo -n sh -c ${JSON.stringify(command)}` : command;
+  return capture("ssh", [...sshArgs(target), wrapped], { input });
+}
+
+/** Like onHost, but throws with the output when the command fails. */
+export async function mustOnHost(name: string, command: string, input?: string): Promise<string> {
+  const result = await onHost(name, command, input);
+  if (result.code !== 0) throw new Error(`${name}: \`${command}\` failed (exit ${result.code}): ${result.stderr || result.stdout}`);
+  return result.stdout;
+}
+
+export interface Converge {
+  exitCode: number;
+  events: RunEvent[];
+  recap: Record<string, Counts>;
+  /** Changed count summed over hosts. */
+  changed: number;
+  /** Ids of the tasks that changed, as "host: id". */
+  changedTasks: string[];
+  output: string;
+}
+
+/** Run `playbooks/<name>.ts -i <target> --json ...args` as a user would, and parse its NDJSON events. */
+export async function converge(playbook: string, args: string[] = []): Promise<Converge> {
+  const argv = ["--import", "tsx", join(REPO_ROOT, "playbooks", `${playbook}.ts`), "-i", TARGET, "--json", ...args];
+  const result = await capture(process.execPath, argv, { cwd: REPO_ROOT });
+  mkdirSync(join(REPO_ROOT, ".lab", "test-logs"), { recursive: true });
+  appendFileSync(TEST_LOG, `$ ${playbook}.ts ${args.join(" ")}\n${result.stdout}\n${result.stderr}\n`);
+  const events = result.stdout.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line) as RunEvent);
+  const recapEvent = events.find((event): event is Extract<RunEvent, { type: "recap" }> => event.type === "recap");
+  if (!recapEvent) throw new Error(`${playbook}.ts ${args.join(" ")} printed no recap (exit ${result.code}):\n${result.stderr || result.stdout}`);
+  const changedTasks = events.flatMap((event) => (event.type === "task" && event.status === "changed" ? [`${event.host}: ${event.id}`] : []));
+  const failures = events.flatMap((event) => (event.type === "task" && event.status === "failed" ? [`${event.host}: ${event.id}: ${event.message}`] : event.type === "unreachable" ? [`${event.host}: ${event.message}`] : []));
+  if (failures.length > 0) appendFileSync(TEST_LOG, `failures:\n${failures.join("\n")}\n`);
+  return {
+    exitCode: result.code ?? 1,
+    events,
+    recap: recapEvent.hosts,
+    changed: Object.values(recapEvent.hosts).reduce((sum, counts) => sum + counts.changed, 0),
+    changedTasks,
+    output: `${result.stdout}\n${result.stderr}\n${failures.join("\n")}`,
+  };
+}
+
+export interface HttpReply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** One HTTP request from this machine (the lab's outside), no connection reuse. */
+export function http(url: string, options: { method?: string; headers?: Record<string, string>; body?: string; timeoutMs?: number } = {}): Promise<HttpReply> {
+  return new Promise((resolvePromise, reject) => {
+    const req = request(url, { method: options.method ?? "GET", headers: { connection: "close", ...options.headers }, agent: false, timeout: options.timeoutMs ?? 5000 }, (res) => {
+      let body = "";
+      res.setEncoding("utf8").on("data", (chunk: string) => (body += chunk)).on("end", () => resolvePromise({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on("error", reject).on("timeout", () => req.destroy(new Error(`timeout: ${url}`)));
+    req.end(options.body);
+  });
+}
+
+/** Poll `check` until it returns true, up to `ms`; false when it never did. */
+export async function eventually(check: () => Promise<boolean>, ms: number, stepMs = 250): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return true;
+    await new Promise((resolveTimer) => setTimeout(resolveTimer, stepMs));
+  }
+  return false;
+}
+
+export interface LoadResult {
+  sent: number;
+  failed: number;
+  /** Status or error of each failure, for the assertion message. */
+  failures: string[];
+  servedBy: Record<string, number>;
+}
+
+/** Sequential requests to `url` every `intervalMs` until stopped (at most `maxRequests`): a bounded load. */
+export function backgroundLoad(url: string, options: { intervalMs?: number; maxRequests?: number } = {}): { stop: () => Promise<LoadResult> } {
+  const result: LoadResult = { sent: 0, failed: 0, failures: [], servedBy: {} };
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped && result.sent < (options.maxRequests ?? 3000)) {
+      result.sent++;
+      try {
+        const reply = await http(url, { timeoutMs: 5000 });
+        const server = String(reply.headers["x-served-by"] ?? "none");
+        result.servedBy[server] = (result.servedBy[server] ?? 0) + 1;
+        if (reply.status !== 200) {
+          result.failed++;
+          result.failures.push(`${reply.status} from ${server}`);
+        }
+      } catch (error) {
+        result.failed++;
+        result.failures.push((error as Error).message);
+      }
+      await new Promise((resolveTimer) => setTimeout(resolveTimer, options.intervalMs ?? 20));
+    }
+  })();
+  return {
+    stop: async () => {
+      stopped = true;
+      await loop;
+      return result;
+    },
+  };
+}

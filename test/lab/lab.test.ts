@@ -1,0 +1,73 @@
+// The lab itself: five booted hosts over strict SSH, isolated from the outside, apt proxy rules, reset, Pebble.
+import { readFileSync } from "node:fs";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { status, up } from "../../lib/lab/lab.ts";
+import { paths } from "../../lib/lab/paths.ts";
+import { freshHosts, hosts, mustOnHost, onHost, TARGET } from "./harness.ts";
+
+const PROXY = "http://192.168.56.254:3142";
+
+if (TARGET === "lab") {
+  test("every host boots systemd and answers strict-key SSH with its own name", async () => {
+    for (const host of hosts.hosts) {
+      const out = await mustOnHost(host.name, "hostname; systemctl is-system-running || true; ip -4 route show default | wc -l");
+      const [name, state, defaultRoutes] = out.split("\n");
+      assert.is(name, host.name);
+      assert.ok(["running", "degraded"].includes(state), `${host.name}: systemd state ${state}`);
+      assert.is(defaultRoutes, "0", `${host.name} must have no default route`);
+    }
+  });
+
+  test("up twice is harmless: the same containers keep running", async () => {
+    const before = status().hosts.map((host) => host.pid);
+    await up(() => undefined);
+    assert.equal(status().hosts.map((host) => host.pid), before);
+  });
+
+  test("hosts reach nothing outside: the mirror directly, any public address", async () => {
+    const mirrorAddress = readFileSync("/etc/hosts", "utf8").includes("deb.debian.org") ? "deb.debian.org" : "203.0.113.80";
+    const direct = await onHost("web-01", `curl -sS -m 3 -o /dev/null http://${mirrorAddress}/ ; curl -sS -m 3 -o /dev/null http://203.0.113.80/ ; ping -c1 -W1 1.1.1.1`);
+    assert.is.not(direct.code, 0);
+    assert.match(direct.stderr, /(Could not resolve|Network is unreachable|Couldn't connect|Failed to connect)/);
+  });
+
+  test("apt proxy: only GET/HEAD to the Debian mirror; CONNECT and other hosts get 403; packages are cached", async () => {
+    const codes = await mustOnHost("web-01", [
+      `curl -s -o /dev/null -w '%{http_code}\\n' -x ${PROXY} http://example.com/`,
+      `curl -s -o /dev/null -w '%{http_code}\\n' -x ${PROXY} -X POST http://deb.debian.org/debian/dists/bookworm/Release`,
+      `curl -s -o /dev/null -w '%{http_code}\\n' -x ${PROXY} http://deb.debian.org:8080/debian/`,
+      `curl -s -o /dev/null -w '%{http_code}\\n' -x ${PROXY} http://deb.debian.org/debian/dists/bookworm/Release`,
+      `curl -s -o /dev/null -w '%{http_code}\\n' -p -x ${PROXY} https://deb.debian.org/ || true`,
+    ].join("; "));
+    assert.equal(codes.split("\n").slice(0, 4), ["403", "403", "403", "200"]);
+    assert.match(codes.split("\n")[4] ?? "", /^(403|000)/);
+    const uri = (await mustOnHost("web-01", "apt-get download --print-uris hostname | head -1 | cut -d\\' -f2")).trim();
+    assert.match(uri, /^http:\/\/.+\/pool\/.+\.deb$/);
+    await mustOnHost("web-01", `curl -sf -o /dev/null -x ${PROXY} ${uri}`);
+    const second = await mustOnHost("web-01", `curl -sf -D - -o /dev/null -x ${PROXY} ${uri}`);
+    assert.match(second.toLowerCase(), /x-lab-cache: hit/);
+  });
+
+  test("reset gives a pristine host with the same SSH host key", async () => {
+    await mustOnHost("web-02", "echo drift > /etc/lab-marker");
+    const keyBefore = readFileSync(paths.knownHosts, "utf8");
+    await freshHosts("web-02");
+    const marker = await onHost("web-02", "cat /etc/lab-marker");
+    assert.is.not(marker.code, 0, "the marker must be gone after reset");
+    assert.is(readFileSync(paths.knownHosts, "utf8"), keyBefore);
+  });
+
+  test("Pebble's ACME directory is reachable from lb-01 with the exported API certificate", async () => {
+    const api = readFileSync(paths.pebbleApiCert, "utf8");
+    const directory = await mustOnHost("lb-01", "cat > /tmp/pebble-api.pem && curl -sf --cacert /tmp/pebble-api.pem https://192.168.56.254:14000/dir", api);
+    assert.ok(JSON.parse(directory).newAccount, directory);
+    assert.match(readFileSync(paths.pebbleRoot, "utf8"), /BEGIN CERTIFICATE/);
+  });
+}
+
+test("every host of the target answers SSH", async () => {
+  for (const host of hosts.hosts) assert.is((await onHost(host.name, "true")).code, 0, host.name);
+});
+
+test.run();

@@ -1,0 +1,133 @@
+// Web tier on booted hosts: HAProxy → nginx → app, failover on health checks, idempotence, drift repair, rolling deploy.
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { REPO_ROOT } from "../../lib/lab/paths.ts";
+import type { RunEvent } from "../../lib/report/events.ts";
+import { capture } from "../../lib/lab/run-command.ts";
+import { backgroundLoad, converge, eventually, freshHosts, host, http, mustOnHost } from "./harness.ts";
+
+const SITE = `http://${host("lb-01").address}/`;
+const LIMIT = ["-l", "lb,web"];
+const scratch = mkdtempSync(join(tmpdir(), "web-test-"));
+
+async function servedBy(count: number): Promise<string[]> {
+  const servers: string[] = [];
+  for (let index = 0; index < count; index++) {
+    const reply = await http(SITE);
+    assert.is(reply.status, 200, `request ${index}: ${reply.status} ${reply.body.slice(0, 200)}`);
+    servers.push(String(reply.headers["x-served-by"]));
+  }
+  return servers;
+}
+
+async function deploy(buildDir: string) {
+  const result = await capture(process.execPath, ["--import", "tsx", join(REPO_ROOT, "playbooks/deploy.ts"), "-i", "lab", "--build", buildDir, "--health-timeout", "20"], { cwd: REPO_ROOT });
+  return { code: result.code, output: `${result.stdout}\n${result.stderr}` };
+}
+
+async function versionsThroughLb(): Promise<Record<string, string>> {
+  const versions: Record<string, string> = {};
+  for (let index = 0; index < 6; index++) {
+    const reply = await http(`${SITE}health`);
+    versions[String(reply.headers["x-served-by"])] = JSON.parse(reply.body).version;
+  }
+  return versions;
+}
+
+const nonHandlerChanges = (events: RunEvent[]) =>
+  events.flatMap((event) => (event.type === "task" && event.status === "changed" && !event.handler ? [`${event.host}: ${event.id}`] : [])).sort();
+const handlersRun = (events: RunEvent[]) =>
+  events.flatMap((event) => (event.type === "task" && event.handler && event.status === "changed" ? [`${event.host}: ${event.id}`] : [])).sort();
+
+test.before(async () => {
+  await freshHosts("lb-01", "web-01", "web-02");
+});
+
+test.after(() => rmSync(scratch, { recursive: true, force: true }));
+
+test("converge serves www.foobar.com through lb-01, alternating web-01 and web-02 (roundrobin)", async () => {
+  const first = await converge("site", LIMIT);
+  assert.is(first.exitCode, 0, first.output);
+  assert.ok(await eventually(async () => new Set(await servedBy(4)).size === 2, 15_000), "both web hosts serve");
+  const servers = await servedBy(10);
+  servers.forEach((server, index) => index > 0 && assert.is.not(server, servers[index - 1], `alternation broken: ${servers.join(",")}`));
+  assert.equal(new Set(servers), new Set(["web-01", "web-02"]));
+  const health = await http(`${SITE}health`);
+  assert.equal(JSON.parse(health.body).status, "ok");
+  const asset = await http(`${SITE}static/style.css`);
+  assert.is(asset.status, 200);
+  assert.match(String(asset.headers["cache-control"]), /max-age=\d+/);
+  assert.ok(asset.headers["x-served-by"], "static assets carry X-Served-By too");
+});
+
+test("second run: 0 changed", async () => {
+  const second = await converge("site", LIMIT);
+  assert.is(second.exitCode, 0, second.output);
+  assert.is(second.changed, 0, second.changedTasks.join("\n"));
+});
+
+test("nginx stopped on web-01: after detection web-02 serves every request; back to both after a start", async () => {
+  await mustOnHost("web-01", "systemctl stop nginx");
+  const detected = await eventually(async () => (await servedBy(4)).every((server) => server === "web-02"), 20_000, 200);
+  assert.ok(detected, "HAProxy took web-01 out within the health-check window");
+  const load = backgroundLoad(SITE, { maxRequests: 60 });
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  const result = await load.stop();
+  assert.is(result.failed, 0, result.failures.join("; "));
+  assert.equal(Object.keys(result.servedBy), ["web-02"]);
+  await mustOnHost("web-01", "systemctl start nginx");
+  assert.ok(await eventually(async () => new Set(await servedBy(4)).size === 2, 20_000), "web-01 back in rotation");
+});
+
+test("drift (edited nginx site, stopped haproxy, changed app unit): --check lists it, converge repairs it, only the right handlers fire", async () => {
+  await mustOnHost("web-01", "echo '# drift' >> /etc/nginx/sites-available/foobar");
+  await mustOnHost("lb-01", "systemctl stop haproxy");
+  await mustOnHost("web-02", "sed -i 's/^RestartSec=.*/RestartSec=9/' /etc/systemd/system/foobar-app.service && systemctl daemon-reload");
+  const check = await converge("site", [...LIMIT, "--check"]);
+  assert.is(check.exitCode, 2, check.output);
+  const expected = ["lb-01: service:haproxy", "web-01: template:/etc/nginx/sites-available/foobar", "web-02: systemd_unit:foobar-app.service"];
+  assert.equal(nonHandlerChanges(check.events), expected);
+  const repair = await converge("site", LIMIT);
+  assert.is(repair.exitCode, 0, repair.output);
+  assert.equal(nonHandlerChanges(repair.events), expected);
+  assert.equal(handlersRun(repair.events), ["web-01: reload nginx", "web-02: restart app"]);
+  assert.is((await converge("site", [...LIMIT, "--check"])).exitCode, 0);
+  assert.match(await mustOnHost("web-02", "systemctl show -p NRestarts,ActiveState foobar-app.service"), /ActiveState=active/);
+  assert.ok(await eventually(async () => new Set(await servedBy(4)).size === 2, 15_000));
+});
+
+test("rolling deploy under load: no request fails; a broken release stops at the first host, the others keep serving", async () => {
+  const good = join(scratch, "good");
+  cpSync(join(REPO_ROOT, "app/dist"), good, { recursive: true });
+  writeFileSync(join(good, "public/release-note.txt"), "second release\n");
+  const load = backgroundLoad(SITE, { intervalMs: 10, maxRequests: 3000 });
+  const rolled = await deploy(good);
+  const duringGood = await load.stop();
+  assert.is(rolled.code, 0, rolled.output);
+  assert.is(duringGood.failed, 0, duringGood.failures.slice(0, 5).join("; "));
+  const versions = await versionsThroughLb();
+  assert.equal(Object.keys(versions).sort(), ["web-01", "web-02"]);
+  assert.is(versions["web-01"], versions["web-02"]);
+  const goodVersion = versions["web-01"]!;
+
+  const broken = join(scratch, "broken");
+  cpSync(good, broken, { recursive: true });
+  writeFileSync(join(broken, "server.js"), "console.error('release is broken'); process.exit(1);\n");
+  const load2 = backgroundLoad(SITE, { intervalMs: 10, maxRequests: 3000 });
+  const failed = await deploy(broken);
+  const duringBroken = await load2.stop();
+  assert.is(failed.code, 1, failed.output);
+  assert.match(failed.output, /web-01: FAILED/);
+  assert.is.not(failed.output.includes("web-02: drained"), true, "the deploy must stop before web-02");
+  assert.is(duringBroken.failed, 0, duringBroken.failures.slice(0, 5).join("; "));
+  assert.equal(await versionsThroughLb(), { "web-02": goodVersion });
+
+  const repaired = await deploy(good);
+  assert.is(repaired.code, 0, repaired.output);
+  assert.ok(await eventually(async () => Object.keys(await versionsThroughLb()).length === 2, 15_000), "web-01 back after redeploying the good release");
+});
+
+test.run();
