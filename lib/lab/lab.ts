@@ -1,5 +1,5 @@
 // Lab lifecycle: up (idempotent, cleans stale state first), down (leaves nothing behind), reset, status.
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { acmeRunning, startAcme, stopAcme } from "./acme.ts";
 import { ensureBaseImage } from "./base-image.ts";
@@ -31,9 +31,23 @@ async function cleanStale(hosts: LabHost[], log: Log): Promise<void> {
   }
 }
 
+const ownerFile = () => join(STATE_DIR, "owner");
+
+/** One lab per machine (fixed addresses): refuse to take over a lab another checkout brought up. */
+function claimLab(): void {
+  const owner = existsSync(ownerFile()) ? readFileSync(ownerFile(), "utf8").trim() : undefined;
+  const running = labHosts().some((host) => machinePid(host) !== undefined);
+  if (owner && owner !== REPO_ROOT && running) {
+    throw new Error(`lab: the lab is up for the checkout ${owner} (its keys, not this one's); run \`npm run lab -- down\` there first`);
+  }
+  mkdirSync(STATE_DIR, { recursive: true });
+  writeFileSync(ownerFile(), `${REPO_ROOT}\n`);
+}
+
 /** Bring the whole lab up; a second call finds everything running and returns quickly. */
 export async function up(log: Log = console.log, hosts = labHosts()): Promise<void> {
   assertRequirements();
+  claimLab();
   const started = Date.now();
   await cleanStale(hosts, log);
   await ensureSwitch();
@@ -57,6 +71,7 @@ export async function down(log: Log = console.log): Promise<void> {
   rmSync(paths.hostsState, { recursive: true, force: true });
   rmSync(paths.acmeState, { recursive: true, force: true });
   rmSync(paths.pids, { recursive: true, force: true });
+  rmSync(ownerFile(), { force: true });
   const leftovers = leftoverParts();
   if (leftovers.length > 0) throw new Error(`lab down: still present: ${leftovers.join(", ")}`);
   log(`lab down: nothing left (state dir ${STATE_DIR} cleared; caches kept in ${paths.baseImages}, ${paths.aptCache})`);
@@ -65,6 +80,7 @@ export async function down(log: Log = console.log): Promise<void> {
 /** Give hosts a pristine root filesystem (same SSH host keys) and boot them again, in parallel. */
 export async function reset(names: string[], log: Log = console.log): Promise<void> {
   assertRequirements();
+  claimLab();
   const hosts = names.map(labHost);
   const started = Date.now();
   await ensureSwitch();
