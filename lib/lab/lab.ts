@@ -98,6 +98,7 @@ export function leftoverParts(): string[] {
   return [
     ...presentNetworkParts(hosts),
     ...presentCgroups().map((dir) => `cgroup ${dir}`),
+    ...readFileSync("/proc/mounts", "utf8").split("\n").map((line) => line.split(" ")[1] ?? "").filter((dir) => dir.startsWith(`${STATE_DIR}/`)).map((dir) => `mount ${dir}`),
     ...hosts.filter((host) => machinePid(host) !== undefined).map((host) => `container ${host.name}`),
     ...(daemonPid(APT_PROXY.name, APT_PROXY.marker) !== undefined ? ["apt proxy"] : []),
     ...(acmeRunning() ? ["pebble"] : []),

@@ -35,7 +35,7 @@ export default defineRole<HaproxyVars>({
     r.template("/etc/haproxy/haproxy.cfg", "haproxy.cfg.ejs", {
       mode: "0640",
       group: "haproxy",
-      validate: "haproxy -c -q -f %s",
+      validate: "haproxy -c -f %s",
       notify: "reload haproxy",
       data: {
         backends: inventory.group(vars.backend_group).map((web) => ({ name: web.name, address: web.privateAddress })),

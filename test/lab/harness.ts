@@ -56,12 +56,13 @@ export interface Converge {
   output: string;
 }
 
-/** Run `playbooks/<name>.ts -i <target> --json ...args` as a user would, and parse its NDJSON events. */
+/** Run `playbooks/<name>.ts` (or a path relative to the repo) `-i <target> --json ...args` as a user would; parse its NDJSON events. */
 export async function converge(playbook: string, args: string[] = []): Promise<Converge> {
-  const argv = ["--import", "tsx", join(REPO_ROOT, "playbooks", `${playbook}.ts`), "-i", TARGET, "--json", ...args];
+  const file = playbook.includes("/") ? join(REPO_ROOT, playbook) : join(REPO_ROOT, "playbooks", `${playbook}.ts`);
+  const argv = ["--import", "tsx", file, "-i", TARGET, "--json", ...args];
   const result = await capture(process.execPath, argv, { cwd: REPO_ROOT });
   mkdirSync(join(REPO_ROOT, ".lab", "test-logs"), { recursive: true });
-  appendFileSync(TEST_LOG, `$ ${playbook}.ts ${args.join(" ")}\n${result.stdout}\n${result.stderr}\n`);
+  appendFileSync(TEST_LOG, `$ ${file} ${args.join(" ")}\n${result.stdout}\n${result.stderr}\n`);
   const events = result.stdout.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line) as RunEvent);
   const recapEvent = events.find((event): event is Extract<RunEvent, { type: "recap" }> => event.type === "recap");
   if (!recapEvent) throw new Error(`${playbook}.ts ${args.join(" ")} printed no recap (exit ${result.code}):\n${result.stderr || result.stdout}`);
@@ -143,4 +144,29 @@ export function backgroundLoad(url: string, options: { intervalMs?: number; maxR
       return result;
     },
   };
+}
+
+export interface AbTotals {
+  batches: number;
+  completed: number;
+  failed: number;
+  non2xx: number;
+}
+
+/** ApacheBench batches (`ab -c concurrency -n batchSize`) against `url` until `during` settles; at most `maxBatches`. */
+export async function abWhile(url: string, during: Promise<unknown>, options: { concurrency?: number; batchSize?: number; maxBatches?: number } = {}): Promise<AbTotals> {
+  let done = false;
+  void during.finally(() => (done = true));
+  const totals: AbTotals = { batches: 0, completed: 0, failed: 0, non2xx: 0 };
+  while (!done && totals.batches < (options.maxBatches ?? 40)) {
+    const result = await capture("ab", ["-q", "-s", "10", "-c", String(options.concurrency ?? 50), "-n", String(options.batchSize ?? 1000), url]);
+    const number = (pattern: RegExp) => Number(pattern.exec(result.stdout)?.[1] ?? 0);
+    if (result.code !== 0) throw new Error(`ab failed (exit ${result.code}): ${result.stderr.trim()}`);
+    totals.batches++;
+    totals.completed += number(/Complete requests:\s+(\d+)/);
+    totals.failed += number(/Failed requests:\s+(\d+)/);
+    totals.non2xx += number(/Non-2xx responses:\s+(\d+)/);
+  }
+  await during;
+  return totals;
 }

@@ -19,6 +19,11 @@ if (TARGET === "lab") {
     }
   });
 
+  test("hosts reach each other on the lab network", async () => {
+    const out = await mustOnHost("web-01", `ping -c1 -W2 ${hosts.host("db-01").address} >/dev/null && nc -z -w2 ${hosts.host("lb-01").address} 22 && echo reached`);
+    assert.is(out.trim(), "reached");
+  });
+
   test("up twice is harmless: the same containers keep running", async () => {
     const before = status().hosts.map((host) => host.pid);
     await up(() => undefined);
@@ -49,12 +54,17 @@ if (TARGET === "lab") {
     assert.match(second.toLowerCase(), /x-lab-cache: hit/);
   });
 
+  test("apt installs a package through the proxy", async () => {
+    await mustOnHost("web-02", "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -q socat >/dev/null && socat -V | head -1");
+  });
+
   test("reset gives a pristine host with the same SSH host key", async () => {
-    await mustOnHost("web-02", "echo drift > /etc/lab-marker");
+    await mustOnHost("web-02", "echo drift > /etc/lab-marker && echo drift >> /etc/ssh/sshd_config");
     const keyBefore = readFileSync(paths.knownHosts, "utf8");
     await freshHosts("web-02");
     const marker = await onHost("web-02", "cat /etc/lab-marker");
     assert.is.not(marker.code, 0, "the marker must be gone after reset");
+    assert.not.match(await mustOnHost("web-02", "cat /etc/ssh/sshd_config; command -v socat || true"), /drift|socat/, "modified and installed files are gone");
     assert.is(readFileSync(paths.knownHosts, "utf8"), keyBefore);
   });
 

@@ -7,7 +7,7 @@ import * as assert from "uvu/assert";
 import { REPO_ROOT } from "../../lib/lab/paths.ts";
 import type { RunEvent } from "../../lib/report/events.ts";
 import { capture } from "../../lib/lab/run-command.ts";
-import { backgroundLoad, converge, eventually, freshHosts, host, http, mustOnHost } from "./harness.ts";
+import { abWhile, backgroundLoad, converge, eventually, freshHosts, host, http, mustOnHost } from "./harness.ts";
 
 const SITE = `http://${host("lb-01").address}/`;
 const LIMIT = ["-l", "lb,web"];
@@ -97,6 +97,30 @@ test("drift (edited nginx site, stopped haproxy, changed app unit): --check list
   assert.is((await converge("site", [...LIMIT, "--check"])).exitCode, 0);
   assert.match(await mustOnHost("web-02", "systemctl show -p NRestarts,ActiveState foobar-app.service"), /ActiveState=active/);
   assert.ok(await eventually(async () => new Set(await servedBy(4)).size === 2, 15_000));
+});
+
+test("an extra HAProxy line that HAProxy rejects: the run fails with its message, the live config stays, lb-01 keeps serving", async () => {
+  const before = await mustOnHost("lb-01", "sha256sum /etc/haproxy/haproxy.cfg");
+  const bad = await converge("test/lab/playbooks/haproxy-bad-extra.ts");
+  assert.is(bad.exitCode, 1, bad.output);
+  assert.match(bad.output, /no-such-option-here/);
+  assert.is(await mustOnHost("lb-01", "sha256sum /etc/haproxy/haproxy.cfg"), before);
+  assert.equal(new Set(await servedBy(4)), new Set(["web-01", "web-02"]));
+});
+
+test("rolling deploy under ab load (50 concurrent): 0 failed or non-2xx, both hosts end on the new release", async () => {
+  const release = join(scratch, "ab-release");
+  cpSync(join(REPO_ROOT, "app/dist"), release, { recursive: true });
+  writeFileSync(join(release, "public/release-note.txt"), "release rolled under ab\n");
+  let rolled: Awaited<ReturnType<typeof deploy>> | undefined;
+  const totals = await abWhile(SITE, deploy(release).then((result) => (rolled = result)), { concurrency: 50, batchSize: 1000 });
+  assert.is(rolled?.code, 0, rolled?.output);
+  assert.ok(totals.completed >= 1000, `ab completed ${totals.completed}`);
+  assert.is(totals.failed, 0, JSON.stringify(totals));
+  assert.is(totals.non2xx, 0, JSON.stringify(totals));
+  const versions = await versionsThroughLb();
+  assert.equal(Object.keys(versions).sort(), ["web-01", "web-02"]);
+  assert.is(versions["web-01"], versions["web-02"]);
 });
 
 test("rolling deploy under load: no request fails; a broken release stops at the first host, the others keep serving", async () => {

@@ -44,7 +44,7 @@ test("haproxy: backends come from the web group, balance from vars, config valid
   assert.match(config, /stats socket \/run\/haproxy\/admin\.sock/);
   assert.match(config, /prometheus-exporter/);
   const script = resources.find((item) => item.id === "template:/etc/haproxy/haproxy.cfg")!.apply({ kind: "absent" });
-  assert.match(script, /haproxy -c -q -f "\$tmp"/);
+  assert.match(script, /haproxy -c -f "\$tmp"/);
 });
 
 test("haproxy: a balance outside the allowed list is a schema error", () => {

@@ -1,0 +1,28 @@
+// No-op re-converge of site.ts on the lab over SSH, against the floor: one ssh2 connect + `true` per host in parallel.
+import { join } from "node:path";
+import inventory from "../hosts.ts";
+import { REPO_ROOT, sshConnector } from "../lib/cli/main.ts";
+import { loadInventory } from "../lib/inventory/load.ts";
+import { runPlaybook } from "../lib/runner/run.ts";
+import { site } from "../playbooks/site.ts";
+import { timeRuns, type Summary } from "./stats.ts";
+
+const silent = { emit() {}, close() {} };
+const connect = sshConnector({ acceptNewHostKeys: false, timeoutSeconds: 60 });
+
+export async function siteNoop(runs: number): Promise<{ site: Summary; floor: Summary; hosts: number }> {
+  const hosts = loadInventory(inventory, "lab").hosts;
+  const converge = async () => {
+    const result = await runPlaybook(site, {
+      inventory, environment: "lab", check: false, diff: false, forks: 50, reporter: silent, connect, repoRoot: REPO_ROOT, factsDir: join(REPO_ROOT, ".cache", "facts"),
+    });
+    const changed = Object.values(result.counts).reduce((sum, counts) => sum + counts.changed, 0);
+    if (result.exitCode !== 0 || changed > 0) throw new Error(`site.ts -i lab is not a no-op (exit ${result.exitCode}, ${changed} changed): converge it first`);
+  };
+  const floor = () => Promise.all(hosts.map(async (host) => {
+    const transport = await connect(host);
+    await transport.exec("true");
+    await transport.close();
+  }));
+  return { site: await timeRuns(runs, converge), floor: await timeRuns(runs, floor), hosts: hosts.length };
+}
