@@ -12,6 +12,11 @@ export interface RoleContext<V> {
   facts: HostFacts;
   inventory: Inventory;
   r: ResourceFactory;
+  /**
+   * Open a NEW connection to this host and run `true` (then close it); rejects when that fails.
+   * For a resource's `verify`: e.g. the firewall role proves new SSH logins still work after a change.
+   */
+  checkNewConnection: () => Promise<void>;
 }
 
 export interface RoleDefinition<V> {

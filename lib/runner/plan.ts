@@ -77,14 +77,14 @@ function selectedByTags(resource: Resource, selection: Selection): boolean {
 }
 
 /** Build the resources of one play on one host from its facts. Errors name host, play and role. */
-export function buildHostWork(hostPlay: HostPlay, facts: HostFacts, inventory: Inventory, selection: Selection): HostWork {
+export function buildHostWork(hostPlay: HostPlay, facts: HostFacts, inventory: Inventory, selection: Selection, checkNewConnection: () => Promise<void>): HostWork {
   const problems: string[] = [];
   const resources: Resource[] = [];
   const handlers: { name: string; resource: Resource }[] = [];
   const where = (role: Role) => `host ${hostPlay.host.name}, play "${hostPlay.play.name}", role ${role.name}`;
   for (const { role, vars } of hostPlay.roles) {
     const data = { ...vars, vars, host: hostPlay.host, facts, inventory };
-    const context = { vars, host: hostPlay.host, facts, inventory, r: resourceFactory(role.templatesDir, data) };
+    const context = { vars, host: hostPlay.host, facts, inventory, r: resourceFactory(role.templatesDir, data), checkNewConnection };
     try {
       for (const resource of role.tasks(context)) resources.push({ ...resource, tags: [role.name, ...resource.tags] });
       for (const [name, make] of Object.entries(role.handlers ?? {})) handlers.push({ name, resource: make(context) });

@@ -80,8 +80,17 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
   const build = (run: HostRun, facts: HostFacts) => {
     plays.forEach((hostPlays, index) => {
       const hostPlay = hostPlays.find((item) => item.host.name === run.host.name);
-      if (hostPlay) run.work.set(index, buildHostWork(hostPlay, facts, inventory, options));
+      if (hostPlay) run.work.set(index, buildHostWork(hostPlay, facts, inventory, options, () => checkNewConnection(run.host)));
     });
+  };
+  const checkNewConnection = async (host: Host) => {
+    const transport = await options.connect(host);
+    try {
+      const result = await transport.exec("true", { timeoutMs: 15_000 });
+      if (result.code !== 0) throw new Error(`${host.name}: a new connection could not run \`true\` (exit ${result.code})`);
+    } finally {
+      await transport.close();
+    }
   };
   const hostError = (run: HostRun, play: string, error: unknown) => {
     if (error instanceof UnreachableError) {

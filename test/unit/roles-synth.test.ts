@@ -21,7 +21,7 @@ const secrets = openSecretStore("secrets.json", mkdtempSync(join(tmpdir(), "synt
 
 function synth(play: Play, hostName: string): Resource[] {
   const plays = planPlays(definePlaybook("synth", [play]), inventory, new Set([hostName]), secrets);
-  return buildHostWork(plays[0]![0]!, parseHostFacts(debianFacts(hostName)), inventory, {}).resources;
+  return buildHostWork(plays[0]![0]!, parseHostFacts(debianFacts(hostName)), inventory, {}, async () => undefined).resources;
 }
 
 /** The content a file/template resource would write, read back from its apply script. */
