@@ -1,5 +1,6 @@
 // The inventory of www.foobar.com: every environment's hosts, groups and SSH settings.
 import { defineInventory } from "./lib/inventory/define.ts";
+import { LAB_PREFIX } from "./lib/lab/instance.ts";
 
 /** The five machines of the design, their tier and last address octet. */
 const machines = {
@@ -41,7 +42,7 @@ export default defineInventory({
     lab: {
       description: "the local lab: systemd-nspawn hosts (npm run lab -- up)",
       ssh: { user: "root", key: ".lab/ssh/id_ed25519", knownHosts: ".lab/ssh/known_hosts" },
-      hosts: onPrivateNetwork("192.168.56"),
+      hosts: onPrivateNetwork(LAB_PREFIX),
       groups,
       secretsFile: ".lab/secrets.json",
       generateSecrets: true,

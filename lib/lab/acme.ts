@@ -38,7 +38,7 @@ export async function startAcme(siteHost: LabHost): Promise<void> {
   if (daemonPid(DNS.name, DNS.marker) === undefined) {
     startDaemon(DNS.name, "pebble-challtestsrv", [
       "-dns01", `${GATEWAY.address}:${ACME_PORTS.dns}`, "-http01", "", "-https01", "", "-tlsalpn01", "",
-      "-management", "127.0.0.1:8055", "-defaultIPv4", siteHost.address, "-defaultIPv6", "",
+      "-management", `${GATEWAY.address}:${ACME_PORTS.challengeManagement}`, "-defaultIPv4", siteHost.address, "-defaultIPv6", "",
     ]);
   }
   if (daemonPid(PEBBLE.name, PEBBLE.marker) === undefined) {

@@ -1,9 +1,10 @@
 // Own cgroups for each lab container: nspawn left in the caller's cgroup shuts down badly (LAB.md).
 import { existsSync, mkdirSync, readdirSync, rmdirSync } from "node:fs";
 import { join } from "node:path";
+import { LAB_SUFFIX } from "./instance.ts";
 
 const ROOT = "/sys/fs/cgroup";
-const LAB_GROUP = "foobar-lab";
+const LAB_GROUP = `foobar-lab${LAB_SUFFIX}`;
 
 /** Hierarchies to place a container in: the v2 root alone, or (hybrid) the named systemd one, unified and a few controllers. */
 function hierarchies(): string[] {

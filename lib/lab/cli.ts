@@ -2,7 +2,7 @@
 import { spawnSync } from "node:child_process";
 import { down, reset, status, up } from "./lab.ts";
 import { sshOptions } from "./machine.ts";
-import { labHost } from "./topology.ts";
+import { GATEWAY, SUBNET, labHost } from "./topology.ts";
 
 const USAGE = `Usage: npm run lab -- <command>
 
@@ -12,7 +12,8 @@ const USAGE = `Usage: npm run lab -- <command>
   reset HOST...   give hosts a pristine root filesystem (same SSH host key) and boot them again
   ssh HOST [CMD]  open a root shell on a lab host (or run CMD there)
 
-The lab needs root. Hosts are on 192.168.56.0/24, reachable from this machine over lab0 (192.168.56.254).`;
+The lab needs root. Hosts are on ${SUBNET}, reachable from this machine over ${GATEWAY.link} (${GATEWAY.address}).
+FOOBAR_LAB_INSTANCE=1..9 drives a second lab beside the default one (its own subnet and names).`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

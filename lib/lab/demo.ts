@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { buildApp } from "../../app/build.ts";
 import { up } from "./lab.ts";
 import { REPO_ROOT } from "./paths.ts";
-import { labHosts } from "./topology.ts";
+import { SUBNET, labHosts } from "./topology.ts";
 
 function get(url: string): Promise<{ status: number; servedBy: string; body: string }> {
   return new Promise((resolve, reject) => {
@@ -23,7 +23,7 @@ function step(title: string): void {
 }
 
 async function main(): Promise<number> {
-  step("lab: five Debian 12 hosts booted with systemd-nspawn on 192.168.56.0/24");
+  step(`lab: five Debian 12 hosts booted with systemd-nspawn on ${SUBNET}`);
   await up();
   step("build the code base (app/ → app/dist)");
   await buildApp();

@@ -1,12 +1,13 @@
 // The lab's hosts and switch, derived from the `lab` environment of hosts.ts.
 import inventory from "../../hosts.ts";
 import { loadInventory } from "../inventory/load.ts";
+import { LAB_PREFIX, LAB_SUFFIX } from "./instance.ts";
 
 /** The runner's side of the lab: an address in the root netns, also where lab services listen. */
-export const GATEWAY = { address: "192.168.56.254", prefix: 24, link: "lab0", peer: "lab0-br" } as const;
+export const GATEWAY = { address: `${LAB_PREFIX}.254`, prefix: 24, link: `lab0${LAB_SUFFIX}`, peer: `lab0${LAB_SUFFIX}-br` } as const;
 /** The namespace holding the bridge every host plugs into. */
-export const SWITCH = { netns: "clab", bridge: "cbr0", address: "192.168.56.1", mac: "02:56:00:00:00:01" } as const;
-export const SUBNET = "192.168.56.0/24";
+export const SWITCH = { netns: `clab${LAB_SUFFIX}`, bridge: "cbr0", address: `${LAB_PREFIX}.1`, mac: "02:56:00:00:00:01" } as const;
+export const SUBNET = `${LAB_PREFIX}.0/24`;
 export const SITE_NAMES = ["www.foobar.com", "foobar.com"];
 
 export interface LabHost {
@@ -29,10 +30,10 @@ function macFor(address: string): string {
 export function labHosts(): LabHost[] {
   const lab = loadInventory(inventory, "lab");
   return lab.hosts.map((host) => {
-    if (!host.address.startsWith("192.168.56.")) {
+    if (!host.address.startsWith(`${LAB_PREFIX}.`)) {
       throw new Error(`hosts.ts: lab host ${host.name} has address ${host.address}, outside the lab subnet ${SUBNET}`);
     }
-    return { name: host.name, address: host.address, netns: `lab-${host.name}`, veth: `ve-${host.name}`.slice(0, 15), mac: macFor(host.address) };
+    return { name: host.name, address: host.address, netns: `lab${LAB_SUFFIX}-${host.name}`, veth: `ve${LAB_SUFFIX}-${host.name}`.slice(0, 15), mac: macFor(host.address) };
   });
 }
 
@@ -46,4 +47,4 @@ export function labHost(name: string): LabHost {
 
 /** Ports of the lab services on GATEWAY.address. */
 export const APT_PROXY_PORT = 3142;
-export const ACME_PORTS = { api: 14000, management: 15000, dns: 8053 } as const;
+export const ACME_PORTS = { api: 14000, management: 15000, dns: 8053, challengeManagement: 8055 } as const;

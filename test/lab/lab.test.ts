@@ -4,9 +4,10 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { status, up } from "../../lib/lab/lab.ts";
 import { paths } from "../../lib/lab/paths.ts";
+import { ACME_PORTS, APT_PROXY_PORT, GATEWAY } from "../../lib/lab/topology.ts";
 import { freshHosts, hosts, mustOnHost, onHost, TARGET } from "./harness.ts";
 
-const PROXY = "http://192.168.56.254:3142";
+const PROXY = `http://${GATEWAY.address}:${APT_PROXY_PORT}`;
 
 if (TARGET === "lab") {
   test("every host boots systemd and answers strict-key SSH with its own name", async () => {
@@ -70,7 +71,7 @@ if (TARGET === "lab") {
 
   test("Pebble's ACME directory is reachable from lb-01 with the exported API certificate", async () => {
     const api = readFileSync(paths.pebbleApiCert, "utf8");
-    const directory = await mustOnHost("lb-01", "cat > /tmp/pebble-api.pem && curl -sf --cacert /tmp/pebble-api.pem https://192.168.56.254:14000/dir", api);
+    const directory = await mustOnHost("lb-01", `cat > /tmp/pebble-api.pem && curl -sf --cacert /tmp/pebble-api.pem https://${GATEWAY.address}:${ACME_PORTS.api}/dir`, api);
     assert.ok(JSON.parse(directory).newAccount, directory);
     assert.match(readFileSync(paths.pebbleRoot, "utf8"), /BEGIN CERTIFICATE/);
   });
