@@ -22,9 +22,14 @@ export async function ensureLabKeys(hosts: LabHost[]): Promise<void> {
   for (const host of hosts) await ensureKeyPair(hostKeyFile(host), `root@${host.name}`);
   const lines = hosts.map((host) => {
     const [type, blob] = readFileSync(`${hostKeyFile(host)}.pub`, "utf8").trim().split(/\s+/);
-    return `${host.address},${host.name} ${type} ${blob}`;
+    return `${host.address} ${type} ${blob}`;
   });
-  writeFileSync(paths.knownHosts, `${lines.join("\n")}\n`, { mode: 0o600 });
+  // Entries of other lab instances (other subnets, same host keys) stay: one checkout may drive several labs.
+  const addresses = new Set(hosts.map((host) => host.address));
+  const kept = existsSync(paths.knownHosts)
+    ? readFileSync(paths.knownHosts, "utf8").split("\n").filter((line) => line.trim() !== "" && !line.split(/[\s,]/).some((word) => addresses.has(word)))
+    : [];
+  writeFileSync(paths.knownHosts, `${[...kept, ...lines].join("\n")}\n`, { mode: 0o600 });
 }
 
 export function clientPublicKey(): string {

@@ -6,6 +6,7 @@ import { file, type FileOptions } from "./file.ts";
 import { line } from "./line.ts";
 import { packages } from "./package.ts";
 import { service, serviceAction } from "./service.ts";
+import { serviceFresh } from "./service-fresh.ts";
 import { symlink } from "./symlink.ts";
 import { systemdUnit } from "./systemd-unit.ts";
 import { template } from "./template.ts";
@@ -24,6 +25,7 @@ export function resourceFactory(templatesDir: string, templateData: Record<strin
     package: packages,
     service,
     serviceAction,
+    serviceFresh,
     systemdUnit,
     user,
     group,

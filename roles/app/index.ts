@@ -1,6 +1,7 @@
 // Role app: ships the foobar.com code base as a release, switches `current`, runs it under systemd.
 import { join, posix } from "node:path";
 import { defineRole } from "../../lib/role.ts";
+import { secret } from "../../lib/secrets/secret.ts";
 import { sh } from "../../lib/shell.ts";
 import { readRelease } from "./release.ts";
 import { schema, type AppVars } from "./schema.ts";
@@ -25,13 +26,19 @@ export default defineRole<AppVars>({
     db_name: "foobar",
     db_port: 3306,
     db_user: "foobar_app",
+    db_password: secret("db_app_password") as never,
     db_read_user: "foobar_read",
+    db_read_password: secret("db_read_password") as never,
   },
-  tasks: ({ r, vars }) => {
+  tasks: ({ r, vars, inventory }) => {
     const release = readRelease(vars.build_dir, REPO_ROOT);
     const version = vars.version ?? release.version;
     const releaseDir = posix.join(vars.root, "releases", version);
-    const data = { data: { version, entry: posix.join(vars.root, "current", ENTRY) } };
+    // Writes go to the primary, reads to the replica: from the vars, else from the inventory's db groups.
+    const firstOf = (group: string) => (inventory.groups[group] ? inventory.group(group)[0]?.privateAddress : undefined);
+    const primary = vars.db_primary_host ?? firstOf("db_primary");
+    const db = primary ? { primary, replica: vars.db_replica_host ?? firstOf("db_replica") ?? primary } : undefined;
+    const data = { data: { version, entry: posix.join(vars.root, "current", ENTRY), db: db ?? null } };
     return [
       r.package("nodejs"),
       r.package("curl"), // the unit's readiness check and deploy.ts's health probe

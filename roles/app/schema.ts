@@ -13,7 +13,7 @@ export interface AppVars {
   user: string;
   listen_host: string;
   listen_port: number;
-  /** Database settings; omit db_primary_host to run without a database. */
+  /** Database settings; the hosts default to the inventory's db_primary / db_replica groups (none: no database). */
   db_name: string;
   db_primary_host?: string;
   db_replica_host?: string;

@@ -1,0 +1,78 @@
+// MySQL 8 (Ubuntu 24.04) vs MariaDB 10.11 (Debian 12): every difference the database roles care about, chosen by facts.
+import type { HostFacts } from "../../lib/facts/host.ts";
+import { sqlString } from "./sql.ts";
+
+export interface DbFlavor {
+  name: "mariadb" | "mysql";
+  serverPackage: string;
+  service: string;
+  /** Client run as root over the unix socket (root authenticates by socket on both). */
+  client: string;
+  dump: string;
+  /** Drop-in directory for the server configuration. */
+  configDir: string;
+  /** SHOW REPLICA STATUS column names. */
+  columns: { ioRunning: string; sqlRunning: string; sourceHost: string; sourcePort: string; sourceUser: string; lag: string; gtid: string };
+  /** Value of `columns.gtid` when the replica uses GTID positioning. */
+  gtidOn: string;
+  /** Privilege names as SHOW GRANTS prints them. */
+  privileges: { binlogMonitor: string; replicaMonitor: string };
+  superReadOnly: boolean;
+  /** Server settings that turn GTID replication on (MySQL needs them; MariaDB always has GTIDs). */
+  gtidSettings: string[];
+  changeSource(host: string, port: number, user: string, password: string): string;
+  resetReplica: string;
+  /** Before importing a dump that sets the GTID position: the replica's own binary log must not hold newer GTIDs. */
+  resetBeforeImport: string;
+  dumpOptions: string[];
+  /** How the roles compare a declared password with the account's (see password-check.ts). */
+  passwordCheck: "native-hash" | "fingerprint-file";
+}
+
+
+export const MARIADB: DbFlavor = {
+  name: "mariadb",
+  serverPackage: "mariadb-server",
+  service: "mariadb",
+  client: "mariadb",
+  dump: "mariadb-dump",
+  configDir: "/etc/mysql/mariadb.conf.d",
+  columns: { ioRunning: "Slave_IO_Running", sqlRunning: "Slave_SQL_Running", sourceHost: "Master_Host", sourcePort: "Master_Port", sourceUser: "Master_User", lag: "Seconds_Behind_Master", gtid: "Using_Gtid" },
+  gtidOn: "Slave_Pos",
+  privileges: { binlogMonitor: "BINLOG MONITOR", replicaMonitor: "SLAVE MONITOR" },
+  superReadOnly: false,
+  gtidSettings: ["gtid_strict_mode = ON"],
+  changeSource: (host, port, user, password) =>
+    `CHANGE MASTER TO MASTER_HOST=${sqlString(host)}, MASTER_PORT=${port}, MASTER_USER=${sqlString(user)}, MASTER_PASSWORD=${sqlString(password)}, MASTER_USE_GTID=slave_pos`,
+  resetReplica: "STOP REPLICA; RESET REPLICA ALL;",
+  resetBeforeImport: "RESET MASTER;",
+  dumpOptions: ["--single-transaction", "--gtid", "--master-data=1", "--add-drop-database", "--routines", "--events", "--triggers"],
+  passwordCheck: "native-hash",
+};
+
+export const MYSQL: DbFlavor = {
+  name: "mysql",
+  serverPackage: "mysql-server",
+  service: "mysql",
+  client: "mysql",
+  dump: "mysqldump",
+  configDir: "/etc/mysql/mysql.conf.d",
+  columns: { ioRunning: "Replica_IO_Running", sqlRunning: "Replica_SQL_Running", sourceHost: "Source_Host", sourcePort: "Source_Port", sourceUser: "Source_User", lag: "Seconds_Behind_Source", gtid: "Auto_Position" },
+  gtidOn: "1",
+  privileges: { binlogMonitor: "REPLICATION CLIENT", replicaMonitor: "REPLICATION CLIENT" },
+  superReadOnly: true,
+  gtidSettings: ["gtid_mode = ON", "enforce_gtid_consistency = ON"],
+  changeSource: (host, port, user, password) =>
+    `CHANGE REPLICATION SOURCE TO SOURCE_HOST=${sqlString(host)}, SOURCE_PORT=${port}, SOURCE_USER=${sqlString(user)}, SOURCE_PASSWORD=${sqlString(password)}, SOURCE_AUTO_POSITION=1, GET_SOURCE_PUBLIC_KEY=1`,
+  resetReplica: "STOP REPLICA; RESET REPLICA ALL;",
+  resetBeforeImport: "RESET MASTER;",
+  dumpOptions: ["--get-server-public-key", "--single-transaction", "--set-gtid-purged=ON", "--source-data=1", "--add-drop-database", "--routines", "--events", "--triggers"],
+  passwordCheck: "fingerprint-file",
+};
+
+/** Debian ships MariaDB, Ubuntu MySQL 8; anything else is refused with the host's OS named. */
+export function flavorOf(facts: HostFacts): DbFlavor {
+  if (facts.os.id === "debian") return MARIADB;
+  if (facts.os.id === "ubuntu") return MYSQL;
+  throw new Error(`no database flavour for ${facts.os.pretty || facts.os.id} (Debian → MariaDB, Ubuntu → MySQL 8)`);
+}

@@ -1,0 +1,43 @@
+// SHOW REPLICA STATUS\G parsed into what the replica role decides on (both flavours' column names).
+import type { DbFlavor } from "./flavor.ts";
+
+export interface ReplicaStatus {
+  /** False when the server has no replication configured (empty status). */
+  configured: boolean;
+  ioRunning: string;
+  sqlRunning: string;
+  sourceHost: string;
+  sourcePort: number;
+  sourceUser: string;
+  usesGtid: boolean;
+  lagSeconds: number | null;
+  lastIoErrno: number;
+  lastIoError: string;
+  lastSqlErrno: number;
+  lastSqlError: string;
+}
+
+/** Parse the vertical (\G) output; `serverDown` output (no client, no server) reads as not configured. */
+export function parseReplicaStatus(flavor: DbFlavor, stdout: string): ReplicaStatus {
+  const fields = new Map<string, string>();
+  for (const line of stdout.split("\n")) {
+    const match = /^\s*([A-Za-z_]+):\s?(.*)$/.exec(line);
+    if (match) fields.set(match[1]!, match[2]!.trim());
+  }
+  const get = (name: string) => fields.get(name) ?? "";
+  const lag = get(flavor.columns.lag);
+  return {
+    configured: fields.has(flavor.columns.ioRunning) && get(flavor.columns.sourceHost) !== "",
+    ioRunning: get(flavor.columns.ioRunning),
+    sqlRunning: get(flavor.columns.sqlRunning),
+    sourceHost: get(flavor.columns.sourceHost),
+    sourcePort: Number(get(flavor.columns.sourcePort) || 0),
+    sourceUser: get(flavor.columns.sourceUser),
+    usesGtid: get(flavor.columns.gtid) === flavor.gtidOn,
+    lagSeconds: lag === "" || lag === "NULL" ? null : Number(lag),
+    lastIoErrno: Number(get("Last_IO_Errno") || 0),
+    lastIoError: get("Last_IO_Error"),
+    lastSqlErrno: Number(get("Last_SQL_Errno") || 0),
+    lastSqlError: get("Last_SQL_Error"),
+  };
+}

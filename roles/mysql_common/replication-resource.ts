@@ -1,0 +1,101 @@
+// Resource: the replica replicates from the declared primary with GTIDs — probed every run, repaired when not:
+// started when stopped, re-pointed when it points elsewhere, re-bootstrapped from a streamed dump only when
+// the position cannot be resumed (SQL error, or the primary no longer has the binlogs: error 1236).
+import { heredocBase64, quote } from "../../lib/shell.ts";
+import { commonFields, type Change, type Resource } from "../../lib/resources/resource.ts";
+import type { DbFlavor } from "./flavor.ts";
+import { parseReplicaStatus, type ReplicaStatus } from "./replica-status.ts";
+import { sqlScript } from "./sql.ts";
+
+export interface ReplicationSource {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  /** Databases copied by a bootstrap. */
+  databases: string[];
+  /** Seconds to wait for both replication threads to run after a change. */
+  waitSeconds?: number;
+}
+
+/** MariaDB reports the source's fatal binlog error as 1236; MySQL 8 wraps it as 13114 "Got fatal error 1236 …". */
+const POSITION_LOST_ERRNOS = [1236, 13114];
+
+function positionLost(status: ReplicaStatus): boolean {
+  return status.lastIoErrno === 1236 || (status.lastIoErrno === 13114 && status.lastIoError.includes("1236"));
+}
+
+export type ReplicationAction = { kind: "none" } | { kind: "start" | "repoint" | "bootstrap"; why: string };
+
+/** What to do about the replica, and why (the reason is what the report shows). */
+export function decide(status: ReplicaStatus, source: ReplicationSource): ReplicationAction {
+  if (!status.configured) return { kind: "bootstrap", why: "replication is not configured" };
+  if (status.lastSqlErrno !== 0) return { kind: "bootstrap", why: `SQL thread stopped with error ${status.lastSqlErrno}: ${status.lastSqlError}` };
+  if (positionLost(status)) return { kind: "bootstrap", why: `the primary cannot serve the replica's position: ${status.lastIoError}` };
+  const expected = `${source.user}@${source.host}:${source.port}`;
+  const actual = `${status.sourceUser}@${status.sourceHost}:${status.sourcePort}`;
+  if (actual !== expected) return { kind: "repoint", why: `replicates from ${actual}, expected ${expected}` };
+  if (!status.usesGtid) return { kind: "repoint", why: "not using GTID positioning" };
+  if (status.ioRunning !== "Yes" || status.sqlRunning !== "Yes") {
+    const ioError = status.lastIoErrno !== 0 ? `; IO error ${status.lastIoErrno}: ${status.lastIoError}` : "";
+    return { kind: "start", why: `replication stopped (IO thread ${status.ioRunning || "?"}, SQL thread ${status.sqlRunning || "?"})${ioError}` };
+  }
+  return { kind: "none" };
+}
+
+function field(column: string): string {
+  return `$(echo "$status" | sed -n 's/^ *${column}: //p')`;
+}
+
+/** Shell functions of the apply script (here-documents inside stay unindented: their end marker must start a line): read status, wait for both threads, bootstrap from a streamed dump. */
+function applyScript(flavor: DbFlavor, source: ReplicationSource, action: ReplicationAction): string {
+  const changeAndStart = sqlScript(flavor, `STOP REPLICA;\n${flavor.changeSource(source.host, source.port, source.user, source.password)};\nSTART REPLICA;`);
+  const clientOptions = `[client]\nuser=${source.user}\npassword="${source.password.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"\nhost=${source.host}\nport=${source.port}\n`;
+  const waitSteps = (source.waitSeconds ?? 30) * 5;
+  return [
+    `replica_status() { ${flavor.client} -e 'SHOW REPLICA STATUS\\G'; }`,
+    "wait_running() {",
+    "  i=0",
+    `  while [ "$i" -lt ${waitSteps} ]; do`,
+    "    status=$(replica_status)",
+    `    io=${field(flavor.columns.ioRunning)}; sq=${field(flavor.columns.sqlRunning)}`,
+    `    ioerr=${field("Last_IO_Errno")}; sqlerr=${field("Last_SQL_Errno")}`,
+    `    [ "$io" = Yes ] && [ "$sq" = Yes ] && return 0`,
+    `    case "$ioerr" in ${POSITION_LOST_ERRNOS.join("|")}) return 2 ;; esac`,
+    `    [ "\${sqlerr:-0}" != 0 ] && return 2`,
+    "    sleep 0.2; i=$((i + 1))",
+    "  done",
+    "  return 1",
+    "}",
+    "bootstrap() {",
+    `  echo "bootstrapping from ${source.host}: streaming ${source.databases.join(", ")} from the primary" >&2`,
+    sqlScript(flavor, `${flavor.resetReplica}\n${flavor.resetBeforeImport}`),
+    "  cnf=$(mktemp); failed=$(mktemp); trap 'rm -f \"$cnf\" \"$failed\"' EXIT",
+    `  chmod 600 "$cnf"`,
+    heredocBase64('base64 -d > "$cnf"', clientOptions),
+        // The import is not the replica's own history: kept out of its binary log, or its GTIDs would clash with the primary's.
+    `  { echo 'SET SESSION sql_log_bin = 0;'; ${flavor.dump} --defaults-extra-file="$cnf" ${flavor.dumpOptions.join(" ")} --databases ${source.databases.map(quote).join(" ")} || echo failed > "$failed"; } | ${flavor.client} --batch`,
+    `  if [ -s "$failed" ]; then echo "dump from ${source.host} failed (see above)" >&2; exit 1; fi`,
+    changeAndStart,
+    `  rc=0; wait_running || rc=$?`,
+    `  if [ "$rc" != 0 ]; then echo "replication did not start after the bootstrap:" >&2; replica_status | grep -E 'Running|Errno|Error' >&2; exit 1; fi`,
+    "}",
+    action.kind === "bootstrap"
+      ? "bootstrap"
+      : [changeAndStart, "rc=0; wait_running || rc=$?", `if [ "$rc" = 2 ]; then bootstrap; elif [ "$rc" != 0 ]; then echo "replication did not start:" >&2; replica_status | grep -E 'Running|Errno|Error' >&2; exit 1; fi`].join("\n"),
+  ].join("\n");
+}
+
+export function replication(flavor: DbFlavor, source: ReplicationSource): Resource<ReplicaStatus> {
+  return {
+    id: "db-replication",
+    ...commonFields(),
+    probe: () => `${flavor.client} -e 'SHOW REPLICA STATUS\\G' 2>/dev/null || true`,
+    parse: (stdout) => parseReplicaStatus(flavor, stdout),
+    plan(status): Change[] {
+      const action = decide(status, source);
+      return action.kind === "none" ? [] : [{ summary: `${action.why} -> ${action.kind === "bootstrap" ? "re-bootstrap from a dump of the primary" : action.kind === "repoint" ? "re-point" : "start"}` }];
+    },
+    apply: (status) => applyScript(flavor, source, decide(status, source)),
+  };
+}

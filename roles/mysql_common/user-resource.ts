@@ -1,0 +1,86 @@
+// Resource: a database account with the declared password and exactly the declared privileges.
+import { quote, sh } from "../../lib/shell.ts";
+import { commonFields, type Change, type CommonOptions, type Resource } from "../../lib/resources/resource.ts";
+import type { DbFlavor } from "./flavor.ts";
+import { describeGrants, normaliseGrants, parseShowGrants, sameGrants, type Grants } from "./grants.ts";
+import { FINGERPRINT_DIR, nativePasswordHash, passwordFingerprint } from "./password-check.ts";
+import { account, sqlQuery, sqlScript, sqlString } from "./sql.ts";
+
+export interface DbUserOptions extends CommonOptions {
+  /** false: statements are kept out of the binary log (accounts of the primary are not replicated). */
+  binlog?: boolean;
+}
+
+interface DbUserState {
+  exists: boolean;
+  passwordMatches: boolean;
+  grants: Map<string, string[]>;
+}
+
+export function dbUser(flavor: DbFlavor, user: string, host: string, password: string, grants: Grants, options: DbUserOptions = {}): Resource<DbUserState> {
+  const id = `db-user:${user}@${host}`;
+  const wanted = normaliseGrants(grants);
+  const who = account(user, host);
+  const fingerprintFile = `${FINGERPRINT_DIR}/${user}@${host}`;
+  const where = `User=${sqlString(user)} AND Host=${sqlString(host)}`;
+  const passwordProbe =
+    flavor.passwordCheck === "native-hash"
+      ? sqlQuery(flavor, `SELECT COUNT(*) FROM mysql.user WHERE ${where} AND authentication_string=${sqlString(nativePasswordHash(password))}`)
+      : sh`[ "$(cat ${fingerprintFile} 2>/dev/null)" = ${passwordFingerprint(user, host, password)} ] && echo 1 || echo 0`;
+  return {
+    id,
+    ...commonFields(options),
+    probe: () =>
+      [
+        `echo "exists $(${sqlQuery(flavor, `SELECT COUNT(*) FROM mysql.user WHERE ${where}`)} 2>/dev/null)"`,
+        `echo "password $(${passwordProbe} 2>/dev/null)"`,
+        `${sqlQuery(flavor, `SHOW GRANTS FOR ${who}`)} 2>/dev/null | sed -e 's/ IDENTIFIED BY .*//' -e 's/^/grant /'`,
+      ].join("\n"),
+    parse(stdout) {
+      const lines = stdout.split("\n");
+      const value = (key: string) => lines.find((line) => line.startsWith(`${key} `))?.slice(key.length + 1).trim();
+      return {
+        exists: value("exists") === "1",
+        passwordMatches: value("password") === "1",
+        grants: parseShowGrants(lines.filter((line) => line.startsWith("grant ")).map((line) => line.slice(6))),
+      };
+    },
+    plan(state): Change[] {
+      if (!state.exists) return [{ summary: `create with ${describeGrants(wanted)}` }];
+      const changes: Change[] = [];
+      if (!state.passwordMatches) changes.push({ summary: "password" });
+      if (!sameGrants(state.grants, wanted)) changes.push({ summary: `privileges ${describeGrants(state.grants)} -> ${describeGrants(wanted)}` });
+      return changes;
+    },
+    apply(state) {
+      const statements = [
+        ...(options.binlog === false ? ["SET SESSION sql_log_bin = 0;"] : []),
+        `CREATE USER IF NOT EXISTS ${who} IDENTIFIED BY ${sqlString(password)};`,
+        ...(state.exists && !state.passwordMatches ? [`ALTER USER ${who} IDENTIFIED BY ${sqlString(password)};`] : []),
+        ...(state.exists ? [`REVOKE ALL PRIVILEGES, GRANT OPTION FROM ${who};`] : []),
+        ...[...wanted].map(([on, privileges]) => `GRANT ${privileges.join(", ")} ON ${on} TO ${who};`),
+      ];
+      const fingerprint =
+        flavor.passwordCheck === "fingerprint-file"
+          ? [sh`install -d -m 0700 ${FINGERPRINT_DIR}`, `umask 077; printf '%s' ${quote(passwordFingerprint(user, host, password))} > ${quote(fingerprintFile)}`]
+          : [];
+      return [sqlScript(flavor, statements.join("\n")), ...fingerprint].join("\n");
+    },
+  };
+}
+
+/** Resource: accounts named `user` exist only for `hosts` (others, e.g. a stray 'app'@'%', are dropped). */
+export function dbUserOnlyFrom(flavor: DbFlavor, user: string, hosts: string[], options: DbUserOptions = {}): Resource<string[]> {
+  return {
+    id: `db-user-hosts:${user}`,
+    ...commonFields(options),
+    probe: () => `${sqlQuery(flavor, `SELECT Host FROM mysql.user WHERE User=${sqlString(user)}`)} 2>/dev/null || true`,
+    parse: (stdout) => stdout.split("\n").map((line) => line.trim()).filter(Boolean),
+    plan: (present) => {
+      const extra = present.filter((host) => !hosts.includes(host));
+      return extra.length > 0 ? [{ summary: `drop ${extra.map((host) => `${user}@${host}`).join(", ")} (not allowed)` }] : [];
+    },
+    apply: (present) =>
+      sqlScript(flavor, [...(options.binlog === false ? ["SET SESSION sql_log_bin = 0;"] : []), ...present.filter((host) => !hosts.includes(host)).map((host) => `DROP USER ${account(user, host)};`)].join("\n")),
+  };
+}

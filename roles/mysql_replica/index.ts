@@ -1,0 +1,63 @@
+// Role mysql_replica: an asynchronous, read-only GTID replica of the primary that repairs itself, a read-only
+// app account, and rotated backups on a systemd timer.
+import { defineRole } from "../../lib/role.ts";
+import { reveal, secret } from "../../lib/secrets/secret.ts";
+import { dbBaseline } from "../mysql_common/baseline-resource.ts";
+import { flavorOf } from "../mysql_common/flavor.ts";
+import { replication } from "../mysql_common/replication-resource.ts";
+import { serverConfig, serverConfigPath } from "../mysql_common/server-config.ts";
+import { dbTopology, defaultServerId } from "../mysql_common/tier.ts";
+import { dbUser, dbUserOnlyFrom } from "../mysql_common/user-resource.ts";
+import { schema, type MysqlReplicaVars } from "./schema.ts";
+
+export const BACKUP_SCRIPT = "/usr/local/sbin/foobar-db-backup";
+export const BACKUP_UNIT = "foobar-db-backup";
+
+export default defineRole<MysqlReplicaVars>({
+  name: "mysql_replica",
+  dir: import.meta.dirname,
+  schema,
+  defaults: {
+    db_name: "foobar",
+    read_user: "foobar_read",
+    read_password: secret("db_read_password") as never,
+    repl_user: "foobar_repl",
+    repl_password: secret("db_repl_password") as never,
+    binlog_expire_days: 7,
+    max_connections: 200,
+    replication_wait_seconds: 30,
+    backup_dir: "/var/backups/foobar-db",
+    backup_keep: 7,
+    backup_schedule: "*-*-* 03:15:00",
+  },
+  tasks: ({ r, vars, host, facts, inventory }) => {
+    const flavor = flavorOf(facts);
+    const { primary, webHosts } = dbTopology(inventory);
+    const config = serverConfigPath(flavor);
+    const names = { client: flavor.client, dump: flavor.dump, service: flavor.service };
+    return [
+      r.package(flavor.serverPackage),
+      r.file(config, serverConfig(flavor, {
+        role: "replica", hostName: host.name, serverId: vars.server_id ?? defaultServerId(host), bindAddress: host.privateAddress,
+        binlogExpireDays: vars.binlog_expire_days, maxConnections: vars.max_connections,
+      }), { mode: "0644" }),
+      r.service(flavor.service, { state: "started", enabled: true }),
+      r.serviceFresh(flavor.service, [config]),
+      dbBaseline(flavor),
+      replication(flavor, {
+        host: primary.privateAddress, port: 3306, user: vars.repl_user, password: reveal(vars.repl_password),
+        databases: [vars.db_name], waitSeconds: vars.replication_wait_seconds,
+      }),
+      ...webHosts.map((web) => dbUser(flavor, vars.read_user, web.privateAddress, reveal(vars.read_password), {
+        [`${vars.db_name}.*`]: ["SELECT"],
+        "*.*": [flavor.privileges.replicaMonitor],
+      }, { binlog: false })),
+      dbUserOnlyFrom(flavor, vars.read_user, webHosts.map((web) => web.privateAddress), { binlog: false }),
+      r.directory(vars.backup_dir, { owner: "root", group: "root", mode: "0700" }),
+      r.file(BACKUP_SCRIPT, r.render("foobar-db-backup.ejs", names), { owner: "root", group: "root", mode: "0750" }),
+      r.systemdUnit(`${BACKUP_UNIT}.service`, r.render("foobar-db-backup.service.ejs", names)),
+      r.systemdUnit(`${BACKUP_UNIT}.timer`, r.render("foobar-db-backup.timer.ejs", names)),
+      r.service(`${BACKUP_UNIT}.timer`, { state: "started", enabled: true }),
+    ];
+  },
+});

@@ -1,0 +1,101 @@
+// Database roles for both flavours from recorded probe output: MariaDB 10.11 (recorded in the lab) and MySQL 8.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import type { HostFacts } from "../../lib/facts/host.ts";
+import { flavorOf, MARIADB, MYSQL } from "../../roles/mysql_common/flavor.ts";
+import { parseShowGrants, sameGrants, normaliseGrants } from "../../roles/mysql_common/grants.ts";
+import { nativePasswordHash } from "../../roles/mysql_common/password-check.ts";
+import { decide, replication } from "../../roles/mysql_common/replication-resource.ts";
+import { parseReplicaStatus } from "../../roles/mysql_common/replica-status.ts";
+import { serverConfig } from "../../roles/mysql_common/server-config.ts";
+import { dbUser } from "../../roles/mysql_common/user-resource.ts";
+
+const fixture = (name: string) => readFileSync(join(import.meta.dirname, "fixtures", "mysql", name), "utf8");
+const facts = (id: string): HostFacts => ({ os: { id, version: "", codename: "", pretty: id }, hostname: "db", addresses: [], cpus: 1, memoryMiB: 512 });
+const labSource = { host: "192.168.56.21", port: 3306, user: "foobar_repl", password: "s3cr3t-Pa55", databases: ["foobar"] };
+const prodSource = { ...labSource, host: "10.0.0.21" };
+const decode = (script: string) => [...script.matchAll(/<<'__FOOBAR_B64__'[^\n]*\n([\s\S]*?)__FOOBAR_B64__/g)].map((match) => Buffer.from(match[1]!.replace(/\n/g, ""), "base64").toString()).join("\n");
+
+test("flavour from facts: Debian → MariaDB, Ubuntu → MySQL 8, anything else refused by name", () => {
+  assert.is(flavorOf(facts("debian")), MARIADB);
+  assert.is(flavorOf(facts("ubuntu")), MYSQL);
+  assert.throws(() => flavorOf(facts("rocky")), /no database flavour for rocky/);
+});
+
+test("MariaDB replica status (recorded): running → nothing to do; stopped → start; SQL error 1062 → re-bootstrap", () => {
+  const running = parseReplicaStatus(MARIADB, fixture("mariadb-replica-running.txt"));
+  assert.equal([running.ioRunning, running.sqlRunning, running.sourceHost, running.usesGtid, running.lagSeconds], ["Yes", "Yes", "192.168.56.21", true, 0]);
+  assert.equal(decide(running, labSource), { kind: "none" });
+  assert.equal(decide(running, { ...labSource, host: "192.168.56.99" }).kind, "repoint");
+  const stopped = decide(parseReplicaStatus(MARIADB, fixture("mariadb-replica-stopped.txt")), labSource);
+  assert.equal(stopped, { kind: "start", why: "replication stopped (IO thread No, SQL thread No)" });
+  const broken = decide(parseReplicaStatus(MARIADB, fixture("mariadb-replica-sql-error.txt")), labSource);
+  assert.is(broken.kind, "bootstrap");
+  assert.match((broken as { why: string }).why, /^SQL thread stopped with error 1062: .*Duplicate entry/);
+  assert.equal(decide(parseReplicaStatus(MARIADB, ""), labSource), { kind: "bootstrap", why: "replication is not configured" });
+});
+
+test("MySQL 8 replica status: Replica_/Source_ columns, Auto_Position; fatal 1236 wrapped as 13114 → re-bootstrap", () => {
+  const running = parseReplicaStatus(MYSQL, fixture("mysql8-replica-running.txt"));
+  assert.equal([running.ioRunning, running.sqlRunning, running.sourceHost, running.sourceUser, running.usesGtid], ["Yes", "Yes", "10.0.0.21", "foobar_repl", true]);
+  assert.equal(decide(running, prodSource), { kind: "none" });
+  const lost = decide(parseReplicaStatus(MYSQL, fixture("mysql8-replica-io-1236.txt")), prodSource);
+  assert.is(lost.kind, "bootstrap");
+  assert.match((lost as { why: string }).why, /purged required binary logs/);
+});
+
+test("replication apply scripts speak each flavour's dialect and carry the password only base64-encoded", () => {
+  const status = parseReplicaStatus(MARIADB, fixture("mariadb-replica-stopped.txt"));
+  const mariadb = replication(MARIADB, labSource).apply(status);
+  assert.not.ok(mariadb.includes("s3cr3t-Pa55"), "plain password in the script");
+  assert.match(decode(mariadb), /CHANGE MASTER TO MASTER_HOST='192\.168\.56\.21', MASTER_PORT=3306, MASTER_USER='foobar_repl', MASTER_PASSWORD='s3cr3t-Pa55', MASTER_USE_GTID=slave_pos/);
+  assert.match(mariadb, /mariadb-dump --defaults-extra-file="\$cnf" --single-transaction --gtid --master-data=1/);
+  const mysql = replication(MYSQL, prodSource).apply(parseReplicaStatus(MYSQL, ""));
+  assert.match(decode(mysql), /CHANGE REPLICATION SOURCE TO SOURCE_HOST='10\.0\.0\.21'.*SOURCE_AUTO_POSITION=1, GET_SOURCE_PUBLIC_KEY=1/);
+  assert.match(decode(mysql), /RESET MASTER;/);
+  assert.match(mysql, /mysqldump --defaults-extra-file="\$cnf" --get-server-public-key --single-transaction --set-gtid-purged=ON/);
+  assert.match(mysql, /^bootstrap$/m, "a replica with no replication is bootstrapped directly");
+});
+
+test("SHOW GRANTS of both flavours parse to the declared grants", () => {
+  const mariadbRepl = parseShowGrants(fixture("mariadb-grants-repl.txt").trim().split("\n"));
+  assert.ok(sameGrants(mariadbRepl, normaliseGrants({ "*.*": ["REPLICATION SLAVE", "BINLOG MONITOR", "RELOAD"], "foobar.*": ["SELECT", "LOCK TABLES", "SHOW VIEW", "TRIGGER", "EVENT"] })));
+  const mysqlApp = parseShowGrants(fixture("mysql8-grants-app.txt").trim().split("\n"));
+  assert.ok(sameGrants(mysqlApp, normaliseGrants({ "foobar.*": ["SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "ALTER", "INDEX"] })));
+  assert.not.ok(sameGrants(mysqlApp, normaliseGrants({ "foobar.*": ["SELECT"] })));
+});
+
+test("accounts: MariaDB compares the native hash on the host; MySQL 8 a root-only fingerprint file", () => {
+  assert.is(nativePasswordHash("password"), "*2470C0C06DEE42FD1618BB99005ADCA2EC9D1E19");
+  const grants = { "foobar.*": ["SELECT"] };
+  const mariadb = dbUser(MARIADB, "foobar_read", "10.0.0.11", "pw-1", grants, { binlog: false });
+  assert.match(mariadb.probe({ diff: false }), /authentication_string=.{1,5}\*[0-9A-F]{40}/);
+  const drifted = mariadb.parse("exists 1\npassword 0\ngrant GRANT SELECT, INSERT ON `foobar`.* TO `foobar_read`@`10.0.0.11`", 0);
+  assert.equal(mariadb.plan(drifted, { diff: false }).map((change) => change.summary), ["password", "privileges INSERT, SELECT ON `foobar`.* -> SELECT ON `foobar`.*"]);
+  const sql = decode(mariadb.apply(drifted));
+  assert.match(sql, /^SET SESSION sql_log_bin = 0;\nCREATE USER IF NOT EXISTS 'foobar_read'@'10\.0\.0\.11' IDENTIFIED BY 'pw-1';\nALTER USER .*\nREVOKE ALL PRIVILEGES, GRANT OPTION FROM .*;\nGRANT SELECT ON `foobar`\.\* TO 'foobar_read'@'10\.0\.0\.11';$/);
+  const converged = mariadb.parse("exists 1\npassword 1\ngrant GRANT USAGE ON *.* TO `foobar_read`@`10.0.0.11`\ngrant GRANT SELECT ON `foobar`.* TO `foobar_read`@`10.0.0.11`", 0);
+  assert.equal(mariadb.plan(converged, { diff: false }), []);
+  const mysql = dbUser(MYSQL, "foobar_app", "10.0.0.11", "pw-2", grants);
+  assert.match(mysql.probe({ diff: false }), /cat \/etc\/mysql\/foobar-credentials\/foobar_app@10\.0\.0\.11/);
+  const created = mysql.apply(mysql.parse("exists 0\npassword 0", 0));
+  assert.match(created, /install -d -m 0700 \/etc\/mysql\/foobar-credentials/);
+  assert.not.ok(created.includes("pw-2"));
+});
+
+test("server config: replica read-only (super_read_only on MySQL), GTID settings per flavour", () => {
+  const options = { hostName: "db-02", serverId: 22, bindAddress: "10.0.0.22", binlogExpireDays: 7, maxConnections: 200 };
+  const mariadb = serverConfig(MARIADB, { ...options, role: "replica" });
+  assert.match(mariadb, /server_id = 22\nbind_address = 10\.0\.0\.22/);
+  assert.match(mariadb, /read_only = ON/);
+  assert.not.match(mariadb, /super_read_only/);
+  assert.match(mariadb, /gtid_strict_mode = ON/);
+  const mysql = serverConfig(MYSQL, { ...options, role: "replica" });
+  assert.match(mysql, /gtid_mode = ON\nenforce_gtid_consistency = ON/);
+  assert.match(mysql, /super_read_only = ON/);
+  assert.not.match(serverConfig(MYSQL, { ...options, role: "primary" }), /read_only/);
+});
+
+test.run();
