@@ -82,7 +82,7 @@ export async function deploy(argv = process.argv.slice(2)): Promise<number> {
       const transport = await connect(host);
       try {
         const before = await hostHealth(transport, host).catch(() => undefined);
-        if (before?.version === version && before.status !== "down") {
+        if (before?.version === version) {
           say(`${host.name}: already runs ${version}`);
           continue;
         }
@@ -99,7 +99,7 @@ export async function deploy(argv = process.argv.slice(2)): Promise<number> {
           connect, repoRoot: REPO_ROOT, factsDir: join(REPO_ROOT, ".cache", "facts"), commandTimeoutMs: cli.timeoutSeconds * 1000,
         });
         const healthy = result.exitCode === 0
-          ? await poll(() => hostHealth(transport, host), (health) => health.version === version && health.status !== "down", { timeoutMs: healthMs, intervalMs: 500 })
+          ? await poll(() => hostHealth(transport, host), (health) => health.version === version, { timeoutMs: healthMs, intervalMs: 500 })
           : { ok: false, last: undefined, elapsedMs: 0 };
         if (!healthy.ok) {
           const seen = healthy.last ? `answered ${JSON.stringify(healthy.last)}` : result.exitCode === 0 ? "did not answer /health" : "failed to converge";

@@ -18,7 +18,3 @@ export function healthStatus(database: HealthReport["database"]): HealthStatus {
   return reachable === 2 ? "ok" : reachable === 1 ? "degraded" : "down";
 }
 
-/** 503 lets HAProxy take a host whose database is unreachable out of rotation. */
-export function healthHttpStatus(status: HealthStatus): number {
-  return status === "down" ? 503 : 200;
-}

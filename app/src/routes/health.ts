@@ -1,6 +1,7 @@
-// GET /health: status for HAProxy and humans; 503 only when the database is configured and wholly unreachable.
+// GET /health: status for HAProxy and humans. Always 200 while the app serves: the database is shared by every
+// web host, so an outage is reported in the body, never by taking every web host out of HAProxy at once.
 import type { AppContext } from "../app-context.ts";
-import { healthHttpStatus, healthStatus, type HealthReport } from "../health/health.ts";
+import { healthStatus, type HealthReport } from "../health/health.ts";
 import { json } from "../http/reply.ts";
 import type { Handler } from "../http/router.ts";
 
@@ -15,6 +16,6 @@ export function health(app: AppContext): Handler {
       uptimeSeconds: app.uptimeSeconds(),
       database,
     };
-    return json(healthHttpStatus(status), report, { "Cache-Control": "no-store" });
+    return json(200, report, { "Cache-Control": "no-store" });
   };
 }
