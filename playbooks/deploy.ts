@@ -33,7 +33,6 @@ Deploy options:
       --health-timeout SEC   how long a switched host has to answer /health with the new version (default 60)`;
 
 interface Health {
-  status?: string;
   version?: string;
 }
 

@@ -36,8 +36,7 @@ function written(resources: Resource[], id: string): string {
 test("haproxy: backends come from the web group, balance from vars, config validated by haproxy -c", () => {
   const resources = synth({ name: "lb", hosts: "lb", roles: [{ role: haproxy, vars: { balance: "leastconn" } }] }, "lb-01");
   const config = written(resources, "template:/etc/haproxy/haproxy.cfg");
-  assert.match(config, /server web-01 192\.168\.56\.11:80 check/);
-  assert.match(config, /server web-02 192\.168\.56\.12:80 check/);
+  for (const web of ["web-01", "web-02"]) assert.ok(config.includes(`server ${web} ${inventory.host(web).privateAddress}:80 check`), `backend ${web}`);
   assert.match(config, /balance leastconn/);
   assert.match(config, /option httpchk GET \/health/);
   assert.match(config, /bind 192\.168\.56\.10:8404/);
