@@ -5,8 +5,12 @@ import { definePlaybook } from "../lib/playbook.ts";
 import app from "../roles/app/index.ts";
 import haproxy from "../roles/haproxy/index.ts";
 import nginx from "../roles/nginx/index.ts";
+import sshHardening from "../roles/ssh_hardening/index.ts";
+import ufw from "../roles/ufw/index.ts";
 
 export const site = definePlaybook("site", [
+  // Hardening first, on every host: sshd and the firewall are in place before any service listens.
+  { name: "hardening: sshd and firewall", hosts: "all", roles: [sshHardening, ufw] },
   { name: "web tier: application server and nginx", hosts: "web", roles: [app, nginx], serial: 1 },
   { name: "load balancer", hosts: "lb", roles: [haproxy] },
 ]);
