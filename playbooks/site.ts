@@ -3,6 +3,7 @@ import inventory from "../hosts.ts";
 import { isMain, run } from "../lib/cli/main.ts";
 import { definePlaybook } from "../lib/playbook.ts";
 import app from "../roles/app/index.ts";
+import certbot from "../roles/certbot/index.ts";
 import haproxy from "../roles/haproxy/index.ts";
 import nginx from "../roles/nginx/index.ts";
 import sshHardening from "../roles/ssh_hardening/index.ts";
@@ -13,6 +14,8 @@ export const site = definePlaybook("site", [
   { name: "hardening: sshd and firewall", hosts: "all", roles: [sshHardening, ufw] },
   { name: "web tier: application server and nginx", hosts: "web", roles: [app, nginx], serial: 1 },
   { name: "load balancer", hosts: "lb", roles: [haproxy] },
+  // After HAProxy: it serves the http-01 challenge path (with a placeholder certificate until this play's deploy hook).
+  { name: "certificates: ACME through HAProxy", hosts: "lb", roles: [certbot] },
 ]);
 
 if (isMain(import.meta.url)) void run(site, inventory);

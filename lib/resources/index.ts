@@ -7,7 +7,7 @@ import { line } from "./line.ts";
 import { packages } from "./package.ts";
 import { service, serviceAction } from "./service.ts";
 import { symlink } from "./symlink.ts";
-import { systemdUnit } from "./systemd-unit.ts";
+import { systemdDropIn, systemdUnit } from "./systemd-unit.ts";
 import { template } from "./template.ts";
 import { renderTemplate } from "../template.ts";
 import { group, user } from "./user.ts";
@@ -25,6 +25,7 @@ export function resourceFactory(templatesDir: string, templateData: Record<strin
     service,
     serviceAction,
     systemdUnit,
+    systemdDropIn,
     user,
     group,
     command,
