@@ -129,7 +129,9 @@ test("testssl.sh finds no HIGH or CRITICAL issue", async () => {
   const result = await capture("timeout", ["300", "testssl", "--quiet", "--warnings", "off", "--color", "0", "--fast", "--ip", LB, "--add-ca", paths.pebbleRoot, "--jsonfile", report, `https://${SITE_NAMES[0]}/`]);
   assert.is.not(result.code, 124, "testssl timed out");
   const findings = JSON.parse(readFileSync(report, "utf8")) as { id: string; severity: string; finding: string }[];
-  const serious = findings.filter((finding) => finding.severity === "HIGH" || finding.severity === "CRITICAL");
+  // Pebble issues certificates without an OCSP or CRL URI (the lab runs no responder), so "cert_revocation" is a lab
+  // artefact; Let's Encrypt certificates carry a CRL distribution point.
+  const serious = findings.filter((finding) => (finding.severity === "HIGH" || finding.severity === "CRITICAL") && finding.id !== "cert_revocation");
   assert.equal(serious.map((finding) => `${finding.id}: ${finding.finding}`), []);
 });
 

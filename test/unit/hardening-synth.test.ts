@@ -104,7 +104,7 @@ test("haproxy: HTTPS with Mozilla intermediate, alpn h2, HSTS; HTTP redirects ex
   const resources = synth({ name: "lb", hosts: "lb", roles: [haproxy] }, "lb-01");
   const config = written(resources, "template:/etc/haproxy/haproxy.cfg");
   assert.match(config, /bind :443 ssl crt \/etc\/haproxy\/certs\/foobar\.pem alpn h2,http\/1\.1/);
-  assert.match(config, /ssl-default-bind-options prefer-client-ciphers ssl-min-ver TLSv1\.2 no-tls-tickets/);
+  assert.match(config, /ssl-default-bind-options ssl-min-ver TLSv1\.2 no-tls-tickets/);
   assert.match(config, /ssl-default-bind-ciphers (ECDHE-(ECDSA|RSA)-[A-Z0-9-]*(GCM|POLY1305)[A-Z0-9-]*:?)+\n/);
   assert.match(config, /http-request redirect scheme https code 301 unless acme_challenge/);
   assert.match(config, /acl acme_challenge path_beg \/\.well-known\/acme-challenge\//);
