@@ -1,5 +1,6 @@
 // The inventory of www.foobar.com: every environment's hosts, groups and SSH settings.
 import { defineInventory } from "./lib/inventory/define.ts";
+import { ACME_DIRECTORY } from "./lib/lab/gateway.ts";
 import { LAB_PREFIX } from "./lib/lab/instance.ts";
 
 /** The five machines of the design, their tier and last address octet. */
@@ -44,6 +45,8 @@ export default defineInventory({
       ssh: { user: "root", key: ".lab/ssh/id_ed25519", knownHosts: ".lab/ssh/known_hosts" },
       hosts: onPrivateNetwork(LAB_PREFIX),
       groups,
+      // Certificates from the lab's Pebble, whose API certificate `lab up` exports to .lab/pebble-api.pem.
+      vars: { certbot: { acme_server: ACME_DIRECTORY, acme_ca_bundle: ".lab/pebble-api.pem" } },
       secretsFile: ".lab/secrets.json",
       generateSecrets: true,
     },

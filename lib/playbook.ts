@@ -9,7 +9,7 @@ export interface RoleUse {
 
 export interface Play {
   name: string;
-  /** Inventory group(s) or host name(s) the play targets. */
+  /** Inventory group(s) or host name(s) the play targets; "all" is every host. */
   hosts: string | string[];
   roles: (Role | RoleUse)[];
   /**

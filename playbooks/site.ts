@@ -3,16 +3,24 @@ import inventory from "../hosts.ts";
 import { isMain, run } from "../lib/cli/main.ts";
 import { definePlaybook } from "../lib/playbook.ts";
 import app from "../roles/app/index.ts";
+import certbot from "../roles/certbot/index.ts";
 import haproxy from "../roles/haproxy/index.ts";
 import mysqlPrimary from "../roles/mysql_primary/index.ts";
 import mysqlReplica from "../roles/mysql_replica/index.ts";
 import nginx from "../roles/nginx/index.ts";
+import sshHardening from "../roles/ssh_hardening/index.ts";
+import ufw from "../roles/ufw/index.ts";
 
 export const site = definePlaybook("site", [
+  // Hardening first, on every host: sshd and the firewall are in place before any service listens.
+  { name: "hardening: sshd and firewall", hosts: "all", roles: [sshHardening, ufw] },
+  // Databases before the apps that migrate their schema at start.
   { name: "database primary", hosts: "db_primary", roles: [mysqlPrimary] },
   { name: "database replica", hosts: "db_replica", roles: [mysqlReplica] },
   { name: "web tier: application server and nginx", hosts: "web", roles: [app, nginx], serial: 1 },
   { name: "load balancer", hosts: "lb", roles: [haproxy] },
+  // After HAProxy: it serves the http-01 challenge path (with a placeholder certificate until this play's deploy hook).
+  { name: "certificates: ACME through HAProxy", hosts: "lb", roles: [certbot] },
 ]);
 
 if (isMain(import.meta.url)) void run(site, inventory);

@@ -5,9 +5,10 @@ import { join } from "node:path";
 import { daemonPid, startDaemon, stopDaemon } from "./daemons.ts";
 import { paths } from "./paths.ts";
 import { run } from "./run-command.ts";
-import { ACME_PORTS, GATEWAY, type LabHost } from "./topology.ts";
+import { ACME_PORTS, GATEWAY } from "./gateway.ts";
+import type { LabHost } from "./topology.ts";
 
-export const ACME_DIRECTORY = `https://${GATEWAY.address}:${ACME_PORTS.api}/dir`;
+export { ACME_DIRECTORY } from "./gateway.ts";
 const DNS = { name: "lab-dns", marker: "pebble-challtestsrv" };
 const PEBBLE = { name: "lab-acme", marker: "pebble" };
 

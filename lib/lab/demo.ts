@@ -1,19 +1,22 @@
 // `npm run demo`: bring the lab up, converge www.foobar.com on it with site.ts, then show that it works.
 import { spawnSync } from "node:child_process";
-import { request } from "node:http";
+import { readFileSync } from "node:fs";
+import { request } from "node:https";
 import { join } from "node:path";
 import { buildApp } from "../../app/build.ts";
 import { up } from "./lab.ts";
-import { REPO_ROOT } from "./paths.ts";
-import { SUBNET, labHosts } from "./topology.ts";
+import { paths, REPO_ROOT } from "./paths.ts";
+import { SITE_NAMES, SUBNET, labHosts } from "./topology.ts";
 
-function get(url: string): Promise<{ status: number; servedBy: string; body: string }> {
+/** GET https://www.foobar.com<path> at `address`, the certificate checked against the lab's ACME root. */
+function get(address: string, path: string): Promise<{ status: number; servedBy: string; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { agent: false, timeout: 5000 }, (res) => {
+    const options = { hostname: address, servername: SITE_NAMES[0], path, headers: { host: SITE_NAMES[0] }, ca: readFileSync(paths.pebbleRoot, "utf8"), agent: false, timeout: 5000 };
+    const req = request(options, (res) => {
       let body = "";
       res.setEncoding("utf8").on("data", (chunk: string) => (body += chunk)).on("end", () => resolve({ status: res.statusCode ?? 0, servedBy: String(res.headers["x-served-by"] ?? "-"), body }));
     });
-    req.on("error", reject).on("timeout", () => req.destroy(new Error(`timeout: ${url}`)));
+    req.on("error", reject).on("timeout", () => req.destroy(new Error(`timeout: https://${address}${path}`)));
     req.end();
   });
 }
@@ -34,15 +37,14 @@ async function main(): Promise<number> {
     return site.status ?? 1;
   }
   const lb = labHosts().find((host) => host.name.startsWith("lb-"))!;
-  const url = `http://${lb.address}/`;
-  step(`www.foobar.com is served at ${url} (from this machine; the hosts resolve www.foobar.com to ${lb.address})`);
+  step(`https://www.foobar.com/ is served by ${lb.address} (from this machine; the hosts resolve www.foobar.com to it; certificate from the lab's ACME server)`);
   const served: string[] = [];
   for (let index = 0; index < 6; index++) {
-    const reply = await get(url);
+    const reply = await get(lb.address, "/");
     served.push(`${reply.status} ${reply.servedBy}`);
   }
   console.log(`6 requests through HAProxy, X-Served-By: ${served.join(", ")}`);
-  console.log(`health: ${(await get(`${url}health`)).body}`);
+  console.log(`health: ${(await get(lb.address, "/health")).body}`);
   step("next");
   console.log([
     "  re-run the converge (0 changed):     npx tsx playbooks/site.ts -i lab",

@@ -3,8 +3,7 @@ import inventory from "../../hosts.ts";
 import { loadInventory } from "../inventory/load.ts";
 import { LAB_PREFIX, LAB_SUFFIX } from "./instance.ts";
 
-/** The runner's side of the lab: an address in the root netns, also where lab services listen. */
-export const GATEWAY = { address: `${LAB_PREFIX}.254`, prefix: 24, link: `lab0${LAB_SUFFIX}`, peer: `lab0${LAB_SUFFIX}-br` } as const;
+export { ACME_PORTS, APT_PROXY_PORT, GATEWAY } from "./gateway.ts";
 /** The namespace holding the bridge every host plugs into. */
 export const SWITCH = { netns: `clab${LAB_SUFFIX}`, bridge: "cbr0", address: `${LAB_PREFIX}.1`, mac: "02:56:00:00:00:01" } as const;
 export const SUBNET = `${LAB_PREFIX}.0/24`;
@@ -44,7 +43,3 @@ export function labHost(name: string): LabHost {
   if (!found) throw new Error(`no lab host "${name}" (lab hosts: ${hosts.map((host) => host.name).join(", ")})`);
   return found;
 }
-
-/** Ports of the lab services on GATEWAY.address. */
-export const APT_PROXY_PORT = 3142;
-export const ACME_PORTS = { api: 14000, management: 15000, dns: 8053, challengeManagement: 8055 } as const;

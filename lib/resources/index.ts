@@ -8,7 +8,7 @@ import { packages } from "./package.ts";
 import { service, serviceAction } from "./service.ts";
 import { serviceFresh } from "./service-fresh.ts";
 import { symlink } from "./symlink.ts";
-import { systemdUnit } from "./systemd-unit.ts";
+import { systemdDropIn, systemdUnit } from "./systemd-unit.ts";
 import { template } from "./template.ts";
 import { renderTemplate } from "../template.ts";
 import { group, user } from "./user.ts";
@@ -27,6 +27,7 @@ export function resourceFactory(templatesDir: string, templateData: Record<strin
     serviceAction,
     serviceFresh,
     systemdUnit,
+    systemdDropIn,
     user,
     group,
     command,

@@ -1,4 +1,4 @@
-// Resource: a systemd unit file under /etc/systemd/system, followed by daemon-reload when it changes.
+// Resources: a systemd unit file or a drop-in under /etc/systemd/system, followed by daemon-reload when it changes.
 import type { PathStat } from "../facts/file-stat.ts";
 import { file, type FileOptions } from "./file.ts";
 import type { Resource } from "./resource.ts";
@@ -11,5 +11,17 @@ export function systemdUnit(unit: string, content: string, options: FileOptions 
     ...resource,
     id: `systemd_unit:${unit}`,
     apply: (current) => `${resource.apply(current)}\nsystemctl daemon-reload`,
+  };
+}
+
+/** A drop-in /etc/systemd/system/<unit>.d/<name>.conf (content null: absent), followed by daemon-reload when it changes. */
+export function systemdDropIn(unit: string, name: string, content: string | null, options: FileOptions = {}): Resource<PathStat> {
+  if (!/^[A-Za-z0-9@._-]+\.(service|timer|socket)$/.test(unit) || !/^[A-Za-z0-9_-]+$/.test(name)) throw new Error(`invalid systemd drop-in ${unit}.d/${name}.conf`);
+  const path = `/etc/systemd/system/${unit}.d/${name}.conf`;
+  const resource = file(path, content, content === null ? { state: "absent", ...options } : { owner: "root", group: "root", mode: "0644", ...options });
+  return {
+    ...resource,
+    id: `systemd_drop_in:${unit}.d/${name}.conf`,
+    apply: (current) => `${content === null ? "" : `mkdir -p /etc/systemd/system/${unit}.d\n`}${resource.apply(current)}\nsystemctl daemon-reload`,
   };
 }

@@ -28,8 +28,10 @@ export interface Selection {
   skipTags?: string[];
 }
 
+/** A play's hosts: groups, host names, or "all" (every host of the environment, as in Ansible). */
 function targets(play: Play, inventory: Inventory): Host[] {
   const names = Array.isArray(play.hosts) ? play.hosts : [play.hosts];
+  if (names.includes("all") && !("all" in inventory.groups)) return inventory.hosts;
   return names.flatMap((name) => (name in inventory.groups ? inventory.group(name) : [inventory.host(name)]));
 }
 

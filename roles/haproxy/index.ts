@@ -1,4 +1,5 @@
-// Role haproxy: the load balancer over the web tier, health checks, stats, metrics, runtime API.
+// Role haproxy: the load balancer over the web tier (HTTPS, HTTP -> HTTPS), health checks, stats, metrics, runtime API.
+import { posix } from "node:path";
 import { defineRole } from "../../lib/role.ts";
 import { secret } from "../../lib/secrets/secret.ts";
 import { schema, type HaproxyVars } from "./schema.ts";
@@ -6,6 +7,8 @@ import { schema, type HaproxyVars } from "./schema.ts";
 /** Runtime API socket (drain/ready during deploys); the deploy playbook uses it too. */
 export const RUNTIME_SOCKET = "/run/haproxy/admin.sock";
 export const BACKEND = "foobar_web";
+/** The PEM HTTPS serves; role certbot's deploy hook writes the real one here. */
+export const TLS_PEM = "/etc/haproxy/certs/foobar.pem";
 
 export default defineRole<HaproxyVars>({
   name: "haproxy",
@@ -16,6 +19,10 @@ export default defineRole<HaproxyVars>({
     backend_group: "web",
     backend_port: 80,
     http_port: 80,
+    https_port: 443,
+    tls_pem: TLS_PEM,
+    hsts_max_age: 63072000,
+    acme_challenge_address: "127.0.0.1:8888",
     health_path: "/health",
     check_interval_ms: 2000,
     rise: 2,
@@ -32,6 +39,11 @@ export default defineRole<HaproxyVars>({
   tasks: ({ r, vars, host, inventory }) => [
     r.package("haproxy"),
     r.package("socat"), // talks to the runtime API socket (deploy.ts drains servers through it)
+    r.package("openssl"),
+    r.directory(posix.dirname(vars.tls_pem), { owner: "root", group: "root", mode: "0700" }),
+    // HAProxy must start before any real certificate exists (certbot's http-01 challenge goes through it):
+    // a self-signed placeholder, made once; certbot's deploy hook replaces the file.
+    r.command("placeholder TLS certificate", r.render("placeholder-pem.sh.ejs"), { creates: vars.tls_pem, description: `self-signed placeholder ${vars.tls_pem}` }),
     r.template("/etc/haproxy/haproxy.cfg", "haproxy.cfg.ejs", {
       mode: "0640",
       group: "haproxy",

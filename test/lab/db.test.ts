@@ -6,9 +6,9 @@ import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { REPO_ROOT } from "../../lib/lab/paths.ts";
-import { converge, eventually, freshHosts, host, http, mustOnHost, onHost, TEST_LOG } from "./harness.ts";
+import { converge, eventually, freshHosts, host, http, mustOnHost, onHost, SITE_URL, TEST_LOG } from "./harness.ts";
 
-const SITE = `http://${host("lb-01").address}/`;
+const SITE = SITE_URL;
 const secrets = () => Object.values(JSON.parse(readFileSync(join(REPO_ROOT, ".lab/secrets.json"), "utf8")) as Record<string, string>);
 const onReplica = (sql: string) => mustOnHost("db-02", `mariadb --batch --skip-column-names -e ${JSON.stringify(sql)}`);
 const onPrimary = (sql: string) => mustOnHost("db-01", `mariadb --batch --skip-column-names -e ${JSON.stringify(sql)}`);

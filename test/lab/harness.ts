@@ -1,12 +1,14 @@
 // Lab test helper: fresh hosts, run a playbook through its real CLI, run commands on hosts, HTTP from outside.
-import { appendFileSync, mkdirSync } from "node:fs";
-import { request } from "node:http";
+import { appendFileSync, mkdirSync, readFileSync } from "node:fs";
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
 import { join, resolve } from "node:path";
 import inventory from "../../hosts.ts";
 import { loadInventory } from "../../lib/inventory/load.ts";
 import type { Host } from "../../lib/inventory/types.ts";
 import { reset } from "../../lib/lab/lab.ts";
-import { REPO_ROOT } from "../../lib/lab/paths.ts";
+import { paths, REPO_ROOT } from "../../lib/lab/paths.ts";
+import { SITE_NAMES } from "../../lib/lab/topology.ts";
 import { capture, type CommandResult } from "../../lib/lab/run-command.ts";
 import type { Counts, RunEvent } from "../../lib/report/events.ts";
 
@@ -22,7 +24,12 @@ export function host(name: string): Host {
 
 /** Pristine hosts for a test. The local lab resets them (seconds); Vagrant VMs cannot be reset here and are reused. */
 export async function freshHosts(...names: string[]): Promise<void> {
-  if (TARGET === "lab") await reset(names, () => undefined);
+  if (TARGET !== "lab") return;
+  // uvu swallows errors thrown in before-hooks: say why here, or the suite just shows (0 / N).
+  await reset(names, () => undefined).catch((error: Error) => {
+    console.error(`freshHosts(${names.join(", ")}) failed: ${error.message}`);
+    throw error;
+  });
 }
 
 function sshArgs(target: Host): string[] {
@@ -85,10 +92,25 @@ export interface HttpReply {
   body: string;
 }
 
-/** One HTTP request from this machine (the lab's outside), no connection reuse. */
+/** The site as its users reach it: HTTPS on its public name (which the lab's DNS points at lb-01). */
+export const SITE_URL = `https://${SITE_NAMES[0]}/`;
+
+/**
+ * Where to connect for a URL: the site's names go to lb-01 (as DNS would send them), and HTTPS to them is
+ * checked against the root of the lab's ACME server (it changes on every Pebble start, so it is read each time).
+ */
+function siteTarget(url: URL): { hostname?: string; servername?: string; ca?: string } {
+  if (!SITE_NAMES.includes(url.hostname)) return {};
+  return { hostname: host("lb-01").address, servername: url.hostname, ...(url.protocol === "https:" ? { ca: readFileSync(paths.pebbleRoot, "utf8") } : {}) };
+}
+
+/** One HTTP(S) request from this machine (the lab's outside), no connection reuse; certificates are verified. */
 export function http(url: string, options: { method?: string; headers?: Record<string, string>; body?: string; timeoutMs?: number } = {}): Promise<HttpReply> {
   return new Promise((resolvePromise, reject) => {
-    const req = request(url, { method: options.method ?? "GET", headers: { connection: "close", ...options.headers }, agent: false, timeout: options.timeoutMs ?? 5000 }, (res) => {
+    const parsed = new URL(url);
+    const request = parsed.protocol === "https:" ? httpsRequest : httpRequest;
+    const headers = { connection: "close", host: parsed.host, ...options.headers };
+    const req = request(parsed, { method: options.method ?? "GET", headers, agent: false, timeout: options.timeoutMs ?? 5000, ...siteTarget(parsed) }, (res) => {
       let body = "";
       res.setEncoding("utf8").on("data", (chunk: string) => (body += chunk)).on("end", () => resolvePromise({ status: res.statusCode ?? 0, headers: res.headers, body }));
     });

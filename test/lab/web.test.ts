@@ -1,4 +1,4 @@
-// Web tier on booted hosts: HAProxy → nginx → app, failover on health checks, idempotence, drift repair, rolling deploy.
+// Web tier on booted hosts: HTTPS at HAProxy → nginx → app, failover on health checks, idempotence, drift repair, rolling deploy.
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,9 +7,12 @@ import * as assert from "uvu/assert";
 import { REPO_ROOT } from "../../lib/lab/paths.ts";
 import type { RunEvent } from "../../lib/report/events.ts";
 import { capture } from "../../lib/lab/run-command.ts";
-import { abWhile, backgroundLoad, converge, eventually, freshHosts, host, http, mustOnHost } from "./harness.ts";
+import { abWhile, backgroundLoad, converge, eventually, freshHosts, host, http, mustOnHost, SITE_URL } from "./harness.ts";
 
-const SITE = `http://${host("lb-01").address}/`;
+/** Users' requests: https://www.foobar.com/ (http:// only redirects, see hardening.test.ts). */
+const SITE = SITE_URL;
+/** ab cannot be told where a name resolves: it goes to lb-01's address (it does not check certificates). */
+const AB_SITE = `https://${host("lb-01").address}/`;
 const LIMIT = ["-l", "lb,web"];
 const scratch = mkdtempSync(join(tmpdir(), "web-test-"));
 
@@ -113,7 +116,7 @@ test("rolling deploy under ab load (50 concurrent): 0 failed or non-2xx, both ho
   cpSync(join(REPO_ROOT, "app/dist"), release, { recursive: true });
   writeFileSync(join(release, "public/release-note.txt"), "release rolled under ab\n");
   let rolled: Awaited<ReturnType<typeof deploy>> | undefined;
-  const totals = await abWhile(SITE, deploy(release).then((result) => (rolled = result)), { concurrency: 50, batchSize: 1000 });
+  const totals = await abWhile(AB_SITE, deploy(release).then((result) => (rolled = result)), { concurrency: 50, batchSize: 1000 });
   assert.is(rolled?.code, 0, rolled?.output);
   assert.ok(totals.completed >= 1000, `ab completed ${totals.completed}`);
   assert.is(totals.failed, 0, JSON.stringify(totals));

@@ -1,0 +1,177 @@
+// Resource: the whole ufw firewall of a host — default policies, the exact set of allow rules, enabled — with a lockout check.
+import { sh } from "../shell.ts";
+import { commonFields, ProbeParseError, type Change, type CommonOptions, type Resource } from "./resource.ts";
+
+/** One inbound allow rule: `ufw allow proto <proto> from <from> to any port <port>`. */
+export interface UfwRule {
+  /** "22" or a range "6000:6007". */
+  port: string;
+  proto: "tcp" | "udp";
+  /** "any", an address or a CIDR (network address, as ufw stores it). */
+  from: string;
+}
+
+export interface UfwState {
+  installed: boolean;
+  /** ENABLED=yes in ufw.conf and ufw's chains loaded in the kernel (systemctl is-active ufw is not reliable). */
+  enabled: boolean;
+  inputPolicy: string;
+  outputPolicy: string;
+  /** Rules as ufw stores them: the `### tuple ###` lines of user.rules and user6.rules. */
+  tuples: UfwTuple[];
+}
+
+/** A stored ufw rule: action proto dport dst sport src [dapp sapp] direction. */
+export interface UfwTuple {
+  action: string;
+  proto: string;
+  dport: string;
+  dst: string;
+  sport: string;
+  src: string;
+  dapp?: string;
+  sapp?: string;
+  direction: string;
+}
+
+export interface UfwOptions extends CommonOptions {
+  rules: UfwRule[];
+  /** Run after an apply on the controller (a new SSH login); when it throws, the firewall is restored. */
+  verify: () => Promise<void>;
+}
+
+/** Where apply keeps the previous configuration for rollback. */
+export const UFW_BACKUP_DIR = "/var/lib/foobar-infra/ufw-rollback";
+const CONFIG_FILES = ["/etc/ufw/user.rules", "/etc/ufw/user6.rules", "/etc/ufw/ufw.conf", "/etc/default/ufw"];
+
+const ANY = new Set(["any", "0.0.0.0/0", "::/0"]);
+const anyOr = (value: string) => (ANY.has(value) ? "any" : value);
+
+export function tupleKey(tuple: UfwTuple): string {
+  return [tuple.action, tuple.proto, tuple.dport, anyOr(tuple.dst), tuple.sport, anyOr(tuple.src), tuple.dapp ?? "-", tuple.sapp ?? "-", tuple.direction].join(" ");
+}
+
+export function ruleKey(rule: UfwRule): string {
+  return tupleKey({ action: "allow", proto: rule.proto, dport: rule.port, dst: "any", sport: "any", src: rule.from, direction: "in" });
+}
+
+export function ruleCommand(rule: UfwRule): string {
+  return sh`ufw allow proto ${rule.proto} from ${anyOr(rule.from)} to any port ${rule.port}`;
+}
+
+/** The `ufw delete ...` that removes a stored rule (apps, interfaces and outbound rules included). */
+export function deleteCommand(tuple: UfwTuple): string {
+  const [direction, iface] = tuple.direction.split("_", 2) as [string, string | undefined];
+  const words = ["ufw", "delete", tuple.action, direction];
+  if (iface) words.push("on", iface);
+  if (tuple.proto !== "any" && !tuple.dapp) words.push("proto", tuple.proto);
+  words.push("from", anyOr(tuple.src));
+  if (tuple.sapp && tuple.sapp !== "-") words.push("app", tuple.sapp);
+  else if (tuple.sport !== "any") words.push("port", tuple.sport);
+  words.push("to", anyOr(tuple.dst));
+  if (tuple.dapp && tuple.dapp !== "-") words.push("app", tuple.dapp);
+  else if (tuple.dport !== "any") words.push("port", tuple.dport);
+  return sh`${words}`;
+}
+
+export function parseTuple(id: string, line: string): UfwTuple {
+  const fields = line.replace(/^### tuple ###\s*/, "").split(/\s+/).filter((field) => !field.startsWith("comment="));
+  if (fields.length === 7) {
+    const [action, proto, dport, dst, sport, src, direction] = fields as [string, string, string, string, string, string, string];
+    return { action, proto, dport, dst, sport, src, direction };
+  }
+  if (fields.length === 9) {
+    const [action, proto, dport, dst, sport, src, dapp, sapp, direction] = fields as [string, string, string, string, string, string, string, string, string];
+    return { action, proto, dport, dst, sport, src, dapp, sapp, direction };
+  }
+  throw new ProbeParseError(id, `unknown ufw rule format "${line}"`, line);
+}
+
+const PROBE = [
+  "if ! command -v ufw >/dev/null 2>&1; then echo installed=no; exit 0; fi",
+  "echo installed=yes",
+  `if grep -qx 'ENABLED=yes' /etc/ufw/ufw.conf && iptables -w -n -L ufw-user-input >/dev/null 2>&1; then echo enabled=yes; else echo enabled=no; fi`,
+  `sed -n 's/^DEFAULT_\\(INPUT\\|OUTPUT\\)_POLICY="\\?\\([A-Z]*\\)"\\?$/\\1=\\2/p' /etc/default/ufw`,
+  "cat /etc/ufw/user.rules /etc/ufw/user6.rules 2>/dev/null | grep '^### tuple ###' || true",
+].join("\n");
+
+export function parseUfw(id: string, stdout: string): UfwState {
+  const lines = stdout.split("\n").filter(Boolean);
+  const value = (name: string) => lines.find((line) => line.startsWith(`${name}=`))?.slice(name.length + 1);
+  const installed = value("installed");
+  if (installed === undefined) throw new ProbeParseError(id, "no installed= line", stdout);
+  return {
+    installed: installed === "yes",
+    enabled: value("enabled") === "yes",
+    inputPolicy: value("INPUT") ?? "",
+    outputPolicy: value("OUTPUT") ?? "",
+    tuples: lines.filter((line) => line.startsWith("### tuple ###")).map((line) => parseTuple(id, line)),
+  };
+}
+
+/** Rules to add (SSH-first order kept from the description) and stored rules to delete. */
+export function ufwDiff(rules: UfwRule[], state: UfwState): { add: UfwRule[]; remove: UfwTuple[] } {
+  const wanted = new Set(rules.map(ruleKey));
+  const present = new Set(state.tuples.map(tupleKey));
+  const seen = new Set<string>();
+  const remove = state.tuples.filter((tuple) => {
+    const key = tupleKey(tuple);
+    if (wanted.has(key) || seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return { add: rules.filter((rule) => !present.has(ruleKey(rule))), remove };
+}
+
+function describe(tuple: UfwTuple): string {
+  return `${tuple.action} ${tuple.proto} ${tuple.dapp ?? tuple.dport} from ${anyOr(tuple.src)}${tuple.direction === "in" ? "" : ` (${tuple.direction})`}`;
+}
+
+/**
+ * The firewall as a whole: rules not described here are deleted. Rules are added before any
+ * deletion and before enabling, so the SSH rule (first in `rules`) is in place first. Apply keeps a
+ * copy of the configuration; verify opens a new SSH connection, and rollback restores the copy.
+ */
+export function ufw(options: UfwOptions): Resource<UfwState> {
+  const id = "ufw:firewall";
+  return {
+    id,
+    ...commonFields(options),
+    probe: () => PROBE,
+    parse: (stdout) => parseUfw(id, stdout),
+    plan(state): Change[] {
+      if (!state.installed) return [{ summary: "ufw is not installed" }];
+      const { add, remove } = ufwDiff(options.rules, state);
+      const changes: Change[] = [];
+      if (state.inputPolicy !== "DROP") changes.push({ summary: `default incoming deny (was ${state.inputPolicy || "unset"})` });
+      if (state.outputPolicy !== "ACCEPT") changes.push({ summary: `default outgoing allow (was ${state.outputPolicy || "unset"})` });
+      for (const rule of add) changes.push({ summary: `allow ${rule.proto} ${rule.port} from ${anyOr(rule.from)}` });
+      for (const tuple of remove) changes.push({ summary: `delete ${describe(tuple)}` });
+      if (!state.enabled) changes.push({ summary: "enable" });
+      return changes;
+    },
+    apply(state): string {
+      if (!state.installed) return `echo 'ufw is not installed: install the ufw package first' >&2; exit 1`;
+      const { add, remove } = ufwDiff(options.rules, state);
+      return [
+        sh`rm -rf ${UFW_BACKUP_DIR} && mkdir -p ${UFW_BACKUP_DIR} && cp -p ${CONFIG_FILES} ${UFW_BACKUP_DIR}/`,
+        state.inputPolicy === "DROP" ? "" : "ufw default deny incoming",
+        state.outputPolicy === "ACCEPT" ? "" : "ufw default allow outgoing",
+        ...add.map(ruleCommand),
+        ...remove.map(deleteCommand),
+        state.enabled ? "" : "ufw --force enable",
+      ].filter(Boolean).join("\n");
+    },
+    async verify() {
+      try {
+        await options.verify();
+      } catch (error) {
+        throw new Error(`firewall change refused: a new SSH connection failed after it was applied (${(error as Error).message})`);
+      }
+    },
+    rollback: (state) => [
+      ...CONFIG_FILES.map((path) => sh`cp -p ${`${UFW_BACKUP_DIR}/${path.split("/").at(-1)}`} ${path}`),
+      state.enabled ? "ufw reload" : "ufw --force disable",
+    ].join("\n"),
+  };
+}

@@ -1,0 +1,144 @@
+// Synth of the hardening roles for the lab inventory: firewall rules per tier, schema errors, ufw planning, TLS config.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import inventorySpec from "../../hosts.ts";
+import { debianFacts } from "../../lib/connection/fake.ts";
+import { InputError } from "../../lib/errors.ts";
+import { parseHostFacts } from "../../lib/facts/host.ts";
+import { loadInventory } from "../../lib/inventory/load.ts";
+import { definePlaybook, type Play } from "../../lib/playbook.ts";
+import type { Resource } from "../../lib/resources/resource.ts";
+import { deleteCommand, parseUfw, type UfwState } from "../../lib/resources/ufw.ts";
+import { buildHostWork, planPlays } from "../../lib/runner/plan.ts";
+import { openSecretStore } from "../../lib/secrets/resolve.ts";
+import certbot from "../../roles/certbot/index.ts";
+import haproxy from "../../roles/haproxy/index.ts";
+import sshHardening from "../../roles/ssh_hardening/index.ts";
+import ufw from "../../roles/ufw/index.ts";
+
+const inventory = loadInventory(inventorySpec, "lab");
+const secrets = openSecretStore("secrets.json", mkdtempSync(join(tmpdir(), "synth-")), true);
+const address = (name: string) => inventory.host(name).privateAddress;
+
+function synth(play: Play, hostName: string): Resource[] {
+  const plays = planPlays(definePlaybook("synth", [play]), inventory, new Set([hostName]), secrets);
+  return buildHostWork(plays[0]![0]!, parseHostFacts(debianFacts(hostName)), inventory, {}, async () => undefined).resources;
+}
+
+function find(resources: Resource[], id: string): Resource {
+  const resource = resources.find((item) => item.id === id);
+  assert.ok(resource, `no ${id} in ${resources.map((item) => item.id).join(", ")}`);
+  return resource!;
+}
+
+function written(resources: Resource[], id: string): string {
+  const script = find(resources, id).apply({ kind: "absent" });
+  const body = /<<'__FOOBAR_B64__'\n([\s\S]*?)__FOOBAR_B64__/.exec(script)![1]!;
+  return Buffer.from(body.replace(/\n/g, ""), "base64").toString("utf8");
+}
+
+const fresh: UfwState = { installed: true, enabled: false, inputPolicy: "DROP", outputPolicy: "ACCEPT", tuples: [] };
+/** The ufw commands a fresh host gets: SSH first, enable last. */
+function firewallScript(hostName: string, vars: Record<string, unknown> = {}): string[] {
+  const resource = find(synth({ name: "fw", hosts: "all", roles: [{ role: ufw, vars }] }, hostName), "ufw:firewall");
+  return resource.apply(fresh).split("\n").filter((line) => line.startsWith("ufw "));
+}
+
+test("ufw: rules per tier come from the inventory groups, SSH first, enabled last", () => {
+  assert.equal(firewallScript("lb-01"), [
+    "ufw allow proto tcp from any to any port 22",
+    "ufw allow proto tcp from any to any port 80",
+    "ufw allow proto tcp from any to any port 443",
+    "ufw --force enable",
+  ]);
+  assert.equal(firewallScript("web-02").slice(0, 2), ["ufw allow proto tcp from any to any port 22", `ufw allow proto tcp from ${address("lb-01")} to any port 80`]);
+  assert.equal(firewallScript("db-01").slice(1, -1), ["web-01", "web-02", "db-02"].map((peer) => `ufw allow proto tcp from ${address(peer)} to any port 3306`));
+  assert.equal(firewallScript("db-02").slice(1, -1), ["web-01", "web-02"].map((peer) => `ufw allow proto tcp from ${address(peer)} to any port 3306`), "the replica does not open to itself");
+});
+
+test("ufw: ssh_allow_from and extra_rules, CIDRs written as ufw stores them", () => {
+  const lines = firewallScript("web-01", { ssh_allow_from: ["10.1.2.3/24", "192.0.2.7/32"], extra_rules: [{ port: "6000:6007", proto: "udp", from: "any" }] });
+  assert.equal(lines.slice(0, 2), ["ufw allow proto tcp from 10.1.2.0/24 to any port 22", "ufw allow proto tcp from 192.0.2.7 to any port 22"]);
+  assert.ok(lines.includes("ufw allow proto udp from any to any port 6000:6007"));
+});
+
+test("ufw: bad extra_rules are schema errors naming host, role and path", () => {
+  for (const [rule, path] of [
+    [{ port: "70000", proto: "tcp", from: "any" }, "/extra_rules/0/port"],
+    [{ port: "80", proto: "icmp", from: "any" }, "/extra_rules/0/proto"],
+    [{ port: "80", proto: "tcp", from: "10.0.0.0/33" }, "/extra_rules/0/from"],
+    [{ port: "80-90", proto: "tcp", from: "any" }, "/extra_rules/0/port"],
+  ] as const) {
+    assert.throws(
+      () => synth({ name: "fw", hosts: "all", roles: [{ role: ufw, vars: { extra_rules: [rule] } }] }, "web-01"),
+      (error: unknown) => error instanceof InputError && error.message.includes(`host web-01, role ufw: ${path}`),
+      JSON.stringify(rule),
+    );
+  }
+});
+
+test("ufw: a converged firewall plans nothing; a stray rule is deleted, a disabled one enabled; rollback restores", () => {
+  const resource = find(synth({ name: "fw", hosts: "all", roles: [ufw] }, "web-01"), "ufw:firewall");
+  const probe = [
+    "installed=yes",
+    "enabled=yes",
+    "INPUT=DROP",
+    "OUTPUT=ACCEPT",
+    "### tuple ### allow tcp 22 0.0.0.0/0 any 0.0.0.0/0 in",
+    `### tuple ### allow tcp 80 0.0.0.0/0 any ${address("lb-01")} in`,
+    "### tuple ### allow tcp 22 ::/0 any ::/0 in",
+  ].join("\n");
+  assert.equal(resource.plan(parseUfw("ufw", probe), { diff: false }), []);
+  const drifted = parseUfw("ufw", probe.replace("enabled=yes", "enabled=no") + "\n### tuple ### allow tcp 8080 0.0.0.0/0 any 0.0.0.0/0 in\n### tuple ### allow any 22 0.0.0.0/0 any 0.0.0.0/0 OpenSSH - in");
+  assert.equal(resource.plan(drifted, { diff: false }).map((change) => change.summary), ["delete allow tcp 8080 from any", "delete allow any OpenSSH from any", "enable"]);
+  assert.is(deleteCommand(drifted.tuples[3]!), "ufw delete allow in proto tcp from any to any port 8080");
+  assert.is(deleteCommand(drifted.tuples[4]!), "ufw delete allow in from any to any app OpenSSH");
+  assert.match(resource.rollback!(drifted), /cp -p \/var\/lib\/foobar-infra\/ufw-rollback\/user\.rules \/etc\/ufw\/user\.rules[\s\S]*ufw --force disable$/);
+  assert.match(resource.rollback!(parseUfw("ufw", probe)), /ufw reload$/);
+});
+
+test("haproxy: HTTPS with Mozilla intermediate, alpn h2, HSTS; HTTP redirects except the ACME path", () => {
+  const resources = synth({ name: "lb", hosts: "lb", roles: [haproxy] }, "lb-01");
+  const config = written(resources, "template:/etc/haproxy/haproxy.cfg");
+  assert.match(config, /bind :443 ssl crt \/etc\/haproxy\/certs\/foobar\.pem alpn h2,http\/1\.1/);
+  assert.match(config, /ssl-default-bind-options ssl-min-ver TLSv1\.2 no-tls-tickets/);
+  assert.match(config, /ssl-default-bind-ciphers (ECDHE-(ECDSA|RSA)-[A-Z0-9-]*(GCM|POLY1305)[A-Z0-9-]*:?)+\n/);
+  assert.match(config, /http-request redirect scheme https code 301 unless acme_challenge/);
+  assert.match(config, /acl acme_challenge path_beg \/\.well-known\/acme-challenge\//);
+  assert.match(config, /server certbot 127\.0\.0\.1:8888/);
+  assert.match(config, /Strict-Transport-Security "max-age=63072000"/);
+  const ids = resources.map((item) => item.id);
+  assert.ok(ids.indexOf("command:placeholder TLS certificate") < ids.indexOf("template:/etc/haproxy/haproxy.cfg"), "a PEM exists before haproxy -c sees the config");
+});
+
+test("certbot: lab vars point at Pebble, obtaining is guarded by the live certificate, timer enabled", () => {
+  // The lab's .lab/pebble-api.pem exists only while the lab is up: a fixture stands in for it.
+  const resources = synth({ name: "certs", hosts: "lb", roles: [{ role: certbot, vars: { acme_ca_bundle: "test/unit/fixtures/acme-ca.pem" } }] }, "lb-01");
+  const obtain = find(resources, "command:obtain certificate");
+  assert.match(obtain.probe({ diff: false }), /\[ ! -e \/etc\/letsencrypt\/live\/foobar\.com\/fullchain\.pem \]/);
+  const script = obtain.apply(true);
+  assert.match(script, /^REQUESTS_CA_BUNDLE=\/etc\/letsencrypt\/foobar-acme-ca\.pem certbot certonly /);
+  assert.match(script, new RegExp(`--server https://${address("lb-01").replace(/\.\d+$/, "").replace(/\./g, "\\.")}\\.254:14000/dir`));
+  assert.match(script, /--standalone --http-01-address 127\.0\.0\.1 --http-01-port 8888 --deploy-hook \/etc\/letsencrypt\/foobar-haproxy-deploy-hook -d www\.foobar\.com -d foobar\.com$/);
+  assert.match(written(resources, "file:/etc/letsencrypt/foobar-haproxy-deploy-hook"), /haproxy -c -f \/etc\/haproxy\/haproxy\.cfg/);
+  assert.match(written(resources, "file:/etc/letsencrypt/foobar-acme-ca.pem"), /fixture/);
+  assert.ok(resources.some((item) => item.id === "service:certbot.timer"));
+});
+
+test("ssh_hardening: key-only, modern algorithms, validated by sshd -t, reload on change", () => {
+  const resources = synth({ name: "ssh", hosts: "all", roles: [sshHardening] }, "db-02");
+  const dropIn = written(resources, "template:/etc/ssh/sshd_config.d/00-foobar-hardening.conf");
+  assert.match(dropIn, /^PasswordAuthentication no$/m);
+  assert.match(dropIn, /^AuthenticationMethods publickey$/m);
+  assert.match(dropIn, /^PermitRootLogin prohibit-password$/m);
+  assert.match(dropIn, /^Ciphers chacha20-poly1305@openssh\.com,/m);
+  assert.not.match(dropIn, /cbc|sha1/);
+  const resource = find(resources, "template:/etc/ssh/sshd_config.d/00-foobar-hardening.conf");
+  assert.match(resource.apply({ kind: "absent" }), /if ! out=\$\(sshd -t 2>&1\)/);
+  assert.equal(resource.notify, ["reload ssh"]);
+});
+
+test.run();
