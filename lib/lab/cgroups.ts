@@ -1,5 +1,5 @@
 // Own cgroups for each lab container: nspawn left in the caller's cgroup shuts down badly (LAB.md).
-import { existsSync, mkdirSync, readdirSync, rmdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync } from "node:fs";
 import { join } from "node:path";
 import { LAB_SUFFIX } from "./instance.ts";
 
@@ -22,6 +22,18 @@ export function createCgroups(name: string): string[] {
   const dirs = cgroupDirs(name);
   for (const dir of dirs) mkdirSync(dir, { recursive: true });
   return dirs;
+}
+
+/** PIDs still in a host's cgroups (all levels): what is left of a container whose nspawn died. */
+export function cgroupMembers(name: string): number[] {
+  const pids = new Set<number>();
+  const walk = (dir: string) => {
+    if (!existsSync(dir)) return;
+    for (const line of readFileSync(join(dir, "cgroup.procs"), "utf8").split("\n")) if (line.trim()) pids.add(Number(line));
+    for (const entry of readdirSync(dir, { withFileTypes: true })) if (entry.isDirectory()) walk(join(dir, entry.name));
+  };
+  for (const dir of cgroupDirs(name)) walk(dir);
+  return [...pids];
 }
 
 /** Remove a stopped host's cgroup trees depth-first (a plain rmdir of the top fails with EBUSY). */

@@ -4,7 +4,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync,
 import { connect } from "node:net";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
-import { createCgroups, removeCgroups } from "./cgroups.ts";
+import { cgroupMembers, createCgroups, removeCgroups } from "./cgroups.ts";
 import { daemonPid, isAlive, waitForExit } from "./daemons.ts";
 import { clientPublicKey, hostKeyFile } from "./keys.ts";
 import { plugHost, unplugHost } from "./network.ts";
@@ -119,16 +119,26 @@ export async function startMachine(host: LabHost, baseDir: string): Promise<void
   await waitForSsh(host);
 }
 
-/** Orderly poweroff (SIGTERM to nspawn), SIGKILL after a bound; then unmount, unplug, drop cgroups. */
+/**
+ * Orderly poweroff (SIGTERM to nspawn). A container still booting may miss that request: a second SIGTERM makes
+ * nspawn terminate it at once, SIGKILL is the last resort. Then whatever is left in the host's own cgroups (a payload
+ * orphaned by a killed nspawn) is killed, and the overlay, netns and cgroups are removed.
+ */
 export async function stopMachine(host: LabHost, options: { discard: boolean }): Promise<void> {
   const pid = machinePid(host);
   if (pid !== undefined) {
     process.kill(pid, "SIGTERM");
-    if (!(await waitForExit(pid, 15_000))) {
-      process.kill(pid, "SIGKILL");
-      await waitForExit(pid, 5_000);
+    if (!(await waitForExit(pid, 8_000))) {
+      process.kill(pid, "SIGTERM");
+      if (!(await waitForExit(pid, 5_000))) {
+        process.kill(pid, "SIGKILL");
+        await waitForExit(pid, 5_000);
+      }
     }
   }
+  const leftovers = cgroupMembers(host.name);
+  for (const member of leftovers) process.kill(member, "SIGKILL");
+  for (const member of leftovers) await waitForExit(member, 5_000);
   rmSync(join(paths.pids, `${daemonName(host)}.pid`), { force: true });
   const dirs = hostDirs(host.name);
   if (await isMounted(dirs.merged)) {
