@@ -1,5 +1,6 @@
-// `npm run bench`: engine cost, no-op site re-converge vs the SSH floor, web throughput via the LB vs direct.
-// Needs the lab (it is brought up and site.ts converged first); results also go to bench/results/<time>.json.
+// `npm run bench`: engine cost, no-op site re-converge vs the SSH floor vs Ansible, scale on loopback SSH hosts,
+// web throughput via the LB vs direct. Brings the lab up and converges site.ts first; results also go to
+// bench/results/<time>.json. `npm run bench -- --quick` skips Ansible and the 100-host scale run.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
@@ -7,37 +8,60 @@ import { join } from "node:path";
 import { buildApp } from "../app/build.ts";
 import { up } from "../lib/lab/lab.ts";
 import { REPO_ROOT } from "../lib/lab/paths.ts";
+import { ansibleAvailable, ansibleNoop } from "./ansible-noop.ts";
 import { engineNoop } from "./engine.ts";
+import { scale } from "./scale.ts";
 import { siteNoop } from "./site-noop.ts";
 import { ms } from "./stats.ts";
 import { webThroughput } from "./web-throughput.ts";
 
+const quick = process.argv.includes("--quick");
+const seconds = (value: number) => `${(value / 1000).toFixed(2)} s`;
+
 async function main(): Promise<void> {
+  const rows: [string, string][] = [];
+  const results: Record<string, unknown> = { date: new Date().toISOString(), cpus: cpus().length, node: process.version, quick };
   const engine = { 1: await engineNoop(1), 20: await engineNoop(20), 100: await engineNoop(100) };
+  results.engine = engine;
+  rows.push(["engine only, 30-resource no-op, 1 / 20 / 100 fake hosts", `${engine[1].median.toFixed(1)} / ${engine[20].median.toFixed(1)} / ${engine[100].median.toFixed(1)} ms`]);
+
   await up(() => undefined);
   await buildApp();
   const converge = spawnSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "playbooks/site.ts"), "-i", "lab"], { cwd: REPO_ROOT, encoding: "utf8" });
   if (converge.status !== 0) throw new Error(`site.ts -i lab failed before the benchmark:\n${converge.stdout}${converge.stderr}`);
   const noop = await siteNoop(7);
+  results.siteNoop = noop;
+  rows.push([`site.ts no-op re-converge, ${noop.hosts} lab hosts (7 runs)`, ms(noop.site)]);
+  rows.push([`floor: ssh2 connect + true on ${noop.hosts} hosts in parallel`, ms(noop.floor)]);
+  rows.push(["site no-op / floor", `${(noop.site.median / noop.floor.median).toFixed(2)}× (target ≤ 1.5×)`]);
+  if (!quick && ansibleAvailable()) {
+    const ansible = await ansibleNoop(3);
+    results.ansible = ansible;
+    const tasks = Object.values(ansible.tasksPerHost).reduce((sum, count) => sum + count, 0);
+    rows.push([`Ansible no-op, same state (${tasks} tasks), default (3 runs)`, `${seconds(ansible.default.median)} (${seconds(ansible.default.min)}–${seconds(ansible.default.max)})`]);
+    rows.push(["Ansible no-op, tuned: forks, pipelining, ControlPersist, no facts", `${seconds(ansible.tuned.median)} (${seconds(ansible.tuned.min)}–${seconds(ansible.tuned.max)})`]);
+    rows.push(["tuned Ansible / site no-op", `${(ansible.tuned.median / noop.site.median).toFixed(1)}× faster here (target ≥ 10×)`]);
+  } else rows.push(["Ansible", quick ? "skipped (--quick)" : "skipped: apt-get install ansible-core"]);
+  for (const count of quick ? [50] : [50, 100]) {
+    const result = await scale(count, 5);
+    results[`scale${count}`] = result;
+    rows.push([`scale: 30 resources × ${count} loopback hosts, first run`, seconds(result.firstRunMs)]);
+    rows.push([`scale: 30 resources × ${count} loopback hosts, no-op (5 runs)`, `${ms(result.noop)}${count === 100 ? " (target < 3 s)" : ""}`]);
+    rows.push([`scale: floor, ${count} hosts`, ms(result.floor)]);
+  }
   const web = await webThroughput();
-  const rows: [string, string][] = [
-    ["engine, 30-resource no-op, 1 fake host", ms(engine[1])],
-    ["engine, 30-resource no-op, 20 fake hosts", ms(engine[20])],
-    ["engine, 30-resource no-op, 100 fake hosts", ms(engine[100])],
-    [`site.ts no-op re-converge, ${noop.hosts} lab hosts`, ms(noop.site)],
-    [`floor: ssh2 connect + true, ${noop.hosts} hosts in parallel`, ms(noop.floor)],
-    ["no-op / floor", `${(noop.site.median / noop.floor.median).toFixed(2)}×`],
-    [`GET / via lb-01 (ab -k -c ${web.concurrency} -n ${web.requests})`, `${web.viaLb.rps.toFixed(0)} req/s, ${web.viaLb.failed} failed`],
-    ["GET / direct to web-01", `${web.direct.rps.toFixed(0)} req/s, ${web.direct.failed} failed`],
-    ["via LB / direct", `${web.ratio.toFixed(2)}×`],
-  ];
+  results.web = web;
+  rows.push([`GET / via HAProxy, HTTPS (ab -k -c ${web.concurrency} -n ${web.requests} on ${web.client})`, `${web.viaLb.rps.toFixed(0)} req/s, ${web.viaLb.failed} failed`]);
+  rows.push([`GET / direct to ${web.web}, HTTP`, `${web.direct.rps.toFixed(0)} req/s, ${web.direct.failed} failed`]);
+  rows.push(["via LB / direct", `${web.ratio.toFixed(2)}×`]);
+
   const width = Math.max(...rows.map(([name]) => name.length));
   console.log(`${"measure".padEnd(width)} | result\n${"-".repeat(width)}-|-------`);
   for (const [name, value] of rows) console.log(`${name.padEnd(width)} | ${value}`);
-  const results = join(REPO_ROOT, "bench", "results");
-  mkdirSync(results, { recursive: true });
-  const file = join(results, `${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-  writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), cpus: cpus().length, node: process.version, engine, siteNoop: noop, web }, null, 2)}\n`);
+  const directory = join(REPO_ROOT, "bench", "results");
+  mkdirSync(directory, { recursive: true });
+  const file = join(directory, `${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\nresults: ${file}`);
 }
 

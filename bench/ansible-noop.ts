@@ -1,0 +1,30 @@
+// No-op re-converge of the lab with Ansible (Debian's ansible-core), default settings and tuned, on the
+// playbook bench/ansible/generate.ts writes from the converged site.
+import { existsSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { REPO_ROOT } from "../lib/lab/paths.ts";
+import { capture } from "../lib/lab/run-command.ts";
+import { ANSIBLE_DIR, generateAnsibleSite } from "./ansible/generate.ts";
+import { timeRuns, type Summary } from "./stats.ts";
+
+export function ansibleAvailable(): boolean {
+  return existsSync("/usr/bin/ansible-playbook");
+}
+
+async function playbook(config: "default" | "tuned"): Promise<void> {
+  const result = await capture("ansible-playbook", ["-i", join(ANSIBLE_DIR, "inventory.ini"), join(ANSIBLE_DIR, "site.yml")], {
+    env: { ...process.env, ANSIBLE_CONFIG: join(REPO_ROOT, "bench", "ansible", `ansible-${config}.cfg`), ANSIBLE_NOCOLOR: "1", ANSIBLE_HOST_KEY_CHECKING: "True" },
+  });
+  const recap = result.stdout.slice(result.stdout.lastIndexOf("PLAY RECAP"));
+  if (result.code !== 0 || /changed=[1-9]|failed=[1-9]|unreachable=[1-9]/.test(recap)) {
+    throw new Error(`ansible-playbook (${config}) is not a clean no-op (exit ${result.code}):\n${recap || result.stdout.slice(-2000)}${result.stderr.slice(-1000)}`);
+  }
+}
+
+export async function ansibleNoop(runs: number): Promise<{ tasksPerHost: Record<string, number>; default: Summary; tuned: Summary }> {
+  const tasksPerHost = await generateAnsibleSite();
+  rmSync("/tmp/foobar-bench-ansible-cp", { recursive: true, force: true });
+  const defaults = await timeRuns(runs, () => playbook("default"), 1);
+  const tuned = await timeRuns(runs, () => playbook("tuned"), 1); // the warm-up run opens the persistent connections
+  return { tasksPerHost, default: defaults, tuned };
+}

@@ -1,0 +1,96 @@
+// Many light SSH hosts for the scale benchmark: sshd instances on 127.0.1.1…127.0.1.N (port 2222), one user with
+// /bin/sh and no rc files (root's shell setup here costs ~150 ms per command), keys and known_hosts of their own.
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { defineInventory } from "../lib/inventory/define.ts";
+import { REPO_ROOT } from "../lib/lab/paths.ts";
+import { capture, run } from "../lib/lab/run-command.ts";
+
+const USER = "foobarbench";
+const HOME = "/var/lib/foobar-bench";
+const PORT = 2222;
+/** sshd listens on at most 16 sockets per process. */
+const ADDRESSES_PER_SSHD = 15;
+const DIR = join(REPO_ROOT, ".cache", "bench", "loopback");
+export const DATA_DIR = join(HOME, "data");
+
+export interface LoopbackHosts {
+  inventory: ReturnType<typeof defineInventory>;
+  names: string[];
+  stop(): Promise<void>;
+}
+
+const address = (index: number) => `127.0.1.${index + 1}`;
+
+async function ensureKey(file: string): Promise<void> {
+  if (!existsSync(file)) await run("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "foobar-bench", "-f", file]);
+}
+
+async function ensureUser(clientPublicKey: string): Promise<void> {
+  if ((await capture("id", [USER])).code !== 0) await run("useradd", ["--system", "--shell", "/bin/sh", "--home-dir", HOME, "--create-home", USER]);
+  mkdirSync(join(HOME, ".ssh"), { recursive: true, mode: 0o700 });
+  writeFileSync(join(HOME, ".ssh", "authorized_keys"), clientPublicKey, { mode: 0o600 });
+  mkdirSync(DATA_DIR, { recursive: true });
+  await run("chown", ["-R", `${USER}:${USER}`, HOME]);
+}
+
+function sshdConfig(hostKey: string, addresses: string[]): string {
+  return [
+    `Port ${PORT}`, ...addresses.map((listen) => `ListenAddress ${listen}`), `HostKey ${hostKey}`, "PidFile none",
+    `AuthorizedKeysFile ${HOME}/.ssh/authorized_keys`, `AllowUsers ${USER}`, "PermitRootLogin no", "PasswordAuthentication no",
+    "KbdInteractiveAuthentication no", "UsePAM no", "UseDNS no", "PrintMotd no", "MaxStartups 1000", "MaxSessions 100", "LogLevel ERROR", "",
+  ].join("\n");
+}
+
+async function waitListening(addresses: string[]): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const listening = (await capture("ss", ["-ltnH", `sport = :${PORT}`])).stdout;
+    if (addresses.every((listen) => listening.includes(`${listen}:${PORT}`))) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`bench sshd did not listen on ${addresses.length} loopback addresses`);
+}
+
+/** Start `count` loopback hosts; `stop()` ends the sshd processes started here (by PID) and removes their data. */
+export async function startLoopbackHosts(count: number): Promise<LoopbackHosts> {
+  mkdirSync(DIR, { recursive: true, mode: 0o700 });
+  const clientKey = join(DIR, "id_ed25519");
+  const hostKey = join(DIR, "ssh_host_ed25519_key");
+  await ensureKey(clientKey);
+  await ensureKey(hostKey);
+  await ensureUser(readFileSync(`${clientKey}.pub`, "utf8"));
+  mkdirSync("/run/sshd", { recursive: true, mode: 0o755 });
+  const names = Array.from({ length: count }, (_, index) => `h${String(index + 1).padStart(3, "0")}`);
+  const hostPublic = readFileSync(`${hostKey}.pub`, "utf8").trim().split(" ").slice(0, 2).join(" ");
+  writeFileSync(join(DIR, "known_hosts"), names.map((_, index) => `[${address(index)}]:${PORT} ${hostPublic}`).join("\n") + "\n");
+  const daemons: ChildProcess[] = [];
+  for (let first = 0; first < count; first += ADDRESSES_PER_SSHD) {
+    const addresses = names.slice(first, first + ADDRESSES_PER_SSHD).map((_, offset) => address(first + offset));
+    const config = join(DIR, `sshd-${first}.conf`);
+    writeFileSync(config, sshdConfig(hostKey, addresses));
+    daemons.push(spawn("/usr/sbin/sshd", ["-D", "-e", "-f", config], { stdio: ["ignore", "ignore", "pipe"] }));
+    await waitListening(addresses);
+  }
+  const inventory = defineInventory({
+    environments: {
+      bench: {
+        ssh: { user: USER, port: PORT, key: join(DIR, "id_ed25519"), knownHosts: join(DIR, "known_hosts") },
+        hosts: Object.fromEntries(names.map((name, index) => [name, { address: address(index), become: false }])),
+        groups: { bench: { hosts: names } },
+        secretsFile: join(DIR, "secrets.json"),
+        generateSecrets: true,
+      },
+    },
+  });
+  return {
+    inventory,
+    names,
+    stop: async () => {
+      for (const daemon of daemons) daemon.kill("SIGTERM");
+      await Promise.all(daemons.map((daemon) => (daemon.exitCode === null ? new Promise((resolve) => daemon.once("exit", resolve)) : undefined)));
+      rmSync(DATA_DIR, { recursive: true, force: true });
+    },
+  };
+}

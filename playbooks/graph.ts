@@ -1,0 +1,28 @@
+// `npx tsx playbooks/graph.ts [-i ENV]`: the topology of hosts.ts as a Mermaid diagram (tiers, addresses, allowed paths).
+import { parseArgs } from "node:util";
+import inventory from "../hosts.ts";
+import { topologyMermaid } from "../lib/graph/topology-graph.ts";
+import { loadInventory } from "../lib/inventory/load.ts";
+import { isMain } from "../lib/cli/main.ts";
+import ufw from "../roles/ufw/index.ts";
+
+export const SERVICES = {
+  lb: "HAProxy :80 → 301, :443 TLS, stats :8404 (private); certbot",
+  web: "nginx :80 → app 127.0.0.1:3000",
+  db_primary: "MariaDB / MySQL primary :3306, binlog + GTID",
+  db_replica: "read-only replica :3306, backups",
+};
+
+/** The diagram README.md embeds (production addresses, the firewall role's default tier rules). */
+export function siteGraph(environment = "production"): string {
+  return topologyMermaid(loadInventory(inventory, environment), {
+    services: SERVICES,
+    paths: ufw.defaults.tier_rules ?? [],
+    notes: [{ from: "db_replica", to: "db_primary", label: "replication (GTID)" }],
+  });
+}
+
+if (isMain(import.meta.url)) {
+  const { values } = parseArgs({ options: { inventory: { type: "string", short: "i", default: "production" } } });
+  process.stdout.write(siteGraph(values.inventory));
+}
