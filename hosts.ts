@@ -10,6 +10,7 @@ const machines = {
   "web-02": { group: "web", octet: 12 },
   "db-01": { group: "db_primary", octet: 21 },
   "db-02": { group: "db_replica", octet: 22 },
+  "mon-01": { group: "monitoring", octet: 30 },
 } as const;
 
 const groups = {
@@ -17,6 +18,7 @@ const groups = {
   web: { hosts: ["web-01", "web-02"] },
   db_primary: { hosts: ["db-01"] },
   db_replica: { hosts: ["db-02"] },
+  monitoring: { hosts: ["mon-01"] },
 };
 
 /** Same five hosts on a private /24, as the lab and the Vagrantfile build them. */
@@ -37,6 +39,7 @@ export default defineInventory({
         "web-02": { address: "203.0.113.12", privateAddress: "10.0.0.12" },
         "db-01": { address: "203.0.113.21", privateAddress: "10.0.0.21" },
         "db-02": { address: "203.0.113.22", privateAddress: "10.0.0.22" },
+        "mon-01": { address: "203.0.113.30", privateAddress: "10.0.0.30" },
       },
       groups,
     },
@@ -46,7 +49,11 @@ export default defineInventory({
       hosts: onPrivateNetwork(LAB_PREFIX),
       groups,
       // Certificates from the lab's Pebble, whose API certificate `lab up` exports to .lab/pebble-api.pem.
-      vars: { certbot: { acme_server: ACME_DIRECTORY, acme_ca_bundle: ".lab/pebble-api.pem" } },
+      vars: {
+        certbot: { acme_server: ACME_DIRECTORY, acme_ca_bundle: ".lab/pebble-api.pem" },
+        // The lab's certificates chain to Pebble's root; short intervals keep alert tests quick.
+        prometheus: { probe_ca_bundle: ".lab/pebble-root.pem", scrape_interval_seconds: 5 },
+      },
       secretsFile: ".lab/secrets.json",
       generateSecrets: true,
     },

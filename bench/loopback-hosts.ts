@@ -29,6 +29,7 @@ async function ensureKey(file: string): Promise<void> {
 
 async function ensureUser(clientPublicKey: string): Promise<void> {
   if ((await capture("id", [USER])).code !== 0) await run("useradd", ["--system", "--shell", "/bin/sh", "--home-dir", HOME, "--create-home", USER]);
+  await run("usermod", ["--password", "*", USER]); // no password, but not "locked" ("!"): sshd refuses locked accounts
   mkdirSync(join(HOME, ".ssh"), { recursive: true, mode: 0o700 });
   writeFileSync(join(HOME, ".ssh", "authorized_keys"), clientPublicKey, { mode: 0o600 });
   mkdirSync(DATA_DIR, { recursive: true });

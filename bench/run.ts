@@ -20,10 +20,14 @@ const seconds = (value: number) => `${(value / 1000).toFixed(2)} s`;
 
 async function main(): Promise<void> {
   const rows: [string, string][] = [];
+  const row = (name: string, value: string) => {
+    rows.push([name, value]);
+    console.log(`${name}: ${value}`);
+  };
   const results: Record<string, unknown> = { date: new Date().toISOString(), cpus: cpus().length, node: process.version, quick };
   const engine = { 1: await engineNoop(1), 20: await engineNoop(20), 100: await engineNoop(100) };
   results.engine = engine;
-  rows.push(["engine only, 30-resource no-op, 1 / 20 / 100 fake hosts", `${engine[1].median.toFixed(1)} / ${engine[20].median.toFixed(1)} / ${engine[100].median.toFixed(1)} ms`]);
+  row("engine only, 30-resource no-op, 1 / 20 / 100 fake hosts", `${engine[1].median.toFixed(1)} / ${engine[20].median.toFixed(1)} / ${engine[100].median.toFixed(1)} ms`);
 
   await up(() => undefined);
   await buildApp();
@@ -31,29 +35,29 @@ async function main(): Promise<void> {
   if (converge.status !== 0) throw new Error(`site.ts -i lab failed before the benchmark:\n${converge.stdout}${converge.stderr}`);
   const noop = await siteNoop(7);
   results.siteNoop = noop;
-  rows.push([`site.ts no-op re-converge, ${noop.hosts} lab hosts (7 runs)`, ms(noop.site)]);
-  rows.push([`floor: ssh2 connect + true on ${noop.hosts} hosts in parallel`, ms(noop.floor)]);
-  rows.push(["site no-op / floor", `${(noop.site.median / noop.floor.median).toFixed(2)}× (target ≤ 1.5×)`]);
+  row(`site.ts no-op re-converge, ${noop.hosts} lab hosts (7 runs)`, ms(noop.site));
+  row(`floor: ssh2 connect + true on ${noop.hosts} hosts in parallel`, ms(noop.floor));
+  row("site no-op / floor", `${(noop.site.median / noop.floor.median).toFixed(2)}× (target ≤ 1.5×)`);
   if (!quick && ansibleAvailable()) {
     const ansible = await ansibleNoop(3);
     results.ansible = ansible;
     const tasks = Object.values(ansible.tasksPerHost).reduce((sum, count) => sum + count, 0);
-    rows.push([`Ansible no-op, same state (${tasks} tasks), default (3 runs)`, `${seconds(ansible.default.median)} (${seconds(ansible.default.min)}–${seconds(ansible.default.max)})`]);
-    rows.push(["Ansible no-op, tuned: forks, pipelining, ControlPersist, no facts", `${seconds(ansible.tuned.median)} (${seconds(ansible.tuned.min)}–${seconds(ansible.tuned.max)})`]);
-    rows.push(["tuned Ansible / site no-op", `${(ansible.tuned.median / noop.site.median).toFixed(1)}× faster here (target ≥ 10×)`]);
-  } else rows.push(["Ansible", quick ? "skipped (--quick)" : "skipped: apt-get install ansible-core"]);
+    row(`Ansible no-op, same state (${tasks} tasks), default (3 runs)`, `${seconds(ansible.default.median)} (${seconds(ansible.default.min)}–${seconds(ansible.default.max)})`);
+    row("Ansible no-op, tuned: forks, pipelining, ControlPersist, no facts", `${seconds(ansible.tuned.median)} (${seconds(ansible.tuned.min)}–${seconds(ansible.tuned.max)})`);
+    row("tuned Ansible / site no-op", `${(ansible.tuned.median / noop.site.median).toFixed(1)}× faster here (target ≥ 10×)`);
+  } else row("Ansible", quick ? "skipped (--quick)" : "skipped: apt-get install ansible-core");
   for (const count of quick ? [50] : [50, 100]) {
     const result = await scale(count, 5);
     results[`scale${count}`] = result;
-    rows.push([`scale: 30 resources × ${count} loopback hosts, first run`, seconds(result.firstRunMs)]);
-    rows.push([`scale: 30 resources × ${count} loopback hosts, no-op (5 runs)`, `${ms(result.noop)}${count === 100 ? " (target < 3 s)" : ""}`]);
-    rows.push([`scale: floor, ${count} hosts`, ms(result.floor)]);
+    row(`scale: 30 resources × ${count} loopback hosts, first run`, seconds(result.firstRunMs));
+    row(`scale: 30 resources × ${count} loopback hosts, no-op (5 runs)`, `${ms(result.noop)}${count === 100 ? " (target < 3 s)" : ""}`);
+    row(`scale: floor, ${count} hosts`, ms(result.floor));
   }
   const web = await webThroughput();
   results.web = web;
-  rows.push([`GET / via HAProxy, HTTPS (ab -k -c ${web.concurrency} -n ${web.requests} on ${web.client})`, `${web.viaLb.rps.toFixed(0)} req/s, ${web.viaLb.failed} failed`]);
-  rows.push([`GET / direct to ${web.web}, HTTP`, `${web.direct.rps.toFixed(0)} req/s, ${web.direct.failed} failed`]);
-  rows.push(["via LB / direct", `${web.ratio.toFixed(2)}×`]);
+  row(`GET / via HAProxy, HTTPS (ab -k -c ${web.concurrency} -n ${web.requests} on ${web.client})`, `${web.viaLb.rps.toFixed(0)} req/s, ${web.viaLb.failed} failed`);
+  row(`GET / direct to ${web.web}, HTTP`, `${web.direct.rps.toFixed(0)} req/s, ${web.direct.failed} failed`);
+  row("via LB / direct", `${web.ratio.toFixed(2)}×`);
 
   const width = Math.max(...rows.map(([name]) => name.length));
   console.log(`${"measure".padEnd(width)} | result\n${"-".repeat(width)}-|-------`);

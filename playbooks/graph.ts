@@ -11,6 +11,7 @@ export const SERVICES = {
   web: "nginx :80 → app 127.0.0.1:3000",
   db_primary: "MariaDB / MySQL primary :3306, binlog + GTID",
   db_replica: "read-only replica :3306, backups",
+  monitoring: "Prometheus, Alertmanager, blackbox (loopback only)",
 };
 
 /** The diagram README.md embeds (production addresses, the firewall role's default tier rules). */

@@ -17,7 +17,8 @@ export function statProbe(path: string, withContent = false): string {
   const content = withContent ? sh`; [ "$(stat -c %s ${path})" -le ${DIFF_MAX_BYTES} ] && base64 < ${path}` : "";
   return [
     sh`if [ -L ${path} ]; then printf 'link\\n%s\\n' "$(readlink ${path})"`,
-    sh`elif [ -f ${path} ]; then stat -c 'file %U %G %a %s' ${path} && sha256sum < ${path} | cut -d' ' -f1${raw(content)}`,
+    // sha256sum prints "<hash>  -": the parser takes the hash (no `cut` process: a no-op runs this for every file).
+    sh`elif [ -f ${path} ]; then stat -c 'file %U %G %a %s' ${path} && sha256sum < ${path}${raw(content)}`,
     sh`elif [ -d ${path} ]; then stat -c 'directory %U %G %a' ${path}`,
     sh`elif [ -e ${path} ]; then echo other`,
     "else echo absent; fi",
@@ -44,9 +45,10 @@ export function parseStat(id: string, stdout: string): PathStat {
       if (head.length !== 4) break;
       return { kind: "directory", owner: head[1]!, group: head[2]!, mode: normalMode(head[3]!) };
     case "file": {
-      if (head.length !== 5 || !/^[0-9a-f]{64}$/.test(lines[1] ?? "")) break;
+      const sha256 = /^([0-9a-f]{64})(\s+-)?$/.exec(lines[1] ?? "")?.[1];
+      if (head.length !== 5 || !sha256) break;
       const encoded = lines.slice(2).join("");
-      const stat: PathStat = { kind: "file", owner: head[1]!, group: head[2]!, mode: normalMode(head[3]!), size: Number(head[4]), sha256: lines[1]! };
+      const stat: PathStat = { kind: "file", owner: head[1]!, group: head[2]!, mode: normalMode(head[3]!), size: Number(head[4]), sha256 };
       if (encoded || stat.size === 0) stat.content = Buffer.from(encoded, "base64").toString("utf8");
       return stat;
     }

@@ -6,7 +6,7 @@ import { GATEWAY, SUBNET, labHost } from "./topology.ts";
 
 const USAGE = `Usage: npm run lab -- <command>
 
-  up              build the base image if needed, boot the five lab hosts, start the apt proxy and Pebble
+  up              build the base image if needed, boot the lab hosts (hosts.ts, lab environment), start the apt proxy and Pebble
   down            stop everything and remove namespaces, mounts, cgroups and state (caches are kept)
   status          show what runs
   reset HOST...   give hosts a pristine root filesystem (same SSH host key) and boot them again

@@ -1,10 +1,12 @@
 // `npm run demo`: bring the lab up, converge www.foobar.com on it with site.ts, then show that it works.
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { request as plainRequest } from "node:http";
 import { request } from "node:https";
 import { join } from "node:path";
 import { buildApp } from "../../app/build.ts";
 import { up } from "./lab.ts";
+import { sshOptions } from "./machine.ts";
 import { paths, REPO_ROOT } from "./paths.ts";
 import { SITE_NAMES, SUBNET, labHosts } from "./topology.ts";
 
@@ -21,12 +23,24 @@ function get(address: string, path: string): Promise<{ status: number; servedBy:
   });
 }
 
+/** GET http://www.foobar.com<path> at `address` (answered with a redirect to https). */
+function plainGet(address: string, path: string): Promise<{ status: number }> {
+  return new Promise((resolve, reject) => {
+    const req = plainRequest({ hostname: address, path, headers: { host: SITE_NAMES[0] }, agent: false, timeout: 5000 }, (res) => {
+      res.resume();
+      resolve({ status: res.statusCode ?? 0 });
+    });
+    req.on("error", reject).on("timeout", () => req.destroy(new Error(`timeout: http://${address}${path}`)));
+    req.end();
+  });
+}
+
 function step(title: string): void {
   console.log(`\n== ${title}`);
 }
 
 async function main(): Promise<number> {
-  step(`lab: five Debian 12 hosts booted with systemd-nspawn on ${SUBNET}`);
+  step(`lab: ${labHosts().length} Debian 12 hosts booted with systemd-nspawn on ${SUBNET}`);
   await up();
   step("build the code base (app/ → app/dist)");
   await buildApp();
@@ -45,12 +59,20 @@ async function main(): Promise<number> {
   }
   console.log(`6 requests through HAProxy, X-Served-By: ${served.join(", ")}`);
   console.log(`health: ${(await get(lb.address, "/health")).body}`);
+  console.log(`http:// answers: ${(await plainGet(lb.address, "/")).status} (redirect to https)`);
+  const replica = labHosts().find((host) => host.name === "db-02");
+  if (replica) {
+    step("replication on db-02 (asynchronous, read-only replica of db-01)");
+    const status = spawnSync("ssh", [...sshOptions(), `root@${replica.address}`, "mariadb -e 'SHOW REPLICA STATUS\\G' | grep -E 'Master_Host|Slave_(IO|SQL)_Running:|Seconds_Behind|Using_Gtid'; mariadb -NBe 'SELECT CONCAT(\"read_only=\", @@read_only)'"], { encoding: "utf8" });
+    console.log(status.stdout.trimEnd() || status.stderr);
+  }
   step("next");
   console.log([
     "  re-run the converge (0 changed):     npx tsx playbooks/site.ts -i lab",
     "  see what drifted without changing:   npx tsx playbooks/site.ts -i lab --check --diff",
     "  zero-downtime rolling deploy:        npx tsx playbooks/deploy.ts -i lab",
     "  a shell on a host:                   npm run lab -- ssh web-01",
+    "  the topology as a diagram:           npx tsx playbooks/graph.ts -i lab",
     "  tear the lab down:                   npm run lab -- down",
   ].join("\n"));
   return 0;

@@ -14,6 +14,7 @@ export default defineRole<NginxVars>({
     app_upstream: "127.0.0.1:3000",
     static_root: "/srv/foobar/current/public/",
     static_max_age: 604800,
+    status_port: 8081,
     upstream_keepalive: 16,
     proxy_read_timeout: 30,
     client_max_body_size: "1m",

@@ -15,6 +15,12 @@ export default defineRole<UfwVars>({
       { group: "web", ports: [80], from: ["lb"] },
       { group: "db_primary", ports: [3306], from: ["web", "db_replica"] },
       { group: "db_replica", ports: [3306], from: ["web", "db_replica"] },
+      // Exporters and HAProxy's metrics answer the monitoring host only.
+      { group: "all", ports: [9100], from: ["monitoring"] },
+      { group: "web", ports: [9113], from: ["monitoring"] },
+      { group: "db_primary", ports: [9104], from: ["monitoring"] },
+      { group: "db_replica", ports: [9104], from: ["monitoring"] },
+      { group: "lb", ports: [8404], from: ["monitoring"] },
     ],
     extra_rules: [],
   },

@@ -12,7 +12,7 @@ export interface ExtraRule {
 
 /** Inbound ports a tier opens, to anyone or to the hosts of other groups. */
 export interface TierRule {
-  /** Hosts of this inventory group get the rule. */
+  /** Hosts of this inventory group get the rule ("all": every host). */
   group: string;
   ports: number[];
   /** "any", or inventory groups whose hosts' private addresses may connect (the host itself is left out). */

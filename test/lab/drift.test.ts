@@ -1,4 +1,4 @@
-// Eight kinds of drift across the five hosts: --check (exit 2) lists exactly them, a converge repairs them,
+// Eight kinds of drift across the five service hosts: --check (exit 2) lists exactly them, a converge repairs them,
 // the next --check exits 0 and the site works end to end again.
 import { test } from "uvu";
 import * as assert from "uvu/assert";

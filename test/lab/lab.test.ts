@@ -1,4 +1,4 @@
-// The lab itself: five booted hosts over strict SSH, isolated from the outside, apt proxy rules, reset, Pebble.
+// The lab itself: the booted hosts over strict SSH, isolated from the outside, apt proxy rules, reset, Pebble.
 import { readFileSync } from "node:fs";
 import { test } from "uvu";
 import * as assert from "uvu/assert";

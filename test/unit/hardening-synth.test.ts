@@ -52,11 +52,15 @@ test("ufw: rules per tier come from the inventory groups, SSH first, enabled las
     "ufw allow proto tcp from any to any port 22",
     "ufw allow proto tcp from any to any port 80",
     "ufw allow proto tcp from any to any port 443",
+    `ufw allow proto tcp from ${address("mon-01")} to any port 9100`,
+    `ufw allow proto tcp from ${address("mon-01")} to any port 8404`,
     "ufw --force enable",
   ]);
   assert.equal(firewallScript("web-02").slice(0, 2), ["ufw allow proto tcp from any to any port 22", `ufw allow proto tcp from ${address("lb-01")} to any port 80`]);
-  assert.equal(firewallScript("db-01").slice(1, -1), ["web-01", "web-02", "db-02"].map((peer) => `ufw allow proto tcp from ${address(peer)} to any port 3306`));
-  assert.equal(firewallScript("db-02").slice(1, -1), ["web-01", "web-02"].map((peer) => `ufw allow proto tcp from ${address(peer)} to any port 3306`), "the replica does not open to itself");
+  const exporters = [9100, 9104].map((port) => `ufw allow proto tcp from ${address("mon-01")} to any port ${port}`);
+  assert.equal(firewallScript("db-01").slice(1, -1), [...["web-01", "web-02", "db-02"].map((peer) => `ufw allow proto tcp from ${address(peer)} to any port 3306`), ...exporters]);
+  assert.equal(firewallScript("db-02").slice(1, -1), [...["web-01", "web-02"].map((peer) => `ufw allow proto tcp from ${address(peer)} to any port 3306`), ...exporters], "the replica does not open to itself");
+  assert.equal(firewallScript("mon-01"), ["ufw allow proto tcp from any to any port 22", "ufw --force enable"], "the monitoring host opens nothing but SSH");
 });
 
 test("ufw: ssh_allow_from and extra_rules, CIDRs written as ufw stores them", () => {
@@ -89,13 +93,15 @@ test("ufw: a converged firewall plans nothing; a stray rule is deleted, a disabl
     "OUTPUT=ACCEPT",
     "### tuple ### allow tcp 22 0.0.0.0/0 any 0.0.0.0/0 in",
     `### tuple ### allow tcp 80 0.0.0.0/0 any ${address("lb-01")} in`,
+    `### tuple ### allow tcp 9100 0.0.0.0/0 any ${address("mon-01")} in`,
+    `### tuple ### allow tcp 9113 0.0.0.0/0 any ${address("mon-01")} in`,
     "### tuple ### allow tcp 22 ::/0 any ::/0 in",
   ].join("\n");
   assert.equal(resource.plan(parseUfw("ufw", probe), { diff: false }), []);
   const drifted = parseUfw("ufw", probe.replace("enabled=yes", "enabled=no") + "\n### tuple ### allow tcp 8080 0.0.0.0/0 any 0.0.0.0/0 in\n### tuple ### allow any 22 0.0.0.0/0 any 0.0.0.0/0 OpenSSH - in");
   assert.equal(resource.plan(drifted, { diff: false }).map((change) => change.summary), ["delete allow tcp 8080 from any", "delete allow any OpenSSH from any", "enable"]);
-  assert.is(deleteCommand(drifted.tuples[3]!), "ufw delete allow in proto tcp from any to any port 8080");
-  assert.is(deleteCommand(drifted.tuples[4]!), "ufw delete allow in from any to any app OpenSSH");
+  assert.is(deleteCommand(drifted.tuples[5]!), "ufw delete allow in proto tcp from any to any port 8080");
+  assert.is(deleteCommand(drifted.tuples[6]!), "ufw delete allow in from any to any app OpenSSH");
   assert.match(resource.rollback!(drifted), /cp -p \/var\/lib\/foobar-infra\/ufw-rollback\/user\.rules \/etc\/ufw\/user\.rules[\s\S]*ufw --force disable$/);
   assert.match(resource.rollback!(parseUfw("ufw", probe)), /ufw reload$/);
 });

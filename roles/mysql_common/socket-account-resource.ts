@@ -1,0 +1,47 @@
+// Resource: a local account that logs in through the unix socket as the OS user of the same name (no password at
+// all: MariaDB `unix_socket`, MySQL `auth_socket`), with exactly the declared privileges — for local agents.
+import { commonFields, type Change, type Resource } from "../../lib/resources/resource.ts";
+import type { DbFlavor } from "./flavor.ts";
+import { describeGrants, normaliseGrants, parseShowGrants, sameGrants, type Grants } from "./grants.ts";
+import { account, sqlQuery, sqlScript, sqlString } from "./sql.ts";
+
+interface SocketAccountState {
+  plugin: string | undefined;
+  grants: Map<string, string[]>;
+}
+
+export function dbSocketAccount(flavor: DbFlavor, user: string, grants: Grants): Resource<SocketAccountState> {
+  const wanted = normaliseGrants(grants);
+  const who = account(user, "localhost");
+  const plugin = flavor.name === "mariadb" ? "unix_socket" : "auth_socket";
+  const identified = flavor.name === "mariadb" ? "IDENTIFIED VIA unix_socket" : "IDENTIFIED WITH auth_socket";
+  return {
+    id: `db-socket-account:${user}`,
+    ...commonFields(),
+    probe: () =>
+      [
+        `echo "plugin $(${sqlQuery(flavor, `SELECT plugin FROM mysql.user WHERE User=${sqlString(user)} AND Host='localhost'`)} 2>/dev/null)"`,
+        `${sqlQuery(flavor, `SHOW GRANTS FOR ${who}`)} 2>/dev/null | sed -e 's/ IDENTIFIED .*//' -e 's/^/grant /'`,
+      ].join("\n"),
+    parse(stdout) {
+      const lines = stdout.split("\n");
+      const found = lines.find((line) => line.startsWith("plugin "))?.slice(7).trim();
+      return { plugin: found || undefined, grants: parseShowGrants(lines.filter((line) => line.startsWith("grant ")).map((line) => line.slice(6))) };
+    },
+    plan(state): Change[] {
+      if (!state.plugin) return [{ summary: `create (socket login) with ${describeGrants(wanted)}` }];
+      return [
+        ...(state.plugin !== plugin ? [{ summary: `authentication ${state.plugin} -> ${plugin}` }] : []),
+        ...(sameGrants(state.grants, wanted) ? [] : [{ summary: `privileges ${describeGrants(state.grants)} -> ${describeGrants(wanted)}` }]),
+      ];
+    },
+    apply: (state) =>
+      sqlScript(flavor, [
+        "SET SESSION sql_log_bin = 0;",
+        `CREATE USER IF NOT EXISTS ${who} ${identified};`,
+        ...(state.plugin && state.plugin !== plugin ? [`ALTER USER ${who} ${identified};`] : []),
+        ...(state.plugin ? [`REVOKE ALL PRIVILEGES, GRANT OPTION FROM ${who};`] : []),
+        ...[...wanted].map(([on, privileges]) => `GRANT ${privileges.join(", ")} ON ${on} TO ${who};`),
+      ].join("\n")),
+  };
+}
