@@ -49,7 +49,7 @@ export function fakeConnector(handlers: Record<string, SnippetHandler>, log: Fak
           frame(`s${index}`, result);
           if (result.status !== 0) return { stdout, stderr: "", code: 0 };
         }
-        script.probes.forEach((probe, index) => frame(`p${index}`, probe === hostFactsProbe ? { output: facts, status: 0 } : handler(probe, "probe")));
+        for (const probe of script.probes) frame(probe.label, probe.snippet === hostFactsProbe ? { output: facts, status: 0 } : handler(probe.snippet, "probe"));
         return { stdout, stderr: "", code: 0 };
       },
       async close() {},

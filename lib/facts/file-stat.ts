@@ -1,6 +1,7 @@
 // Fact: what is at a path (file with owner/group/mode/sha256, directory, symlink, or nothing).
 import { raw, sh } from "../shell.ts";
 import { ProbeParseError } from "../resources/resource.ts";
+import { batchable, STAT_BATCH_PREFIX } from "./stat-batch.ts";
 
 export type PathStat =
   | { kind: "absent" }
@@ -12,10 +13,15 @@ export type PathStat =
 /** Largest file whose content is read for --diff. */
 export const DIFF_MAX_BYTES = 256 * 1024;
 
-/** Probe snippet; with `withContent`, a regular file's content follows as base64. */
+/**
+ * Probe snippet; with `withContent`, a regular file's content follows as base64. Without it, the snippet is marked
+ * so the runner may answer it from one batched stat of all such paths (lib/facts/stat-batch.ts).
+ */
 export function statProbe(path: string, withContent = false): string {
   const content = withContent ? sh`; [ "$(stat -c %s ${path})" -le ${DIFF_MAX_BYTES} ] && base64 < ${path}` : "";
+  const marker = !withContent && batchable(path) ? [`${STAT_BATCH_PREFIX}${path}`] : [];
   return [
+    ...marker,
     sh`if [ -L ${path} ]; then printf 'link\\n%s\\n' "$(readlink ${path})"`,
     // sha256sum prints "<hash>  -": the parser takes the hash (no `cut` process: a no-op runs this for every file).
     sh`elif [ -f ${path} ]; then stat -c 'file %U %G %a %s' ${path} && sha256sum < ${path}${raw(content)}`,

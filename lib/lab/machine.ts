@@ -89,7 +89,7 @@ function tcpOpen(address: string, port: number): Promise<boolean> {
 export async function waitForSsh(host: LabHost, ms = 60_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
-    if (machinePid(host) === undefined) throw new Error(`lab: ${host.name} stopped while booting; see ${join(paths.logs, `${host.name}.log`)}`);
+    if (machinePid(host) === undefined) throw new BootExitError(host, logTail(host));
     if (await tcpOpen(host.address, 22)) {
       const probe = await sshTrue(host);
       if (probe.ok) return;
@@ -110,13 +110,39 @@ export function sshOptions(): string[] {
   return ["-F", "/dev/null", "-i", paths.clientKey, "-o", "IdentitiesOnly=yes", "-o", `UserKnownHostsFile=${paths.knownHosts}`, "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes", "-o", "LogLevel=ERROR"];
 }
 
-/** Start the host (network, overlay, boot) unless it runs already; resolves when SSH is ready. */
+/** The container's nspawn exited before SSH answered; carries the end of its console log. */
+class BootExitError extends Error {
+  constructor(host: LabHost, tail: string) {
+    super(`lab: ${host.name} stopped while booting; its console said:\n${tail}`);
+  }
+}
+
+function logTail(host: LabHost): string {
+  try {
+    return readFileSync(join(paths.logs, `${host.name}.log`), "utf8").trim().split("\n").slice(-8).join("\n");
+  } catch {
+    return "(no log)";
+  }
+}
+
+/**
+ * Start the host (network, overlay, boot) unless it runs already; resolves when SSH is ready. A container that
+ * exits while booting (seen right after a stop on a loaded machine) is cleaned up and booted once more.
+ */
 export async function startMachine(host: LabHost, baseDir: string): Promise<void> {
   if (machinePid(host) !== undefined) return waitForSsh(host);
-  await plugHost(host);
-  const root = await mountOverlay(host, baseDir);
-  boot(host, root);
-  await waitForSsh(host);
+  for (let attempt = 1; ; attempt++) {
+    await plugHost(host);
+    const root = await mountOverlay(host, baseDir);
+    boot(host, root);
+    try {
+      return await waitForSsh(host);
+    } catch (error) {
+      if (!(error instanceof BootExitError) || attempt >= 2) throw error;
+      console.error(`${(error as Error).message}\nlab: booting ${host.name} again`);
+      await stopMachine(host, { discard: false });
+    }
+  }
 }
 
 /**

@@ -29,7 +29,9 @@ export function service(name: string, options: ServiceOptions = {}): Resource<Un
       if (wantsUp && (unit.unitFile === "masked" || unit.load === "masked")) commands.push(sh`systemctl unmask ${name}`);
       if (options.enabled === true && unit.unitFile !== "enabled") commands.push(sh`systemctl enable ${name}`);
       if (options.enabled === false && unit.unitFile === "enabled") commands.push(sh`systemctl disable ${name}`);
-      if (options.state === "started" && !isRunning(unit)) commands.push(sh`systemctl start ${name}`);
+      // A unit that failed its way into systemd's start limit (e.g. started by its package before it was configured)
+      // refuses `start` until the failure is cleared.
+      if (options.state === "started" && !isRunning(unit)) commands.push(...(unit.active === "failed" ? [sh`systemctl reset-failed ${name}`] : []), sh`systemctl start ${name}`);
       if (options.state === "stopped") commands.push(sh`systemctl stop ${name}`);
       return commands.join("\n");
     },
@@ -48,6 +50,9 @@ export function serviceAction(name: string, action: "restarted" | "reloaded", op
     probe: () => unitProbe(name),
     parse: (stdout) => parseUnit(id, stdout),
     plan: (unit) => [{ summary: action === "restarted" || !isRunning(unit) ? "restart" : "reload" }],
-    apply: () => (action === "restarted" ? sh`systemctl restart ${name}` : sh`systemctl reload-or-restart ${name}`),
+    apply: (unit) => [
+      ...(unit.active === "failed" ? [sh`systemctl reset-failed ${name}`] : []),
+      action === "restarted" ? sh`systemctl restart ${name}` : sh`systemctl reload-or-restart ${name}`,
+    ].join("\n"),
   };
 }

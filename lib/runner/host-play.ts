@@ -31,7 +31,7 @@ export async function execScript(session: HostSession, steps: string[], probes: 
   session.reporter.emit({ type: "command", host: session.host, script: redactHeredocs(script.text) });
   const result = await session.transport.exec(session.become ? "sudo -n sh -s" : "sh -s", { stdin: script.text, timeoutMs: session.timeoutMs });
   if (result.code === null) throw new ExecError(`command timed out after ${session.timeoutMs} ms${result.stderr ? `: ${result.stderr.trim()}` : ""}`);
-  const sections = parseScriptOutput(result.stdout, script.boundary);
+  const sections = parseScriptOutput(result.stdout, script);
   const stepFailed = sections.steps.some((step) => step.status !== 0);
   const complete = sections.steps.length === steps.length && sections.probes.length === probes.length;
   if (result.code !== 0 || (!complete && !stepFailed)) {

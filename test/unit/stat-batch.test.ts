@@ -1,0 +1,44 @@
+// Batched stat probes answer exactly what the per-path probes answer, through the real /bin/sh.
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { localTransport } from "../../lib/connection/local.ts";
+import { parseStat, statProbe } from "../../lib/facts/file-stat.ts";
+import { buildScript, parseScriptOutput } from "../../lib/runner/script.ts";
+
+const root = mkdtempSync(join(tmpdir(), "stat-batch-"));
+test.after(() => rmSync(root, { recursive: true, force: true }));
+
+async function run(probes: string[]) {
+  const script = buildScript([], probes);
+  const result = await localTransport().exec("sh -s", { stdin: script.text });
+  return { script, sections: parseScriptOutput(result.stdout, script).probes };
+}
+
+test("one stat + one sha256sum answer every batchable file probe like the probe itself", async () => {
+  writeFileSync(join(root, "file.conf"), "a=1\n");
+  writeFileSync(join(root, "empty"), "");
+  mkdirSync(join(root, "dir"));
+  symlinkSync(join(root, "file.conf"), join(root, "link"));
+  writeFileSync(join(root, "with space"), "x\n");
+  const paths = ["file.conf", "empty", "dir", "link", "absent", "with space"].map((name) => join(root, name));
+  const batched = await run(paths.map((path) => statProbe(path)));
+  assert.is(batched.script.batched.size, 5, "the path with a space keeps its own probe");
+  assert.is((batched.script.text.match(/sha256sum/g) ?? []).length, 2, "one sha256sum for the batch, one in the unbatched probe");
+  const single = await Promise.all(paths.map(async (path) => (await run([statProbe(path)])).sections[0]!));
+  assert.is(batched.sections.length, paths.length);
+  paths.forEach((path, index) => {
+    assert.equal(parseStat(path, batched.sections[index]!.output), parseStat(path, single[index]!.output), path);
+  });
+  assert.equal(parseStat("link", batched.sections[3]!.output), { kind: "link", target: join(root, "file.conf") });
+  assert.is(parseStat("absent", batched.sections[4]!.output).kind, "absent");
+});
+
+test("probes with content (--diff) are never batched", async () => {
+  const { script } = await run([statProbe(join(root, "file.conf"), true), statProbe(join(root, "empty"), true)]);
+  assert.is(script.batched.size, 0);
+});
+
+test.run();
