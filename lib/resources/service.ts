@@ -50,9 +50,7 @@ export function serviceAction(name: string, action: "restarted" | "reloaded", op
     probe: () => unitProbe(name),
     parse: (stdout) => parseUnit(id, stdout),
     plan: (unit) => [{ summary: action === "restarted" || !isRunning(unit) ? "restart" : "reload" }],
-    apply: (unit) => [
-      ...(unit.active === "failed" ? [sh`systemctl reset-failed ${name}`] : []),
-      action === "restarted" ? sh`systemctl restart ${name}` : sh`systemctl reload-or-restart ${name}`,
-    ].join("\n"),
+    // Handlers run without a probe: clearing a failure that is not there is harmless.
+    apply: () => [sh`systemctl reset-failed ${name} 2>/dev/null || true`, action === "restarted" ? sh`systemctl restart ${name}` : sh`systemctl reload-or-restart ${name}`].join("\n"),
   };
 }

@@ -2,6 +2,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
+import { serviceAction } from "../../lib/resources/service.ts";
 import * as assert from "uvu/assert";
 import { command } from "../../lib/resources/command.ts";
 import { directory } from "../../lib/resources/directory.ts";
@@ -49,5 +50,12 @@ for (const name of readdirSync(dir).filter((entry) => entry.endsWith(".json")).s
     for (const fragment of fixture.commandsContain ?? []) assert.ok(script.includes(fragment), `apply script lacks ${JSON.stringify(fragment)}:\n${script}`);
   });
 }
+
+test("handler actions apply without a probed state (the runner calls them with none)", () => {
+  for (const action of ["restarted", "reloaded"] as const) {
+    const script = serviceAction("prometheus", action).apply(undefined as never);
+    assert.match(script, /^systemctl reset-failed prometheus 2>\/dev\/null \|\| true\nsystemctl (restart|reload-or-restart) prometheus$/);
+  }
+});
 
 test.run();
