@@ -11,13 +11,6 @@ export function batchable(path: string): boolean {
   return BATCHABLE.test(path);
 }
 
-/** The path a probe asks about, when it is a batchable stat probe. */
-export function batchedPath(probe: string): string | undefined {
-  if (!probe.startsWith(STAT_BATCH_PREFIX)) return undefined;
-  const path = probe.slice(STAT_BATCH_PREFIX.length, probe.indexOf("\n"));
-  return batchable(path) ? path : undefined;
-}
-
 /** One snippet reading every path: type, owner, group, mode, size and name (with a link's target), then hashes. */
 export function statBatchScript(paths: readonly string[]): string {
   const list = [...new Set(paths)].join(" ");

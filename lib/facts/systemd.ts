@@ -1,6 +1,7 @@
 // Fact: a systemd unit's load, active and unit-file states (systemctl show).
 import { sh } from "../shell.ts";
 import { ProbeParseError } from "../resources/resource.ts";
+import { unitBatchable, UNIT_BATCH_PREFIX } from "./unit-batch.ts";
 
 export interface UnitState {
   /** loaded, not-found, masked, ... */
@@ -11,8 +12,10 @@ export interface UnitState {
   unitFile: string;
 }
 
+/** Probe snippet, marked so the runner may answer it from one batched `systemctl show` (lib/facts/unit-batch.ts). */
 export function unitProbe(unit: string): string {
-  return sh`systemctl show -p LoadState -p ActiveState -p UnitFileState -- ${unit}`;
+  const marker = unitBatchable(unit) ? `${UNIT_BATCH_PREFIX}${unit}\n` : "";
+  return marker + sh`systemctl show -p LoadState -p ActiveState -p UnitFileState -- ${unit}`;
 }
 
 export function parseUnit(id: string, stdout: string): UnitState {

@@ -1,6 +1,6 @@
 // The wire protocol of one exec: framed probes and apply steps in one sh script, and its parser.
 import { randomBytes } from "node:crypto";
-import { batchedPath, splitStatBatch, statBatchScript } from "../facts/stat-batch.ts";
+import { BATCH_KINDS, batchOf } from "./probe-batch.ts";
 
 /** Every script starts from a known environment: C locale for parsers, a full PATH for sbin tools. */
 const PRELUDE = "export LC_ALL=C PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n";
@@ -14,8 +14,8 @@ export interface Section {
 export interface Script {
   text: string;
   boundary: string;
-  /** Probe index → path, for stat probes answered by the batch section instead of their own. */
-  batched: Map<number, string>;
+  /** Probe index → its batch kind and argument, for probes answered by a batch section instead of their own. */
+  batched: Map<number, { kind: number; argument: string }>;
 }
 
 export function newBoundary(): string {
@@ -36,14 +36,18 @@ export function buildScript(steps: readonly string[], probes: readonly string[],
   steps.forEach((step, index) => {
     text += `(\nset -e\n${step}\n) </dev/null 2>&1; st=$?\n${frame(boundary, `s${index}`)}\n[ "$st" -eq 0 ] || exit 0\n`;
   });
-  const batched = new Map<number, string>();
+  // Probes of a batchable kind (file stats, unit states) share one command per kind when there are two or more:
+  // a no-op's cost on the host is mostly process starts.
+  const batched = new Map<number, { kind: number; argument: string }>();
   probes.forEach((probe, index) => {
-    const path = batchedPath(probe);
-    if (path !== undefined) batched.set(index, path);
+    const batch = batchOf(probe);
+    if (batch) batched.set(index, batch);
   });
-  // Two or more file probes: one stat + one sha256sum for all of them (a no-op's cost is mostly process starts).
-  if (batched.size < 2) batched.clear();
-  else text += `(\n${statBatchScript([...batched.values()])}\n) </dev/null 2>/dev/null; st=$?\n${frame(boundary, "b0")}\n`;
+  BATCH_KINDS.forEach((kind, kindIndex) => {
+    const members = [...batched].filter(([, batch]) => batch.kind === kindIndex);
+    if (members.length < 2) members.forEach(([index]) => batched.delete(index));
+    else text += `(\n${kind.script(members.map(([, batch]) => batch.argument))}\n) </dev/null 2>/dev/null; st=$?\n${frame(boundary, `b${kindIndex}`)}\n`;
+  });
   probes.forEach((probe, index) => {
     if (!batched.has(index)) text += `(\n${probe}\n) </dev/null 2>/dev/null; st=$?\n${frame(boundary, `p${index}`)}\n`;
   });
@@ -55,27 +59,32 @@ export interface ScriptResult {
   probes: Section[];
 }
 
-/** Split the output of a buildScript() run back into its sections (batched stat probes filled in from the batch). */
+/** Split the output of a buildScript() run back into its sections (batched probes filled in from their batch). */
 export function parseScriptOutput(stdout: string, script: Pick<Script, "boundary" | "batched">): ScriptResult {
   const result: ScriptResult = { steps: [], probes: [] };
   const marker = new RegExp(`\\n${script.boundary} ([spb])(\\d+) (\\d+)\\n`, "g");
+  const own = new Map<number, Section>();
+  const batches = new Map<number, Map<string, string>>();
   let start = 0;
-  let batch: Map<string, string> | undefined;
-  const fillBatched = () => {
-    while (batch && script.batched.has(result.probes.length)) result.probes.push({ output: batch.get(script.batched.get(result.probes.length)!)!, status: 0 });
-  };
   for (const match of stdout.matchAll(marker)) {
     const output = stdout.slice(start, match.index);
+    const index = Number(match[2]);
     start = match.index! + match[0].length;
-    if (match[1] === "b") {
-      batch = splitStatBatch(output, [...script.batched.values()]);
-      fillBatched();
-      continue;
-    }
-    const list = match[1] === "s" ? result.steps : result.probes;
-    if (Number(match[2]) !== list.length) throw new Error(`script output out of order at section ${match[1]}${match[2]}`);
-    list.push({ output, status: Number(match[3]) });
-    if (match[1] === "p") fillBatched();
+    if (match[1] === "s") {
+      if (index !== result.steps.length) throw new Error(`script output out of order at section s${index}`);
+      result.steps.push({ output, status: Number(match[3]) });
+    } else if (match[1] === "b") {
+      const members = [...script.batched.values()].filter((batch) => batch.kind === index).map((batch) => batch.argument);
+      batches.set(index, BATCH_KINDS[index]!.split(output, members));
+    } else own.set(index, { output, status: Number(match[3]) });
+  }
+  // Probes in order, up to the first one with no answer (a script cut short).
+  for (let index = 0; ; index++) {
+    const batch = script.batched.get(index);
+    const answer = batch ? batches.get(batch.kind)?.get(batch.argument) : undefined;
+    const section = batch ? (answer === undefined ? undefined : { output: answer, status: 0 }) : own.get(index);
+    if (!section) break;
+    result.probes.push(section);
   }
   return result;
 }

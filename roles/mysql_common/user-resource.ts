@@ -23,18 +23,20 @@ export function dbUser(flavor: DbFlavor, user: string, host: string, password: s
   const who = account(user, host);
   const fingerprintFile = `${FINGERPRINT_DIR}/${user}@${host}`;
   const where = `User=${sqlString(user)} AND Host=${sqlString(host)}`;
-  const passwordProbe =
-    flavor.passwordCheck === "native-hash"
-      ? sqlQuery(flavor, `SELECT COUNT(*) FROM mysql.user WHERE ${where} AND authentication_string=${sqlString(nativePasswordHash(password))}`)
-      : sh`[ "$(cat ${fingerprintFile} 2>/dev/null)" = ${passwordFingerprint(user, host, password)} ] && echo 1 || echo 0`;
+  // One client session answers existence, password and grants (SHOW GRANTS fails last when the account is missing).
+  const statements = [
+    `SELECT CONCAT('exists ', COUNT(*)) FROM mysql.user WHERE ${where}`,
+    ...(flavor.passwordCheck === "native-hash" ? [`SELECT CONCAT('password ', COUNT(*)) FROM mysql.user WHERE ${where} AND authentication_string=${sqlString(nativePasswordHash(password))}`] : []),
+    `SHOW GRANTS FOR ${who}`,
+  ];
+  const fingerprintProbe = flavor.passwordCheck === "fingerprint-file" ? [sh`[ "$(cat ${fingerprintFile} 2>/dev/null)" = ${passwordFingerprint(user, host, password)} ] && echo 'password 1' || echo 'password 0'`] : [];
   return {
     id,
     ...commonFields(options),
     probe: () =>
       [
-        `echo "exists $(${sqlQuery(flavor, `SELECT COUNT(*) FROM mysql.user WHERE ${where}`)} 2>/dev/null)"`,
-        `echo "password $(${passwordProbe} 2>/dev/null)"`,
-        `${sqlQuery(flavor, `SHOW GRANTS FOR ${who}`)} 2>/dev/null | sed -e 's/ IDENTIFIED BY .*//' -e 's/^/grant /'`,
+        `${sqlQuery(flavor, statements.join("; "))} 2>/dev/null | sed -e 's/ IDENTIFIED BY .*//' -e 's/^GRANT /grant GRANT /'`,
+        ...fingerprintProbe,
       ].join("\n"),
     parse(stdout) {
       const lines = stdout.split("\n");

@@ -1,4 +1,5 @@
-// Batched stat probes answer exactly what the per-path probes answer, through the real /bin/sh.
+// Batched probes answer exactly what each probe would: file stats through the real /bin/sh, unit states from
+// recorded `systemctl show` output (this machine has no systemd).
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,6 +7,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { localTransport } from "../../lib/connection/local.ts";
 import { parseStat, statProbe } from "../../lib/facts/file-stat.ts";
+import { parseUnit, unitProbe } from "../../lib/facts/systemd.ts";
 import { buildScript, parseScriptOutput } from "../../lib/runner/script.ts";
 
 const root = mkdtempSync(join(tmpdir(), "stat-batch-"));
@@ -39,6 +41,18 @@ test("one stat + one sha256sum answer every batchable file probe like the probe 
 test("probes with content (--diff) are never batched", async () => {
   const { script } = await run([statProbe(join(root, "file.conf"), true), statProbe(join(root, "empty"), true)]);
   assert.is(script.batched.size, 0);
+});
+
+test("one systemctl show answers every unit probe, block by block in argument order", () => {
+  const probes = ["nginx", "foobar-app.service", "nginx", "absent-unit"].map(unitProbe);
+  const script = buildScript([], probes);
+  assert.is(script.batched.size, 4);
+  assert.is((script.text.match(/systemctl show/g) ?? []).length, 1, "one batch command for all four probes");
+  const batch = ["LoadState=loaded\nActiveState=active\nUnitFileState=enabled", "LoadState=loaded\nActiveState=failed\nUnitFileState=enabled", "LoadState=not-found\nActiveState=inactive\nUnitFileState="].join("\n\n");
+  const output = `${batch}\n\n${script.boundary} b1 0\n`;
+  const sections = parseScriptOutput(output, script).probes;
+  assert.equal(sections.map((section) => parseUnit("unit", section.output).active), ["active", "failed", "active", "inactive"]);
+  assert.is(parseUnit("unit", sections[3]!.output).load, "not-found");
 });
 
 test.run();
