@@ -2,6 +2,7 @@
 // instead of one per resource); each resource still gets the exact text its own probe would have printed.
 import { splitStatBatch, statBatchScript, batchable, STAT_BATCH_PREFIX } from "../facts/stat-batch.ts";
 import { splitUnitBatch, unitBatchable, unitBatchScript, UNIT_BATCH_PREFIX } from "../facts/unit-batch.ts";
+import { splitSqlBatch, sqlBatchable, sqlBatchScript, SQL_BATCH_PREFIX } from "../facts/sql-batch.ts";
 
 export interface ProbeBatchKind {
   /** First line of a probe of this kind: the prefix followed by the argument (a path, a unit). */
@@ -14,6 +15,7 @@ export interface ProbeBatchKind {
 export const BATCH_KINDS: readonly ProbeBatchKind[] = [
   { prefix: STAT_BATCH_PREFIX, accepts: batchable, script: statBatchScript, split: splitStatBatch },
   { prefix: UNIT_BATCH_PREFIX, accepts: unitBatchable, script: unitBatchScript, split: splitUnitBatch },
+  { prefix: SQL_BATCH_PREFIX, accepts: sqlBatchable, script: sqlBatchScript, split: splitSqlBatch },
 ];
 
 /** Which batch kind a probe belongs to, and its argument; undefined for probes that run on their own. */

@@ -1,7 +1,8 @@
 // Resource: the server's security baseline — no anonymous accounts, root only on localhost, no `test` database.
 import { commonFields, type Change, type Resource } from "../../lib/resources/resource.ts";
 import type { DbFlavor } from "./flavor.ts";
-import { account, sqlQuery, sqlScript } from "./sql.ts";
+import { sqlProbe } from "../../lib/facts/sql-batch.ts";
+import { account, sqlScript } from "./sql.ts";
 
 interface Baseline {
   anonymous: string[];
@@ -16,12 +17,11 @@ export function dbBaseline(flavor: DbFlavor): Resource<Baseline> {
     id: "db-baseline",
     ...commonFields(),
     probe: () =>
-      [
-        `${sqlQuery(flavor, "SELECT CONCAT('anonymous ', Host) FROM mysql.user WHERE User=''")} 2>/dev/null`,
-        `${sqlQuery(flavor, `SELECT CONCAT('root ', Host) FROM mysql.user WHERE User='root' AND Host NOT IN (${LOCAL_HOSTS.map((host) => `'${host}'`).join(", ")})`)} 2>/dev/null`,
-        `${sqlQuery(flavor, "SELECT 'test-database' FROM information_schema.SCHEMATA WHERE SCHEMA_NAME='test'")} 2>/dev/null`,
-        "true",
-      ].join("\n"),
+      sqlProbe(flavor.client, [
+        "SELECT CONCAT('anonymous ', Host) FROM mysql.user WHERE User=''",
+        `SELECT CONCAT('root ', Host) FROM mysql.user WHERE User='root' AND Host NOT IN (${LOCAL_HOSTS.map((host) => `'${host}'`).join(", ")})`,
+        "SELECT 'test-database' FROM information_schema.SCHEMATA WHERE SCHEMA_NAME='test'",
+      ]),
     parse(stdout) {
       const lines = stdout.split("\n").map((line) => line.trim());
       const hostsOf = (prefix: string) => lines.filter((line) => line.startsWith(`${prefix} `)).map((line) => line.slice(prefix.length + 1));

@@ -21,6 +21,11 @@ export function normaliseGrants(grants: Grants): Map<string, string[]> {
   return result;
 }
 
+/** The GRANT rows of a probe's output, authentication clauses (password hashes) cut off. */
+export function grantLines(lines: readonly string[]): string[] {
+  return lines.filter((line) => line.startsWith("GRANT ")).map((line) => line.replace(/ IDENTIFIED (BY|VIA|WITH) .*$/, ""));
+}
+
 /** Parse SHOW GRANTS lines (password clauses already stripped) into the normalised form. */
 export function parseShowGrants(lines: string[]): Map<string, string[]> {
   const grants: Grants = {};

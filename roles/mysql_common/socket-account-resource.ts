@@ -2,8 +2,9 @@
 // all: MariaDB `unix_socket`, MySQL `auth_socket`), with exactly the declared privileges — for local agents.
 import { commonFields, type Change, type Resource } from "../../lib/resources/resource.ts";
 import type { DbFlavor } from "./flavor.ts";
-import { describeGrants, normaliseGrants, parseShowGrants, sameGrants, type Grants } from "./grants.ts";
-import { account, sqlQuery, sqlScript, sqlString } from "./sql.ts";
+import { sqlProbe } from "../../lib/facts/sql-batch.ts";
+import { describeGrants, grantLines, normaliseGrants, parseShowGrants, sameGrants, type Grants } from "./grants.ts";
+import { account, sqlScript, sqlString } from "./sql.ts";
 
 interface SocketAccountState {
   plugin: string | undefined;
@@ -18,15 +19,11 @@ export function dbSocketAccount(flavor: DbFlavor, user: string, grants: Grants):
   return {
     id: `db-socket-account:${user}`,
     ...commonFields(),
-    probe: () =>
-      [
-        `echo "plugin $(${sqlQuery(flavor, `SELECT plugin FROM mysql.user WHERE User=${sqlString(user)} AND Host='localhost'`)} 2>/dev/null)"`,
-        `${sqlQuery(flavor, `SHOW GRANTS FOR ${who}`)} 2>/dev/null | sed -e 's/ IDENTIFIED .*//' -e 's/^/grant /'`,
-      ].join("\n"),
+    probe: () => sqlProbe(flavor.client, [`SELECT CONCAT('plugin ', plugin) FROM mysql.user WHERE User=${sqlString(user)} AND Host='localhost'`, `SHOW GRANTS FOR ${who}`]),
     parse(stdout) {
       const lines = stdout.split("\n");
       const found = lines.find((line) => line.startsWith("plugin "))?.slice(7).trim();
-      return { plugin: found || undefined, grants: parseShowGrants(lines.filter((line) => line.startsWith("grant ")).map((line) => line.slice(6))) };
+      return { plugin: found || undefined, grants: parseShowGrants(grantLines(lines)) };
     },
     plan(state): Change[] {
       if (!state.plugin) return [{ summary: `create (socket login) with ${describeGrants(wanted)}` }];

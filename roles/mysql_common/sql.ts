@@ -1,5 +1,5 @@
 // SQL text building for the database roles: string literals, identifiers, accounts, and running SQL as root.
-import { heredocBase64, quote } from "../../lib/shell.ts";
+import { heredocBase64 } from "../../lib/shell.ts";
 import type { DbFlavor } from "./flavor.ts";
 
 /** A single-quoted SQL string literal (backslash and quote escaped). */
@@ -15,11 +15,6 @@ export function sqlIdent(name: string): string {
 /** 'user'@'host' */
 export function account(user: string, host: string): string {
   return `${sqlString(user)}@${sqlString(host)}`;
-}
-
-/** Shell text running SQL that holds no secret as root (probes): the SQL is a quoted argument. */
-export function sqlQuery(flavor: DbFlavor, sql: string): string {
-  return `${flavor.client} --batch --skip-column-names -e ${quote(sql)}`;
 }
 
 /** Shell text running SQL as root with the SQL on stdin (base64 on the wire): for statements that carry secrets. */

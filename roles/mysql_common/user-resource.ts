@@ -2,9 +2,10 @@
 import { quote, sh } from "../../lib/shell.ts";
 import { commonFields, type Change, type CommonOptions, type Resource } from "../../lib/resources/resource.ts";
 import type { DbFlavor } from "./flavor.ts";
-import { describeGrants, normaliseGrants, parseShowGrants, sameGrants, type Grants } from "./grants.ts";
+import { sqlCommand, sqlProbe } from "../../lib/facts/sql-batch.ts";
+import { describeGrants, grantLines, normaliseGrants, parseShowGrants, sameGrants, type Grants } from "./grants.ts";
 import { FINGERPRINT_DIR, nativePasswordHash, passwordFingerprint } from "./password-check.ts";
-import { account, sqlQuery, sqlScript, sqlString } from "./sql.ts";
+import { account, sqlScript, sqlString } from "./sql.ts";
 
 export interface DbUserOptions extends CommonOptions {
   /** false: statements are kept out of the binary log (accounts of the primary are not replicated). */
@@ -29,22 +30,22 @@ export function dbUser(flavor: DbFlavor, user: string, host: string, password: s
     ...(flavor.passwordCheck === "native-hash" ? [`SELECT CONCAT('password ', COUNT(*)) FROM mysql.user WHERE ${where} AND authentication_string=${sqlString(nativePasswordHash(password))}`] : []),
     `SHOW GRANTS FOR ${who}`,
   ];
-  const fingerprintProbe = flavor.passwordCheck === "fingerprint-file" ? [sh`[ "$(cat ${fingerprintFile} 2>/dev/null)" = ${passwordFingerprint(user, host, password)} ] && echo 'password 1' || echo 'password 0'`] : [];
+  // MySQL's fingerprint file is read by the shell, so that probe runs on its own; MariaDB's is pure SQL (batched).
+  const probe =
+    flavor.passwordCheck === "native-hash"
+      ? sqlProbe(flavor.client, statements)
+      : [sqlCommand(flavor.client, statements), sh`[ "$(cat ${fingerprintFile} 2>/dev/null)" = ${passwordFingerprint(user, host, password)} ] && echo 'password 1' || echo 'password 0'`].join("\n");
   return {
     id,
     ...commonFields(options),
-    probe: () =>
-      [
-        `${sqlQuery(flavor, statements.join("; "))} 2>/dev/null | sed -e 's/ IDENTIFIED BY .*//' -e 's/^GRANT /grant GRANT /'`,
-        ...fingerprintProbe,
-      ].join("\n"),
+    probe: () => probe,
     parse(stdout) {
       const lines = stdout.split("\n");
       const value = (key: string) => lines.find((line) => line.startsWith(`${key} `))?.slice(key.length + 1).trim();
       return {
         exists: value("exists") === "1",
         passwordMatches: value("password") === "1",
-        grants: parseShowGrants(lines.filter((line) => line.startsWith("grant ")).map((line) => line.slice(6))),
+        grants: parseShowGrants(grantLines(lines)),
       };
     },
     plan(state): Change[] {
@@ -76,7 +77,7 @@ export function dbUserOnlyFrom(flavor: DbFlavor, user: string, hosts: string[], 
   return {
     id: `db-user-hosts:${user}`,
     ...commonFields(options),
-    probe: () => `${sqlQuery(flavor, `SELECT Host FROM mysql.user WHERE User=${sqlString(user)}`)} 2>/dev/null || true`,
+    probe: () => sqlProbe(flavor.client, [`SELECT Host FROM mysql.user WHERE User=${sqlString(user)}`]),
     parse: (stdout) => stdout.split("\n").map((line) => line.trim()).filter(Boolean),
     plan: (present) => {
       const extra = present.filter((host) => !hosts.includes(host));

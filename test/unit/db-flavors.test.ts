@@ -72,11 +72,11 @@ test("accounts: MariaDB compares the native hash on the host; MySQL 8 a root-onl
   const grants = { "foobar.*": ["SELECT"] };
   const mariadb = dbUser(MARIADB, "foobar_read", "10.0.0.11", "pw-1", grants, { binlog: false });
   assert.match(mariadb.probe({ diff: false }), /authentication_string=.{1,5}\*[0-9A-F]{40}/);
-  const drifted = mariadb.parse("exists 1\npassword 0\ngrant GRANT SELECT, INSERT ON `foobar`.* TO `foobar_read`@`10.0.0.11`", 0);
+  const drifted = mariadb.parse("exists 1\npassword 0\nGRANT SELECT, INSERT ON `foobar`.* TO `foobar_read`@`10.0.0.11`", 0);
   assert.equal(mariadb.plan(drifted, { diff: false }).map((change) => change.summary), ["password", "privileges INSERT, SELECT ON `foobar`.* -> SELECT ON `foobar`.*"]);
   const sql = decode(mariadb.apply(drifted));
   assert.match(sql, /^SET SESSION sql_log_bin = 0;\nCREATE USER IF NOT EXISTS 'foobar_read'@'10\.0\.0\.11' IDENTIFIED BY 'pw-1';\nALTER USER .*\nREVOKE ALL PRIVILEGES, GRANT OPTION FROM .*;\nGRANT SELECT ON `foobar`\.\* TO 'foobar_read'@'10\.0\.0\.11';$/);
-  const converged = mariadb.parse("exists 1\npassword 1\ngrant GRANT USAGE ON *.* TO `foobar_read`@`10.0.0.11`\ngrant GRANT SELECT ON `foobar`.* TO `foobar_read`@`10.0.0.11`", 0);
+  const converged = mariadb.parse("exists 1\npassword 1\nGRANT USAGE ON *.* TO `foobar_read`@`10.0.0.11` IDENTIFIED BY PASSWORD '*0123456789ABCDEF0123456789ABCDEF01234567'\nGRANT SELECT ON `foobar`.* TO `foobar_read`@`10.0.0.11`", 0);
   assert.equal(mariadb.plan(converged, { diff: false }), []);
   const mysql = dbUser(MYSQL, "foobar_app", "10.0.0.11", "pw-2", grants);
   assert.match(mysql.probe({ diff: false }), /cat \/etc\/mysql\/foobar-credentials\/foobar_app@10\.0\.0\.11/);

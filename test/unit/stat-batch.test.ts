@@ -7,6 +7,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { localTransport } from "../../lib/connection/local.ts";
 import { parseStat, statProbe } from "../../lib/facts/file-stat.ts";
+import { sqlProbe } from "../../lib/facts/sql-batch.ts";
 import { parseUnit, unitProbe } from "../../lib/facts/systemd.ts";
 import { buildScript, parseScriptOutput } from "../../lib/runner/script.ts";
 
@@ -53,6 +54,15 @@ test("one systemctl show answers every unit probe, block by block in argument or
   const sections = parseScriptOutput(output, script).probes;
   assert.equal(sections.map((section) => parseUnit("unit", section.output).active), ["active", "failed", "active", "inactive"]);
   assert.is(parseUnit("unit", sections[3]!.output).load, "not-found");
+});
+
+test("SQL probes share one client session; each gets the rows of its own statements", () => {
+  const probes = [sqlProbe("mariadb", ["SELECT 1"]), sqlProbe("mariadb", ["SELECT CONCAT('exists ', 0)", "SHOW GRANTS FOR 'x'@'y'"])];
+  const script = buildScript([], probes);
+  assert.is(script.batched.size, 2);
+  assert.match(script.text, /mariadb --batch --skip-column-names --force 2>\/dev\/null <<'__FOOBAR_SQL_END__'\nSELECT '__FOOBAR_SQL_0__';\nSELECT 1;\nSELECT '__FOOBAR_SQL_1__';/);
+  const output = `__FOOBAR_SQL_0__\n1\n__FOOBAR_SQL_1__\nexists 0\n\n${script.boundary} b2 0\n`;
+  assert.equal(parseScriptOutput(output, script).probes.map((section) => section.output), ["1\n", "exists 0\n"]);
 });
 
 test.run();
