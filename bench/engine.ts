@@ -3,19 +3,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { definePlaybook } from "../lib/playbook.ts";
-import { defineRole } from "../lib/role.ts";
 import { runPlaybook } from "../lib/runner/run.ts";
-import { connectorFor, fakeInventory, kv, newHosts } from "../test/unit/support/kv-host.ts";
+import { connectorFor, fakeInventory, newHosts, thirtyKeys } from "../test/unit/support/kv-host.ts";
 import { timeRuns, type Summary } from "./stats.ts";
 
-const thirty = defineRole({
-  name: "thirty",
-  dir: import.meta.dirname,
-  schema: { type: "object" },
-  defaults: {},
-  tasks: () => Array.from({ length: 30 }, (_, index) => kv(`k${index}`, `v${index}`)),
-});
-const playbook = definePlaybook("bench", [{ name: "thirty", hosts: "all_fake", roles: [thirty] }]);
+const playbook = definePlaybook("bench", [{ name: "thirty", hosts: "all_fake", roles: [thirtyKeys] }]);
 const silent = { emit() {}, close() {} };
 
 /** Median time of a converged (no-op) 30-resource run on `count` fake hosts. */

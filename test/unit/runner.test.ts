@@ -6,17 +6,10 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { definePlaybook } from "../../lib/playbook.ts";
 import { defineRole } from "../../lib/role.ts";
-import { action, fakeInventory, kv, newHosts } from "./support/kv-host.ts";
+import { action, fakeInventory, kv, newHosts, thirtyKeys } from "./support/kv-host.ts";
 import { runFake, tasks } from "./support/run.ts";
 
-const thirty = defineRole({
-  name: "thirty",
-  dir: import.meta.dirname,
-  schema: { type: "object" },
-  defaults: {},
-  tasks: () => Array.from({ length: 30 }, (_, index) => kv(`k${index}`, `v${index}`)),
-});
-const playbook = definePlaybook("thirty", [{ name: "all", hosts: "all_fake", roles: [thirty] }]);
+const playbook = definePlaybook("thirty", [{ name: "all", hosts: "all_fake", roles: [thirtyKeys] }]);
 
 function execsPerHost(log: { execs: { host: string }[] }): Record<string, number> {
   const counts: Record<string, number> = {};
@@ -111,7 +104,7 @@ test("a failed task stops its host, other hosts go on, exit 1", async () => {
     tasks: ({ host }) => [host.name === "h1" ? { ...kv("a", "1"), apply: () => "fail disk-full" } : kv("a", "1"), kv("b", "2")],
   });
   const hosts = newHosts(["h1", "h2"]);
-  const run = await runFake(definePlaybook("f", [{ name: "p", hosts: "all_fake", roles: [role] }, { name: "q", hosts: "all_fake", roles: [thirty] }]), fakeInventory(["h1", "h2"]), hosts);
+  const run = await runFake(definePlaybook("f", [{ name: "p", hosts: "all_fake", roles: [role] }, { name: "q", hosts: "all_fake", roles: [thirtyKeys] }]), fakeInventory(["h1", "h2"]), hosts);
   assert.is(run.exitCode, 1);
   const failed = tasks(run.events, "failed");
   assert.is(failed.length, 1);
@@ -140,7 +133,7 @@ test("--tags and --skip-tags select resources; role names are tags", async () =>
     defaults: {},
     tasks: () => [kv("a", "1", { tags: ["alpha"] }), kv("b", "2", { tags: ["beta"] })],
   });
-  const book = definePlaybook("t", [{ name: "p", hosts: "all_fake", roles: [tagged, thirty] }]);
+  const book = definePlaybook("t", [{ name: "p", hosts: "all_fake", roles: [tagged, thirtyKeys] }]);
   const hosts = newHosts(["h1"]);
   await runFake(book, fakeInventory(["h1"]), hosts, { tags: ["alpha"] });
   assert.equal([...hosts.h1!.store.keys()], ["a"]);

@@ -1,6 +1,7 @@
 // Test support: a fake host whose state is a key-value store, and resources/roles that use it.
 import { fakeConnector, type FakeHostOptions, type FakeLog, type SnippetHandler } from "../../../lib/connection/fake.ts";
 import { defineInventory } from "../../../lib/inventory/define.ts";
+import { defineRole } from "../../../lib/role.ts";
 import type { Resource } from "../../../lib/resources/resource.ts";
 
 /** A host's state; `actions` records every apply step in order. */
@@ -60,3 +61,12 @@ export function fakeInventory(names: string[], extra: { vars?: Record<string, un
     },
   });
 }
+
+/** A role of 30 key-value resources: the engine's no-op figure (runner test and bench) uses it. */
+export const thirtyKeys = defineRole({
+  name: "thirty",
+  dir: import.meta.dirname,
+  schema: { type: "object" },
+  defaults: {},
+  tasks: () => Array.from({ length: 30 }, (_, index) => kv(`k${index}`, `v${index}`)),
+});
