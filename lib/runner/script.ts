@@ -89,9 +89,12 @@ export function parseScriptOutput(stdout: string, script: Pick<Script, "boundary
   return result;
 }
 
-/** For -vv: the script with here-document bodies (file contents, maybe secrets) left out. */
+/**
+ * For -vv: the script with here-document bodies (file contents, maybe secrets) left out, and the encoded payload of
+ * batchable probe markers too (a SQL probe's statements can hold a password hash; the plain text is masked, base64 would not be).
+ */
 export function redactHeredocs(text: string): string {
-  return text.replace(/<<'__FOOBAR_B64__'\n([\s\S]*?)__FOOBAR_B64__/g, (_all, body: string) => `<<'__FOOBAR_B64__'\n[${Math.floor((body.replace(/\n/g, "").length * 3) / 4)} bytes]\n__FOOBAR_B64__`);
+  return text.replace(/^(# foobar:\w+ )\S{48,}$/gm, "$1[encoded probe]").replace(/<<'__FOOBAR_B64__'\n([\s\S]*?)__FOOBAR_B64__/g, (_all, body: string) => `<<'__FOOBAR_B64__'\n[${Math.floor((body.replace(/\n/g, "").length * 3) / 4)} bytes]\n__FOOBAR_B64__`);
 }
 
 /** The inverse of buildScript (for the fake transport): the step and probe snippets of a script, with their frame labels. */

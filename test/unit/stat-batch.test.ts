@@ -9,7 +9,7 @@ import { localTransport } from "../../lib/connection/local.ts";
 import { parseStat, statProbe } from "../../lib/facts/file-stat.ts";
 import { sqlProbe } from "../../lib/facts/sql-batch.ts";
 import { parseUnit, unitProbe } from "../../lib/facts/systemd.ts";
-import { buildScript, parseScriptOutput } from "../../lib/runner/script.ts";
+import { buildScript, parseScriptOutput, redactHeredocs } from "../../lib/runner/script.ts";
 
 const root = mkdtempSync(join(tmpdir(), "stat-batch-"));
 test.after(() => rmSync(root, { recursive: true, force: true }));
@@ -63,6 +63,18 @@ test("SQL probes share one client session; each gets the rows of its own stateme
   assert.match(script.text, /mariadb --batch --skip-column-names --force 2>\/dev\/null <<'__FOOBAR_SQL_END__'\nSELECT '__FOOBAR_SQL_0__';\nSELECT 1;\nSELECT '__FOOBAR_SQL_1__';/);
   const output = `__FOOBAR_SQL_0__\n1\n__FOOBAR_SQL_1__\nexists 0\n\n${script.boundary} b2 0\n`;
   assert.equal(parseScriptOutput(output, script).probes.map((section) => section.output), ["1\n", "exists 0\n"]);
+});
+
+test("-vv output never shows a SQL probe's encoded statements", () => {
+  const secretSql = "SELECT COUNT(*) FROM mysql.user WHERE authentication_string='*0123456789ABCDEF0123456789ABCDEF01234567'";
+  const probe = sqlProbe("mariadb", [secretSql]);
+  const payload = probe.split("\n")[0]!.split(" ").at(-1)!;
+  const script = buildScript([], [probe]);
+  assert.is(script.batched.size, 0, "a single SQL probe runs on its own, marker included");
+  assert.ok(script.text.includes(payload), "the script sent to the host keeps the marker");
+  const text = redactHeredocs(script.text);
+  assert.match(text, /^# foobar:sql \[encoded probe\]$/m);
+  assert.not.ok(text.includes(payload));
 });
 
 test.run();
