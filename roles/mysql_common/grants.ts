@@ -39,6 +39,14 @@ export function parseShowGrants(lines: string[]): Map<string, string[]> {
   return normaliseGrants(grants);
 }
 
+/** Statements giving `who` exactly `wanted` (after revoking everything when the account already existed). */
+export function grantStatements(who: string, wanted: Map<string, string[]>, existed: boolean): string[] {
+  return [
+    ...(existed ? [`REVOKE ALL PRIVILEGES, GRANT OPTION FROM ${who};`] : []),
+    ...[...wanted].map(([on, privileges]) => `GRANT ${privileges.join(", ")} ON ${on} TO ${who};`),
+  ];
+}
+
 export function sameGrants(a: Map<string, string[]>, b: Map<string, string[]>): boolean {
   if (a.size !== b.size) return false;
   return [...a].every(([on, privileges]) => b.get(on)?.join(",") === privileges.join(","));

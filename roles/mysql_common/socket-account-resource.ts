@@ -3,7 +3,7 @@
 import { commonFields, type Change, type Resource } from "../../lib/resources/resource.ts";
 import type { DbFlavor } from "./flavor.ts";
 import { sqlProbe } from "../../lib/facts/sql-batch.ts";
-import { describeGrants, grantLines, normaliseGrants, parseShowGrants, sameGrants, type Grants } from "./grants.ts";
+import { describeGrants, grantLines, grantStatements, normaliseGrants, parseShowGrants, sameGrants, type Grants } from "./grants.ts";
 import { account, sqlScript, sqlString } from "./sql.ts";
 
 interface SocketAccountState {
@@ -37,8 +37,7 @@ export function dbSocketAccount(flavor: DbFlavor, user: string, grants: Grants):
         "SET SESSION sql_log_bin = 0;",
         `CREATE USER IF NOT EXISTS ${who} ${identified};`,
         ...(state.plugin && state.plugin !== plugin ? [`ALTER USER ${who} ${identified};`] : []),
-        ...(state.plugin ? [`REVOKE ALL PRIVILEGES, GRANT OPTION FROM ${who};`] : []),
-        ...[...wanted].map(([on, privileges]) => `GRANT ${privileges.join(", ")} ON ${on} TO ${who};`),
+        ...grantStatements(who, wanted, Boolean(state.plugin)),
       ].join("\n")),
   };
 }

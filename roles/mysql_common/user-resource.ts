@@ -3,7 +3,7 @@ import { quote, sh } from "../../lib/shell.ts";
 import { commonFields, type Change, type CommonOptions, type Resource } from "../../lib/resources/resource.ts";
 import type { DbFlavor } from "./flavor.ts";
 import { sqlCommand, sqlProbe } from "../../lib/facts/sql-batch.ts";
-import { describeGrants, grantLines, normaliseGrants, parseShowGrants, sameGrants, type Grants } from "./grants.ts";
+import { describeGrants, grantLines, grantStatements, normaliseGrants, parseShowGrants, sameGrants, type Grants } from "./grants.ts";
 import { FINGERPRINT_DIR, nativePasswordHash, passwordFingerprint } from "./password-check.ts";
 import { account, sqlScript, sqlString } from "./sql.ts";
 
@@ -60,8 +60,7 @@ export function dbUser(flavor: DbFlavor, user: string, host: string, password: s
         ...(options.binlog === false ? ["SET SESSION sql_log_bin = 0;"] : []),
         `CREATE USER IF NOT EXISTS ${who} IDENTIFIED BY ${sqlString(password)};`,
         ...(state.exists && !state.passwordMatches ? [`ALTER USER ${who} IDENTIFIED BY ${sqlString(password)};`] : []),
-        ...(state.exists ? [`REVOKE ALL PRIVILEGES, GRANT OPTION FROM ${who};`] : []),
-        ...[...wanted].map(([on, privileges]) => `GRANT ${privileges.join(", ")} ON ${on} TO ${who};`),
+        ...grantStatements(who, wanted, state.exists),
       ];
       const fingerprint =
         flavor.passwordCheck === "fingerprint-file"

@@ -1,11 +1,10 @@
 // Role mysql_primary: the database primary — binary log with GTIDs, the app database, the app and replication accounts.
 import { defineRole } from "../../lib/role.ts";
 import { reveal, secret } from "../../lib/secrets/secret.ts";
-import { dbBaseline } from "../mysql_common/baseline-resource.ts";
 import { dbDatabase } from "../mysql_common/database-resource.ts";
 import { flavorOf } from "../mysql_common/flavor.ts";
-import { serverConfig, serverConfigPath } from "../mysql_common/server-config.ts";
-import { dbTopology, defaultServerId } from "../mysql_common/tier.ts";
+import { serverTasks } from "../mysql_common/server-tasks.ts";
+import { dbTopology } from "../mysql_common/tier.ts";
 import { dbUser, dbUserOnlyFrom } from "../mysql_common/user-resource.ts";
 import { schema, type MysqlPrimaryVars } from "./schema.ts";
 
@@ -26,21 +25,13 @@ export default defineRole<MysqlPrimaryVars>({
   tasks: ({ r, vars, host, facts, inventory }) => {
     const flavor = flavorOf(facts);
     const { replicas, webHosts } = dbTopology(inventory);
-    const config = serverConfigPath(flavor);
     const binlog = false; // accounts are the primary's own: kept out of the binary log, the replica manages its own
     const replicationGrants = {
       "*.*": ["REPLICATION SLAVE", flavor.privileges.binlogMonitor, "RELOAD"],
       [`${vars.db_name}.*`]: ["SELECT", "LOCK TABLES", "SHOW VIEW", "TRIGGER", "EVENT"],
     };
     return [
-      r.package(flavor.serverPackage),
-      r.file(config, serverConfig(flavor, {
-        role: "primary", hostName: host.name, serverId: vars.server_id ?? defaultServerId(host), bindAddress: host.privateAddress,
-        binlogExpireDays: vars.binlog_expire_days, maxConnections: vars.max_connections,
-      }), { mode: "0644" }),
-      r.service(flavor.service, { state: "started", enabled: true }),
-      r.serviceFresh(flavor.service, [config]),
-      dbBaseline(flavor),
+      ...serverTasks(r, flavor, "primary", host, vars),
       dbDatabase(flavor, vars.db_name),
       ...webHosts.map((web) => dbUser(flavor, vars.app_user, web.privateAddress, reveal(vars.app_password), { [`${vars.db_name}.*`]: vars.app_privileges }, { binlog })),
       dbUserOnlyFrom(flavor, vars.app_user, webHosts.map((web) => web.privateAddress), { binlog }),

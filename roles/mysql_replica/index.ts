@@ -2,11 +2,10 @@
 // app account, and rotated backups on a systemd timer.
 import { defineRole } from "../../lib/role.ts";
 import { reveal, secret } from "../../lib/secrets/secret.ts";
-import { dbBaseline } from "../mysql_common/baseline-resource.ts";
 import { flavorOf } from "../mysql_common/flavor.ts";
 import { replication } from "../mysql_common/replication-resource.ts";
-import { serverConfig, serverConfigPath } from "../mysql_common/server-config.ts";
-import { dbTopology, defaultServerId } from "../mysql_common/tier.ts";
+import { serverTasks } from "../mysql_common/server-tasks.ts";
+import { dbTopology } from "../mysql_common/tier.ts";
 import { dbUser, dbUserOnlyFrom } from "../mysql_common/user-resource.ts";
 import { schema, type MysqlReplicaVars } from "./schema.ts";
 
@@ -33,17 +32,9 @@ export default defineRole<MysqlReplicaVars>({
   tasks: ({ r, vars, host, facts, inventory }) => {
     const flavor = flavorOf(facts);
     const { primary, webHosts } = dbTopology(inventory);
-    const config = serverConfigPath(flavor);
     const names = { client: flavor.client, dump: flavor.dump, service: flavor.service };
     return [
-      r.package(flavor.serverPackage),
-      r.file(config, serverConfig(flavor, {
-        role: "replica", hostName: host.name, serverId: vars.server_id ?? defaultServerId(host), bindAddress: host.privateAddress,
-        binlogExpireDays: vars.binlog_expire_days, maxConnections: vars.max_connections,
-      }), { mode: "0644" }),
-      r.service(flavor.service, { state: "started", enabled: true }),
-      r.serviceFresh(flavor.service, [config]),
-      dbBaseline(flavor),
+      ...serverTasks(r, flavor, "replica", host, vars),
       replication(flavor, {
         host: primary.privateAddress, port: 3306, user: vars.repl_user, password: reveal(vars.repl_password),
         databases: [vars.db_name], waitSeconds: vars.replication_wait_seconds,
