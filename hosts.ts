@@ -3,9 +3,10 @@ import { defineInventory } from "./lib/inventory/define.ts";
 import { ACME_DIRECTORY } from "./lib/lab/gateway.ts";
 import { LAB_PREFIX } from "./lib/lab/instance.ts";
 
-/** The five machines of the design, their tier and last address octet. */
+/** The machines of the design, their tier and last address octet. */
 const machines = {
   "lb-01": { group: "lb", octet: 10 },
+  "lb-02": { group: "lb", octet: 9 },
   "web-01": { group: "web", octet: 11 },
   "web-02": { group: "web", octet: 12 },
   "db-01": { group: "db_primary", octet: 21 },
@@ -14,14 +15,18 @@ const machines = {
 } as const;
 
 const groups = {
-  lb: { hosts: ["lb-01"] },
+  // Inventory order is VRRP priority order: lb-01 is the first choice for the (first) virtual IP.
+  lb: { hosts: ["lb-01", "lb-02"] },
   web: { hosts: ["web-01", "web-02"] },
   db_primary: { hosts: ["db-01"] },
   db_replica: { hosts: ["db-02"] },
   monitoring: { hosts: ["mon-01"] },
 };
 
-/** Same five hosts on a private /24, as the lab and the Vagrantfile build them. */
+/** The floating address clients and DNS use (role keepalived): last octet on the same /24 as the hosts. */
+const VIP_OCTET = 100;
+
+/** Same hosts on a private /24, as the lab and the Vagrantfile build them. */
 function onPrivateNetwork(prefix: string) {
   return Object.fromEntries(
     Object.entries(machines).map(([name, m]) => [name, { address: `${prefix}.${m.octet}` }]),
@@ -35,6 +40,7 @@ export default defineInventory({
       ssh: { user: "deploy" },
       hosts: {
         "lb-01": { address: "203.0.113.10", privateAddress: "10.0.0.10" },
+        "lb-02": { address: "203.0.113.9", privateAddress: "10.0.0.9" },
         "web-01": { address: "203.0.113.11", privateAddress: "10.0.0.11" },
         "web-02": { address: "203.0.113.12", privateAddress: "10.0.0.12" },
         "db-01": { address: "203.0.113.21", privateAddress: "10.0.0.21" },
@@ -42,6 +48,8 @@ export default defineInventory({
         "mon-01": { address: "203.0.113.30", privateAddress: "10.0.0.30" },
       },
       groups,
+      // The address www.foobar.com's DNS points at, held by whichever load balancer is master (VRRP on the public side).
+      vars: { keepalived: { vip: `203.0.113.${VIP_OCTET}` } },
     },
     lab: {
       description: "the local lab: systemd-nspawn hosts (npm run lab -- up)",
@@ -50,6 +58,7 @@ export default defineInventory({
       groups,
       // Certificates from the lab's Pebble, whose API certificate `lab up` exports to .lab/pebble-api.pem.
       vars: {
+        keepalived: { vip: `${LAB_PREFIX}.${VIP_OCTET}` },
         certbot: { acme_server: ACME_DIRECTORY, acme_ca_bundle: ".lab/pebble-api.pem" },
         // The lab's certificates chain to Pebble's root; short intervals keep alert tests quick.
         prometheus: { probe_ca_bundle: ".lab/pebble-root.pem", scrape_interval_seconds: 5 },
@@ -62,6 +71,7 @@ export default defineInventory({
       ssh: { user: "vagrant", key: ".vagrant-ssh/id_ed25519", knownHosts: ".vagrant-ssh/known_hosts" },
       hosts: onPrivateNetwork("192.168.56"),
       groups,
+      vars: { keepalived: { vip: `192.168.56.${VIP_OCTET}` } },
       secretsFile: ".vagrant-ssh/secrets.json",
       generateSecrets: true,
     },

@@ -7,7 +7,7 @@ import { isMain } from "../lib/cli/main.ts";
 import ufw from "../roles/ufw/index.ts";
 
 export const SERVICES = {
-  lb: "HAProxy :80 → 301, :443 TLS, stats :8404 (private); certbot",
+  lb: "HAProxy :80 → 301, :443 TLS, stats :8404 (private); keepalived VRRP; certbot",
   web: "nginx :80 → app 127.0.0.1:3000",
   db_primary: "MariaDB / MySQL primary :3306, binlog + GTID",
   db_replica: "read-only replica :3306, backups",
@@ -16,9 +16,12 @@ export const SERVICES = {
 
 /** The diagram README.md embeds (production addresses, the firewall role's default tier rules). */
 export function siteGraph(environment = "production"): string {
-  return topologyMermaid(loadInventory(inventory, environment), {
+  const loaded = loadInventory(inventory, environment);
+  const vip = (loaded.vars.keepalived as { vip?: string } | undefined)?.vip;
+  return topologyMermaid(loaded, {
     services: SERVICES,
     paths: ufw.defaults.tier_rules ?? [],
+    ...(vip ? { entry: { group: "lb", label: `www.foobar.com<br/>VIP ${vip}` } } : {}),
     notes: [{ from: "db_replica", to: "db_primary", label: "replication (GTID)" }],
   });
 }

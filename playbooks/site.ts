@@ -5,6 +5,7 @@ import { definePlaybook } from "../lib/playbook.ts";
 import app from "../roles/app/index.ts";
 import certbot from "../roles/certbot/index.ts";
 import haproxy from "../roles/haproxy/index.ts";
+import keepalived from "../roles/keepalived/index.ts";
 import mysqlPrimary from "../roles/mysql_primary/index.ts";
 import mysqlReplica from "../roles/mysql_replica/index.ts";
 import mysqldExporter from "../roles/mysqld_exporter/index.ts";
@@ -23,7 +24,8 @@ export const site = definePlaybook("site", [
   { name: "database primary", hosts: "db_primary", roles: [mysqlPrimary, mysqldExporter] },
   { name: "database replica", hosts: "db_replica", roles: [mysqlReplica, mysqldExporter] },
   { name: "web tier: application server and nginx", hosts: "web", roles: [app, nginx, nginxExporter], serial: 1 },
-  { name: "load balancer", hosts: "lb", roles: [haproxy] },
+  // keepalived after HAProxy: a load balancer bids for the VIP only once HAProxy answers its monitor URL.
+  { name: "load balancers and their virtual IP", hosts: "lb", roles: [haproxy, keepalived] },
   // After HAProxy: it serves the http-01 challenge path (with a placeholder certificate until this play's deploy hook).
   { name: "certificates: ACME through HAProxy", hosts: "lb", roles: [certbot] },
   // Last: it scrapes what the plays above run, and probes the certificate just obtained.

@@ -1,7 +1,7 @@
 // run(playbook): every playbook file is a CLI — parse argv, converge, print, exit with the right code.
-import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { knownHostsFilesFor, PIN_FILE } from "../connection/known-hosts.ts";
 import { connectSsh } from "../connection/ssh.ts";
 import { InputError } from "../errors.ts";
 import type { Host, InventorySpec } from "../inventory/types.ts";
@@ -19,10 +19,10 @@ export const REPO_ROOT = resolve(import.meta.dirname, "../..");
 
 /** SSH connector for a run: strict host keys from the host's known_hosts plus ./known_hosts. */
 export function sshConnector(options: Pick<CliOptions, "acceptNewHostKeys" | "timeoutSeconds">) {
-  const pinFile = join(REPO_ROOT, "known_hosts");
+  const pinFile = join(REPO_ROOT, PIN_FILE);
   return (host: Host) =>
     connectSsh(host, {
-      knownHostsFiles: [host.ssh.knownHosts ? resolve(REPO_ROOT, host.ssh.knownHosts) : join(homedir(), ".ssh", "known_hosts"), pinFile],
+      knownHostsFiles: knownHostsFilesFor(host, REPO_ROOT),
       pinFile,
       acceptNewHostKeys: options.acceptNewHostKeys,
       commandTimeoutMs: options.timeoutSeconds * 1000,

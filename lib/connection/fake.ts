@@ -23,8 +23,8 @@ export interface FakeLog {
   execs: { host: string; command: string; stdin: string }[];
 }
 
-export function debianFacts(hostname: string): string {
-  return ["debian", "12", "bookworm", "Debian GNU/Linux 12 (bookworm)", hostname, "192.168.56.99 ", "2", "1024", ""].join("\n");
+export function debianFacts(hostname: string, address = "192.168.56.99"): string {
+  return ["debian", "12", "bookworm", "Debian GNU/Linux 12 (bookworm)", hostname, `eth0=${address}/24 `, "2", "1024", ""].join("\n");
 }
 
 /** A connect function (host name -> Transport) over handlers, recording every exec in `log`. */

@@ -1,7 +1,9 @@
 // OpenSSH known_hosts files: look up the keys pinned for a host, fingerprint keys, pin new ones.
 import { createHash, createHmac } from "node:crypto";
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { homedir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import type { Host } from "../inventory/types.ts";
 
 /** One key line of a known_hosts file that matched the host looked up. */
 export interface KnownHostKey {
@@ -19,6 +21,14 @@ export interface HostKeyLookup {
   keys: KnownHostKey[];
   /** Keys marked @revoked for the host: never accepted. */
   revoked: KnownHostKey[];
+}
+
+/** The project's pin file (--accept-new-host-keys writes there), relative to the repository. */
+export const PIN_FILE = "known_hosts";
+
+/** The known_hosts files checked for `host`: its own (hosts.ts) or ~/.ssh/known_hosts, then the project's pin file. */
+export function knownHostsFilesFor(host: Host, repoRoot: string): string[] {
+  return [host.ssh.knownHosts ? resolve(repoRoot, host.ssh.knownHosts) : join(homedir(), ".ssh", "known_hosts"), join(repoRoot, PIN_FILE)];
 }
 
 /** The name known_hosts uses for a host: the address on port 22, `[address]:port` otherwise. */

@@ -1,18 +1,26 @@
-// Fact: the host itself — OS release, hostname, IPv4 addresses, CPU count and memory.
+// Fact: the host itself — OS release, hostname, IPv4 addresses (with their interfaces), CPU count and memory.
 import { ProbeParseError } from "../resources/resource.ts";
 
 export interface HostFacts {
   os: { id: string; version: string; codename: string; pretty: string };
   hostname: string;
   addresses: string[];
+  /** Global IPv4 addresses by interface, e.g. { device: "eth0", address: "192.168.56.10", prefixLength: 24 }. */
+  interfaces: InterfaceAddress[];
   cpus: number;
   memoryMiB: number;
+}
+
+export interface InterfaceAddress {
+  device: string;
+  address: string;
+  prefixLength: number;
 }
 
 export const hostFactsProbe = [
   `. /etc/os-release`,
   `printf '%s\\n' "$ID" "$VERSION_ID" "\${VERSION_CODENAME:-}" "$PRETTY_NAME" "$(hostname)"`,
-  `echo "$(ip -o -4 addr show scope global 2>/dev/null | awk '{print $4}' | cut -d/ -f1 | tr '\\n' ' ')"`,
+  `echo "$(ip -o -4 addr show scope global 2>/dev/null | awk '{print $2 "=" $4}' | tr '\\n' ' ')"`,
   `nproc`,
   `awk '/^MemTotal:/ {print int($2/1024)}' /proc/meminfo`,
 ].join("\n");
@@ -21,10 +29,16 @@ export function parseHostFacts(stdout: string): HostFacts {
   const lines = stdout.split("\n");
   if (lines.length < 8 || !lines[0]) throw new ProbeParseError("facts", "short output", stdout);
   const [id, version, codename, pretty, hostname, addresses, cpus, memory] = lines as [string, string, string, string, string, string, string, string];
+  const interfaces = addresses.split(" ").filter(Boolean).map((entry) => {
+    const match = /^([^=]+)=([0-9.]+)\/([0-9]+)$/.exec(entry);
+    if (!match) throw new ProbeParseError("facts", `unknown address entry "${entry}"`, stdout);
+    return { device: match[1]!, address: match[2]!, prefixLength: Number(match[3]) };
+  });
   return {
     os: { id, version, codename, pretty },
     hostname,
-    addresses: addresses.split(" ").filter(Boolean),
+    addresses: interfaces.map((entry) => entry.address),
+    interfaces,
     cpus: Number(cpus),
     memoryMiB: Number(memory),
   };

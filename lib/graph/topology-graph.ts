@@ -4,7 +4,9 @@ import type { Inventory } from "../inventory/types.ts";
 export interface TierPath {
   /** Hosts of this group accept the connection... */
   group: string;
-  ports: number[];
+  ports?: number[];
+  /** "vrrp" is drawn as a dotted link between the hosts; other protocols as arrows labelled with their ports. */
+  proto?: string;
   /** ...from anyone ("any") or from these groups' hosts. */
   from: "any" | string[];
 }
@@ -16,6 +18,8 @@ export interface GraphOptions {
   paths: TierPath[];
   /** Extra labelled edges between groups, e.g. replication. */
   notes?: { from: string; to: string; label: string }[];
+  /** A virtual address users reach `group` through (the load balancers' VIP): drawn between users and its hosts. */
+  entry?: { group: string; label: string };
 }
 
 const nodeId = (name: string) => name.replace(/[^A-Za-z0-9]/g, "_");
@@ -32,9 +36,19 @@ export function topologyMermaid(inventory: Inventory, options: GraphOptions): st
     }
     lines.push("  end");
   }
+  if (options.entry) lines.push(`  vip(("${options.entry.label}"))`);
   for (const path of options.paths) {
     const targets = inventory.groups[path.group]?.hosts ?? [];
-    const label = path.ports.join(", ");
+    const label = (path.ports ?? []).join(", ");
+    if (path.proto === "vrrp") {
+      const peers = path.from === "any" ? targets : path.from.flatMap((group) => inventory.groups[group]?.hosts ?? []);
+      for (const target of targets) for (const source of peers) if (source < target) lines.push(`  ${nodeId(source)} <-.->|VRRP| ${nodeId(target)}`);
+      continue;
+    }
+    if (path.from === "any" && options.entry?.group === path.group) {
+      lines.push(`  users -->|${label}| vip`, ...targets.map((target) => `  vip -.-> ${nodeId(target)}`));
+      continue;
+    }
     if (path.from === "any") {
       for (const target of targets) lines.push(`  users -->|${label}| ${nodeId(target)}`);
       continue;

@@ -6,7 +6,6 @@ import { daemonPid, startDaemon, stopDaemon } from "./daemons.ts";
 import { paths } from "./paths.ts";
 import { run } from "./run-command.ts";
 import { ACME_PORTS, GATEWAY } from "./gateway.ts";
-import type { LabHost } from "./topology.ts";
 
 export { ACME_DIRECTORY } from "./gateway.ts";
 const DNS = { name: "lab-dns", marker: "pebble-challtestsrv" };
@@ -33,13 +32,13 @@ function managementGet(path: string, ca: string): Promise<{ status: number; body
   });
 }
 
-/** Start challtestsrv (every A query → `siteAddress`) and Pebble; export Pebble's root CA and API certificate into .lab/. */
-export async function startAcme(siteHost: LabHost): Promise<void> {
+/** Start challtestsrv (every A query → `siteAddress`, the load balancers' VIP) and Pebble; export Pebble's root CA and API certificate into .lab/. */
+export async function startAcme(siteAddress: string): Promise<void> {
   const { cert, key } = await ensureApiCertificate();
   if (daemonPid(DNS.name, DNS.marker) === undefined) {
     startDaemon(DNS.name, "pebble-challtestsrv", [
       "-dns01", `${GATEWAY.address}:${ACME_PORTS.dns}`, "-http01", "", "-https01", "", "-tlsalpn01", "",
-      "-management", `${GATEWAY.address}:${ACME_PORTS.challengeManagement}`, "-defaultIPv4", siteHost.address, "-defaultIPv6", "",
+      "-management", `${GATEWAY.address}:${ACME_PORTS.challengeManagement}`, "-defaultIPv4", siteAddress, "-defaultIPv6", "",
     ]);
   }
   if (daemonPid(PEBBLE.name, PEBBLE.marker) === undefined) {

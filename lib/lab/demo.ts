@@ -8,7 +8,7 @@ import { buildApp } from "../../app/build.ts";
 import { up } from "./lab.ts";
 import { sshOptions } from "./machine.ts";
 import { paths, REPO_ROOT } from "./paths.ts";
-import { SITE_NAMES, SUBNET, labHosts } from "./topology.ts";
+import { SITE_NAMES, SUBNET, labHosts, siteAddress } from "./topology.ts";
 
 /** GET https://www.foobar.com<path> at `address`, the certificate checked against the lab's ACME root. */
 function get(address: string, path: string): Promise<{ status: number; servedBy: string; body: string }> {
@@ -50,16 +50,16 @@ async function main(): Promise<number> {
     console.error(`site.ts failed (exit ${site.status}); the lab stays up for a look: npm run lab -- ssh HOST`);
     return site.status ?? 1;
   }
-  const lb = labHosts().find((host) => host.name.startsWith("lb-"))!;
-  step(`https://www.foobar.com/ is served by ${lb.address} (from this machine; the hosts resolve www.foobar.com to it; certificate from the lab's ACME server)`);
+  const vip = siteAddress();
+  step(`https://www.foobar.com/ is served on the load balancers' virtual IP ${vip} (held by one LB at a time, VRRP; the hosts resolve www.foobar.com to it; certificate from the lab's ACME server)`);
   const served: string[] = [];
   for (let index = 0; index < 6; index++) {
-    const reply = await get(lb.address, "/");
+    const reply = await get(vip, "/");
     served.push(`${reply.status} ${reply.servedBy}`);
   }
   console.log(`6 requests through HAProxy, X-Served-By: ${served.join(", ")}`);
-  console.log(`health: ${(await get(lb.address, "/health")).body}`);
-  console.log(`http:// answers: ${(await plainGet(lb.address, "/")).status} (redirect to https)`);
+  console.log(`health: ${(await get(vip, "/health")).body}`);
+  console.log(`http:// answers: ${(await plainGet(vip, "/")).status} (redirect to https)`);
   const replica = labHosts().find((host) => host.name === "db-02");
   if (replica) {
     step("replication on db-02 (asynchronous, read-only replica of db-01)");

@@ -10,7 +10,7 @@ import { machinePid, startMachine, stopMachine } from "./machine.ts";
 import { ensureSwitch, presentNetworkParts, removeSwitch } from "./network.ts";
 import { paths, REPO_ROOT, STATE_DIR } from "./paths.ts";
 import { assertRequirements } from "./requirements.ts";
-import { labHost, labHosts, type LabHost } from "./topology.ts";
+import { labHost, labHosts, siteAddress, type LabHost } from "./topology.ts";
 
 export type Log = (line: string) => void;
 const APT_PROXY = { name: "lab-apt-proxy", marker: "apt-proxy-main.ts" };
@@ -54,8 +54,7 @@ export async function up(log: Log = console.log, hosts = labHosts()): Promise<vo
   const baseDir = await ensureBaseImage(log);
   await ensureLabKeys(labHosts());
   startAptProxy();
-  const lb = labHosts().find((host) => host.name.startsWith("lb-")) ?? hosts[0];
-  await startAcme(lb);
+  await startAcme(siteAddress());
   await Promise.all(hosts.map((host) => startMachine(host, baseDir)));
   log(`lab up: ${hosts.map((host) => `${host.name} ${host.address}`).join(", ")} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }

@@ -10,7 +10,7 @@ import { clientPublicKey, hostKeyFile } from "./keys.ts";
 import { plugHost, unplugHost } from "./network.ts";
 import { hostDirs, paths } from "./paths.ts";
 import { capture, run, tryRun } from "./run-command.ts";
-import { APT_PROXY_PORT, GATEWAY, SITE_NAMES, labHosts, type LabHost } from "./topology.ts";
+import { APT_PROXY_PORT, GATEWAY, SITE_NAMES, labHosts, siteAddress, type LabHost } from "./topology.ts";
 
 const daemonName = (host: LabHost) => `host-${host.name}`;
 
@@ -24,12 +24,11 @@ async function isMounted(dir: string): Promise<boolean> {
   return readFileSync("/proc/mounts", "utf8").split("\n").some((line) => line.split(" ")[1] === dir);
 }
 
-/** Files that depend on the lab's subnet: names of every host, the apt proxy, a resolver that answers nothing. */
+/** Files that depend on the lab's subnet: names of every host and of the site (its VIP), the apt proxy, a resolver that answers nothing. */
 function networkFiles(): Record<string, string> {
   const hosts = labHosts();
-  const lb = hosts.find((candidate) => candidate.name.startsWith("lb-"));
   return {
-    "etc/hosts": ["127.0.0.1\tlocalhost", "::1\tlocalhost ip6-localhost ip6-loopback", ...hosts.map((entry) => `${entry.address}\t${entry.name}`), ...(lb ? [`${lb.address}\t${SITE_NAMES.join(" ")}`] : []), ""].join("\n"),
+    "etc/hosts": ["127.0.0.1\tlocalhost", "::1\tlocalhost ip6-localhost ip6-loopback", ...hosts.map((entry) => `${entry.address}\t${entry.name}`), `${siteAddress()}\t${SITE_NAMES.join(" ")}`, ""].join("\n"),
     "etc/resolv.conf": `# lab: no DNS; names come from /etc/hosts\nnameserver ${GATEWAY.address}\noptions timeout:1 attempts:1\n`,
     "etc/apt/apt.conf.d/01lab-proxy": `Acquire::http::Proxy "http://${GATEWAY.address}:${APT_PROXY_PORT}";\nAcquire::https::Proxy "false";\n`,
   };

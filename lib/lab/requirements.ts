@@ -2,7 +2,7 @@
 import { existsSync } from "node:fs";
 
 /** Debian packages the lab and its tests use. Keep in sync with .ci/run. */
-export const LAB_PACKAGES = ["debootstrap", "systemd-container", "iproute2", "pebble", "openssl", "openssh-client", "mariadb-client", "apache2-utils", "curl", "ca-certificates", "testssl.sh"];
+export const LAB_PACKAGES = ["debootstrap", "systemd-container", "iproute2", "pebble", "openssl", "openssh-client", "mariadb-client", "apache2-utils", "curl", "ca-certificates", "testssl.sh", "vagrant"];
 
 /** Commands the lab runs, and the package that provides each. */
 const COMMANDS: Record<string, string> = {

@@ -25,6 +25,15 @@ function macFor(address: string): string {
   return `02:57:00:00:00:${last.toString(16).padStart(2, "0")}`;
 }
 
+/** The address the site's names resolve to in the lab: the load balancers' virtual IP (hosts.ts, keepalived.vip). */
+export function siteAddress(): string {
+  const vip = (loadInventory(inventory, "lab").vars.keepalived as { vip?: unknown } | undefined)?.vip;
+  if (typeof vip !== "string" || !vip.startsWith(`${LAB_PREFIX}.`)) {
+    throw new Error(`hosts.ts: the lab environment needs vars.keepalived.vip inside the lab subnet ${SUBNET} (found ${String(vip)})`);
+  }
+  return vip;
+}
+
 /** Every host of the lab environment, in inventory order. */
 export function labHosts(): LabHost[] {
   const lab = loadInventory(inventory, "lab");

@@ -2,11 +2,11 @@
 import { sh } from "../shell.ts";
 import { commonFields, ProbeParseError, type Change, type CommonOptions, type Resource } from "./resource.ts";
 
-/** One inbound allow rule: `ufw allow proto <proto> from <from> to any port <port>`. */
+/** One inbound allow rule: `ufw allow proto <proto> from <from> to any [port <port>]`. */
 export interface UfwRule {
-  /** "22" or a range "6000:6007". */
-  port: string;
-  proto: "tcp" | "udp";
+  /** "22" or a range "6000:6007"; none for a portless protocol (VRRP). */
+  port?: string;
+  proto: "tcp" | "udp" | "vrrp";
   /** "any", an address or a CIDR (network address, as ufw stores it). */
   from: string;
 }
@@ -52,11 +52,16 @@ export function tupleKey(tuple: UfwTuple): string {
 }
 
 export function ruleKey(rule: UfwRule): string {
-  return tupleKey({ action: "allow", proto: rule.proto, dport: rule.port, dst: "any", sport: "any", src: rule.from, direction: "in" });
+  return tupleKey({ action: "allow", proto: rule.proto, dport: rule.port ?? "any", dst: "any", sport: "any", src: rule.from, direction: "in" });
 }
 
 export function ruleCommand(rule: UfwRule): string {
-  return sh`ufw allow proto ${rule.proto} from ${anyOr(rule.from)} to any port ${rule.port}`;
+  const to = rule.port === undefined ? sh`to any` : sh`to any port ${rule.port}`;
+  return `${sh`ufw allow proto ${rule.proto} from ${anyOr(rule.from)}`} ${to}`;
+}
+
+function describeRule(rule: UfwRule): string {
+  return `allow ${rule.proto}${rule.port === undefined ? "" : ` ${rule.port}`} from ${anyOr(rule.from)}`;
 }
 
 /** The `ufw delete ...` that removes a stored rule (apps, interfaces and outbound rules included). */
@@ -145,7 +150,7 @@ export function ufw(options: UfwOptions): Resource<UfwState> {
       const changes: Change[] = [];
       if (state.inputPolicy !== "DROP") changes.push({ summary: `default incoming deny (was ${state.inputPolicy || "unset"})` });
       if (state.outputPolicy !== "ACCEPT") changes.push({ summary: `default outgoing allow (was ${state.outputPolicy || "unset"})` });
-      for (const rule of add) changes.push({ summary: `allow ${rule.proto} ${rule.port} from ${anyOr(rule.from)}` });
+      for (const rule of add) changes.push({ summary: describeRule(rule) });
       for (const tuple of remove) changes.push({ summary: `delete ${describe(tuple)}` });
       if (!state.enabled) changes.push({ summary: "enable" });
       return changes;

@@ -1,7 +1,11 @@
 // Cache of each host's facts between runs, so a no-op converge needs no separate facts round trip.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
 import { join } from "node:path";
-import type { HostFacts } from "../facts/host.ts";
+import { hostFactsProbe, type HostFacts } from "../facts/host.ts";
+
+/** Facts saved by another version of the probe may lack fields: such a file is a miss. */
+const PROBE_VERSION = createHash("sha256").update(hostFactsProbe).digest("hex").slice(0, 12);
 
 export interface FactsCache {
   get(host: string): HostFacts | undefined;
@@ -16,9 +20,10 @@ export function factsCache(dir: string | null, environment: string): FactsCache 
     get(host) {
       if (memory.has(host) || !dir) return memory.get(host);
       try {
-        const facts = JSON.parse(readFileSync(path(host), "utf8")) as HostFacts;
-        memory.set(host, facts);
-        return facts;
+        const saved = JSON.parse(readFileSync(path(host), "utf8")) as { probe?: string; facts?: HostFacts };
+        if (saved.probe !== PROBE_VERSION || !saved.facts) return undefined;
+        memory.set(host, saved.facts);
+        return saved.facts;
       } catch {
         return undefined;
       }
@@ -27,7 +32,7 @@ export function factsCache(dir: string | null, environment: string): FactsCache 
       memory.set(host, facts);
       if (!dir) return;
       mkdirSync(join(dir, environment), { recursive: true });
-      writeFileSync(path(host), `${JSON.stringify(facts, null, 2)}\n`);
+      writeFileSync(path(host), `${JSON.stringify({ probe: PROBE_VERSION, facts }, null, 2)}\n`);
     },
   };
 }

@@ -63,46 +63,14 @@ export async function runHostPlay(session: HostSession, work: HostWork, options:
   let sections = probed ?? (await execScript(session, [], resources.map((resource) => resource.probe(context)))).probes;
   const notified = new Set<string>();
   let changed = false;
-  for (const [index, resource] of resources.entries()) {
-    let planned: { state: unknown; changes: Change[] };
-    try {
-      planned = planOf(resource, sections[index]!, context);
-    } catch (error) {
-      emit(resource.id, "failed", { message: (error as Error).message });
-      return "failed";
-    }
-    if (planned.changes.length === 0) {
-      emit(resource.id, "ok");
-      continue;
-    }
-    if (!options.check) {
-      const rest = resources.slice(index + 1).map((next) => next.probe(context));
-      const result = await execScript(session, [resource.apply(planned.state)], rest);
-      if (result.steps[0]!.status !== 0) {
-        emit(resource.id, "failed", { changes: planned.changes, message: tail(result.steps[0]!.output) });
-        return "failed";
-      }
-      if (resource.verify) {
-        try {
-          await resource.verify(planned.state);
-        } catch (error) {
-          const rollback = resource.rollback ? await execScript(session, [resource.rollback(planned.state)], []) : undefined;
-          const undone = rollback ? (rollback.steps[0]!.status === 0 ? "rolled back" : `ROLLBACK FAILED: ${tail(rollback.steps[0]!.output)}`) : "no rollback";
-          emit(resource.id, "failed", { changes: planned.changes, message: `${(error as Error).message} (${undone})` });
-          return "failed";
-        }
-      }
-      sections = [...sections.slice(0, index + 1), ...result.probes];
-    }
-    changed = true;
-    resource.notify.forEach((name) => notified.add(name));
-    emit(resource.id, "changed", { changes: planned.changes });
-  }
+  const outcome = await convergeResources();
+  // Handlers of changes already applied run even when a later resource failed (Ansible's force_handlers):
+  // otherwise a config written before the failure would never be reloaded, as the next run finds the file in place.
   const handlers = work.handlers.filter((handler) => notified.has(handler.name));
-  if (handlers.length === 0) return changed ? "changed" : "converged";
+  if (handlers.length === 0) return outcome;
   if (options.check) {
     handlers.forEach((handler) => emit(handler.name, "changed", { handler: true, changes: [{ summary: "would run" }] }));
-    return "changed";
+    return outcome;
   }
   const result = await execScript(session, handlers.map((handler) => handler.resource.apply(undefined)), []);
   for (const [index, handler] of handlers.entries()) {
@@ -114,5 +82,44 @@ export async function runHostPlay(session: HostSession, work: HostWork, options:
     }
     emit(handler.name, "changed", { handler: true, changes: [{ summary: handler.resource.id }] });
   }
-  return "changed";
+  return outcome;
+
+  async function convergeResources(): Promise<HostOutcome> {
+    for (const [index, resource] of resources.entries()) {
+      let planned: { state: unknown; changes: Change[] };
+      try {
+        planned = planOf(resource, sections[index]!, context);
+      } catch (error) {
+        emit(resource.id, "failed", { message: (error as Error).message });
+        return "failed";
+      }
+      if (planned.changes.length === 0) {
+        emit(resource.id, "ok");
+        continue;
+      }
+      if (!options.check) {
+        const rest = resources.slice(index + 1).map((next) => next.probe(context));
+        const result = await execScript(session, [resource.apply(planned.state)], rest);
+        if (result.steps[0]!.status !== 0) {
+          emit(resource.id, "failed", { changes: planned.changes, message: tail(result.steps[0]!.output) });
+          return "failed";
+        }
+        if (resource.verify) {
+          try {
+            await resource.verify(planned.state);
+          } catch (error) {
+            const rollback = resource.rollback ? await execScript(session, [resource.rollback(planned.state)], []) : undefined;
+            const undone = rollback ? (rollback.steps[0]!.status === 0 ? "rolled back" : `ROLLBACK FAILED: ${tail(rollback.steps[0]!.output)}`) : "no rollback";
+            emit(resource.id, "failed", { changes: planned.changes, message: `${(error as Error).message} (${undone})` });
+            return "failed";
+          }
+        }
+        sections = [...sections.slice(0, index + 1), ...result.probes];
+      }
+      changed = true;
+      resource.notify.forEach((name) => notified.add(name));
+      emit(resource.id, "changed", { changes: planned.changes });
+    }
+    return changed ? "changed" : "converged";
+  }
 }

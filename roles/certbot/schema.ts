@@ -1,4 +1,5 @@
 // Vars of the certbot role: the JSON schema checked before any connection, and its TypeScript type.
+import type { Secret } from "../../lib/secrets/secret.ts";
 
 export interface CertbotVars {
   /** ACME directory URL: Let's Encrypt production by default; the lab points it at Pebble. */
@@ -19,12 +20,16 @@ export interface CertbotVars {
   http01_port: number;
   /** The PEM HAProxy loads (fullchain + key), written by the deploy hook. */
   haproxy_pem: string;
+  /** The load balancers' group: its first host runs certbot and pushes each new PEM to the others (role haproxy's installer). */
+  lb_group: string;
+  /** Secret the push key is derived from (the same var as role haproxy's). */
+  cert_sync_secret: Secret;
 }
 
 export const schema = {
   type: "object",
   additionalProperties: false,
-  required: ["acme_server", "acme_email", "domains", "cert_name", "http01_port", "haproxy_pem"],
+  required: ["acme_server", "acme_email", "domains", "cert_name", "http01_port", "haproxy_pem", "lb_group", "cert_sync_secret"],
   properties: {
     acme_server: { type: "string", pattern: "^https://[^\\s'\"]+$" },
     acme_email: { type: "string", pattern: "^[^@\\s'\"]+@[^@\\s'\"]+$" },
@@ -33,5 +38,7 @@ export const schema = {
     acme_ca_bundle: { type: "string", minLength: 1 },
     http01_port: { type: "integer", minimum: 1, maximum: 65535 },
     haproxy_pem: { type: "string", pattern: "^/[^\\s'\"]+\\.pem$" },
+    lb_group: { type: "string", minLength: 1 },
+    cert_sync_secret: { secret: true },
   },
 } as const;

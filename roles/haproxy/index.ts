@@ -2,11 +2,14 @@
 import { posix } from "node:path";
 import { defineRole } from "../../lib/role.ts";
 import { secret } from "../../lib/secrets/secret.ts";
+import { certificatePeers, certificateSyncKey, INSTALL_PEM } from "./peers.ts";
 import { schema, type HaproxyVars } from "./schema.ts";
 
 /** Runtime API socket (drain/ready during deploys); the deploy playbook uses it too. */
 export const RUNTIME_SOCKET = "/run/haproxy/admin.sock";
 export const BACKEND = "foobar_web";
+/** Answered by HAProxy itself on the HTTP frontend (200): role keepalived's check that this load balancer serves. */
+export const MONITOR_URI = "/.well-known/foobar-lb-alive";
 /** The PEM HTTPS serves; role certbot's deploy hook writes the real one here. */
 export const TLS_PEM = "/etc/haproxy/certs/foobar.pem";
 
@@ -31,33 +34,50 @@ export default defineRole<HaproxyVars>({
     stats_port: 8404,
     stats_user: "admin",
     stats_password: secret("haproxy_stats_password") as never,
+    lb_group: "lb",
+    cert_sync_secret: secret("lb_cert_sync_key") as never,
     extra_global: [],
     extra_defaults: [],
     extra_frontend: [],
     extra_backend: [],
   },
-  tasks: ({ r, vars, host, inventory }) => [
-    r.package("haproxy"),
-    r.package("socat"), // talks to the runtime API socket (deploy.ts drains servers through it)
-    r.package("openssl"),
-    r.directory(posix.dirname(vars.tls_pem), { owner: "root", group: "root", mode: "0700" }),
-    // HAProxy must start before any real certificate exists (certbot's http-01 challenge goes through it):
-    // a self-signed placeholder, made once; certbot's deploy hook replaces the file.
-    r.command("placeholder TLS certificate", r.render("placeholder-pem.sh.ejs"), { creates: vars.tls_pem, description: `self-signed placeholder ${vars.tls_pem}` }),
-    r.template("/etc/haproxy/haproxy.cfg", "haproxy.cfg.ejs", {
-      mode: "0640",
-      group: "haproxy",
-      validate: "haproxy -c -f %s",
-      notify: "reload haproxy",
-      data: {
-        backends: inventory.group(vars.backend_group).map((web) => ({ name: web.name, address: web.privateAddress })),
-        stats_bind: vars.stats_address ?? host.privateAddress,
-        runtime_socket: RUNTIME_SOCKET,
-        backend_name: BACKEND,
-      },
-    }),
-    r.service("haproxy", { state: "started", enabled: true }),
-  ],
+  tasks: ({ r, vars, host, inventory }) => {
+    const peers = certificatePeers(inventory, host, vars.lb_group);
+    // The leader's certbot answers the http-01 challenge; the others pass it on to the leader's HAProxy,
+    // so it succeeds whichever load balancer holds the VIP.
+    const acmeChallengeAddress = peers.isLeader ? vars.acme_challenge_address : `${peers.leader.privateAddress}:${vars.http_port}`;
+    const syncKey = certificateSyncKey(vars.cert_sync_secret).publicKey;
+    return [
+      r.package("haproxy"),
+      r.package("socat"), // talks to the runtime API socket (deploy.ts drains servers through it)
+      r.package("openssl"),
+      r.directory(posix.dirname(vars.tls_pem), { owner: "root", group: "root", mode: "0700" }),
+      // HAProxy must start before any real certificate exists (certbot's http-01 challenge goes through it):
+      // a self-signed placeholder, made once; certbot's deploy hook (or the leader's push) replaces the file.
+      r.command("placeholder TLS certificate", r.render("placeholder-pem.sh.ejs"), { creates: vars.tls_pem, description: `self-signed placeholder ${vars.tls_pem}` }),
+      r.file(INSTALL_PEM, r.render("install-pem.sh.ejs"), { mode: "0755" }),
+      // Followers accept the leader's PEM pushes: its key may run the installer and nothing else, from its address only.
+      r.line("/root/.ssh/authorized_keys", `restrict,from="${peers.leader.privateAddress}",command="${INSTALL_PEM}" ${syncKey}`, {
+        regexp: / foobar-cert-sync$/,
+        state: peers.isLeader ? "absent" : "present",
+      }),
+      r.template("/etc/haproxy/haproxy.cfg", "haproxy.cfg.ejs", {
+        mode: "0640",
+        group: "haproxy",
+        validate: "haproxy -c -f %s",
+        notify: "reload haproxy",
+        data: {
+          backends: inventory.group(vars.backend_group).map((web) => ({ name: web.name, address: web.privateAddress })),
+          stats_bind: vars.stats_address ?? host.privateAddress,
+          runtime_socket: RUNTIME_SOCKET,
+          monitor_uri: MONITOR_URI,
+          acme_challenge_server: acmeChallengeAddress,
+          backend_name: BACKEND,
+        },
+      }),
+      r.service("haproxy", { state: "started", enabled: true }),
+    ];
+  },
   handlers: {
     // Debian's unit runs haproxy in master-worker mode: reload hands the listening sockets over, no connection is dropped.
     "reload haproxy": ({ r }) => r.serviceAction("haproxy", "reloaded"),

@@ -30,6 +30,10 @@ export interface HaproxyVars {
   stats_port: number;
   stats_user: string;
   stats_password: Secret;
+  /** The load balancers' group: the first host obtains the certificate (role certbot) and pushes it to the others. */
+  lb_group: string;
+  /** Secret the leader's certificate-push SSH key is derived from (authorised on the other load balancers). */
+  cert_sync_secret: Secret;
   /** Extra raw lines, appended to the section (validated by haproxy -c like everything else); extra_frontend goes to the HTTPS frontend. */
   extra_global: string[];
   extra_defaults: string[];
@@ -42,7 +46,7 @@ const lines = { type: "array", items: { type: "string", pattern: "^[^\\n]*$" } }
 export const schema = {
   type: "object",
   additionalProperties: false,
-  required: ["balance", "backend_group", "backend_port", "http_port", "https_port", "tls_pem", "hsts_max_age", "acme_challenge_address", "health_path", "check_interval_ms", "rise", "fall", "maxconn", "stats_port", "stats_user", "stats_password"],
+  required: ["balance", "backend_group", "backend_port", "http_port", "https_port", "tls_pem", "hsts_max_age", "acme_challenge_address", "health_path", "check_interval_ms", "rise", "fall", "maxconn", "stats_port", "stats_user", "stats_password", "lb_group", "cert_sync_secret"],
   properties: {
     balance: { enum: ["roundrobin", "leastconn", "source"] },
     backend_group: { type: "string", minLength: 1 },
@@ -61,6 +65,8 @@ export const schema = {
     stats_port: { type: "integer", minimum: 1, maximum: 65535 },
     stats_user: { type: "string", pattern: "^[A-Za-z0-9_.-]+$" },
     stats_password: { secret: true },
+    lb_group: { type: "string", minLength: 1 },
+    cert_sync_secret: { secret: true },
     extra_global: lines,
     extra_defaults: lines,
     extra_frontend: lines,

@@ -18,7 +18,7 @@ export function canonicalSource(source: Source): string {
 function unique(rules: UfwRule[]): UfwRule[] {
   const seen = new Set<string>();
   return rules.filter((rule) => {
-    const key = `${rule.proto} ${rule.port} ${rule.from}`;
+    const key = `${rule.proto} ${rule.port ?? "-"} ${rule.from}`;
     return seen.has(key) ? false : (seen.add(key), true);
   });
 }
@@ -27,11 +27,13 @@ export function firewallRules(vars: UfwVars, host: Host, inventory: Inventory): 
   const ssh = vars.ssh_allow_from.map((from) => ({ port: String(host.ssh.port), proto: "tcp" as const, from: canonicalSource(from) }));
   const tiers = vars.tier_rules
     .filter((tier) => host.groups.includes(tier.group) || (tier.group === "all" && !("all" in inventory.groups)))
-    .flatMap((tier) => {
+    .flatMap((tier): UfwRule[] => {
       // A source group the inventory does not have (e.g. no monitoring host) opens nothing.
       const peers = tier.from === "any" ? [] : tier.from.filter((group) => group in inventory.groups).flatMap((group) => inventory.group(group));
       const sources = tier.from === "any" ? ["any"] : peers.filter((peer) => peer.name !== host.name).map((peer) => peer.privateAddress);
-      return tier.ports.flatMap((port) => sources.map((from) => ({ port: String(port), proto: "tcp" as const, from })));
+      const proto = tier.proto ?? "tcp";
+      if (proto === "vrrp") return sources.map((from) => ({ proto, from }));
+      return (tier.ports ?? []).flatMap((port) => sources.map((from) => ({ port: String(port), proto, from })));
     });
   const extra = vars.extra_rules.map((rule) => ({ ...rule, from: canonicalSource(rule.from) }));
   return unique([...ssh, ...tiers, ...extra]);

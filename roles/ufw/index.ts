@@ -12,6 +12,8 @@ export default defineRole<UfwVars>({
     ssh_allow_from: ["any"],
     tier_rules: [
       { group: "lb", ports: [80, 443], from: "any" },
+      // The load balancers' VRRP adverts (role keepalived): between themselves only.
+      { group: "lb", proto: "vrrp", from: ["lb"] },
       { group: "web", ports: [80], from: ["lb"] },
       { group: "db_primary", ports: [3306], from: ["web", "db_replica"] },
       { group: "db_replica", ports: [3306], from: ["web", "db_replica"] },

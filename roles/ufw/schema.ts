@@ -14,7 +14,10 @@ export interface ExtraRule {
 export interface TierRule {
   /** Hosts of this inventory group get the rule ("all": every host). */
   group: string;
-  ports: number[];
+  /** TCP ports (UDP with proto "udp"); none with proto "vrrp", which has no ports. */
+  ports?: number[];
+  /** Default "tcp". */
+  proto?: "tcp" | "udp" | "vrrp";
   /** "any", or inventory groups whose hosts' private addresses may connect (the host itself is left out). */
   from: "any" | string[];
 }
@@ -47,12 +50,17 @@ export const schema = {
       items: {
         type: "object",
         additionalProperties: false,
-        required: ["group", "ports", "from"],
+        required: ["group", "from"],
         properties: {
           group: { type: "string", minLength: 1 },
           ports: { type: "array", minItems: 1, items: { type: "integer", minimum: 1, maximum: 65535 } },
+          proto: { enum: ["tcp", "udp", "vrrp"] },
           from: { anyOf: [{ const: "any" }, { type: "array", minItems: 1, items: { type: "string", minLength: 1 } }] },
         },
+        // VRRP has no ports; TCP and UDP rules need them.
+        if: { required: ["proto"], properties: { proto: { const: "vrrp" } } },
+        then: { properties: { ports: false } },
+        else: { properties: { ports: true }, required: ["ports"] },
       },
     },
     extra_rules: {

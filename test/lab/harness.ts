@@ -8,7 +8,7 @@ import { loadInventory } from "../../lib/inventory/load.ts";
 import type { Host } from "../../lib/inventory/types.ts";
 import { reset } from "../../lib/lab/lab.ts";
 import { paths, REPO_ROOT } from "../../lib/lab/paths.ts";
-import { SITE_NAMES } from "../../lib/lab/topology.ts";
+import { SITE_NAMES, siteAddress } from "../../lib/lab/topology.ts";
 import { capture, type CommandResult } from "../../lib/lab/run-command.ts";
 import type { Counts, RunEvent } from "../../lib/report/events.ts";
 
@@ -92,16 +92,16 @@ export interface HttpReply {
   body: string;
 }
 
-/** The site as its users reach it: HTTPS on its public name (which the lab's DNS points at lb-01). */
+/** The site as its users reach it: HTTPS on its public name (which the lab's DNS points at the load balancers' VIP). */
 export const SITE_URL = `https://${SITE_NAMES[0]}/`;
 
 /**
- * Where to connect for a URL: the site's names go to lb-01 (as DNS would send them), and HTTPS to them is
+ * Where to connect for a URL: the site's names go to the VIP (as DNS would send them), and HTTPS to them is
  * checked against the root of the lab's ACME server (it changes on every Pebble start, so it is read each time).
  */
 function siteTarget(url: URL): { hostname?: string; servername?: string; ca?: string } {
   if (!SITE_NAMES.includes(url.hostname)) return {};
-  return { hostname: host("lb-01").address, servername: url.hostname, ...(url.protocol === "https:" ? { ca: readFileSync(paths.pebbleRoot, "utf8") } : {}) };
+  return { hostname: siteAddress(), servername: url.hostname, ...(url.protocol === "https:" ? { ca: readFileSync(paths.pebbleRoot, "utf8") } : {}) };
 }
 
 /** One HTTP(S) request from this machine (the lab's outside), no connection reuse; certificates are verified. */

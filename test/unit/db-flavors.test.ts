@@ -13,7 +13,7 @@ import { serverConfig } from "../../roles/mysql_common/server-config.ts";
 import { dbUser } from "../../roles/mysql_common/user-resource.ts";
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, "fixtures", "mysql", name), "utf8");
-const facts = (id: string): HostFacts => ({ os: { id, version: "", codename: "", pretty: id }, hostname: "db", addresses: [], cpus: 1, memoryMiB: 512 });
+const facts = (id: string): HostFacts => ({ os: { id, version: "", codename: "", pretty: id }, hostname: "db", addresses: [], interfaces: [], cpus: 1, memoryMiB: 512 });
 const labSource = { host: "192.168.56.21", port: 3306, user: "foobar_repl", password: "s3cr3t-Pa55", databases: ["foobar"] };
 const prodSource = { ...labSource, host: "10.0.0.21" };
 const decode = (script: string) => [...script.matchAll(/<<'__FOOBAR_B64__'[^\n]*\n([\s\S]*?)__FOOBAR_B64__/g)].map((match) => Buffer.from(match[1]!.replace(/\n/g, ""), "base64").toString()).join("\n");

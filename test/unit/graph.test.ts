@@ -7,8 +7,9 @@ import { siteGraph } from "../../playbooks/graph.ts";
 
 test("the diagram has every host, the allowed paths and nothing the firewall forbids", () => {
   const graph = siteGraph("production");
-  for (const name of ["lb_01", "web_01", "web_02", "db_01", "db_02"]) assert.match(graph, new RegExp(`${name}\\["`));
-  assert.match(graph, /users -->\|80, 443\| lb_01/);
+  for (const name of ["lb_01", "lb_02", "web_01", "web_02", "db_01", "db_02"]) assert.match(graph, new RegExp(`${name}\\["`));
+  assert.match(graph, /users -->\|80, 443\| vip\n  vip -.-> lb_01\n  vip -.-> lb_02\n/, "users reach the load balancers through the VIP");
+  assert.match(graph, /lb_01 <-.->\|VRRP\| lb_02/);
   assert.match(graph, /lb_01 -->\|80\| web_01/);
   assert.match(graph, /web_02 -->\|3306\| db_01/);
   assert.not.match(graph, /users -->\|[^|]*\| (web|db)_/, "users reach only the load balancer");

@@ -1,44 +1,16 @@
 // Synth of the hardening roles for the lab inventory: firewall rules per tier, schema errors, ufw planning, TLS config.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import inventorySpec from "../../hosts.ts";
-import { debianFacts } from "../../lib/connection/fake.ts";
 import { InputError } from "../../lib/errors.ts";
-import { parseHostFacts } from "../../lib/facts/host.ts";
-import { loadInventory } from "../../lib/inventory/load.ts";
-import { definePlaybook, type Play } from "../../lib/playbook.ts";
-import type { Resource } from "../../lib/resources/resource.ts";
 import { deleteCommand, parseUfw, type UfwState } from "../../lib/resources/ufw.ts";
-import { buildHostWork, planPlays } from "../../lib/runner/plan.ts";
-import { openSecretStore } from "../../lib/secrets/resolve.ts";
 import certbot from "../../roles/certbot/index.ts";
 import haproxy from "../../roles/haproxy/index.ts";
 import sshHardening from "../../roles/ssh_hardening/index.ts";
 import ufw from "../../roles/ufw/index.ts";
-
-const inventory = loadInventory(inventorySpec, "lab");
-const secrets = openSecretStore("secrets.json", mkdtempSync(join(tmpdir(), "synth-")), true);
-const address = (name: string) => inventory.host(name).privateAddress;
-
-function synth(play: Play, hostName: string): Resource[] {
-  const plays = planPlays(definePlaybook("synth", [play]), inventory, new Set([hostName]), secrets);
-  return buildHostWork(plays[0]![0]!, parseHostFacts(debianFacts(hostName)), inventory, {}, async () => undefined).resources;
-}
-
-function find(resources: Resource[], id: string): Resource {
-  const resource = resources.find((item) => item.id === id);
-  assert.ok(resource, `no ${id} in ${resources.map((item) => item.id).join(", ")}`);
-  return resource!;
-}
-
-function written(resources: Resource[], id: string): string {
-  const script = find(resources, id).apply({ kind: "absent" });
-  const body = /<<'__FOOBAR_B64__'\n([\s\S]*?)__FOOBAR_B64__/.exec(script)![1]!;
-  return Buffer.from(body.replace(/\n/g, ""), "base64").toString("utf8");
-}
+import { address, find, inventory, synth, written } from "./support/synth.ts";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 const fresh: UfwState = { installed: true, enabled: false, inputPolicy: "DROP", outputPolicy: "ACCEPT", tuples: [] };
 /** The ufw commands a fresh host gets: SSH first, enable last. */
@@ -52,6 +24,7 @@ test("ufw: rules per tier come from the inventory groups, SSH first, enabled las
     "ufw allow proto tcp from any to any port 22",
     "ufw allow proto tcp from any to any port 80",
     "ufw allow proto tcp from any to any port 443",
+    `ufw allow proto vrrp from ${address("lb-02")} to any`,
     `ufw allow proto tcp from ${address("mon-01")} to any port 9100`,
     `ufw allow proto tcp from ${address("mon-01")} to any port 8404`,
     "ufw --force enable",
@@ -93,6 +66,7 @@ test("ufw: a converged firewall plans nothing; a stray rule is deleted, a disabl
     "OUTPUT=ACCEPT",
     "### tuple ### allow tcp 22 0.0.0.0/0 any 0.0.0.0/0 in",
     `### tuple ### allow tcp 80 0.0.0.0/0 any ${address("lb-01")} in`,
+    `### tuple ### allow tcp 80 0.0.0.0/0 any ${address("lb-02")} in`,
     `### tuple ### allow tcp 9100 0.0.0.0/0 any ${address("mon-01")} in`,
     `### tuple ### allow tcp 9113 0.0.0.0/0 any ${address("mon-01")} in`,
     "### tuple ### allow tcp 22 ::/0 any ::/0 in",
@@ -100,10 +74,19 @@ test("ufw: a converged firewall plans nothing; a stray rule is deleted, a disabl
   assert.equal(resource.plan(parseUfw("ufw", probe), { diff: false }), []);
   const drifted = parseUfw("ufw", probe.replace("enabled=yes", "enabled=no") + "\n### tuple ### allow tcp 8080 0.0.0.0/0 any 0.0.0.0/0 in\n### tuple ### allow any 22 0.0.0.0/0 any 0.0.0.0/0 OpenSSH - in");
   assert.equal(resource.plan(drifted, { diff: false }).map((change) => change.summary), ["delete allow tcp 8080 from any", "delete allow any OpenSSH from any", "enable"]);
-  assert.is(deleteCommand(drifted.tuples[5]!), "ufw delete allow in proto tcp from any to any port 8080");
-  assert.is(deleteCommand(drifted.tuples[6]!), "ufw delete allow in from any to any app OpenSSH");
+  assert.is(deleteCommand(drifted.tuples[6]!), "ufw delete allow in proto tcp from any to any port 8080");
+  assert.is(deleteCommand(drifted.tuples[7]!), "ufw delete allow in from any to any app OpenSSH");
   assert.match(resource.rollback!(drifted), /cp -p \/var\/lib\/foobar-infra\/ufw-rollback\/user\.rules \/etc\/ufw\/user\.rules[\s\S]*ufw --force disable$/);
   assert.match(resource.rollback!(parseUfw("ufw", probe)), /ufw reload$/);
+});
+
+test("ufw: VRRP between the load balancers is a portless rule, planned and deleted like the others", () => {
+  const resource = find(synth({ name: "fw", hosts: "all", roles: [ufw] }, "lb-02"), "ufw:firewall");
+  const stored = `### tuple ### allow vrrp any 0.0.0.0/0 any ${address("lb-01")} in`;
+  const state = parseUfw("ufw", ["installed=yes", "enabled=yes", "INPUT=DROP", "OUTPUT=ACCEPT", stored].join("\n"));
+  assert.not.ok(resource.plan(state, { diff: false }).some((change) => /vrrp/.test(change.summary)), "the stored VRRP rule is the wanted one");
+  assert.ok(resource.apply({ ...state, tuples: [] }).includes(`ufw allow proto vrrp from ${address("lb-01")} to any\n`));
+  assert.is(deleteCommand(state.tuples[0]!), `ufw delete allow in proto vrrp from ${address("lb-01")} to any`);
 });
 
 test("haproxy: HTTPS with Mozilla intermediate, alpn h2, HSTS; HTTP redirects except the ACME path", () => {
@@ -121,7 +104,10 @@ test("haproxy: HTTPS with Mozilla intermediate, alpn h2, HSTS; HTTP redirects ex
 });
 
 test("certbot: lab vars point at Pebble, obtaining is guarded by the live certificate, timer enabled", () => {
-  // The lab's .lab/pebble-api.pem exists only while the lab is up: a fixture stands in for it.
+  // The lab's .lab/pebble-api.pem and known_hosts exist only while the lab is up: fixtures stand in for them.
+  const knownHosts = join(mkdtempSync(join(tmpdir(), "known-")), "known_hosts");
+  writeFileSync(knownHosts, `${inventory.host("lb-02").address} ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDI3PLupRHJdduycR94kK9eP9ew+EyM4DKTr3eO2LYKq\n`);
+  inventory.host("lb-02").ssh.knownHosts = knownHosts;
   const resources = synth({ name: "certs", hosts: "lb", roles: [{ role: certbot, vars: { acme_ca_bundle: "test/unit/fixtures/acme-ca.pem" } }] }, "lb-01");
   const obtain = find(resources, "command:obtain certificate");
   assert.match(obtain.probe({ diff: false }), /\[ ! -e \/etc\/letsencrypt\/live\/foobar\.com\/fullchain\.pem \]/);
@@ -129,7 +115,12 @@ test("certbot: lab vars point at Pebble, obtaining is guarded by the live certif
   assert.match(script, /^REQUESTS_CA_BUNDLE=\/etc\/letsencrypt\/foobar-acme-ca\.pem certbot certonly /);
   assert.match(script, new RegExp(`--server https://${address("lb-01").replace(/\.\d+$/, "").replace(/\./g, "\\.")}\\.254:14000/dir`));
   assert.match(script, /--standalone --http-01-address 127\.0\.0\.1 --http-01-port 8888 --deploy-hook \/etc\/letsencrypt\/foobar-haproxy-deploy-hook -d www\.foobar\.com -d foobar\.com$/);
-  assert.match(written(resources, "file:/etc/letsencrypt/foobar-haproxy-deploy-hook"), /haproxy -c -f \/etc\/haproxy\/haproxy\.cfg/);
+  const hook = written(resources, "file:/etc/letsencrypt/foobar-haproxy-deploy-hook");
+  assert.match(hook, /\| \/usr\/local\/sbin\/foobar-install-pem install\n/, "installed here through the checking installer");
+  assert.match(hook, new RegExp(`-o StrictHostKeyChecking=yes .*root@${address("lb-02").replace(/\./g, "\\.")} install`), "pushed to the other load balancer");
+  assert.match(written(resources, "file:/etc/letsencrypt/foobar-sync/known_hosts"), new RegExp(`^${address("lb-02").replace(/\./g, "\\.")} ssh-ed25519 AAAA`));
+  assert.match(find(resources, "command:certificate on lb-02").probe({ diff: false }), /fingerprint\)" != "\$\(sha256sum/);
+  assert.equal(synth({ name: "certs", hosts: "lb", roles: [{ role: certbot, vars: { acme_ca_bundle: "test/unit/fixtures/acme-ca.pem" } }] }, "lb-02"), [], "the other load balancer runs no certbot");
   assert.match(written(resources, "file:/etc/letsencrypt/foobar-acme-ca.pem"), /fixture/);
   assert.ok(resources.some((item) => item.id === "service:certbot.timer"));
 });

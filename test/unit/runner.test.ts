@@ -83,6 +83,22 @@ test("handlers run once, only when notified, in definition order, at the end", a
   assert.is(hosts.h1!.actions.length, 4, "no handler when nothing changed");
 });
 
+test("a failure after a change still runs that change's handler, and the host is reported failed", async () => {
+  const role = defineRole({
+    name: "half",
+    dir: import.meta.dirname,
+    schema: { type: "object" },
+    defaults: {},
+    tasks: () => [kv("conf", "2", { notify: ["reload a"] }), { ...kv("next", "1", { notify: ["restart b"] }), apply: () => "fail bad-config" }],
+    handlers: { "reload a": () => action("reload-a"), "restart b": () => action("restart-b") },
+  });
+  const hosts = newHosts(["h1"]);
+  const run = await runFake(definePlaybook("half", [{ name: "p", hosts: "all_fake", roles: [role] }]), fakeInventory(["h1"]), hosts);
+  assert.is(run.exitCode, 1);
+  assert.equal(hosts.h1!.actions, ["set conf 2", "fail bad-config", "do reload-a"], "the written config is reloaded; the failed task notifies nothing");
+  assert.equal(tasks(run.events, "failed").map((event) => event.id), ["kv:next"]);
+});
+
 test("check mode applies nothing, reports what would change and exits 2", async () => {
   const hosts = newHosts(["h1"]);
   const run = await runFake(handlerBook, fakeInventory(["h1"]), hosts, { check: true });

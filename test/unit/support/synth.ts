@@ -1,0 +1,36 @@
+// Roles synthesised for one lab host without a connection: its resources, found by id, and the files they would write.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as assert from "uvu/assert";
+import inventorySpec from "../../../hosts.ts";
+import { debianFacts } from "../../../lib/connection/fake.ts";
+import { parseHostFacts } from "../../../lib/facts/host.ts";
+import { loadInventory } from "../../../lib/inventory/load.ts";
+import { definePlaybook, type Play } from "../../../lib/playbook.ts";
+import type { Resource } from "../../../lib/resources/resource.ts";
+import { buildHostWork, planPlays } from "../../../lib/runner/plan.ts";
+import { openSecretStore } from "../../../lib/secrets/resolve.ts";
+
+export const inventory = loadInventory(inventorySpec, "lab");
+const secrets = openSecretStore("secrets.json", mkdtempSync(join(tmpdir(), "synth-")), true);
+export const address = (name: string) => inventory.host(name).privateAddress;
+
+/** The host's resources for `play`, with facts of a Debian 12 host whose eth0 holds its lab address. */
+export function synth(play: Play, hostName: string): Resource[] {
+  const plays = planPlays(definePlaybook("synth", [play]), inventory, new Set([hostName]), secrets);
+  return buildHostWork(plays[0]![0]!, parseHostFacts(debianFacts(hostName, address(hostName))), inventory, {}, async () => undefined).resources;
+}
+
+export function find(resources: Resource[], id: string): Resource {
+  const resource = resources.find((item) => item.id === id);
+  assert.ok(resource, `no ${id} in ${resources.map((item) => item.id).join(", ")}`);
+  return resource!;
+}
+
+/** The content a file or template resource would write on a host where the file is absent. */
+export function written(resources: Resource[], id: string): string {
+  const script = find(resources, id).apply({ kind: "absent" });
+  const body = /<<'__FOOBAR_B64__'\n([\s\S]*?)__FOOBAR_B64__/.exec(script)![1]!;
+  return Buffer.from(body.replace(/\n/g, ""), "base64").toString("utf8");
+}
