@@ -7,6 +7,8 @@ import { schema, type KeepalivedVars } from "./schema.ts";
 import { vrrpInstances, vrrpNetwork } from "./vrrp.ts";
 
 export const CONFIG = "/etc/keepalived/keepalived.conf";
+/** The track script: HAProxy answers its monitor URL (and, for a VIP homed elsewhere, keepalived is past its start). */
+export const CHECK_SCRIPT = "/usr/local/sbin/foobar-lb-check";
 /** Election after a start: check rise + 3 adverts + skew, and the takeover delay when the home host is down. */
 const VIP_WAIT_SECONDS = 30;
 
@@ -32,9 +34,10 @@ export default defineRole<KeepalivedVars>({
   tasks: ({ r, vars, host, facts, inventory }) => {
     // VRRP PASS authentication carries 8 characters: that prefix is its own secret, masked in every output too.
     const authPass8 = new Secret(`${vars.auth_pass.name} (first 8)`, vars.auth_pass.reveal().slice(0, 8));
-    const data = { instances: vrrpInstances(vars, host, inventory), network: vrrpNetwork(vars, host, facts, inventory), auth_pass8: authPass8 };
+    const data = { instances: vrrpInstances(vars, host, inventory), network: vrrpNetwork(vars, host, facts, inventory), auth_pass8: authPass8, check_script: CHECK_SCRIPT };
     return [
       r.package(["keepalived", "curl"]),
+      r.file(CHECK_SCRIPT, r.render("lb-check.sh.ejs"), { mode: "0755" }),
       r.template(CONFIG, "keepalived.conf.ejs", { data, mode: "0600", validate: "keepalived --config-test -f %s", notify: "reload keepalived" }),
       r.service("keepalived", { state: "started", enabled: true, notify: "wait until the VIPs answer" }),
     ];

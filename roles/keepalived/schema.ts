@@ -30,7 +30,7 @@ export interface KeepalivedVars {
   check_fall: number;
   /** Passed checks in a row before the host may hold its home VIP again. */
   check_rise: number;
-  /** After a start or a recovery, how long a host waits before it may take a VIP that is not its home (so each VIP starts on its home). */
+  /** After keepalived starts, how long a host waits before it may take a VIP whose home is another host (so each VIP starts on its home). */
   takeover_delay_seconds: number;
   /** false (default): a recovered host does not take its VIP back from a healthy peer (no second interruption); true: it does. */
   preempt: boolean;

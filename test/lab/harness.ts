@@ -99,18 +99,18 @@ export const SITE_URL = `https://${SITE_NAMES[0]}/`;
  * Where to connect for a URL: the site's names go to the VIP (as DNS would send them), and HTTPS to them is
  * checked against the root of the lab's ACME server (it changes on every Pebble start, so it is read each time).
  */
-function siteTarget(url: URL): { hostname?: string; servername?: string; ca?: string } {
+function siteTarget(url: URL, via = siteAddress()): { hostname?: string; servername?: string; ca?: string } {
   if (!SITE_NAMES.includes(url.hostname)) return {};
-  return { hostname: siteAddress(), servername: url.hostname, ...(url.protocol === "https:" ? { ca: readFileSync(paths.pebbleRoot, "utf8") } : {}) };
+  return { hostname: via, servername: url.hostname, ...(url.protocol === "https:" ? { ca: readFileSync(paths.pebbleRoot, "utf8") } : {}) };
 }
 
-/** One HTTP(S) request from this machine (the lab's outside), no connection reuse; certificates are verified. */
-export function http(url: string, options: { method?: string; headers?: Record<string, string>; body?: string; timeoutMs?: number } = {}): Promise<HttpReply> {
+/** One HTTP(S) request from this machine (the lab's outside), no connection reuse; certificates are verified. `via`: the address the site's names go to (default: the VIP). */
+export function http(url: string, options: { method?: string; headers?: Record<string, string>; body?: string; timeoutMs?: number; via?: string } = {}): Promise<HttpReply> {
   return new Promise((resolvePromise, reject) => {
     const parsed = new URL(url);
     const request = parsed.protocol === "https:" ? httpsRequest : httpRequest;
     const headers = { connection: "close", host: parsed.host, ...options.headers };
-    const req = request(parsed, { method: options.method ?? "GET", headers, agent: false, timeout: options.timeoutMs ?? 5000, ...siteTarget(parsed) }, (res) => {
+    const req = request(parsed, { method: options.method ?? "GET", headers, agent: false, timeout: options.timeoutMs ?? 5000, ...siteTarget(parsed, options.via) }, (res) => {
       let body = "";
       res.setEncoding("utf8").on("data", (chunk: string) => (body += chunk)).on("end", () => resolvePromise({ status: res.statusCode ?? 0, headers: res.headers, body }));
     });
@@ -134,35 +134,43 @@ export interface LoadResult {
   failed: number;
   /** Status or error of each failure, for the assertion message. */
   failures: string[];
+  /** When each failed request started (ms since the epoch), to bound an outage window. */
+  failureTimes: number[];
   servedBy: Record<string, number>;
 }
 
-/** Sequential requests to `url` every `intervalMs` until stopped (at most `maxRequests`): a bounded load. */
-export function backgroundLoad(url: string, options: { intervalMs?: number; maxRequests?: number } = {}): { stop: () => Promise<LoadResult> } {
-  const result: LoadResult = { sent: 0, failed: 0, failures: [], servedBy: {} };
+/**
+ * Requests to `url` from `concurrency` workers (each sequential, `intervalMs` apart) until stopped, at most
+ * `maxRequests` in all: a bounded load. `via` as for http().
+ */
+export function backgroundLoad(url: string, options: { intervalMs?: number; maxRequests?: number; concurrency?: number; via?: string } = {}): { stop: () => Promise<LoadResult> } {
+  const result: LoadResult = { sent: 0, failed: 0, failures: [], failureTimes: [], servedBy: {} };
   let stopped = false;
-  const loop = (async () => {
+  const fail = (started: number, reason: string) => {
+    result.failed++;
+    result.failures.push(reason);
+    result.failureTimes.push(started);
+  };
+  const worker = async () => {
     while (!stopped && result.sent < (options.maxRequests ?? 3000)) {
       result.sent++;
+      const started = Date.now();
       try {
-        const reply = await http(url, { timeoutMs: 5000 });
+        const reply = await http(url, { timeoutMs: 5000, via: options.via });
         const server = String(reply.headers["x-served-by"] ?? "none");
         result.servedBy[server] = (result.servedBy[server] ?? 0) + 1;
-        if (reply.status !== 200) {
-          result.failed++;
-          result.failures.push(`${reply.status} from ${server}`);
-        }
+        if (reply.status !== 200) fail(started, `${reply.status} from ${server}`);
       } catch (error) {
-        result.failed++;
-        result.failures.push((error as Error).message);
+        fail(started, (error as Error).message);
       }
       await new Promise((resolveTimer) => setTimeout(resolveTimer, options.intervalMs ?? 20));
     }
-  })();
+  };
+  const workers = Promise.all(Array.from({ length: options.concurrency ?? 1 }, worker));
   return {
     stop: async () => {
       stopped = true;
-      await loop;
+      await workers;
       return result;
     },
   };

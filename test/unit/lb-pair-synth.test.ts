@@ -27,13 +27,13 @@ test("keepalived active-passive: one VIP, priorities by inventory order, nopreem
     assert.match(text, new RegExp(`${VIP.replace(/\./g, "\\.")}/24 dev eth0`));
     assert.match(text, /state BACKUP[\s\S]*nopreempt/);
     assert.match(text, /auth_type PASS\n\s+auth_pass \S{8}\n/);
-    assert.match(text, /script "\/usr\/bin\/curl -fsS -o \/dev\/null -m 1 http:\/\/127\.0\.0\.1:80\/\.well-known\/foobar-lb-alive"/);
+    assert.match(text, /script "\/usr\/local\/sbin\/foobar-lb-check http:\/\/127\.0\.0\.1:80\/\.well-known\/foobar-lb-alive"/);
     assert.not.match(text, /unicast_peer/, "multicast by default");
     assert.not.match(text, /VI_2/);
   }
   assert.match(instance(first, "VI_1"), /track_script \{\n\s+haproxy_serving\n/);
   assert.match(instance(second, "VI_1"), /track_script \{\n\s+haproxy_serving_settled\n/, "the backup waits before taking a VIP after its own start");
-  assert.match(second, /vrrp_script haproxy_serving_settled \{[\s\S]*?rise 10\n/);
+  assert.match(second, /vrrp_script haproxy_serving_settled \{\n\s+script "\/usr\/local\/sbin\/foobar-lb-check \S+ 10"/);
 });
 
 test("keepalived active-active: two VIPs, each LB the home of one; unicast peers from the inventory", () => {
