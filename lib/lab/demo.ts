@@ -60,6 +60,9 @@ async function main(): Promise<number> {
   console.log(`6 requests through HAProxy, X-Served-By: ${served.join(", ")}`);
   console.log(`health: ${(await get(vip, "/health")).body}`);
   console.log(`http:// answers: ${(await plainGet(vip, "/")).status} (redirect to https)`);
+  const holder = labHosts().filter((host) => host.name.startsWith("lb-")).find((host) =>
+    spawnSync("ssh", [...sshOptions(), `root@${host.address}`, "ip -o -4 addr show"], { encoding: "utf8" }).stdout.includes(` ${vip}/`));
+  console.log(`the VIP is on ${holder?.name ?? "no load balancer (!)"}; stop HAProxy there and the other one takes it within ~2 s`);
   const replica = labHosts().find((host) => host.name === "db-02");
   if (replica) {
     step("replication on db-02 (asynchronous, read-only replica of db-01)");

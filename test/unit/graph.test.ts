@@ -16,9 +16,11 @@ test("the diagram has every host, the allowed paths and nothing the firewall for
   assert.not.match(graph, /lb_01 -->\|3306\|/, "the load balancer does not reach the databases");
 });
 
-test("README.md embeds the current diagram", () => {
-  const readme = readFileSync(join(import.meta.dirname, "../../README.md"), "utf8");
-  assert.ok(readme.includes(`\`\`\`mermaid\n${siteGraph("production")}\`\`\``), "README's diagram is stale: run npx tsx playbooks/graph.ts and paste it");
+test("README.md and docs/architecture.md embed the current diagram", () => {
+  for (const file of ["README.md", "docs/architecture.md"]) {
+    const text = readFileSync(join(import.meta.dirname, "../..", file), "utf8");
+    assert.ok(text.includes(`\`\`\`mermaid\n${siteGraph("production")}\`\`\``), `${file}'s diagram is stale: run npx tsx playbooks/graph.ts and paste it`);
+  }
 });
 
 test.run();
