@@ -1,7 +1,7 @@
 // Monitoring on booted hosts: every exporter scraped, alerts that fire and resolve, exporters closed to all but mon-01.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { converge, eventually, freshHosts, host, mustOnHost, onHost } from "./harness.ts";
+import { converge, eventually, freshHosts, host, hosts, mustOnHost, onHost } from "./harness.ts";
 
 interface Alert {
   labels: Record<string, string>;
@@ -29,12 +29,15 @@ test("site converges the monitoring host from scratch; second run: 0 changed", a
   assert.is(second.changed, 0, second.changedTasks.join("\n"));
 });
 
+/** node_exporter everywhere, HAProxy on each LB, nginx on each web host, mysqld on both databases, the site probe. */
+const EXPECTED_TARGETS = hosts.hosts.length + hosts.group("lb").length + hosts.group("web").length + hosts.group("db_primary").length + hosts.group("db_replica").length + 1;
+
 test("every target of every tier is up in Prometheus", async () => {
   type Targets = { activeTargets: { labels: { job: string; instance: string }; health: string; lastError: string }[] };
   let last: Targets | undefined;
   const allUp = await eventually(async () => {
     last = await prometheus<Targets>("/api/v1/targets");
-    return last.activeTargets.length === 12 && last.activeTargets.every((target) => target.health === "up");
+    return last.activeTargets.length === EXPECTED_TARGETS && last.activeTargets.every((target) => target.health === "up");
   }, 60_000, 1000);
   assert.ok(allUp, JSON.stringify(last?.activeTargets.map((target) => `${target.labels.job}/${target.labels.instance}: ${target.health} ${target.lastError}`)));
   const expiry = await prometheus<{ result: { value: [number, string] }[] }>("/api/v1/query?query=probe_ssl_earliest_cert_expiry");

@@ -7,12 +7,13 @@ import * as assert from "uvu/assert";
 import { REPO_ROOT } from "../../lib/lab/paths.ts";
 import type { RunEvent } from "../../lib/report/events.ts";
 import { capture } from "../../lib/lab/run-command.ts";
-import { abWhile, backgroundLoad, converge, eventually, freshHosts, host, http, mustOnHost, SITE_URL } from "./harness.ts";
+import { siteAddress } from "../../lib/lab/topology.ts";
+import { abWhile, backgroundLoad, converge, eventually, freshHosts, http, mustOnHost, SITE_URL } from "./harness.ts";
 
 /** Users' requests: https://www.foobar.com/ (http:// only redirects, see hardening.test.ts). */
 const SITE = SITE_URL;
-/** ab cannot be told where a name resolves: it goes to lb-01's address (it does not check certificates). */
-const AB_SITE = `https://${host("lb-01").address}/`;
+/** ab cannot be told where a name resolves: it goes to the VIP (it does not check certificates). */
+const AB_SITE = `https://${siteAddress()}/`;
 const LIMIT = ["-l", "lb,web"];
 const scratch = mkdtempSync(join(tmpdir(), "web-test-"));
 

@@ -1,37 +1,10 @@
 // Role "synth": build each role's resources for the lab inventory without touching a host, and read them.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import inventorySpec from "../../hosts.ts";
-import { debianFacts } from "../../lib/connection/fake.ts";
 import { InputError } from "../../lib/errors.ts";
-import { parseHostFacts } from "../../lib/facts/host.ts";
-import { loadInventory } from "../../lib/inventory/load.ts";
-import { definePlaybook, type Play } from "../../lib/playbook.ts";
-import type { Resource } from "../../lib/resources/resource.ts";
-import { buildHostWork, planPlays } from "../../lib/runner/plan.ts";
-import { openSecretStore } from "../../lib/secrets/resolve.ts";
 import haproxy from "../../roles/haproxy/index.ts";
 import nginx from "../../roles/nginx/index.ts";
-
-const inventory = loadInventory(inventorySpec, "lab");
-const secrets = openSecretStore("secrets.json", mkdtempSync(join(tmpdir(), "synth-")), true);
-
-function synth(play: Play, hostName: string): Resource[] {
-  const plays = planPlays(definePlaybook("synth", [play]), inventory, new Set([hostName]), secrets);
-  return buildHostWork(plays[0]![0]!, parseHostFacts(debianFacts(hostName)), inventory, {}, async () => undefined).resources;
-}
-
-/** The content a file/template resource would write, read back from its apply script. */
-function written(resources: Resource[], id: string): string {
-  const resource = resources.find((item) => item.id === id);
-  assert.ok(resource, `no ${id} in ${resources.map((item) => item.id).join(", ")}`);
-  const script = resource!.apply({ kind: "absent" });
-  const body = /<<'__FOOBAR_B64__'\n([\s\S]*?)__FOOBAR_B64__/.exec(script)![1]!;
-  return Buffer.from(body.replace(/\n/g, ""), "base64").toString("utf8");
-}
+import { inventory, synth, written } from "./support/synth.ts";
 
 test("haproxy: backends come from the web group, balance from vars, config validated by haproxy -c", () => {
   const resources = synth({ name: "lb", hosts: "lb", roles: [{ role: haproxy, vars: { balance: "leastconn" } }] }, "lb-01");
