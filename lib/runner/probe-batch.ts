@@ -3,6 +3,8 @@
 import { splitStatBatch, statBatchScript, batchable, STAT_BATCH_PREFIX } from "../facts/stat-batch.ts";
 import { splitUnitBatch, unitBatchable, unitBatchScript, UNIT_BATCH_PREFIX } from "../facts/unit-batch.ts";
 import { splitSqlBatch, sqlBatchable, sqlBatchScript, SQL_BATCH_PREFIX } from "../facts/sql-batch.ts";
+import { packageBatchScript, splitPackageBatch } from "../facts/package-batch.ts";
+import { packageBatchable, PACKAGE_BATCH_PREFIX } from "../facts/packages.ts";
 
 export interface ProbeBatchKind {
   /** First line of a probe of this kind: the prefix followed by the argument (a path, a unit). */
@@ -16,6 +18,7 @@ export const BATCH_KINDS: readonly ProbeBatchKind[] = [
   { prefix: STAT_BATCH_PREFIX, accepts: batchable, script: statBatchScript, split: splitStatBatch },
   { prefix: UNIT_BATCH_PREFIX, accepts: unitBatchable, script: unitBatchScript, split: splitUnitBatch },
   { prefix: SQL_BATCH_PREFIX, accepts: sqlBatchable, script: sqlBatchScript, split: splitSqlBatch },
+  { prefix: PACKAGE_BATCH_PREFIX, accepts: packageBatchable, script: packageBatchScript, split: splitPackageBatch },
 ];
 
 /** Which batch kind a probe belongs to, and its argument; undefined for probes that run on their own. */

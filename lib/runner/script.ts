@@ -36,7 +36,7 @@ export function buildScript(steps: readonly string[], probes: readonly string[],
   steps.forEach((step, index) => {
     text += `(\nset -e\n${step}\n) </dev/null 2>&1; st=$?\n${frame(boundary, `s${index}`)}\n[ "$st" -eq 0 ] || exit 0\n`;
   });
-  // Probes of a batchable kind (file stats, unit states) share one command per kind when there are two or more:
+  // Probes of a batchable kind (file stats, unit states, SQL, packages) share one command per kind when there are two or more:
   // a no-op's cost on the host is mostly process starts.
   const batched = new Map<number, { kind: number; argument: string }>();
   probes.forEach((probe, index) => {

@@ -7,6 +7,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { localTransport } from "../../lib/connection/local.ts";
 import { parseStat, statProbe } from "../../lib/facts/file-stat.ts";
+import { packagesProbe, parsePackages } from "../../lib/facts/packages.ts";
 import { sqlProbe } from "../../lib/facts/sql-batch.ts";
 import { parseUnit, unitProbe } from "../../lib/facts/systemd.ts";
 import { buildScript, parseScriptOutput, redactHeredocs } from "../../lib/runner/script.ts";
@@ -63,6 +64,23 @@ test("SQL probes share one client session; each gets the rows of its own stateme
   assert.match(script.text, /mariadb --batch --skip-column-names --force 2>\/dev\/null <<'__FOOBAR_SQL_END__'\nSELECT '__FOOBAR_SQL_0__';\nSELECT 1;\nSELECT '__FOOBAR_SQL_1__';/);
   const output = `__FOOBAR_SQL_0__\n1\n__FOOBAR_SQL_1__\nexists 0\n\n${script.boundary} b2 0\n`;
   assert.equal(parseScriptOutput(output, script).probes.map((section) => section.output), ["1\n", "exists 0\n"]);
+});
+
+test("one dpkg-query answers every package probe with its own packages and the apt cache line", async () => {
+  const lists = [["dpkg", "no-such-package-foobar"], ["coreutils"], ["dpkg", "sed"]];
+  const batched = await run(lists.map(packagesProbe));
+  assert.is(batched.script.batched.size, 3);
+  assert.is((batched.script.text.match(/dpkg-query/g) ?? []).length, 1, "one dpkg-query for all three probes");
+  const single = await Promise.all(lists.map(async (names) => (await run([packagesProbe(names)])).sections[0]!));
+  lists.forEach((names, index) => {
+    const own = parsePackages("own", single[index]!.output);
+    const answer = parsePackages("batched", batched.sections[index]!.output);
+    assert.equal([...answer.installed.keys()].sort(), [...own.installed.keys()].sort(), names.join(","));
+    assert.equal(answer.sourcesNewer, own.sourcesNewer);
+    assert.ok(Math.abs(answer.cacheAgeSeconds - own.cacheAgeSeconds) <= 1 || answer.cacheAgeSeconds === own.cacheAgeSeconds);
+  });
+  assert.ok(parsePackages("dpkg", batched.sections[0]!.output).installed.has("dpkg"));
+  assert.not.ok(parsePackages("coreutils", batched.sections[1]!.output).installed.has("dpkg"), "a probe sees only its own packages");
 });
 
 test("-vv output never shows a SQL probe's encoded statements", () => {
