@@ -57,13 +57,36 @@ test("one systemctl show answers every unit probe, block by block in argument or
   assert.is(parseUnit("unit", sections[3]!.output).load, "not-found");
 });
 
-test("SQL probes share one client session; each gets the rows of its own statements", () => {
-  const probes = [sqlProbe("mariadb", ["SELECT 1"]), sqlProbe("mariadb", ["SELECT CONCAT('exists ', 0)", "SHOW GRANTS FOR 'x'@'y'"])];
+test("SQL probes share one client session; each gets the rows of its own statements, with names only where asked", () => {
+  const probes = [
+    sqlProbe("mariadb", ["SELECT CONCAT('exists ', COUNT(*)) FROM mysql.user WHERE User='root'", "SELECT Host FROM mysql.user WHERE User='nobody'"]),
+    sqlProbe("mariadb", ["SHOW REPLICA STATUS\\G"], { columnNames: true }),
+    sqlProbe("mariadb", ["SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME='foobar'"]),
+  ];
   const script = buildScript([], probes);
-  assert.is(script.batched.size, 2);
-  assert.match(script.text, /mariadb --batch --skip-column-names --force 2>\/dev\/null <<'__FOOBAR_SQL_END__'\nSELECT '__FOOBAR_SQL_0__';\nSELECT 1;\nSELECT '__FOOBAR_SQL_1__';/);
-  const output = `__FOOBAR_SQL_0__\n1\n__FOOBAR_SQL_1__\nexists 0\n\n${script.boundary} b2 0\n`;
-  assert.equal(parseScriptOutput(output, script).probes.map((section) => section.output), ["1\n", "exists 0\n"]);
+  assert.is(script.batched.size, 3);
+  assert.match(script.text, /mariadb --batch --force 2>\/dev\/null <<'__FOOBAR_SQL_END__'\nSELECT '__FOOBAR_SQL_0_0__';\nSELECT CONCAT\('exists ', COUNT\(\*\)\) FROM mysql.user WHERE User='root';\nSELECT '__FOOBAR_SQL_0_1__';/);
+  assert.match(script.text, /SELECT '__FOOBAR_SQL_1_0__';\nSHOW REPLICA STATUS\\G\nSELECT '__FOOBAR_SQL_2_0__';/);
+  // Recorded from MariaDB 10.11 (shortened): a marker prints its header and its row; an empty result prints nothing.
+  const recorded = [
+    "__FOOBAR_SQL_0_0__", "__FOOBAR_SQL_0_0__", "CONCAT('exists ', COUNT(*))", "exists 1",
+    "__FOOBAR_SQL_0_1__", "__FOOBAR_SQL_0_1__",
+    "__FOOBAR_SQL_1_0__", "__FOOBAR_SQL_1_0__", "*************************** 1. row ***************************", "              Slave_IO_Running: Yes", "             Slave_SQL_Running: Yes",
+    "__FOOBAR_SQL_2_0__", "__FOOBAR_SQL_2_0__", "COUNT(*)", "1",
+  ].join("\n");
+  const output = `${recorded}\n\n${script.boundary} b2 0\n`;
+  assert.equal(parseScriptOutput(output, script).probes.map((section) => section.output), [
+    "exists 1\n",
+    "*************************** 1. row ***************************\n              Slave_IO_Running: Yes\n             Slave_SQL_Running: Yes\n",
+    "1\n",
+  ]);
+});
+
+test("a vertical (\\G) SQL probe without column names runs on its own: the batch could not print its bare values", () => {
+  const probes = [sqlProbe("mariadb", ["SHOW REPLICA STATUS\\G"]), sqlProbe("mariadb", ["SELECT 1"]), sqlProbe("mariadb", ["SELECT 2"])];
+  const script = buildScript([], probes);
+  assert.equal([...script.batched.keys()], [1, 2]);
+  assert.match(script.text, /mariadb --batch --skip-column-names --force -e 'SHOW REPLICA STATUS\\G'/);
 });
 
 test("one dpkg-query answers every package probe with its own packages and the apt cache line", async () => {
