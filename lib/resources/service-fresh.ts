@@ -1,20 +1,29 @@
 // Resource: restart a running service when one of its config files is newer than the service's start,
 // so a config change takes effect before later resources of the same play rely on it (not only at handler time).
+import { MTIME_BATCH_PREFIX, mtimeBatchable } from "../facts/mtime-batch.ts";
+import { parseUnit, unitShow } from "../facts/systemd.ts";
+import { unitBatchable, UNIT_BATCH_PREFIX } from "../facts/unit-batch.ts";
 import { quote } from "../shell.ts";
-import { commonFields, ProbeParseError, type CommonOptions, type Resource } from "./resource.ts";
+import { commonFields, type CommonOptions, type Resource } from "./resource.ts";
 
 type Freshness = "fresh" | "stale" | "inactive";
 
+/**
+ * The unit's state (with its start time) followed by the files' mtimes. Marked as one part of the unit batch and one
+ * of the mtime batch per file, so in a converge it starts no process of its own; all markers or none.
+ */
+function freshnessProbe(service: string, files: readonly string[]): string {
+  const markers = unitBatchable(service) && files.every(mtimeBatchable) ? [`${UNIT_BATCH_PREFIX}${service}`, ...files.map((file) => `${MTIME_BATCH_PREFIX}${file}`)] : [];
+  return [...markers, unitShow(service), `stat -c %Y -- ${files.map(quote).join(" ")} 2>/dev/null`].join("\n");
+}
+
 /** Stale when a file's mtime is not older than the service's last start (same second counts: it may have missed it). */
 function parseFreshness(id: string, stdout: string): Freshness {
-  const lines = stdout.split("\n").filter(Boolean);
-  const active = lines.find((line) => line.startsWith("ActiveState="))?.slice("ActiveState=".length);
-  if (active === undefined) throw new ProbeParseError(id, "no ActiveState", stdout);
-  if (active !== "active") return "inactive";
-  const started = /^ActiveEnterTimestamp=@(\d+)$/m.exec(stdout)?.[1];
-  if (started === undefined) throw new ProbeParseError(id, "no ActiveEnterTimestamp=@<epoch seconds>", stdout);
+  const lines = stdout.split("\n");
+  const unit = parseUnit(id, lines.filter((line) => line.includes("=")).join("\n"));
+  if (unit.active !== "active" || unit.activeSince === null) return "inactive";
   const mtimes = lines.filter((line) => /^\d+$/.test(line)).map(Number);
-  return mtimes.some((mtime) => mtime >= Number(started)) ? "stale" : "fresh";
+  return mtimes.some((mtime) => mtime >= unit.activeSince!) ? "stale" : "fresh";
 }
 
 export function serviceFresh(service: string, files: string[], options: CommonOptions = {}): Resource<Freshness> {
@@ -23,8 +32,7 @@ export function serviceFresh(service: string, files: string[], options: CommonOp
   return {
     id,
     ...commonFields(options),
-    // Two processes (the old probe started six): the start time as epoch seconds (systemd >= 251) and the files' mtimes.
-    probe: () => [`systemctl show -p ActiveState -p ActiveEnterTimestamp --timestamp=unix -- ${quote(service)}`, `stat -c %Y ${fileList} 2>/dev/null`].join("\n"),
+    probe: () => freshnessProbe(service, files),
     parse: (stdout) => parseFreshness(id, stdout),
     plan: (state) => (state === "stale" ? [{ summary: `restart: ${files.join(", ")} changed since ${service} started` }] : []),
     // A restart in the same second as the last write would look stale again next run: wait for the next second.

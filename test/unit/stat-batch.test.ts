@@ -10,6 +10,7 @@ import { parseStat, statProbe } from "../../lib/facts/file-stat.ts";
 import { packagesProbe, parsePackages } from "../../lib/facts/packages.ts";
 import { sqlProbe } from "../../lib/facts/sql-batch.ts";
 import { parseUnit, unitProbe } from "../../lib/facts/systemd.ts";
+import { serviceFresh } from "../../lib/resources/service-fresh.ts";
 import { buildScript, parseScriptOutput, redactHeredocs } from "../../lib/runner/script.ts";
 
 const root = mkdtempSync(join(tmpdir(), "stat-batch-"));
@@ -55,6 +56,29 @@ test("one systemctl show answers every unit probe, block by block in argument or
   const sections = parseScriptOutput(output, script).probes;
   assert.equal(sections.map((section) => parseUnit("unit", section.output).active), ["active", "failed", "active", "inactive"]);
   assert.is(parseUnit("unit", sections[3]!.output).load, "not-found");
+});
+
+test("a probe with several markers (service freshness: unit + mtimes) takes its answer from each batch, in order", async () => {
+  writeFileSync(join(root, "fresh.cnf"), "x\n");
+  const config = join(root, "fresh.cnf");
+  const fresh = serviceFresh("mariadb", [config, join(root, "absent.cnf")]);
+  const probes = [unitProbe("ssh"), fresh.probe({ diff: false }), unitProbe("nginx")];
+  const script = buildScript([], probes);
+  assert.is(script.batched.size, 3);
+  assert.is((script.text.match(/systemctl show/g) ?? []).length, 1, "the freshness probe's unit rides in the unit batch");
+  assert.is((script.text.match(/stat -c '%Y %n'/g) ?? []).length, 1);
+  // The mtime batch runs through /bin/sh here; the unit blocks are recorded (no systemd on this machine).
+  const mtimeBatch = script.text.split("\n").filter((line) => line.startsWith("stat -c '%Y %n'")).join("\n");
+  const mtimes = (await localTransport().exec("sh -s", { stdin: `${mtimeBatch}\ntrue` })).stdout;
+  const unit = (active: string, since: string) => `LoadState=loaded\nActiveState=${active}\nUnitFileState=enabled\nActiveEnterTimestamp=${since}`;
+  const startedAfterWrite = `@${Math.floor(Date.now() / 1000) + 60}`;
+  const output = (since: string) => `${[unit("active", "@1"), unit("active", since), unit("active", "@2")].join("\n\n")}\n\n${script.boundary} b1 0\n${mtimes}\n${script.boundary} b4 0\n`;
+  const answer = (since: string) => parseScriptOutput(output(since), script).probes;
+  assert.equal(parseUnit("ssh", answer("@1")[0]!.output).activeSince, 1);
+  assert.is(fresh.parse(answer(startedAfterWrite)[1]!.output, 0), "fresh");
+  assert.is(fresh.parse(answer("@1")[1]!.output, 0), "stale", "the file was written after a start at epoch 1");
+  const own = (await localTransport().exec("sh -s", { stdin: `stat -c %Y -- ${config} ${join(root, "absent.cnf")} 2>/dev/null` })).stdout;
+  assert.is(answer("@1")[1]!.output, `${unit("active", "@1")}\n${own}`, "the same text the probe itself prints");
 });
 
 test("SQL probes share one client session; each gets the rows of its own statements, with names only where asked", () => {
