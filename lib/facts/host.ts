@@ -17,12 +17,19 @@ export interface InterfaceAddress {
   prefixLength: number;
 }
 
+/**
+ * Two processes (ip, awk) instead of seven: it runs on every converge. The hostname is the kernel's (what `hostname`
+ * prints), the CPU count the CPUs this process may run on (what `nproc` prints), from /proc/self/status.
+ */
 export const hostFactsProbe = [
   `. /etc/os-release`,
-  `printf '%s\\n' "$ID" "$VERSION_ID" "\${VERSION_CODENAME:-}" "$PRETTY_NAME" "$(hostname)"`,
-  `echo "$(ip -o -4 addr show scope global 2>/dev/null | awk '{print $2 "=" $4}' | tr '\\n' ' ')"`,
-  `nproc`,
-  `awk '/^MemTotal:/ {print int($2/1024)}' /proc/meminfo`,
+  `read -r hostname < /proc/sys/kernel/hostname`,
+  `printf '%s\\n' "$ID" "$VERSION_ID" "\${VERSION_CODENAME:-}" "$PRETTY_NAME" "$hostname"`,
+  `ip -o -4 addr show scope global 2>/dev/null | awk '`,
+  `  FILENAME == "-" { addresses = addresses $2 "=" $4 " " }`,
+  `  FILENAME == "/proc/self/status" && $1 == "Cpus_allowed_list:" { n = split($2, ranges, ","); for (i = 1; i <= n; i++) cpus += split(ranges[i], ends, "-") == 2 ? ends[2] - ends[1] + 1 : 1 }`,
+  `  FILENAME == "/proc/meminfo" && $1 == "MemTotal:" { memory = int($2 / 1024) }`,
+  `  END { print addresses; print cpus; print memory }' - /proc/self/status /proc/meminfo`,
 ].join("\n");
 
 export function parseHostFacts(stdout: string): HostFacts {

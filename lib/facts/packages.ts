@@ -11,13 +11,32 @@ export interface PackagesFact {
   sourcesNewer: boolean;
 }
 
-export function packagesProbe(names: readonly string[]): string {
+const APT_CACHE = "/var/cache/apt/pkgcache.bin";
+/** First line of a package probe the runner may answer from one batch for all packages (lib/facts/package-batch.ts). */
+export const PACKAGE_BATCH_PREFIX = "# foobar:pkg ";
+/** The marker's argument: the probe's package names, comma-separated. */
+const PACKAGE_LIST = /^[a-z0-9][a-z0-9+.-]+(,[a-z0-9][a-z0-9+.-]+)*$/;
+
+export function packageBatchable(argument: string): boolean {
+  return PACKAGE_LIST.test(argument);
+}
+
+/** The probe's commands without the batch marker: one dpkg-query, one stat, one date. */
+export function packagesQuery(names: readonly string[]): string {
   return [
     "dpkg-query -W -f='${Package}\\t${db:Status-Abbrev}\\t${Version}\\n' " + names.map((name) => quote(name)).join(" ") + " 2>/dev/null",
-    `cache=$(stat -c %Y /var/cache/apt/pkgcache.bin 2>/dev/null || echo 0)`,
-    `sources=$(stat -c %Y /etc/apt/sources.list /etc/apt/sources.list.d /etc/apt/sources.list.d/* 2>/dev/null | sort -n | tail -n 1)`,
-    `echo "@apt $cache \${sources:-0} $(date +%s)"`,
+    `stat -c '%Y %n' ${APT_CACHE} /etc/apt/sources.list /etc/apt/sources.list.d /etc/apt/sources.list.d/* 2>/dev/null | {`,
+    "  cache=0 sources=0",
+    `  while read -r mtime path; do if [ "$path" = ${APT_CACHE} ]; then cache=$mtime; elif [ "$mtime" -gt "$sources" ]; then sources=$mtime; fi; done`,
+    `  echo "@apt $cache $sources $(date +%s)"`,
+    "}",
   ].join("\n");
+}
+
+/** Probe snippet, marked so the runner may answer it from one batched query of all packages. */
+export function packagesProbe(names: readonly string[]): string {
+  const argument = names.join(",");
+  return `${packageBatchable(argument) ? `${PACKAGE_BATCH_PREFIX}${argument}\n` : ""}${packagesQuery(names)}`;
 }
 
 export function parsePackages(id: string, stdout: string): PackagesFact {

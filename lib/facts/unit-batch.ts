@@ -8,8 +8,11 @@ export function unitBatchable(unit: string): boolean {
   return UNIT_NAME.test(unit);
 }
 
+/** The properties every unit probe reads; the start time as epoch seconds (`--timestamp=unix`: systemd >= 251). */
+export const UNIT_SHOW = "systemctl show --timestamp=unix -p LoadState -p ActiveState -p UnitFileState -p ActiveEnterTimestamp --";
+
 export function unitBatchScript(units: readonly string[]): string {
-  return `systemctl show -p LoadState -p ActiveState -p UnitFileState -- ${[...new Set(units)].join(" ")}`;
+  return `${UNIT_SHOW} ${[...new Set(units)].join(" ")}`;
 }
 
 /** systemctl show prints one block per unit, in argument order, separated by an empty line. */

@@ -1,9 +1,30 @@
 // Resource: restart a running service when one of its config files is newer than the service's start,
 // so a config change takes effect before later resources of the same play rely on it (not only at handler time).
+import { MTIME_BATCH_PREFIX, mtimeBatchable } from "../facts/mtime-batch.ts";
+import { parseUnit, unitShow } from "../facts/systemd.ts";
+import { unitBatchable, UNIT_BATCH_PREFIX } from "../facts/unit-batch.ts";
 import { quote } from "../shell.ts";
-import { commonFields, ProbeParseError, type CommonOptions, type Resource } from "./resource.ts";
+import { commonFields, type CommonOptions, type Resource } from "./resource.ts";
 
 type Freshness = "fresh" | "stale" | "inactive";
+
+/**
+ * The unit's state (with its start time) followed by the files' mtimes. Marked as one part of the unit batch and one
+ * of the mtime batch per file, so in a converge it starts no process of its own; all markers or none.
+ */
+function freshnessProbe(service: string, files: readonly string[]): string {
+  const markers = unitBatchable(service) && files.every(mtimeBatchable) ? [`${UNIT_BATCH_PREFIX}${service}`, ...files.map((file) => `${MTIME_BATCH_PREFIX}${file}`)] : [];
+  return [...markers, unitShow(service), `stat -c %Y -- ${files.map(quote).join(" ")} 2>/dev/null`].join("\n");
+}
+
+/** Stale when a file's mtime is not older than the service's last start (same second counts: it may have missed it). */
+function parseFreshness(id: string, stdout: string): Freshness {
+  const lines = stdout.split("\n");
+  const unit = parseUnit(id, lines.filter((line) => line.includes("=")).join("\n"));
+  if (unit.active !== "active" || unit.activeSince === null) return "inactive";
+  const mtimes = lines.filter((line) => /^\d+$/.test(line)).map(Number);
+  return mtimes.some((mtime) => mtime >= unit.activeSince!) ? "stale" : "fresh";
+}
 
 export function serviceFresh(service: string, files: string[], options: CommonOptions = {}): Resource<Freshness> {
   const id = `service-fresh:${service}`;
@@ -11,18 +32,8 @@ export function serviceFresh(service: string, files: string[], options: CommonOp
   return {
     id,
     ...commonFields(options),
-    probe: () =>
-      [
-        `[ "$(systemctl is-active ${quote(service)})" = active ] || { echo inactive; exit 0; }`,
-        `started=$(date -d "$(systemctl show -p ActiveEnterTimestamp --value ${quote(service)})" +%s)`,
-        `newest=$(stat -c %Y ${fileList} 2>/dev/null | sort -n | tail -1)`,
-        `if [ -n "$newest" ] && [ "$newest" -ge "$started" ]; then echo stale; else echo fresh; fi`,
-      ].join("\n"),
-    parse(stdout) {
-      const state = stdout.trim();
-      if (state !== "fresh" && state !== "stale" && state !== "inactive") throw new ProbeParseError(id, "expected fresh, stale or inactive", stdout);
-      return state;
-    },
+    probe: () => freshnessProbe(service, files),
+    parse: (stdout) => parseFreshness(id, stdout),
     plan: (state) => (state === "stale" ? [{ summary: `restart: ${files.join(", ")} changed since ${service} started` }] : []),
     // A restart in the same second as the last write would look stale again next run: wait for the next second.
     apply: () => [`newest=$(stat -c %Y ${fileList} | sort -n | tail -1)`, `while [ "$(date +%s)" -le "$newest" ]; do sleep 0.2; done`, `systemctl restart ${quote(service)}`].join("\n"),

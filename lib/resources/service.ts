@@ -8,6 +8,14 @@ export interface ServiceOptions extends CommonOptions {
   enabled?: boolean;
 }
 
+/**
+ * `systemctl start` joins a start job already in progress; when that one fails (a crash-looping release that was just
+ * replaced, waiting out its ExecStartPost), start once more, now with the new files.
+ */
+function startCommand(name: string, unit: UnitState): string {
+  return unit.active === "activating" ? sh`systemctl start ${name} || { systemctl reset-failed ${name}; systemctl start ${name}; }` : sh`systemctl start ${name}`;
+}
+
 export function service(name: string, options: ServiceOptions = {}): Resource<UnitState> {
   const id = `service:${name}`;
   return {
@@ -31,7 +39,7 @@ export function service(name: string, options: ServiceOptions = {}): Resource<Un
       if (options.enabled === false && unit.unitFile === "enabled") commands.push(sh`systemctl disable ${name}`);
       // A unit that failed its way into systemd's start limit (e.g. started by its package before it was configured)
       // refuses `start` until the failure is cleared.
-      if (options.state === "started" && !isRunning(unit)) commands.push(...(unit.active === "failed" ? [sh`systemctl reset-failed ${name}`] : []), sh`systemctl start ${name}`);
+      if (options.state === "started" && !isRunning(unit)) commands.push(...(unit.active === "failed" ? [sh`systemctl reset-failed ${name}`] : []), startCommand(name, unit));
       if (options.state === "stopped") commands.push(sh`systemctl stop ${name}`);
       return commands.join("\n");
     },

@@ -92,12 +92,15 @@ export function parseTuple(id: string, line: string): UfwTuple {
   throw new ProbeParseError(id, `unknown ufw rule format "${line}"`, line);
 }
 
+/** ufw's stored state: its enable flag, default policies and rules, each line prefixed with its file by `grep -H`. */
+const UFW_FILES = { conf: "/etc/ufw/ufw.conf", defaults: "/etc/default/ufw", rules: ["/etc/ufw/user.rules", "/etc/ufw/user6.rules"] };
+
+// Two processes (iptables, one grep over all four files): this probe runs on every host on every converge.
 const PROBE = [
   "if ! command -v ufw >/dev/null 2>&1; then echo installed=no; exit 0; fi",
   "echo installed=yes",
-  `if grep -qx 'ENABLED=yes' /etc/ufw/ufw.conf && iptables -w -n -L ufw-user-input >/dev/null 2>&1; then echo enabled=yes; else echo enabled=no; fi`,
-  `sed -n 's/^DEFAULT_\\(INPUT\\|OUTPUT\\)_POLICY="\\?\\([A-Z]*\\)"\\?$/\\1=\\2/p' /etc/default/ufw`,
-  "cat /etc/ufw/user.rules /etc/ufw/user6.rules 2>/dev/null | grep '^### tuple ###' || true",
+  "if iptables -w -n -L ufw-user-input >/dev/null 2>&1; then echo chains=loaded; else echo chains=absent; fi",
+  `grep -H -e '^ENABLED=' -e '^DEFAULT_INPUT_POLICY=' -e '^DEFAULT_OUTPUT_POLICY=' -e '^### tuple ###' ${UFW_FILES.conf} ${UFW_FILES.defaults} ${UFW_FILES.rules.join(" ")} 2>/dev/null || true`,
 ].join("\n");
 
 export function parseUfw(id: string, stdout: string): UfwState {
@@ -105,12 +108,16 @@ export function parseUfw(id: string, stdout: string): UfwState {
   const value = (name: string) => lines.find((line) => line.startsWith(`${name}=`))?.slice(name.length + 1);
   const installed = value("installed");
   if (installed === undefined) throw new ProbeParseError(id, "no installed= line", stdout);
+  const inFile = (file: string) => lines.filter((line) => line.startsWith(`${file}:`)).map((line) => line.slice(file.length + 1));
+  const policy = (chain: string) => inFile(UFW_FILES.defaults).map((line) => new RegExp(`^DEFAULT_${chain}_POLICY="?([A-Z]*)"?$`).exec(line)?.[1]).find((found) => found !== undefined);
   return {
     installed: installed === "yes",
-    enabled: value("enabled") === "yes",
-    inputPolicy: value("INPUT") ?? "",
-    outputPolicy: value("OUTPUT") ?? "",
-    tuples: lines.filter((line) => line.startsWith("### tuple ###")).map((line) => parseTuple(id, line)),
+    enabled: inFile(UFW_FILES.conf).includes("ENABLED=yes") && value("chains") === "loaded",
+    inputPolicy: policy("INPUT") ?? "",
+    outputPolicy: policy("OUTPUT") ?? "",
+    tuples: lines
+      .filter((line) => UFW_FILES.rules.some((file) => line.startsWith(`${file}:### tuple ###`)))
+      .map((line) => parseTuple(id, line.slice(line.indexOf(":") + 1))),
   };
 }
 

@@ -1,8 +1,12 @@
 // Probe kinds the runner batches: many probes of one kind in one exec become one command (one process start
-// instead of one per resource); each resource still gets the exact text its own probe would have printed.
+// instead of one per resource); each resource still gets the exact text its own probe would have printed
+// (for a probe with several markers: the answers of its parts, concatenated in marker order).
 import { splitStatBatch, statBatchScript, batchable, STAT_BATCH_PREFIX } from "../facts/stat-batch.ts";
 import { splitUnitBatch, unitBatchable, unitBatchScript, UNIT_BATCH_PREFIX } from "../facts/unit-batch.ts";
 import { splitSqlBatch, sqlBatchable, sqlBatchScript, SQL_BATCH_PREFIX } from "../facts/sql-batch.ts";
+import { packageBatchScript, splitPackageBatch } from "../facts/package-batch.ts";
+import { packageBatchable, PACKAGE_BATCH_PREFIX } from "../facts/packages.ts";
+import { MTIME_BATCH_PREFIX, mtimeBatchable, mtimeBatchScript, splitMtimeBatch } from "../facts/mtime-batch.ts";
 
 export interface ProbeBatchKind {
   /** First line of a probe of this kind: the prefix followed by the argument (a path, a unit). */
@@ -16,14 +20,28 @@ export const BATCH_KINDS: readonly ProbeBatchKind[] = [
   { prefix: STAT_BATCH_PREFIX, accepts: batchable, script: statBatchScript, split: splitStatBatch },
   { prefix: UNIT_BATCH_PREFIX, accepts: unitBatchable, script: unitBatchScript, split: splitUnitBatch },
   { prefix: SQL_BATCH_PREFIX, accepts: sqlBatchable, script: sqlBatchScript, split: splitSqlBatch },
+  { prefix: PACKAGE_BATCH_PREFIX, accepts: packageBatchable, script: packageBatchScript, split: splitPackageBatch },
+  { prefix: MTIME_BATCH_PREFIX, accepts: mtimeBatchable, script: mtimeBatchScript, split: splitMtimeBatch },
 ];
 
-/** Which batch kind a probe belongs to, and its argument; undefined for probes that run on their own. */
-export function batchOf(probe: string): { kind: number; argument: string } | undefined {
-  for (const [kind, batch] of BATCH_KINDS.entries()) {
-    if (!probe.startsWith(batch.prefix)) continue;
-    const argument = probe.slice(batch.prefix.length, probe.indexOf("\n"));
-    return batch.accepts(argument) ? { kind, argument } : undefined;
+/** One answer a probe takes from a batch: the kind and the argument of one of its marker lines. */
+export interface BatchPart {
+  kind: number;
+  argument: string;
+}
+
+/**
+ * The batch answers a probe is made of, one per leading marker line, in order (a probe may combine kinds, e.g. a
+ * unit's state and file mtimes); undefined for probes that run on their own (no marker, or one no kind accepts).
+ */
+export function batchOf(probe: string): BatchPart[] | undefined {
+  const parts: BatchPart[] = [];
+  for (const line of probe.split("\n")) {
+    const kind = BATCH_KINDS.findIndex((batch) => line.startsWith(batch.prefix));
+    if (kind < 0) break;
+    const argument = line.slice(BATCH_KINDS[kind]!.prefix.length);
+    if (!BATCH_KINDS[kind]!.accepts(argument)) return undefined;
+    parts.push({ kind, argument });
   }
-  return undefined;
+  return parts.length > 0 ? parts : undefined;
 }

@@ -1,6 +1,6 @@
 // The wire protocol of one exec: framed probes and apply steps in one sh script, and its parser.
 import { randomBytes } from "node:crypto";
-import { BATCH_KINDS, batchOf } from "./probe-batch.ts";
+import { BATCH_KINDS, batchOf, type BatchPart } from "./probe-batch.ts";
 
 /** Every script starts from a known environment: C locale for parsers, a full PATH for sbin tools. */
 const PRELUDE = "export LC_ALL=C PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n";
@@ -14,8 +14,8 @@ export interface Section {
 export interface Script {
   text: string;
   boundary: string;
-  /** Probe index → its batch kind and argument, for probes answered by a batch section instead of their own. */
-  batched: Map<number, { kind: number; argument: string }>;
+  /** Probe index → the batch answers it is made of, for probes answered by batch sections instead of their own. */
+  batched: Map<number, BatchPart[]>;
 }
 
 export function newBoundary(): string {
@@ -36,17 +36,22 @@ export function buildScript(steps: readonly string[], probes: readonly string[],
   steps.forEach((step, index) => {
     text += `(\nset -e\n${step}\n) </dev/null 2>&1; st=$?\n${frame(boundary, `s${index}`)}\n[ "$st" -eq 0 ] || exit 0\n`;
   });
-  // Probes of a batchable kind (file stats, unit states) share one command per kind when there are two or more:
-  // a no-op's cost on the host is mostly process starts.
-  const batched = new Map<number, { kind: number; argument: string }>();
+  // Probes of a batchable kind (file stats, unit states, SQL, packages) share one command per kind when there are two or
+  // more, or when a probe combining several kinds needs it: a no-op's cost on the host is mostly process starts.
+  const candidates = new Map<number, BatchPart[]>();
   probes.forEach((probe, index) => {
-    const batch = batchOf(probe);
-    if (batch) batched.set(index, batch);
+    const parts = batchOf(probe);
+    if (parts) candidates.set(index, parts);
   });
+  const allParts = [...candidates.values()];
+  const formed = BATCH_KINDS.map((_kind, kindIndex) => {
+    const users = allParts.filter((parts) => parts.some((part) => part.kind === kindIndex));
+    return users.length >= 2 || users.some((parts) => parts.length > 1);
+  });
+  const batched = new Map([...candidates].filter(([, parts]) => parts.every((part) => formed[part.kind])));
   BATCH_KINDS.forEach((kind, kindIndex) => {
-    const members = [...batched].filter(([, batch]) => batch.kind === kindIndex);
-    if (members.length < 2) members.forEach(([index]) => batched.delete(index));
-    else text += `(\n${kind.script(members.map(([, batch]) => batch.argument))}\n) </dev/null 2>/dev/null; st=$?\n${frame(boundary, `b${kindIndex}`)}\n`;
+    const members = [...batched.values()].flat().filter((part) => part.kind === kindIndex);
+    if (members.length > 0) text += `(\n${kind.script(members.map((part) => part.argument))}\n) </dev/null 2>/dev/null; st=$?\n${frame(boundary, `b${kindIndex}`)}\n`;
   });
   probes.forEach((probe, index) => {
     if (!batched.has(index)) text += `(\n${probe}\n) </dev/null 2>/dev/null; st=$?\n${frame(boundary, `p${index}`)}\n`;
@@ -74,15 +79,15 @@ export function parseScriptOutput(stdout: string, script: Pick<Script, "boundary
       if (index !== result.steps.length) throw new Error(`script output out of order at section s${index}`);
       result.steps.push({ output, status: Number(match[3]) });
     } else if (match[1] === "b") {
-      const members = [...script.batched.values()].filter((batch) => batch.kind === index).map((batch) => batch.argument);
+      const members = [...script.batched.values()].flat().filter((part) => part.kind === index).map((part) => part.argument);
       batches.set(index, BATCH_KINDS[index]!.split(output, members));
     } else own.set(index, { output, status: Number(match[3]) });
   }
   // Probes in order, up to the first one with no answer (a script cut short).
   for (let index = 0; ; index++) {
-    const batch = script.batched.get(index);
-    const answer = batch ? batches.get(batch.kind)?.get(batch.argument) : undefined;
-    const section = batch ? (answer === undefined ? undefined : { output: answer, status: 0 }) : own.get(index);
+    const parts = script.batched.get(index);
+    const answers = parts?.map((part) => batches.get(part.kind)?.get(part.argument));
+    const section = answers ? (answers.every((answer) => answer !== undefined) ? { output: answers.join(""), status: 0 } : undefined) : own.get(index);
     if (!section) break;
     result.probes.push(section);
   }

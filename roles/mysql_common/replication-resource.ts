@@ -1,6 +1,7 @@
 // Resource: the replica replicates from the declared primary with GTIDs — probed every run, repaired when not:
 // started when stopped, re-pointed when it points elsewhere, re-bootstrapped from a streamed dump only when
 // the position cannot be resumed (SQL error, or the primary no longer has the binlogs: error 1236).
+import { sqlProbe } from "../../lib/facts/sql-batch.ts";
 import { heredocBase64, quote } from "../../lib/shell.ts";
 import { commonFields, type Change, type Resource } from "../../lib/resources/resource.ts";
 import type { DbFlavor } from "./flavor.ts";
@@ -90,7 +91,8 @@ export function replication(flavor: DbFlavor, source: ReplicationSource): Resour
   return {
     id: "db-replication",
     ...commonFields(),
-    probe: () => `${flavor.client} -e 'SHOW REPLICA STATUS\\G' 2>/dev/null || true`,
+    // Read in the exec's one SQL session with the other read-only probes (column names on: \G prints name: value).
+    probe: () => sqlProbe(flavor.client, ["SHOW REPLICA STATUS\\G"], { columnNames: true }),
     parse: (stdout) => parseReplicaStatus(flavor, stdout),
     plan(status): Change[] {
       const action = decide(status, source);

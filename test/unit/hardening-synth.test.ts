@@ -61,18 +61,20 @@ test("ufw: a converged firewall plans nothing; a stray rule is deleted, a disabl
   const resource = find(synth({ name: "fw", hosts: "all", roles: [ufw] }, "web-01"), "ufw:firewall");
   const probe = [
     "installed=yes",
-    "enabled=yes",
-    "INPUT=DROP",
-    "OUTPUT=ACCEPT",
-    "### tuple ### allow tcp 22 0.0.0.0/0 any 0.0.0.0/0 in",
-    `### tuple ### allow tcp 80 0.0.0.0/0 any ${address("lb-01")} in`,
-    `### tuple ### allow tcp 80 0.0.0.0/0 any ${address("lb-02")} in`,
-    `### tuple ### allow tcp 9100 0.0.0.0/0 any ${address("mon-01")} in`,
-    `### tuple ### allow tcp 9113 0.0.0.0/0 any ${address("mon-01")} in`,
-    "### tuple ### allow tcp 22 ::/0 any ::/0 in",
+    "chains=loaded",
+    "/etc/ufw/ufw.conf:ENABLED=yes",
+    '/etc/default/ufw:DEFAULT_INPUT_POLICY="DROP"',
+    '/etc/default/ufw:DEFAULT_OUTPUT_POLICY="ACCEPT"',
+    "/etc/ufw/user.rules:### tuple ### allow tcp 22 0.0.0.0/0 any 0.0.0.0/0 in",
+    `/etc/ufw/user.rules:### tuple ### allow tcp 80 0.0.0.0/0 any ${address("lb-01")} in`,
+    `/etc/ufw/user.rules:### tuple ### allow tcp 80 0.0.0.0/0 any ${address("lb-02")} in`,
+    `/etc/ufw/user.rules:### tuple ### allow tcp 9100 0.0.0.0/0 any ${address("mon-01")} in`,
+    `/etc/ufw/user.rules:### tuple ### allow tcp 9113 0.0.0.0/0 any ${address("mon-01")} in`,
+    "/etc/ufw/user6.rules:### tuple ### allow tcp 22 ::/0 any ::/0 in",
   ].join("\n");
   assert.equal(resource.plan(parseUfw("ufw", probe), { diff: false }), []);
-  const drifted = parseUfw("ufw", probe.replace("enabled=yes", "enabled=no") + "\n### tuple ### allow tcp 8080 0.0.0.0/0 any 0.0.0.0/0 in\n### tuple ### allow any 22 0.0.0.0/0 any 0.0.0.0/0 OpenSSH - in");
+  assert.not.ok(parseUfw("ufw", probe.replace("chains=loaded", "chains=absent")).enabled, "ENABLED=yes without ufw's chains loaded is not enabled");
+  const drifted = parseUfw("ufw", probe.replace("ENABLED=yes", "ENABLED=no") + "\n/etc/ufw/user.rules:### tuple ### allow tcp 8080 0.0.0.0/0 any 0.0.0.0/0 in\n/etc/ufw/user.rules:### tuple ### allow any 22 0.0.0.0/0 any 0.0.0.0/0 OpenSSH - in");
   assert.equal(resource.plan(drifted, { diff: false }).map((change) => change.summary), ["delete allow tcp 8080 from any", "delete allow any OpenSSH from any", "enable"]);
   assert.is(deleteCommand(drifted.tuples[6]!), "ufw delete allow in proto tcp from any to any port 8080");
   assert.is(deleteCommand(drifted.tuples[7]!), "ufw delete allow in from any to any app OpenSSH");
@@ -82,8 +84,8 @@ test("ufw: a converged firewall plans nothing; a stray rule is deleted, a disabl
 
 test("ufw: VRRP between the load balancers is a portless rule, planned and deleted like the others", () => {
   const resource = find(synth({ name: "fw", hosts: "all", roles: [ufw] }, "lb-02"), "ufw:firewall");
-  const stored = `### tuple ### allow vrrp any 0.0.0.0/0 any ${address("lb-01")} in`;
-  const state = parseUfw("ufw", ["installed=yes", "enabled=yes", "INPUT=DROP", "OUTPUT=ACCEPT", stored].join("\n"));
+  const stored = `/etc/ufw/user.rules:### tuple ### allow vrrp any 0.0.0.0/0 any ${address("lb-01")} in`;
+  const state = parseUfw("ufw", ["installed=yes", "chains=loaded", "/etc/ufw/ufw.conf:ENABLED=yes", '/etc/default/ufw:DEFAULT_INPUT_POLICY="DROP"', '/etc/default/ufw:DEFAULT_OUTPUT_POLICY="ACCEPT"', stored].join("\n"));
   assert.not.ok(resource.plan(state, { diff: false }).some((change) => /vrrp/.test(change.summary)), "the stored VRRP rule is the wanted one");
   assert.ok(resource.apply({ ...state, tuples: [] }).includes(`ufw allow proto vrrp from ${address("lb-01")} to any\n`));
   assert.is(deleteCommand(state.tuples[0]!), `ufw delete allow in proto vrrp from ${address("lb-01")} to any`);

@@ -11,6 +11,7 @@ import { line } from "../../lib/resources/line.ts";
 import { packages } from "../../lib/resources/package.ts";
 import type { Resource } from "../../lib/resources/resource.ts";
 import { service } from "../../lib/resources/service.ts";
+import { serviceFresh } from "../../lib/resources/service-fresh.ts";
 import { symlink } from "../../lib/resources/symlink.ts";
 import { user } from "../../lib/resources/user.ts";
 
@@ -31,7 +32,7 @@ function revive(args: unknown[]): unknown[] {
   return args.map((arg) => (arg && typeof arg === "object" && "regexp" in arg ? { ...arg, regexp: new RegExp((arg as { regexp: string }).regexp) } : arg));
 }
 
-const factories: Record<string, (...args: any[]) => Resource<any>> = { service, package: packages, file, directory, symlink, user, command, line };
+const factories: Record<string, (...args: any[]) => Resource<any>> = { service, serviceFresh, package: packages, file, directory, symlink, user, command, line };
 const dir = join(import.meta.dirname, "fixtures", "resources");
 
 for (const name of readdirSync(dir).filter((entry) => entry.endsWith(".json")).sort()) {

@@ -7,8 +7,10 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { localTransport } from "../../lib/connection/local.ts";
 import { parseStat, statProbe } from "../../lib/facts/file-stat.ts";
+import { packagesProbe, parsePackages } from "../../lib/facts/packages.ts";
 import { sqlProbe } from "../../lib/facts/sql-batch.ts";
 import { parseUnit, unitProbe } from "../../lib/facts/systemd.ts";
+import { serviceFresh } from "../../lib/resources/service-fresh.ts";
 import { buildScript, parseScriptOutput, redactHeredocs } from "../../lib/runner/script.ts";
 
 const root = mkdtempSync(join(tmpdir(), "stat-batch-"));
@@ -56,13 +58,76 @@ test("one systemctl show answers every unit probe, block by block in argument or
   assert.is(parseUnit("unit", sections[3]!.output).load, "not-found");
 });
 
-test("SQL probes share one client session; each gets the rows of its own statements", () => {
-  const probes = [sqlProbe("mariadb", ["SELECT 1"]), sqlProbe("mariadb", ["SELECT CONCAT('exists ', 0)", "SHOW GRANTS FOR 'x'@'y'"])];
+test("a probe with several markers (service freshness: unit + mtimes) takes its answer from each batch, in order", async () => {
+  writeFileSync(join(root, "fresh.cnf"), "x\n");
+  const config = join(root, "fresh.cnf");
+  const fresh = serviceFresh("mariadb", [config, join(root, "absent.cnf")]);
+  const probes = [unitProbe("ssh"), fresh.probe({ diff: false }), unitProbe("nginx")];
   const script = buildScript([], probes);
-  assert.is(script.batched.size, 2);
-  assert.match(script.text, /mariadb --batch --skip-column-names --force 2>\/dev\/null <<'__FOOBAR_SQL_END__'\nSELECT '__FOOBAR_SQL_0__';\nSELECT 1;\nSELECT '__FOOBAR_SQL_1__';/);
-  const output = `__FOOBAR_SQL_0__\n1\n__FOOBAR_SQL_1__\nexists 0\n\n${script.boundary} b2 0\n`;
-  assert.equal(parseScriptOutput(output, script).probes.map((section) => section.output), ["1\n", "exists 0\n"]);
+  assert.is(script.batched.size, 3);
+  assert.is((script.text.match(/systemctl show/g) ?? []).length, 1, "the freshness probe's unit rides in the unit batch");
+  assert.is((script.text.match(/stat -c '%Y %n'/g) ?? []).length, 1);
+  // The mtime batch runs through /bin/sh here; the unit blocks are recorded (no systemd on this machine).
+  const mtimeBatch = script.text.split("\n").filter((line) => line.startsWith("stat -c '%Y %n'")).join("\n");
+  const mtimes = (await localTransport().exec("sh -s", { stdin: `${mtimeBatch}\ntrue` })).stdout;
+  const unit = (active: string, since: string) => `LoadState=loaded\nActiveState=${active}\nUnitFileState=enabled\nActiveEnterTimestamp=${since}`;
+  const startedAfterWrite = `@${Math.floor(Date.now() / 1000) + 60}`;
+  const output = (since: string) => `${[unit("active", "@1"), unit("active", since), unit("active", "@2")].join("\n\n")}\n\n${script.boundary} b1 0\n${mtimes}\n${script.boundary} b4 0\n`;
+  const answer = (since: string) => parseScriptOutput(output(since), script).probes;
+  assert.equal(parseUnit("ssh", answer("@1")[0]!.output).activeSince, 1);
+  assert.is(fresh.parse(answer(startedAfterWrite)[1]!.output, 0), "fresh");
+  assert.is(fresh.parse(answer("@1")[1]!.output, 0), "stale", "the file was written after a start at epoch 1");
+  const own = (await localTransport().exec("sh -s", { stdin: `stat -c %Y -- ${config} ${join(root, "absent.cnf")} 2>/dev/null` })).stdout;
+  assert.is(answer("@1")[1]!.output, `${unit("active", "@1")}\n${own}`, "the same text the probe itself prints");
+});
+
+test("SQL probes share one client session; each gets the rows of its own statements, with names only where asked", () => {
+  const probes = [
+    sqlProbe("mariadb", ["SELECT CONCAT('exists ', COUNT(*)) FROM mysql.user WHERE User='root'", "SELECT Host FROM mysql.user WHERE User='nobody'"]),
+    sqlProbe("mariadb", ["SHOW REPLICA STATUS\\G"], { columnNames: true }),
+    sqlProbe("mariadb", ["SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME='foobar'"]),
+  ];
+  const script = buildScript([], probes);
+  assert.is(script.batched.size, 3);
+  assert.match(script.text, /mariadb --batch --force 2>\/dev\/null <<'__FOOBAR_SQL_END__'\nSELECT '__FOOBAR_SQL_0_0__';\nSELECT CONCAT\('exists ', COUNT\(\*\)\) FROM mysql.user WHERE User='root';\nSELECT '__FOOBAR_SQL_0_1__';/);
+  assert.match(script.text, /SELECT '__FOOBAR_SQL_1_0__';\nSHOW REPLICA STATUS\\G\nSELECT '__FOOBAR_SQL_2_0__';/);
+  // Recorded from MariaDB 10.11 (shortened): a marker prints its header and its row; an empty result prints nothing.
+  const recorded = [
+    "__FOOBAR_SQL_0_0__", "__FOOBAR_SQL_0_0__", "CONCAT('exists ', COUNT(*))", "exists 1",
+    "__FOOBAR_SQL_0_1__", "__FOOBAR_SQL_0_1__",
+    "__FOOBAR_SQL_1_0__", "__FOOBAR_SQL_1_0__", "*************************** 1. row ***************************", "              Slave_IO_Running: Yes", "             Slave_SQL_Running: Yes",
+    "__FOOBAR_SQL_2_0__", "__FOOBAR_SQL_2_0__", "COUNT(*)", "1",
+  ].join("\n");
+  const output = `${recorded}\n\n${script.boundary} b2 0\n`;
+  assert.equal(parseScriptOutput(output, script).probes.map((section) => section.output), [
+    "exists 1\n",
+    "*************************** 1. row ***************************\n              Slave_IO_Running: Yes\n             Slave_SQL_Running: Yes\n",
+    "1\n",
+  ]);
+});
+
+test("a vertical (\\G) SQL probe without column names runs on its own: the batch could not print its bare values", () => {
+  const probes = [sqlProbe("mariadb", ["SHOW REPLICA STATUS\\G"]), sqlProbe("mariadb", ["SELECT 1"]), sqlProbe("mariadb", ["SELECT 2"])];
+  const script = buildScript([], probes);
+  assert.equal([...script.batched.keys()], [1, 2]);
+  assert.match(script.text, /mariadb --batch --skip-column-names --force -e 'SHOW REPLICA STATUS\\G'/);
+});
+
+test("one dpkg-query answers every package probe with its own packages and the apt cache line", async () => {
+  const lists = [["dpkg", "no-such-package-foobar"], ["coreutils"], ["dpkg", "sed"]];
+  const batched = await run(lists.map(packagesProbe));
+  assert.is(batched.script.batched.size, 3);
+  assert.is((batched.script.text.match(/dpkg-query/g) ?? []).length, 1, "one dpkg-query for all three probes");
+  const single = await Promise.all(lists.map(async (names) => (await run([packagesProbe(names)])).sections[0]!));
+  lists.forEach((names, index) => {
+    const own = parsePackages("own", single[index]!.output);
+    const answer = parsePackages("batched", batched.sections[index]!.output);
+    assert.equal([...answer.installed.keys()].sort(), [...own.installed.keys()].sort(), names.join(","));
+    assert.equal(answer.sourcesNewer, own.sourcesNewer);
+    assert.ok(Math.abs(answer.cacheAgeSeconds - own.cacheAgeSeconds) <= 1 || answer.cacheAgeSeconds === own.cacheAgeSeconds);
+  });
+  assert.ok(parsePackages("dpkg", batched.sections[0]!.output).installed.has("dpkg"));
+  assert.not.ok(parsePackages("coreutils", batched.sections[1]!.output).installed.has("dpkg"), "a probe sees only its own packages");
 });
 
 test("-vv output never shows a SQL probe's encoded statements", () => {
