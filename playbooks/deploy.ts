@@ -3,12 +3,10 @@
 import inventory from "../hosts.ts";
 import { parseCli, USAGE } from "../lib/cli/args.ts";
 import { REPO_ROOT, isMain, sshConnector } from "../lib/cli/main.ts";
-import { runStep, sayer, secondsOption } from "../lib/cli/steps.ts";
-import { UnreachableError } from "../lib/connection/transport.ts";
+import { exitWith, runStep, sayer, secondsOption } from "../lib/cli/steps.ts";
 import { InputError } from "../lib/errors.ts";
 import { loadInventory } from "../lib/inventory/load.ts";
 import { definePlaybook } from "../lib/playbook.ts";
-import { mask } from "../lib/report/mask.ts";
 import { applyLimit } from "../lib/runner/limit.ts";
 import app from "../roles/app/index.ts";
 import { readRelease } from "../roles/app/release.ts";
@@ -60,12 +58,4 @@ export async function deploy(argv = process.argv.slice(2)): Promise<number> {
   }
 }
 
-if (isMain(import.meta.url)) {
-  deploy().then(
-    (code) => (process.exitCode = code),
-    (error: Error) => {
-      console.error(mask(`error: ${error.message}`));
-      process.exitCode = error instanceof InputError ? 4 : error instanceof UnreachableError ? 3 : 1;
-    },
-  );
-}
+if (isMain(import.meta.url)) exitWith(deploy());

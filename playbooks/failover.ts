@@ -4,15 +4,14 @@
 import inventory from "../hosts.ts";
 import { parseCli, USAGE, type CliOptions } from "../lib/cli/args.ts";
 import { isMain, sshConnector } from "../lib/cli/main.ts";
-import { runStep, sayer, secondsOption } from "../lib/cli/steps.ts";
+import { exitWith, runStep, sayer, secondsOption } from "../lib/cli/steps.ts";
 import { runScript } from "../lib/connection/shell-session.ts";
-import { UnreachableError, type Transport } from "../lib/connection/transport.ts";
+import type { Transport } from "../lib/connection/transport.ts";
 import { InputError } from "../lib/errors.ts";
 import { hostFactsProbe, parseHostFacts } from "../lib/facts/host.ts";
 import type { Host, InventorySpec } from "../lib/inventory/types.ts";
 import { loadInventory } from "../lib/inventory/load.ts";
 import { definePlaybook } from "../lib/playbook.ts";
-import { mask } from "../lib/report/mask.ts";
 import app, { DATABASE_TAG } from "../roles/app/index.ts";
 import { rollWebHosts } from "../roles/app/rolling.ts";
 import { writeMarkerScript, type FailoverMarker } from "../roles/mysql_common/failover-marker.ts";
@@ -184,12 +183,4 @@ async function promote(plan: Plan, flavor: DbFlavor, transports: { target: Trans
   return 0;
 }
 
-if (isMain(import.meta.url)) {
-  failover().then(
-    (code) => (process.exitCode = code),
-    (error: Error) => {
-      console.error(mask(`error: ${error.message}`));
-      process.exitCode = error instanceof InputError ? 4 : error instanceof UnreachableError ? 3 : 1;
-    },
-  );
-}
+if (isMain(import.meta.url)) exitWith(failover());

@@ -1,6 +1,7 @@
 // Helpers of the operational CLIs (deploy.ts, failover.ts) that run playbooks as steps: a message printer that
 // honours --json and masks secrets, and one playbook run with the CLI's reporter and options on a limit.
 import { join } from "node:path";
+import { UnreachableError } from "../connection/transport.ts";
 import { InputError } from "../errors.ts";
 import type { InventorySpec } from "../inventory/types.ts";
 import type { Playbook } from "../playbook.ts";
@@ -32,4 +33,15 @@ export function secondsOption(value: string | boolean | undefined, fallback: num
   const number = Number(value);
   if (!Number.isFinite(number) || number <= 0) throw new InputError([`--${name} must be a positive number of seconds, found "${value}"`]);
   return number * 1000;
+}
+
+/** Set the process's exit code from an operational CLI's run: its own code, else 4 bad input, 3 unreachable, 1. */
+export function exitWith(result: Promise<number>): void {
+  result.then(
+    (code) => (process.exitCode = code),
+    (error: Error) => {
+      console.error(mask(`error: ${error.message}`));
+      process.exitCode = error instanceof InputError ? 4 : error instanceof UnreachableError ? 3 : 1;
+    },
+  );
 }
