@@ -68,6 +68,8 @@ interface Plan {
 function planOf(argv: string[], spec: InventorySpec): Plan | undefined {
   const cli = parseCli(argv, OPTIONS);
   if (cli.help) return undefined;
+  const unsupported = [cli.check && "--check", cli.limit && "--limit", cli.tags && "--tags", cli.skipTags && "--skip-tags"].filter(Boolean);
+  if (unsupported.length > 0) throw new InputError([`failover.ts acts on the whole database tier and has no dry run: ${unsupported.join(", ")} not supported (site.ts --check shows the topology afterwards)`]);
   const loaded = loadInventory(spec, cli.environment);
   const promote = cli.extra.promote;
   if (typeof promote !== "string") throw new InputError(["--promote HOST is required (a host of group db_replica)"]);
