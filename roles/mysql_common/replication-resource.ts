@@ -127,8 +127,9 @@ export function replication(flavor: DbFlavor, source: ReplicationSource): Resour
   return {
     id: "db-replication",
     ...commonFields(),
-    probe: () => `${flavor.client} -e 'SHOW REPLICA STATUS\\G' 2>/dev/null || true\necho "${OWN_GTIDS}: $(${flavor.client} --batch --skip-column-names -e 'SELECT ${flavor.executedGtids}' 2>/dev/null)"`,
-    parse: (stdout) => ({ ...parseReplicaStatus(flavor, stdout), ownGtids: new RegExp(`^${OWN_GTIDS}: (.*)$`, "m").exec(stdout)?.[1]?.trim() ?? "" }),
+    // Vertical output for both statements: the executed GTIDs read as one more `Own_Gtids: …` field.
+    probe: () => `${flavor.client} -e 'SHOW REPLICA STATUS\\G SELECT ${flavor.executedGtids} AS ${OWN_GTIDS}\\G' 2>/dev/null || true`,
+    parse: (stdout) => ({ ...parseReplicaStatus(flavor, stdout), ownGtids: new RegExp(`^\\s*${OWN_GTIDS}: ?(.*)$`, "m").exec(stdout)?.[1]?.trim() ?? "" }),
     plan(status): Change[] {
       const action = decide(status, source);
       return action.kind === "none" ? [] : [{ summary: `${action.why} -> ${ACTION_TEXT[action.kind]}` }];
