@@ -47,8 +47,11 @@ test.before(async () => {
   await freshHosts(...HOSTS);
 });
 
+// Other tests expect the normal topology converged (web.test reads /health "ok"): start over from pristine hosts.
 test.after(async () => {
   await freshHosts(...HOSTS);
+  const normal = await converge("site");
+  if (normal.exitCode !== 0) console.error(`after: site.ts on reset hosts exited ${normal.exitCode}:\n${normal.output}`);
 });
 
 test("site converges the normal topology", async () => {
