@@ -3,6 +3,7 @@ import { join, posix } from "node:path";
 import { defineRole } from "../../lib/role.ts";
 import { secret } from "../../lib/secrets/secret.ts";
 import { sh } from "../../lib/shell.ts";
+import { topologyGuard } from "../mysql_common/topology-guard-resource.ts";
 import { readRelease } from "./release.ts";
 import { schema, type AppVars } from "./schema.ts";
 
@@ -10,6 +11,8 @@ export const SERVICE = "foobar-app.service";
 export const ENV_FILE = "/etc/foobar/app.env";
 /** The bundle's entry file inside a release. */
 export const ENTRY = "server.js";
+/** Tag of the resources that point the app at its databases (failover.ts re-points with only these). */
+export const DATABASE_TAG = "app_database";
 const REPO_ROOT = join(import.meta.dirname, "..", "..");
 
 export default defineRole<AppVars>({
@@ -30,7 +33,7 @@ export default defineRole<AppVars>({
     db_read_user: "foobar_read",
     db_read_password: secret("db_read_password") as never,
   },
-  tasks: ({ r, vars, inventory }) => {
+  tasks: ({ r, vars, host, inventory }) => {
     const release = readRelease(vars.build_dir, REPO_ROOT);
     const version = vars.version ?? release.version;
     const releaseDir = posix.join(vars.root, "releases", version);
@@ -40,6 +43,7 @@ export default defineRole<AppVars>({
     const db = primary ? { primary, replica: vars.db_replica_host ?? firstOf("db_replica") ?? primary } : undefined;
     const data = { data: { version, entry: posix.join(vars.root, "current", ENTRY), db: db ?? null } };
     return [
+      ...(db ? [topologyGuard({ role: "app", host: host.name, primaryAddress: db.primary, wouldUndo: `point the app's writes at ${db.primary}` }, { tags: [DATABASE_TAG] })] : []),
       r.package("nodejs"),
       r.package("curl"), // the unit's readiness check and deploy.ts's health probe
       r.user(vars.user, { system: true, home: vars.root }),
@@ -49,7 +53,7 @@ export default defineRole<AppVars>({
       ...release.directories.map((dir) => r.directory(posix.join(releaseDir, dir), { owner: "root", group: "root", mode: "0755" })),
       ...[...release.files].map(([name, content]) => r.file(posix.join(releaseDir, name), content, { owner: "root", group: "root", mode: "0644" })),
       r.directory("/etc/foobar", { owner: "root", group: "root", mode: "0755" }),
-      r.template(ENV_FILE, "app.env.ejs", { owner: "root", group: "root", mode: "0600", sensitive: true, notify: "restart app", ...data }),
+      r.template(ENV_FILE, "app.env.ejs", { owner: "root", group: "root", mode: "0600", sensitive: true, notify: "restart app", tags: [DATABASE_TAG], ...data }),
       r.systemdUnit(SERVICE, r.render("foobar-app.service.ejs", data.data), { notify: "restart app" }),
       r.symlink(posix.join(vars.root, "current"), releaseDir, { notify: "restart app" }),
       r.command(

@@ -18,8 +18,22 @@ export interface DbFlavor {
   /** Privilege names as SHOW GRANTS prints them. */
   privileges: { binlogMonitor: string; replicaMonitor: string };
   superReadOnly: boolean;
-  /** Server settings that turn GTID replication on (MySQL needs them; MariaDB always has GTIDs). */
+  /** Server settings that turn GTID replication on (MySQL needs them; MariaDB always has GTIDs), with replicated
+   *  transactions kept in the replica's own binary log: a promoted replica can then serve its old primary by GTID. */
   gtidSettings: string[];
+  /** SET GLOBAL statements making the server read-only (on) or writable (off) for everyone but replication. */
+  setReadOnly(on: boolean): string;
+  /** Expression of every GTID the server has executed (its own and replicated ones). */
+  executedGtids: string;
+  /** SHOW REPLICA STATUS column: GTIDs received from the source (applied or still in the relay log). */
+  receivedGtidsColumn: string;
+  /** SQL returning 0 once `gtids` are applied, non-zero (or NULL) after `seconds`. */
+  waitForGtids(gtids: string, seconds: number): string;
+  /** Before a former primary first replicates: its replication position starts at what its binary log holds. */
+  adoptOwnPosition: string;
+  /** SQL printing the GTIDs of `mine` missing from `theirs` — when the server itself does not refuse a replica that
+   *  holds transactions its source lacks (MySQL only checks the source's own UUID; MariaDB's gtid_strict_mode refuses). */
+  subtractGtids?: (mine: string, theirs: string) => string;
   changeSource(host: string, port: number, user: string, password: string): string;
   resetReplica: string;
   /** Before importing a dump that sets the GTID position: the replica's own binary log must not hold newer GTIDs. */
@@ -41,7 +55,12 @@ export const MARIADB: DbFlavor = {
   gtidOn: "Slave_Pos",
   privileges: { binlogMonitor: "BINLOG MONITOR", replicaMonitor: "SLAVE MONITOR" },
   superReadOnly: false,
-  gtidSettings: ["gtid_strict_mode = ON"],
+  gtidSettings: ["gtid_strict_mode = ON", "log_slave_updates = ON"],
+  setReadOnly: (on) => `SET GLOBAL read_only = ${on ? "ON" : "OFF"};`,
+  executedGtids: "@@GLOBAL.gtid_current_pos",
+  receivedGtidsColumn: "Gtid_IO_Pos",
+  waitForGtids: (gtids, seconds) => `SELECT MASTER_GTID_WAIT(${sqlString(gtids)}, ${seconds})`,
+  adoptOwnPosition: "SET GLOBAL gtid_slave_pos = @@GLOBAL.gtid_binlog_pos;",
   changeSource: (host, port, user, password) =>
     `CHANGE MASTER TO MASTER_HOST=${sqlString(host)}, MASTER_PORT=${port}, MASTER_USER=${sqlString(user)}, MASTER_PASSWORD=${sqlString(password)}, MASTER_USE_GTID=slave_pos`,
   resetReplica: "STOP REPLICA; RESET REPLICA ALL;",
@@ -61,7 +80,15 @@ export const MYSQL: DbFlavor = {
   gtidOn: "1",
   privileges: { binlogMonitor: "REPLICATION CLIENT", replicaMonitor: "REPLICATION CLIENT" },
   superReadOnly: true,
-  gtidSettings: ["gtid_mode = ON", "enforce_gtid_consistency = ON"],
+  gtidSettings: ["gtid_mode = ON", "enforce_gtid_consistency = ON", "log_replica_updates = ON"],
+  // super_read_only implies read_only; turning read_only off also turns super_read_only off.
+  setReadOnly: (on) => (on ? "SET GLOBAL super_read_only = ON;" : "SET GLOBAL read_only = OFF;"),
+  executedGtids: "@@GLOBAL.gtid_executed",
+  receivedGtidsColumn: "Retrieved_Gtid_Set",
+  // WAIT_FOR_EXECUTED_GTID_SET: 0 when applied, 1 on timeout.
+  waitForGtids: (gtids, seconds) => `SELECT WAIT_FOR_EXECUTED_GTID_SET(${sqlString(gtids)}, ${seconds})`,
+  adoptOwnPosition: "",
+  subtractGtids: (mine, theirs) => `SELECT GTID_SUBTRACT(${mine}, ${theirs})`,
   changeSource: (host, port, user, password) =>
     `CHANGE REPLICATION SOURCE TO SOURCE_HOST=${sqlString(host)}, SOURCE_PORT=${port}, SOURCE_USER=${sqlString(user)}, SOURCE_PASSWORD=${sqlString(password)}, SOURCE_AUTO_POSITION=1, GET_SOURCE_PUBLIC_KEY=1`,
   resetReplica: "STOP REPLICA; RESET REPLICA ALL;",

@@ -1,6 +1,7 @@
 // Resource: the replica replicates from the declared primary with GTIDs — probed every run, repaired when not:
 // started when stopped, re-pointed when it points elsewhere, re-bootstrapped from a streamed dump only when
-// the position cannot be resumed (SQL error, or the primary no longer has the binlogs: error 1236).
+// the position cannot be resumed (SQL error, or the primary no longer has the binlogs: error 1236). A former primary
+// (no replication, but GTIDs of its own) rejoins by GTID, and is re-seeded only when it holds transactions the primary lacks.
 import { sqlProbe } from "../../lib/facts/sql-batch.ts";
 import { heredocBase64, quote } from "../../lib/shell.ts";
 import { commonFields, type Change, type Resource } from "../../lib/resources/resource.ts";
@@ -26,13 +27,19 @@ function positionLost(status: ReplicaStatus): boolean {
   return status.lastIoErrno === 1236 || (status.lastIoErrno === 13114 && status.lastIoError.includes("1236"));
 }
 
-export type ReplicationAction = { kind: "none" } | { kind: "start" | "repoint" | "bootstrap"; why: string };
+export type ReplicationAction = { kind: "none" } | { kind: "start" | "repoint" | "rejoin" | "bootstrap"; why: string };
+
+/** The replica status plus the GTIDs the server has executed ("" for a fresh server). */
+export type ReplicationState = ReplicaStatus & { ownGtids?: string };
+
+const OWN_GTIDS = "Own_Gtids";
 
 /** What to do about the replica, and why (the reason is what the report shows). */
-export function decide(status: ReplicaStatus, source: ReplicationSource): ReplicationAction {
+export function decide(status: ReplicationState, source: ReplicationSource): ReplicationAction {
+  if (!status.configured && status.ownGtids) return { kind: "rejoin", why: `not replicating, but holds transactions (${status.ownGtids}): a former primary` };
   if (!status.configured) return { kind: "bootstrap", why: "replication is not configured" };
   if (status.lastSqlErrno !== 0) return { kind: "bootstrap", why: `SQL thread stopped with error ${status.lastSqlErrno}: ${status.lastSqlError}` };
-  if (positionLost(status)) return { kind: "bootstrap", why: `the primary cannot serve the replica's position: ${status.lastIoError}` };
+  if (positionLost(status)) return { kind: "bootstrap", why: `the primary cannot serve the replica's position (it holds transactions the primary lacks, or the primary purged them): ${status.lastIoError}` };
   const expected = `${source.user}@${source.host}:${source.port}`;
   const actual = `${status.sourceUser}@${status.sourceHost}:${status.sourcePort}`;
   if (actual !== expected) return { kind: "repoint", why: `replicates from ${actual}, expected ${expected}` };
@@ -68,12 +75,13 @@ function applyScript(flavor: DbFlavor, source: ReplicationSource, action: Replic
     "  done",
     "  return 1",
     "}",
+    // The replication account's client options, for the dump and the errant-transaction check (0600, removed on exit).
+    "cnf=$(mktemp); failed=$(mktemp); trap 'rm -f \"$cnf\" \"$failed\"' EXIT",
+    `chmod 600 "$cnf"`,
+    heredocBase64('base64 -d > "$cnf"', clientOptions),
     "bootstrap() {",
     `  echo "bootstrapping from ${source.host}: streaming ${source.databases.join(", ")} from the primary" >&2`,
     sqlScript(flavor, `${flavor.resetReplica}\n${flavor.resetBeforeImport}`),
-    "  cnf=$(mktemp); failed=$(mktemp); trap 'rm -f \"$cnf\" \"$failed\"' EXIT",
-    `  chmod 600 "$cnf"`,
-    heredocBase64('base64 -d > "$cnf"', clientOptions),
         // The import is not the replica's own history: kept out of its binary log, or its GTIDs would clash with the primary's.
     `  { echo 'SET SESSION sql_log_bin = 0;'; ${flavor.dump} --defaults-extra-file="$cnf" ${flavor.dumpOptions.join(" ")} --databases ${source.databases.map(quote).join(" ")} || echo failed > "$failed"; } | ${flavor.client} --batch`,
     `  if [ -s "$failed" ]; then echo "dump from ${source.host} failed (see above)" >&2; exit 1; fi`,
@@ -83,20 +91,50 @@ function applyScript(flavor: DbFlavor, source: ReplicationSource, action: Replic
     "}",
     action.kind === "bootstrap"
       ? "bootstrap"
+      : action.kind === "rejoin"
+      ? rejoinScript(flavor, source, changeAndStart)
       : [changeAndStart, "rc=0; wait_running || rc=$?", `if [ "$rc" = 2 ]; then bootstrap; elif [ "$rc" != 0 ]; then echo "replication did not start:" >&2; replica_status | grep -E 'Running|Errno|Error' >&2; exit 1; fi`].join("\n"),
   ].join("\n");
 }
 
-export function replication(flavor: DbFlavor, source: ReplicationSource): Resource<ReplicaStatus> {
+/** A former primary: replicate from its own binary log position; re-seed when it holds transactions the primary lacks
+ *  (MySQL: checked against the primary's GTIDs; MariaDB: gtid_strict_mode makes the primary refuse with error 1236). */
+function rejoinScript(flavor: DbFlavor, source: ReplicationSource, changeAndStart: string): string {
+  const reseed = `re-seeding from a dump of ${source.host}`;
+  const errantCheck = flavor.subtractGtids
+    ? [
+        `primary_gtids=$(${flavor.client} --defaults-extra-file="$cnf" --batch --skip-column-names -e 'SELECT ${flavor.executedGtids}')`,
+        `errant=$(${flavor.client} --batch --skip-column-names -e "${flavor.subtractGtids(flavor.executedGtids, "'$primary_gtids'")}")`,
+        `if [ -n "$errant" ]; then echo "holds transactions ${source.host} lacks ($errant): ${reseed}" >&2; bootstrap; exit 0; fi`,
+      ]
+    : [];
+  return [
+    ...errantCheck,
+    ...(flavor.adoptOwnPosition ? [sqlScript(flavor, flavor.adoptOwnPosition)] : []),
+    changeAndStart,
+    "rc=0; wait_running || rc=$?",
+    `if [ "$rc" = 2 ]; then echo "rejoin by GTID refused ($(replica_status | sed -n 's/^ *Last_IO_Error: //p')): ${reseed}" >&2; bootstrap; elif [ "$rc" != 0 ]; then echo "replication did not start:" >&2; replica_status | grep -E 'Running|Errno|Error' >&2; exit 1; fi`,
+  ].join("\n");
+}
+
+const ACTION_TEXT = {
+  start: "start",
+  repoint: "re-point",
+  rejoin: "rejoin by GTID (re-seeded from a dump of the primary if it holds transactions the primary lacks)",
+  bootstrap: "re-bootstrap from a dump of the primary",
+} as const;
+
+export function replication(flavor: DbFlavor, source: ReplicationSource): Resource<ReplicationState> {
   return {
     id: "db-replication",
     ...commonFields(),
-    // Read in the exec's one SQL session with the other read-only probes (column names on: \G prints name: value).
-    probe: () => sqlProbe(flavor.client, ["SHOW REPLICA STATUS\\G"], { columnNames: true }),
-    parse: (stdout) => parseReplicaStatus(flavor, stdout),
+    // Read in the exec's one SQL session with the other read-only probes (column names on: \G prints name: value);
+    // the executed GTIDs read as one more `Own_Gtids: …` field.
+    probe: () => sqlProbe(flavor.client, ["SHOW REPLICA STATUS\\G", `SELECT ${flavor.executedGtids} AS ${OWN_GTIDS}\\G`], { columnNames: true }),
+    parse: (stdout) => ({ ...parseReplicaStatus(flavor, stdout), ownGtids: new RegExp(`^\\s*${OWN_GTIDS}: ?(.*)$`, "m").exec(stdout)?.[1]?.trim() ?? "" }),
     plan(status): Change[] {
       const action = decide(status, source);
-      return action.kind === "none" ? [] : [{ summary: `${action.why} -> ${action.kind === "bootstrap" ? "re-bootstrap from a dump of the primary" : action.kind === "repoint" ? "re-point" : "start"}` }];
+      return action.kind === "none" ? [] : [{ summary: `${action.why} -> ${ACTION_TEXT[action.kind]}` }];
     },
     apply: (status) => applyScript(flavor, source, decide(status, source)),
   };

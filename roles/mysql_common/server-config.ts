@@ -14,6 +14,11 @@ export function serverConfigPath(flavor: DbFlavor): string {
   return `${flavor.configDir}/60-foobar.cnf`;
 }
 
+/** The config lines that keep a server read-only across restarts (a replica, or a fenced former primary). */
+export function readOnlySettings(flavor: DbFlavor): string[] {
+  return ["read_only = ON", ...(flavor.superReadOnly ? ["super_read_only = ON"] : [])];
+}
+
 export function serverConfig(flavor: DbFlavor, options: ServerConfigOptions): string {
   const replica = options.role === "replica";
   return [
@@ -31,7 +36,7 @@ export function serverConfig(flavor: DbFlavor, options: ServerConfigOptions): st
     `binlog_expire_logs_seconds = ${options.binlogExpireDays * 86400}`,
     ...flavor.gtidSettings,
     ...(replica
-      ? ["relay_log = foobar-relay-bin", "read_only = ON", ...(flavor.superReadOnly ? ["super_read_only = ON"] : [])]
+      ? ["relay_log = foobar-relay-bin", ...readOnlySettings(flavor)]
       : []),
     "",
   ].join("\n");

@@ -5,6 +5,7 @@ import { dbDatabase } from "../mysql_common/database-resource.ts";
 import { flavorOf } from "../mysql_common/flavor.ts";
 import { serverTasks } from "../mysql_common/server-tasks.ts";
 import { dbTopology } from "../mysql_common/tier.ts";
+import { topologyGuard } from "../mysql_common/topology-guard-resource.ts";
 import { dbUser, dbUserOnlyFrom } from "../mysql_common/user-resource.ts";
 import { schema, type MysqlPrimaryVars } from "./schema.ts";
 
@@ -31,6 +32,7 @@ export default defineRole<MysqlPrimaryVars>({
       [`${vars.db_name}.*`]: ["SELECT", "LOCK TABLES", "SHOW VIEW", "TRIGGER", "EVENT"],
     };
     return [
+      topologyGuard({ role: "mysql_primary", host: host.name, primaryAddress: host.privateAddress, wouldUndo: "make it a writable primary again (it was fenced)" }),
       ...serverTasks(r, flavor, "primary", host, vars),
       dbDatabase(flavor, vars.db_name),
       ...webHosts.map((web) => dbUser(flavor, vars.app_user, web.privateAddress, reveal(vars.app_password), { [`${vars.db_name}.*`]: vars.app_privileges }, { binlog })),

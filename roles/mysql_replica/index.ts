@@ -6,6 +6,7 @@ import { flavorOf } from "../mysql_common/flavor.ts";
 import { replication } from "../mysql_common/replication-resource.ts";
 import { serverTasks } from "../mysql_common/server-tasks.ts";
 import { dbTopology } from "../mysql_common/tier.ts";
+import { topologyGuard } from "../mysql_common/topology-guard-resource.ts";
 import { dbUser, dbUserOnlyFrom } from "../mysql_common/user-resource.ts";
 import { schema, type MysqlReplicaVars } from "./schema.ts";
 
@@ -34,6 +35,7 @@ export default defineRole<MysqlReplicaVars>({
     const { primary, webHosts } = dbTopology(inventory);
     const names = { client: flavor.client, dump: flavor.dump, service: flavor.service };
     return [
+      topologyGuard({ role: "mysql_replica", host: host.name, primaryAddress: primary.privateAddress, wouldUndo: `turn it back into a replica of ${primary.name} (it holds writes ${primary.name} lacks)` }),
       ...serverTasks(r, flavor, "replica", host, vars),
       replication(flavor, {
         host: primary.privateAddress, port: 3306, user: vars.repl_user, password: reveal(vars.repl_password),
