@@ -4,10 +4,10 @@ import { resolve } from "node:path";
 import { sh } from "../../lib/shell.ts";
 import { defineRole } from "../../lib/role.ts";
 import { secret } from "../../lib/secrets/secret.ts";
-import { knownHostsFilesFor, lookupHostKeys } from "../../lib/connection/known-hosts.ts";
 import type { Host } from "../../lib/inventory/types.ts";
+import type { ResourceFactory } from "../../lib/resources/index.ts";
 import { TLS_PEM } from "../haproxy/index.ts";
-import { certificatePeers, certificateSyncKey, INSTALL_PEM } from "../haproxy/peers.ts";
+import { certificatePeers, differsFromRecord, INSTALL_PEM, peerSsh, receiptOf } from "../haproxy/peers.ts";
 import { schema, type CertbotVars } from "./schema.ts";
 
 const REPO_ROOT = resolve(import.meta.dirname, "../..");
@@ -15,24 +15,25 @@ export const DEPLOY_HOOK = "/etc/letsencrypt/foobar-haproxy-deploy-hook";
 /** The ACME server's CA on the host, when acme_ca_bundle is set; certbot.service gets it as REQUESTS_CA_BUNDLE too. */
 export const ACME_CA_BUNDLE = "/etc/letsencrypt/foobar-acme-ca.pem";
 
-/** The leader's side of the certificate push: its key and the followers' host keys (pinned by the runner). */
-const SYNC_DIR = "/etc/letsencrypt/foobar-sync";
-const SYNC_KEY = `${SYNC_DIR}/id_ed25519`;
-const SYNC_KNOWN_HOSTS = `${SYNC_DIR}/known_hosts`;
+/** What the leader last pushed to `follower` (SHA-256 of the PEM), written after each successful push. */
+const pushRecord = (follower: Host) => `/etc/letsencrypt/foobar-pushed-${follower.name}.sha256`;
+/** How long a follower waits for the leader's first certificate (both run the certificate play at once). */
+const PULL_WAIT_SECONDS = 120;
 
-/** The ssh command that reaches a follower's forced command (the installer), checked against its pinned host key. */
-function pushCommand(follower: Host): string {
-  return sh`ssh -i ${SYNC_KEY} -o IdentitiesOnly=yes -o BatchMode=yes -o ConnectTimeout=5 -o StrictHostKeyChecking=yes -o UserKnownHostsFile=${SYNC_KNOWN_HOSTS} -p ${follower.ssh.port} ${`root@${follower.privateAddress}`}`;
-}
-
-/** known_hosts lines for the followers' private addresses, from the keys the runner trusts for them. */
-function followerHostKeys(followers: Host[]): string {
-  return followers.map((follower) => {
-    const { keys } = lookupHostKeys(knownHostsFilesFor(follower, REPO_ROOT), follower.address, follower.ssh.port);
-    if (keys.length === 0) throw new Error(`no pinned SSH host key for ${follower.name} (${follower.address}): converge it once (--accept-new-host-keys) before the certificate leader pushes to it`);
-    const name = follower.ssh.port === 22 ? follower.privateAddress : `[${follower.privateAddress}]:${follower.ssh.port}`;
-    return keys.map((key) => `${name} ${key.type} ${key.blob.toString("base64")}\n`).join("");
-  }).join("");
+/** On a follower: the leader's PEM, pulled through its installer's export when ours is not the one last received. */
+function followerPull(r: ResourceFactory, leader: Host, pem: string) {
+  const pull = [
+    `deadline=$(( $(date +%s) + ${PULL_WAIT_SECONDS} ))`,
+    `until ${peerSsh(leader)} export > ${sh`${pem}.pulled`}; do`,
+    `  if [ "$(date +%s)" -ge "$deadline" ]; then rm -f ${sh`${pem}.pulled`}; echo "${leader.name} has no certificate to give after ${PULL_WAIT_SECONDS} s (its certbot play obtains it)" >&2; exit 1; fi`,
+    "  sleep 1",
+    "done",
+    `${INSTALL_PEM} install < ${sh`${pem}.pulled`}; status=$?; rm -f ${sh`${pem}.pulled`}; exit $status`,
+  ].join("\n");
+  return r.command(`certificate from ${leader.name}`, pull, {
+    onlyIf: differsFromRecord(pem, receiptOf(pem)),
+    description: `pull ${pem} from ${leader.name}: it is not the one last received`,
+  });
 }
 
 function controllerFile(path: string): string {
@@ -59,33 +60,33 @@ export default defineRole<CertbotVars>({
   },
   tasks: ({ r, vars, host, inventory }) => {
     const peers = certificatePeers(inventory, host, vars.lb_group);
-    // The other load balancers get the leader's certificate (role haproxy authorises the push); nothing runs certbot there.
-    if (!peers.isLeader) return [];
+    // The other load balancers get the leader's certificate (its deploy hook pushes each new one); nothing runs certbot
+    // there. One whose PEM is not what the installer last received (a fresh host, a hand edit) pulls it from the leader.
+    if (!peers.isLeader) return [followerPull(r, peers.leader, vars.haproxy_pem)];
     const live = `/etc/letsencrypt/live/${vars.cert_name}`;
     const caBundle = vars.acme_ca_bundle === undefined ? undefined : controllerFile(vars.acme_ca_bundle);
     const environment = caBundle === undefined ? "" : sh`REQUESTS_CA_BUNDLE=${ACME_CA_BUNDLE} `;
     // --standalone on 127.0.0.1:<http01_port>, behind HAProxy's /.well-known/acme-challenge/ route: no web server or
     // webroot to keep, nothing listens between renewals, and the renewal config certbot saves repeats the same way.
     const obtain = environment + sh`certbot certonly --non-interactive --agree-tos --no-eff-email -m ${vars.acme_email} --server ${vars.acme_server} --cert-name ${vars.cert_name} --standalone --http-01-address 127.0.0.1 --http-01-port ${vars.http01_port} --deploy-hook ${DEPLOY_HOOK} ${vars.domains.flatMap((domain) => ["-d", domain])}`;
-    const followers = peers.followers.map((follower) => ({ name: follower.name, push: pushCommand(follower) }));
+    const followers = peers.followers.map((follower) => ({ name: follower.name, push: peerSsh(follower), record: pushRecord(follower) }));
     return [
       r.package("certbot"),
       r.file(ACME_CA_BUNDLE, caBundle ?? null, caBundle === undefined ? { state: "absent" } : { mode: "0644" }),
       r.systemdDropIn("certbot.service", "foobar-acme-ca", caBundle === undefined ? null : `[Service]\nEnvironment=REQUESTS_CA_BUNDLE=${ACME_CA_BUNDLE}\n`),
-      r.directory(SYNC_DIR, { mode: "0700" }),
-      r.template(SYNC_KEY, "sync-key.ejs", { data: { private_key: certificateSyncKey(vars.cert_sync_secret).privateKey }, mode: "0600" }),
-      r.file(SYNC_KNOWN_HOSTS, followerHostKeys(peers.followers), { mode: "0644" }),
       r.file(DEPLOY_HOOK, r.render("deploy-hook.sh.ejs", { followers, install_pem: INSTALL_PEM }), { mode: "0755" }),
       // Guarded by the live certificate: a second run never requests a new one; renewals are certbot.timer's job.
       r.command("obtain certificate", obtain, { creates: `${live}/fullchain.pem`, description: `obtain ${vars.domains.join(", ")} from ${vars.acme_server}` }),
-      // Repairs a PEM that is not the live certificate (a hook that failed, a placeholder put back by hand).
+      // Repairs a PEM that is not the live certificate (a hook that failed, a placeholder put back by hand) or that the
+      // installer did not put there (its receipt differs: the followers could not pull it).
       r.command("haproxy PEM from the live certificate", sh`RENEWED_LINEAGE=${live} ${DEPLOY_HOOK}`, {
-        onlyIf: sh`[ -e ${`${live}/fullchain.pem`} ] && ! cat ${`${live}/fullchain.pem`} ${`${live}/privkey.pem`} | cmp -s - ${vars.haproxy_pem}`,
+        onlyIf: `${sh`[ -e ${`${live}/fullchain.pem`} ]`} && { ${sh`! cat ${`${live}/fullchain.pem`} ${`${live}/privkey.pem`} | cmp -s - ${vars.haproxy_pem}`} || ${differsFromRecord(vars.haproxy_pem, receiptOf(vars.haproxy_pem))}; }`,
         description: `rebuild ${vars.haproxy_pem} from ${live}`,
       }),
-      // A follower that missed a push (down during a renewal, reset, edited by hand) gets the leader's PEM again.
-      ...followers.map((follower) => r.command(`certificate on ${follower.name}`, `${follower.push} install < ${sh`${vars.haproxy_pem}`}`, {
-        onlyIf: `[ -e ${sh`${vars.haproxy_pem}`} ] && [ "$(${follower.push} fingerprint)" != "$(sha256sum < ${sh`${vars.haproxy_pem}`} | cut -d' ' -f1)" ]`,
+      // A follower that missed a push (down during a renewal) gets it again: the record of what it last received
+      // differs from the live PEM. Checked here without a connection, so a no-op costs nothing more.
+      ...followers.map((follower) => r.command(`certificate on ${follower.name}`, sh`${follower.push} install < ${vars.haproxy_pem} && sha256sum < ${vars.haproxy_pem} | cut -d' ' -f1 > ${follower.record}`, {
+        onlyIf: `[ -e ${sh`${receiptOf(vars.haproxy_pem)}`} ] && ${differsFromRecord(vars.haproxy_pem, follower.record)}`,
         description: `push ${vars.haproxy_pem} to ${follower.name}`,
       })),
       r.service("certbot.timer", { state: "started", enabled: true }),

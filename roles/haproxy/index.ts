@@ -2,7 +2,7 @@
 import { posix } from "node:path";
 import { defineRole } from "../../lib/role.ts";
 import { secret } from "../../lib/secrets/secret.ts";
-import { certificatePeers, certificateSyncKey, INSTALL_PEM } from "./peers.ts";
+import { certificatePeers, certificateSyncKey, INSTALL_PEM, peerHostKeys, receiptOf, SYNC_DIR, SYNC_KEY, SYNC_KNOWN_HOSTS } from "./peers.ts";
 import { schema, type HaproxyVars } from "./schema.ts";
 
 /** Runtime API socket (drain/ready during deploys); the deploy playbook uses it too. */
@@ -46,7 +46,7 @@ export default defineRole<HaproxyVars>({
     // The leader's certbot answers the http-01 challenge; the others pass it on to the leader's HAProxy,
     // so it succeeds whichever load balancer holds the VIP.
     const acmeChallengeAddress = peers.isLeader ? vars.acme_challenge_address : `${peers.leader.privateAddress}:${vars.http_port}`;
-    const syncKey = certificateSyncKey(vars.cert_sync_secret).publicKey;
+    const syncKey = certificateSyncKey(vars.cert_sync_secret);
     return [
       r.package("haproxy"),
       r.package("socat"), // talks to the runtime API socket (deploy.ts drains servers through it)
@@ -55,11 +55,15 @@ export default defineRole<HaproxyVars>({
       // HAProxy must start before any real certificate exists (certbot's http-01 challenge goes through it):
       // a self-signed placeholder, made once; certbot's deploy hook (or the leader's push) replaces the file.
       r.command("placeholder TLS certificate", r.render("placeholder-pem.sh.ejs"), { creates: vars.tls_pem, description: `self-signed placeholder ${vars.tls_pem}` }),
-      r.file(INSTALL_PEM, r.render("install-pem.sh.ejs"), { mode: "0755" }),
-      // Followers accept the leader's PEM pushes: its key may run the installer and nothing else, from its address only.
-      r.line("/root/.ssh/authorized_keys", `restrict,from="${peers.leader.privateAddress}",command="${INSTALL_PEM}" ${syncKey}`, {
+      r.file(INSTALL_PEM, r.render("install-pem.sh.ejs", { receipt: receiptOf(vars.tls_pem) }), { mode: "0755" }),
+      // The load balancers reach each other's installer (the leader pushes, a follower that lacks the PEM pulls):
+      // their shared key may run it and nothing else, from the other load balancers' addresses only.
+      r.directory(SYNC_DIR, { mode: "0700" }),
+      r.template(SYNC_KEY, "sync-key.ejs", { data: { private_key: syncKey.privateKey }, mode: "0600" }),
+      r.file(SYNC_KNOWN_HOSTS, peerHostKeys(peers.others), { mode: "0644" }),
+      r.line("/root/.ssh/authorized_keys", `restrict,from="${peers.others.map((peer) => peer.privateAddress).join(",")}",command="${INSTALL_PEM}" ${syncKey.publicKey}`, {
         regexp: / foobar-cert-sync$/,
-        state: peers.isLeader ? "absent" : "present",
+        state: peers.others.length > 0 ? "present" : "absent",
       }),
       r.template("/etc/haproxy/haproxy.cfg", "haproxy.cfg.ejs", {
         mode: "0640",

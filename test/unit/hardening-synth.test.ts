@@ -7,10 +7,7 @@ import certbot from "../../roles/certbot/index.ts";
 import haproxy from "../../roles/haproxy/index.ts";
 import sshHardening from "../../roles/ssh_hardening/index.ts";
 import ufw from "../../roles/ufw/index.ts";
-import { address, find, inventory, synth, written } from "./support/synth.ts";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { address, find, synth, written } from "./support/synth.ts";
 
 const fresh: UfwState = { installed: true, enabled: false, inputPolicy: "DROP", outputPolicy: "ACCEPT", tuples: [] };
 /** The ufw commands a fresh host gets: SSH first, enable last. */
@@ -106,10 +103,7 @@ test("haproxy: HTTPS with Mozilla intermediate, alpn h2, HSTS; HTTP redirects ex
 });
 
 test("certbot: lab vars point at Pebble, obtaining is guarded by the live certificate, timer enabled", () => {
-  // The lab's .lab/pebble-api.pem and known_hosts exist only while the lab is up: fixtures stand in for them.
-  const knownHosts = join(mkdtempSync(join(tmpdir(), "known-")), "known_hosts");
-  writeFileSync(knownHosts, `${inventory.host("lb-02").address} ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDI3PLupRHJdduycR94kK9eP9ew+EyM4DKTr3eO2LYKq\n`);
-  inventory.host("lb-02").ssh.knownHosts = knownHosts;
+  // The lab's .lab/pebble-api.pem exists only while the lab is up: a fixture stands in for it.
   const resources = synth({ name: "certs", hosts: "lb", roles: [{ role: certbot, vars: { acme_ca_bundle: "test/unit/fixtures/acme-ca.pem" } }] }, "lb-01");
   const obtain = find(resources, "command:obtain certificate");
   assert.match(obtain.probe({ diff: false }), /\[ ! -e \/etc\/letsencrypt\/live\/foobar\.com\/fullchain\.pem \]/);
@@ -120,9 +114,13 @@ test("certbot: lab vars point at Pebble, obtaining is guarded by the live certif
   const hook = written(resources, "file:/etc/letsencrypt/foobar-haproxy-deploy-hook");
   assert.match(hook, /\| \/usr\/local\/sbin\/foobar-install-pem install\n/, "installed here through the checking installer");
   assert.match(hook, new RegExp(`-o StrictHostKeyChecking=yes .*root@${address("lb-02").replace(/\./g, "\\.")} install`), "pushed to the other load balancer");
-  assert.match(written(resources, "file:/etc/letsencrypt/foobar-sync/known_hosts"), new RegExp(`^${address("lb-02").replace(/\./g, "\\.")} ssh-ed25519 AAAA`));
-  assert.match(find(resources, "command:certificate on lb-02").probe({ diff: false }), /fingerprint\)" != "\$\(sha256sum/);
-  assert.equal(synth({ name: "certs", hosts: "lb", roles: [{ role: certbot, vars: { acme_ca_bundle: "test/unit/fixtures/acme-ca.pem" } }] }, "lb-02"), [], "the other load balancer runs no certbot");
+  const push = find(resources, "command:certificate on lb-02");
+  assert.not.match(push.probe({ diff: false }), /ssh/, "a no-op compares with the record of the last push: no connection");
+  assert.match(push.apply(true), /install < \/etc\/haproxy\/certs\/foobar\.pem && sha256sum .* > \/etc\/letsencrypt\/foobar-pushed-lb-02\.sha256$/);
+  const follower = synth({ name: "certs", hosts: "lb", roles: [{ role: certbot, vars: { acme_ca_bundle: "test/unit/fixtures/acme-ca.pem" } }] }, "lb-02");
+  assert.equal(follower.map((item) => item.id), ["command:certificate from lb-01"], "the other load balancer runs no certbot, it can pull the leader's PEM");
+  assert.not.match(follower[0]!.probe({ diff: false }), /ssh/);
+  assert.match(follower[0]!.apply(true), new RegExp(`root@${address("lb-01").replace(/\./g, "\\.")} export > `));
   assert.match(written(resources, "file:/etc/letsencrypt/foobar-acme-ca.pem"), /fixture/);
   assert.ok(resources.some((item) => item.id === "service:certbot.timer"));
 });

@@ -1,5 +1,5 @@
 // Roles synthesised for one lab host without a connection: its resources, found by id, and the files they would write.
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as assert from "uvu/assert";
@@ -13,7 +13,12 @@ import { buildHostWork, planPlays } from "../../../lib/runner/plan.ts";
 import { openSecretStore } from "../../../lib/secrets/resolve.ts";
 
 export const inventory = loadInventory(inventorySpec, "lab");
-const secrets = openSecretStore("secrets.json", mkdtempSync(join(tmpdir(), "synth-")), true);
+const scratch = mkdtempSync(join(tmpdir(), "synth-"));
+const secrets = openSecretStore("secrets.json", scratch, true);
+/** Host keys as the runner would have pinned them (the lab's own known_hosts exists only while it is up). */
+export const FIXTURE_HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDI3PLupRHJdduycR94kK9eP9ew+EyM4DKTr3eO2LYKq";
+writeFileSync(join(scratch, "known_hosts"), inventory.hosts.map((host) => `${host.address} ${FIXTURE_HOST_KEY}\n`).join(""));
+for (const host of inventory.hosts) host.ssh.knownHosts = join(scratch, "known_hosts");
 export const address = (name: string) => inventory.host(name).privateAddress;
 
 /** The host's resources for `play`, with facts of a Debian 12 host whose eth0 holds its lab address. */
