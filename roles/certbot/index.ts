@@ -74,7 +74,7 @@ export default defineRole<CertbotVars>({
       r.package("certbot"),
       r.file(ACME_CA_BUNDLE, caBundle ?? null, caBundle === undefined ? { state: "absent" } : { mode: "0644" }),
       r.systemdDropIn("certbot.service", "foobar-acme-ca", caBundle === undefined ? null : `[Service]\nEnvironment=REQUESTS_CA_BUNDLE=${ACME_CA_BUNDLE}\n`),
-      r.file(DEPLOY_HOOK, r.render("deploy-hook.sh.ejs", { followers, install_pem: INSTALL_PEM }), { mode: "0755" }),
+      r.file(DEPLOY_HOOK, r.render("deploy-hook.sh.ejs", { followers, install_pem: INSTALL_PEM, receipt: receiptOf(vars.haproxy_pem) }), { mode: "0755" }),
       // Guarded by the live certificate: a second run never requests a new one; renewals are certbot.timer's job.
       r.command("obtain certificate", obtain, { creates: `${live}/fullchain.pem`, description: `obtain ${vars.domains.join(", ")} from ${vars.acme_server}` }),
       // Repairs a PEM that is not the live certificate (a hook that failed, a placeholder put back by hand) or that the
@@ -84,9 +84,10 @@ export default defineRole<CertbotVars>({
         description: `rebuild ${vars.haproxy_pem} from ${live}`,
       }),
       // A follower that missed a push (down during a renewal) gets it again: the record of what it last received
-      // differs from the live PEM. Checked here without a connection, so a no-op costs nothing more.
-      ...followers.map((follower) => r.command(`certificate on ${follower.name}`, sh`${follower.push} install < ${vars.haproxy_pem} && sha256sum < ${vars.haproxy_pem} | cut -d' ' -f1 > ${follower.record}`, {
-        onlyIf: `[ -e ${sh`${receiptOf(vars.haproxy_pem)}`} ] && ${differsFromRecord(vars.haproxy_pem, follower.record)}`,
+      // differs from the installed PEM's receipt. Checked here without a connection, so a no-op costs nothing more.
+      // (A PEM that is not the installed one is the task above: its deploy hook pushes as well.)
+      ...followers.map((follower) => r.command(`certificate on ${follower.name}`, sh`${follower.push} install < ${vars.haproxy_pem} && cp ${receiptOf(vars.haproxy_pem)} ${follower.record}`, {
+        onlyIf: `! ${differsFromRecord(vars.haproxy_pem, receiptOf(vars.haproxy_pem))} && ${sh`! cmp -s ${receiptOf(vars.haproxy_pem)} ${follower.record}`}`,
         description: `push ${vars.haproxy_pem} to ${follower.name}`,
       })),
       r.service("certbot.timer", { state: "started", enabled: true }),

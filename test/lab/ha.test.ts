@@ -123,7 +123,7 @@ test("a renewal while lb-02 holds the VIP: the challenge reaches lb-01's certbot
   assert.is(await servedCertificate(VIP), renewed);
 });
 
-test("active-active: each LB holds its home VIP; HAProxy stops on lb-01 → lb-02 holds both within 3 s; restored, nothing fails", async () => {
+test("active-active (unicast): each LB holds its home VIP; HAProxy stops on lb-01 → lb-02 holds both within 3 s; restored, nothing fails", async () => {
   const switched = await converge(ACTIVE_ACTIVE);
   assert.is(switched.exitCode, 0, switched.output);
   // A reload keeps each VIP where it is; a start places them on their homes (what a fresh pair does).
