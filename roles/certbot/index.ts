@@ -86,7 +86,7 @@ export default defineRole<CertbotVars>({
       // A follower that missed a push (down during a renewal) gets it again: the record of what it last received
       // differs from the installed PEM's receipt. Checked here without a connection, so a no-op costs nothing more.
       // (A PEM that is not the installed one is the task above: its deploy hook pushes as well.)
-      ...followers.map((follower) => r.command(`certificate on ${follower.name}`, sh`${follower.push} install < ${vars.haproxy_pem} && cp ${receiptOf(vars.haproxy_pem)} ${follower.record}`, {
+      ...followers.map((follower) => r.command(`certificate on ${follower.name}`, `${follower.push} ${sh`install < ${vars.haproxy_pem} && cp ${receiptOf(vars.haproxy_pem)} ${follower.record}`}`, {
         onlyIf: `! ${differsFromRecord(vars.haproxy_pem, receiptOf(vars.haproxy_pem))} && ${sh`! cmp -s ${receiptOf(vars.haproxy_pem)} ${follower.record}`}`,
         description: `push ${vars.haproxy_pem} to ${follower.name}`,
       })),

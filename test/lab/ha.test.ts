@@ -7,6 +7,7 @@ import { paths } from "../../lib/lab/paths.ts";
 import { siteAddress, SITE_NAMES } from "../../lib/lab/topology.ts";
 import { ACME_CA_BUNDLE } from "../../roles/certbot/index.ts";
 import keepalived from "../../roles/keepalived/index.ts";
+import { SYNC_KEY } from "../../roles/haproxy/peers.ts";
 import { backgroundLoad, converge, eventually, freshHosts, host, mustOnHost, SITE_URL, type LoadResult } from "./harness.ts";
 import { SECOND_VIP } from "./playbooks/lb-active-active.ts";
 
@@ -121,6 +122,19 @@ test("a renewal while lb-02 holds the VIP: the challenge reaches lb-01's certbot
   assert.is.not(renewed, before, "a new certificate");
   assert.is(await servedCertificate(host("lb-02").address), renewed, "pushed to lb-02 by the deploy hook");
   assert.is(await servedCertificate(VIP), renewed);
+});
+
+test("a push that fails during a renewal is made by the next converge (without one, a no-op opens no connection)", async () => {
+  await mustOnHost("lb-01", `rm ${SYNC_KEY}`); // the deploy hook's push to lb-02 fails
+  // certbot -q keeps the hook's complaint in its log only (and still exits 0: the renewal itself worked).
+  await mustOnHost("lb-01", `REQUESTS_CA_BUNDLE=${ACME_CA_BUNDLE} certbot renew --force-renewal --no-random-sleep-on-renew -q`);
+  assert.match(await mustOnHost("lb-01", "tail -n 20 /var/log/letsencrypt/letsencrypt.log"), /not on: lb-02/, "the hook says which load balancer missed it");
+  const renewed = await servedCertificate(host("lb-01").address);
+  assert.is.not(await servedCertificate(host("lb-02").address), renewed, "lb-02 still serves the previous certificate");
+  const repair = await converge("site", ["-l", "lb"]);
+  assert.equal(repair.changedTasks.sort(), ["lb-01: command:certificate on lb-02", `lb-01: template:${SYNC_KEY}`]);
+  assert.is(await servedCertificate(host("lb-02").address), renewed);
+  assert.is((await converge("site", ["-l", "lb"])).changed, 0);
 });
 
 test("active-active (unicast): each LB holds its home VIP; HAProxy stops on lb-01 → lb-02 holds both within 3 s; restored, nothing fails", async () => {

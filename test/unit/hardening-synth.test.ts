@@ -116,11 +116,11 @@ test("certbot: lab vars point at Pebble, obtaining is guarded by the live certif
   assert.match(hook, new RegExp(`-o StrictHostKeyChecking=yes .*root@${address("lb-02").replace(/\./g, "\\.")} install`), "pushed to the other load balancer");
   const push = find(resources, "command:certificate on lb-02");
   assert.not.match(push.probe({ diff: false }), /ssh/, "a no-op compares with the record of the last push: no connection");
-  assert.match(push.apply(true), /install < \/etc\/haproxy\/certs\/foobar\.pem && cp \/etc\/haproxy\/certs\/foobar\.pem\.sha256 \/etc\/letsencrypt\/foobar-pushed-lb-02\.sha256$/);
+  assert.match(push.apply(true), new RegExp(`^ssh -i /etc/haproxy/foobar-sync/id_ed25519 .* root@${address("lb-02").replace(/\./g, "\\.")} install < /etc/haproxy/certs/foobar\\.pem && cp /etc/haproxy/certs/foobar\\.pem\\.sha256 /etc/letsencrypt/foobar-pushed-lb-02\\.sha256$`), "one command line, not a quoted word");
   const follower = synth({ name: "certs", hosts: "lb", roles: [{ role: certbot, vars: { acme_ca_bundle: "test/unit/fixtures/acme-ca.pem" } }] }, "lb-02");
   assert.equal(follower.map((item) => item.id), ["command:certificate from lb-01"], "the other load balancer runs no certbot, it can pull the leader's PEM");
   assert.not.match(follower[0]!.probe({ diff: false }), /ssh/);
-  assert.match(follower[0]!.apply(true), new RegExp(`root@${address("lb-01").replace(/\./g, "\\.")} export > `));
+  assert.match(follower[0]!.apply(true), new RegExp(`until ssh -i /etc/haproxy/foobar-sync/id_ed25519 .* root@${address("lb-01").replace(/\./g, "\\.")} export > `));
   assert.match(written(resources, "file:/etc/letsencrypt/foobar-acme-ca.pem"), /fixture/);
   assert.ok(resources.some((item) => item.id === "service:certbot.timer"));
 });
