@@ -1,6 +1,7 @@
 // The lab's hosts and switch, derived from the `lab` environment of hosts.ts.
 import inventory from "../../hosts.ts";
 import { loadInventory } from "../inventory/load.ts";
+import type { Inventory } from "../inventory/types.ts";
 import { LAB_PREFIX, LAB_SUFFIX } from "./instance.ts";
 
 export { ACME_PORTS, APT_PROXY_PORT, GATEWAY } from "./gateway.ts";
@@ -25,9 +26,15 @@ function macFor(address: string): string {
   return `02:57:00:00:00:${last.toString(16).padStart(2, "0")}`;
 }
 
+let loaded: Inventory | undefined;
+/** The `lab` environment of hosts.ts, loaded once per process (the test harness asks for the site's address per request). */
+function labInventory(): Inventory {
+  return (loaded ??= loadInventory(inventory, "lab"));
+}
+
 /** The address the site's names resolve to in the lab: the load balancers' virtual IP (hosts.ts, keepalived.vip). */
 export function siteAddress(): string {
-  const vip = (loadInventory(inventory, "lab").vars.keepalived as { vip?: unknown } | undefined)?.vip;
+  const vip = (labInventory().vars.keepalived as { vip?: unknown } | undefined)?.vip;
   if (typeof vip !== "string" || !vip.startsWith(`${LAB_PREFIX}.`)) {
     throw new Error(`hosts.ts: the lab environment needs vars.keepalived.vip inside the lab subnet ${SUBNET} (found ${String(vip)})`);
   }
@@ -36,7 +43,7 @@ export function siteAddress(): string {
 
 /** Every host of the lab environment, in inventory order. */
 export function labHosts(): LabHost[] {
-  const lab = loadInventory(inventory, "lab");
+  const lab = labInventory();
   return lab.hosts.map((host) => {
     if (!host.address.startsWith(`${LAB_PREFIX}.`)) {
       throw new Error(`hosts.ts: lab host ${host.name} has address ${host.address}, outside the lab subnet ${SUBNET}`);
