@@ -2,15 +2,16 @@
 // the least privileges the exporter needs; listens on the private address for the monitoring host.
 import { defineRole } from "../../lib/role.ts";
 import { flavorOf } from "../mysql_common/flavor.ts";
+import { debianExporter } from "../exporter_common/debian-exporter.ts";
 import { dbSocketAccount } from "../mysql_common/socket-account-resource.ts";
 
 export interface MysqldExporterVars {
   port: number;
 }
 
-const DEFAULTS_FILE = "/etc/default/prometheus-mysqld-exporter";
 /** The Debian unit runs the exporter as this OS user; the database account of the same name logs in by socket. */
 const EXPORTER_USER = "prometheus";
+const exporter = debianExporter("mysqld_exporter", "prometheus-mysqld-exporter");
 
 export default defineRole<MysqldExporterVars>({
   name: "mysqld_exporter",
@@ -19,20 +20,14 @@ export default defineRole<MysqldExporterVars>({
   defaults: { port: 9104 },
   tasks: ({ r, vars, host, facts }) => {
     const flavor = flavorOf(facts);
-    return [
-      r.package("prometheus-mysqld-exporter"),
-      dbSocketAccount(flavor, EXPORTER_USER, {
-        "*.*": ["PROCESS", flavor.privileges.binlogMonitor, flavor.privileges.replicaMonitor],
-        "performance_schema.*": ["SELECT"],
-      }),
-      r.file(DEFAULTS_FILE, [
-        "# Managed by foobar-infra (role mysqld_exporter): socket login as the prometheus account (no password exists).",
-        `DATA_SOURCE_NAME="${EXPORTER_USER}@unix(/run/mysqld/mysqld.sock)/"`,
-        `ARGS="--web.listen-address=${host.privateAddress}:${vars.port}"`,
-        "",
-      ].join("\n"), { mode: "0644", notify: "restart mysqld_exporter" }),
-      r.service("prometheus-mysqld-exporter", { state: "started", enabled: true }),
-    ];
+    const account = dbSocketAccount(flavor, EXPORTER_USER, {
+      "*.*": ["PROCESS", flavor.privileges.binlogMonitor, flavor.privileges.replicaMonitor],
+      "performance_schema.*": ["SELECT"],
+    });
+    return exporter.tasks(r, "socket login as the prometheus account (no password exists).", [
+      `DATA_SOURCE_NAME="${EXPORTER_USER}@unix(/run/mysqld/mysqld.sock)/"`,
+      `ARGS="--web.listen-address=${host.privateAddress}:${vars.port}"`,
+    ], [account]);
   },
-  handlers: { "restart mysqld_exporter": ({ r }) => r.serviceAction("prometheus-mysqld-exporter", "restarted") },
+  handlers: exporter.handlers,
 });
