@@ -164,6 +164,9 @@ function openClient(host: Host, options: SshOptions): Promise<SshClient> {
     client.on("error", fail);
     client.once("close", () => reject(check.refusal ?? new UnreachableError(host.name, `${endpoint(host)} closed the connection during login`, "other")));
     client.connect(config);
+    // Without TCP_NODELAY, Nagle holds a small packet (the key exchange's, an exec's stdin EOF) until the previous one is
+    // ACKed, and the host delays that ACK by up to 40 ms: measured 40–60 ms per exec and ~25 ms per login here.
+    client.setNoDelay(true);
   });
 }
 
