@@ -103,15 +103,31 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
   };
   const closeAll = () => Promise.all([...runs.values()].map((run) => run.session?.transport.close()));
 
+  // The first `forks` logins start now: the hosts' sshd work overlaps the build below.
+  const logins = new Map<HostRun, Promise<Transport>>();
+  const login = (run: HostRun) => {
+    if (!logins.has(run)) {
+      const pending = options.connect(run.host);
+      pending.catch(() => undefined);
+      logins.set(run, pending);
+    }
+    return logins.get(run)!;
+  };
+  [...runs.values()].slice(0, options.forks).forEach(login);
   // Build from cached facts, so the pre-probe below is the only round trip of a no-op run.
-  for (const run of runs.values()) {
-    run.facts = cache.get(run.host.name);
-    if (run.facts) build(run, run.facts);
+  try {
+    for (const run of runs.values()) {
+      run.facts = cache.get(run.host.name);
+      if (run.facts) build(run, run.facts);
+    }
+  } catch (error) {
+    await Promise.all([...logins.values()].map((pending) => pending.then((transport) => transport.close(), () => undefined)));
+    throw error;
   }
   const inputErrors: InputError[] = [];
   await mapLimit([...runs.values()], options.forks, async (run) => {
     try {
-      const transport = await options.connect(run.host);
+      const transport = await login(run);
       run.session = { host: run.host.name, transport, become: run.host.become, reporter, timeoutMs: options.commandTimeoutMs ?? 900_000 };
       if (!run.facts) {
         const gathered = parseHostFacts((await execScript(run.session, [], [hostFactsProbe])).probes[0]!.output);
