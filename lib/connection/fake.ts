@@ -24,7 +24,7 @@ export interface FakeLog {
 }
 
 export function debianFacts(hostname: string, address = "192.168.56.99"): string {
-  return ["debian", "12", "bookworm", "Debian GNU/Linux 12 (bookworm)", hostname, `eth0=${address}/24 `, "2", "1024", ""].join("\n");
+  return ["debian", "12", "bookworm", "Debian GNU/Linux 12 (bookworm)", hostname, "0-1", "1048576", `2: eth0    inet ${address}/24 brd 192.168.56.255 scope global eth0\\       valid_lft forever preferred_lft forever`, ""].join("\n");
 }
 
 /** A connect function (host name -> Transport) over handlers, recording every exec in `log`. */

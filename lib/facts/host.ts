@@ -18,35 +18,43 @@ export interface InterfaceAddress {
 }
 
 /**
- * Two processes (ip, awk) instead of seven: it runs on every converge. The hostname is the kernel's (what `hostname`
- * prints), the CPU count the CPUs this process may run on (what `nproc` prints), from /proc/self/status.
+ * One process (ip): it runs on every converge. The hostname is the kernel's (what `hostname` prints), the CPU count
+ * the CPUs this shell may run on (what `nproc` prints), read from /proc/self/status by the shell itself.
  */
 export const hostFactsProbe = [
   `. /etc/os-release`,
   `read -r hostname < /proc/sys/kernel/hostname`,
   `printf '%s\\n' "$ID" "$VERSION_ID" "\${VERSION_CODENAME:-}" "$PRETTY_NAME" "$hostname"`,
-  `ip -o -4 addr show scope global 2>/dev/null | awk '`,
-  `  FILENAME == "-" { addresses = addresses $2 "=" $4 " " }`,
-  `  FILENAME == "/proc/self/status" && $1 == "Cpus_allowed_list:" { n = split($2, ranges, ","); for (i = 1; i <= n; i++) cpus += split(ranges[i], ends, "-") == 2 ? ends[2] - ends[1] + 1 : 1 }`,
-  `  FILENAME == "/proc/meminfo" && $1 == "MemTotal:" { memory = int($2 / 1024) }`,
-  `  END { print addresses; print cpus; print memory }' - /proc/self/status /proc/meminfo`,
+  `while read -r key value; do case $key in Cpus_allowed_list:) echo "$value"; break ;; esac; done < /proc/self/status`,
+  `read -r key value unit < /proc/meminfo; echo "$value"`,
+  `ip -o -4 addr show scope global 2>/dev/null`,
 ].join("\n");
+
+/** "0-3,8" -> 5 */
+function cpuCount(list: string): number {
+  return list.split(",").filter(Boolean).reduce((count, range) => {
+    const [first, last] = range.split("-").map(Number);
+    return count + (last === undefined ? 1 : last - first! + 1);
+  }, 0);
+}
 
 export function parseHostFacts(stdout: string): HostFacts {
   const lines = stdout.split("\n");
   if (lines.length < 8 || !lines[0]) throw new ProbeParseError("facts", "short output", stdout);
-  const [id, version, codename, pretty, hostname, addresses, cpus, memory] = lines as [string, string, string, string, string, string, string, string];
-  const interfaces = addresses.split(" ").filter(Boolean).map((entry) => {
-    const match = /^([^=]+)=([0-9.]+)\/([0-9]+)$/.exec(entry);
-    if (!match) throw new ProbeParseError("facts", `unknown address entry "${entry}"`, stdout);
+  const [id, version, codename, pretty, hostname, cpus, memoryKiB] = lines as [string, string, string, string, string, string, string];
+  // `ip -o` lines: "2: eth0    inet 192.168.56.10/24 brd 192.168.56.255 scope global eth0\ ..."
+  const interfaces = lines.slice(7).filter((line) => line.trim()).map((line) => {
+    const match = /^\d+:\s+(\S+)\s+inet\s+([0-9.]+)\/([0-9]+)\s/.exec(line);
+    if (!match) throw new ProbeParseError("facts", `unknown address line "${line}"`, stdout);
     return { device: match[1]!, address: match[2]!, prefixLength: Number(match[3]) };
   });
+  if (!/^[0-9,-]+$/.test(cpus) || !/^\d+$/.test(memoryKiB)) throw new ProbeParseError("facts", "no CPU list or memory size", stdout);
   return {
     os: { id, version, codename, pretty },
     hostname,
     addresses: interfaces.map((entry) => entry.address),
     interfaces,
-    cpus: Number(cpus),
-    memoryMiB: Number(memory),
+    cpus: cpuCount(cpus),
+    memoryMiB: Math.floor(Number(memoryKiB) / 1024),
   };
 }

@@ -1,4 +1,5 @@
-// Batched mtime probe: the modification times asked for in one exec answered by one `stat` for all paths.
+// Batched mtime probe: the modification times asked for in one exec, answered from the exec's shared stat.
+import type { SharedStat } from "../runner/shared-stat.ts";
 import { batchable } from "./stat-batch.ts";
 
 /** Marker line of a path's mtime, a part of a probe (see mtimeProbe); the answer is the epoch seconds, or nothing when absent. */
@@ -6,15 +7,10 @@ export const MTIME_BATCH_PREFIX = "# foobar:mtime ";
 
 export const mtimeBatchable = batchable;
 
-export function mtimeBatchScript(paths: readonly string[]): string {
-  return `stat -c '%Y %n' -- ${[...new Set(paths)].join(" ")}\ntrue`;
-}
-
-export function splitMtimeBatch(output: string, paths: readonly string[]): Map<string, string> {
-  const found = new Map<string, string>();
-  for (const line of output.split("\n")) {
-    const match = /^(\d+) (\/.*)$/.exec(line);
-    if (match) found.set(match[2]!, `${match[1]}\n`);
-  }
-  return new Map(paths.map((path) => [path, found.get(path) ?? ""]));
+/** Per path, what `stat -c %Y` prints: whole epoch seconds, or nothing for an absent path. */
+export function splitMtimeBatch(_output: string, paths: readonly string[], stat: SharedStat): Map<string, string> {
+  return new Map(paths.map((path) => {
+    const seen = stat.lines.get(path);
+    return [path, seen ? `${Math.floor(seen.mtime)}\n` : ""];
+  }));
 }

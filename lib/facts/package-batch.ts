@@ -1,5 +1,5 @@
 // Batched package probe: the package probes of one exec (one per play on a host) answered by one dpkg-query
-// and one apt cache check for all their packages; each probe gets the lines its own probe would print.
+// for all their packages; each probe gets the lines its own probe would print.
 import { packagesQuery } from "./packages.ts";
 
 const namesOf = (argument: string) => argument.split(",");
@@ -8,15 +8,13 @@ export function packageBatchScript(argumentsList: readonly string[]): string {
   return packagesQuery([...new Set(argumentsList.flatMap(namesOf))]);
 }
 
-/** Per probe, its packages' dpkg-query lines (a line's name may carry an :arch suffix) and the shared @apt line. */
+/** Per probe, its packages' dpkg-query lines (a line's name may carry an :arch suffix). */
 export function splitPackageBatch(output: string, argumentsList: readonly string[]): Map<string, string> {
   const lines = output.split("\n").filter((line) => line.trim());
-  const aptLines = lines.filter((line) => line.startsWith("@apt "));
   const answers = new Map<string, string>();
   for (const argument of argumentsList) {
     const names = new Set(namesOf(argument));
-    const own = lines.filter((line) => !line.startsWith("@apt ") && names.has(line.split("\t")[0]!.replace(/:.*$/, "")));
-    answers.set(argument, [...own, ...aptLines].map((line) => `${line}\n`).join(""));
+    answers.set(argument, lines.filter((line) => names.has(line.split("\t")[0]!.replace(/:.*$/, ""))).map((line) => `${line}\n`).join(""));
   }
   return answers;
 }

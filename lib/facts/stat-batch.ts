@@ -1,40 +1,60 @@
-// Batched stat: the file probes of one exec answered by one `stat` and one `sha256sum` for all their paths,
-// instead of a subshell with two processes each. The answer for each path is the text statProbe() would print.
+// Batched stat: the file probes of one exec answered from the exec's shared stat (type, owner, group, mode, size,
+// a link's target) plus one sha256sum per file, each a memo block: a file whose stat line has not changed since its
+// hash was saved is not read again (except a sensitive file's: a hash derived from a secret is never saved).
+// The answer for each path is the text statProbe() would print.
+import { memoBlock } from "../runner/probe-memo.ts";
+import type { SharedStat } from "../runner/shared-stat.ts";
 
 /** First line of a stat probe that may be answered from the batch (see statProbe). */
 export const STAT_BATCH_PREFIX = "# foobar:stat ";
 /** Paths the batch output can carry unambiguously (no spaces, quotes, newlines or shell syntax). */
 const BATCHABLE = /^\/[A-Za-z0-9_./@:+-]*$/;
-const SEPARATOR = "__FOOBAR_SHA256__";
+
+/** Suffix of a stat batch argument whose hash must not be saved in the memo. */
+const UNSAVED = " unsaved";
 
 export function batchable(path: string): boolean {
   return BATCHABLE.test(path);
 }
 
-/** One snippet reading every path: type, owner, group, mode, size and name (with a link's target), then hashes. */
-export function statBatchScript(paths: readonly string[]): string {
-  const list = [...new Set(paths)].join(" ");
-  return `stat -c '%F|%U|%G|%a|%s|%N' -- ${list}\necho ${SEPARATOR}\nsha256sum -- ${list}\ntrue`;
+/** The marker's argument: the path, flagged when its hash is not to be kept between runs. */
+export function statArgument(path: string, saveHash: boolean): string {
+  return saveHash ? path : `${path}${UNSAVED}`;
 }
 
-/** Per path, the output statProbe() would have printed. */
-export function splitStatBatch(output: string, paths: readonly string[]): Map<string, string> {
-  const [statPart = "", hashPart = ""] = output.split(`${SEPARATOR}\n`);
+export const pathOf = (argument: string) => (argument.endsWith(UNSAVED) ? argument.slice(0, -UNSAVED.length) : argument);
+
+export function statArgumentBatchable(argument: string): boolean {
+  return batchable(pathOf(argument));
+}
+
+export function statBatchPaths(argumentsList: readonly string[]): string[] {
+  return [...new Set(argumentsList.map(pathOf))];
+}
+
+/** The hashes, one sha256sum per path (a saved hash needs none); the stat lines come from the shared stat. */
+export function statBatchScript(argumentsList: readonly string[]): string {
+  const unsaved = new Set(argumentsList.filter((argument) => argument.endsWith(UNSAVED)).map(pathOf));
+  return statBatchPaths(argumentsList).map((path) => {
+    const hash = `sha256sum -- ${path} 2>/dev/null`;
+    return unsaved.has(path) ? hash : memoBlock([path], hash);
+  }).join("\n");
+}
+
+/** Per argument, the output statProbe() would have printed for its path. */
+export function splitStatBatch(output: string, argumentsList: readonly string[], stat: SharedStat): Map<string, string> {
   const hashes = new Map<string, string>();
-  for (const line of hashPart.split("\n")) {
+  for (const line of output.split("\n")) {
     const match = /^([0-9a-f]{64}) {2}(\/.*)$/.exec(line);
     if (match) hashes.set(match[2]!, match[1]!);
   }
-  const found = new Map<string, string>();
-  for (const line of statPart.split("\n")) {
-    const [type, owner, group, mode, size, ...named] = line.split("|");
-    const name = /^'([^']*)'(?: -> '([^']*)')?$/.exec(named.join("|"));
-    if (!name) continue;
-    const [, path, target] = name as unknown as [string, string, string | undefined];
-    if (type === "symbolic link" && target !== undefined) found.set(path, `link\n${target}\n`);
-    else if ((type === "regular file" || type === "regular empty file") && hashes.has(path)) found.set(path, `file ${owner} ${group} ${mode} ${size}\n${hashes.get(path)}\n`);
-    else if (type === "directory") found.set(path, `directory ${owner} ${group} ${mode}\n`);
-    else found.set(path, "other\n");
-  }
-  return new Map(paths.map((path) => [path, found.get(path) ?? "absent\n"]));
+  const answer = (path: string): string => {
+    const seen = stat.lines.get(path);
+    if (!seen) return "absent\n";
+    if (seen.type === "symbolic link" && seen.link !== undefined) return `link\n${seen.link}\n`;
+    if ((seen.type === "regular file" || seen.type === "regular empty file") && hashes.has(path)) return `file ${seen.owner} ${seen.group} ${seen.mode} ${seen.size}\n${hashes.get(path)}\n`;
+    if (seen.type === "directory") return `directory ${seen.owner} ${seen.group} ${seen.mode}\n`;
+    return "other\n";
+  };
+  return new Map(argumentsList.map((argument) => [argument, answer(pathOf(argument))]));
 }

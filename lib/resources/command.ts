@@ -1,4 +1,5 @@
 // Resource: a command guarded by creates/unless/onlyIf, so it runs only when needed.
+import { memoBlock } from "../runner/probe-memo.ts";
 import { sh } from "../shell.ts";
 import { commonFields, type CommonOptions, type Resource } from "./resource.ts";
 
@@ -11,6 +12,11 @@ export interface CommandOptions extends CommonOptions {
   onlyIf?: string;
   /** Shown instead of the command in reports (e.g. when the command is long). */
   description?: string;
+  /**
+   * The files the guards read, when they read nothing else: the guards' answer is then kept between runs and
+   * reused while these files' stat lines are unchanged (lib/runner/probe-memo.ts). Leave it out for any other guard.
+   */
+  dependsOn?: string[];
 }
 
 /**
@@ -28,7 +34,7 @@ export function command(name: string, script: string, options: CommandOptions): 
   return {
     id: `command:${name}`,
     ...commonFields(options),
-    probe: () => `if ${checks.join(" && ")}; then echo needed; else echo done; fi`,
+    probe: () => memoBlock(options.dependsOn ?? [], `if ${checks.join(" && ")}; then echo needed; else echo done; fi`),
     parse: (stdout) => stdout.trim() === "needed",
     plan: (needed) => (needed ? [{ summary: options.description ?? `run ${name}` }] : []),
     apply: () => script,

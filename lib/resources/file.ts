@@ -38,7 +38,7 @@ export function file(path: string, content: string | Buffer | null, options: Fil
   return {
     id: `file:${path}`,
     ...commonFields(options),
-    probe: (context: ProbeContext) => statProbe(path, context.diff && !sensitive && content !== null),
+    probe: (context: ProbeContext) => statProbe(path, context.diff && !sensitive && content !== null, !sensitive),
     parse: (stdout) => parseStat(`file:${path}`, stdout),
     plan(current, context): Change[] {
       if (state === "absent") return current.kind === "absent" ? [] : [{ summary: `remove ${current.kind}` }];

@@ -1,5 +1,6 @@
 // Resource: one line in a text file, matched by a regexp or exactly (Ansible's lineinfile).
 import { parseStat, statProbe, type PathStat } from "../facts/file-stat.ts";
+import { memoBlock } from "../runner/probe-memo.ts";
 import { sh } from "../shell.ts";
 import { atomicWriteScript } from "./atomic-write.ts";
 import { contentDiff } from "./file.ts";
@@ -35,7 +36,7 @@ export function line(path: string, text: string, options: LineOptions = {}): Res
   return {
     id,
     ...commonFields(options),
-    probe: () => statProbe(path, true),
+    probe: () => memoBlock([path], statProbe(path, true)),
     parse: (stdout) => parseStat(id, stdout),
     plan(current, context): Change[] {
       if (current.kind === "absent") {

@@ -1,4 +1,5 @@
-// Resource: Debian packages via apt — all present packages of a play on a host in one apt-get call.
+// Resource: Debian packages via apt — all present packages of a play on a host in one apt-get call; the apt cache's
+// age is checked on the host when something is to be installed (a no-op does not read it).
 import { packagesProbe, parsePackages, type PackagesFact } from "../facts/packages.ts";
 import { sh } from "../shell.ts";
 import { commonFields, type Change, type CommonOptions, type Resource } from "./resource.ts";
@@ -19,6 +20,18 @@ const APT_ENV = "DEBIAN_FRONTEND=noninteractive NEEDRESTART_MODE=a";
 /** Wait up to this long for another apt/dpkg (unattended-upgrades) to release its lock. */
 const LOCK_TIMEOUT_SECONDS = 300;
 
+/** The apt cache and the source lists it is built from. */
+export const APT_FILES = { cache: "/var/cache/apt/pkgcache.bin", sources: "/etc/apt/sources.list /etc/apt/sources.list.d /etc/apt/sources.list.d/*" };
+
+/** `<apt> update` when the cache is older than `maxAge` seconds or a source list changed after it was built. */
+export function refreshCacheScript(apt: string, maxAge: number, files = APT_FILES): string {
+  return [
+    `cache=$(stat -c %Y ${files.cache} 2>/dev/null || echo 0)`,
+    `sources=$(stat -c %Y ${files.sources} 2>/dev/null | sort -n | tail -n 1)`,
+    `if [ $(( $(date +%s) - cache )) -gt ${maxAge} ] || [ "\${sources:-0}" -gt "$cache" ]; then ${apt} update; fi`,
+  ].join("\n");
+}
+
 export function packages(names: string | readonly string[], options: PackageOptions = {}): PackageResource {
   const list = [...new Set(typeof names === "string" ? [names] : names)].sort();
   for (const name of list) {
@@ -35,7 +48,7 @@ export function packages(names: string | readonly string[], options: PackageOpti
     options,
     ...commonFields(options),
     probe: () => packagesProbe(list),
-    parse: (stdout) => parsePackages(`package:${list.join(",")}`, stdout),
+    parse: (stdout) => parsePackages(stdout),
     plan(fact): Change[] {
       const names = state === "present" ? missing(fact) : present(fact);
       return names.length === 0 ? [] : [{ summary: `${state === "present" ? "install" : "remove"} ${names.join(" ")}` }];
@@ -43,8 +56,7 @@ export function packages(names: string | readonly string[], options: PackageOpti
     apply(fact): string {
       const apt = `${APT_ENV} apt-get -q -y -o DPkg::Lock::Timeout=${LOCK_TIMEOUT_SECONDS}`;
       if (state === "absent") return `${apt} purge ${sh`${present(fact)}`}`;
-      const refresh = fact.cacheAgeSeconds > maxAge || fact.sourcesNewer ? `${apt} update\n` : "";
-      return `${refresh}${apt} -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold install ${sh`${missing(fact)}`}`;
+      return `${refreshCacheScript(apt, maxAge)}\n${apt} -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold install ${sh`${missing(fact)}`}`;
     },
   };
 }

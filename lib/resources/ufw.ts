@@ -1,4 +1,5 @@
 // Resource: the whole ufw firewall of a host — default policies, the exact set of allow rules, enabled — with a lockout check.
+import { memoBlock } from "../runner/probe-memo.ts";
 import { sh } from "../shell.ts";
 import { commonFields, ProbeParseError, type Change, type CommonOptions, type Resource } from "./resource.ts";
 
@@ -95,12 +96,14 @@ export function parseTuple(id: string, line: string): UfwTuple {
 /** ufw's stored state: its enable flag, default policies and rules, each line prefixed with its file by `grep -H`. */
 const UFW_FILES = { conf: "/etc/ufw/ufw.conf", defaults: "/etc/default/ufw", rules: ["/etc/ufw/user.rules", "/etc/ufw/user6.rules"] };
 
-// Two processes (iptables, one grep over all four files): this probe runs on every host on every converge.
+// This probe runs on every host on every converge: one iptables call (the loaded rules live in the kernel only), and
+// one grep over all four files, which the memo answers while they are unchanged.
+const UFW_FILE_LIST = [UFW_FILES.conf, UFW_FILES.defaults, ...UFW_FILES.rules];
 const PROBE = [
   "if ! command -v ufw >/dev/null 2>&1; then echo installed=no; exit 0; fi",
   "echo installed=yes",
   "if iptables -w -n -L ufw-user-input >/dev/null 2>&1; then echo chains=loaded; else echo chains=absent; fi",
-  `grep -H -e '^ENABLED=' -e '^DEFAULT_INPUT_POLICY=' -e '^DEFAULT_OUTPUT_POLICY=' -e '^### tuple ###' ${UFW_FILES.conf} ${UFW_FILES.defaults} ${UFW_FILES.rules.join(" ")} 2>/dev/null || true`,
+  memoBlock(UFW_FILE_LIST, `grep -H -e '^ENABLED=' -e '^DEFAULT_INPUT_POLICY=' -e '^DEFAULT_OUTPUT_POLICY=' -e '^### tuple ###' ${UFW_FILE_LIST.join(" ")} 2>/dev/null || true`),
 ].join("\n");
 
 export function parseUfw(id: string, stdout: string): UfwState {

@@ -3,6 +3,7 @@ import type { Transport } from "../connection/transport.ts";
 import type { Reporter } from "../report/events.ts";
 import type { Change, ProbeContext, Resource } from "../resources/resource.ts";
 import type { HostWork } from "./plan.ts";
+import type { ProbeMemo } from "./probe-memo.ts";
 import { buildScript, parseScriptOutput, redactHeredocs, type Section } from "./script.ts";
 
 export interface HostSession {
@@ -12,6 +13,8 @@ export interface HostSession {
   reporter: Reporter;
   /** Per-command timeout for one exec (a long apt install must fit). */
   timeoutMs: number;
+  /** Probe answers kept between runs (lib/runner/probe-memo.ts). */
+  memo: ProbeMemo;
 }
 
 export interface PlayOptions {
@@ -27,7 +30,7 @@ export class ExecError extends Error {}
 
 /** Run one framed script on the host: `steps` (applies) then `probes`. */
 export async function execScript(session: HostSession, steps: string[], probes: string[]): Promise<{ steps: Section[]; probes: Section[] }> {
-  const script = buildScript(steps, probes);
+  const script = buildScript(steps, probes, session.memo);
   session.reporter.emit({ type: "command", host: session.host, script: redactHeredocs(script.text) });
   const result = await session.transport.exec(session.become ? "sudo -n sh -s" : "sh -s", { stdin: script.text, timeoutMs: session.timeoutMs });
   if (result.code === null) throw new ExecError(`command timed out after ${session.timeoutMs} ms${result.stderr ? `: ${result.stderr.trim()}` : ""}`);

@@ -1,27 +1,33 @@
 // Probe kinds the runner batches: many probes of one kind in one exec become one command (one process start
-// instead of one per resource); each resource still gets the exact text its own probe would have printed
-// (for a probe with several markers: the answers of its parts, concatenated in marker order).
-import { splitStatBatch, statBatchScript, batchable, STAT_BATCH_PREFIX } from "../facts/stat-batch.ts";
+// instead of one per resource), or none when the exec's shared stat answers them; each resource still gets the exact
+// text its own probe would have printed (for a probe with several markers: its parts' answers, in marker order).
+import { splitStatBatch, statArgumentBatchable, statBatchPaths, statBatchScript, STAT_BATCH_PREFIX } from "../facts/stat-batch.ts";
 import { splitUnitBatch, unitBatchable, unitBatchScript, UNIT_BATCH_PREFIX } from "../facts/unit-batch.ts";
 import { splitSqlBatch, sqlBatchable, sqlBatchScript, SQL_BATCH_PREFIX } from "../facts/sql-batch.ts";
 import { packageBatchScript, splitPackageBatch } from "../facts/package-batch.ts";
 import { packageBatchable, PACKAGE_BATCH_PREFIX } from "../facts/packages.ts";
-import { MTIME_BATCH_PREFIX, mtimeBatchable, mtimeBatchScript, splitMtimeBatch } from "../facts/mtime-batch.ts";
+import { MTIME_BATCH_PREFIX, mtimeBatchable, splitMtimeBatch } from "../facts/mtime-batch.ts";
+import type { SharedStat } from "./shared-stat.ts";
 
 export interface ProbeBatchKind {
   /** First line of a probe of this kind: the prefix followed by the argument (a path, a unit). */
   prefix: string;
   accepts(argument: string): boolean;
-  script(argumentsList: readonly string[]): string;
-  split(output: string, argumentsList: readonly string[]): Map<string, string>;
+  /** The batch's command; a kind without one is answered from the exec's shared stat alone. */
+  script?(argumentsList: readonly string[]): string;
+  /** Paths the kind reads from the shared stat. */
+  statPaths?(argumentsList: readonly string[]): string[];
+  split(output: string, argumentsList: readonly string[], stat: SharedStat): Map<string, string>;
 }
 
+const paths = (argumentsList: readonly string[]) => [...argumentsList];
+
 export const BATCH_KINDS: readonly ProbeBatchKind[] = [
-  { prefix: STAT_BATCH_PREFIX, accepts: batchable, script: statBatchScript, split: splitStatBatch },
+  { prefix: STAT_BATCH_PREFIX, accepts: statArgumentBatchable, script: statBatchScript, statPaths: statBatchPaths, split: splitStatBatch },
   { prefix: UNIT_BATCH_PREFIX, accepts: unitBatchable, script: unitBatchScript, split: splitUnitBatch },
   { prefix: SQL_BATCH_PREFIX, accepts: sqlBatchable, script: sqlBatchScript, split: splitSqlBatch },
   { prefix: PACKAGE_BATCH_PREFIX, accepts: packageBatchable, script: packageBatchScript, split: splitPackageBatch },
-  { prefix: MTIME_BATCH_PREFIX, accepts: mtimeBatchable, script: mtimeBatchScript, split: splitMtimeBatch },
+  { prefix: MTIME_BATCH_PREFIX, accepts: mtimeBatchable, statPaths: paths, split: splitMtimeBatch },
 ];
 
 /** One answer a probe takes from a batch: the kind and the argument of one of its marker lines. */

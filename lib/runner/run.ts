@@ -13,6 +13,7 @@ import { factsCache, sameFacts } from "./facts-cache.ts";
 import { execScript, runHostPlay, type HostSession } from "./host-play.ts";
 import { applyLimit } from "./limit.ts";
 import { buildHostWork, planPlays, type HostWork, type Selection } from "./plan.ts";
+import { ProbeMemo } from "./probe-memo.ts";
 import type { Section } from "./script.ts";
 
 export type Connector = (host: Host) => Promise<Transport>;
@@ -101,7 +102,10 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
       reporter.emit({ type: "task", play, host: run.host.name, id: "exec", status: "failed", message: (error as Error).message });
     }
   };
-  const closeAll = () => Promise.all([...runs.values()].map((run) => run.session?.transport.close()));
+  const closeAll = () => Promise.all([...runs.values()].map((run) => {
+    run.session?.memo.save();
+    return run.session?.transport.close();
+  }));
 
   // The first `forks` logins start now: the hosts' sshd work overlaps the build below.
   const logins = new Map<HostRun, Promise<Transport>>();
@@ -128,7 +132,8 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
   await mapLimit([...runs.values()], options.forks, async (run) => {
     try {
       const transport = await login(run);
-      run.session = { host: run.host.name, transport, become: run.host.become, reporter, timeoutMs: options.commandTimeoutMs ?? 900_000 };
+      const memo = ProbeMemo.forHost(options.factsDir, inventory.environment, run.host.name);
+      run.session = { host: run.host.name, transport, become: run.host.become, reporter, timeoutMs: options.commandTimeoutMs ?? 900_000, memo };
       if (!run.facts) {
         const gathered = parseHostFacts((await execScript(run.session, [], [hostFactsProbe])).probes[0]!.output);
         cache.set(run.host.name, gathered);

@@ -1,6 +1,8 @@
 // The wire protocol of one exec: framed probes and apply steps in one sh script, and its parser.
 import { randomBytes } from "node:crypto";
 import { BATCH_KINDS, batchOf, type BatchPart } from "./probe-batch.ts";
+import { blockKey, FRESH_FUNCTION, gateArguments, MEMO_BLOCK, ProbeMemo } from "./probe-memo.ts";
+import { NO_STAT, parseStatLines, statPathsCommand, type SharedStat } from "./shared-stat.ts";
 
 /** Every script starts from a known environment: C locale for parsers, a full PATH for sbin tools. */
 const PRELUDE = "export LC_ALL=C PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n";
@@ -16,6 +18,11 @@ export interface Script {
   boundary: string;
   /** Probe index → the batch answers it is made of, for probes answered by batch sections instead of their own. */
   batched: Map<number, BatchPart[]>;
+  /** The paths of the shared stat (section v0), which batches and memo blocks read; empty when there is none. */
+  statPaths: ReadonlySet<string>;
+  /** Memo blocks in this script: key → the paths the block depends on. */
+  blocks: Map<string, string[]>;
+  memo: ProbeMemo;
 }
 
 export function newBoundary(): string {
@@ -26,12 +33,20 @@ function frame(boundary: string, label: string): string {
   return `printf '\\n%s %s %d\\n' ${boundary} ${label} "$st"`;
 }
 
+const memoMarker = (key: string, part = "") => `__FOOBAR_MEMO_${key}${part}__`;
+
+/** A block's output framed so the parser can save it: begin line, output, newline, end line. */
+function captured(key: string, body: string): string {
+  return `echo ${memoMarker(key, "_BEGIN")}\n${body}\nprintf '\\n%s\\n' ${memoMarker(key, "_END")}`;
+}
+
 /**
  * Build a script of `steps` (each run under `set -e`, output and stderr kept; the script stops
  * after the first failing step) followed by `probes` (read-only, stdout only, each isolated
- * in a subshell so one failing cannot corrupt another's result).
+ * in a subshell so one failing cannot corrupt another's result). Memo blocks in the probes are
+ * answered from `memo` when the shared stat shows their files unchanged.
  */
-export function buildScript(steps: readonly string[], probes: readonly string[], boundary = newBoundary()): Script {
+export function buildScript(steps: readonly string[], probes: readonly string[], memo = new ProbeMemo(null), boundary = newBoundary()): Script {
   let text = PRELUDE;
   steps.forEach((step, index) => {
     text += `(\nset -e\n${step}\n) </dev/null 2>&1; st=$?\n${frame(boundary, `s${index}`)}\n[ "$st" -eq 0 ] || exit 0\n`;
@@ -49,14 +64,48 @@ export function buildScript(steps: readonly string[], probes: readonly string[],
     return users.length >= 2 || users.some((parts) => parts.length > 1);
   });
   const batched = new Map([...candidates].filter(([, parts]) => parts.every((part) => formed[part.kind])));
+  const statPaths: string[] = [];
+  // Batch sections run in a brace group (no fork: the engine writes them); a probe of its own gets a subshell.
+  const sections: { label: string; body: string; own: boolean }[] = [];
   BATCH_KINDS.forEach((kind, kindIndex) => {
-    const members = [...batched.values()].flat().filter((part) => part.kind === kindIndex);
-    if (members.length > 0) text += `(\n${kind.script(members.map((part) => part.argument))}\n) </dev/null 2>/dev/null; st=$?\n${frame(boundary, `b${kindIndex}`)}\n`;
+    const members = [...batched.values()].flat().filter((part) => part.kind === kindIndex).map((part) => part.argument);
+    if (members.length === 0) return;
+    statPaths.push(...(kind.statPaths?.(members) ?? []));
+    if (kind.script) sections.push({ label: `b${kindIndex}`, body: kind.script(members), own: false });
   });
   probes.forEach((probe, index) => {
-    if (!batched.has(index)) text += `(\n${probe}\n) </dev/null 2>/dev/null; st=$?\n${frame(boundary, `p${index}`)}\n`;
+    if (!batched.has(index)) sections.push({ label: `p${index}`, body: probe, own: true });
   });
-  return { text, boundary, batched };
+  const blocks = new Map<string, string[]>();
+  const gate = (key: string, paths: string) => {
+    const list = paths.split(" ").filter(Boolean);
+    blocks.set(key, list);
+    statPaths.push(...memo.statPaths(key, list));
+    const expected = memo.expected(key);
+    return expected === undefined ? undefined : `foobar_fresh ${gateArguments(expected)}`;
+  };
+  let probeText = "";
+  for (const section of sections) {
+    const close = `</dev/null 2>/dev/null; st=$?\n${frame(boundary, section.label)}\n`;
+    const whole = section.own ? new RegExp(`^${MEMO_BLOCK.source}$`).exec(section.body) : null;
+    if (whole) {
+      // A probe that is one block: its gate stands outside the subshell, so an answer from the memo forks nothing.
+      const key = blockKey(whole[1]!, whole[2]!);
+      const condition = gate(key, whole[1]!);
+      const run = `(\n${captured(key, whole[2]!)}\n) ${close}`;
+      probeText += condition ? `if ${condition}; then echo ${memoMarker(key)}; st=0\n${frame(boundary, section.label)}\nelse\n${run}fi\n` : run;
+      continue;
+    }
+    const body = section.body.replace(MEMO_BLOCK, (_all, paths: string, inner: string) => {
+      const key = blockKey(paths, inner);
+      const condition = gate(key, paths);
+      return condition ? `if ${condition}; then echo ${memoMarker(key)}; else\n${captured(key, inner)}\nfi` : captured(key, inner);
+    });
+    probeText += section.own ? `(\n${body}\n) ${close}` : `{\n${body}\n} ${close}`;
+  }
+  const asked = new Set(statPaths);
+  if (asked.size > 0) text += `{\n${statPathsCommand([...asked])}\n} </dev/null; st=0\n${frame(boundary, "v0")}\n${blocks.size > 0 ? `${FRESH_FUNCTION}\n` : ""}`;
+  return { text: text + probeText, boundary, batched, statPaths: asked, blocks, memo };
 }
 
 export interface ScriptResult {
@@ -64,12 +113,28 @@ export interface ScriptResult {
   probes: Section[];
 }
 
+/** A section's output with its memo blocks resolved: saved answers put in, fresh outputs unframed and saved. */
+function resolveBlocks(output: string, script: Pick<Script, "blocks" | "memo">, stat: SharedStat): string {
+  return output.replace(/__FOOBAR_MEMO_([0-9a-f]+)(?:__\n|_BEGIN__\n([\s\S]*?)\n__FOOBAR_MEMO_\1_END__\n)/g, (_all, key: string, fresh?: string) => {
+    const paths = script.blocks.get(key);
+    if (!paths) throw new Error(`script output names an unknown memo block ${key}`);
+    if (fresh !== undefined) {
+      script.memo.record(key, paths, fresh, stat);
+      return fresh;
+    }
+    const saved = script.memo.answer(key, stat);
+    if (saved === undefined) throw new Error(`memo block ${key} was answered from the memo, but its files' stat lines differ`);
+    return saved;
+  });
+}
+
 /** Split the output of a buildScript() run back into its sections (batched probes filled in from their batch). */
-export function parseScriptOutput(stdout: string, script: Pick<Script, "boundary" | "batched">): ScriptResult {
+export function parseScriptOutput(stdout: string, script: Pick<Script, "boundary" | "batched" | "statPaths" | "blocks" | "memo">): ScriptResult {
   const result: ScriptResult = { steps: [], probes: [] };
-  const marker = new RegExp(`\\n${script.boundary} ([spb])(\\d+) (\\d+)\\n`, "g");
+  const marker = new RegExp(`\\n${script.boundary} ([spbv])(\\d+) (\\d+)\\n`, "g");
   const own = new Map<number, Section>();
-  const batches = new Map<number, Map<string, string>>();
+  const batchOutputs = new Map<number, string>();
+  let stat: SharedStat = NO_STAT;
   let start = 0;
   for (const match of stdout.matchAll(marker)) {
     const output = stdout.slice(start, match.index);
@@ -78,11 +143,17 @@ export function parseScriptOutput(stdout: string, script: Pick<Script, "boundary
     if (match[1] === "s") {
       if (index !== result.steps.length) throw new Error(`script output out of order at section s${index}`);
       result.steps.push({ output, status: Number(match[3]) });
-    } else if (match[1] === "b") {
-      const members = [...script.batched.values()].flat().filter((part) => part.kind === index).map((part) => part.argument);
-      batches.set(index, BATCH_KINDS[index]!.split(output, members));
-    } else own.set(index, { output, status: Number(match[3]) });
+    } else if (match[1] === "v") stat = parseStatLines(output, script.statPaths);
+    else if (match[1] === "b") batchOutputs.set(index, resolveBlocks(output, script, stat));
+    else own.set(index, { output: resolveBlocks(output, script, stat), status: Number(match[3]) });
   }
+  // A kind answered from the shared stat alone has no section of its own: it splits once the stat is there.
+  const batches = new Map<number, Map<string, string>>();
+  BATCH_KINDS.forEach((kind, kindIndex) => {
+    const members = [...script.batched.values()].flat().filter((part) => part.kind === kindIndex).map((part) => part.argument);
+    const output = kind.script ? batchOutputs.get(kindIndex) : stat === NO_STAT ? undefined : "";
+    if (members.length > 0 && output !== undefined) batches.set(kindIndex, kind.split(output, members, stat));
+  });
   // Probes in order, up to the first one with no answer (a script cut short).
   for (let index = 0; ; index++) {
     const parts = script.batched.get(index);
@@ -108,7 +179,7 @@ export function splitScript(text: string): { boundary: string; steps: string[]; 
   if (!boundary) return null;
   const steps: string[] = [];
   const probes: { label: string; snippet: string }[] = [];
-  const section = /\(\n(set -e\n)?([\s\S]*?)\n\) <\/dev\/null 2>(&1|\/dev\/null); st=\$\?\nprintf '\\n%s %s %d\\n' __FOOBAR_[0-9a-f]+__ ([spb]\d+) /g;
+  const section = /[({]\n(set -e\n)?([\s\S]*?)\n[)}] <\/dev\/null 2>(&1|\/dev\/null); st=\$\?\nprintf '\\n%s %s %d\\n' __FOOBAR_[0-9a-f]+__ ([spb]\d+) /g;
   for (const match of text.matchAll(section)) {
     if (match[1]) steps.push(match[2]!);
     else probes.push({ label: match[4]!, snippet: match[2]! });

@@ -59,7 +59,11 @@ export default defineRole<AppVars>({
       r.command(
         "prune old releases",
         sh`cd ${posix.join(vars.root, "releases")} && ls -1t | grep -vxF ${version} | tail -n +${vars.keep_releases} | xargs -r rm -rf --`,
-        { onlyIf: sh`[ "$(ls -1 ${posix.join(vars.root, "releases")} | wc -l)" -gt ${vars.keep_releases} ]`, description: `keep the last ${vars.keep_releases} releases` },
+        {
+          onlyIf: sh`[ "$(ls -1 ${posix.join(vars.root, "releases")} | wc -l)" -gt ${vars.keep_releases} ]`,
+          dependsOn: [posix.join(vars.root, "releases")],
+          description: `keep the last ${vars.keep_releases} releases`,
+        },
       ),
       r.service(SERVICE, { state: "started", enabled: true }),
     ];

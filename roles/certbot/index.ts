@@ -32,6 +32,7 @@ function followerPull(r: ResourceFactory, leader: Host, pem: string) {
   ].join("\n");
   return r.command(`certificate from ${leader.name}`, pull, {
     onlyIf: differsFromRecord(pem, receiptOf(pem)),
+    dependsOn: [pem, receiptOf(pem)],
     description: `pull ${pem} from ${leader.name}: it is not the one last received`,
   });
 }
@@ -81,6 +82,7 @@ export default defineRole<CertbotVars>({
       // installer did not put there (its receipt differs: the followers could not pull it).
       r.command("haproxy PEM from the live certificate", sh`RENEWED_LINEAGE=${live} ${DEPLOY_HOOK}`, {
         onlyIf: `${sh`[ -e ${`${live}/fullchain.pem`} ]`} && { ${sh`! cat ${`${live}/fullchain.pem`} ${`${live}/privkey.pem`} | cmp -s - ${vars.haproxy_pem}`} || ${differsFromRecord(vars.haproxy_pem, receiptOf(vars.haproxy_pem))}; }`,
+        dependsOn: [`${live}/fullchain.pem`, `${live}/privkey.pem`, vars.haproxy_pem, receiptOf(vars.haproxy_pem)],
         description: `rebuild ${vars.haproxy_pem} from ${live}`,
       }),
       // A follower that missed a push (down during a renewal) gets it again: the record of what it last received
@@ -88,6 +90,7 @@ export default defineRole<CertbotVars>({
       // (A PEM that is not the installed one is the task above: its deploy hook pushes as well.)
       ...followers.map((follower) => r.command(`certificate on ${follower.name}`, `${follower.push} ${sh`install < ${vars.haproxy_pem} && cp ${receiptOf(vars.haproxy_pem)} ${follower.record}`}`, {
         onlyIf: `! ${differsFromRecord(vars.haproxy_pem, receiptOf(vars.haproxy_pem))} && ${sh`! cmp -s ${receiptOf(vars.haproxy_pem)} ${follower.record}`}`,
+        dependsOn: [vars.haproxy_pem, receiptOf(vars.haproxy_pem), follower.record],
         description: `push ${vars.haproxy_pem} to ${follower.name}`,
       })),
       r.service("certbot.timer", { state: "started", enabled: true }),

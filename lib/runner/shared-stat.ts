@@ -1,0 +1,65 @@
+// The shared stat: one `stat` at the start of an exec's probes for every path a batch or a memo block reads, kept in
+// $FOOBAR_STAT for the memo gates and parsed here for the controller.
+import { posix } from "node:path";
+
+/** Paths a stat line can carry unambiguously (the same rule as the stat batch: no spaces, quotes or `|`). */
+const STATABLE = /^\/[A-Za-z0-9_./@:+-]*$/;
+/**
+ * Device, inode and ctime change with any write, chmod, chown, rename or replacement (ctime cannot be set by hand);
+ * the rest answers the file probes. %N carries a link's target.
+ */
+const STAT_FORMAT = "%n|%d|%i|%s|%.9Y|%.9Z|%F|%U|%G|%a|%N";
+/** Its ctime is the moment stat ran (procfs makes the inode on lookup): the host's clock, for the racy check. */
+const NOW_PATH = "/proc/self/";
+
+export function statable(path: string): boolean {
+  return STATABLE.test(path);
+}
+
+/** One file as the shared stat saw it; `line` is the whole stat line, compared as is. */
+export interface StatLine {
+  path: string;
+  line: string;
+  type: string;
+  owner: string;
+  group: string;
+  mode: string;
+  size: number;
+  mtime: number;
+  ctime: number;
+  /** A symbolic link's target as stored (`link`) and resolved against the link's directory (`target`). */
+  link?: string;
+  target?: string;
+}
+
+export function statPathsCommand(paths: readonly string[]): string {
+  return `FOOBAR_STAT=$(stat -c '${STAT_FORMAT}' -- ${NOW_PATH} ${[...new Set(paths)].join(" ")} 2>/dev/null)\nprintf '%s\\n' "$FOOBAR_STAT"`;
+}
+
+/** What the shared stat of one exec saw: a line per existing path, the paths it was asked about, the host's time. */
+export interface SharedStat {
+  lines: Map<string, StatLine>;
+  asked: ReadonlySet<string>;
+  now?: number;
+}
+
+export const NO_STAT: SharedStat = { lines: new Map(), asked: new Set() };
+
+export function parseStatLines(output: string, asked: ReadonlySet<string>): SharedStat {
+  const lines = new Map<string, StatLine>();
+  let now: number | undefined;
+  for (const line of output.split("\n")) {
+    const fields = line.split("|");
+    if (fields.length < 11) continue;
+    const [path, , , size, mtime, ctime, type, owner, group, mode] = fields as [string, string, string, string, string, string, string, string, string, string];
+    if (path === NOW_PATH) {
+      now = Number(ctime);
+      continue;
+    }
+    const link = /^'[^']*' -> '([^']*)'$/.exec(fields.slice(10).join("|"))?.[1];
+    const entry: StatLine = { path, line, type, owner, group, mode, size: Number(size), mtime: Number(mtime), ctime: Number(ctime) };
+    if (type === "symbolic link" && link !== undefined) Object.assign(entry, { link, target: posix.resolve(posix.dirname(path), link) });
+    lines.set(path, entry);
+  }
+  return { lines, asked, now: now !== undefined && Number.isFinite(now) ? now : undefined };
+}

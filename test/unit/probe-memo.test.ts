@@ -1,0 +1,167 @@
+// Probe memo through the real /bin/sh and stat: a block answered without running while its files are unchanged, and
+// run again after any change to content, mode, a link's target or existence; recent files are not trusted; the apt
+// cache check that moved from the probe to the install step.
+import { createHash } from "node:crypto";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { localTransport } from "../../lib/connection/local.ts";
+import { command } from "../../lib/resources/command.ts";
+import { file } from "../../lib/resources/file.ts";
+import { refreshCacheScript } from "../../lib/resources/package.ts";
+import { memoBlock, ProbeMemo } from "../../lib/runner/probe-memo.ts";
+import { buildScript, parseScriptOutput } from "../../lib/runner/script.ts";
+
+const root = mkdtempSync(join(tmpdir(), "probe-memo-"));
+test.after(() => rmSync(root, { recursive: true, force: true }));
+const path = (name: string) => join(root, name);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Run probes once; `ran` says which blocks ran their body (their output was captured, not taken from the memo). */
+async function run(memo: ProbeMemo, probes: string[]) {
+  const script = buildScript([], probes, memo);
+  const stdout = (await localTransport().exec("sh -s", { stdin: script.text })).stdout;
+  const ran = (stdout.match(/_BEGIN__/g) ?? []).length;
+  return { outputs: parseScriptOutput(stdout, script).probes.map((section) => section.output), ran, text: script.text };
+}
+
+/** Files older than the racy window, so the memo may keep their blocks. */
+async function settled(...names: string[]) {
+  await sleep(1100);
+  for (const name of names) assert.ok(Date.now() / 1000 - statSync(path(name)).ctimeMs / 1000 > 1, `${name} settled`);
+}
+
+const catBlock = (...names: string[]) => memoBlock(names.map(path), `cat ${names.map(path).join(" ")} 2>/dev/null; echo end`);
+
+test("a block is answered from the memo while its file is unchanged, and runs again after a write or a chmod", async () => {
+  writeFileSync(path("a.conf"), "one\n");
+  await settled("a.conf");
+  const memo = new ProbeMemo(null);
+  const first = await run(memo, [catBlock("a.conf")]);
+  assert.equal(first.outputs, ["one\nend\n"]);
+  assert.is(first.ran, 1);
+  const second = await run(memo, [catBlock("a.conf")]);
+  assert.equal(second.outputs, ["one\nend\n"], "the saved output, exactly");
+  assert.is(second.ran, 0, "nothing ran on the host");
+  writeFileSync(path("a.conf"), "two\n");
+  const changed = await run(memo, [catBlock("a.conf")]);
+  assert.equal(changed.outputs, ["two\nend\n"]);
+  assert.is(changed.ran, 1);
+  assert.is((await run(memo, [catBlock("a.conf")])).ran, 1, "a file written within the last second is not trusted yet");
+  await settled("a.conf");
+  assert.is((await run(memo, [catBlock("a.conf")])).ran, 1, "saved now");
+  assert.is((await run(memo, [catBlock("a.conf")])).ran, 0);
+  chmodSync(path("a.conf"), 0o600);
+  assert.is((await run(memo, [catBlock("a.conf")])).ran, 1, "a mode change is a change (ctime)");
+});
+
+test("a file's content edited with its mtime put back is still a change", async () => {
+  writeFileSync(path("b.conf"), "same size 1\n");
+  const before = statSync(path("b.conf"));
+  await settled("b.conf");
+  const memo = new ProbeMemo(null);
+  await run(memo, [catBlock("b.conf")]);
+  assert.is((await run(memo, [catBlock("b.conf")])).ran, 0);
+  writeFileSync(path("b.conf"), "same size 2\n");
+  utimesSync(path("b.conf"), before.atime, before.mtime);
+  const after = await run(memo, [catBlock("b.conf")]);
+  assert.is(after.ran, 1);
+  assert.equal(after.outputs, ["same size 2\nend\n"]);
+});
+
+test("an absent file is part of the answer: creating it runs the block again", async () => {
+  const memo = new ProbeMemo(null);
+  await settled();
+  await run(memo, [catBlock("later.conf")]);
+  assert.is((await run(memo, [catBlock("later.conf")])).ran, 0, "absent both times");
+  writeFileSync(path("later.conf"), "now\n");
+  assert.equal((await run(memo, [catBlock("later.conf")])).outputs, ["now\nend\n"]);
+});
+
+test("through a symlink: the target is followed, so editing the target runs the block again", async () => {
+  writeFileSync(path("target-1.pem"), "cert 1\n");
+  symlinkSync(path("target-1.pem"), path("live.pem"));
+  await settled("target-1.pem");
+  const memo = new ProbeMemo(null);
+  assert.is((await run(memo, [catBlock("live.pem")])).ran, 1, "first run: the link is seen, its target is not statted yet");
+  assert.is((await run(memo, [catBlock("live.pem")])).ran, 1, "second run: the target is statted and the block saved");
+  assert.is((await run(memo, [catBlock("live.pem")])).ran, 0);
+  writeFileSync(path("target-1.pem"), "cert 2\n");
+  assert.equal((await run(memo, [catBlock("live.pem")])).outputs, ["cert 2\nend\n"]);
+});
+
+test("a command guard with dependsOn is memoized; one without is not; the memo file is private and keeps only used blocks", async () => {
+  writeFileSync(path("receipt"), "abc\n");
+  await settled("receipt");
+  const dir = mkdtempSync(join(tmpdir(), "probe-memo-store-"));
+  try {
+    const guarded = command("push", "true", { onlyIf: `! grep -q abc ${path("receipt")}`, dependsOn: [path("receipt")] }).probe({ diff: false });
+    const plain = command("other", "true", { onlyIf: "true" }).probe({ diff: false });
+    const first = new ProbeMemo(join(dir, "lab", "h.memo.json"));
+    await run(first, [guarded, plain]);
+    first.save();
+    const file = join(dir, "lab", "h.memo.json");
+    assert.is(statSync(file).mode & 0o777, 0o600);
+    const second = await run(ProbeMemo.forHost(dir, "lab", "h"), [guarded, plain]);
+    assert.equal(second.outputs, ["done\n", "needed\n"]);
+    assert.is(second.ran, 0, "the guard was answered from the saved memo");
+    assert.not.match(second.text, /grep -q abc[^\n]*\n\) /, "its subshell is not entered either");
+    const third = new ProbeMemo(file);
+    await run(third, [plain]);
+    third.save();
+    assert.equal(Object.keys((JSON.parse(readFileSync(file, "utf8")) as { entries: object }).entries), [], "the guard's entry was not used: dropped");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a file's hash is saved, a sensitive file's is not: it is read on every run and never written to the memo", async () => {
+  writeFileSync(path("plain.conf"), "port=80\n");
+  writeFileSync(path("secret.conf"), "password=hunter2\n");
+  await settled("plain.conf", "secret.conf");
+  const dir = mkdtempSync(join(tmpdir(), "probe-memo-store-"));
+  try {
+    const probes = [file(path("plain.conf"), "port=80\n"), file(path("secret.conf"), "password=hunter2\n", { sensitive: true })].map((resource) => resource.probe({ diff: false }));
+    const memo = ProbeMemo.forHost(dir, "lab", "h");
+    await run(memo, probes);
+    memo.save();
+    const again = await run(ProbeMemo.forHost(dir, "lab", "h"), probes);
+    assert.is(again.ran, 0, "the plain file's hash came from the memo");
+    assert.is((again.text.match(/sha256sum -- /g) ?? []).length, 2, "the sensitive file is hashed with no gate");
+    assert.match(again.outputs[1]!, /^file /);
+    const saved = readFileSync(join(dir, "lab", "h.memo.json"), "utf8");
+    const hashOf = (text: string) => createHash("sha256").update(text).digest("hex");
+    assert.ok(saved.includes(hashOf("port=80\n")));
+    assert.not.ok(saved.includes(hashOf("password=hunter2\n")));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("paths a stat line cannot carry leave the body unmemoized", () => {
+  assert.is(memoBlock(["/etc/with space"], "cat x"), "cat x");
+  assert.is(memoBlock([], "cat x"), "cat x");
+  assert.throws(() => memoBlock(["/a"], memoBlock(["/b"], "x")), /do not nest/);
+});
+
+test("the apt cache is refreshed at install time when it is old or a source list is newer", async () => {
+  const files = { cache: path("pkgcache.bin"), sources: `${path("sources.list")} ${path("sources.list.d")}/*` };
+  const updates = async () => (await localTransport().exec("sh -s", { stdin: refreshCacheScript("echo apt-get", 3600, files) })).stdout;
+  assert.is(await updates(), "apt-get update\n", "no cache at all");
+  writeFileSync(files.cache, "");
+  writeFileSync(path("sources.list"), "");
+  const now = Date.now() / 1000;
+  utimesSync(path("sources.list"), now - 600, now - 600);
+  assert.is(await updates(), "", "a fresh cache built after its sources");
+  utimesSync(files.cache, now - 7200, now - 7200);
+  utimesSync(path("sources.list"), now - 9000, now - 9000);
+  assert.is(await updates(), "apt-get update\n", "older than an hour");
+  utimesSync(files.cache, now - 60, now - 60);
+  utimesSync(path("sources.list"), now - 10, now - 10);
+  assert.is(await updates(), "apt-get update\n", "a source list changed after the cache was built");
+  assert.ok(existsSync(files.cache));
+});
+
+test.run();
