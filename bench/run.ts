@@ -33,9 +33,9 @@ async function main(): Promise<void> {
   await buildApp();
   const converge = spawnSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "playbooks/site.ts"), "-i", "lab"], { cwd: REPO_ROOT, encoding: "utf8" });
   if (converge.status !== 0) throw new Error(`site.ts -i lab failed before the benchmark:\n${converge.stdout}${converge.stderr}`);
-  const noop = await siteNoop(7);
+  const noop = await siteNoop(15);
   results.siteNoop = noop;
-  row(`site.ts no-op re-converge, ${noop.hosts} lab hosts (7 runs)`, ms(noop.site));
+  row(`site.ts no-op re-converge, ${noop.hosts} lab hosts (15 runs, alternated with the floor)`, ms(noop.site));
   row(`floor: ssh2 connect + true on ${noop.hosts} hosts in parallel`, ms(noop.floor));
   row("site no-op / floor", `${(noop.site.median / noop.floor.median).toFixed(2)}× (target ≤ 1.5×)`);
   if (!quick && ansibleAvailable()) {

@@ -18,8 +18,16 @@ export interface FileOptions extends CommonOptions {
   sensitive?: boolean;
 }
 
+/** Hashes of Buffer contents (a release's files: read once, shared by every host and run of a process, never changed). */
+const bufferHashes = new WeakMap<Buffer, string>();
+
 function sha256(content: string | Buffer): string {
-  return createHash("sha256").update(content).digest("hex");
+  if (typeof content === "string") return createHash("sha256").update(content).digest("hex");
+  const known = bufferHashes.get(content);
+  if (known !== undefined) return known;
+  const hash = createHash("sha256").update(content).digest("hex");
+  bufferHashes.set(content, hash);
+  return hash;
 }
 
 /** Unified diff for --diff, or a note when the content cannot or must not be shown. */

@@ -152,4 +152,17 @@ export const FRESH_FUNCTION = [
 export const gateArguments = (lines: Record<string, string | null>) =>
   Object.entries(lines).map(([path, line]) => quote(line ?? `!${path}`)).join(" ");
 
-export const MEMO_BLOCK = new RegExp(`^${BEGIN}(.*)\\n([\\s\\S]*?)\\n${END}$`, "gm");
+const BLOCK = `${BEGIN}(.*)\\n([\\s\\S]*?)\\n${END}`;
+/** Every block in a probe (line-anchored). */
+export const MEMO_BLOCK = new RegExp(`^${BLOCK}$`, "gm");
+const WHOLE = new RegExp(`^${BLOCK}$`);
+
+/** The paths and body of a probe that is one block and nothing else. */
+export function wholeBlock(probe: string): { paths: string; body: string } | undefined {
+  const match = WHOLE.exec(probe);
+  // A lazy body could still span several blocks: bodies never hold a marker, so one that does is not one block.
+  if (!match || match[2]!.includes(END)) return undefined;
+  return { paths: match[1]!, body: match[2]! };
+}
+
+export const hasMemoBlock = (probe: string) => probe.includes(BEGIN);

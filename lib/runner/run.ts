@@ -107,34 +107,17 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
     return run.session?.transport.close();
   }));
 
-  // The first `forks` logins start now: the hosts' sshd work overlaps the build below.
-  const logins = new Map<HostRun, Promise<Transport>>();
-  const login = (run: HostRun) => {
-    if (!logins.has(run)) {
-      const pending = options.connect(run.host);
-      pending.catch(() => undefined);
-      logins.set(run, pending);
-    }
-    return logins.get(run)!;
-  };
-  [...runs.values()].slice(0, options.forks).forEach(login);
-  // Build from cached facts, so the pre-probe below is the only round trip of a no-op run.
-  try {
-    for (const run of runs.values()) {
-      run.facts = cache.get(run.host.name);
-      if (run.facts) build(run, run.facts);
-    }
-  } catch (error) {
-    await Promise.all([...logins.values()].map((pending) => pending.then((transport) => transport.close(), () => undefined)));
-    throw error;
-  }
   const inputErrors: InputError[] = [];
   await mapLimit([...runs.values()], options.forks, async (run) => {
     try {
-      const transport = await login(run);
+      const transport = await options.connect(run.host);
       const memo = ProbeMemo.forHost(options.factsDir, inventory.environment, run.host.name);
       run.session = { host: run.host.name, transport, become: run.host.become, reporter, timeoutMs: options.commandTimeoutMs ?? 900_000, memo };
-      if (!run.facts) {
+      // Built from cached facts once this host is logged in, so the pre-probe below is the only round trip of a no-op
+      // run (and one host's build does not hold up the others' logins on the event loop).
+      run.facts = cache.get(run.host.name);
+      if (run.facts) build(run, run.facts);
+      else {
         const gathered = parseHostFacts((await execScript(run.session, [], [hostFactsProbe])).probes[0]!.output);
         cache.set(run.host.name, gathered);
         run.facts = gathered;

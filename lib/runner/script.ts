@@ -1,7 +1,7 @@
 // The wire protocol of one exec: framed probes and apply steps in one sh script, and its parser.
 import { randomBytes } from "node:crypto";
 import { BATCH_KINDS, batchOf, type BatchPart } from "./probe-batch.ts";
-import { blockKey, FRESH_FUNCTION, gateArguments, MEMO_BLOCK, ProbeMemo } from "./probe-memo.ts";
+import { blockKey, FRESH_FUNCTION, gateArguments, hasMemoBlock, MEMO_BLOCK, ProbeMemo, wholeBlock } from "./probe-memo.ts";
 import { NO_STAT, parseStatLines, statPathsCommand, type SharedStat } from "./shared-stat.ts";
 
 /** Every script starts from a known environment: C locale for parsers, a full PATH for sbin tools. */
@@ -87,12 +87,16 @@ export function buildScript(steps: readonly string[], probes: readonly string[],
   let probeText = "";
   for (const section of sections) {
     const close = `</dev/null 2>/dev/null; st=$?\n${frame(boundary, section.label)}\n`;
-    const whole = section.own ? new RegExp(`^${MEMO_BLOCK.source}$`).exec(section.body) : null;
+    if (!hasMemoBlock(section.body)) {
+      probeText += section.own ? `(\n${section.body}\n) ${close}` : `{\n${section.body}\n} ${close}`;
+      continue;
+    }
+    const whole = section.own ? wholeBlock(section.body) : undefined;
     if (whole) {
       // A probe that is one block: its gate stands outside the subshell, so an answer from the memo forks nothing.
-      const key = blockKey(whole[1]!, whole[2]!);
-      const condition = gate(key, whole[1]!);
-      const run = `(\n${captured(key, whole[2]!)}\n) ${close}`;
+      const key = blockKey(whole.paths, whole.body);
+      const condition = gate(key, whole.paths);
+      const run = `(\n${captured(key, whole.body)}\n) ${close}`;
       probeText += condition ? `if ${condition}; then echo ${memoMarker(key)}; st=0\n${frame(boundary, section.label)}\nelse\n${run}fi\n` : run;
       continue;
     }

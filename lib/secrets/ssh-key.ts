@@ -34,9 +34,18 @@ function opensshPrivateKey(seed: Buffer, publicKey: Buffer, comment: string): st
   return ["-----BEGIN OPENSSH PRIVATE KEY-----", ...lines, "-----END OPENSSH PRIVATE KEY-----", ""].join("\n");
 }
 
+/** Derived pairs by secret and seed: several hosts and roles of a run ask for the same key (a derivation costs ~1 ms). */
+const derived = new Map<string, SshKeyPair>();
+
 /** The key pair for `purpose`, derived from `secret` (HMAC-SHA256 → Ed25519 seed). */
 export function sshKeyFromSecret(secret: Secret, purpose: string): SshKeyPair {
   const seed = createHmac("sha256", secret.reveal()).update(`foobar-infra ssh key: ${purpose}`).digest();
+  const key = `${secret.name}\0${seed.toString("hex")}`;
+  if (!derived.has(key)) derived.set(key, derivePair(secret, seed, purpose));
+  return derived.get(key)!;
+}
+
+function derivePair(secret: Secret, seed: Buffer, purpose: string): SshKeyPair {
   const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: "der", type: "pkcs8" });
   const publicKey = createPublicKey(privateKey).export({ format: "der", type: "spki" }).subarray(-32);
   const publicLine = `ssh-ed25519 ${Buffer.concat([sshString("ssh-ed25519"), sshString(publicKey)]).toString("base64")} ${purpose}`;

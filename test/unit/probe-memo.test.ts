@@ -140,6 +140,23 @@ test("a file's hash is saved, a sensitive file's is not: it is read on every run
   }
 });
 
+test("a probe with two blocks and a plain line between them: each block gated on its own, the line always runs", async () => {
+  writeFileSync(path("one"), "1\n");
+  writeFileSync(path("two"), "2\n");
+  await settled("one", "two");
+  const memo = new ProbeMemo(null);
+  const probe = [catBlock("one"), "echo middle", catBlock("two")].join("\n");
+  const first = await run(memo, [probe]);
+  assert.equal(first.outputs, ["1\nend\nmiddle\n2\nend\n"]);
+  const second = await run(memo, [probe]);
+  assert.equal(second.outputs, first.outputs);
+  assert.is(second.ran, 0);
+  writeFileSync(path("two"), "3\n");
+  const third = await run(memo, [probe]);
+  assert.equal(third.outputs, ["1\nend\nmiddle\n3\nend\n"]);
+  assert.is(third.ran, 1, "only the second block ran");
+});
+
 test("paths a stat line cannot carry leave the body unmemoized", () => {
   assert.is(memoBlock(["/etc/with space"], "cat x"), "cat x");
   assert.is(memoBlock([], "cat x"), "cat x");
