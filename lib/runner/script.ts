@@ -4,8 +4,8 @@ import { BATCH_KINDS, batchOf, type BatchPart } from "./probe-batch.ts";
 import { blockKey, FRESH_FUNCTION, gateArguments, hasMemoBlock, MEMO_BLOCK, ProbeMemo, wholeBlock } from "./probe-memo.ts";
 import { NO_STAT, parseStatLines, statPathsCommand, type SharedStat } from "./shared-stat.ts";
 
-/** Every script starts from a known environment: C locale for parsers, a full PATH for sbin tools. */
-const PRELUDE = "export LC_ALL=C PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n";
+/** Every script starts from a known environment: C locale and stat's default name quoting for parsers, a full PATH. */
+const PRELUDE = "export LC_ALL=C QUOTING_STYLE=shell-escape-always PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n";
 
 /** One framed result: the section's output and its exit status. */
 export interface Section {
