@@ -22,7 +22,7 @@ export function statArgument(path: string, saveHash: boolean): string {
   return saveHash ? path : `${path}${UNSAVED}`;
 }
 
-export const pathOf = (argument: string) => (argument.endsWith(UNSAVED) ? argument.slice(0, -UNSAVED.length) : argument);
+const pathOf = (argument: string) => (argument.endsWith(UNSAVED) ? argument.slice(0, -UNSAVED.length) : argument);
 
 export function statArgumentBatchable(argument: string): boolean {
   return batchable(pathOf(argument));
