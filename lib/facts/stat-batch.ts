@@ -3,19 +3,15 @@
 // hash was saved is not read again (except a sensitive file's: a hash derived from a secret is never saved).
 // The answer for each path is the text statProbe() would print.
 import { memoBlock } from "../runner/probe-memo.ts";
-import type { SharedStat } from "../runner/shared-stat.ts";
+import { statable, type SharedStat } from "../runner/shared-stat.ts";
 
 /** First line of a stat probe that may be answered from the batch (see statProbe). */
 export const STAT_BATCH_PREFIX = "# foobar:stat ";
-/** Paths the batch output can carry unambiguously (no spaces, quotes, newlines or shell syntax). */
-const BATCHABLE = /^\/[A-Za-z0-9_./@:+-]*$/;
-
 /** Suffix of a stat batch argument whose hash must not be saved in the memo. */
 const UNSAVED = " unsaved";
 
-export function batchable(path: string): boolean {
-  return BATCHABLE.test(path);
-}
+/** Paths the batch can carry: those the shared stat can (no spaces, quotes, newlines or shell syntax). */
+export const batchable = statable;
 
 /** The marker's argument: the path, flagged when its hash is not to be kept between runs. */
 export function statArgument(path: string, saveHash: boolean): string {

@@ -22,11 +22,9 @@ export interface FileOptions extends CommonOptions {
 const bufferHashes = new WeakMap<Buffer, string>();
 
 function sha256(content: string | Buffer): string {
-  if (typeof content === "string") return createHash("sha256").update(content).digest("hex");
-  const known = bufferHashes.get(content);
-  if (known !== undefined) return known;
+  if (typeof content !== "string" && bufferHashes.has(content)) return bufferHashes.get(content)!;
   const hash = createHash("sha256").update(content).digest("hex");
-  bufferHashes.set(content, hash);
+  if (typeof content !== "string") bufferHashes.set(content, hash);
   return hash;
 }
 

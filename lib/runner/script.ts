@@ -87,8 +87,9 @@ export function buildScript(steps: readonly string[], probes: readonly string[],
   let probeText = "";
   for (const section of sections) {
     const close = `</dev/null 2>/dev/null; st=$?\n${frame(boundary, section.label)}\n`;
+    const group = (body: string) => (section.own ? `(\n${body}\n) ${close}` : `{\n${body}\n} ${close}`);
     if (!hasMemoBlock(section.body)) {
-      probeText += section.own ? `(\n${section.body}\n) ${close}` : `{\n${section.body}\n} ${close}`;
+      probeText += group(section.body);
       continue;
     }
     const whole = section.own ? wholeBlock(section.body) : undefined;
@@ -96,7 +97,7 @@ export function buildScript(steps: readonly string[], probes: readonly string[],
       // A probe that is one block: its gate stands outside the subshell, so an answer from the memo forks nothing.
       const key = blockKey(whole.paths, whole.body);
       const condition = gate(key, whole.paths);
-      const run = `(\n${captured(key, whole.body)}\n) ${close}`;
+      const run = group(captured(key, whole.body));
       probeText += condition ? `if ${condition}; then echo ${memoMarker(key)}; st=0\n${frame(boundary, section.label)}\nelse\n${run}fi\n` : run;
       continue;
     }
@@ -105,7 +106,7 @@ export function buildScript(steps: readonly string[], probes: readonly string[],
       const condition = gate(key, paths);
       return condition ? `if ${condition}; then echo ${memoMarker(key)}; else\n${captured(key, inner)}\nfi` : captured(key, inner);
     });
-    probeText += section.own ? `(\n${body}\n) ${close}` : `{\n${body}\n} ${close}`;
+    probeText += group(body);
   }
   const asked = new Set(statPaths);
   if (asked.size > 0) text += `{\n${statPathsCommand([...asked])}\n} </dev/null; st=0\n${frame(boundary, "v0")}\n${blocks.size > 0 ? `${FRESH_FUNCTION}\n` : ""}`;

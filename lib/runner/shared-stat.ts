@@ -2,7 +2,7 @@
 // $FOOBAR_STAT for the memo gates and parsed here for the controller.
 import { posix } from "node:path";
 
-/** Paths a stat line can carry unambiguously (the same rule as the stat batch: no spaces, quotes or `|`). */
+/** Paths a stat line can carry unambiguously (no spaces, quotes, newlines, shell syntax or `|`); the stat batch's rule too. */
 const STATABLE = /^\/[A-Za-z0-9_./@:+-]*$/;
 /**
  * Device, inode and ctime change with any write, chmod, chown, rename or replacement (ctime cannot be set by hand);
