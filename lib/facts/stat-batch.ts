@@ -28,13 +28,15 @@ export function statBatchPaths(argumentsList: readonly string[]): string[] {
   return [...new Set(argumentsList.map(pathOf))];
 }
 
-/** The hashes, one sha256sum per path (a saved hash needs none); the stat lines come from the shared stat. */
+/**
+ * The hashes: one sha256sum per file whose hash may be saved (a memo block each, so a saved hash needs none), and one
+ * for all the files whose hash is never saved. The stat lines come from the shared stat.
+ */
 export function statBatchScript(argumentsList: readonly string[]): string {
   const unsaved = new Set(argumentsList.filter((argument) => argument.endsWith(UNSAVED)).map(pathOf));
-  return statBatchPaths(argumentsList).map((path) => {
-    const hash = `sha256sum -- ${path} 2>/dev/null`;
-    return unsaved.has(path) ? hash : memoBlock([path], hash);
-  }).join("\n");
+  const hash = (paths: readonly string[]) => `sha256sum -- ${paths.join(" ")} 2>/dev/null`;
+  const saved = statBatchPaths(argumentsList).filter((path) => !unsaved.has(path)).map((path) => memoBlock([path], hash([path])));
+  return [...saved, ...(unsaved.size > 0 ? [hash([...unsaved])] : [])].join("\n");
 }
 
 /** Per argument, the output statProbe() would have printed for its path. */

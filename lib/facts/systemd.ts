@@ -1,40 +1,45 @@
-// Fact: a systemd unit's load, active and unit-file states and when it last became active (systemctl show).
+// Fact: a systemd unit's active and unit-file states (systemctl is-active, is-enabled) and when it last started.
 import { quote } from "../shell.ts";
 import { ProbeParseError } from "../resources/resource.ts";
-import { unitBatchable, UNIT_BATCH_PREFIX, UNIT_SHOW } from "./unit-batch.ts";
+import { fullUnitName, unitBatchable, UNIT_ACTIVE_PREFIX, UNIT_FILE_PREFIX } from "./unit-batch.ts";
 
 export interface UnitState {
-  /** loaded, not-found, masked, ... */
-  load: string;
   /** active, inactive, failed, activating, reloading, deactivating */
   active: string;
-  /** enabled, disabled, static, masked, indirect, generated, "" when unknown */
+  /** enabled, enabled-runtime, disabled, static, masked, masked-runtime, indirect, generated, ...; "" without a unit file */
   unitFile: string;
-  /** When it last became active, in epoch seconds; null when it never did. */
+  /** When it last started, in epoch seconds; null when unknown (never started, or not asked). */
   activeSince: number | null;
 }
 
-/** The probe's command without the batch marker. */
-export function unitShow(unit: string): string {
-  return `${UNIT_SHOW} ${quote(unit)}`;
+/** The active-state part of a unit probe on its own: "ActiveState=<state>". */
+export function unitActiveProbe(unit: string): string {
+  return `printf 'ActiveState=%s\\n' "$(systemctl is-active -- ${quote(fullUnitName(unit))} 2>/dev/null)"`;
 }
 
-/** Probe snippet, marked so the runner may answer it from one batched `systemctl show` (lib/facts/unit-batch.ts). */
+/**
+ * Probe snippet: "ActiveState=..." and "UnitFileState=..." lines, each part marked so the runner answers it from the
+ * exec's unit batches (lib/facts/unit-batch.ts).
+ */
 export function unitProbe(unit: string): string {
-  const marker = unitBatchable(unit) ? `${UNIT_BATCH_PREFIX}${unit}\n` : "";
-  return marker + unitShow(unit);
+  const markers = unitBatchable(unit) ? `${UNIT_ACTIVE_PREFIX}${unit}\n${UNIT_FILE_PREFIX}${unit}\n` : "";
+  return `${markers}${unitActiveProbe(unit)}\nprintf 'UnitFileState=%s\\n' "$(systemctl is-enabled -- ${quote(fullUnitName(unit))} 2>/dev/null)"`;
 }
 
 export function parseUnit(id: string, stdout: string): UnitState {
-  const fields = new Map(stdout.split("\n").filter(Boolean).map((text) => text.split("=", 2) as [string, string]));
-  const load = fields.get("LoadState");
+  const fields = new Map(stdout.split("\n").filter((line) => line.includes("=")).map((text) => text.split("=", 2) as [string, string]));
   const active = fields.get("ActiveState");
-  if (!load || !active) throw new ProbeParseError(id, "no LoadState/ActiveState", stdout);
+  if (!active) throw new ProbeParseError(id, "no ActiveState", stdout);
   const since = /^@(\d+)$/.exec(fields.get("ActiveEnterTimestamp") ?? "")?.[1];
-  return { load, active, unitFile: fields.get("UnitFileState") ?? "", activeSince: since === undefined ? null : Number(since) };
+  return { active, unitFile: fields.get("UnitFileState") ?? "", activeSince: since === undefined ? null : Number(since) };
 }
 
 /** Running, or about to be (a reload keeps it up). */
 export function isRunning(state: UnitState): boolean {
   return state.active === "active" || state.active === "reloading";
+}
+
+/** Masked for good or until reboot: the unit cannot start until unmasked. */
+export function isMasked(state: UnitState): boolean {
+  return state.unitFile.startsWith("masked");
 }

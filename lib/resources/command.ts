@@ -15,6 +15,7 @@ export interface CommandOptions extends CommonOptions {
   /**
    * The files the guards read, when they read nothing else: the guards' answer is then kept between runs and
    * reused while these files' stat lines are unchanged (lib/runner/probe-memo.ts). Leave it out for any other guard.
+   * A command guarded by `creates` alone depends on that path without saying so.
    */
   dependsOn?: string[];
 }
@@ -34,7 +35,7 @@ export function command(name: string, script: string, options: CommandOptions): 
   return {
     id: `command:${name}`,
     ...commonFields(options),
-    probe: () => memoBlock(options.dependsOn ?? [], `if ${checks.join(" && ")}; then echo needed; else echo done; fi`),
+    probe: () => memoBlock(options.dependsOn ?? (options.unless || options.onlyIf ? [] : [options.creates!]), `if ${checks.join(" && ")}; then echo needed; else echo done; fi`),
     parse: (stdout) => stdout.trim() === "needed",
     plan: (needed) => (needed ? [{ summary: options.description ?? `run ${name}` }] : []),
     apply: () => script,

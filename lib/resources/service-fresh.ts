@@ -1,20 +1,22 @@
 // Resource: restart a running service when one of its config files is newer than the service's start,
 // so a config change takes effect before later resources of the same play rely on it (not only at handler time).
 import { MTIME_BATCH_PREFIX, mtimeBatchable } from "../facts/mtime-batch.ts";
-import { parseUnit, unitShow } from "../facts/systemd.ts";
-import { unitBatchable, UNIT_BATCH_PREFIX } from "../facts/unit-batch.ts";
+import { parseUnit, unitActiveProbe } from "../facts/systemd.ts";
+import { unitBatchable, UNIT_ACTIVE_PREFIX } from "../facts/unit-batch.ts";
+import { sinceBatchable, unitSinceProbe, UNIT_SINCE_PREFIX } from "../facts/unit-since.ts";
 import { quote } from "../shell.ts";
 import { commonFields, type CommonOptions, type Resource } from "./resource.ts";
 
 type Freshness = "fresh" | "stale" | "inactive";
 
 /**
- * The unit's state (with its start time) followed by the files' mtimes. Marked as one part of the unit batch and one
- * of the mtime batch per file, so in a converge it starts no process of its own; all markers or none.
+ * The unit's active state and start time followed by the files' mtimes. Marked as parts of the unit, start-time and
+ * mtime batches, so in a converge it starts no process of its own; all markers or none.
  */
 function freshnessProbe(service: string, files: readonly string[]): string {
-  const markers = unitBatchable(service) && files.every(mtimeBatchable) ? [`${UNIT_BATCH_PREFIX}${service}`, ...files.map((file) => `${MTIME_BATCH_PREFIX}${file}`)] : [];
-  return [...markers, unitShow(service), `stat -c %Y -- ${files.map(quote).join(" ")} 2>/dev/null`].join("\n");
+  const batchable = unitBatchable(service) && sinceBatchable(service) && files.every(mtimeBatchable);
+  const markers = batchable ? [`${UNIT_ACTIVE_PREFIX}${service}`, `${UNIT_SINCE_PREFIX}${service}`, ...files.map((file) => `${MTIME_BATCH_PREFIX}${file}`)] : [];
+  return [...markers, unitActiveProbe(service), unitSinceProbe(service), `stat -c %Y -- ${files.map(quote).join(" ")} 2>/dev/null`].join("\n");
 }
 
 /** Stale when a file's mtime is not older than the service's last start (same second counts: it may have missed it). */

@@ -1,5 +1,5 @@
 // Resource: a systemd service started/stopped and enabled/disabled; restart/reload actions for handlers.
-import { isRunning, parseUnit, unitProbe, type UnitState } from "../facts/systemd.ts";
+import { isMasked, isRunning, parseUnit, unitProbe, type UnitState } from "../facts/systemd.ts";
 import { sh } from "../shell.ts";
 import { commonFields, type Change, type CommonOptions, type Resource } from "./resource.ts";
 
@@ -25,7 +25,7 @@ export function service(name: string, options: ServiceOptions = {}): Resource<Un
     parse: (stdout) => parseUnit(id, stdout),
     plan(unit): Change[] {
       const changes: Change[] = [];
-      if (options.enabled === true && unit.unitFile !== "enabled") changes.push({ summary: `enable (was ${unit.unitFile || unit.load})` });
+      if (options.enabled === true && unit.unitFile !== "enabled") changes.push({ summary: `enable (was ${unit.unitFile || "not-found"})` });
       if (options.enabled === false && unit.unitFile === "enabled") changes.push({ summary: "disable" });
       if (options.state === "started" && !isRunning(unit)) changes.push({ summary: `start (was ${unit.active})` });
       if (options.state === "stopped" && unit.active !== "inactive" && unit.active !== "failed") changes.push({ summary: `stop (was ${unit.active})` });
@@ -34,7 +34,7 @@ export function service(name: string, options: ServiceOptions = {}): Resource<Un
     apply(unit): string {
       const commands: string[] = [];
       const wantsUp = options.enabled === true || options.state === "started";
-      if (wantsUp && (unit.unitFile === "masked" || unit.load === "masked")) commands.push(sh`systemctl unmask ${name}`);
+      if (wantsUp && isMasked(unit)) commands.push(sh`systemctl unmask ${name}`);
       if (options.enabled === true && unit.unitFile !== "enabled") commands.push(sh`systemctl enable ${name}`);
       if (options.enabled === false && unit.unitFile === "enabled") commands.push(sh`systemctl disable ${name}`);
       // A unit that failed its way into systemd's start limit (e.g. started by its package before it was configured)

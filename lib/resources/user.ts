@@ -1,4 +1,5 @@
 // Resources: a local group and a local user (system accounts for services), via getent/useradd.
+import { memoBlock } from "../runner/probe-memo.ts";
 import { sh } from "../shell.ts";
 import { commonFields, ProbeParseError, type Change, type CommonOptions, type Resource } from "./resource.ts";
 
@@ -19,6 +20,12 @@ interface Account {
   group?: string;
 }
 
+/**
+ * What getent answers for local accounts: the account files, and the name-service configuration that says where
+ * getent looks (accounts kept by a directory service elsewhere are not local accounts).
+ */
+const ACCOUNT_FILES = ["/etc/passwd", "/etc/group", "/etc/nsswitch.conf"];
+
 function parseAccount(id: string, stdout: string): Account {
   const [entry, group] = stdout.split("\n");
   if (!entry) return { exists: false };
@@ -33,7 +40,7 @@ export function user(name: string, options: UserOptions = {}): Resource<Account>
   return {
     id,
     ...commonFields(options),
-    probe: () => sh`getent passwd ${name} && id -gn ${name}`,
+    probe: () => memoBlock(ACCOUNT_FILES, sh`getent passwd ${name} && id -gn ${name}`),
     parse: (stdout) => parseAccount(id, stdout),
     plan(account): Change[] {
       if (!account.exists) return [{ summary: `create${options.system ? " system user" : ""}` }];
@@ -60,7 +67,7 @@ export function group(name: string, options: CommonOptions & { system?: boolean 
   return {
     id: `group:${name}`,
     ...commonFields(options),
-    probe: () => sh`getent group ${name} >/dev/null && echo yes || echo no`,
+    probe: () => memoBlock(ACCOUNT_FILES, sh`getent group ${name} >/dev/null && echo yes || echo no`),
     parse: (stdout) => stdout.trim() === "yes",
     plan: (exists) => (exists ? [] : [{ summary: "create" }]),
     apply: () => sh`groupadd ${options.system ? ["--system"] : []} ${name}`,

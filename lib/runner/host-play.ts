@@ -31,7 +31,8 @@ export class ExecError extends Error {}
 /** Run one framed script on the host: `steps` (applies) then `probes`. */
 export async function execScript(session: HostSession, steps: string[], probes: string[]): Promise<{ steps: Section[]; probes: Section[] }> {
   const script = buildScript(steps, probes, session.memo);
-  session.reporter.emit({ type: "command", host: session.host, script: redactHeredocs(script.text) });
+  // Redacted only when a reporter reads it (-vv, --json): a no-op run would spend more on it than on its own work.
+  session.reporter.emit({ type: "command", host: session.host, get script() { return redactHeredocs(script.text); } });
   const result = await session.transport.exec(session.become ? "sudo -n sh -s" : "sh -s", { stdin: script.text, timeoutMs: session.timeoutMs });
   if (result.code === null) throw new ExecError(`command timed out after ${session.timeoutMs} ms${result.stderr ? `: ${result.stderr.trim()}` : ""}`);
   const sections = parseScriptOutput(result.stdout, script);

@@ -2,7 +2,8 @@
 // instead of one per resource), or none when the exec's shared stat answers them; each resource still gets the exact
 // text its own probe would have printed (for a probe with several markers: its parts' answers, in marker order).
 import { splitStatBatch, statArgumentBatchable, statBatchPaths, statBatchScript, STAT_BATCH_PREFIX } from "../facts/stat-batch.ts";
-import { splitUnitBatch, unitBatchable, unitBatchScript, UNIT_BATCH_PREFIX } from "../facts/unit-batch.ts";
+import { activeBatchScript, fileBatchScript, splitActiveBatch, splitFileBatch, unitBatchable, UNIT_ACTIVE_PREFIX, UNIT_FILE_PREFIX } from "../facts/unit-batch.ts";
+import { sinceBatchable, sinceBatchPaths, sinceBatchScript, splitSinceBatch, UNIT_SINCE_PREFIX } from "../facts/unit-since.ts";
 import { splitSqlBatch, sqlBatchable, sqlBatchScript, SQL_BATCH_PREFIX } from "../facts/sql-batch.ts";
 import { packageBatchScript, splitPackageBatch } from "../facts/package-batch.ts";
 import { packageBatchable, PACKAGE_BATCH_PREFIX } from "../facts/packages.ts";
@@ -24,7 +25,9 @@ const paths = (argumentsList: readonly string[]) => [...argumentsList];
 
 export const BATCH_KINDS: readonly ProbeBatchKind[] = [
   { prefix: STAT_BATCH_PREFIX, accepts: statArgumentBatchable, script: statBatchScript, statPaths: statBatchPaths, split: splitStatBatch },
-  { prefix: UNIT_BATCH_PREFIX, accepts: unitBatchable, script: unitBatchScript, split: splitUnitBatch },
+  { prefix: UNIT_ACTIVE_PREFIX, accepts: unitBatchable, script: activeBatchScript, split: splitActiveBatch },
+  { prefix: UNIT_FILE_PREFIX, accepts: unitBatchable, script: fileBatchScript, split: splitFileBatch },
+  { prefix: UNIT_SINCE_PREFIX, accepts: sinceBatchable, script: sinceBatchScript, statPaths: sinceBatchPaths, split: splitSinceBatch },
   { prefix: SQL_BATCH_PREFIX, accepts: sqlBatchable, script: sqlBatchScript, split: splitSqlBatch },
   { prefix: PACKAGE_BATCH_PREFIX, accepts: packageBatchable, script: packageBatchScript, split: splitPackageBatch },
   { prefix: MTIME_BATCH_PREFIX, accepts: mtimeBatchable, statPaths: paths, split: splitMtimeBatch },

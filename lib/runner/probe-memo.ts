@@ -3,9 +3,9 @@
 // starts no process for it. A block is marked with memoBlock(); the runner gates it (lib/runner/script.ts).
 import { createHash } from "node:crypto";
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, posix } from "node:path";
 import { quote } from "../shell.ts";
-import { statable, type SharedStat } from "./shared-stat.ts";
+import { childrenOf, isChildGlob, parseStatLines, statable, statPattern, wasAsked, type SharedStat } from "./shared-stat.ts";
 
 const BEGIN = "# foobar:memo ";
 const END = "# foobar:memo-end";
@@ -16,10 +16,11 @@ const FORMAT_VERSION = 1;
 
 /**
  * Mark `body` (a probe part: its stdout is kept, its exit status is not) as depending only on the content and metadata
- * of `paths`. Paths a stat line cannot carry leave the body as it is: it then runs every time.
+ * of `paths` (a child glob, see isChildGlob, stands for every subdirectory of a directory). Paths a stat line cannot
+ * carry leave the body as it is: it then runs every time.
  */
 export function memoBlock(paths: readonly string[], body: string): string {
-  if (paths.length === 0 || !paths.every(statable)) return body;
+  if (paths.length === 0 || !paths.every(statPattern)) return body;
   if (body.includes(BEGIN) || body.includes(END)) throw new Error("memoBlock: blocks do not nest");
   return `${BEGIN}${paths.join(" ")}\n${body}\n${END}`;
 }
@@ -35,6 +36,8 @@ interface MemoFile {
   entries: Record<string, MemoEntry>;
   /** Paths to stat next time: link targets first seen in the last exec (no line for them yet). */
   pending: Record<string, string[]>;
+  /** The last exec's shared stat lines, without the clock line (see sameStatCheck). */
+  stat?: string;
 }
 
 /** The memo of one host, kept in <dir>/<environment>/<host>.memo.json (mode 0600); a null dir keeps it in memory. */
@@ -43,6 +46,8 @@ export class ProbeMemo {
   private pending = new Map<string, string[]>();
   private used = new Set<string>();
   private dirty = false;
+  private lastStat: string | undefined;
+  private lastStatParsed: SharedStat | undefined;
 
   constructor(private readonly file: string | null) {
     if (!file) return;
@@ -51,6 +56,7 @@ export class ProbeMemo {
       if (saved.version !== FORMAT_VERSION) return;
       this.entries = new Map(Object.entries(saved.entries));
       this.pending = new Map(Object.entries(saved.pending));
+      this.lastStat = saved.stat;
     } catch {
       // No memo yet (or unreadable): every block runs.
     }
@@ -60,33 +66,77 @@ export class ProbeMemo {
     return new ProbeMemo(dir ? join(dir, environment, `${host}.memo.json`) : null);
   }
 
-  /** Paths the shared stat must include for a block: its own, the link targets its entry knows, and pending ones. */
+  /**
+   * Paths the shared stat must include for a block. With a saved entry: the paths it was saved with (which include the
+   * link targets found, and leave out absent paths their directory's line stands for) and the child globs, which match
+   * the subdirectories again. Without one: its own paths and pending ones.
+   */
   statPaths(key: string, paths: readonly string[]): string[] {
-    return [...new Set([...paths, ...Object.keys(this.entries.get(key)?.lines ?? {}), ...(this.pending.get(key) ?? [])])];
+    const globs = paths.filter(isChildGlob);
+    const saved = Object.keys(this.entries.get(key)?.lines ?? {}).filter((path) => !(path.endsWith("/") && globs.includes(`${posix.dirname(path)}/*/`)));
+    return [...new Set(this.entries.has(key) ? [...saved, ...globs] : [...paths, ...(this.pending.get(key) ?? [])])];
   }
 
-  /** The stat lines a block's entry was saved with, when it has one (the gate's condition). */
-  expected(key: string): Record<string, string | null> | undefined {
-    return this.entries.get(key)?.lines;
+  /**
+   * The gate's condition for a block with an entry: its lines in $FOOBAR_STAT, or, when they are the lines the last
+   * exec saw, the cheaper check that the whole stat is unchanged (set by sameStatCheck).
+   */
+  gate(key: string): string | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    const check = `foobar_fresh ${gateArguments(entry.lines)}`;
+    if (this.lastStat === undefined) return check;
+    this.lastStatParsed ??= parseStatLines(this.lastStat, new Set());
+    const last = this.lastStatParsed.lines;
+    const sameAsLast = Object.entries(entry.lines).every(([path, line]) => (last.get(path)?.line ?? null) === line);
+    return sameAsLast ? `[ -n "$foobar_same" ] || ${check}` : check;
+  }
+
+  /**
+   * Shell setting $foobar_same when this exec's stat printed exactly the lines of the last one: one comparison instead
+   * of a search of $FOOBAR_STAT per line of every block. A block whose lines the last stat showed is then unchanged
+   * too: every path of its entry was asked this time, and the same output shows the same lines and absences.
+   */
+  sameStatCheck(): string {
+    return this.lastStat === undefined ? "foobar_same=" : `foobar_same=; [ "\${FOOBAR_STAT#*"$FOOBAR_NL"}" = ${quote(this.lastStat)} ] && foobar_same=1`;
+  }
+
+  /** Keep an exec's stat output (what sameStatCheck compares the next one with). */
+  rememberStat(output: string): void {
+    const lines = output.replace(/\n$/, "");
+    const rest = lines.includes("\n") ? lines.slice(lines.indexOf("\n") + 1) : undefined;
+    if (rest === this.lastStat) return;
+    this.lastStat = rest;
+    this.lastStatParsed = undefined;
+    this.dirty = true;
   }
 
   /** The saved output, if every line still matches what the shared stat saw. */
   answer(key: string, stat: SharedStat): string | undefined {
     const entry = this.entries.get(key);
-    const matches = ([path, line]: [string, string | null]) => stat.asked.has(path) && (stat.lines.get(path)?.line ?? null) === line;
+    const matches = ([path, line]: [string, string | null]) => wasAsked(stat, path) && (stat.lines.get(path)?.line ?? null) === line;
     if (!entry || !Object.entries(entry.lines).every(matches)) return undefined;
     this.used.add(key);
     return entry.output;
   }
 
-  /** Save a block's output with the lines of its paths and of the link targets they lead to; skipped when racy. */
+  /**
+   * Save a block's output with the lines of its paths, of the subdirectories its globs matched and of the link targets
+   * they lead to; skipped when racy.
+   */
   record(key: string, paths: readonly string[], output: string, stat: SharedStat): void {
     this.used.add(key);
     const lines: Record<string, string | null> = {};
     const missing: string[] = [];
     const visit = (path: string) => {
       if (path in lines || missing.includes(path)) return;
-      if (!stat.asked.has(path) || !statable(path)) {
+      if (isChildGlob(path)) {
+        const children = stat.asked.has(path) ? childrenOf(stat, path) : undefined;
+        if (children === undefined) missing.push(path);
+        else children.forEach(visit);
+        return;
+      }
+      if (!wasAsked(stat, path) || !statable(path)) {
         missing.push(path);
         return;
       }
@@ -95,6 +145,7 @@ export class ProbeMemo {
       if (seen?.target !== undefined) visit(seen.target);
     };
     paths.forEach(visit);
+    dropImpliedAbsences(lines, stat);
     const now = stat.now;
     const racy = now === undefined || Object.keys(lines).some((path) => {
       const seen = stat.lines.get(path);
@@ -122,11 +173,23 @@ export class ProbeMemo {
       this.entries.delete(key);
       this.pending.delete(key);
     });
-    const saved: MemoFile = { version: FORMAT_VERSION, entries: Object.fromEntries(this.entries), pending: Object.fromEntries(this.pending) };
+    const saved: MemoFile = { version: FORMAT_VERSION, entries: Object.fromEntries(this.entries), pending: Object.fromEntries(this.pending), stat: this.lastStat };
     mkdirSync(dirname(this.file), { recursive: true });
     writeFileSync(this.file, `${JSON.stringify(saved)}\n`, { mode: 0o600 });
     chmodSync(this.file, 0o600);
     this.dirty = false;
+  }
+}
+
+/**
+ * An absent path in a directory whose own line is kept (or which is absent itself) needs no check of its own: creating
+ * it changes that directory's mtime (or creates it). Fewer checks make the host's gate cheaper.
+ */
+function dropImpliedAbsences(lines: Record<string, string | null>, stat: SharedStat): void {
+  for (const [path, line] of Object.entries(lines)) {
+    const parent = posix.dirname(path);
+    if (line !== null || parent === path || !(parent in lines)) continue;
+    if (lines[parent] === null || stat.lines.get(parent)?.type === "directory") delete lines[path];
   }
 }
 
@@ -149,7 +212,7 @@ export const FRESH_FUNCTION = [
   "}",
 ].join("\n");
 
-export const gateArguments = (lines: Record<string, string | null>) =>
+const gateArguments = (lines: Record<string, string | null>) =>
   Object.entries(lines).map(([path, line]) => quote(line ?? `!${path}`)).join(" ");
 
 const BLOCK = `${BEGIN}(.*)\\n([\\s\\S]*?)\\n${END}`;

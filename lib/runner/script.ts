@@ -1,7 +1,7 @@
 // The wire protocol of one exec: framed probes and apply steps in one sh script, and its parser.
 import { randomBytes } from "node:crypto";
 import { BATCH_KINDS, batchOf, type BatchPart } from "./probe-batch.ts";
-import { blockKey, FRESH_FUNCTION, gateArguments, hasMemoBlock, MEMO_BLOCK, ProbeMemo, wholeBlock } from "./probe-memo.ts";
+import { blockKey, FRESH_FUNCTION, hasMemoBlock, MEMO_BLOCK, ProbeMemo, wholeBlock } from "./probe-memo.ts";
 import { NO_STAT, parseStatLines, statPathsCommand, type SharedStat } from "./shared-stat.ts";
 
 /** Every script starts from a known environment: C locale and stat's default name quoting for parsers, a full PATH. */
@@ -81,8 +81,7 @@ export function buildScript(steps: readonly string[], probes: readonly string[],
     const list = paths.split(" ").filter(Boolean);
     blocks.set(key, list);
     statPaths.push(...memo.statPaths(key, list));
-    const expected = memo.expected(key);
-    return expected === undefined ? undefined : `foobar_fresh ${gateArguments(expected)}`;
+    return memo.gate(key);
   };
   let probeText = "";
   for (const section of sections) {
@@ -109,7 +108,7 @@ export function buildScript(steps: readonly string[], probes: readonly string[],
     probeText += group(body);
   }
   const asked = new Set(statPaths);
-  if (asked.size > 0) text += `{\n${statPathsCommand([...asked])}\n} </dev/null; st=0\n${frame(boundary, "v0")}\n${blocks.size > 0 ? `${FRESH_FUNCTION}\n` : ""}`;
+  if (asked.size > 0) text += `{\n${statPathsCommand([...asked])}\n} </dev/null; st=0\n${frame(boundary, "v0")}\n${blocks.size > 0 ? `${FRESH_FUNCTION}\n${memo.sameStatCheck()}\n` : ""}`;
   return { text: text + probeText, boundary, batched, statPaths: asked, blocks, memo };
 }
 
@@ -148,8 +147,10 @@ export function parseScriptOutput(stdout: string, script: Pick<Script, "boundary
     if (match[1] === "s") {
       if (index !== result.steps.length) throw new Error(`script output out of order at section s${index}`);
       result.steps.push({ output, status: Number(match[3]) });
-    } else if (match[1] === "v") stat = parseStatLines(output, script.statPaths);
-    else if (match[1] === "b") batchOutputs.set(index, resolveBlocks(output, script, stat));
+    } else if (match[1] === "v") {
+      stat = parseStatLines(output, script.statPaths);
+      if (script.blocks.size > 0) script.memo.rememberStat(output);
+    } else if (match[1] === "b") batchOutputs.set(index, resolveBlocks(output, script, stat));
     else own.set(index, { output: resolveBlocks(output, script, stat), status: Number(match[3]) });
   }
   // A kind answered from the shared stat alone has no section of its own: it splits once the stat is there.

@@ -16,6 +16,33 @@ export function statable(path: string): boolean {
   return STATABLE.test(path);
 }
 
+// A child glob, a directory followed by "/*/", stands for every subdirectory of it: the host's shell expands it in the
+// stat command, so the subdirectories' lines (their names end in "/") come without the controller knowing them.
+const CHILD_GLOB = "/*/";
+
+export function isChildGlob(path: string): boolean {
+  return path.endsWith(CHILD_GLOB) && statable(path.slice(0, -CHILD_GLOB.length));
+}
+
+/** What the shared stat can be asked about: a path, or the subdirectories of one. */
+export function statPattern(path: string): boolean {
+  return statable(path) || isChildGlob(path);
+}
+
+/** The subdirectory lines a child glob matched (a name the stat line cannot carry makes it undefined: not comparable). */
+export function childrenOf(stat: SharedStat, glob: string): string[] | undefined {
+  const parent = glob.slice(0, -CHILD_GLOB.length + 1);
+  if (stat.unreadable) return undefined;
+  return [...stat.lines.keys()].filter((path) => path.length > parent.length + 1 && path.startsWith(parent) && path.endsWith("/") && !path.slice(parent.length, -1).includes("/"));
+}
+
+/** Asked by name, or matched by an asked child glob. */
+export function wasAsked(stat: SharedStat, path: string): boolean {
+  if (stat.asked.has(path)) return true;
+  const parent = path.endsWith("/") ? path.slice(0, path.lastIndexOf("/", path.length - 2) + 1) : undefined;
+  return parent !== undefined && stat.asked.has(`${parent}*/`);
+}
+
 /** One file as the shared stat saw it; `line` is the whole stat line, compared as is. */
 export interface StatLine {
   path: string;
@@ -36,11 +63,15 @@ export function statPathsCommand(paths: readonly string[]): string {
   return `FOOBAR_STAT=$(stat -c '${STAT_FORMAT}' -- ${NOW_PATH} ${[...new Set(paths)].join(" ")} 2>/dev/null)\nprintf '%s\\n' "$FOOBAR_STAT"`;
 }
 
-/** What the shared stat of one exec saw: a line per existing path, the paths it was asked about, the host's time. */
+/**
+ * What the shared stat of one exec saw: a line per existing path, the paths it was asked about, the host's time, and
+ * whether some line could not be read back unambiguously (a glob matched a name the line cannot carry).
+ */
 export interface SharedStat {
   lines: Map<string, StatLine>;
   asked: ReadonlySet<string>;
   now?: number;
+  unreadable?: boolean;
 }
 
 export const NO_STAT: SharedStat = { lines: new Map(), asked: new Set() };
@@ -48,9 +79,13 @@ export const NO_STAT: SharedStat = { lines: new Map(), asked: new Set() };
 export function parseStatLines(output: string, asked: ReadonlySet<string>): SharedStat {
   const lines = new Map<string, StatLine>();
   let now: number | undefined;
+  let unreadable = false;
   for (const line of output.split("\n")) {
     const fields = line.split("|");
-    if (fields.length < 11) continue;
+    if (fields.length < 11 || !statable(fields[0]!) || !fields.slice(10).join("|").startsWith(`'${fields[0]}'`)) {
+      if (line) unreadable = true;
+      continue;
+    }
     const [path, , , size, mtime, ctime, type, owner, group, mode] = fields as [string, string, string, string, string, string, string, string, string, string];
     if (path === NOW_PATH) {
       now = Number(ctime);
@@ -61,5 +96,5 @@ export function parseStatLines(output: string, asked: ReadonlySet<string>): Shar
     if (type === "symbolic link" && link !== undefined) Object.assign(entry, { link, target: posix.resolve(posix.dirname(path), link) });
     lines.set(path, entry);
   }
-  return { lines, asked, now: now !== undefined && Number.isFinite(now) ? now : undefined };
+  return { lines, asked, now: now !== undefined && Number.isFinite(now) ? now : undefined, unreadable };
 }

@@ -2,7 +2,7 @@
 // run again after any change to content, mode, a link's target or existence; recent files are not trusted; the apt
 // cache check that moved from the probe to the install step.
 import { createHash } from "node:crypto";
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
@@ -155,6 +155,58 @@ test("a probe with two blocks and a plain line between them: each block gated on
   const third = await run(memo, [probe]);
   assert.equal(third.outputs, ["1\nend\nmiddle\n3\nend\n"]);
   assert.is(third.ran, 1, "only the second block ran");
+});
+
+test("a child glob: the subdirectories' lines are kept, so a link added inside one, or a new one, runs the block again", async () => {
+  const units = path("units");
+  mkdirSync(join(units, "multi-user.target.wants"), { recursive: true });
+  writeFileSync(join(units, "a.service"), "[Unit]\n");
+  await settled("units/multi-user.target.wants", "units/a.service");
+  const memo = new ProbeMemo(null);
+  const probe = memoBlock([units, `${units}/*/`], `ls ${units}/*/; echo end`);
+  assert.is((await run(memo, [probe])).ran, 1);
+  const again = await run(memo, [probe]);
+  assert.is(again.ran, 0);
+  assert.match(again.text, /multi-user\.target\.wants\/\|/, "the subdirectory's own line is a condition");
+  symlinkSync(join(units, "a.service"), join(units, "multi-user.target.wants", "a.service"));
+  assert.match((await run(memo, [probe])).outputs[0]!, /a\.service/, "the link inside the subdirectory changed its line");
+  await settled("units/multi-user.target.wants");
+  await run(memo, [probe]);
+  assert.is((await run(memo, [probe])).ran, 0);
+  mkdirSync(join(units, "timers.target.wants"));
+  assert.is((await run(memo, [probe])).ran, 1, "a new subdirectory changed the directory's line");
+});
+
+test("an absent path in a directory the block also depends on is not checked on its own: the directory's line covers it", async () => {
+  mkdirSync(path("conf.d"));
+  await settled("conf.d");
+  const memo = new ProbeMemo(null);
+  const probe = memoBlock([path("conf.d"), path("conf.d/extra.conf")], `cat ${path("conf.d/extra.conf")} 2>/dev/null; echo end`);
+  await run(memo, [probe]);
+  const again = await run(memo, [probe]);
+  assert.is(again.ran, 0);
+  assert.not.match(again.text, /!\S*extra\.conf/, "no absence check for the file");
+  assert.not.match(again.text, /stat -c [^\n]*extra\.conf/, "nor a stat of it");
+  writeFileSync(path("conf.d/extra.conf"), "x=1\n");
+  assert.equal((await run(memo, [probe])).outputs, ["x=1\nend\n"], "creating it changed the directory");
+});
+
+test("an unchanged stat answers every gate with one comparison; a change elsewhere falls back to each block's own lines", async () => {
+  writeFileSync(path("gate-1"), "1\n");
+  writeFileSync(path("gate-2"), "2\n");
+  await settled("gate-1", "gate-2");
+  const memo = new ProbeMemo(null);
+  const probes = [catBlock("gate-1"), catBlock("gate-2")];
+  await run(memo, probes);
+  const fast = await run(memo, probes);
+  assert.is(fast.ran, 0);
+  assert.match(fast.text, /foobar_same=; \[ "\$\{FOOBAR_STAT#\*"\$FOOBAR_NL"\}" = '/);
+  assert.is((fast.text.match(/if \[ -n "\$foobar_same" \] \|\| foobar_fresh /g) ?? []).length, 2);
+  writeFileSync(path("gate-2"), "two\n");
+  const changed = await run(memo, probes);
+  assert.equal(changed.outputs, ["1\nend\n", "two\nend\n"], "gate-1 from its own lines, gate-2 run");
+  assert.is(changed.ran, 1);
+  assert.is((await run(memo, probes)).ran, 1, "gate-2 is too recent to keep; the stat differs from the last one again");
 });
 
 test("paths a stat line cannot carry leave the body unmemoized", () => {

@@ -1,5 +1,5 @@
-// Batched probes answer exactly what each probe would: file stats through the real /bin/sh, unit states from
-// recorded `systemctl show` output (this machine has no systemd).
+// Batched probes answer exactly what each probe would: file stats through the real /bin/sh, unit states from a
+// recorded systemctl (this machine has no systemd).
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,10 +8,13 @@ import * as assert from "uvu/assert";
 import { localTransport } from "../../lib/connection/local.ts";
 import { parseStat, statProbe } from "../../lib/facts/file-stat.ts";
 import { packagesProbe, parsePackages } from "../../lib/facts/packages.ts";
-import { sqlProbe } from "../../lib/facts/sql-batch.ts";
+import { sqlProbe, SQL_BATCH_PREFIX } from "../../lib/facts/sql-batch.ts";
 import { parseUnit, unitProbe } from "../../lib/facts/systemd.ts";
+import { splitSinceBatch } from "../../lib/facts/unit-since.ts";
 import { serviceFresh } from "../../lib/resources/service-fresh.ts";
+import { BATCH_KINDS } from "../../lib/runner/probe-batch.ts";
 import { buildScript, parseScriptOutput, redactHeredocs } from "../../lib/runner/script.ts";
+import { parseStatLines } from "../../lib/runner/shared-stat.ts";
 
 const root = mkdtempSync(join(tmpdir(), "stat-batch-"));
 test.after(() => rmSync(root, { recursive: true, force: true }));
@@ -46,39 +49,101 @@ test("probes with content (--diff) are never batched", async () => {
   assert.is(script.batched.size, 0);
 });
 
-test("one systemctl show answers every unit probe, block by block in argument order", () => {
+/**
+ * This machine has no systemd: executables first on the scripts' PATH stand in for systemctl and for dbus-send on the
+ * system bus, answering from one recorded table (nginx active, foobar-app failed, both enabled; mariadb active since
+ * $FAKE_SINCE; every other unit absent). With FAKE_BUS=no, dbus-send fails as on a host without a system bus.
+ */
+const fakeBin = join(root, "bin");
+mkdirSync(fakeBin);
+writeFileSync(join(fakeBin, "systemctl"), `#!/bin/sh
+command=$1; shift
+for unit; do
+  case $command:$unit in
+  *:--*) ;;
+  is-active:nginx.service|is-active:mariadb.service) echo active ;;
+  is-active:foobar-app.service) echo failed ;;
+  is-active:*) echo inactive ;;
+  is-enabled:nginx.service|is-enabled:foobar-app.service) echo enabled ;;
+  list-unit-files:nginx.service|list-unit-files:foobar-app.service) echo "$unit enabled enabled" ;;
+  show:mariadb.service) echo "ActiveEnterTimestamp=$FAKE_SINCE" ;;
+  show:*.service) echo "ActiveEnterTimestamp=" ;;
+  esac
+done
+`, { mode: 0o755 });
+writeFileSync(join(fakeBin, "dbus-send"), `#!/bin/sh
+[ "$FAKE_BUS" = yes ] || exit 1
+for argument; do names=\${argument#array:string:}; done
+echo "method return time=1795667751.970716 sender=:1.0 -> destination=:1.359 serial=25107 reply_serial=2"
+echo "   array ["
+IFS=,
+for unit in $names; do
+  case $unit in nginx.service|mariadb.service) load=loaded active=active ;; foobar-app.service) load=loaded active=failed ;; *) load=not-found active=inactive ;; esac
+  printf '      struct {\n         string "%s"\n         string "A "quoted" description"\n         string "%s"\n         string "%s"\n         string "dead"\n      }\n' "$unit" "$load" "$active"
+done
+echo "   ]"
+`, { mode: 0o755 });
+const fakeEnvironment = (since: string, bus: boolean) => `export PATH=${fakeBin}:$PATH FAKE_SINCE=${since} FAKE_BUS=${bus ? "yes" : "no"}\n`;
+
+async function runFaked(probes: string[], since = "@1", bus = true) {
+  const script = buildScript([], probes);
+  const text = script.text.replace(/\n/, `\n${fakeEnvironment(since, bus)}`);
+  return parseScriptOutput((await localTransport().exec("sh -s", { stdin: text })).stdout, script).probes.map((section) => section.output);
+}
+
+/** What a probe prints run on its own (its markers are comments), against the same recorded table. */
+async function ownOutput(probe: string, since = "@1") {
+  return (await localTransport().exec("sh -s", { stdin: `${fakeEnvironment(since, false)}${probe}` })).stdout;
+}
+
+test("one D-Bus call (or systemctl is-active) and one list-unit-files answer every unit probe, each with the text of its own probe", async () => {
   const probes = ["nginx", "foobar-app.service", "nginx", "absent-unit"].map(unitProbe);
   const script = buildScript([], probes);
   assert.is(script.batched.size, 4);
-  assert.is((script.text.match(/systemctl show/g) ?? []).length, 1, "one batch command for all four probes");
-  const batch = ["LoadState=loaded\nActiveState=active\nUnitFileState=enabled", "LoadState=loaded\nActiveState=failed\nUnitFileState=enabled", "LoadState=not-found\nActiveState=inactive\nUnitFileState="].join("\n\n");
-  const output = `${batch}\n\n${script.boundary} b1 0\n`;
-  const sections = parseScriptOutput(output, script).probes;
-  assert.equal(sections.map((section) => parseUnit("unit", section.output).active), ["active", "failed", "active", "inactive"]);
-  assert.is(parseUnit("unit", sections[3]!.output).load, "not-found");
+  assert.is((script.text.match(/ListUnitsByNames array:string:nginx\.service,foobar-app\.service,absent-unit\.service /g) ?? []).length, 1, "one active-state call for all four probes");
+  assert.is((script.text.match(/systemctl list-unit-files/g) ?? []).length, 1, "one unit-file command");
+  assert.not.match(script.text, /systemctl (show|is-enabled)/);
+  for (const bus of [true, false]) {
+    const outputs = await runFaked(probes, "@1", bus);
+    assert.equal(outputs.map((output) => parseUnit("unit", output)).map((unit) => `${unit.active}/${unit.unitFile}`), ["active/enabled", "failed/enabled", "active/enabled", "inactive/"], bus ? "from the bus" : "from systemctl");
+    for (const [index, probe] of probes.entries()) assert.is(outputs[index], await ownOutput(probe), `probe ${index}`);
+  }
 });
 
-test("a probe with several markers (service freshness: unit + mtimes) takes its answer from each batch, in order", async () => {
+test("the unit-file states are a memo block over the unit directories and the subdirectories holding their links", () => {
+  const script = buildScript([], [unitProbe("nginx"), unitProbe("certbot.timer")]);
+  const [paths] = [...script.blocks.values()];
+  assert.ok(paths, "a memo block");
+  for (const path of ["/etc/systemd/system", "/etc/systemd/system/*/", "/run/systemd/system/*/", "/lib/systemd/system", "/usr/lib/systemd/system"]) assert.ok(paths.includes(path), path);
+  assert.not.ok(paths.includes("/usr/lib/systemd/system/*/"), "vendor links count only for template instances");
+  const instance = [...buildScript([], [unitProbe("getty@tty1"), unitProbe("nginx")]).blocks.values()][0]!;
+  assert.ok(instance.includes("/usr/lib/systemd/system/*/"));
+});
+
+test("service freshness: active state, start time and mtimes come from the batches and the shared stat, as its own probe prints them", async () => {
   writeFileSync(join(root, "fresh.cnf"), "x\n");
   const config = join(root, "fresh.cnf");
   const fresh = serviceFresh("mariadb", [config, join(root, "absent.cnf")]);
   const probes = [unitProbe("ssh"), fresh.probe({ diff: false }), unitProbe("nginx")];
   const script = buildScript([], probes);
   assert.is(script.batched.size, 3);
-  assert.is((script.text.match(/systemctl show/g) ?? []).length, 1, "the freshness probe's unit rides in the unit batch");
+  assert.is((script.text.match(/ListUnitsByNames/g) ?? []).length, 1, "the freshness probe's unit rides in the active-state batch");
   assert.not.match(script.text, /stat -c '?%Y/, "the mtimes come from the shared stat");
-  // The script runs through /bin/sh here, with recorded unit blocks in place of systemctl (no systemd on this machine).
-  const unit = (active: string, since: string) => `LoadState=loaded\nActiveState=${active}\nUnitFileState=enabled\nActiveEnterTimestamp=${since}`;
-  const answer = async (since: string) => {
-    const recorded = [unit("active", "@1"), unit("active", since), unit("active", "@2")].join("\n\n");
-    const text = script.text.replace(/^systemctl show .*$/m, `printf '%s\\n' '${recorded}'`);
-    return parseScriptOutput((await localTransport().exec("sh -s", { stdin: text })).stdout, script).probes;
-  };
-  assert.equal(parseUnit("ssh", (await answer("@1"))[0]!.output).activeSince, 1);
-  assert.is(fresh.parse((await answer(`@${Math.floor(Date.now() / 1000) + 60}`))[1]!.output, 0), "fresh");
-  assert.is(fresh.parse((await answer("@1"))[1]!.output, 0), "stale", "the file was written after a start at epoch 1");
-  const own = (await localTransport().exec("sh -s", { stdin: `stat -c %Y -- ${config} ${join(root, "absent.cnf")} 2>/dev/null` })).stdout;
-  assert.is((await answer("@1"))[1]!.output, `${unit("active", "@1")}\n${own}`, "the same text the probe itself prints");
+  assert.match(script.text, /\/run\/systemd\/units\/invocation:mariadb\.service/, "the start time is read from systemd's invocation link");
+  const later = `@${Math.floor(Date.now() / 1000) + 60}`;
+  assert.is(fresh.parse((await runFaked(probes, later))[1]!, 0), "fresh");
+  assert.is(fresh.parse((await runFaked(probes, "@1"))[1]!, 0), "stale", "the file was written after a start at epoch 1");
+  // No invocation link on this machine: the batch falls back to systemctl show, like the probe itself.
+  assert.is((await runFaked(probes, "@1"))[1], await ownOutput(fresh.probe({ diff: false }), "@1"), "the same text the probe itself prints");
+});
+
+test("a unit's start time is its invocation link's ctime, from the shared stat, when the link is there", () => {
+  const link = "/run/systemd/units/invocation:mariadb.service";
+  const line = `${link}|41|7|32|1795667015.137327293|1795667015.137327293|symbolic link|root|root|777|'${link}' -> 'fb996d4fdac74a0bb7633a40598beaa5'`;
+  const stat = parseStatLines(line, new Set([link]));
+  const answers = splitSinceBatch("\nActiveEnterTimestamp=\n", ["mariadb", "absent"], stat);
+  assert.is(answers.get("mariadb"), "ActiveEnterTimestamp=@1795667015\n");
+  assert.is(answers.get("absent"), "ActiveEnterTimestamp=\n");
 });
 
 test("SQL probes share one client session; each gets the rows of its own statements, with names only where asked", () => {
@@ -98,7 +163,8 @@ test("SQL probes share one client session; each gets the rows of its own stateme
     "__FOOBAR_SQL_1_0__", "__FOOBAR_SQL_1_0__", "*************************** 1. row ***************************", "              Slave_IO_Running: Yes", "             Slave_SQL_Running: Yes",
     "__FOOBAR_SQL_2_0__", "__FOOBAR_SQL_2_0__", "COUNT(*)", "1",
   ].join("\n");
-  const output = `${recorded}\n\n${script.boundary} b2 0\n`;
+  const sqlKind = BATCH_KINDS.findIndex((kind) => kind.prefix === SQL_BATCH_PREFIX);
+  const output = `${recorded}\n\n${script.boundary} b${sqlKind} 0\n`;
   assert.equal(parseScriptOutput(output, script).probes.map((section) => section.output), [
     "exists 1\n",
     "*************************** 1. row ***************************\n              Slave_IO_Running: Yes\n             Slave_SQL_Running: Yes\n",

@@ -1,0 +1,43 @@
+// Batched start time of units, for service freshness: systemd replaces a unit's invocation-ID link in
+// /run/systemd/units at each start, so the link's ctime, read from the exec's shared stat, is when it last started;
+// `systemctl show` runs only for a unit without one (not running).
+import { statable, type SharedStat } from "../runner/shared-stat.ts";
+import { quote } from "../shell.ts";
+import { fullUnitName, unitBatchable } from "./unit-batch.ts";
+
+/** Marker line of a unit's start time, a part of a probe (see unitSinceProbe). */
+export const UNIT_SINCE_PREFIX = "# foobar:unit-since ";
+
+const invocationLink = (unit: string) => `/run/systemd/units/invocation:${fullUnitName(unit)}`;
+const showSince = (unit: string) => `systemctl show --timestamp=unix -p ActiveEnterTimestamp -- ${quote(fullUnitName(unit))}`;
+
+export function sinceBatchable(unit: string): boolean {
+  return unitBatchable(unit) && statable(invocationLink(unit));
+}
+
+/** The probe part on its own: "ActiveEnterTimestamp=@<epoch seconds>", empty after the "=" when never started. */
+export function unitSinceProbe(unit: string): string {
+  const link = quote(invocationLink(unit));
+  return `if [ -L ${link} ]; then echo "ActiveEnterTimestamp=@$(stat -c %Z ${link})"; else ${showSince(unit)}; fi`;
+}
+
+export function sinceBatchPaths(units: readonly string[]): string[] {
+  return [...new Set(units.map(invocationLink))];
+}
+
+/** One line per unit: empty when the shared stat has its link, else what `systemctl show` says. */
+export function sinceBatchScript(units: readonly string[]): string {
+  return [...new Set(units)].map((unit) => `if [ -L ${invocationLink(unit)} ]; then echo; else printf '%s\\n' "$(${showSince(unit)})"; fi`).join("\n");
+}
+
+export function splitSinceBatch(output: string, units: readonly string[], stat: SharedStat): Map<string, string> {
+  const distinct = [...new Set(units)];
+  const lines = output.split("\n");
+  const answer = (unit: string): string => {
+    const line = lines[distinct.indexOf(unit)] ?? "";
+    if (line) return `${line}\n`;
+    const link = stat.lines.get(invocationLink(unit));
+    return `ActiveEnterTimestamp=${link ? `@${Math.floor(link.ctime)}` : ""}\n`;
+  };
+  return new Map(units.map((unit) => [unit, answer(unit)]));
+}
