@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, posix } from "node:path";
 import { quote } from "../shell.ts";
-import { childrenOf, isChildGlob, parseStatLines, statable, statPattern, wasAsked, type SharedStat } from "./shared-stat.ts";
+import { childrenOf, isChildGlob, statable, statPattern, wasAsked, type SharedStat } from "./shared-stat.ts";
 
 const BEGIN = "# foobar:memo ";
 const END = "# foobar:memo-end";
@@ -47,7 +47,7 @@ export class ProbeMemo {
   private used = new Set<string>();
   private dirty = false;
   private lastStat: string | undefined;
-  private lastStatParsed: SharedStat | undefined;
+  private lastStatLines: Map<string, string> | undefined;
 
   constructor(private readonly file: string | null) {
     if (!file) return;
@@ -86,9 +86,9 @@ export class ProbeMemo {
     if (!entry) return undefined;
     const check = `foobar_fresh ${gateArguments(entry.lines)}`;
     if (this.lastStat === undefined) return check;
-    this.lastStatParsed ??= parseStatLines(this.lastStat, new Set());
-    const last = this.lastStatParsed.lines;
-    const sameAsLast = Object.entries(entry.lines).every(([path, line]) => (last.get(path)?.line ?? null) === line);
+    this.lastStatLines ??= new Map(this.lastStat.split("\n").map((line) => [line.slice(0, line.indexOf("|")), line]));
+    const last = this.lastStatLines;
+    const sameAsLast = Object.entries(entry.lines).every(([path, line]) => (last.get(path) ?? null) === line);
     return sameAsLast ? `[ -n "$foobar_same" ] || ${check}` : check;
   }
 
@@ -107,7 +107,7 @@ export class ProbeMemo {
     const rest = lines.includes("\n") ? lines.slice(lines.indexOf("\n") + 1) : undefined;
     if (rest === this.lastStat) return;
     this.lastStat = rest;
-    this.lastStatParsed = undefined;
+    this.lastStatLines = undefined;
     this.dirty = true;
   }
 
