@@ -1,4 +1,4 @@
-// Fact: a systemd unit's active and unit-file states (systemctl is-active, is-enabled) and when it last started.
+// Fact: a systemd unit's active and unit-file states and its last start (batched: lib/facts/unit-batch.ts, unit-since.ts).
 import { quote } from "../shell.ts";
 import { ProbeParseError } from "../resources/resource.ts";
 import { fullUnitName, unitBatchable, UNIT_ACTIVE_PREFIX, UNIT_FILE_PREFIX } from "./unit-batch.ts";

@@ -8,7 +8,7 @@ const SEARCH_PATHS = [
   "/run/systemd/generator.late",
 ];
 const VENDOR_PATHS = new Set(["/usr/local/lib/systemd/system", "/lib/systemd/system", "/usr/lib/systemd/system"]);
-const INSTANCE = /^[^@]+@[^@.]+\.[a-z]+$/;
+const INSTANCE = /^[^@]+@[^@]+\.[a-z]+$/;
 
 /**
  * The paths a unit-file state (`systemctl is-enabled`) is read from: every search directory, whose line changes when
