@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, posix } from "node:path";
 import { quote } from "../shell.ts";
-import { childrenOf, isChildGlob, statable, statPattern, wasAsked, type SharedStat } from "./shared-stat.ts";
+import { childGlobOf, childrenOf, isChildGlob, linesByPath, statable, statPattern, wasAsked, type SharedStat } from "./shared-stat.ts";
 
 const BEGIN = "# foobar:memo ";
 const END = "# foobar:memo-end";
@@ -73,7 +73,7 @@ export class ProbeMemo {
    */
   statPaths(key: string, paths: readonly string[]): string[] {
     const globs = paths.filter(isChildGlob);
-    const saved = Object.keys(this.entries.get(key)?.lines ?? {}).filter((path) => !(path.endsWith("/") && globs.includes(`${posix.dirname(path)}/*/`)));
+    const saved = Object.keys(this.entries.get(key)?.lines ?? {}).filter((path) => !globs.includes(childGlobOf(path) ?? ""));
     return [...new Set(this.entries.has(key) ? [...saved, ...globs] : [...paths, ...(this.pending.get(key) ?? [])])];
   }
 
@@ -86,7 +86,7 @@ export class ProbeMemo {
     if (!entry) return undefined;
     const check = `foobar_fresh ${gateArguments(entry.lines)}`;
     if (this.lastStat === undefined) return check;
-    this.lastStatLines ??= new Map(this.lastStat.split("\n").map((line) => [line.slice(0, line.indexOf("|")), line]));
+    this.lastStatLines ??= linesByPath(this.lastStat);
     const last = this.lastStatLines;
     const sameAsLast = Object.entries(entry.lines).every(([path, line]) => (last.get(path) ?? null) === line);
     return sameAsLast ? `[ -n "$foobar_same" ] || ${check}` : check;

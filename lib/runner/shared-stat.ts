@@ -29,18 +29,21 @@ export function statPattern(path: string): boolean {
   return statable(path) || isChildGlob(path);
 }
 
+// The child glob that matches a path when it is a subdirectory's line (a name ending in "/"): its parent's glob.
+export function childGlobOf(path: string): string | undefined {
+  return path.endsWith("/") && path.length > 1 ? `${posix.dirname(path)}${CHILD_GLOB}` : undefined;
+}
+
 /** The subdirectory lines a child glob matched (a name the stat line cannot carry makes it undefined: not comparable). */
 export function childrenOf(stat: SharedStat, glob: string): string[] | undefined {
-  const parent = glob.slice(0, -CHILD_GLOB.length + 1);
   if (stat.unreadable) return undefined;
-  return [...stat.lines.keys()].filter((path) => path.length > parent.length + 1 && path.startsWith(parent) && path.endsWith("/") && !path.slice(parent.length, -1).includes("/"));
+  return [...stat.lines.keys()].filter((path) => childGlobOf(path) === glob);
 }
 
 /** Asked by name, or matched by an asked child glob. */
 export function wasAsked(stat: SharedStat, path: string): boolean {
-  if (stat.asked.has(path)) return true;
-  const parent = path.endsWith("/") ? path.slice(0, path.lastIndexOf("/", path.length - 2) + 1) : undefined;
-  return parent !== undefined && stat.asked.has(`${parent}*/`);
+  const glob = childGlobOf(path);
+  return stat.asked.has(path) || (glob !== undefined && stat.asked.has(glob));
 }
 
 /** One file as the shared stat saw it; `line` is the whole stat line, compared as is. */
@@ -82,7 +85,8 @@ export function parseStatLines(output: string, asked: ReadonlySet<string>): Shar
   let unreadable = false;
   for (const line of output.split("\n")) {
     const fields = line.split("|");
-    if (fields.length < 11 || !statable(fields[0]!) || !fields.slice(10).join("|").startsWith(`'${fields[0]}'`)) {
+    const quotedName = fields.slice(10).join("|");
+    if (fields.length < 11 || !statable(fields[0]!) || !quotedName.startsWith(`'${fields[0]}'`)) {
       if (line) unreadable = true;
       continue;
     }
@@ -91,10 +95,15 @@ export function parseStatLines(output: string, asked: ReadonlySet<string>): Shar
       now = Number(ctime);
       continue;
     }
-    const link = /^'[^']*' -> '([^']*)'$/.exec(fields.slice(10).join("|"))?.[1];
+    const link = /^'[^']*' -> '([^']*)'$/.exec(quotedName)?.[1];
     const entry: StatLine = { path, line, type, owner, group, mode, size: Number(size), mtime: Number(mtime), ctime: Number(ctime) };
     if (type === "symbolic link" && link !== undefined) Object.assign(entry, { link, target: posix.resolve(posix.dirname(path), link) });
     lines.set(path, entry);
   }
   return { lines, asked, now: now !== undefined && Number.isFinite(now) ? now : undefined, unreadable };
+}
+
+/** Each line of a stat output by its path, unparsed (what a comparison of whole lines needs). */
+export function linesByPath(output: string): Map<string, string> {
+  return new Map(output.split("\n").map((line) => [line.slice(0, line.indexOf("|")), line]));
 }
