@@ -1,7 +1,7 @@
 // The inventory of www.foobar.com: every environment's hosts, groups and SSH settings.
 import { defineInventory } from "./lib/inventory/define.ts";
-import { ACME_DIRECTORY } from "./lib/lab/gateway.ts";
-import { LAB_PREFIX } from "./lib/lab/instance.ts";
+import { ACME_DIRECTORY } from "./lab/gateway.ts";
+import { LAB_PREFIX } from "./lab/instance.ts";
 
 /** The machines of the design, their tier and last address octet. */
 const machines = {

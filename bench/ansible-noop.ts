@@ -2,8 +2,8 @@
 // playbook bench/ansible/generate.ts writes from the converged site.
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { REPO_ROOT } from "../lib/lab/paths.ts";
-import { capture } from "../lib/lab/run-command.ts";
+import { REPO_ROOT } from "../lab/paths.ts";
+import { capture } from "../lab/run-command.ts";
 import { ANSIBLE_DIR, generateAnsibleSite } from "./ansible/generate.ts";
 import { timeRuns, type Summary } from "./stats.ts";
 

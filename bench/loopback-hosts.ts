@@ -4,8 +4,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { defineInventory } from "../lib/inventory/define.ts";
-import { REPO_ROOT } from "../lib/lab/paths.ts";
-import { capture, run } from "../lib/lab/run-command.ts";
+import { REPO_ROOT } from "../lab/paths.ts";
+import { capture, run } from "../lab/run-command.ts";
 
 const USER = "foobarbench";
 const HOME = "/var/lib/foobar-bench";

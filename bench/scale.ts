@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join, posix } from "node:path";
 import { sshConnector } from "../lib/cli/main.ts";
 import { loadInventory } from "../lib/inventory/load.ts";
-import { REPO_ROOT } from "../lib/lab/paths.ts";
+import { REPO_ROOT } from "../lab/paths.ts";
 import { definePlaybook } from "../lib/playbook.ts";
 import { defineRole } from "../lib/role.ts";
 import { runPlaybook } from "../lib/runner/run.ts";

@@ -9,7 +9,7 @@ import inventorySpec from "../../hosts.ts";
 import { sshConnector } from "../../lib/cli/main.ts";
 import type { Host } from "../../lib/inventory/types.ts";
 import { loadInventory } from "../../lib/inventory/load.ts";
-import { paths, REPO_ROOT } from "../../lib/lab/paths.ts";
+import { paths, REPO_ROOT } from "../../lab/paths.ts";
 import { factsCache } from "../../lib/runner/facts-cache.ts";
 import { buildHostWork, planPlays } from "../../lib/runner/plan.ts";
 import type { Resource } from "../../lib/resources/resource.ts";

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { REPO_ROOT } from "../../lib/lab/paths.ts";
+import { REPO_ROOT } from "../../lab/paths.ts";
 import { converge, eventually, freshHosts, host, http, mustOnHost, onHost, SITE_URL, TEST_LOG } from "./harness.ts";
 
 const SITE = SITE_URL;

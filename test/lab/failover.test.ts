@@ -5,8 +5,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { REPO_ROOT } from "../../lib/lab/paths.ts";
-import { capture } from "../../lib/lab/run-command.ts";
+import { REPO_ROOT } from "../../lab/paths.ts";
+import { capture } from "../../lab/run-command.ts";
 import { converge, eventually, freshHosts, host, http, mustOnHost, SITE_URL } from "./harness.ts";
 
 const HOSTS = ["lb-01", "lb-02", "web-01", "web-02", "db-01", "db-02"];

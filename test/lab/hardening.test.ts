@@ -5,9 +5,9 @@ import { join } from "node:path";
 import { connect } from "node:tls";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { paths } from "../../lib/lab/paths.ts";
-import { capture } from "../../lib/lab/run-command.ts";
-import { SITE_NAMES } from "../../lib/lab/topology.ts";
+import { paths } from "../../lab/paths.ts";
+import { capture } from "../../lab/run-command.ts";
+import { SITE_NAMES } from "../../lab/topology.ts";
 import { ACME_CA_BUNDLE } from "../../roles/certbot/index.ts";
 import { backgroundLoad, converge, freshHosts, host, hosts, http, mustOnHost, onHost, SITE_URL } from "./harness.ts";
 

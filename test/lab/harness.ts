@@ -6,10 +6,10 @@ import { join, resolve } from "node:path";
 import inventory from "../../hosts.ts";
 import { loadInventory } from "../../lib/inventory/load.ts";
 import type { Host } from "../../lib/inventory/types.ts";
-import { reset } from "../../lib/lab/lab.ts";
-import { paths, REPO_ROOT } from "../../lib/lab/paths.ts";
-import { SITE_NAMES, siteAddress } from "../../lib/lab/topology.ts";
-import { capture, type CommandResult } from "../../lib/lab/run-command.ts";
+import { reset } from "../../lab/lab.ts";
+import { paths, REPO_ROOT } from "../../lab/paths.ts";
+import { SITE_NAMES, siteAddress } from "../../lab/topology.ts";
+import { capture, type CommandResult } from "../../lab/run-command.ts";
 import type { Counts, RunEvent } from "../../lib/report/events.ts";
 
 /** Where the lab tests run: the local nspawn lab (default) or the user's Vagrant VMs (TEST_TARGET=vagrant). */

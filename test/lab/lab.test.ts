@@ -2,9 +2,9 @@
 import { readFileSync } from "node:fs";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { status, up } from "../../lib/lab/lab.ts";
-import { paths } from "../../lib/lab/paths.ts";
-import { ACME_PORTS, APT_PROXY_PORT, GATEWAY } from "../../lib/lab/topology.ts";
+import { status, up } from "../../lab/lab.ts";
+import { paths } from "../../lab/paths.ts";
+import { ACME_PORTS, APT_PROXY_PORT, GATEWAY } from "../../lab/topology.ts";
 import { freshHosts, hosts, mustOnHost, onHost, TARGET } from "./harness.ts";
 
 const PROXY = `http://${GATEWAY.address}:${APT_PROXY_PORT}`;

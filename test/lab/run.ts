@@ -2,8 +2,8 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { buildApp } from "../../app/build.ts";
-import { down, leftoverParts, up } from "../../lib/lab/lab.ts";
-import { REPO_ROOT } from "../../lib/lab/paths.ts";
+import { down, leftoverParts, up } from "../../lab/lab.ts";
+import { REPO_ROOT } from "../../lab/paths.ts";
 import { TARGET } from "./harness.ts";
 
 function runUvu(pattern: string): Promise<number> {

@@ -4,10 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { REPO_ROOT } from "../../lib/lab/paths.ts";
+import { REPO_ROOT } from "../../lab/paths.ts";
 import type { RunEvent } from "../../lib/report/events.ts";
-import { capture } from "../../lib/lab/run-command.ts";
-import { siteAddress } from "../../lib/lab/topology.ts";
+import { capture } from "../../lab/run-command.ts";
+import { siteAddress } from "../../lab/topology.ts";
 import { abWhile, backgroundLoad, converge, eventually, freshHosts, http, mustOnHost, SITE_URL } from "./harness.ts";
 
 /** Users' requests: https://www.foobar.com/ (http:// only redirects, see hardening.test.ts). */

@@ -3,8 +3,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { refusal } from "../../lib/lab/apt-proxy.ts";
-import { LAB_PACKAGES } from "../../lib/lab/requirements.ts";
+import { refusal } from "../../lab/apt-proxy.ts";
+import { LAB_PACKAGES } from "../../lab/requirements.ts";
 
 test(".ci/run installs every Debian package the lab needs", () => {
   const ci = readFileSync(join(import.meta.dirname, "../../.ci/run"), "utf8");

@@ -1,4 +1,4 @@
-// Entry point of the apt proxy daemon the lab starts: `node --import tsx lib/lab/apt-proxy-main.ts`.
+// Entry point of the apt proxy daemon the lab starts: `node --import tsx lab/apt-proxy-main.ts`.
 import { createAptProxy } from "./apt-proxy.ts";
 import { machineMirror, mirrorHosts } from "./mirror.ts";
 import { paths } from "./paths.ts";

@@ -17,7 +17,7 @@ const APT_PROXY = { name: "lab-apt-proxy", marker: "apt-proxy-main.ts" };
 
 function startAptProxy(): void {
   if (daemonPid(APT_PROXY.name, APT_PROXY.marker) !== undefined) return;
-  startDaemon(APT_PROXY.name, process.execPath, ["--import", "tsx", join(REPO_ROOT, "lib/lab/apt-proxy-main.ts")], { cwd: REPO_ROOT });
+  startDaemon(APT_PROXY.name, process.execPath, ["--import", "tsx", join(REPO_ROOT, "lab/apt-proxy-main.ts")], { cwd: REPO_ROOT });
 }
 
 /** Stop hosts whose nspawn died (crash, `reboot` inside) and remove what they left: mounts, netns, cgroups. */

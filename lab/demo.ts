@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { request as plainRequest } from "node:http";
 import { request } from "node:https";
 import { join } from "node:path";
-import { buildApp } from "../../app/build.ts";
+import { buildApp } from "../app/build.ts";
 import { up } from "./lab.ts";
 import { sshOptions } from "./machine.ts";
 import { paths, REPO_ROOT } from "./paths.ts";

@@ -1,7 +1,7 @@
 // The lab's hosts and switch, derived from the `lab` environment of hosts.ts.
-import inventory from "../../hosts.ts";
-import { loadInventory } from "../inventory/load.ts";
-import type { Inventory } from "../inventory/types.ts";
+import inventory from "../hosts.ts";
+import { loadInventory } from "../lib/inventory/load.ts";
+import type { Inventory } from "../lib/inventory/types.ts";
 import { LAB_PREFIX, LAB_SUFFIX } from "./instance.ts";
 
 export { ACME_PORTS, APT_PROXY_PORT, GATEWAY } from "./gateway.ts";

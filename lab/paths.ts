@@ -2,8 +2,8 @@
 import { join, resolve } from "node:path";
 import { LAB_SUFFIX } from "./instance.ts";
 
-/** Repository root (lib/lab/ is two levels below it). */
-export const REPO_ROOT = resolve(import.meta.dirname, "../..");
+/** Repository root (lab/ is one level below it). */
+export const REPO_ROOT = resolve(import.meta.dirname, "..");
 
 /** Built base images and the apt proxy's package cache: survive `down`, shared by every checkout. */
 export const CACHE_DIR = process.env.FOOBAR_LAB_CACHE ?? "/var/cache/foobar-lab";
