@@ -6,6 +6,7 @@ import { daemonPid, startDaemon, stopDaemon } from "./daemons.ts";
 import { paths } from "./paths.ts";
 import { run } from "./run-command.ts";
 import { ACME_PORTS, GATEWAY } from "./gateway.ts";
+import { tool } from "./requirements.ts";
 
 export { ACME_DIRECTORY } from "./gateway.ts";
 const DNS = { name: "lab-dns", marker: "pebble-challtestsrv" };
@@ -36,7 +37,7 @@ function managementGet(path: string, ca: string): Promise<{ status: number; body
 export async function startAcme(siteAddress: string): Promise<void> {
   const { cert, key } = await ensureApiCertificate();
   if (daemonPid(DNS.name, DNS.marker) === undefined) {
-    startDaemon(DNS.name, "pebble-challtestsrv", [
+    startDaemon(DNS.name, tool("pebble-challtestsrv"), [
       "-dns01", `${GATEWAY.address}:${ACME_PORTS.dns}`, "-http01", "", "-https01", "", "-tlsalpn01", "",
       "-management", `${GATEWAY.address}:${ACME_PORTS.challengeManagement}`, "-defaultIPv4", siteAddress, "-defaultIPv6", "",
     ]);
@@ -49,7 +50,7 @@ export async function startAcme(siteAddress: string): Promise<void> {
         certificate: cert, privateKey: key, httpPort: 80, tlsPort: 443, ocspResponderURL: "", externalAccountBindingRequired: false,
       },
     }, null, 2));
-    startDaemon(PEBBLE.name, "pebble", ["-config", config, "-dnsserver", `${GATEWAY.address}:${ACME_PORTS.dns}`], { env: { PEBBLE_VA_NOSLEEP: "1", PEBBLE_WFE_NONCEREJECT: "0" } });
+    startDaemon(PEBBLE.name, tool("pebble"), ["-config", config, "-dnsserver", `${GATEWAY.address}:${ACME_PORTS.dns}`], { env: { PEBBLE_VA_NOSLEEP: "1", PEBBLE_WFE_NONCEREJECT: "0" } });
   }
   copyFileSync(cert, paths.pebbleApiCert);
   const ca = readFileSync(cert, "utf8");

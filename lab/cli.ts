@@ -3,6 +3,7 @@ import { spawnSync } from "node:child_process";
 import { down, reset, status, up } from "./lab.ts";
 import { sshOptions } from "./machine.ts";
 import { GATEWAY, SUBNET, labHost } from "./topology.ts";
+import { tool } from "./requirements.ts";
 
 const USAGE = `Usage: npm run lab -- <command>
 
@@ -38,7 +39,7 @@ async function main(argv: string[]): Promise<number> {
       if (!rest[0]) throw new Error("lab ssh: name a host");
       const host = labHost(rest[0]);
       const tty = rest.length === 1 ? ["-t"] : [];
-      return spawnSync("ssh", [...sshOptions(), ...tty, `root@${host.address}`, ...rest.slice(1)], { stdio: "inherit" }).status ?? 1;
+      return spawnSync(tool("ssh"), [...sshOptions(), ...tty, `root@${host.address}`, ...rest.slice(1)], { stdio: "inherit" }).status ?? 1;
     }
     case undefined:
     case "-h":

@@ -9,7 +9,7 @@ import { ensureLabKeys } from "./keys.ts";
 import { machinePid, startMachine, stopMachine } from "./machine.ts";
 import { ensureSwitch, presentNetworkParts, removeSwitch } from "./network.ts";
 import { paths, REPO_ROOT, STATE_DIR } from "./paths.ts";
-import { assertRequirements } from "./requirements.ts";
+import { prepareLabMachine } from "./requirements.ts";
 import { labHost, labHosts, siteAddress, type LabHost } from "./topology.ts";
 
 export type Log = (line: string) => void;
@@ -46,7 +46,7 @@ function claimLab(): void {
 
 /** Bring the whole lab up; a second call finds everything running and returns quickly. */
 export async function up(log: Log = console.log, hosts = labHosts()): Promise<void> {
-  assertRequirements();
+  prepareLabMachine(log);
   claimLab();
   const started = Date.now();
   await cleanStale(hosts, log);
@@ -61,7 +61,7 @@ export async function up(log: Log = console.log, hosts = labHosts()): Promise<vo
 
 /** Stop everything and remove every trace but the caches and .lab/ keys. */
 export async function down(log: Log = console.log): Promise<void> {
-  assertRequirements();
+  prepareLabMachine(log);
   const hosts = labHosts();
   await Promise.all(hosts.map((host) => stopMachine(host, { discard: true })));
   await stopDaemon(APT_PROXY.name, APT_PROXY.marker);
@@ -78,7 +78,7 @@ export async function down(log: Log = console.log): Promise<void> {
 
 /** Give hosts a pristine root filesystem (same SSH host keys) and boot them again, in parallel. */
 export async function reset(names: string[], log: Log = console.log): Promise<void> {
-  assertRequirements();
+  prepareLabMachine(log);
   claimLab();
   const hosts = names.map(labHost);
   const started = Date.now();

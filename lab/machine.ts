@@ -11,6 +11,7 @@ import { plugHost, unplugHost } from "./network.ts";
 import { hostDirs, paths } from "./paths.ts";
 import { capture, run, tryRun } from "./run-command.ts";
 import { APT_PROXY_PORT, GATEWAY, SITE_NAMES, labHosts, siteAddress, type LabHost } from "./topology.ts";
+import { tool } from "./requirements.ts";
 
 const daemonName = (host: LabHost) => `host-${host.name}`;
 
@@ -61,7 +62,7 @@ function boot(host: LabHost, root: string): number {
   mkdirSync(paths.pids, { recursive: true });
   const log = openSync(join(paths.logs, `${host.name}.log`), "w");
   const nspawn = [
-    "systemd-nspawn", "-b", "-q", "-D", root, "-M", host.name, "--register=no", "--keep-unit",
+    tool("systemd-nspawn"), "-b", "-q", "-D", root, "-M", host.name, "--register=no", "--keep-unit",
     `--network-namespace-path=/run/netns/${host.netns}`, "--resolv-conf=off", "--console=read-only",
     "--capability=CAP_NET_ADMIN,CAP_NET_RAW", "--timezone=off", "--link-journal=no",
   ];

@@ -1,32 +1,34 @@
-// Local commands of the lab (ip, mount, debootstrap, ...) with errors that name the command.
-// node:child_process rather than execa: execa is ESM-only and the test runner loads lab code as CommonJS.
-import { spawn } from "node:child_process";
+// Local commands of the lab, its tests and the bench (execa), each named in lab/requirements.ts's list, with errors that name the command.
+import { execa } from "execa";
+import { tool } from "./requirements.ts";
 
 export interface CommandResult {
+  /** Exit code; null when the command was killed (by a signal or the timeout). */
   code: number | null;
   stdout: string;
   stderr: string;
 }
 
+export interface CommandOptions {
+  input?: string;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Kill the command (SIGTERM) after this many milliseconds. */
+  timeout?: number;
+}
+
+/** An absolute path or this Node runs as is; any other command must be in the package list. */
+const resolved = (command: string) => (command.startsWith("/") ? command : tool(command));
+
 /** Run a command to completion, capturing its output; never throws for a non-zero exit. */
-export function capture(command: string, args: string[], options: { input?: string; cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CommandResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout?.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout: stdout.replace(/\n$/, ""), stderr }));
-    if (options.input !== undefined && child.stdin) {
-      child.stdin.on("error", () => undefined); // the command may exit without reading its input
-      child.stdin.end(options.input);
-    }
-  });
+export async function capture(command: string, args: string[], options: CommandOptions = {}): Promise<CommandResult> {
+  const result = await execa(resolved(command), args, { cwd: options.cwd, env: options.env ?? process.env, extendEnv: false, input: options.input, stdin: options.input === undefined ? "ignore" : "pipe", timeout: options.timeout, reject: false, stripFinalNewline: false });
+  if (result.failed && result.exitCode === undefined && !result.isTerminated) throw new Error(`${command}: ${result.shortMessage}`);
+  return { code: result.exitCode ?? null, stdout: result.stdout.replace(/\n$/, ""), stderr: result.stderr };
 }
 
 /** Run a command; throw with the tail of its stderr when it fails. */
-export async function run(command: string, args: string[], options: { input?: string; cwd?: string } = {}): Promise<string> {
+export async function run(command: string, args: string[], options: CommandOptions = {}): Promise<string> {
   const result = await capture(command, args, options);
   if (result.code !== 0) {
     const detail = (result.stderr || result.stdout).trim().split("\n").slice(-5).join("\n");

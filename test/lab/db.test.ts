@@ -7,6 +7,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { REPO_ROOT } from "../../lab/paths.ts";
 import { converge, eventually, freshHosts, host, http, mustOnHost, onHost, SITE_URL, TEST_LOG } from "./harness.ts";
+import { tool } from "../../lab/requirements.ts";
 
 const SITE = SITE_URL;
 const secrets = () => Object.values(JSON.parse(readFileSync(join(REPO_ROOT, ".lab/secrets.json"), "utf8")) as Record<string, string>);
@@ -122,7 +123,7 @@ test("backup: the timer's service dumps the replica; the latest backup restores 
 test("no password in any output: --diff, --json, -vv, the runner's process list, the test log", async () => {
   const seen: string[] = [];
   const sampler = setInterval(() => {
-    const ps = spawn("ps", ["-eo", "args"]);
+    const ps = spawn(tool("ps"), ["-eo", "args"]);
     let out = "";
     ps.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
     ps.on("close", () => seen.push(out));

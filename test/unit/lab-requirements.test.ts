@@ -1,15 +1,44 @@
-// The lab's package list and .ci/run stay in sync; the apt proxy refuses everything but the mirror.
-import { readFileSync } from "node:fs";
+// The one package list: .ci/run shows it, every local command of the lab, tests and bench is in it; the apt proxy refuses all but the mirror.
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { refusal } from "../../lab/apt-proxy.ts";
-import { LAB_PACKAGES } from "../../lab/requirements.ts";
+import { packagesFor, TOOLS, tool } from "../../lab/requirements.ts";
 
-test(".ci/run installs every Debian package the lab needs", () => {
-  const ci = readFileSync(join(import.meta.dirname, "../../.ci/run"), "utf8");
-  const installLine = ci.split("\n").find((line) => line.includes("apt-get install")) ?? "";
-  for (const pkg of LAB_PACKAGES) assert.ok(installLine.split(/\s+/).includes(pkg), `.ci/run does not install ${pkg}`);
+const REPO_ROOT = join(import.meta.dirname, "../..");
+
+test(".ci/run installs the lab's and the tests' packages from the list, and shows the list", () => {
+  const ci = readFileSync(join(REPO_ROOT, ".ci/run"), "utf8");
+  assert.match(ci, /^npx tsx lab\/packages\.ts install lab test$/m);
+  assert.match(ci, /^npx tsx lab\/packages\.ts verify lab test$/m);
+  const shown = ci.split("\n").find((line) => line.startsWith("# apt-get install")) ?? "";
+  assert.is(shown, `# apt-get install --no-install-recommends ${packagesFor(["lab", "test"]).join(" ")}`, ".ci/run's comment line is stale");
+});
+
+/** Every source file of the lab, the tests and the bench. */
+const sources = ["lab", "test", "bench"].flatMap((dir) =>
+  readdirSync(join(REPO_ROOT, dir), { recursive: true, encoding: "utf8" }).filter((file) => file.endsWith(".ts")).map((file) => join(dir, file)),
+).filter((file) => file !== "test/unit/lab-requirements.test.ts");
+
+test("every local command the lab, the tests and the bench start is named in the package list", () => {
+  const problems: string[] = [];
+  for (const file of sources) {
+    const text = readFileSync(join(REPO_ROOT, file), "utf8");
+    for (const match of text.matchAll(/(?<![.\w])(?:spawn|spawnSync|execFile|execFileSync|exec|execSync|execa)\(\s*"([^"]+)"/g)) {
+      if (!match[1]!.startsWith("/")) problems.push(`${file}: ${match[0]} (name it through tool("${match[1]}") or capture/run)`);
+    }
+    for (const match of text.matchAll(/(?<![.\w])(?:capture|run|tryRun|tool)\(\s*"([^"]+)"/g)) {
+      if (!match[1]!.startsWith("/") && !(match[1]! in TOOLS)) problems.push(`${file}: ${match[0]} is not in lab/requirements.ts's TOOLS`);
+    }
+  }
+  assert.equal(problems, []);
+});
+
+test("a command outside the list is refused by name", () => {
+  assert.is(tool("ab"), "ab");
+  assert.throws(() => tool("nmap"), /"nmap" is not in lab\/requirements.ts's TOOLS/);
+  assert.ok(packagesFor(["bench"]).includes("ansible-mitogen") && !packagesFor(["test"]).includes("ansible-core"));
 });
 
 test("apt proxy refusal: only GET/HEAD over http to the mirror on port 80", () => {

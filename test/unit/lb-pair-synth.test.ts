@@ -11,6 +11,7 @@ import { sshKeyFromSecret } from "../../lib/secrets/ssh-key.ts";
 import haproxy from "../../roles/haproxy/index.ts";
 import keepalived from "../../roles/keepalived/index.ts";
 import { address, FIXTURE_HOST_KEY, inventory, synth, written } from "./support/synth.ts";
+import { tool } from "../../lab/requirements.ts";
 
 const VIP = (inventory.vars.keepalived as { vip: string }).vip;
 const SECOND_VIP = VIP.replace(/\.\d+$/, ".101");
@@ -70,7 +71,7 @@ test("the push key derived from a secret is a valid OpenSSH key, the same on eve
   assert.is(String(pair.privateKey), "********", "the private key prints masked");
   const file = join(mkdtempSync(join(tmpdir(), "key-")), "id_ed25519");
   writeFileSync(file, pair.privateKey.reveal(), { mode: 0o600 });
-  const derived = spawnSync("ssh-keygen", ["-y", "-f", file], { encoding: "utf8" });
+  const derived = spawnSync(tool("ssh-keygen"), ["-y", "-f", file], { encoding: "utf8" });
   assert.is(derived.status, 0, derived.stderr);
   assert.is(derived.stdout.trim(), pair.publicKey);
 });

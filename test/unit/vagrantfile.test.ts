@@ -6,6 +6,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import inventorySpec from "../../hosts.ts";
 import { loadInventory } from "../../lib/inventory/load.ts";
+import { tool } from "../../lab/requirements.ts";
 
 const VAGRANT_DIR = join(import.meta.dirname, "../../vagrant");
 const vagrantfile = readFileSync(join(VAGRANT_DIR, "Vagrantfile"), "utf8");
@@ -18,8 +19,8 @@ test("the Vagrantfile defines exactly the hosts and VIP of the vagrant environme
 });
 
 test("vagrant validate accepts the Vagrantfile", () => {
-  const result = spawnSync("vagrant", ["validate"], { cwd: VAGRANT_DIR, encoding: "utf8", env: { ...process.env, VAGRANT_CHECKPOINT_DISABLE: "1" } });
-  assert.is(result.error, undefined, "vagrant is not installed: apt-get install vagrant (.ci/run does)");
+  const result = spawnSync(tool("vagrant"), ["validate", "--ignore-provider"], { cwd: VAGRANT_DIR, encoding: "utf8", env: { ...process.env, VAGRANT_CHECKPOINT_DISABLE: "1" } });
+  assert.is(result.error, undefined, "vagrant is not installed: npm test installs it (lab/packages.ts install test)");
   assert.is(result.status, 0, `${result.stdout}${result.stderr}`);
   assert.match(result.stdout, /validated successfully/);
 });
