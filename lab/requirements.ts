@@ -92,7 +92,7 @@ export function ensurePackages(purposes: Purpose[], log: (line: string) => void 
   if (process.getuid?.() !== 0) throw new Error(`missing Debian packages ${missing.join(", ")}; as root, run:\n  ${installCommand(missing)}`);
   log(`installing Debian packages for the ${purposes.join(" and ")}: ${missing.join(" ")}`);
   if (aptListsStale()) runApt(["update", "-q"]);
-  runApt(["install", "-y", "-q", "--no-install-recommends", ...missing]);
+  runApt(["install", "-y", "-q", "-o", "Dpkg::Use-Pty=0", "--no-install-recommends", ...missing]);
 }
 
 /** Where a command is on PATH, or undefined. */

@@ -11,6 +11,7 @@ import { humanReporter } from "../report/human.ts";
 import { mask } from "../report/mask.ts";
 import { ndjsonReporter } from "../report/ndjson.ts";
 import { applyLimit } from "../runner/limit.ts";
+import { playTargets } from "../runner/plan.ts";
 import { runPlaybook } from "../runner/run.ts";
 import { parseCli, USAGE, type CliOptions } from "./args.ts";
 
@@ -34,8 +35,7 @@ function listHosts(playbook: Playbook, inventory: InventorySpec, cli: CliOptions
   const loaded = loadInventory(inventory, cli.environment);
   const selected = applyLimit(loaded, cli.limit);
   for (const play of playbook.plays) {
-    const names = (Array.isArray(play.hosts) ? play.hosts : [play.hosts]).flatMap((name) => (name in loaded.groups ? loaded.group(name) : [loaded.host(name)]));
-    console.log(`play "${play.name}": ${names.filter((host) => selected.has(host.name)).map((host) => `${host.name} (${host.address})`).join(", ") || "no hosts"}`);
+    console.log(`play "${play.name}": ${playTargets(play, loaded).filter((host) => selected.has(host.name)).map((host) => `${host.name} (${host.address})`).join(", ") || "no hosts"}`);
   }
 }
 

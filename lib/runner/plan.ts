@@ -29,7 +29,7 @@ export interface Selection {
 }
 
 /** A play's hosts: groups, host names, or "all" (every host of the environment, as in Ansible). */
-function targets(play: Play, inventory: Inventory): Host[] {
+export function playTargets(play: Play, inventory: Inventory): Host[] {
   const names = Array.isArray(play.hosts) ? play.hosts : [play.hosts];
   if (names.includes("all") && !("all" in inventory.groups)) return inventory.hosts;
   return names.flatMap((name) => (name in inventory.groups ? inventory.group(name) : [inventory.host(name)]));
@@ -45,7 +45,7 @@ export function planPlays(playbook: Playbook, inventory: Inventory, selected: Se
   const plays = playbook.plays.map((play) => {
     let hosts: Host[] = [];
     try {
-      hosts = targets(play, inventory).filter((host) => selected.has(host.name));
+      hosts = playTargets(play, inventory).filter((host) => selected.has(host.name));
     } catch (error) {
       problems.push(`play "${play.name}": ${(error as Error).message}`);
     }

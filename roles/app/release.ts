@@ -2,6 +2,7 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
+import { DEFAULT_OUT_DIR, ensureAppBuilt } from "../../app/build.ts";
 
 export interface Release {
   /** "r-" + 12 hex digits of the sha256 over every file's path and content. */
@@ -23,11 +24,15 @@ function walk(dir: string, found: string[] = []): string[] {
   return found;
 }
 
-/** Read the release built into `dir` (e.g. app/dist by `npm run build:app`). */
+/**
+ * Read the release built into `dir`. The repository's own app/dist is built first when it is missing or older than
+ * app/'s sources (esbuild, about a second); any other directory is taken as given (deploy.ts --build DIR).
+ */
 export function readRelease(dir: string, repoRoot: string): Release {
   const root = resolve(repoRoot, dir);
   const cached = cache.get(root);
   if (cached) return cached;
+  if (root === DEFAULT_OUT_DIR && ensureAppBuilt()) console.error(`app: built ${dir} from app/ (it was missing or older than the sources)`);
   if (!statSync(root, { throwIfNoEntry: false })?.isDirectory()) {
     throw new Error(`no built release in ${dir}: run \`npm run build:app\` first`);
   }

@@ -2,13 +2,13 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { once } from "node:events";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { buildApp } from "../../app/build.ts";
+import { buildApp, ensureAppBuilt } from "../../app/build.ts";
 
 const workDir = mkdtempSync(join(tmpdir(), "foobar-app-build-"));
 const firstBuild = join(workDir, "first");
@@ -63,6 +63,17 @@ async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number
 }
 
 test.after(() => rmSync(workDir, { recursive: true, force: true }));
+
+test("ensureAppBuilt builds a missing release, keeps a fresh one, rebuilds one older than the sources, same bytes as buildApp", async () => {
+  const outDir = join(workDir, "ensured");
+  assert.is(ensureAppBuilt(outDir), true, "a missing release is built");
+  assert.is(ensureAppBuilt(outDir), false, "a release newer than every source is kept");
+  utimesSync(join(outDir, "server.js"), 1000, 1000);
+  assert.is(ensureAppBuilt(outDir), true, "a release older than the sources is rebuilt");
+  const reference = join(workDir, "reference");
+  await buildApp(reference);
+  assert.equal(treeHashes(outDir), treeHashes(reference));
+});
 
 test("the build is one server.js plus public/, byte-identical across builds and working directories", async () => {
   const first = await buildApp(firstBuild);
