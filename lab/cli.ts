@@ -31,7 +31,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case "status": {
       const state = status();
-      for (const host of state.hosts) console.log(`${host.name.padEnd(8)} ${host.address.padEnd(15)} ${host.running ? `running (pid ${host.pid})` : "stopped"}`);
+      for (const host of state.hosts) console.log(`${host.name.padEnd(8)} ${host.address.padEnd(15)} ${host.running ? `running (pid ${host.pid})` : "stopped"}${host.stray ? "  no longer in hosts.ts: `npm run lab -- down` removes it" : ""}`);
       console.log(`apt proxy: ${state.aptProxy ? "running" : "stopped"}; pebble: ${state.acme ? "running" : "stopped"}`);
       return 0;
     }

@@ -6,7 +6,7 @@ import { ensureBaseImage } from "./base-image.ts";
 import { presentCgroups } from "./cgroups.ts";
 import { daemonPid, startDaemon, stopDaemon } from "./daemons.ts";
 import { ensureLabKeys } from "./keys.ts";
-import { machinePid, startMachine, stopMachine } from "./machine.ts";
+import { machinePid, startedHosts, startMachine, stopMachine } from "./machine.ts";
 import { ensureSwitch, presentNetworkParts, removeSwitch } from "./network.ts";
 import { paths, REPO_ROOT, STATE_DIR } from "./paths.ts";
 import { prepareLabMachine } from "./requirements.ts";
@@ -30,6 +30,15 @@ async function cleanStale(hosts: LabHost[], log: Log): Promise<void> {
     }
   }
 }
+
+/** The inventory's lab hosts, then the hosts the lab started that hosts.ts no longer names (those are `stray`). */
+function allHosts(): Array<LabHost & { stray: boolean }> {
+  const named = labHosts();
+  const names = new Set(named.map((host) => host.name));
+  return [...named.map((host) => ({ ...host, stray: false })), ...startedHosts().filter((host) => !names.has(host.name)).map((host) => ({ ...host, stray: true }))];
+}
+
+const strayNote = (names: string[]) => `${names.join(", ")}: started by the lab but no longer in hosts.ts; \`npm run lab -- down\` stops and removes ${names.length > 1 ? "them" : "it"}`;
 
 const ownerFile = () => join(STATE_DIR, "owner");
 
@@ -56,13 +65,15 @@ export async function up(log: Log = console.log, hosts = labHosts()): Promise<vo
   startAptProxy();
   await startAcme(siteAddress());
   await Promise.all(hosts.map((host) => startMachine(host, baseDir)));
+  const strays = allHosts().filter((host) => host.stray && machinePid(host) !== undefined);
+  if (strays.length > 0) log(strayNote(strays.map((host) => host.name)));
   log(`lab up: ${hosts.map((host) => `${host.name} ${host.address}`).join(", ")} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 
-/** Stop everything and remove every trace but the caches and .lab/ keys. */
+/** Stop everything the lab started (also hosts hosts.ts no longer names) and remove every trace but the caches and .lab/ keys. */
 export async function down(log: Log = console.log): Promise<void> {
   prepareLabMachine(log);
-  const hosts = labHosts();
+  const hosts = allHosts();
   await Promise.all(hosts.map((host) => stopMachine(host, { discard: true })));
   await stopDaemon(APT_PROXY.name, APT_PROXY.marker);
   await stopAcme();
@@ -93,7 +104,7 @@ export async function reset(names: string[], log: Log = console.log): Promise<vo
 
 /** Lab parts that exist right now: namespaces, links, cgroups, running daemons. */
 export function leftoverParts(): string[] {
-  const hosts = labHosts();
+  const hosts = allHosts();
   return [
     ...presentNetworkParts(hosts),
     ...presentCgroups().map((dir) => `cgroup ${dir}`),
@@ -109,11 +120,13 @@ export interface HostStatus {
   address: string;
   running: boolean;
   pid?: number;
+  /** Started by the lab, but hosts.ts no longer names it. */
+  stray: boolean;
 }
 
 export function status(): { hosts: HostStatus[]; aptProxy: boolean; acme: boolean } {
   return {
-    hosts: labHosts().map((host) => ({ name: host.name, address: host.address, running: machinePid(host) !== undefined, pid: machinePid(host) })),
+    hosts: allHosts().map((host) => ({ name: host.name, address: host.address, running: machinePid(host) !== undefined, pid: machinePid(host), stray: host.stray })),
     aptProxy: daemonPid(APT_PROXY.name, APT_PROXY.marker) !== undefined,
     acme: acmeRunning(),
   };

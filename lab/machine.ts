@@ -1,6 +1,6 @@
 // One lab host's life: overlay on the base image, boot with systemd-nspawn in its netns and cgroups, readiness, stop.
 import { spawn } from "node:child_process";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -131,6 +131,7 @@ function logTail(host: LabHost): string {
  */
 export async function startMachine(host: LabHost, baseDir: string): Promise<void> {
   if (machinePid(host) !== undefined) return waitForSsh(host);
+  recordStarted(host);
   for (let attempt = 1; ; attempt++) {
     await plugHost(host);
     const root = await mountOverlay(host, baseDir);
@@ -173,6 +174,20 @@ export async function stopMachine(host: LabHost, options: { discard: boolean }):
   await unplugHost(host);
   removeCgroups(host.name);
   if (options.discard) rmSync(dirs.root, { recursive: true, force: true });
+}
+
+/** The record of a host the lab started, kept in its state directory until `down` discards it: what `down` stops. */
+const recordFile = (name: string) => join(hostDirs(name).root, "host.json");
+
+function recordStarted(host: LabHost): void {
+  mkdirSync(hostDirs(host.name).root, { recursive: true });
+  writeFileSync(recordFile(host.name), `${JSON.stringify(host)}\n`);
+}
+
+/** Every host the lab has started and not discarded, whatever hosts.ts says today. */
+export function startedHosts(): LabHost[] {
+  if (!existsSync(paths.hostsState)) return [];
+  return readdirSync(paths.hostsState).filter((name) => existsSync(recordFile(name))).map((name) => JSON.parse(readFileSync(recordFile(name), "utf8")) as LabHost);
 }
 
 /** True when the host's upper layer exists (it has been booted and not discarded). */

@@ -41,6 +41,11 @@ export function siteAddress(): string {
   return vip;
 }
 
+/** The lab's record of a host: its namespace, veth and MAC follow from its name and address. */
+export function labHostFor(name: string, address: string): LabHost {
+  return { name, address, netns: `lab${LAB_SUFFIX}-${name}`, veth: `ve${LAB_SUFFIX}-${name}`.slice(0, 15), mac: macFor(address) };
+}
+
 /** Every host of the lab environment, in inventory order. */
 export function labHosts(): LabHost[] {
   const lab = labInventory();
@@ -48,7 +53,7 @@ export function labHosts(): LabHost[] {
     if (!host.address.startsWith(`${LAB_PREFIX}.`)) {
       throw new Error(`hosts.ts: lab host ${host.name} has address ${host.address}, outside the lab subnet ${SUBNET}`);
     }
-    return { name: host.name, address: host.address, netns: `lab${LAB_SUFFIX}-${host.name}`, veth: `ve${LAB_SUFFIX}-${host.name}`.slice(0, 15), mac: macFor(host.address) };
+    return labHostFor(host.name, host.address);
   });
 }
 

@@ -2,9 +2,13 @@
 import { readFileSync } from "node:fs";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { status, up } from "../../lab/lab.ts";
+import { ensureBaseImage } from "../../lab/base-image.ts";
+import { LAB_PREFIX } from "../../lab/instance.ts";
+import { leftoverParts, status, up } from "../../lab/lab.ts";
+import { ensureLabKeys } from "../../lab/keys.ts";
+import { startMachine } from "../../lab/machine.ts";
 import { paths } from "../../lab/paths.ts";
-import { ACME_PORTS, APT_PROXY_PORT, GATEWAY } from "../../lab/topology.ts";
+import { ACME_PORTS, APT_PROXY_PORT, GATEWAY, labHostFor } from "../../lab/topology.ts";
 import { freshHosts, hosts, mustOnHost, onHost, TARGET } from "./harness.ts";
 
 const PROXY = `http://${GATEWAY.address}:${APT_PROXY_PORT}`;
@@ -67,6 +71,20 @@ if (TARGET === "lab") {
     assert.is.not(marker.code, 0, "the marker must be gone after reset");
     assert.not.match(await mustOnHost("web-02", "cat /etc/ssh/sshd_config; command -v socat || true"), /drift|socat/, "modified and installed files are gone");
     assert.is(readFileSync(paths.knownHosts, "utf8"), keyBefore);
+  });
+
+  // The other half, that `down` stops and removes it, is proved by test/lab/run.ts: its final down must leave nothing.
+  test("a host the lab started that hosts.ts does not name: status and up call it stray, it counts as a leftover until down", async () => {
+    const stray = labHostFor("gone-01", `${LAB_PREFIX}.99`);
+    await ensureLabKeys([stray]); // as `up` did while hosts.ts still named it
+    await startMachine(stray, await ensureBaseImage(() => undefined));
+    const reported = status().hosts.find((host) => host.name === "gone-01");
+    assert.equal({ running: reported?.running, stray: reported?.stray }, { running: true, stray: true });
+    assert.ok(status().hosts.filter((host) => host.name !== "gone-01").every((host) => !host.stray));
+    const said: string[] = [];
+    await up((line) => said.push(line));
+    assert.ok(said.some((line) => line.startsWith("gone-01: started by the lab but no longer in hosts.ts")), said.join("\n"));
+    assert.ok(leftoverParts().includes("container gone-01"), leftoverParts().join(", "));
   });
 
   test("Pebble's ACME directory is reachable from lb-01 with the exported API certificate", async () => {
