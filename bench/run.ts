@@ -8,7 +8,9 @@ import { join } from "node:path";
 import { buildApp } from "../app/build.ts";
 import { up } from "../lab/lab.ts";
 import { REPO_ROOT } from "../lab/paths.ts";
+import { ensurePackages } from "../lab/requirements.ts";
 import { ansibleAvailable, ansibleNoop } from "./ansible-noop.ts";
+import { asTyped } from "./as-typed.ts";
 import { engineNoop } from "./engine.ts";
 import { scale } from "./scale.ts";
 import { siteNoop } from "./site-noop.ts";
@@ -18,9 +20,12 @@ import { webThroughput } from "./web-throughput.ts";
 const quick = process.argv.includes("--quick");
 /** Site no-op runs, alternated with the floor: a 15-run median moved by ±0.06 in the ratio from batch to batch here. */
 const SITE_RUNS = 30;
+/** Whole-process rounds of the as-typed no-op (each round: OpenSSH floor, ssh2 floor, the command; npx tsx too unless --quick). */
+const AS_TYPED_RUNS = quick ? 10 : 20;
 const seconds = (value: number) => `${(value / 1000).toFixed(2)} s`;
 
 async function main(): Promise<void> {
+  ensurePackages(["lab", "bench"]);
   const rows: [string, string][] = [];
   const row = (name: string, value: string) => {
     rows.push([name, value]);
@@ -35,11 +40,18 @@ async function main(): Promise<void> {
   await buildApp();
   const converge = spawnSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "playbooks/site.ts"), "-i", "lab"], { cwd: REPO_ROOT, encoding: "utf8" });
   if (converge.status !== 0) throw new Error(`site.ts -i lab failed before the benchmark:\n${converge.stdout}${converge.stderr}`);
+  const typed = asTyped(AS_TYPED_RUNS, !quick);
+  results.asTyped = typed;
+  row(`HEADLINE no-op as typed, whole process: ${typed.command} (${typed.hosts} lab hosts, ${AS_TYPED_RUNS} alternated rounds)`, ms(typed.site));
+  row(`floor: OpenSSH, ssh HOST true for ${typed.hosts} hosts in parallel from a shell script`, ms(typed.opensshFloor));
+  row(`floor: ssh2 connect + true for ${typed.hosts} hosts from a fresh node process`, ms(typed.ssh2Floor));
+  row("as typed / OpenSSH floor", `${(typed.site.median / typed.opensshFloor.median).toFixed(2)}× (target ≤ 1.5×); / ssh2 floor ${(typed.site.median / typed.ssh2Floor.median).toFixed(2)}×`);
+  if (typed.npxTsx) row("the same no-op as npx tsx playbooks/site.ts -i lab", `${ms(typed.npxTsx)} = ${(typed.npxTsx.median / typed.opensshFloor.median).toFixed(2)}× the OpenSSH floor`);
   const noop = await siteNoop(SITE_RUNS);
   results.siteNoop = noop;
-  row(`site.ts no-op re-converge, ${noop.hosts} lab hosts (${SITE_RUNS} runs, alternated with the floor)`, ms(noop.site));
-  row(`floor: ssh2 connect + true on ${noop.hosts} hosts in parallel`, ms(noop.floor));
-  row("site no-op / floor", `${(noop.site.median / noop.floor.median).toFixed(2)}× (target ≤ 1.5×)`);
+  row(`warm, in-process (engine work only, not what a user runs): site no-op, ${noop.hosts} lab hosts (${SITE_RUNS} runs)`, ms(noop.site));
+  row(`warm, in-process floor: ssh2 connect + true on ${noop.hosts} hosts`, ms(noop.floor));
+  row("warm in-process no-op / warm floor", `${(noop.site.median / noop.floor.median).toFixed(2)}×`);
   if (!quick && ansibleAvailable()) {
     const ansible = await ansibleNoop(3);
     results.ansible = ansible;
