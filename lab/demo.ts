@@ -45,8 +45,8 @@ async function main(): Promise<number> {
   await up();
   step("build the code base (app/ → app/dist)");
   await buildApp();
-  step("converge: npx tsx playbooks/site.ts -i lab");
-  const site = spawnSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "playbooks/site.ts"), "-i", "lab"], { stdio: "inherit", cwd: REPO_ROOT });
+  step("converge: bin/foobar-infra site -i lab");
+  const site = spawnSync(join(REPO_ROOT, "bin/foobar-infra"), ["site", "-i", "lab"], { stdio: "inherit", cwd: REPO_ROOT });
   if (site.status !== 0) {
     console.error(`site.ts failed (exit ${site.status}); the lab stays up for a look: npm run lab -- ssh HOST`);
     return site.status ?? 1;
@@ -72,11 +72,11 @@ async function main(): Promise<number> {
   }
   step("next");
   console.log([
-    "  re-run the converge (0 changed):     npx tsx playbooks/site.ts -i lab",
-    "  see what drifted without changing:   npx tsx playbooks/site.ts -i lab --check --diff",
-    "  zero-downtime rolling deploy:        npx tsx playbooks/deploy.ts -i lab",
+    "  re-run the converge (0 changed):     bin/foobar-infra site -i lab",
+    "  see what drifted without changing:   bin/foobar-infra site -i lab --check --diff",
+    "  zero-downtime rolling deploy:        bin/foobar-infra deploy -i lab",
     "  a shell on a host:                   npm run lab -- ssh web-01",
-    "  the topology as a diagram:           npx tsx playbooks/graph.ts -i lab",
+    "  the topology as a diagram:           bin/foobar-infra graph -i lab",
     "  tear the lab down:                   npm run lab -- down",
   ].join("\n"));
   return 0;

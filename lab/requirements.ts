@@ -34,10 +34,9 @@ export const TOOLS: Record<string, { pkg: string; for: Purpose[] }> = {
   "ansible-playbook": { pkg: "ansible-core", for: ["bench"] },
 };
 
-/** Packages needed without a command of their own: the CA bundle Pebble's clients trust, Ansible's Mitogen strategy. */
+/** Packages needed without a command of their own: the CA bundle Pebble's clients trust. */
 const DATA_PACKAGES: Record<string, Purpose[]> = {
   "ca-certificates": ["lab"],
-  "ansible-mitogen": ["bench"],
 };
 
 /** The Debian packages the given purposes need, sorted. */

@@ -38,7 +38,7 @@ test("every local command the lab, the tests and the bench start is named in the
 test("a command outside the list is refused by name", () => {
   assert.is(tool("ab"), "ab");
   assert.throws(() => tool("nmap"), /"nmap" is not in lab\/requirements.ts's TOOLS/);
-  assert.ok(packagesFor(["bench"]).includes("ansible-mitogen") && !packagesFor(["test"]).includes("ansible-core"));
+  assert.ok(packagesFor(["bench"]).includes("ansible-core") && !packagesFor(["test"]).includes("ansible-core"));
 });
 
 test("apt proxy refusal: only GET/HEAD over http to the mirror on port 80", () => {
