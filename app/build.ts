@@ -57,7 +57,7 @@ function newestMtime(path: string): number {
   return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newestMtime(join(path, name))));
 }
 
-/** Build the release in `outDir` (synchronously, about a second) when it is missing or older than the app's sources; true when it built. */
+/** Build the release in `outDir` (synchronously, about 0.2 s) when it is missing or older than the app's sources; true when it built. */
 export function ensureAppBuilt(outDir = DEFAULT_OUT_DIR): boolean {
   const built = statSync(join(outDir, "server.js"), { throwIfNoEntry: false })?.mtimeMs ?? 0;
   if (built > Math.max(...SOURCES.map(newestMtime))) return false;

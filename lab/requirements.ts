@@ -39,9 +39,12 @@ const DATA_PACKAGES: Record<string, Purpose[]> = {
   "ca-certificates": ["lab"],
 };
 
+/** True when something needed for `needs` serves one of `purposes`. */
+const serves = (needs: Purpose[], purposes: Purpose[]) => needs.some((need) => purposes.includes(need));
+
 /** The Debian packages the given purposes need, sorted. */
 export function packagesFor(purposes: Purpose[]): string[] {
-  const wanted = (needs: Purpose[]) => needs.some((need) => purposes.includes(need));
+  const wanted = (needs: Purpose[]) => serves(needs, purposes);
   const packages = [
     ...Object.values(TOOLS).filter((tool) => wanted(tool.for)).map((tool) => tool.pkg),
     ...Object.entries(DATA_PACKAGES).filter(([, needs]) => wanted(needs)).map(([pkg]) => pkg),
@@ -110,7 +113,7 @@ function owningPackage(file: string): string | undefined {
 
 /** Listed commands that are missing, or come from another package than the one listed (so installing the list would not bring them). */
 export function misattributedTools(purposes: Purpose[]): string[] {
-  return Object.entries(TOOLS).filter(([, tool]) => tool.for.some((need) => purposes.includes(need))).flatMap(([command, tool]) => {
+  return Object.entries(TOOLS).filter(([, tool]) => serves(tool.for, purposes)).flatMap(([command, tool]) => {
     const file = onPath(command);
     if (!file) return [`${command}: not on PATH (package ${tool.pkg})`];
     const owner = owningPackage(file);
