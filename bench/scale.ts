@@ -10,12 +10,12 @@ import { defineRole } from "../lib/role.ts";
 import { runPlaybook } from "../lib/runner/run.ts";
 import { DATA_DIR, startLoopbackHosts } from "./loopback-hosts.ts";
 import { timeRuns, type Summary } from "./stats.ts";
+import { RoleVars } from "../lib/role-vars.ts";
 
 const synthetic = defineRole({
   name: "synthetic",
   dir: import.meta.dirname,
-  schema: { type: "object" },
-  defaults: {},
+  schema: RoleVars({}),
   tasks: ({ r, host }) => {
     const dir = posix.join(DATA_DIR, host.name);
     return [r.directory(dir, { mode: "0755" }), ...Array.from({ length: 29 }, (_, index) => r.file(posix.join(dir, `setting-${index}.conf`), `# synthetic ${index}\nkey${index} = value of ${host.name}\n`, { mode: "0644" }))];

@@ -1,5 +1,6 @@
-// defineRole: a role is a JSON schema for its vars, defaults, tasks (resources) and handlers.
+// defineRole: a role is its vars' declaration (schema, type, docs and defaults in one), tasks (resources) and handlers.
 import { join } from "node:path";
+import { defaultsOf, type Static, type TObject } from "./role-vars.ts";
 import type { HostFacts } from "./facts/host.ts";
 import type { Host, Inventory } from "./inventory/types.ts";
 import type { Resource } from "./resources/resource.ts";
@@ -19,25 +20,33 @@ export interface RoleContext<V> {
   checkNewConnection: () => Promise<void>;
 }
 
-export interface RoleDefinition<V> {
+export interface RoleDefinition<S extends TObject> {
   name: string;
   /** The role's folder (pass import.meta.dirname); templates are read from <dir>/templates. */
   dir: string;
-  /** JSON schema of the role's vars (ajv, all errors reported); `{ secret: true }` marks a secret. */
-  schema: object;
-  /** Values used when neither inventory nor play sets a var. */
-  defaults: Partial<V>;
+  /** The role's vars, declared once with lib/role-vars.ts: ajv validates them (all errors reported), their type and defaults come from it. */
+  schema: S;
   /** The resources that describe the converged host, in order. */
-  tasks(context: RoleContext<V>): Resource<any>[];
+  tasks(context: RoleContext<Static<S>>): Resource<any>[];
   /** Named actions run once at the end of the play when notified, in this order. */
+  handlers?: Record<string, (context: RoleContext<Static<S>>) => Resource<any>>;
+}
+
+export interface Role<V = any> {
+  readonly name: string;
+  readonly dir: string;
+  readonly schema: TObject;
+  /** Values used when neither inventory nor play sets a var: the declaration's defaults. */
+  readonly defaults: Partial<V>;
+  readonly templatesDir: string;
+  tasks(context: RoleContext<V>): Resource<any>[];
   handlers?: Record<string, (context: RoleContext<V>) => Resource<any>>;
 }
 
-export interface Role<V = any> extends RoleDefinition<V> {
-  readonly templatesDir: string;
-}
+/** The vars type of a role (for code that hands vars to it). */
+export type VarsOf<R> = R extends Role<infer V> ? V : never;
 
-export function defineRole<V>(definition: RoleDefinition<V>): Role<V> {
+export function defineRole<S extends TObject>(definition: RoleDefinition<S>): Role<Static<S>> {
   if (!/^[a-z][a-z0-9_]*$/.test(definition.name)) throw new Error(`role name "${definition.name}" must be snake_case`);
-  return { ...definition, templatesDir: join(definition.dir, "templates") };
+  return { ...definition, defaults: defaultsOf(definition.schema) as Partial<Static<S>>, templatesDir: join(definition.dir, "templates") };
 }

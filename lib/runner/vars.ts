@@ -3,8 +3,12 @@ import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import type { Host, Inventory, Vars } from "../inventory/types.ts";
 import type { Role } from "../role.ts";
 import { Secret } from "../secrets/secret.ts";
+import { FORMAT_MEANINGS, registerFormats } from "./formats.ts";
 
-const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
+registerFormats(ajv);
+/** What a pattern accepts, in words (lib/role-vars.ts Matching): used instead of the raw expression in messages. */
+ajv.addKeyword({ keyword: "meaning", schemaType: "string" });
 ajv.addKeyword({
   keyword: "secret",
   schemaType: "boolean",
@@ -40,13 +44,29 @@ function describe(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** The rule a value broke, in words: "must be an IPv4 address", "must be <= 65535", "must be one of ...". */
+function rule(error: ErrorObject): string {
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case "format":
+      return `must be ${FORMAT_MEANINGS[params.format as string] ?? `in format ${params.format}`}`;
+    case "pattern": {
+      const meaning = (error.parentSchema as { meaning?: string } | undefined)?.meaning;
+      return meaning ? `must be ${meaning}` : `must match ${params.pattern}`;
+    }
+    case "enum":
+      return `must be one of ${(params.allowedValues as unknown[]).map((value) => JSON.stringify(value)).join(", ")}`;
+    default:
+      return error.message ?? error.keyword;
+  }
+}
+
 function explain(error: ErrorObject, data: unknown): string {
   const path = error.instancePath || "/";
   if (error.keyword === "additionalProperties") return `${path}: unknown var "${(error.params as { additionalProperty: string }).additionalProperty}"`;
   if (error.keyword === "required") return `${path}: missing required var "${(error.params as { missingProperty: string }).missingProperty}"`;
   if (error.keyword === "secret") return `${path}: expected a secret (secret("name") in hosts.ts), found a plain ${typeof valueAt(data, error.instancePath)}`;
-  const allowed = error.keyword === "enum" ? ` (${(error.params as { allowedValues: unknown[] }).allowedValues.map((value) => JSON.stringify(value)).join(", ")})` : "";
-  return `${path}: expected it ${error.message}${allowed}, found ${describe(valueAt(data, error.instancePath))}`;
+  return `${path}: ${rule(error)}, found ${describe(valueAt(data, error.instancePath))}`;
 }
 
 /** Problems with `vars` for `role` on `host`, each naming host, role and JSON path; [] when valid. */
@@ -57,5 +77,6 @@ export function validateRoleVars(role: Role, host: Host, vars: Vars): string[] {
     compiled.set(role.schema, validate);
   }
   if (validate(vars)) return [];
-  return (validate.errors ?? []).map((error) => `host ${host.name}, role ${role.name}: ${explain(error, vars)}`);
+  // An if/then failure is also reported as the rule inside `then` that failed: only that one is shown.
+  return (validate.errors ?? []).filter((error) => error.keyword !== "if").map((error) => `host ${host.name}, role ${role.name}: ${explain(error, vars)}`);
 }

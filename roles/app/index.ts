@@ -1,11 +1,10 @@
 // Role app: ships the foobar.com code base as a release, switches `current`, runs it under systemd.
 import { join, posix } from "node:path";
 import { defineRole } from "../../lib/role.ts";
-import { secret } from "../../lib/secrets/secret.ts";
 import { sh } from "../../lib/shell.ts";
 import { topologyGuard } from "../mysql_common/topology-guard-resource.ts";
 import { readRelease } from "./release.ts";
-import { schema, type AppVars } from "./schema.ts";
+import { schema } from "./schema.ts";
 
 export const SERVICE = "foobar-app.service";
 export const ENV_FILE = "/etc/foobar/app.env";
@@ -15,24 +14,10 @@ export const ENTRY = "server.js";
 export const DATABASE_TAG = "app_database";
 const REPO_ROOT = join(import.meta.dirname, "..", "..");
 
-export default defineRole<AppVars>({
+export default defineRole({
   name: "app",
   dir: import.meta.dirname,
   schema,
-  defaults: {
-    build_dir: "app/dist",
-    root: "/srv/foobar",
-    keep_releases: 3,
-    user: "foobar",
-    listen_host: "127.0.0.1",
-    listen_port: 3000,
-    db_name: "foobar",
-    db_port: 3306,
-    db_user: "foobar_app",
-    db_password: secret("db_app_password") as never,
-    db_read_user: "foobar_read",
-    db_read_password: secret("db_read_password") as never,
-  },
   tasks: ({ r, vars, host, inventory }) => {
     const release = readRelease(vars.build_dir, REPO_ROOT);
     const version = vars.version ?? release.version;

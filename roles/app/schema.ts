@@ -1,48 +1,31 @@
-// Vars of the app role: the JSON schema checked before any connection, and its TypeScript type.
-import type { Secret } from "../../lib/secrets/secret.ts";
+// Vars of the app role, declared once: checked before any connection, typed, documented in README.md.
+import { Matching, Port, RoleVars, SecretVar, Type, type Static } from "../../lib/role-vars.ts";
+import { secret } from "../../lib/secrets/secret.ts";
+import { accountName, dbName } from "../mysql_common/vars.ts";
 
-export interface AppVars {
-  /** Directory on the controller holding the built release (server.js + public/), relative to the repo. */
-  build_dir: string;
-  /** Release name; default: "r-" + the first 12 hex digits of the build's sha256 (same build, same name). */
-  version?: string;
-  /** Where releases live on the host: <root>/releases/<version>, <root>/current. */
-  root: string;
-  /** Releases kept on the host, the current one included. */
-  keep_releases: number;
-  user: string;
-  listen_host: string;
-  listen_port: number;
-  /** Database settings; the hosts default to the inventory's db_primary / db_replica groups (none: no database). */
-  db_name: string;
-  db_primary_host?: string;
-  db_replica_host?: string;
-  db_port: number;
-  db_user: string;
-  db_password?: Secret;
-  db_read_user: string;
-  db_read_password?: Secret;
-}
+export const schema = RoleVars({
+  build_dir: Type.String({ minLength: 1, default: "app/dist", description: "Directory on the controller holding the built release (server.js + public/), relative to the repo." }),
+  version: Type.Optional(
+    Matching("^[A-Za-z0-9._-]{1,64}$", "a release name of up to 64 letters, digits or ._-", {
+      description: 'Release name; default: "r-" + the first 12 hex digits of the build\'s sha256 (same build, same name).',
+    }),
+  ),
+  root: Matching("^/[A-Za-z0-9/._-]+$", "an absolute path of letters, digits and /._-", {
+    default: "/srv/foobar",
+    description: "Where releases live on the host: <root>/releases/<version>, <root>/current.",
+  }),
+  keep_releases: Type.Integer({ minimum: 1, maximum: 50, default: 3, description: "Releases kept on the host, the current one included." }),
+  user: Matching("^[a-z_][a-z0-9_-]{0,31}$", "a Unix user name (lower case, up to 32)", { default: "foobar", description: "The system user the app runs as." }),
+  listen_host: Matching("^[0-9a-fA-F.:]+$", "an IPv4 or IPv6 address", { default: "127.0.0.1", description: "Address the app listens on (nginx proxies to it)." }),
+  listen_port: Port({ default: 3000, description: "Port the app listens on." }),
+  db_name: dbName,
+  db_primary_host: Type.Optional(Type.String({ minLength: 1, description: "Where writes go (default: the first host of the inventory's db_primary group; none: no database)." })),
+  db_replica_host: Type.Optional(Type.String({ minLength: 1, description: "Where reads go (default: the first host of db_replica, else the primary)." })),
+  db_port: Port({ default: 3306, description: "The databases' port." }),
+  db_user: accountName("foobar_app", "The writer account (role mysql_primary's app_user)."),
+  db_password: Type.Optional(SecretVar({ default: secret("db_app_password"), description: "The writer account's password." })),
+  db_read_user: accountName("foobar_read", "The read-only account on the replica (role mysql_replica's read_user)."),
+  db_read_password: Type.Optional(SecretVar({ default: secret("db_read_password"), description: "The read-only account's password." })),
+});
 
-export const schema = {
-  type: "object",
-  additionalProperties: false,
-  required: ["build_dir", "root", "keep_releases", "user", "listen_host", "listen_port", "db_name", "db_port", "db_user", "db_read_user"],
-  properties: {
-    build_dir: { type: "string", minLength: 1 },
-    version: { type: "string", pattern: "^[A-Za-z0-9._-]{1,64}$" },
-    root: { type: "string", pattern: "^/[A-Za-z0-9/._-]+$" },
-    keep_releases: { type: "integer", minimum: 1, maximum: 50 },
-    user: { type: "string", pattern: "^[a-z_][a-z0-9_-]{0,31}$" },
-    listen_host: { type: "string", pattern: "^[0-9a-fA-F.:]+$" },
-    listen_port: { type: "integer", minimum: 1, maximum: 65535 },
-    db_name: { type: "string", pattern: "^[A-Za-z0-9_]{1,64}$" },
-    db_primary_host: { type: "string", minLength: 1 },
-    db_replica_host: { type: "string", minLength: 1 },
-    db_port: { type: "integer", minimum: 1, maximum: 65535 },
-    db_user: { type: "string", pattern: "^[A-Za-z0-9_]{1,32}$" },
-    db_password: { secret: true },
-    db_read_user: { type: "string", pattern: "^[A-Za-z0-9_]{1,32}$" },
-    db_read_password: { secret: true },
-  },
-} as const;
+export type AppVars = Static<typeof schema>;

@@ -3,12 +3,10 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { sh } from "../../lib/shell.ts";
 import { defineRole } from "../../lib/role.ts";
-import { secret } from "../../lib/secrets/secret.ts";
 import type { Host } from "../../lib/inventory/types.ts";
 import type { ResourceFactory } from "../../lib/resources/index.ts";
-import { TLS_PEM } from "../haproxy/index.ts";
 import { certificatePeers, differsFromRecord, INSTALL_PEM, peerSsh, receiptOf } from "../haproxy/peers.ts";
-import { schema, type CertbotVars } from "./schema.ts";
+import { schema } from "./schema.ts";
 
 const REPO_ROOT = resolve(import.meta.dirname, "../..");
 export const DEPLOY_HOOK = "/etc/letsencrypt/foobar-haproxy-deploy-hook";
@@ -45,20 +43,10 @@ function controllerFile(path: string): string {
   }
 }
 
-export default defineRole<CertbotVars>({
+export default defineRole({
   name: "certbot",
   dir: import.meta.dirname,
   schema,
-  defaults: {
-    acme_server: "https://acme-v02.api.letsencrypt.org/directory",
-    acme_email: "ops@foobar.com",
-    domains: ["www.foobar.com", "foobar.com"],
-    cert_name: "foobar.com",
-    http01_port: 8888,
-    haproxy_pem: TLS_PEM,
-    lb_group: "lb",
-    cert_sync_secret: secret("lb_cert_sync_key") as never,
-  },
   tasks: ({ r, vars, host, inventory }) => {
     const peers = certificatePeers(inventory, host, vars.lb_group);
     // The other load balancers get the leader's certificate (its deploy hook pushes each new one); nothing runs certbot

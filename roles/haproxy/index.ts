@@ -1,46 +1,20 @@
 // Role haproxy: the load balancer over the web tier (HTTPS, HTTP -> HTTPS), health checks, stats, metrics, runtime API.
 import { posix } from "node:path";
 import { defineRole } from "../../lib/role.ts";
-import { secret } from "../../lib/secrets/secret.ts";
 import { certificatePeers, certificateSyncKey, INSTALL_PEM, peerHostKeys, receiptOf, SYNC_DIR, SYNC_KEY, SYNC_KNOWN_HOSTS } from "./peers.ts";
-import { schema, type HaproxyVars } from "./schema.ts";
+import { schema, TLS_PEM } from "./schema.ts";
 
 /** Runtime API socket (drain/ready during deploys); the deploy playbook uses it too. */
 export const RUNTIME_SOCKET = "/run/haproxy/admin.sock";
 export const BACKEND = "foobar_web";
 /** Answered by HAProxy itself on the HTTP frontend (200): role keepalived's check that this load balancer serves. */
 export const MONITOR_URI = "/.well-known/foobar-lb-alive";
-/** The PEM HTTPS serves; role certbot's deploy hook writes the real one here. */
-export const TLS_PEM = "/etc/haproxy/certs/foobar.pem";
+export { TLS_PEM };
 
-export default defineRole<HaproxyVars>({
+export default defineRole({
   name: "haproxy",
   dir: import.meta.dirname,
   schema,
-  defaults: {
-    balance: "roundrobin",
-    backend_group: "web",
-    backend_port: 80,
-    http_port: 80,
-    https_port: 443,
-    tls_pem: TLS_PEM,
-    hsts_max_age: 63072000,
-    acme_challenge_address: "127.0.0.1:8888",
-    health_path: "/health",
-    check_interval_ms: 2000,
-    rise: 2,
-    fall: 2,
-    maxconn: 4096,
-    stats_port: 8404,
-    stats_user: "admin",
-    stats_password: secret("haproxy_stats_password") as never,
-    lb_group: "lb",
-    cert_sync_secret: secret("lb_cert_sync_key") as never,
-    extra_global: [],
-    extra_defaults: [],
-    extra_frontend: [],
-    extra_backend: [],
-  },
   tasks: ({ r, vars, host, inventory }) => {
     const peers = certificatePeers(inventory, host, vars.lb_group);
     // The leader's certbot answers the http-01 challenge; the others pass it on to the leader's HAProxy,

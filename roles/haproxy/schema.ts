@@ -1,75 +1,54 @@
-// Vars of the haproxy role: the JSON schema checked before any connection, and its TypeScript type.
-import type { Secret } from "../../lib/secrets/secret.ts";
+// Vars of the haproxy role, declared once: checked before any connection, typed, documented in README.md.
+import { Lines, Matching, OneOf, Port, RoleVars, SecretVar, Type, type Static } from "../../lib/role-vars.ts";
+import { secret } from "../../lib/secrets/secret.ts";
 
-export interface HaproxyVars {
-  /** Load-balancing algorithm over the web tier. */
-  balance: "roundrobin" | "leastconn" | "source";
-  /** Inventory group whose hosts are the backends. */
-  backend_group: string;
-  /** Port the backends (nginx) listen on. */
-  backend_port: number;
-  /** Public HTTP port: answers 301 to https, except the ACME http-01 challenge path. */
-  http_port: number;
-  /** Public HTTPS port: TLS terminates here (Mozilla "intermediate": TLS 1.2 + 1.3, ECDHE AEAD ciphers). */
-  https_port: number;
-  /** PEM (certificate chain + private key) the HTTPS frontend loads; a self-signed placeholder until certbot's deploy hook replaces it. */
-  tls_pem: string;
-  /** Strict-Transport-Security max-age in seconds on every HTTPS response. */
-  hsts_max_age: number;
-  /** Where /.well-known/acme-challenge/ requests go: the local certbot (role certbot) during issuance and renewal. */
-  acme_challenge_address: string;
-  /** Health check: GET this path, expect 200. */
-  health_path: string;
-  /** Milliseconds between health checks; a server goes down after `fall` failures and up after `rise` successes. */
-  check_interval_ms: number;
-  rise: number;
-  fall: number;
-  maxconn: number;
-  /** Stats page and Prometheus /metrics listen here (default: the host's private address). */
-  stats_address?: string;
-  stats_port: number;
-  stats_user: string;
-  stats_password: Secret;
-  /** The load balancers' group: the first host obtains the certificate (role certbot) and pushes it to the others. */
-  lb_group: string;
-  /** Secret the leader's certificate-push SSH key is derived from (authorised on the other load balancers). */
-  cert_sync_secret: Secret;
-  /** Extra raw lines, appended to the section (validated by haproxy -c like everything else); extra_frontend goes to the HTTPS frontend. */
-  extra_global: string[];
-  extra_defaults: string[];
-  extra_frontend: string[];
-  extra_backend: string[];
-}
+/** The PEM HTTPS serves; role certbot's deploy hook writes the real one here. */
+export const TLS_PEM = "/etc/haproxy/certs/foobar.pem";
 
-const lines = { type: "array", items: { type: "string", pattern: "^[^\\n]*$" } } as const;
+export const schema = RoleVars({
+  balance: OneOf(["roundrobin", "leastconn", "source"], { default: "roundrobin", description: "Load-balancing algorithm over the web tier." }),
+  backend_group: Type.String({ minLength: 1, default: "web", description: "Inventory group whose hosts are the backends." }),
+  backend_port: Port({ default: 80, description: "Port the backends (nginx) listen on." }),
+  http_port: Port({ default: 80, description: "Public HTTP port: answers 301 to https, except the ACME http-01 challenge path." }),
+  https_port: Port({ default: 443, description: 'Public HTTPS port: TLS terminates here (Mozilla "intermediate": TLS 1.2 + 1.3, ECDHE AEAD ciphers).' }),
+  tls_pem: Matching("^/[^\\s]+\\.pem$", "an absolute path ending in .pem", {
+    default: TLS_PEM,
+    description: "PEM (certificate chain + private key) the HTTPS frontend loads; a self-signed placeholder until certbot's deploy hook replaces it.",
+  }),
+  hsts_max_age: Type.Integer({ minimum: 0, default: 63072000, description: "Strict-Transport-Security max-age in seconds on every HTTPS response." }),
+  acme_challenge_address: Matching("^[0-9a-fA-F.:\\[\\]]+:[0-9]{1,5}$", "an IP address and port such as 127.0.0.1:8888", {
+    default: "127.0.0.1:8888",
+    description: "Where /.well-known/acme-challenge/ requests go: the local certbot (role certbot) during issuance and renewal.",
+  }),
+  health_path: Matching("^/[^\\s]*$", "an absolute URL path without spaces", { default: "/health", description: "Health check: GET this path, expect 200." }),
+  check_interval_ms: Type.Integer({
+    minimum: 100,
+    maximum: 60000,
+    default: 2000,
+    description: "Milliseconds between health checks; a server goes down after `fall` failures and up after `rise` successes.",
+  }),
+  rise: Type.Integer({ minimum: 1, maximum: 10, default: 2, description: "Passed health checks in a row before a server takes traffic again." }),
+  fall: Type.Integer({ minimum: 1, maximum: 10, default: 2, description: "Failed health checks in a row before a server is taken out of rotation." }),
+  maxconn: Type.Integer({ minimum: 1, default: 4096, description: "Most concurrent connections HAProxy accepts (global maxconn)." }),
+  stats_address: Type.Optional(
+    Matching("^[0-9a-fA-F.:]+$", "an IPv4 or IPv6 address", { description: "Stats page and Prometheus /metrics listen here (default: the host's private address)." }),
+  ),
+  stats_port: Port({ default: 8404, description: "Port of the stats page and Prometheus /metrics." }),
+  stats_user: Matching("^[A-Za-z0-9_.-]+$", "a user name of letters, digits and _.-", { default: "admin", description: "User of the stats page's basic auth." }),
+  stats_password: SecretVar({ default: secret("haproxy_stats_password"), description: "Password of the stats page's basic auth." }),
+  lb_group: Type.String({
+    minLength: 1,
+    default: "lb",
+    description: "The load balancers' group: the first host obtains the certificate (role certbot) and pushes it to the others.",
+  }),
+  cert_sync_secret: SecretVar({
+    default: secret("lb_cert_sync_key"),
+    description: "Secret the leader's certificate-push SSH key is derived from (authorised on the other load balancers).",
+  }),
+  extra_global: Lines({ default: [], description: "Extra raw lines appended to the global section (validated by haproxy -c like everything else)." }),
+  extra_defaults: Lines({ default: [], description: "Extra raw lines appended to the defaults section." }),
+  extra_frontend: Lines({ default: [], description: "Extra raw lines appended to the HTTPS frontend." }),
+  extra_backend: Lines({ default: [], description: "Extra raw lines appended to the web backend." }),
+});
 
-export const schema = {
-  type: "object",
-  additionalProperties: false,
-  required: ["balance", "backend_group", "backend_port", "http_port", "https_port", "tls_pem", "hsts_max_age", "acme_challenge_address", "health_path", "check_interval_ms", "rise", "fall", "maxconn", "stats_port", "stats_user", "stats_password", "lb_group", "cert_sync_secret"],
-  properties: {
-    balance: { enum: ["roundrobin", "leastconn", "source"] },
-    backend_group: { type: "string", minLength: 1 },
-    backend_port: { type: "integer", minimum: 1, maximum: 65535 },
-    http_port: { type: "integer", minimum: 1, maximum: 65535 },
-    https_port: { type: "integer", minimum: 1, maximum: 65535 },
-    tls_pem: { type: "string", pattern: "^/[^\\s]+\\.pem$" },
-    hsts_max_age: { type: "integer", minimum: 0 },
-    acme_challenge_address: { type: "string", pattern: "^[0-9a-fA-F.:\\[\\]]+:[0-9]{1,5}$" },
-    health_path: { type: "string", pattern: "^/[^\\s]*$" },
-    check_interval_ms: { type: "integer", minimum: 100, maximum: 60000 },
-    rise: { type: "integer", minimum: 1, maximum: 10 },
-    fall: { type: "integer", minimum: 1, maximum: 10 },
-    maxconn: { type: "integer", minimum: 1 },
-    stats_address: { type: "string", pattern: "^[0-9a-fA-F.:]+$" },
-    stats_port: { type: "integer", minimum: 1, maximum: 65535 },
-    stats_user: { type: "string", pattern: "^[A-Za-z0-9_.-]+$" },
-    stats_password: { secret: true },
-    lb_group: { type: "string", minLength: 1 },
-    cert_sync_secret: { secret: true },
-    extra_global: lines,
-    extra_defaults: lines,
-    extra_frontend: lines,
-    extra_backend: lines,
-  },
-} as const;
+export type HaproxyVars = Static<typeof schema>;

@@ -1,9 +1,8 @@
 // Role keepalived: the load balancers' virtual IPs over VRRP — one instance per VIP, moved away from a host whose HAProxy stops serving.
 import { defineRole } from "../../lib/role.ts";
 import { sh } from "../../lib/shell.ts";
-import { Secret, secret } from "../../lib/secrets/secret.ts";
-import { MONITOR_URI } from "../haproxy/index.ts";
-import { schema, type KeepalivedVars } from "./schema.ts";
+import { Secret } from "../../lib/secrets/secret.ts";
+import { schema } from "./schema.ts";
 import { vrrpInstances, vrrpNetwork } from "./vrrp.ts";
 
 export const CONFIG = "/etc/keepalived/keepalived.conf";
@@ -12,25 +11,10 @@ export const CHECK_SCRIPT = "/usr/local/sbin/foobar-lb-check";
 /** Election after a start: check rise + 3 adverts + skew, and the takeover delay when the home host is down. */
 const VIP_WAIT_SECONDS = 30;
 
-export default defineRole<KeepalivedVars>({
+export default defineRole({
   name: "keepalived",
   dir: import.meta.dirname,
   schema,
-  defaults: {
-    mode: "active-passive",
-    vip_prefix_length: 24,
-    group: "lb",
-    transport: "multicast",
-    virtual_router_id: 51,
-    advert_interval_seconds: 1,
-    auth_pass: secret("keepalived_auth_pass") as never,
-    check_url: `http://127.0.0.1:80${MONITOR_URI}`,
-    check_interval_seconds: 1,
-    check_fall: 2,
-    check_rise: 2,
-    takeover_delay_seconds: 10,
-    preempt: false,
-  },
   tasks: ({ r, vars, host, facts, inventory }) => {
     // VRRP PASS authentication carries 8 characters: that prefix is its own secret, masked in every output too.
     const authPass8 = new Secret(`${vars.auth_pass.name} (first 8)`, vars.auth_pass.reveal().slice(0, 8));

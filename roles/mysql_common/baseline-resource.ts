@@ -2,7 +2,8 @@
 import { commonFields, type Change, type Resource } from "../../lib/resources/resource.ts";
 import type { DbFlavor } from "./flavor.ts";
 import { sqlProbe } from "../../lib/facts/sql-batch.ts";
-import { account, sqlScript } from "./sql.ts";
+import { account } from "./sql.ts";
+import { sqlScript } from "./sql-script.ts";
 
 interface Baseline {
   anonymous: string[];

@@ -2,7 +2,8 @@
 import { commonFields, type Resource } from "../../lib/resources/resource.ts";
 import type { DbFlavor } from "./flavor.ts";
 import { sqlProbe } from "../../lib/facts/sql-batch.ts";
-import { sqlIdent, sqlScript, sqlString } from "./sql.ts";
+import { sqlIdent, sqlString } from "./sql.ts";
+import { sqlScript } from "./sql-script.ts";
 
 export function dbDatabase(flavor: DbFlavor, name: string): Resource<boolean> {
   return {

@@ -4,7 +4,7 @@ import { heredocBase64 } from "../../lib/shell.ts";
 import type { DbFlavor } from "./flavor.ts";
 import { parseReplicaStatus, type ReplicaStatus } from "./replica-status.ts";
 import { readOnlySettings } from "./server-config.ts";
-import { sqlScript } from "./sql.ts";
+import { sqlScript } from "./sql-script.ts";
 
 export interface ServerState {
   /** The server answered SQL (false: stopped or hung). */

@@ -7,7 +7,7 @@ import { heredocBase64, quote } from "../../lib/shell.ts";
 import { commonFields, type Change, type Resource } from "../../lib/resources/resource.ts";
 import type { DbFlavor } from "./flavor.ts";
 import { parseReplicaStatus, type ReplicaStatus } from "./replica-status.ts";
-import { sqlScript } from "./sql.ts";
+import { sqlScript } from "./sql-script.ts";
 
 export interface ReplicationSource {
   host: string;

@@ -7,12 +7,7 @@ import { dbBaseline } from "./baseline-resource.ts";
 import type { DbFlavor } from "./flavor.ts";
 import { serverConfig, serverConfigPath } from "./server-config.ts";
 import { defaultServerId } from "./tier.ts";
-
-export interface ServerVars {
-  server_id?: number;
-  binlog_expire_days: number;
-  max_connections: number;
-}
+import type { ServerVars } from "./vars.ts";
 
 // Resource<any>: the same element type role tasks return (lib/role.ts).
 export function serverTasks(r: ResourceFactory, flavor: DbFlavor, role: "primary" | "replica", host: Host, vars: ServerVars): Resource<any>[] {

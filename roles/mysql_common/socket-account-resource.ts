@@ -4,7 +4,8 @@ import { commonFields, type Change, type Resource } from "../../lib/resources/re
 import type { DbFlavor } from "./flavor.ts";
 import { sqlProbe } from "../../lib/facts/sql-batch.ts";
 import { describeGrants, grantLines, grantStatements, normaliseGrants, parseShowGrants, sameGrants, type Grants } from "./grants.ts";
-import { account, sqlScript, sqlString } from "./sql.ts";
+import { account, sqlString } from "./sql.ts";
+import { sqlScript } from "./sql-script.ts";
 
 interface SocketAccountState {
   plugin: string | undefined;

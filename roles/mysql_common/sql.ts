@@ -1,6 +1,4 @@
-// SQL text building for the database roles: string literals, identifiers, accounts, and running SQL as root.
-import { heredocBase64 } from "../../lib/shell.ts";
-import type { DbFlavor } from "./flavor.ts";
+// SQL text building for the database roles: string literals, identifiers and accounts (no server flavour needed).
 
 /** A single-quoted SQL string literal (backslash and quote escaped). */
 export function sqlString(value: string): string {
@@ -15,10 +13,4 @@ export function sqlIdent(name: string): string {
 /** 'user'@'host' */
 export function account(user: string, host: string): string {
   return `${sqlString(user)}@${sqlString(host)}`;
-}
-
-/** Shell text running SQL as root with the SQL on stdin (base64 on the wire): for statements that carry secrets. */
-export function sqlScript(flavor: DbFlavor, sql: string): string {
-  const [opening, ...rest] = heredocBase64("base64 -d", sql).split("\n");
-  return [`${opening} | ${flavor.client} --batch`, ...rest].join("\n");
 }

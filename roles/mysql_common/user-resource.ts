@@ -5,7 +5,8 @@ import type { DbFlavor } from "./flavor.ts";
 import { sqlCommand, sqlProbe } from "../../lib/facts/sql-batch.ts";
 import { describeGrants, grantLines, grantStatements, normaliseGrants, parseShowGrants, sameGrants, type Grants } from "./grants.ts";
 import { FINGERPRINT_DIR, nativePasswordHash, passwordFingerprint } from "./password-check.ts";
-import { account, sqlScript, sqlString } from "./sql.ts";
+import { account, sqlString } from "./sql.ts";
+import { sqlScript } from "./sql-script.ts";
 
 export interface DbUserOptions extends CommonOptions {
   /** false: statements are kept out of the binary log (accounts of the primary are not replicated). */

@@ -1,28 +1,18 @@
 // Role mysql_primary: the database primary — binary log with GTIDs, the app database, the app and replication accounts.
 import { defineRole } from "../../lib/role.ts";
-import { reveal, secret } from "../../lib/secrets/secret.ts";
+import { reveal } from "../../lib/secrets/secret.ts";
 import { dbDatabase } from "../mysql_common/database-resource.ts";
 import { flavorOf } from "../mysql_common/flavor.ts";
 import { serverTasks } from "../mysql_common/server-tasks.ts";
 import { dbTopology } from "../mysql_common/tier.ts";
 import { topologyGuard } from "../mysql_common/topology-guard-resource.ts";
 import { dbUser, dbUserOnlyFrom } from "../mysql_common/user-resource.ts";
-import { schema, type MysqlPrimaryVars } from "./schema.ts";
+import { schema } from "./schema.ts";
 
-export default defineRole<MysqlPrimaryVars>({
+export default defineRole({
   name: "mysql_primary",
   dir: import.meta.dirname,
   schema,
-  defaults: {
-    db_name: "foobar",
-    app_user: "foobar_app",
-    app_password: secret("db_app_password") as never,
-    app_privileges: ["SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "ALTER", "INDEX"],
-    repl_user: "foobar_repl",
-    repl_password: secret("db_repl_password") as never,
-    binlog_expire_days: 7,
-    max_connections: 200,
-  },
   tasks: ({ r, vars, host, facts, inventory }) => {
     const flavor = flavorOf(facts);
     const { replicas, webHosts } = dbTopology(inventory);

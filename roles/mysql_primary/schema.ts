@@ -1,36 +1,22 @@
-// Vars of the mysql_primary role: the JSON schema checked before any connection, and its TypeScript type.
-import type { Secret } from "../../lib/secrets/secret.ts";
+// Vars of the mysql_primary role, declared once: checked before any connection, typed, documented in README.md.
+import { OneOf, RoleVars, SecretVar, Type, type Static } from "../../lib/role-vars.ts";
+import { secret } from "../../lib/secrets/secret.ts";
+import { accountName, dbName, replicationAccount, serverSettings } from "../mysql_common/vars.ts";
 
-export interface MysqlPrimaryVars {
-  db_name: string;
-  /** The app's writer account, allowed only from the web hosts. */
-  app_user: string;
-  app_password: Secret;
-  app_privileges: string[];
-  /** The replication account, allowed only from the replicas (also used to stream the bootstrap dump). */
-  repl_user: string;
-  repl_password: Secret;
-  /** Default: derived from the private address (unique within a /16). */
-  server_id?: number;
-  binlog_expire_days: number;
-  max_connections: number;
-}
+const PRIVILEGES = ["SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "ALTER", "INDEX", "DROP", "REFERENCES", "CREATE TEMPORARY TABLES", "LOCK TABLES", "EXECUTE", "CREATE VIEW", "SHOW VIEW", "TRIGGER"] as const;
 
-const identifier = { type: "string", pattern: "^[A-Za-z0-9_]{1,32}$" } as const;
+export const schema = RoleVars({
+  db_name: dbName,
+  app_user: accountName("foobar_app", "The app's writer account, allowed only from the web hosts."),
+  app_password: SecretVar({ default: secret("db_app_password"), description: "The writer account's password." }),
+  app_privileges: Type.Array(OneOf(PRIVILEGES, { description: "A privilege." }), {
+    minItems: 1,
+    uniqueItems: true,
+    default: ["SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "ALTER", "INDEX"],
+    description: "What the writer account may do on the app's database.",
+  }),
+  ...replicationAccount,
+  ...serverSettings,
+});
 
-export const schema = {
-  type: "object",
-  additionalProperties: false,
-  required: ["db_name", "app_user", "app_password", "app_privileges", "repl_user", "repl_password", "binlog_expire_days", "max_connections"],
-  properties: {
-    db_name: { type: "string", pattern: "^[A-Za-z0-9_]{1,64}$" },
-    app_user: identifier,
-    app_password: { secret: true },
-    app_privileges: { type: "array", minItems: 1, uniqueItems: true, items: { enum: ["SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "ALTER", "INDEX", "DROP", "REFERENCES", "CREATE TEMPORARY TABLES", "LOCK TABLES", "EXECUTE", "CREATE VIEW", "SHOW VIEW", "TRIGGER"] } },
-    repl_user: identifier,
-    repl_password: { secret: true },
-    server_id: { type: "integer", minimum: 1, maximum: 4294967295 },
-    binlog_expire_days: { type: "integer", minimum: 1, maximum: 99 },
-    max_connections: { type: "integer", minimum: 10, maximum: 100000 },
-  },
-} as const;
+export type MysqlPrimaryVars = Static<typeof schema>;

@@ -1,35 +1,22 @@
 // Role mysql_replica: an asynchronous, read-only GTID replica of the primary that repairs itself, a read-only
 // app account, and rotated backups on a systemd timer.
 import { defineRole } from "../../lib/role.ts";
-import { reveal, secret } from "../../lib/secrets/secret.ts";
+import { reveal } from "../../lib/secrets/secret.ts";
 import { flavorOf } from "../mysql_common/flavor.ts";
 import { replication } from "../mysql_common/replication-resource.ts";
 import { serverTasks } from "../mysql_common/server-tasks.ts";
 import { dbTopology } from "../mysql_common/tier.ts";
 import { topologyGuard } from "../mysql_common/topology-guard-resource.ts";
 import { dbUser, dbUserOnlyFrom } from "../mysql_common/user-resource.ts";
-import { schema, type MysqlReplicaVars } from "./schema.ts";
+import { schema } from "./schema.ts";
 
 export const BACKUP_SCRIPT = "/usr/local/sbin/foobar-db-backup";
 export const BACKUP_UNIT = "foobar-db-backup";
 
-export default defineRole<MysqlReplicaVars>({
+export default defineRole({
   name: "mysql_replica",
   dir: import.meta.dirname,
   schema,
-  defaults: {
-    db_name: "foobar",
-    read_user: "foobar_read",
-    read_password: secret("db_read_password") as never,
-    repl_user: "foobar_repl",
-    repl_password: secret("db_repl_password") as never,
-    binlog_expire_days: 7,
-    max_connections: 200,
-    replication_wait_seconds: 30,
-    backup_dir: "/var/backups/foobar-db",
-    backup_keep: 7,
-    backup_schedule: "*-*-* 03:15:00",
-  },
   tasks: ({ r, vars, host, facts, inventory }) => {
     const flavor = flavorOf(facts);
     const { primary, webHosts } = dbTopology(inventory);

@@ -1,23 +1,19 @@
 // Role mysqld_exporter: database metrics (replication state and lag included) through a socket-only account with
 // the least privileges the exporter needs; listens on the private address for the monitoring host.
 import { defineRole } from "../../lib/role.ts";
+import { schema } from "./schema.ts";
 import { flavorOf } from "../mysql_common/flavor.ts";
 import { debianExporter } from "../exporter_common/debian-exporter.ts";
 import { dbSocketAccount } from "../mysql_common/socket-account-resource.ts";
-
-export interface MysqldExporterVars {
-  port: number;
-}
 
 /** The Debian unit runs the exporter as this OS user; the database account of the same name logs in by socket. */
 const EXPORTER_USER = "prometheus";
 const exporter = debianExporter("mysqld_exporter", "prometheus-mysqld-exporter");
 
-export default defineRole<MysqldExporterVars>({
+export default defineRole({
   name: "mysqld_exporter",
   dir: import.meta.dirname,
-  schema: { type: "object", additionalProperties: false, required: ["port"], properties: { port: { type: "integer", minimum: 1, maximum: 65535 } } },
-  defaults: { port: 9104 },
+  schema,
   tasks: ({ r, vars, host, facts }) => {
     const flavor = flavorOf(facts);
     const account = dbSocketAccount(flavor, EXPORTER_USER, {

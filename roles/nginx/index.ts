@@ -1,24 +1,13 @@
 // Role nginx: the web server on port 80 in front of the app, X-Served-By on every response.
 import { defineRole } from "../../lib/role.ts";
-import { schema, type NginxVars } from "./schema.ts";
+import { schema } from "./schema.ts";
 
 const SITE = "/etc/nginx/sites-available/foobar";
 
-export default defineRole<NginxVars>({
+export default defineRole({
   name: "nginx",
   dir: import.meta.dirname,
   schema,
-  defaults: {
-    listen: 80,
-    server_names: ["www.foobar.com", "foobar.com"],
-    app_upstream: "127.0.0.1:3000",
-    static_root: "/srv/foobar/current/public/",
-    static_max_age: 604800,
-    status_port: 8081,
-    upstream_keepalive: 16,
-    proxy_read_timeout: 30,
-    client_max_body_size: "1m",
-  },
   tasks: ({ r }) => [
     r.package("nginx"),
     r.file("/etc/nginx/sites-enabled/default", null, { state: "absent", notify: "reload nginx" }),

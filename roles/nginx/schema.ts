@@ -1,39 +1,19 @@
-// Vars of the nginx role: the JSON schema checked before any connection, and its TypeScript type.
+// Vars of the nginx role, declared once: checked before any connection, typed, documented in README.md.
+import { Formatted, Matching, Port, RoleVars, Type, type Static } from "../../lib/role-vars.ts";
 
-export interface NginxVars {
-  /** Port the site listens on (the load balancer's backends point here). */
-  listen: number;
-  /** Server names of the site. */
-  server_names: string[];
-  /** Where the application server listens (host:port on this host). */
-  app_upstream: string;
-  /** Directory served at /static/ (the current release's public assets). */
-  static_root: string;
-  /** Cache lifetime of static assets, in seconds. */
-  static_max_age: number;
-  /** Idle keepalive connections kept open to the app. */
-  upstream_keepalive: number;
-  /** Timeout for reading the app's response, in seconds. */
-  proxy_read_timeout: number;
-  /** Loopback-only port of nginx's stub_status (read by the nginx_exporter role). */
-  status_port: number;
-  /** Largest request body accepted, e.g. "1m". */
-  client_max_body_size: string;
-}
+export const schema = RoleVars({
+  listen: Port({ default: 80, description: "Port the site listens on (the load balancer's backends point here)." }),
+  server_names: Type.Array(Type.String({ pattern: "^[A-Za-z0-9.*_-]+$", meaning: "a server name such as www.foobar.com, *.foobar.com or _" }), { minItems: 1, default: ["www.foobar.com", "foobar.com"], description: "Server names of the site." }),
+  app_upstream: Formatted("host-port", { default: "127.0.0.1:3000", description: "Where the application server listens (host:port on this host)." }),
+  static_root: Matching("^/[^;{}\\s]*/$", "an absolute directory path ending in /", {
+    default: "/srv/foobar/current/public/",
+    description: "Directory served at /static/ (the current release's public assets).",
+  }),
+  static_max_age: Type.Integer({ minimum: 0, default: 604800, description: "Cache lifetime of static assets, in seconds." }),
+  upstream_keepalive: Type.Integer({ minimum: 0, maximum: 1024, default: 16, description: "Idle keepalive connections kept open to the app." }),
+  proxy_read_timeout: Type.Integer({ minimum: 1, maximum: 3600, default: 30, description: "Timeout for reading the app's response, in seconds." }),
+  status_port: Port({ default: 8081, description: "Loopback-only port of nginx's stub_status (read by the nginx_exporter role)." }),
+  client_max_body_size: Matching("^[0-9]+[kmg]?$", "a size such as 512k, 1m or 2g", { default: "1m", description: "Largest request body accepted." }),
+});
 
-export const schema = {
-  type: "object",
-  additionalProperties: false,
-  required: ["listen", "server_names", "app_upstream", "static_root", "static_max_age", "upstream_keepalive", "proxy_read_timeout", "client_max_body_size", "status_port"],
-  properties: {
-    listen: { type: "integer", minimum: 1, maximum: 65535 },
-    server_names: { type: "array", minItems: 1, items: { type: "string", pattern: "^[A-Za-z0-9.*_-]+$" } },
-    app_upstream: { type: "string", pattern: "^[A-Za-z0-9.-]+:[0-9]{1,5}$" },
-    static_root: { type: "string", pattern: "^/[^;{}\\s]*/$" },
-    static_max_age: { type: "integer", minimum: 0 },
-    upstream_keepalive: { type: "integer", minimum: 0, maximum: 1024 },
-    proxy_read_timeout: { type: "integer", minimum: 1, maximum: 3600 },
-    status_port: { type: "integer", minimum: 1, maximum: 65535 },
-    client_max_body_size: { type: "string", pattern: "^[0-9]+[kmg]?$" },
-  },
-} as const;
+export type NginxVars = Static<typeof schema>;

@@ -1,18 +1,14 @@
 // Role node_exporter: host metrics (Debian's prometheus-node-exporter) on the private address, for the monitoring host.
 import { defineRole } from "../../lib/role.ts";
+import { schema } from "./schema.ts";
 import { debianExporter } from "../exporter_common/debian-exporter.ts";
-
-export interface NodeExporterVars {
-  port: number;
-}
 
 const exporter = debianExporter("node_exporter", "prometheus-node-exporter");
 
-export default defineRole<NodeExporterVars>({
+export default defineRole({
   name: "node_exporter",
   dir: import.meta.dirname,
-  schema: { type: "object", additionalProperties: false, required: ["port"], properties: { port: { type: "integer", minimum: 1, maximum: 65535 } } },
-  defaults: { port: 9100 },
+  schema,
   tasks: ({ r, vars, host }) => exporter.tasks(r, "listen on the private address only (the firewall admits the monitoring host).", [
     `ARGS="--web.listen-address=${host.privateAddress}:${vars.port} --collector.filesystem.mount-points-exclude=^/(dev|proc|run|sys)($|/)"`,
   ]),

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { defineRole } from "../../lib/role.ts";
 import { BACKEND } from "../haproxy/index.ts";
-import { schema, type PrometheusVars } from "./schema.ts";
+import { schema } from "./schema.ts";
 import { scrapeJobs } from "./targets.ts";
 
 const CONFIG_DIR = "/etc/prometheus";
@@ -17,19 +17,10 @@ const PORTS = { node: 9100, nginx: 9113, mysqld: 9104, haproxy: 8404 };
 
 const defaultsFile = (args: string) => `# Managed by foobar-infra (role prometheus): loopback only; reach it through SSH.\nARGS="${args}"\n`;
 
-export default defineRole<PrometheusVars>({
+export default defineRole({
   name: "prometheus",
   dir: import.meta.dirname,
   schema,
-  defaults: {
-    scrape_interval_seconds: 15,
-    retention_days: 15,
-    probe_urls: ["https://www.foobar.com/"],
-    replica_lag_seconds: 30,
-    certificate_days: 14,
-    disk_free_ratio: 0.1,
-    error_ratio: 0.05,
-  },
   tasks: ({ r, vars, inventory }) => {
     const caFile = vars.probe_ca_bundle ? PROBE_CA : null;
     const data = { jobs: scrapeJobs(inventory, PORTS), rules_file: RULES_FILE, backend: BACKEND, ca_file: caFile };

@@ -1,34 +1,27 @@
-// Vars of the prometheus role: the JSON schema checked before any connection, and its TypeScript type.
+// Vars of the prometheus role, declared once: checked before any connection, typed, documented in README.md.
+import { Matching, RoleVars, Type, type Static } from "../../lib/role-vars.ts";
 
-export interface PrometheusVars {
-  scrape_interval_seconds: number;
-  retention_days: number;
-  /** URLs whose TLS certificate expiry is watched (blackbox exporter). */
-  probe_urls: string[];
-  /** Controller-side PEM file the blackbox exporter trusts in addition to the system CAs (the lab's ACME root). */
-  probe_ca_bundle?: string;
-  /** Alert thresholds. */
-  replica_lag_seconds: number;
-  certificate_days: number;
-  disk_free_ratio: number;
-  error_ratio: number;
-  /** Alertmanager: POST alerts to this webhook; without it alerts stay visible in Alertmanager only. */
-  alert_webhook_url?: string;
-}
+const ratio = (fallback: number, description: string) => Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1, default: fallback, description });
 
-export const schema = {
-  type: "object",
-  additionalProperties: false,
-  required: ["scrape_interval_seconds", "retention_days", "probe_urls", "replica_lag_seconds", "certificate_days", "disk_free_ratio", "error_ratio"],
-  properties: {
-    scrape_interval_seconds: { type: "integer", minimum: 1, maximum: 300 },
-    retention_days: { type: "integer", minimum: 1, maximum: 3650 },
-    probe_urls: { type: "array", items: { type: "string", pattern: "^https://[A-Za-z0-9.-]+(:[0-9]+)?/[^\\s\"']*$" } },
-    probe_ca_bundle: { type: "string", minLength: 1 },
-    replica_lag_seconds: { type: "integer", minimum: 1 },
-    certificate_days: { type: "integer", minimum: 1, maximum: 90 },
-    disk_free_ratio: { type: "number", exclusiveMinimum: 0, exclusiveMaximum: 1 },
-    error_ratio: { type: "number", exclusiveMinimum: 0, exclusiveMaximum: 1 },
-    alert_webhook_url: { type: "string", pattern: "^https?://[^\\s\"']+$" },
-  },
-} as const;
+export const schema = RoleVars({
+  scrape_interval_seconds: Type.Integer({ minimum: 1, maximum: 300, default: 15, description: "Seconds between two scrapes of every target." }),
+  retention_days: Type.Integer({ minimum: 1, maximum: 3650, default: 15, description: "Days of metrics Prometheus keeps." }),
+  probe_urls: Type.Array(Matching("^https://[A-Za-z0-9.-]+(:[0-9]+)?/[^\\s\"']*$", "an https:// URL with a path (no quotes or spaces)", { description: "A URL." }), {
+    default: ["https://www.foobar.com/"],
+    description: "URLs whose TLS certificate expiry is watched (blackbox exporter).",
+  }),
+  probe_ca_bundle: Type.Optional(
+    Type.String({ minLength: 1, description: "Controller-side PEM file the blackbox exporter trusts in addition to the system CAs (the lab's ACME root)." }),
+  ),
+  replica_lag_seconds: Type.Integer({ minimum: 1, default: 30, description: "Alert when the replica is this many seconds behind the primary." }),
+  certificate_days: Type.Integer({ minimum: 1, maximum: 90, default: 14, description: "Alert when a probed certificate expires within this many days." }),
+  disk_free_ratio: ratio(0.1, "Alert when a host's free disk share falls below this."),
+  error_ratio: ratio(0.05, "Alert when this share of requests through HAProxy fails (5xx)."),
+  alert_webhook_url: Type.Optional(
+    Matching("^https?://[^\\s\"']+$", "an http:// or https:// URL (no quotes or spaces)", {
+      description: "Alertmanager: POST alerts to this webhook; without it alerts stay visible in Alertmanager only.",
+    }),
+  ),
+});
+
+export type PrometheusVars = Static<typeof schema>;

@@ -1,29 +1,29 @@
-// Vars of the ssh_hardening role: the JSON schema checked before any connection, and its TypeScript type.
+// Vars of the ssh_hardening role, declared once: checked before any connection, typed, documented in README.md.
+import { Matching, OneOf, RoleVars, Type, type Static } from "../../lib/role-vars.ts";
 
-export interface SshHardeningVars {
-  /** "prohibit-password" (keys only) or "no". Password logins are off for every user either way. */
-  permit_root_login: "prohibit-password" | "no";
-  max_auth_tries: number;
-  /** Seconds a client has to authenticate. */
-  login_grace_time: number;
-  /** Mozilla "modern" OpenSSH guidance by default. */
-  ciphers: string[];
-  kex_algorithms: string[];
-  macs: string[];
-}
+const algorithms = (fallback: string[], description: string) =>
+  Type.Array(Matching("^[A-Za-z0-9@._+-]+$", "an OpenSSH algorithm name", { description: "An algorithm." }), { minItems: 1, default: fallback, description });
 
-const algorithms = { type: "array", minItems: 1, items: { type: "string", pattern: "^[A-Za-z0-9@._+-]+$" } } as const;
+export const schema = RoleVars({
+  permit_root_login: OneOf(["prohibit-password", "no"], {
+    default: "prohibit-password",
+    description: '"prohibit-password" (keys only) or "no". Password logins are off for every user either way.',
+  }),
+  max_auth_tries: Type.Integer({ minimum: 1, maximum: 20, default: 3, description: "Authentication attempts per connection (sshd MaxAuthTries)." }),
+  login_grace_time: Type.Integer({ minimum: 5, maximum: 600, default: 30, description: "Seconds a client has to authenticate." }),
+  // Mozilla "modern" OpenSSH (6.7+) guidance, plus the RFC name of curve25519 that OpenSSH 8+ and ssh2 offer.
+  ciphers: algorithms(
+    ["chacha20-poly1305@openssh.com", "aes256-gcm@openssh.com", "aes128-gcm@openssh.com", "aes256-ctr", "aes192-ctr", "aes128-ctr"],
+    'Ciphers sshd offers (Mozilla "modern" OpenSSH guidance by default).',
+  ),
+  kex_algorithms: algorithms(
+    ["curve25519-sha256", "curve25519-sha256@libssh.org", "ecdh-sha2-nistp521", "ecdh-sha2-nistp384", "ecdh-sha2-nistp256", "diffie-hellman-group-exchange-sha256"],
+    'Key exchange algorithms sshd offers (Mozilla "modern", plus the RFC name of curve25519 that OpenSSH 8+ and ssh2 offer).',
+  ),
+  macs: algorithms(
+    ["hmac-sha2-512-etm@openssh.com", "hmac-sha2-256-etm@openssh.com", "umac-128-etm@openssh.com", "hmac-sha2-512", "hmac-sha2-256", "umac-128@openssh.com"],
+    'MACs sshd offers (Mozilla "modern" OpenSSH guidance by default).',
+  ),
+});
 
-export const schema = {
-  type: "object",
-  additionalProperties: false,
-  required: ["permit_root_login", "max_auth_tries", "login_grace_time", "ciphers", "kex_algorithms", "macs"],
-  properties: {
-    permit_root_login: { enum: ["prohibit-password", "no"] },
-    max_auth_tries: { type: "integer", minimum: 1, maximum: 20 },
-    login_grace_time: { type: "integer", minimum: 5, maximum: 600 },
-    ciphers: algorithms,
-    kex_algorithms: algorithms,
-    macs: algorithms,
-  },
-} as const;
+export type SshHardeningVars = Static<typeof schema>;

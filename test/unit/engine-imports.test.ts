@@ -33,6 +33,28 @@ test("no file of lib/ imports anything outside lib/", () => {
   assert.equal(leaving.map((edge) => `${edge.from} → ${edge.to}`), [], "lib/ must not depend on the site");
 });
 
+/** One file of each import cycle among the edges (depth-first search), with the cycle's path. */
+function cycles(edges: Array<{ from: string; to: string }>): string[] {
+  const next = new Map<string, string[]>();
+  for (const edge of edges) next.set(edge.from, [...(next.get(edge.from) ?? []), edge.to]);
+  const found: string[] = [];
+  const done = new Set<string>();
+  const visit = (file: string, path: string[]) => {
+    if (path.includes(file)) return void found.push([...path.slice(path.indexOf(file)), file].join(" → "));
+    if (done.has(file)) return;
+    for (const to of next.get(file) ?? []) visit(to, [...path, file]);
+    done.add(file);
+  };
+  for (const file of next.keys()) visit(file, []);
+  return found;
+}
+
+test("no import cycles in the engine, the roles or the playbooks", () => {
+  const edges = importEdges([...sourcesUnder(LIB), ...sourcesUnder(join(REPO_ROOT, "roles")), ...sourcesUnder(join(REPO_ROOT, "playbooks"))]);
+  assert.equal(cycles(edges), []);
+  assert.equal(cycles([{ from: "a.ts", to: "b.ts" }, { from: "b.ts", to: "a.ts" }]), ["a.ts → b.ts → a.ts"], "the search sees a cycle");
+});
+
 test("the check sees an import from lib/ to the site", () => {
   const edges = [{ from: "lib/runner/run.ts", to: "hosts.ts" }, { from: "lab/topology.ts", to: "lib/inventory/load.ts" }];
   assert.equal(edgesOutOfEngine(edges), [{ from: "lib/runner/run.ts", to: "hosts.ts" }]);

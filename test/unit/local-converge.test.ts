@@ -10,15 +10,18 @@ import { definePlaybook } from "../../lib/playbook.ts";
 import { defineRole } from "../../lib/role.ts";
 import { runPlaybook } from "../../lib/runner/run.ts";
 import { recorder, tasks } from "./support/run.ts";
+import { RoleVars, Type } from "../../lib/role-vars.ts";
 
 const root = mkdtempSync(join(tmpdir(), "local-converge-"));
 const factsDir = mkdtempSync(join(tmpdir(), "facts-"));
 
-const role = defineRole<{ greeting: string; names: string[] }>({
+const role = defineRole({
   name: "local_demo",
   dir: join(import.meta.dirname, "fixtures", "local"),
-  schema: { type: "object", properties: { greeting: { type: "string" }, names: { type: "array", items: { type: "string" } } } },
-  defaults: { greeting: "hello 'world' $HOME `id`", names: ["ümlaut", "two words"] },
+  schema: RoleVars({
+    greeting: Type.String({ default: "hello 'world' $HOME `id`", description: "Shell-hostile text the template must carry through unchanged." }),
+    names: Type.Array(Type.String(), { default: ["ümlaut", "two words"], description: "Non-ASCII and spaced names." }),
+  }),
   tasks: ({ r }) => [
     r.directory(`${root}/etc/app`, { mode: "0750" }),
     r.directory(`${root}/srv/releases/v1`),
@@ -95,8 +98,7 @@ test("a failing validator keeps the live file and fails the task with the valida
   const broken = defineRole({
     name: "broken",
     dir: root,
-    schema: { type: "object" },
-    defaults: {},
+    schema: RoleVars({}),
     tasks: ({ r }) => [r.file(`${root}/etc/app/plain.conf`, "garbage\n", { validate: "grep -q '^a=' %s" })],
   });
   const reporter = recorder();

@@ -12,14 +12,14 @@ import { runPlaybook } from "../../lib/runner/run.ts";
 import { Secret, secret } from "../../lib/secrets/secret.ts";
 import { command } from "../../lib/resources/command.ts";
 import { fakeInventory } from "./support/kv-host.ts";
+import { RoleVars, SecretVar, Type } from "../../lib/role-vars.ts";
 
 const PASSWORD = "Tr0ub4dor&3-horse";
 
-const role = defineRole<{ user: string; password: Secret }>({
+const role = defineRole({
   name: "app",
   dir: `${import.meta.dirname}/fixtures`,
-  schema: { type: "object", properties: { user: { type: "string" }, password: { secret: true } }, required: ["user", "password"], additionalProperties: false },
-  defaults: { user: "foobar" },
+  schema: RoleVars({ user: Type.String({ default: "foobar", description: "Account name." }), password: SecretVar({ description: "Its password." }) }),
   tasks: ({ r, vars }) => [
     r.template("/etc/foobar/app.env", "app.env.ejs", { mode: "0600" }),
     r.file("/etc/foobar/notes", `password is ${vars.password.reveal()}\n`),

@@ -8,6 +8,7 @@ import { definePlaybook } from "../../lib/playbook.ts";
 import { defineRole } from "../../lib/role.ts";
 import { action, fakeInventory, kv, newHosts, thirtyKeys } from "./support/kv-host.ts";
 import { runFake, tasks } from "./support/run.ts";
+import { RoleVars } from "../../lib/role-vars.ts";
 
 const playbook = definePlaybook("thirty", [{ name: "all", hosts: "all_fake", roles: [thirtyKeys] }]);
 
@@ -51,8 +52,7 @@ test("a re-probe sees what an earlier apply did", async () => {
   const role = defineRole({
     name: "chain",
     dir: import.meta.dirname,
-    schema: { type: "object" },
-    defaults: {},
+    schema: RoleVars({}),
     tasks: () => [{ ...kv("k1", "x"), apply: () => "set k2 y" } as ReturnType<typeof kv>, kv("k2", "y")],
   });
   const hosts = newHosts(["h1"]);
@@ -64,8 +64,7 @@ test("a re-probe sees what an earlier apply did", async () => {
 const withHandlers = defineRole({
   name: "svc",
   dir: import.meta.dirname,
-  schema: { type: "object" },
-  defaults: {},
+  schema: RoleVars({}),
   tasks: () => [kv("conf", "2", { notify: ["restart b"] }), kv("other", "1", { notify: ["restart b", "reload a"] }), kv("quiet", "q")],
   handlers: { "reload a": () => action("reload-a"), "restart b": () => action("restart-b"), "never": () => action("never") },
 });
@@ -87,8 +86,7 @@ test("a failure after a change still runs that change's handler, and the host is
   const role = defineRole({
     name: "half",
     dir: import.meta.dirname,
-    schema: { type: "object" },
-    defaults: {},
+    schema: RoleVars({}),
     tasks: () => [kv("conf", "2", { notify: ["reload a"] }), { ...kv("next", "1", { notify: ["restart b"] }), apply: () => "fail bad-config" }],
     handlers: { "reload a": () => action("reload-a"), "restart b": () => action("restart-b") },
   });
@@ -115,8 +113,7 @@ test("a failed task stops its host, other hosts go on, exit 1", async () => {
   const role = defineRole({
     name: "failing",
     dir: import.meta.dirname,
-    schema: { type: "object" },
-    defaults: {},
+    schema: RoleVars({}),
     tasks: ({ host }) => [host.name === "h1" ? { ...kv("a", "1"), apply: () => "fail disk-full" } : kv("a", "1"), kv("b", "2")],
   });
   const hosts = newHosts(["h1", "h2"]);
@@ -145,8 +142,7 @@ test("--tags and --skip-tags select resources; role names are tags", async () =>
   const tagged = defineRole({
     name: "tagged",
     dir: import.meta.dirname,
-    schema: { type: "object" },
-    defaults: {},
+    schema: RoleVars({}),
     tasks: () => [kv("a", "1", { tags: ["alpha"] }), kv("b", "2", { tags: ["beta"] })],
   });
   const book = definePlaybook("t", [{ name: "p", hosts: "all_fake", roles: [tagged, thirtyKeys] }]);
@@ -169,8 +165,7 @@ test("serial: 1 converges hosts one after the other and leaves the rest alone af
   const role = defineRole({
     name: "rolling",
     dir: import.meta.dirname,
-    schema: { type: "object" },
-    defaults: {},
+    schema: RoleVars({}),
     tasks: () => [kv("release", "v2")],
   });
   const serialBook = definePlaybook("rolling", [{ name: "web", hosts: "all_fake", roles: [role], serial: 1 }]);

@@ -12,31 +12,20 @@ import { defineInventory } from "../../lib/inventory/define.ts";
 import { definePlaybook } from "../../lib/playbook.ts";
 import { defineRole } from "../../lib/role.ts";
 import { runPlaybook } from "../../lib/runner/run.ts";
-import { Secret, secret } from "../../lib/secrets/secret.ts";
+import { secret } from "../../lib/secrets/secret.ts";
 import { kv } from "./support/kv-host.ts";
 import { recorder } from "./support/run.ts";
+import { OneOf, Port, RoleVars, SecretVar, Type } from "../../lib/role-vars.ts";
 
-interface LbVars {
-  balance: string;
-  port: number;
-  from: string;
-  password: Secret;
-}
-const lb = defineRole<LbVars>({
+const lb = defineRole({
   name: "lb",
   dir: import.meta.dirname,
-  schema: {
-    type: "object",
-    additionalProperties: false,
-    required: ["balance", "port", "password"],
-    properties: {
-      balance: { enum: ["roundrobin", "leastconn", "source"] },
-      port: { type: "integer", minimum: 1, maximum: 65535 },
-      from: { type: "string" },
-      password: { secret: true },
-    },
-  },
-  defaults: { balance: "roundrobin", port: 80, from: "defaults" },
+  schema: RoleVars({
+    balance: OneOf(["roundrobin", "leastconn", "source"], { default: "roundrobin", description: "Algorithm." }),
+    port: Port({ default: 80, description: "Port." }),
+    from: Type.Optional(Type.String({ default: "defaults", description: "Which layer set the vars." })),
+    password: SecretVar({ description: "Stats password." }),
+  }),
   tasks: ({ vars }) => [kv("balance", vars.balance)],
 });
 
@@ -96,8 +85,8 @@ test("schema errors name host, role, path, expectation and value — all of them
   assert.ok(error instanceof InputError, String(error));
   assert.equal(connects, []);
   const text = (error as InputError).problems.join("\n");
-  assert.match(text, /host lb-1, role lb: \/balance: expected it must be equal to one of the allowed values \("roundrobin", "leastconn", "source"\), found "random"/);
-  assert.match(text, /host lb-1, role lb: \/port: expected it must be integer, found "eighty"/);
+  assert.match(text, /host lb-1, role lb: \/balance: must be one of "roundrobin", "leastconn", "source", found "random"/);
+  assert.match(text, /host lb-1, role lb: \/port: must be integer, found "eighty"/);
   assert.match(text, /host lb-1, role lb: \/: unknown var "colour"/);
   assert.match(text, /host lb-2, role lb: \/password: expected a secret/);
   assert.not.match(text, /plain-text/, "a value meant as a secret is never echoed");

@@ -3,6 +3,7 @@ import { fakeConnector, type FakeHostOptions, type FakeLog, type SnippetHandler 
 import { defineInventory } from "../../../lib/inventory/define.ts";
 import { defineRole } from "../../../lib/role.ts";
 import type { Resource } from "../../../lib/resources/resource.ts";
+import { RoleVars } from "../../../lib/role-vars.ts";
 
 /** A host's state; `actions` records every apply step in order. */
 export interface KvHost {
@@ -66,7 +67,6 @@ export function fakeInventory(names: string[], extra: { vars?: Record<string, un
 export const thirtyKeys = defineRole({
   name: "thirty",
   dir: import.meta.dirname,
-  schema: { type: "object" },
-  defaults: {},
+  schema: RoleVars({}),
   tasks: () => Array.from({ length: 30 }, (_, index) => kv(`k${index}`, `v${index}`)),
 });

@@ -1,0 +1,27 @@
+// The string formats role vars may name, each with the words a validation message uses for it.
+import type { Ajv } from "ajv";
+import addFormats from "ajv-formats";
+
+/** Engine formats beyond ajv-formats': name → regular expression. */
+const ENGINE_FORMATS: Record<string, RegExp> = {
+  "host-port": /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+|[0-9a-fA-F:.]+):([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$/,
+  "absolute-path": /^\/[^\s;{}"'`$\\]*$/,
+  "interface-name": /^[A-Za-z0-9_.:@-]{1,15}$/,
+};
+
+/** What each format accepts, in words: "must be <meaning>". */
+export const FORMAT_MEANINGS: Record<string, string> = {
+  ipv4: "an IPv4 address",
+  ipv6: "an IPv6 address",
+  hostname: "a host name",
+  uri: "an absolute URL",
+  email: "an email address",
+  "host-port": "host:port (a name or address, then a port from 1 to 65535)",
+  "absolute-path": "an absolute path without spaces, quotes or shell characters",
+  "interface-name": "a network interface name (up to 15 letters, digits or _.:@-)",
+};
+
+export function registerFormats(ajv: Ajv): void {
+  addFormats.default(ajv, ["ipv4", "ipv6", "hostname", "uri", "email"]);
+  for (const [name, pattern] of Object.entries(ENGINE_FORMATS)) ajv.addFormat(name, pattern);
+}

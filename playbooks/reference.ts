@@ -1,0 +1,78 @@
+// `npx tsx playbooks/reference.ts [--check]`: writes roles/<name>/README.md for every role of the site, from its declaration and a synthesis on a lab host.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import inventorySpec from "../hosts.ts";
+import { isMain } from "../lib/cli/main.ts";
+import { debianFacts } from "../lib/connection/fake.ts";
+import { roleReference } from "../lib/docs/role-reference.ts";
+import { parseHostFacts } from "../lib/facts/host.ts";
+import { loadInventory } from "../lib/inventory/load.ts";
+import { definePlaybook, roleUses } from "../lib/playbook.ts";
+import type { Role } from "../lib/role.ts";
+import { buildHostWork, planPlays, playTargets } from "../lib/runner/plan.ts";
+import { openSecretStore } from "../lib/secrets/resolve.ts";
+import { site } from "./site.ts";
+
+const ROLES_DIR = join(import.meta.dirname, "..", "roles");
+/** Stands in for a pinned host key: the synthesis reads peers' keys (certificate sync), the page never shows them. */
+const PLACEHOLDER_HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDI3PLupRHJdduycR94kK9eP9ew+EyM4DKTr3eO2LYKq";
+
+/** The role's header comment in index.ts, the lines joined, without its "Role <name>: " lead. */
+function summaryOf(role: Role): string {
+  const header = readFileSync(join(role.dir, "index.ts"), "utf8").match(/^(\/\/.*\n)+/)?.[0] ?? "";
+  const text = header.replace(/^\/\/ ?/gm, "").replace(/\n/g, " ").trim().replace(`Role ${role.name}: `, "");
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** Every role of the site playbook, each synthesised on the first lab host of the first play that uses it: path → page. */
+export function roleReferences(): Map<string, string> {
+  const inventory = loadInventory(inventorySpec, "lab");
+  const scratch = mkdtempSync(join(tmpdir(), "role-reference-"));
+  try {
+    writeFileSync(join(scratch, "known_hosts"), inventory.hosts.map((host) => `${host.address} ${PLACEHOLDER_HOST_KEY}\n`).join(""));
+    for (const host of inventory.hosts) host.ssh.knownHosts = join(scratch, "known_hosts");
+    const secrets = openSecretStore("secrets.json", scratch, true);
+    const pages = new Map<string, string>();
+    for (const play of site.plays) {
+      for (const use of roleUses(play)) {
+        if (pages.has(join(ROLES_DIR, use.role.name, "README.md"))) continue;
+        const host = playTargets(play, inventory)[0]!;
+        const [hostPlay] = planPlays(definePlaybook("reference", [{ ...play, roles: [use] }]), inventory, new Set([host.name]), secrets)[0]!;
+        const work = buildHostWork(hostPlay!, parseHostFacts(debianFacts(host.name, host.privateAddress)), inventory, {}, async () => undefined);
+        pages.set(
+          join(ROLES_DIR, use.role.name, "README.md"),
+          roleReference(use.role, {
+            summary: summaryOf(use.role),
+            synthesisedFor: `lab host ${host.name} in the site's play "${play.name}" (Debian 12, the lab's vars from hosts.ts)`,
+            resources: work.resources.map((resource) => ({ id: resource.id, notify: resource.notify })),
+            handlers: work.handlers.map((handler) => ({ name: handler.name, id: handler.resource.id })),
+          }),
+        );
+      }
+    }
+    return pages;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+if (isMain(import.meta.url)) {
+  const { values } = parseArgs({ options: { check: { type: "boolean", default: false } } });
+  const stale: string[] = [];
+  for (const [path, page] of roleReferences()) {
+    let current = "";
+    try {
+      current = readFileSync(path, "utf8");
+    } catch {}
+    if (current === page) continue;
+    stale.push(path);
+    if (!values.check) writeFileSync(path, page);
+  }
+  if (values.check && stale.length) {
+    process.stderr.write(`stale role references (run npx tsx playbooks/reference.ts):\n${stale.map((path) => `  ${path}\n`).join("")}`);
+    process.exit(1);
+  }
+  if (!values.check) process.stdout.write(stale.length ? `wrote ${stale.join(", ")}\n` : "role references are current\n");
+}
