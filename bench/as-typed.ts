@@ -1,6 +1,8 @@
 // The no-op as users type it: README's command as a whole new process, alternated run by run with two floors that are
 // whole processes too — OpenSSH (`ssh HOST true` for every host in parallel from a shell script) and ssh2 from a fresh node.
 import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import inventory from "../hosts.ts";
 import { loadInventory } from "../lib/inventory/load.ts";
@@ -9,12 +11,16 @@ import { tool } from "../lab/requirements.ts";
 import { summarise, type Summary } from "./stats.ts";
 
 /** README's command for a converge of the lab, and the same run through npx and tsx (the form each playbook file takes). */
-export const AS_TYPED = { launcher: ["bin/foobar-infra", "site", "-i", "lab"], npxTsx: ["npx", "tsx", "playbooks/site.ts", "-i", "lab"] };
+export const AS_TYPED = {
+  launcher: ["bin/foobar-infra", "site", "-i", "lab"],
+  persisted: ["bin/foobar-infra", "site", "-i", "lab", "--persist", "60"],
+  npxTsx: ["npx", "tsx", "playbooks/site.ts", "-i", "lab"],
+};
 
 /** Wall milliseconds of one whole command; throws with its output when it fails. */
-function timedRun(argv: string[]): number {
+function timedRun(argv: string[], env: NodeJS.ProcessEnv = process.env): number {
   const started = performance.now();
-  const result = spawnSync(argv[0]!, argv.slice(1), { cwd: REPO_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  const result = spawnSync(argv[0]!, argv.slice(1), { cwd: REPO_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env });
   const elapsed = performance.now() - started;
   if (result.status !== 0) throw new Error(`${argv.join(" ")} failed (exit ${result.status}):\n${result.stdout.slice(-1500)}${result.stderr.slice(-1500)}`);
   if (/changed=[1-9]/.test(result.stdout)) throw new Error(`${argv.join(" ")} is not a no-op:\n${result.stdout.slice(-1500)}`);
@@ -28,6 +34,15 @@ export interface AsTyped {
   opensshFloor: Summary;
   ssh2Floor: Summary;
   npxTsx?: Summary;
+  /** With --persist: the login kept from the previous run (OpenSSH ControlPersist), against OpenSSH over a kept master too. */
+  persisted: { command: string; site: Summary; opensshFloor: Summary };
+}
+
+/** Ask every master under `dir` to exit (they would otherwise linger for their ControlPersist time), then remove it. */
+function closeMasters(dir: string, sshWords: string[], addresses: string[]): void {
+  for (const address of addresses) spawnSync(sshWords[0]!, [...sshWords.slice(1), "-o", `ControlPath=${join(dir, "%C")}`, "-O", "exit", address], { stdio: "ignore" });
+  for (const entry of existsSync(dir) ? readdirSync(dir, { withFileTypes: true }) : []) if (entry.isSocket()) throw new Error(`a master still listens in ${dir}: ${entry.name}`);
+  rmSync(dir, { recursive: true, force: true });
 }
 
 /** `runs` rounds of: OpenSSH floor, ssh2 floor, README's command (and, when asked, npx tsx playbooks/site.ts). */
@@ -37,16 +52,32 @@ export function asTyped(runs: number, withNpxTsx: boolean): AsTyped {
   const addresses = lab.hosts.map((host) => host.address);
   const keyFile = join(REPO_ROOT, key!);
   const knownHostsFile = join(REPO_ROOT, knownHosts!);
-  const sshWords = [tool("ssh"), "-F", "/dev/null", "-i", keyFile, "-o", "IdentitiesOnly=yes", "-o", `UserKnownHostsFile=${knownHostsFile}`, "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes"].join(" ");
-  const openssh = ["/bin/sh", "-c", `for host in ${addresses.join(" ")}; do ${sshWords} ${user}@$host true & done; wait`];
+  const sshWords = [tool("ssh"), "-F", "/dev/null", "-i", keyFile, "-o", "IdentitiesOnly=yes", "-o", `UserKnownHostsFile=${knownHostsFile}`, "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes", "-l", user!];
+  const openssh = ["/bin/sh", "-c", `for host in ${addresses.join(" ")}; do ${sshWords.join(" ")} $host true & done; wait`];
+  // Persisted runs keep their masters in directories of their own, closed at the end: nothing outlives the bench.
+  const floorControl = mkdtempSync(join(tmpdir(), "bench-cm-"));
+  const siteRuntime = mkdtempSync(join(tmpdir(), "bench-runtime-"));
+  const persistedEnv = { ...process.env, XDG_RUNTIME_DIR: siteRuntime };
+  const mux = `-o ControlPath=${floorControl}/%C -o ControlMaster=auto -o ControlPersist=60`;
+  const opensshPersisted = ["/bin/sh", "-c", `for host in ${addresses.join(" ")}; do ${sshWords.join(" ")} ${mux} $host true & done; wait`];
   const ssh2 = [process.execPath, join(REPO_ROOT, "bench/floors/ssh2-floor.mjs"), user, keyFile, knownHostsFile, ...addresses];
-  const times = { site: [] as number[], openssh: [] as number[], ssh2: [] as number[], npxTsx: [] as number[] };
-  for (const argv of [openssh, ssh2, AS_TYPED.launcher]) timedRun(argv); // warm-up: page cache, the bundle cache
-  for (let index = 0; index < runs; index++) {
-    times.openssh.push(timedRun(openssh));
-    times.ssh2.push(timedRun(ssh2));
-    times.site.push(timedRun(AS_TYPED.launcher));
-    if (withNpxTsx) times.npxTsx.push(timedRun(AS_TYPED.npxTsx));
+  const times = { site: [] as number[], openssh: [] as number[], ssh2: [] as number[], npxTsx: [] as number[], persisted: [] as number[], opensshPersisted: [] as number[] };
+  try {
+    // Warm-up: page cache, the bundle cache, and the persisted runs' masters (their first login is the plain runs' cost).
+    for (const argv of [openssh, ssh2, AS_TYPED.launcher, opensshPersisted]) timedRun(argv);
+    timedRun(AS_TYPED.persisted, persistedEnv);
+    for (let index = 0; index < runs; index++) {
+      times.openssh.push(timedRun(openssh));
+      times.ssh2.push(timedRun(ssh2));
+      times.site.push(timedRun(AS_TYPED.launcher));
+      times.opensshPersisted.push(timedRun(opensshPersisted));
+      times.persisted.push(timedRun(AS_TYPED.persisted, persistedEnv));
+      if (withNpxTsx) times.npxTsx.push(timedRun(AS_TYPED.npxTsx));
+    }
+  } finally {
+    closeMasters(floorControl, sshWords, addresses);
+    closeMasters(join(siteRuntime, "foobar-infra", "ssh"), sshWords, addresses);
+    rmSync(siteRuntime, { recursive: true, force: true });
   }
   return {
     hosts: addresses.length,
@@ -55,5 +86,6 @@ export function asTyped(runs: number, withNpxTsx: boolean): AsTyped {
     opensshFloor: summarise(times.openssh),
     ssh2Floor: summarise(times.ssh2),
     ...(withNpxTsx ? { npxTsx: summarise(times.npxTsx) } : {}),
+    persisted: { command: AS_TYPED.persisted.join(" "), site: summarise(times.persisted), opensshFloor: summarise(times.opensshPersisted) },
   };
 }

@@ -3,25 +3,17 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { defineInventory } from "../lib/inventory/define.ts";
-import { REPO_ROOT } from "../lab/paths.ts";
 import { capture, run } from "../lab/run-command.ts";
+import { DATA_DIR, LOOPBACK_DIR as DIR, LOOPBACK_HOME as HOME, LOOPBACK_PORT as PORT, LOOPBACK_USER as USER, loopbackAddress as address, loopbackInventory, loopbackNames } from "./loopback-inventory.ts";
 
-const USER = "foobarbench";
-const HOME = "/var/lib/foobar-bench";
-const PORT = 2222;
 /** sshd listens on at most 16 sockets per process. */
 const ADDRESSES_PER_SSHD = 15;
-const DIR = join(REPO_ROOT, ".cache", "bench", "loopback");
-export const DATA_DIR = join(HOME, "data");
 
 export interface LoopbackHosts {
-  inventory: ReturnType<typeof defineInventory>;
+  inventory: ReturnType<typeof loopbackInventory>;
   names: string[];
   stop(): Promise<void>;
 }
-
-const address = (index: number) => `127.0.1.${index + 1}`;
 
 async function ensureKey(file: string): Promise<void> {
   if (!existsSync(file)) await run("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "foobar-bench", "-f", file]);
@@ -63,7 +55,7 @@ export async function startLoopbackHosts(count: number): Promise<LoopbackHosts> 
   await ensureKey(hostKey);
   await ensureUser(readFileSync(`${clientKey}.pub`, "utf8"));
   mkdirSync("/run/sshd", { recursive: true, mode: 0o755 });
-  const names = Array.from({ length: count }, (_, index) => `h${String(index + 1).padStart(3, "0")}`);
+  const names = loopbackNames(count);
   const hostPublic = readFileSync(`${hostKey}.pub`, "utf8").trim().split(" ").slice(0, 2).join(" ");
   writeFileSync(join(DIR, "known_hosts"), names.map((_, index) => `[${address(index)}]:${PORT} ${hostPublic}`).join("\n") + "\n");
   const daemons: ChildProcess[] = [];
@@ -74,17 +66,7 @@ export async function startLoopbackHosts(count: number): Promise<LoopbackHosts> 
     daemons.push(spawn("/usr/sbin/sshd", ["-D", "-e", "-f", config], { stdio: ["ignore", "ignore", "pipe"] }));
     await waitListening(addresses);
   }
-  const inventory = defineInventory({
-    environments: {
-      bench: {
-        ssh: { user: USER, port: PORT, key: join(DIR, "id_ed25519"), knownHosts: join(DIR, "known_hosts") },
-        hosts: Object.fromEntries(names.map((name, index) => [name, { address: address(index), become: false }])),
-        groups: { bench: { hosts: names } },
-        secretsFile: join(DIR, "secrets.json"),
-        generateSecrets: true,
-      },
-    },
-  });
+  const inventory = loopbackInventory(count);
   return {
     inventory,
     names,

@@ -1,27 +1,18 @@
-// Scale: a synthetic 30-resource play on N loopback SSH hosts — first run, no-op re-run, and the ssh2 floor.
+// Scale: the 30-resource playbook on N loopback SSH hosts — first run and no-op in-process, then the no-op as typed
+// (a whole `bin/foobar-infra` process) alternated with an OpenSSH floor, and the in-process ssh2 floor.
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, posix } from "node:path";
+import { join } from "node:path";
 import { sshConnector } from "../lib/cli/main.ts";
 import { loadInventory } from "../lib/inventory/load.ts";
-import { REPO_ROOT } from "../lab/paths.ts";
-import { definePlaybook } from "../lib/playbook.ts";
-import { defineRole } from "../lib/role.ts";
 import { runPlaybook } from "../lib/runner/run.ts";
-import { DATA_DIR, startLoopbackHosts } from "./loopback-hosts.ts";
-import { timeRuns, type Summary } from "./stats.ts";
-import { RoleVars } from "../lib/role-vars.ts";
+import { REPO_ROOT } from "../lab/paths.ts";
+import { tool } from "../lab/requirements.ts";
+import { startLoopbackHosts } from "./loopback-hosts.ts";
+import { scalePlaybook } from "./playbooks/scale.ts";
+import { summarise, timeRuns, type Summary } from "./stats.ts";
 
-const synthetic = defineRole({
-  name: "synthetic",
-  dir: import.meta.dirname,
-  schema: RoleVars({}),
-  tasks: ({ r, host }) => {
-    const dir = posix.join(DATA_DIR, host.name);
-    return [r.directory(dir, { mode: "0755" }), ...Array.from({ length: 29 }, (_, index) => r.file(posix.join(dir, `setting-${index}.conf`), `# synthetic ${index}\nkey${index} = value of ${host.name}\n`, { mode: "0644" }))];
-  },
-});
-const playbook = definePlaybook("scale", [{ name: "thirty resources", hosts: "bench", roles: [synthetic] }]);
 const silent = { emit() {}, close() {} };
 const connect = sshConnector({ acceptNewHostKeys: false, timeoutSeconds: 120 });
 
@@ -30,6 +21,17 @@ export interface ScaleResult {
   firstRunMs: number;
   noop: Summary;
   floor: Summary;
+  /** The no-op as a user types it, a new process each run, and `ssh HOST true` to every host from a shell script, alternated. */
+  asTyped: { command: string; run: Summary; opensshFloor: Summary };
+}
+
+/** Wall milliseconds of one whole command; throws with its output when it fails. */
+function timedRun(argv: string[], env: NodeJS.ProcessEnv): number {
+  const started = performance.now();
+  const result = spawnSync(argv[0]!, argv.slice(1), { cwd: REPO_ROOT, encoding: "utf8", env, stdio: ["ignore", "pipe", "pipe"] });
+  const elapsed = performance.now() - started;
+  if (result.status !== 0 || /changed=[1-9]/.test(result.stdout)) throw new Error(`${argv.join(" ")}: exit ${result.status}, not a clean no-op:\n${result.stdout.slice(-1500)}${result.stderr.slice(-1500)}`);
+  return elapsed;
 }
 
 export async function scale(count: number, runs: number): Promise<ScaleResult> {
@@ -37,7 +39,7 @@ export async function scale(count: number, runs: number): Promise<ScaleResult> {
   const factsDir = mkdtempSync(join(tmpdir(), "bench-scale-facts-"));
   try {
     const converge = async (expectChanges: boolean) => {
-      const result = await runPlaybook(playbook, { inventory: hosts.inventory, environment: "bench", check: false, diff: false, forks: count, reporter: silent, connect, repoRoot: REPO_ROOT, factsDir });
+      const result = await runPlaybook(scalePlaybook, { inventory: hosts.inventory, environment: "bench", check: false, diff: false, forks: count, reporter: silent, connect, repoRoot: REPO_ROOT, factsDir });
       const changed = Object.values(result.counts).reduce((sum, counts) => sum + counts.changed, 0);
       if (result.exitCode !== 0 || (expectChanges ? changed !== count * 30 : changed !== 0)) throw new Error(`scale run on ${count} hosts: exit ${result.exitCode}, ${changed} changed`);
     };
@@ -51,7 +53,18 @@ export async function scale(count: number, runs: number): Promise<ScaleResult> {
       await transport.exec("true");
       await transport.close();
     })), 1);
-    return { hosts: count, firstRunMs, noop, floor };
+    const { user, key, knownHosts, port } = loaded.hosts[0]!.ssh;
+    const ssh = [tool("ssh"), "-F", "/dev/null", "-i", key!, "-o", "IdentitiesOnly=yes", "-o", `UserKnownHostsFile=${knownHosts}`, "-o", "BatchMode=yes", "-p", String(port), "-l", user].join(" ");
+    const opensshFloor = ["/bin/sh", "-c", `for host in ${loaded.hosts.map((host) => host.address).join(" ")}; do ${ssh} $host true & done; wait`];
+    const command = ["bin/foobar-infra", "bench/playbooks/scale.ts", "-i", "bench", "-f", String(count)];
+    const env = { ...process.env, FOOBAR_BENCH_HOSTS: String(count) };
+    timedRun(command, env); // warm-up: the bundle, and the facts cache of the command's own runs
+    const times = { run: [] as number[], openssh: [] as number[] };
+    for (let index = 0; index < runs; index++) {
+      times.openssh.push(timedRun(opensshFloor, env));
+      times.run.push(timedRun(command, env));
+    }
+    return { hosts: count, firstRunMs, noop, floor, asTyped: { command: `FOOBAR_BENCH_HOSTS=${count} ${command.join(" ")}`, run: summarise(times.run), opensshFloor: summarise(times.openssh) } };
   } finally {
     rmSync(factsDir, { recursive: true, force: true });
     await hosts.stop();

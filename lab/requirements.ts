@@ -34,9 +34,10 @@ export const TOOLS: Record<string, { pkg: string; for: Purpose[] }> = {
   "ansible-playbook": { pkg: "ansible-core", for: ["bench"] },
 };
 
-/** Packages needed without a command of their own: the CA bundle Pebble's clients trust. */
+/** Packages needed without a command of their own: the CA bundle Pebble's clients trust; Mitogen, the bench's fastest Ansible. */
 const DATA_PACKAGES: Record<string, Purpose[]> = {
   "ca-certificates": ["lab"],
+  "ansible-mitogen": ["bench"],
 };
 
 /** True when something needed for `needs` serves one of `purposes`. */

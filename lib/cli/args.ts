@@ -14,6 +14,8 @@ export interface CliOptions {
   verbosity: number;
   acceptNewHostKeys: boolean;
   timeoutSeconds: number;
+  /** Keep each host's SSH login open this many idle seconds for the next run (OpenSSH ControlPersist); 0: off. */
+  persistSeconds: number;
   help: boolean;
   listHosts: boolean;
   /** Options a playbook defines for itself (e.g. deploy.ts --version). */
@@ -32,9 +34,17 @@ export const USAGE = `Options:
   -v, --verbose              -v shows every task, -vv also the scripts sent (secrets masked)
       --accept-new-host-keys pin unknown SSH host keys in ./known_hosts (changed keys are always refused)
       --timeout SECONDS      limit for one remote command (default 900)
+      --persist SECONDS      keep each host's login open SECONDS after the run (OpenSSH ControlPersist,
+                             sockets in a private 0700 directory; see README "Persistent connections")
       --list-hosts           print the hosts each play targets and exit
   -h, --help                 this text
 Exit codes: 0 converged, 1 a task failed, 2 --check found drift, 3 a host was unreachable, 4 invalid input.`;
+
+function persistSeconds(text: string): number {
+  const seconds = Number(text);
+  if (!Number.isInteger(seconds) || seconds < 0 || seconds > 86_400) throw new InputError([`--persist must be whole seconds from 0 (off) to 86400, found "${text}"`]);
+  return seconds;
+}
 
 type ExtraOptions = Record<string, { type: "string" | "boolean"; short?: string }>;
 
@@ -57,6 +67,7 @@ export function parseCli(argv: string[], extra: ExtraOptions = {}): CliOptions {
         verbose: { type: "boolean", short: "v", multiple: true },
         "accept-new-host-keys": { type: "boolean", default: false },
         timeout: { type: "string", default: "900" },
+        persist: { type: "string", default: process.env.FOOBAR_SSH_PERSIST ?? "0" },
         "list-hosts": { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
         ...extra,
@@ -84,6 +95,7 @@ export function parseCli(argv: string[], extra: ExtraOptions = {}): CliOptions {
     verbosity: (values.verbose as boolean[] | undefined)?.length ?? 0,
     acceptNewHostKeys: values["accept-new-host-keys"] as boolean,
     timeoutSeconds: positive("timeout"),
+    persistSeconds: persistSeconds(values.persist as string),
     help: values.help as boolean,
     listHosts: values["list-hosts"] as boolean,
     extra: Object.fromEntries(Object.keys(extra).map((name) => [name, values[name] as string | boolean | undefined])),

@@ -2,6 +2,8 @@
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { knownHostsFilesFor, PIN_FILE } from "../connection/known-hosts.ts";
+import { homedir } from "node:os";
+import { connectOpenSsh } from "../connection/openssh.ts";
 import { connectSsh } from "../connection/ssh.ts";
 import { InputError } from "../errors.ts";
 import type { Host, InventorySpec } from "../inventory/types.ts";
@@ -18,17 +20,24 @@ import { parseCli, USAGE, type CliOptions } from "./args.ts";
 /** The repository root: everything relative in hosts.ts (keys, known_hosts, secrets) is relative to it. */
 export const REPO_ROOT = resolve(import.meta.dirname, "../..");
 
-/** SSH connector for a run: strict host keys from the host's known_hosts plus ./known_hosts. */
-export function sshConnector(options: Pick<CliOptions, "acceptNewHostKeys" | "timeoutSeconds">) {
+/** Where persistent logins keep their control sockets: the user's runtime directory, else their cache. */
+export function controlDir(): string {
+  return join(process.env.XDG_RUNTIME_DIR || join(homedir(), ".cache"), "foobar-infra", "ssh");
+}
+
+/** SSH connector for a run: strict host keys from the host's known_hosts plus ./known_hosts; ssh2, or OpenSSH with --persist. */
+export function sshConnector(options: Pick<CliOptions, "acceptNewHostKeys" | "timeoutSeconds"> & { persistSeconds?: number }) {
   const pinFile = join(REPO_ROOT, PIN_FILE);
-  return (host: Host) =>
-    connectSsh(host, {
+  return (host: Host) => {
+    const sshOptions = {
       knownHostsFiles: knownHostsFilesFor(host, REPO_ROOT),
       pinFile,
       acceptNewHostKeys: options.acceptNewHostKeys,
       commandTimeoutMs: options.timeoutSeconds * 1000,
       repoRoot: REPO_ROOT,
-    });
+    };
+    return options.persistSeconds ? connectOpenSsh(host, { ...sshOptions, persistSeconds: options.persistSeconds, controlDir: controlDir() }) : connectSsh(host, sshOptions);
+  };
 }
 
 function listHosts(playbook: Playbook, inventory: InventorySpec, cli: CliOptions): void {
@@ -65,6 +74,7 @@ export async function run(playbook: Playbook, inventory: InventorySpec, argv = p
       forks: cli.forks,
       reporter,
       connect: sshConnector(cli),
+      connectFresh: sshConnector({ ...cli, persistSeconds: 0 }),
       repoRoot: REPO_ROOT,
       factsDir: join(REPO_ROOT, ".cache", "facts"),
       commandTimeoutMs: cli.timeoutSeconds * 1000,

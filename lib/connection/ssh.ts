@@ -1,14 +1,17 @@
 // SSH transport over ssh2: strict host-key checking against known_hosts, key or agent login, execs with timeouts.
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import ssh2 from "ssh2";
-import type { ClientChannel, ConnectConfig, ServerHostKeyAlgorithm } from "ssh2";
+import type { Client, ClientChannel, ConnectConfig, ServerHostKeyAlgorithm } from "ssh2";
 import type { Host } from "../inventory/types.ts";
 import { appendKnownHost, fingerprint, keyTypeOf, lookupHostKeys, type HostKeyLookup, type KnownHostKey } from "./known-hosts.ts";
 import { UnreachableError, type ExecOptions, type ExecResult, type Transport } from "./transport.ts";
 
-const { Client, utils } = ssh2;
-type SshClient = InstanceType<typeof Client>;
+type SshClient = Client;
+type Ssh2 = typeof import("ssh2");
+
+/** ssh2 loads on the first connection (~60 ms), so runs that never open one (--persist, --list-hosts, input errors) skip it. */
+let ssh2Module: Promise<Ssh2> | undefined;
+const loadSsh2 = () => (ssh2Module ??= import("ssh2").then((module) => ((module as { default?: Ssh2 }).default ?? module) as Ssh2));
 type SshError = Error & { level?: string; code?: string };
 
 export interface SshOptions {
@@ -85,7 +88,7 @@ function hostKeyCheck(host: Host, options: SshOptions, known: HostKeyLookup) {
 }
 
 /** Private key from ssh.key, else the agent at SSH_AUTH_SOCK. */
-function credentials(host: Host, repoRoot: string): Pick<ConnectConfig, "privateKey" | "agent"> {
+function credentials(ssh2: Ssh2, host: Host, repoRoot: string): Pick<ConnectConfig, "privateKey" | "agent"> {
   if (host.ssh.key) {
     const file = resolve(repoRoot, host.ssh.key);
     let privateKey: Buffer;
@@ -94,7 +97,7 @@ function credentials(host: Host, repoRoot: string): Pick<ConnectConfig, "private
     } catch (error) {
       throw new UnreachableError(host.name, `cannot read private key ${file} (${(error as NodeJS.ErrnoException).code ?? "unreadable"})`, "auth");
     }
-    const parsed = utils.parseKey(privateKey);
+    const parsed = ssh2.utils.parseKey(privateKey);
     if (parsed instanceof Error) {
       throw new UnreachableError(host.name, `cannot use private key ${file}: ${parsed.message} (load passphrase-protected keys into ssh-agent and drop ssh.key)`, "auth");
     }
@@ -131,7 +134,8 @@ function readKnownHosts(host: Host, options: SshOptions): HostKeyLookup {
 }
 
 /** Connect and authenticate; resolves once the session is ready for execs. */
-function openClient(host: Host, options: SshOptions): Promise<SshClient> {
+async function openClient(host: Host, options: SshOptions): Promise<SshClient> {
+  const ssh2 = await loadSsh2();
   const known = readKnownHosts(host, options);
   const check = hostKeyCheck(host, options, known);
   const config: ConnectConfig = {
@@ -142,10 +146,10 @@ function openClient(host: Host, options: SshOptions): Promise<SshClient> {
     keepaliveInterval: 15_000,
     keepaliveCountMax: 3,
     hostVerifier: (blob: Buffer) => check.verify(blob),
-    ...credentials(host, options.repoRoot ?? process.cwd()),
+    ...credentials(ssh2, host, options.repoRoot ?? process.cwd()),
   };
   if (known.keys.length > 0) config.algorithms = { serverHostKey: hostKeyAlgorithmOrder(known.keys) };
-  const client = new Client();
+  const client = new ssh2.Client();
   return new Promise((resolveClient, reject) => {
     let failed = false;
     // Stays attached after a failure: ssh2 may report more errors while tearing the socket down.

@@ -5,7 +5,6 @@ import addFormats from "ajv-formats";
 /** Engine formats beyond ajv-formats': name → regular expression. */
 const ENGINE_FORMATS: Record<string, RegExp> = {
   "host-port": /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+|[0-9a-fA-F:.]+):([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$/,
-  "absolute-path": /^\/[^\s;{}"'`$\\]*$/,
   "interface-name": /^[A-Za-z0-9_.:@-]{1,15}$/,
 };
 
@@ -17,7 +16,6 @@ export const FORMAT_MEANINGS: Record<string, string> = {
   uri: "an absolute URL",
   email: "an email address",
   "host-port": "host:port (a name or address, then a port from 1 to 65535)",
-  "absolute-path": "an absolute path without spaces, quotes or shell characters",
   "interface-name": "a network interface name (up to 15 letters, digits or _.:@-)",
 };
 

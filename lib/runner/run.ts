@@ -27,6 +27,8 @@ export interface RunOptions extends Selection {
   forks: number;
   reporter: Reporter;
   connect: Connector;
+  /** A genuinely new login (a safety check after a firewall or sshd change must not ride a reused connection); default: connect. */
+  connectFresh?: Connector;
   repoRoot: string;
   /** Where host facts are cached between runs (null: memory only). */
   factsDir: string | null;
@@ -85,7 +87,7 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
     });
   };
   const checkNewConnection = async (host: Host) => {
-    const transport = await options.connect(host);
+    const transport = await (options.connectFresh ?? options.connect)(host);
     try {
       const result = await transport.exec("true", { timeoutMs: 15_000 });
       if (result.code !== 0) throw new Error(`${host.name}: a new connection could not run \`true\` (exit ${result.code})`);

@@ -1,0 +1,28 @@
+// The loopback hosts' inventory (environment "bench"): N hosts on 127.0.1.1…, one sshd user, keys under .cache/bench/loopback.
+import { join } from "node:path";
+import { defineInventory } from "../lib/inventory/define.ts";
+
+export const LOOPBACK_USER = "foobarbench";
+export const LOOPBACK_HOME = "/var/lib/foobar-bench";
+export const LOOPBACK_PORT = 2222;
+export const LOOPBACK_DIR = join(import.meta.dirname, "..", ".cache", "bench", "loopback");
+/** Where the synthetic role writes its files on every host (they share one machine). */
+export const DATA_DIR = join(LOOPBACK_HOME, "data");
+
+export const loopbackAddress = (index: number) => `127.0.1.${index + 1}`;
+export const loopbackNames = (count: number) => Array.from({ length: count }, (_, index) => `h${String(index + 1).padStart(3, "0")}`);
+
+export function loopbackInventory(count: number) {
+  const names = loopbackNames(count);
+  return defineInventory({
+    environments: {
+      bench: {
+        ssh: { user: LOOPBACK_USER, port: LOOPBACK_PORT, key: join(LOOPBACK_DIR, "id_ed25519"), knownHosts: join(LOOPBACK_DIR, "known_hosts") },
+        hosts: Object.fromEntries(names.map((name, index) => [name, { address: loopbackAddress(index), become: false }])),
+        groups: { bench: { hosts: names } },
+        secretsFile: join(LOOPBACK_DIR, "secrets.json"),
+        generateSecrets: true,
+      },
+    },
+  });
+}

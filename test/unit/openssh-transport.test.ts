@@ -1,0 +1,86 @@
+// The OpenSSH transport (--persist): the ssh arguments it builds, its private socket directory, results and login errors, with a fake `ssh` on PATH.
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { parseCli } from "../../lib/cli/args.ts";
+import { connectOpenSsh } from "../../lib/connection/openssh.ts";
+import { UnreachableError } from "../../lib/connection/transport.ts";
+import { InputError } from "../../lib/errors.ts";
+import type { Host } from "../../lib/inventory/types.ts";
+
+const scratch = mkdtempSync(join(tmpdir(), "openssh-test-"));
+const bin = join(scratch, "bin");
+mkdirSync(bin);
+// The fake ssh records its arguments and stdin, then behaves as FAKE_SSH says: answer, or fail a login as OpenSSH does.
+writeFileSync(
+  join(bin, "ssh"),
+  `#!/bin/sh
+printf '%s\\n' "$@" > "${scratch}/args"
+cat > "${scratch}/stdin"
+case "$FAKE_SSH" in
+  hostkey) echo "Host key verification failed." >&2; exit 255 ;;
+  denied) echo "root@10.0.0.5: Permission denied (publickey)." >&2; exit 255 ;;
+  *) echo out; echo err >&2; exit 3 ;;
+esac
+`,
+);
+chmodSync(join(bin, "ssh"), 0o755);
+process.env.PATH = `${bin}:${process.env.PATH}`;
+
+const host = { name: "web-01", address: "10.0.0.5", ssh: { user: "admin", port: 2222, key: "keys/id", connectTimeoutMs: 7000 } } as unknown as Host;
+const options = { knownHostsFiles: ["/etc/kh", "/repo/known_hosts"], pinFile: "/repo/known_hosts", acceptNewHostKeys: false, repoRoot: "/repo", persistSeconds: 60, controlDir: join(scratch, "cm") };
+
+test("an exec is one ssh over the host's control socket, strict host keys, the script on stdin", async () => {
+  const transport = await connectOpenSsh(host, options);
+  const result = await transport.exec("sudo -n sh -s", { stdin: "echo hi\n" });
+  assert.equal(result, { stdout: "out\n", stderr: "err\n", code: 3 });
+  const args = readFileSync(join(scratch, "args"), "utf8").trim().split("\n");
+  const option = (name: string) => args.find((arg) => arg.startsWith(`${name}=`));
+  assert.is(option("ControlPath"), `ControlPath=${join(scratch, "cm", "%C")}`);
+  assert.is(option("ControlMaster"), "ControlMaster=auto");
+  assert.is(option("ControlPersist"), "ControlPersist=60");
+  assert.is(option("StrictHostKeyChecking"), "StrictHostKeyChecking=yes");
+  assert.is(option("UserKnownHostsFile"), 'UserKnownHostsFile="/repo/known_hosts" "/etc/kh"', "the pin file first (OpenSSH pins there), once");
+  assert.is(option("BatchMode"), "BatchMode=yes");
+  assert.ok(args.includes("/repo/keys/id") && args.includes("IdentitiesOnly=yes"), "the inventory's key, and only it");
+  assert.equal(args.slice(-3), ["10.0.0.5", "--", "sudo -n sh -s"]);
+  assert.ok(args.includes("2222") && args.includes("admin"), "port and user");
+  assert.is(readFileSync(join(scratch, "stdin"), "utf8"), "echo hi\n");
+  assert.is(statSync(join(scratch, "cm")).mode & 0o777, 0o700, "the socket directory is private");
+});
+
+test("--accept-new-host-keys maps to accept-new; a group-readable socket directory is made private again", async () => {
+  chmodSync(join(scratch, "cm"), 0o755);
+  const transport = await connectOpenSsh(host, { ...options, acceptNewHostKeys: true });
+  await transport.exec("true");
+  assert.ok(readFileSync(join(scratch, "args"), "utf8").includes("StrictHostKeyChecking=accept-new"));
+  assert.is(statSync(join(scratch, "cm")).mode & 0o777, 0o700);
+});
+
+test("a refused host key or login is UnreachableError with its reason, not a failed command", async () => {
+  for (const [mode, reason, text] of [["hostkey", "hostkey", /host key of 10\.0\.0\.5:2222 refused/], ["denied", "auth", /authentication as admin on 10\.0\.0\.5:2222 failed/]] as const) {
+    process.env.FAKE_SSH = mode;
+    const transport = await connectOpenSsh(host, options);
+    const error = await transport.exec("true").catch((caught: unknown) => caught);
+    assert.instance(error, UnreachableError);
+    assert.is((error as UnreachableError).reason, reason);
+    assert.match((error as Error).message, text);
+  }
+  delete process.env.FAKE_SSH;
+});
+
+test("--persist: whole seconds, 0 (off) by default, FOOBAR_SSH_PERSIST as the default", () => {
+  assert.is(parseCli([]).persistSeconds, 0);
+  assert.is(parseCli(["--persist", "120"]).persistSeconds, 120);
+  assert.throws(() => parseCli(["--persist", "soon"]), (error: unknown) => error instanceof InputError && /--persist must be whole seconds/.test(error.message));
+  process.env.FOOBAR_SSH_PERSIST = "30";
+  try {
+    assert.is(parseCli([]).persistSeconds, 30);
+  } finally {
+    delete process.env.FOOBAR_SSH_PERSIST;
+  }
+});
+
+test.run();
