@@ -1,7 +1,5 @@
 // Local commands of the lab, its tests and the bench, each named in lab/requirements.ts's list, with errors that name the command.
-// node:child_process rather than execa: uvu loads the lab tests through tsx's require hook, whose CommonJS resolution
-// cannot reach execa's import-only dependencies (tried: ERR_PACKAGE_PATH_NOT_EXPORTED for unicorn-magic).
-import { spawn } from "node:child_process";
+import { execa } from "execa";
 import { tool } from "./requirements.ts";
 
 export interface CommandResult {
@@ -15,28 +13,26 @@ export interface CommandOptions {
   input?: string;
   cwd?: string;
   env?: NodeJS.ProcessEnv;
-  /** Kill the command (SIGTERM) after this many milliseconds. */
+  /** Kill the command (SIGTERM, SIGKILL 5 s later) after this many milliseconds. */
   timeout?: number;
 }
 
 /** An absolute path runs as is; any other command must be in the package list. */
 const resolved = (command: string) => (command.startsWith("/") ? command : tool(command));
 
-/** Run a command to completion, capturing its output; never throws for a non-zero exit. */
-export function capture(command: string, args: string[], options: CommandOptions = {}): Promise<CommandResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(resolved(command), args, { cwd: options.cwd, env: options.env ?? process.env, timeout: options.timeout, stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout?.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout: stdout.replace(/\n$/, ""), stderr }));
-    if (options.input !== undefined && child.stdin) {
-      child.stdin.on("error", () => undefined); // the command may exit without reading its input
-      child.stdin.end(options.input);
-    }
+/** Run a command to completion, capturing its output; never throws for a non-zero exit (it does when the command cannot start). */
+export async function capture(command: string, args: string[], options: CommandOptions = {}): Promise<CommandResult> {
+  // execa: input fed and closed (a command that exits without reading it is fine), SIGTERM at the timeout and SIGKILL
+  // 5 s later if it ignores that, output decoded whole.
+  const result = await execa(resolved(command), args, {
+    cwd: options.cwd,
+    env: options.env,
+    ...(options.input === undefined ? { stdin: "ignore" as const } : { input: options.input }),
+    timeout: options.timeout,
+    reject: false,
   });
+  if (result.exitCode === undefined && !result.isTerminated) throw new Error(`${command}: ${result.cause instanceof Error ? result.cause.message : result.shortMessage}`);
+  return { code: result.exitCode ?? null, stdout: result.stdout, stderr: result.stderr };
 }
 
 /** Run a command; throw with the tail of its stderr when it fails. */

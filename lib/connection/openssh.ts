@@ -56,35 +56,70 @@ function loginError(host: Host, log: string): UnreachableError {
 /** Lines OpenSSH itself prints when it could not connect or log in (exit 255), as opposed to a remote command's own 255. */
 const OPENSSH_FAILURE = /^(ssh: |mux_client|Control socket|kex_exchange_identification|Host key verification failed|@@@|Connection (closed|reset) by)|: Permission denied \(/m;
 
-function runSsh(args: string[], stdin: string, timeoutMs?: number): Promise<ExecResult> {
-  return new Promise((resolveResult, reject) => {
-    const child = spawn("ssh", args, { stdio: ["pipe", "pipe", "pipe"], timeout: timeoutMs, killSignal: "SIGKILL" });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+/**
+ * The remote command of a client started before its command is known: it reads that command as its first line and
+ * becomes it, the rest of stdin (the script) left unread for it (sh's `read` takes one byte at a time from a pipe).
+ */
+const READ_COMMAND = 'IFS= read -r command && eval "exec $command"';
+
+/** An `ssh` client started now and given its input later: `feed` writes stdin and starts the timeout. */
+interface StartedSsh {
+  feed(stdin: string, timeoutMs?: number): Promise<ExecResult>;
+  discard(): void;
+}
+
+function startSsh(args: string[]): StartedSsh {
+  const child = spawn("ssh", args, { stdio: ["pipe", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  let timer: NodeJS.Timeout | undefined;
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+  child.stdin.on("error", () => {});
+  const done = new Promise<ExecResult>((resolveResult, reject) => {
     child.on("error", reject);
-    child.on("close", (code, signal) => resolveResult({ stdout, stderr, code: signal ? null : code }));
-    child.stdin.on("error", () => {});
-    child.stdin.end(stdin);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolveResult({ stdout, stderr, code: signal ? null : code });
+    });
   });
+  return {
+    feed(stdin, timeoutMs) {
+      if (timeoutMs !== undefined) timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+      child.stdin.end(stdin);
+      return done;
+    },
+    discard() {
+      done.catch(() => {});
+      child.kill("SIGKILL");
+    },
+  };
 }
 
 /**
  * Each exec is a short-lived `ssh` over the host's master socket; the first one logs in and becomes the master, which
  * OpenSSH detaches (stdio to /dev/null) and keeps for `persistSeconds` after its last session. A failed login surfaces
- * as UnreachableError from that first exec.
+ * as UnreachableError from that first exec. One client is started at connect, before its command is known, so its
+ * start and session set-up overlap the runner's planning; it runs the first exec.
  */
 export async function connectOpenSsh(host: Host, options: PersistOptions): Promise<Transport> {
   prepareControlDir(options.controlDir);
   const base = [...sshArgs(host, options), "-o", "ControlMaster=auto", "-o", `ControlPersist=${options.persistSeconds}`, "-T", host.address];
+  let ready: StartedSsh | undefined = startSsh([...base, "--", READ_COMMAND]);
   return {
     host: host.name,
     async exec(command: string, execOptions: ExecOptions = {}): Promise<ExecResult> {
-      const result = await runSsh([...base, "--", command], execOptions.stdin ?? "", execOptions.timeoutMs ?? options.commandTimeoutMs);
+      const client = ready;
+      ready = undefined;
+      const stdin = execOptions.stdin ?? "";
+      const timeoutMs = execOptions.timeoutMs ?? options.commandTimeoutMs;
+      const result = await (client ? client.feed(`${command}\n${stdin}`, timeoutMs) : startSsh([...base, "--", command]).feed(stdin, timeoutMs));
       if (result.code === 255 && OPENSSH_FAILURE.test(result.stderr)) throw loginError(host, result.stderr);
       return result;
     },
-    close: async () => {},
+    close: async () => {
+      ready?.discard();
+      ready = undefined;
+    },
   };
 }

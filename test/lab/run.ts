@@ -8,7 +8,8 @@ import { TARGET } from "./harness.ts";
 
 function runUvu(pattern: string): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(join(REPO_ROOT, "node_modules/.bin/uvu"), ["-r", "tsx", "test/lab", pattern], { cwd: REPO_ROOT, stdio: "inherit" });
+    // uvu without -r imports each test file, so tsx's ESM loader resolves packages the way Node does (execa is import-only).
+    const child = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "node_modules/uvu/bin.js"), "test/lab", pattern], { cwd: REPO_ROOT, stdio: "inherit" });
     const forward = (signal: NodeJS.Signals) => child.kill(signal);
     process.once("SIGINT", forward).once("SIGTERM", forward);
     child.on("close", (code) => resolve(code ?? 1));

@@ -13,17 +13,18 @@ import type { Host } from "../../lib/inventory/types.ts";
 const scratch = mkdtempSync(join(tmpdir(), "openssh-test-"));
 const bin = join(scratch, "bin");
 mkdirSync(bin);
-// The fake ssh records its arguments and stdin, then behaves as FAKE_SSH says: answer, or fail a login as OpenSSH does.
+// The fake ssh records its arguments, then runs the remote command here with sh (as sshd would with the login shell), or
+// fails a login as OpenSSH does.
 writeFileSync(
   join(bin, "ssh"),
   `#!/bin/sh
 printf '%s\\n' "$@" > "${scratch}/args"
-cat > "${scratch}/stdin"
 case "$FAKE_SSH" in
   hostkey) echo "Host key verification failed." >&2; exit 255 ;;
   denied) echo "root@10.0.0.5: Permission denied (publickey)." >&2; exit 255 ;;
-  *) echo out; echo err >&2; exit 3 ;;
 esac
+for last; do :; done
+exec sh -c "$last"
 `,
 );
 chmodSync(join(bin, "ssh"), 0o755);
@@ -32,10 +33,12 @@ process.env.PATH = `${bin}:${process.env.PATH}`;
 const host = { name: "web-01", address: "10.0.0.5", ssh: { user: "admin", port: 2222, key: "keys/id", connectTimeoutMs: 7000 } } as unknown as Host;
 const options = { knownHostsFiles: ["/etc/kh", "/repo/known_hosts"], pinFile: "/repo/known_hosts", acceptNewHostKeys: false, repoRoot: "/repo", persistSeconds: 60, controlDir: join(scratch, "cm") };
 
-test("an exec is one ssh over the host's control socket, strict host keys, the script on stdin", async () => {
+test("an exec is one ssh over the host's control socket, strict host keys, the command and then the script on stdin", async () => {
   const transport = await connectOpenSsh(host, options);
-  const result = await transport.exec("sudo -n sh -s", { stdin: "echo hi\n" });
-  assert.equal(result, { stdout: "out\n", stderr: "err\n", code: 3 });
+  const result = await transport.exec("sh -s", { stdin: "echo out; echo err >&2; exit 3\n" });
+  assert.equal(result, { stdout: "out\n", stderr: "err\n", code: 3 }, "the client started at connect ran the command given at exec on the script");
+  const second = await transport.exec("sh -s", { stdin: "echo again" });
+  assert.equal(second, { stdout: "again\n", stderr: "", code: 0 }, "a later exec starts its own client");
   const args = readFileSync(join(scratch, "args"), "utf8").trim().split("\n");
   const option = (name: string) => args.find((arg) => arg.startsWith(`${name}=`));
   assert.is(option("ControlPath"), `ControlPath=${join(scratch, "cm", "%C")}`);
@@ -45,9 +48,8 @@ test("an exec is one ssh over the host's control socket, strict host keys, the s
   assert.is(option("UserKnownHostsFile"), 'UserKnownHostsFile="/repo/known_hosts" "/etc/kh"', "the pin file first (OpenSSH pins there), once");
   assert.is(option("BatchMode"), "BatchMode=yes");
   assert.ok(args.includes("/repo/keys/id") && args.includes("IdentitiesOnly=yes"), "the inventory's key, and only it");
-  assert.equal(args.slice(-3), ["10.0.0.5", "--", "sudo -n sh -s"]);
+  assert.equal(args.slice(-3), ["10.0.0.5", "--", "sh -s"]);
   assert.ok(args.includes("2222") && args.includes("admin"), "port and user");
-  assert.is(readFileSync(join(scratch, "stdin"), "utf8"), "echo hi\n");
   assert.is(statSync(join(scratch, "cm")).mode & 0o777, 0o700, "the socket directory is private");
 });
 

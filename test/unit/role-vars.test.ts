@@ -1,4 +1,7 @@
 // Role vars declared once: the declaration gives defaults and the schema, and a wrong value of each kind reads plainly.
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { Ajv } from "ajv";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { InputError } from "../../lib/errors.ts";
@@ -7,6 +10,7 @@ import haproxy from "../../roles/haproxy/index.ts";
 import keepalived from "../../roles/keepalived/index.ts";
 import nginx from "../../roles/nginx/index.ts";
 import ufw from "../../roles/ufw/index.ts";
+import { registerFormats } from "../../lib/runner/formats.ts";
 import { synth } from "./support/synth.ts";
 
 /** The problems synthesising `role` with `vars` on `host` reports (in the play the site gives it). */
@@ -27,6 +31,22 @@ test("defaults come from the declaration, var by var", () => {
   assert.is(haproxy.defaults.balance, "roundrobin");
   assert.is(keepalived.defaults.vip, undefined, "a required var without a default stays unset");
   assert.ok(nginx.schema.required?.includes("listen"));
+});
+
+test("every role's schema is valid JSON Schema (the runner skips this check to start faster)", async () => {
+  const ajv = new Ajv({ strict: true, allowUnionTypes: true, validateSchema: true });
+  registerFormats(ajv);
+  ajv.addKeyword({ keyword: "secret", schemaType: "boolean" });
+  ajv.addKeyword({ keyword: "meaning", schemaType: "string" });
+  const roots = join(import.meta.dirname, "../../roles");
+  const names = readdirSync(roots).filter((name) => existsSync(join(roots, name, "index.ts")));
+  assert.ok(names.length >= 13);
+  for (const name of names) {
+    const role = ((await import(join(roots, name, "index.ts"))) as { default: Role }).default;
+    assert.ok(ajv.validateSchema(role.schema), `${name}: ${ajv.errorsText()}`);
+    ajv.compile(role.schema);
+  }
+  assert.not.ok(ajv.validateSchema({ type: "object", properties: { port: { type: "integr" } } }), "the check sees a bad schema");
 });
 
 test("a format reads as words: IPv4 address, host:port, interface name", () => {
