@@ -1,4 +1,4 @@
-// `npx tsx playbooks/reference.ts [--check]`: writes roles/<name>/README.md for every role of the site, from its declaration and a synthesis on a lab host.
+// `npx tsx playbooks/reference.ts [--check]`: writes roles/<name>/README.md for every role of the site, from its declaration and a synthesis on a production host.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,6 +19,9 @@ const ROLES_DIR = join(import.meta.dirname, "..", "roles");
 /** Stands in for a pinned host key: the synthesis reads peers' keys (certificate sync), the page never shows them. */
 const PLACEHOLDER_HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDI3PLupRHJdduycR94kK9eP9ew+EyM4DKTr3eO2LYKq";
 
+/** The app's release name is a hash of the build: the page names it in words, so a change to app/ leaves it current. */
+const RELEASE_NAME = /\br-[0-9a-f]{12}\b/g;
+
 /** The role's header comment in index.ts, the lines joined, without its "Role <name>: " lead. */
 function summaryOf(role: Role): string {
   const header = readFileSync(join(role.dir, "index.ts"), "utf8").match(/^(\/\/.*\n)+/)?.[0] ?? "";
@@ -26,9 +29,9 @@ function summaryOf(role: Role): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-/** Every role of the site playbook, each synthesised on the first lab host of the first play that uses it: path → page. */
+/** Every role of the site playbook, each synthesised on the first production host of the first play that uses it: path → page. */
 export function roleReferences(): Map<string, string> {
-  const inventory = loadInventory(inventorySpec, "lab");
+  const inventory = loadInventory(inventorySpec, "production");
   const scratch = mkdtempSync(join(tmpdir(), "role-reference-"));
   try {
     writeFileSync(join(scratch, "known_hosts"), inventory.hosts.map((host) => `${host.address} ${PLACEHOLDER_HOST_KEY}\n`).join(""));
@@ -45,8 +48,8 @@ export function roleReferences(): Map<string, string> {
           join(ROLES_DIR, use.role.name, "README.md"),
           roleReference(use.role, {
             summary: summaryOf(use.role),
-            synthesisedFor: `lab host ${host.name} in the site's play "${play.name}" (Debian 12, the lab's vars from hosts.ts)`,
-            resources: work.resources.map((resource) => ({ id: resource.id, notify: resource.notify })),
+            synthesisedFor: `production host ${host.name} in the site's play "${play.name}" (Debian 12, the production vars of hosts.ts)`,
+            resources: work.resources.map((resource) => ({ id: resource.id.replace(RELEASE_NAME, "r-<build hash>"), notify: resource.notify })),
             handlers: work.handlers.map((handler) => ({ name: handler.name, id: handler.resource.id })),
           }),
         );

@@ -27,6 +27,15 @@ test("a playbook run through the launcher prints what the same file prints under
   assert.match(options.stderr, /bogus/);
 });
 
+test("a playbook file given by path runs from its own bundle; a missing one is named", () => {
+  const result = launcher("test/lab/playbooks/ufw-lockout.ts", "-i", "lab", "--list-hosts", "-l", "db-02");
+  assert.is(result.status, 0, result.stderr);
+  assert.is(result.stdout, 'play "firewall that would lock the runner out": db-02 (192.168.56.22)\n');
+  const missing = launcher("playbooks/nope.ts");
+  assert.is(missing.status, 2);
+  assert.match(missing.stderr, /no playbook "playbooks\/nope\.ts" \(.*playbooks\/nope\.ts\)/);
+});
+
 test("the bundle is reused while no source changed and rebuilt after one did", () => {
   launcher("site", "--help");
   const built = statSync(bundle).mtimeMs;
