@@ -8,6 +8,9 @@ const ENGINE_FORMATS: Record<string, RegExp> = {
   "interface-name": /^[A-Za-z0-9_.:@-]{1,15}$/,
 };
 
+/** The engine formats' expressions: part of the valid-vars memo's key, so a changed format validates everything again. */
+export const ENGINE_FORMATS_FINGERPRINT = Object.entries(ENGINE_FORMATS).map(([name, pattern]) => `${name}=${pattern.source}`).join("\n");
+
 /** What each format accepts, in words: "must be <meaning>". */
 export const FORMAT_MEANINGS: Record<string, string> = {
   ipv4: "an IPv4 address",

@@ -8,6 +8,7 @@ import { resourceFactory } from "../resources/index.ts";
 import type { Resource } from "../resources/resource.ts";
 import type { Role } from "../role.ts";
 import { resolveSecrets, type SecretStore } from "../secrets/resolve.ts";
+import type { ValidVarsMemo } from "./valid-vars-memo.ts";
 import { mergeRoleVars, validateRoleVars } from "./vars.ts";
 
 /** One play on one host, with each role's final, validated vars. */
@@ -37,9 +38,10 @@ export function playTargets(play: Play, inventory: Inventory): Host[] {
 
 /**
  * Every play's hosts (within `selected`) with merged, secret-resolved, schema-checked vars.
- * All problems of all hosts are collected into one InputError, before any connection.
+ * All problems of all hosts are collected into one InputError, before any connection. With `memo`, vars this very
+ * schema accepted in an earlier run are not validated again.
  */
-export function planPlays(playbook: Playbook, inventory: Inventory, selected: Set<string>, secrets: SecretStore): HostPlay[][] {
+export function planPlays(playbook: Playbook, inventory: Inventory, selected: Set<string>, secrets: SecretStore, memo?: ValidVarsMemo): HostPlay[][] {
   const problems: string[] = [];
   const missing = new Set<string>();
   const plays = playbook.plays.map((play) => {
@@ -54,7 +56,11 @@ export function planPlays(playbook: Playbook, inventory: Inventory, selected: Se
       host,
       roles: roleUses(play).map(({ role, vars }) => {
         const merged = resolveSecrets(mergeRoleVars(role, inventory, host, vars), secrets, inventory.secretsFile, missing);
-        problems.push(...validateRoleVars(role, host, merged));
+        if (!memo?.passed(role, merged)) {
+          const found = validateRoleVars(role, host, merged);
+          if (found.length) problems.push(...found);
+          else memo?.record(role, merged);
+        }
         return { role, vars: withDeclaredKeys(role, merged) };
       }),
     }));

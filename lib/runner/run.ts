@@ -13,6 +13,7 @@ import { factsCache, sameFacts } from "./facts-cache.ts";
 import { execScript, runHostPlay, type HostSession } from "./host-play.ts";
 import { applyLimit } from "./limit.ts";
 import { buildHostWork, planPlays, type HostWork, type Selection } from "./plan.ts";
+import { validVarsMemo } from "./valid-vars-memo.ts";
 import { ProbeMemo } from "./probe-memo.ts";
 import type { Section } from "./script.ts";
 
@@ -66,7 +67,9 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
   const inventory = loadInventory(options.inventory, options.environment);
   const selected = applyLimit(inventory, options.limit);
   const secrets = openSecretStore(inventory.secretsFile, options.repoRoot, inventory.generateSecrets);
-  const plays = planPlays(playbook, inventory, selected, secrets);
+  const validVars = validVarsMemo(options.factsDir, inventory.environment);
+  const plays = planPlays(playbook, inventory, selected, secrets, validVars);
+  validVars.save();
   const cache = factsCache(options.factsDir, inventory.environment);
   const runs = new Map<string, HostRun>();
   for (const hostPlay of plays.flat()) runs.set(hostPlay.host.name, { host: hostPlay.host, work: new Map(), probed: new Map(), state: "ok" });
