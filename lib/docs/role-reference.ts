@@ -34,6 +34,7 @@ function ruleOf(schema: Schema): string {
   else if (schema.maximum !== undefined) rules.push(`≤ ${schema.maximum}`);
   if (schema.format) rules.push(FORMAT_MEANINGS[schema.format] ?? schema.format);
   if (schema.pattern) rules.push(schema.meaning ?? `matches \`${schema.pattern}\``);
+  else if (schema.anyOf && schema.meaning) rules.push(schema.meaning);
   if (schema.minLength) rules.push(`at least ${schema.minLength} character${schema.minLength > 1 ? "s" : ""}`);
   if (schema.minItems) rules.push(`at least ${schema.minItems} item${schema.minItems > 1 ? "s" : ""}`);
   if (schema.type === "array" && schema.items) {

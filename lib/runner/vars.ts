@@ -58,6 +58,12 @@ function rule(error: ErrorObject): string {
     }
     case "enum":
       return `must be one of ${(params.allowedValues as unknown[]).map((value) => JSON.stringify(value)).join(", ")}`;
+    case "anyOf": {
+      const meaning = (error.parentSchema as { meaning?: string } | undefined)?.meaning;
+      return meaning ? `must be ${meaning}` : "must take one of the forms the role's reference lists";
+    }
+    case "false schema":
+      return "must not be set here";
     default:
       return error.message ?? error.keyword;
   }
@@ -80,5 +86,9 @@ export function validateRoleVars(role: Role, host: Host, vars: Vars): string[] {
   }
   if (validate(vars)) return [];
   // An if/then failure is also reported as the rule inside `then` that failed: only that one is shown.
-  return (validate.errors ?? []).filter((error) => error.keyword !== "if").map((error) => `host ${host.name}, role ${role.name}: ${explain(error, vars)}`);
+  const errors = (validate.errors ?? []).filter((error) => error.keyword !== "if");
+  // A value that fits none of a union's forms is one problem: the union's own, not one per form it failed.
+  const unions = errors.filter((error) => error.keyword === "anyOf").map((error) => `${error.schemaPath}/`);
+  const shown = errors.filter((error) => !unions.some((prefix) => error.schemaPath.startsWith(prefix)));
+  return shown.map((error) => `host ${host.name}, role ${role.name}: ${explain(error, vars)}`);
 }

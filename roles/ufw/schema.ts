@@ -18,6 +18,7 @@ const tierRule = Type.Object(
     ),
     proto: Type.Optional(OneOf(["tcp", "udp", "vrrp"], { description: 'Default "tcp".' })),
     from: Type.Union([Type.Literal("any"), Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })], {
+      meaning: '"any" or a non-empty list of inventory groups',
       description: '"any", or inventory groups whose hosts\' private addresses may connect (the host itself is left out).',
     }),
   },

@@ -72,6 +72,12 @@ test("ranges, enums, types, unknown vars and cross-field rules", () => {
   assert.equal(problems(nginx, "web", "web-01", { upstream_keepalive: "16" }), ['host web-01, role nginx: /upstream_keepalive: must be integer, found "16"']);
   assert.equal(problems(nginx, "web", "web-01", { listn: 81 }), ['host web-01, role nginx: /: unknown var "listn"']);
   assert.equal(problems(keepalived, "lb", "lb-01", { mode: "active-active" }), ['host lb-01, role keepalived: /: missing required var "second_vip"']);
+  assert.equal(problems(ufw, "all", "db-01", { tier_rules: [{ group: "lb", proto: "vrrp", ports: [112], from: ["lb"] }] }), [
+    "host db-01, role ufw: /tier_rules/0/ports: must not be set here, found [112]",
+  ]);
+  assert.equal(problems(ufw, "all", "db-01", { tier_rules: [{ group: "web", ports: [80], from: [] }] }), [
+    'host db-01, role ufw: /tier_rules/0/from: must be "any" or a non-empty list of inventory groups, found []',
+  ]);
 });
 
 test.run();
