@@ -16,6 +16,10 @@ export const Port = (options: VarOptions<number>) => Type.Integer({ minimum: 1, 
 /** A string in one of the formats the engine registers with ajv (see lib/runner/formats.ts). */
 export const Formatted = (format: string, options: VarOptions<string>) => Type.String({ format, ...options });
 
+/** An IPv4 or IPv6 address (either format). */
+export const IpAddress = (options: VarOptions<string>) =>
+  Type.Union([Type.String({ format: "ipv4" }), Type.String({ format: "ipv6" })], { meaning: "an IPv4 or IPv6 address", ...options });
+
 /** A string matching `pattern`; `meaning` says in words what the pattern accepts ("a size such as 1m"), for messages and the reference. */
 export const Matching = (pattern: string, meaning: string, options: VarOptions<string>): TString => Type.String({ pattern, meaning, ...options });
 

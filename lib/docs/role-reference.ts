@@ -20,7 +20,7 @@ function typeOf(schema: Schema): string {
   if (schema.secret) return "secret";
   if (schema.enum) return `one of ${schema.enum.map((value: unknown) => `\`${value}\``).join(", ")}`;
   if (schema.const !== undefined) return `\`${JSON.stringify(schema.const)}\``;
-  if (schema.anyOf) return schema.anyOf.map(typeOf).join(" or ");
+  if (schema.anyOf) return [...new Set(schema.anyOf.map(typeOf))].join(" or ");
   if (schema.type === "array") return `array of ${typeOf(schema.items)}`;
   if (schema.type === "object") return `object (${Object.keys(schema.properties ?? {}).join(", ")})`;
   return String(schema.type);

@@ -1,5 +1,5 @@
 // Vars of the app role, declared once: checked before any connection, typed, documented in README.md.
-import { Matching, Port, RoleVars, SecretVar, Type, type Static } from "../../lib/role-vars.ts";
+import { IpAddress, Matching, Port, RoleVars, SecretVar, Type, type Static } from "../../lib/role-vars.ts";
 import { secret } from "../../lib/secrets/secret.ts";
 import { accountName, dbName } from "../mysql_common/vars.ts";
 
@@ -16,7 +16,7 @@ export const schema = RoleVars({
   }),
   keep_releases: Type.Integer({ minimum: 1, maximum: 50, default: 3, description: "Releases kept on the host, the current one included." }),
   user: Matching("^[a-z_][a-z0-9_-]{0,31}$", "a Unix user name (lower case, up to 32)", { default: "foobar", description: "The system user the app runs as." }),
-  listen_host: Matching("^[0-9a-fA-F.:]+$", "an IPv4 or IPv6 address", { default: "127.0.0.1", description: "Address the app listens on (nginx proxies to it)." }),
+  listen_host: IpAddress({ default: "127.0.0.1", description: "Address the app listens on (nginx proxies to it)." }),
   listen_port: Port({ default: 3000, description: "Port the app listens on." }),
   db_name: dbName,
   db_primary_host: Type.Optional(Type.String({ minLength: 1, description: "Where writes go (default: the first host of the inventory's db_primary group; none: no database)." })),

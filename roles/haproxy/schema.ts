@@ -1,5 +1,5 @@
 // Vars of the haproxy role, declared once: checked before any connection, typed, documented in README.md.
-import { Lines, Matching, OneOf, Port, RoleVars, SecretVar, Type, type Static } from "../../lib/role-vars.ts";
+import { IpAddress, Lines, Matching, OneOf, Port, RoleVars, SecretVar, Type, type Static } from "../../lib/role-vars.ts";
 import { secret } from "../../lib/secrets/secret.ts";
 
 /** The PEM HTTPS serves; role certbot's deploy hook writes the real one here. */
@@ -31,7 +31,7 @@ export const schema = RoleVars({
   fall: Type.Integer({ minimum: 1, maximum: 10, default: 2, description: "Failed health checks in a row before a server is taken out of rotation." }),
   maxconn: Type.Integer({ minimum: 1, default: 4096, description: "Most concurrent connections HAProxy accepts (global maxconn)." }),
   stats_address: Type.Optional(
-    Matching("^[0-9a-fA-F.:]+$", "an IPv4 or IPv6 address", { description: "Stats page and Prometheus /metrics listen here (default: the host's private address)." }),
+    IpAddress({ description: "Stats page and Prometheus /metrics listen here (default: the host's private address)." }),
   ),
   stats_port: Port({ default: 8404, description: "Port of the stats page and Prometheus /metrics." }),
   stats_user: Matching("^[A-Za-z0-9_.-]+$", "a user name of letters, digits and _.-", { default: "admin", description: "User of the stats page's basic auth." }),

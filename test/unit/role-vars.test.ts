@@ -54,6 +54,8 @@ test("a format reads as words: IPv4 address, host:port, interface name", () => {
   assert.equal(problems(nginx, "web", "web-01", { app_upstream: "localhost" }), [
     'host web-01, role nginx: /app_upstream: must be host:port (a name or address, then a port from 1 to 65535), found "localhost"',
   ]);
+  assert.equal(problems(haproxy, "lb", "lb-01", { stats_address: "abc" }), ['host lb-01, role haproxy: /stats_address: must be an IPv4 or IPv6 address, found "abc"']);
+  synth({ name: "p", hosts: "lb", roles: [{ role: haproxy, vars: { stats_address: "fd00::1" } }] }, "lb-01"); // IPv6 is accepted
   assert.equal(problems(keepalived, "lb", "lb-01", { vrrp_interface: "an-interface-name-too-long" }), [
     'host lb-01, role keepalived: /vrrp_interface: must be a network interface name (up to 15 letters, digits or _.:@-), found "an-interface-name-too-long"',
   ]);
