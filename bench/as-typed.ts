@@ -9,6 +9,7 @@ import { loadInventory } from "../lib/inventory/load.ts";
 import { REPO_ROOT } from "../lab/paths.ts";
 import { tool } from "../lab/requirements.ts";
 import { summarise, type Summary } from "./stats.ts";
+import { sshTrueEverywhere, timedRun } from "./whole-process.ts";
 
 /** README's command for a converge of the lab, and the same run through npx and tsx (the form each playbook file takes). */
 export const AS_TYPED = {
@@ -16,16 +17,6 @@ export const AS_TYPED = {
   persisted: ["bin/foobar-infra", "site", "-i", "lab", "--persist", "60"],
   npxTsx: ["npx", "tsx", "playbooks/site.ts", "-i", "lab"],
 };
-
-/** Wall milliseconds of one whole command; throws with its output when it fails. */
-function timedRun(argv: string[], env: NodeJS.ProcessEnv = process.env): number {
-  const started = performance.now();
-  const result = spawnSync(argv[0]!, argv.slice(1), { cwd: REPO_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env });
-  const elapsed = performance.now() - started;
-  if (result.status !== 0) throw new Error(`${argv.join(" ")} failed (exit ${result.status}):\n${result.stdout.slice(-1500)}${result.stderr.slice(-1500)}`);
-  if (/changed=[1-9]/.test(result.stdout)) throw new Error(`${argv.join(" ")} is not a no-op:\n${result.stdout.slice(-1500)}`);
-  return elapsed;
-}
 
 export interface AsTyped {
   hosts: number;
@@ -53,13 +44,12 @@ export function asTyped(runs: number, withNpxTsx: boolean): AsTyped {
   const keyFile = join(REPO_ROOT, key!);
   const knownHostsFile = join(REPO_ROOT, knownHosts!);
   const sshWords = [tool("ssh"), "-F", "/dev/null", "-i", keyFile, "-o", "IdentitiesOnly=yes", "-o", `UserKnownHostsFile=${knownHostsFile}`, "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes", "-l", user!];
-  const openssh = ["/bin/sh", "-c", `for host in ${addresses.join(" ")}; do ${sshWords.join(" ")} $host true & done; wait`];
+  const openssh = sshTrueEverywhere(sshWords, addresses);
   // Persisted runs keep their masters in directories of their own, closed at the end: nothing outlives the bench.
   const floorControl = mkdtempSync(join(tmpdir(), "bench-cm-"));
   const siteRuntime = mkdtempSync(join(tmpdir(), "bench-runtime-"));
   const persistedEnv = { ...process.env, XDG_RUNTIME_DIR: siteRuntime };
-  const mux = `-o ControlPath=${floorControl}/%C -o ControlMaster=auto -o ControlPersist=60`;
-  const opensshPersisted = ["/bin/sh", "-c", `for host in ${addresses.join(" ")}; do ${sshWords.join(" ")} ${mux} $host true & done; wait`];
+  const opensshPersisted = sshTrueEverywhere([...sshWords, "-o", `ControlPath=${floorControl}/%C`, "-o", "ControlMaster=auto", "-o", "ControlPersist=60"], addresses);
   const ssh2 = [process.execPath, join(REPO_ROOT, "bench/floors/ssh2-floor.mjs"), user, keyFile, knownHostsFile, ...addresses];
   const times = { site: [] as number[], openssh: [] as number[], ssh2: [] as number[], npxTsx: [] as number[], persisted: [] as number[], opensshPersisted: [] as number[] };
   try {

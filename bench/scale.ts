@@ -1,6 +1,5 @@
 // Scale: the 30-resource playbook on N loopback SSH hosts — first run and no-op in-process, then the no-op as typed
 // (a whole `bin/foobar-infra` process) alternated with an OpenSSH floor, and the in-process ssh2 floor.
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +11,7 @@ import { tool } from "../lab/requirements.ts";
 import { startLoopbackHosts } from "./loopback-hosts.ts";
 import { scalePlaybook } from "./playbooks/scale.ts";
 import { summarise, timeRuns, type Summary } from "./stats.ts";
+import { sshTrueEverywhere, timedRun } from "./whole-process.ts";
 
 const silent = { emit() {}, close() {} };
 const connect = sshConnector({ acceptNewHostKeys: false, timeoutSeconds: 120 });
@@ -23,15 +23,6 @@ export interface ScaleResult {
   floor: Summary;
   /** The no-op as a user types it, a new process each run, and `ssh HOST true` to every host from a shell script, alternated. */
   asTyped: { command: string; run: Summary; opensshFloor: Summary };
-}
-
-/** Wall milliseconds of one whole command; throws with its output when it fails. */
-function timedRun(argv: string[], env: NodeJS.ProcessEnv): number {
-  const started = performance.now();
-  const result = spawnSync(argv[0]!, argv.slice(1), { cwd: REPO_ROOT, encoding: "utf8", env, stdio: ["ignore", "pipe", "pipe"] });
-  const elapsed = performance.now() - started;
-  if (result.status !== 0 || /changed=[1-9]/.test(result.stdout)) throw new Error(`${argv.join(" ")}: exit ${result.status}, not a clean no-op:\n${result.stdout.slice(-1500)}${result.stderr.slice(-1500)}`);
-  return elapsed;
 }
 
 export async function scale(count: number, runs: number): Promise<ScaleResult> {
@@ -54,8 +45,8 @@ export async function scale(count: number, runs: number): Promise<ScaleResult> {
       await transport.close();
     })), 1);
     const { user, key, knownHosts, port } = loaded.hosts[0]!.ssh;
-    const ssh = [tool("ssh"), "-F", "/dev/null", "-i", key!, "-o", "IdentitiesOnly=yes", "-o", `UserKnownHostsFile=${knownHosts}`, "-o", "BatchMode=yes", "-p", String(port), "-l", user].join(" ");
-    const opensshFloor = ["/bin/sh", "-c", `for host in ${loaded.hosts.map((host) => host.address).join(" ")}; do ${ssh} $host true & done; wait`];
+    const ssh = [tool("ssh"), "-F", "/dev/null", "-i", key!, "-o", "IdentitiesOnly=yes", "-o", `UserKnownHostsFile=${knownHosts}`, "-o", "BatchMode=yes", "-p", String(port), "-l", user];
+    const opensshFloor = sshTrueEverywhere(ssh, loaded.hosts.map((host) => host.address));
     const command = ["bin/foobar-infra", "bench/playbooks/scale.ts", "-i", "bench", "-f", String(count)];
     const env = { ...process.env, FOOBAR_BENCH_HOSTS: String(count) };
     timedRun(command, env); // warm-up: the bundle, and the facts cache of the command's own runs
