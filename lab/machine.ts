@@ -1,6 +1,6 @@
 // One lab host's life: overlay on the base image, boot with systemd-nspawn in its netns and cgroups, readiness, stop.
 import { spawn } from "node:child_process";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -55,12 +55,19 @@ async function mountOverlay(host: LabHost, baseDir: string): Promise<string> {
   return root;
 }
 
-/** Boot the host detached: the launcher shell joins the host's own cgroups, then execs nspawn. */
-function boot(host: LabHost, root: string): number {
+const consoleLog = (host: LabHost) => join(paths.logs, `${host.name}.log`);
+
+/**
+ * Boot the host detached: the launcher shell joins the host's own cgroups, then execs nspawn. The console goes to the
+ * host's log (a retry appends, so the failed attempt's console stays readable); while this process lives, nspawn's
+ * exit status is appended too (an nspawn killed by a signal prints nothing itself).
+ */
+function boot(host: LabHost, root: string, attempt: number): number {
   const cgroups = createCgroups(host.name);
   mkdirSync(paths.logs, { recursive: true });
   mkdirSync(paths.pids, { recursive: true });
-  const log = openSync(join(paths.logs, `${host.name}.log`), "w");
+  const log = openSync(consoleLog(host), attempt === 1 ? "w" : "a");
+  if (attempt > 1) appendFileSync(log, `\nlab: boot attempt ${attempt}\n`);
   const nspawn = [
     tool("systemd-nspawn"), "-b", "-q", "-D", root, "-M", host.name, "--register=no", "--keep-unit",
     `--network-namespace-path=/run/netns/${host.netns}`, "--resolv-conf=off", "--console=read-only",
@@ -69,6 +76,7 @@ function boot(host: LabHost, root: string): number {
   const launcher = `for dir in "$@"; do echo $$ > "$dir/cgroup.procs"; done; exec ${nspawn.map((word) => `'${word}'`).join(" ")}`;
   const child = spawn("/bin/sh", ["-c", launcher, "launcher", ...cgroups], { detached: true, stdio: ["ignore", log, log] });
   if (child.pid === undefined) throw new Error(`lab: could not start ${host.name}`);
+  child.once("exit", (code, signal) => appendFileSync(consoleLog(host), `lab: systemd-nspawn for ${host.name} exited with ${signal ?? `code ${code}`}\n`));
   child.unref();
   writeFileSync(join(paths.pids, `${daemonName(host)}.pid`), String(child.pid));
   return child.pid;
@@ -85,18 +93,25 @@ function tcpOpen(address: string, port: number): Promise<boolean> {
   });
 }
 
-/** Wait for sshd to accept our key with the host's pinned key (strict), up to `ms`. */
-export async function waitForSsh(host: LabHost, ms = 60_000): Promise<void> {
+/**
+ * Wait for sshd to accept our key with the host's pinned key (strict), up to `ms`, while the container's process
+ * `pid` lives. Liveness, not machinePid(): while the launcher execs nspawn its command line reads empty for a moment,
+ * which once made a booting host look dead (and its retry then stopped it).
+ */
+export async function waitForSsh(host: LabHost, pid: number, ms = 60_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
-    if (machinePid(host) === undefined) throw new BootExitError(host, logTail(host));
+    if (!isAlive(pid)) {
+      await new Promise((resolve) => setTimeout(resolve, 200)); // nspawn's exit status reaches the log
+      throw new BootExitError(host, logTail(host));
+    }
     if (await tcpOpen(host.address, 22)) {
       const probe = await sshTrue(host);
       if (probe.ok) return;
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`lab: ${host.name} (${host.address}) not reachable over SSH after ${ms / 1000}s; see ${join(paths.logs, `${host.name}.log`)}`);
+  throw new Error(`lab: ${host.name} (${host.address}) not reachable over SSH after ${ms / 1000}s; see ${consoleLog(host)}`);
 }
 
 /** One `ssh root@host true` with the lab key and strict known_hosts. */
@@ -113,33 +128,37 @@ export function sshOptions(): string[] {
 /** The container's nspawn exited before SSH answered; carries the end of its console log. */
 class BootExitError extends Error {
   constructor(host: LabHost, tail: string) {
-    super(`lab: ${host.name} stopped while booting; its console said:\n${tail}`);
+    super(`lab: ${host.name} stopped while booting; the end of its console (${consoleLog(host)}):\n${tail}`);
   }
 }
 
 function logTail(host: LabHost): string {
   try {
-    return readFileSync(join(paths.logs, `${host.name}.log`), "utf8").trim().split("\n").slice(-8).join("\n");
+    return readFileSync(consoleLog(host), "utf8").trim().split("\n").slice(-8).join("\n") || "(nothing)";
   } catch {
     return "(no log)";
   }
 }
 
+/** Boot attempts per start: one more when nspawn exits while booting (its console and exit status say why). */
+const BOOT_ATTEMPTS = 2;
+
 /**
  * Start the host (network, overlay, boot) unless it runs already; resolves when SSH is ready. A container that
- * exits while booting (seen right after a stop on a loaded machine) is cleaned up and booted once more.
+ * exits while booting is cleaned up (its processes gone, so its overlay is free) and booted again.
  */
 export async function startMachine(host: LabHost, baseDir: string): Promise<void> {
-  if (machinePid(host) !== undefined) return waitForSsh(host);
+  const running = machinePid(host);
+  if (running !== undefined) return waitForSsh(host, running);
   recordStarted(host);
   for (let attempt = 1; ; attempt++) {
     await plugHost(host);
     const root = await mountOverlay(host, baseDir);
-    boot(host, root);
+    const pid = boot(host, root, attempt);
     try {
-      return await waitForSsh(host);
+      return await waitForSsh(host, pid);
     } catch (error) {
-      if (!(error instanceof BootExitError) || attempt >= 2) throw error;
+      if (!(error instanceof BootExitError) || attempt >= BOOT_ATTEMPTS) throw error;
       console.error(`${(error as Error).message}\nlab: booting ${host.name} again`);
       await stopMachine(host, { discard: false });
     }
