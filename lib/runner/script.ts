@@ -172,11 +172,12 @@ export function parseScriptOutput(stdout: string, script: Pick<Script, "boundary
 }
 
 /**
- * For -vv: the script with here-document bodies (file contents, maybe secrets) left out, and the encoded payload of
+ * For -vv: the script with here-document bodies (file contents, SQL with passwords) left out, also where the
+ * here-document's line goes on (`base64 -d <<'X' | mariadb`), and the encoded payload of
  * batchable probe markers too (a SQL probe's statements can hold a password hash; the plain text is masked, base64 would not be).
  */
 export function redactHeredocs(text: string): string {
-  return text.replace(/^(# foobar:\w+ )\S{48,}$/gm, "$1[encoded probe]").replace(/<<'__FOOBAR_B64__'\n([\s\S]*?)__FOOBAR_B64__/g, (_all, body: string) => `<<'__FOOBAR_B64__'\n[${Math.floor((body.replace(/\n/g, "").length * 3) / 4)} bytes]\n__FOOBAR_B64__`);
+  return text.replace(/^(# foobar:\w+ )\S{48,}$/gm, "$1[encoded probe]").replace(/<<'__FOOBAR_B64__'([^\n]*)\n([\s\S]*?)__FOOBAR_B64__/g, (_all, rest: string, body: string) => `<<'__FOOBAR_B64__'${rest}\n[${Math.floor((body.replace(/\n/g, "").length * 3) / 4)} bytes]\n__FOOBAR_B64__`);
 }
 
 /** The inverse of buildScript (for the fake transport): the step and probe snippets of a script, with their frame labels. */

@@ -13,6 +13,9 @@ import { Secret, secret } from "../../lib/secrets/secret.ts";
 import { command } from "../../lib/resources/command.ts";
 import { fakeInventory } from "./support/kv-host.ts";
 import { RoleVars, SecretVar, Type } from "../../lib/role-vars.ts";
+import { MARIADB } from "../../roles/mysql_common/flavor.ts";
+import { sqlScript } from "../../roles/mysql_common/sql-script.ts";
+import { withDecodedBase64 } from "./support/base64-runs.ts";
 
 const PASSWORD = "Tr0ub4dor&3-horse";
 
@@ -23,6 +26,7 @@ const role = defineRole({
   tasks: ({ r, vars }) => [
     r.template("/etc/foobar/app.env", "app.env.ejs", { mode: "0600" }),
     r.file("/etc/foobar/notes", `password is ${vars.password.reveal()}\n`),
+    command("set password on stdin", sqlScript(MARIADB, `ALTER USER app IDENTIFIED BY '${vars.password.reveal()}';`), { unless: "false" }),
     command("set password", `mysql -e "ALTER USER app IDENTIFIED BY '${vars.password.reveal()}'" && echo FAILME ${vars.password.reveal()}`, { unless: "false" }),
   ],
 });
@@ -58,8 +62,9 @@ async function runWith(json: boolean): Promise<{ text: string; log: FakeLog; exi
 test("human output with -vv and --diff never shows the secret", async () => {
   const { text, log, exitCode } = await runWith(false);
   assert.is(exitCode, 1);
-  assert.ok(log.execs.some((exec) => exec.stdin.includes(PASSWORD)), "the secret did reach the host");
-  assert.not.ok(text.includes(PASSWORD), text);
+  assert.ok(log.execs.some((exec) => withDecodedBase64(exec.stdin).includes(PASSWORD)), "the secret did reach the host");
+  assert.ok(withDecodedBase64(log.execs.map((exec) => exec.stdin).join("\n")).includes(`IDENTIFIED BY '${PASSWORD}';`), "the SQL reached the host base64-encoded");
+  assert.not.ok(withDecodedBase64(text).includes(PASSWORD), "the secret is in the output, plain or base64-encoded");
   assert.match(text, /content hidden: sensitive/);
   assert.match(text, /access denied for app using password \*{8}/);
   assert.match(text, /IDENTIFIED BY '\*{8}'/, "-vv shows the script, masked");
@@ -70,7 +75,8 @@ test("NDJSON events never carry the secret", async () => {
   const { text } = await runWith(true);
   const events = text.trim().split("\n").map((line) => JSON.parse(line));
   assert.ok(events.some((event) => event.type === "recap"));
-  assert.not.ok(text.includes(PASSWORD));
+  const scripts = events.filter((event) => event.type === "command").map((event) => event.script as string).join("\n");
+  assert.not.ok(withDecodedBase64(`${text}\n${scripts}`).includes(PASSWORD), "the secret is in an event, plain or base64-encoded");
   assert.ok(text.includes("********"));
 });
 
