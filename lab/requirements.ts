@@ -26,6 +26,8 @@ export const TOOLS: Record<string, { pkg: string; for: Purpose[] }> = {
   testssl: { pkg: "testssl.sh", for: ["test"] },
   vagrant: { pkg: "vagrant", for: ["test"] },
   ps: { pkg: "procps", for: ["test"] },
+  git: { pkg: "git", for: ["test"] },
+  age: { pkg: "age", for: ["test"] },
   id: { pkg: "coreutils", for: ["bench"] },
   chown: { pkg: "coreutils", for: ["bench"] },
   useradd: { pkg: "passwd", for: ["bench"] },

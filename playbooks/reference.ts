@@ -12,7 +12,7 @@ import { loadInventory } from "../lib/inventory/load.ts";
 import { definePlaybook, roleUses } from "../lib/playbook.ts";
 import type { Role } from "../lib/role.ts";
 import { buildHostWork, planPlays, playTargets } from "../lib/runner/plan.ts";
-import { openSecretStore } from "../lib/secrets/resolve.ts";
+import { openSecretStore } from "../lib/secrets/store.ts";
 import { site } from "./site.ts";
 
 const ROLES_DIR = join(import.meta.dirname, "..", "roles");
@@ -30,13 +30,13 @@ function summaryOf(role: Role): string {
 }
 
 /** Every role of the site playbook, each synthesised on the first production host of the first play that uses it: path → page. */
-export function roleReferences(): Map<string, string> {
+export async function roleReferences(): Promise<Map<string, string>> {
   const inventory = loadInventory(inventorySpec, "production");
   const scratch = mkdtempSync(join(tmpdir(), "role-reference-"));
   try {
     writeFileSync(join(scratch, "known_hosts"), inventory.hosts.map((host) => `${host.address} ${PLACEHOLDER_HOST_KEY}\n`).join(""));
     for (const host of inventory.hosts) host.ssh.knownHosts = join(scratch, "known_hosts");
-    const secrets = openSecretStore("secrets.json", scratch, true);
+    const secrets = await openSecretStore({ file: "secrets.json", repoRoot: scratch, environment: inventory.environment, generate: true });
     const pages = new Map<string, string>();
     for (const play of site.plays) {
       for (const use of roleUses(play)) {
@@ -64,7 +64,7 @@ export function roleReferences(): Map<string, string> {
 if (isMain(import.meta.url)) {
   const { values } = parseArgs({ options: { check: { type: "boolean", default: false } } });
   const stale: string[] = [];
-  for (const [path, page] of roleReferences()) {
+  for (const [path, page] of await roleReferences()) {
     let current = "";
     try {
       current = readFileSync(path, "utf8");

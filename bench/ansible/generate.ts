@@ -13,7 +13,7 @@ import { paths, REPO_ROOT } from "../../lab/paths.ts";
 import { factsCache } from "../../lib/runner/facts-cache.ts";
 import { buildHostWork, planPlays } from "../../lib/runner/plan.ts";
 import type { Resource } from "../../lib/resources/resource.ts";
-import { openSecretStore } from "../../lib/secrets/resolve.ts";
+import { openSecretStore } from "../../lib/secrets/store.ts";
 import { site } from "../../playbooks/site.ts";
 
 export const ANSIBLE_DIR = join(REPO_ROOT, ".cache", "bench", "ansible");
@@ -91,7 +91,7 @@ function task(resource: Resource, live: Map<string, LiveFile>, host: string): st
 /** Generate the playbook and inventory; returns the number of tasks per host. */
 export async function generateAnsibleSite(): Promise<Record<string, number>> {
   const inventory = loadInventory(inventorySpec, "lab");
-  const secrets = openSecretStore(inventory.secretsFile, REPO_ROOT, inventory.generateSecrets);
+  const secrets = await openSecretStore({ file: inventory.secretsFile, repoRoot: REPO_ROOT, environment: inventory.environment, generate: inventory.generateSecrets });
   const plays = planPlays(site, inventory, new Set(inventory.hosts.map((host) => host.name)), secrets);
   const facts = factsCache(join(REPO_ROOT, ".cache", "facts"), "lab");
   rmSync(ANSIBLE_DIR, { recursive: true, force: true });

@@ -61,7 +61,7 @@ export function loadInventory(spec: InventorySpec, name = "production"): Invento
     hosts,
     groups,
     vars: env.vars ?? {},
-    secretsFile: env.secretsFile ?? "secrets.local.json",
+    secretsFile: env.secretsFile ?? `secrets/${name}.age`,
     generateSecrets: env.generateSecrets ?? false,
     host(hostName) {
       const host = byName.get(hostName);

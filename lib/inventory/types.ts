@@ -40,7 +40,7 @@ export interface EnvironmentSpec {
   vars?: Vars;
   /** SSH defaults for every host. */
   ssh?: SshSettings;
-  /** JSON file of secrets for this environment, relative to the repo (default secrets.local.json). */
+  /** Secrets file of this environment, relative to the repo: `.age` is encrypted (default secrets/<environment>.age), else clear JSON. */
   secretsFile?: string;
   /** Create missing secrets (random) in secretsFile instead of failing: for throw-away labs only. */
   generateSecrets?: boolean;

@@ -7,7 +7,8 @@ import { mergePackages } from "../resources/package.ts";
 import { resourceFactory } from "../resources/index.ts";
 import type { Resource } from "../resources/resource.ts";
 import type { Role } from "../role.ts";
-import { resolveSecrets, type SecretStore } from "../secrets/resolve.ts";
+import { resolveSecrets } from "../secrets/resolve.ts";
+import type { SecretStore } from "../secrets/store.ts";
 import type { ValidVarsMemo } from "./valid-vars-memo.ts";
 import { mergeRoleVars, validateRoleVars } from "./vars.ts";
 
@@ -55,7 +56,7 @@ export function planPlays(playbook: Playbook, inventory: Inventory, selected: Se
       play,
       host,
       roles: roleUses(play).map(({ role, vars }) => {
-        const merged = resolveSecrets(mergeRoleVars(role, inventory, host, vars), secrets, inventory.secretsFile, missing);
+        const merged = resolveSecrets(mergeRoleVars(role, inventory, host, vars), secrets, missing);
         if (!memo?.passed(role, merged)) {
           const found = validateRoleVars(role, host, merged);
           if (found.length) problems.push(...found);

@@ -7,7 +7,7 @@ import { loadInventory } from "../inventory/load.ts";
 import type { Host, InventorySpec } from "../inventory/types.ts";
 import type { Playbook } from "../playbook.ts";
 import { emptyCounts, type Counts, type Reporter } from "../report/events.ts";
-import { openSecretStore } from "../secrets/resolve.ts";
+import { openSecretStore } from "../secrets/store.ts";
 import { mapLimit } from "./concurrency.ts";
 import { factsCache, sameFacts } from "./facts-cache.ts";
 import { execScript, runHostPlay, type HostSession } from "./host-play.ts";
@@ -66,7 +66,7 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
   const started = performance.now();
   const inventory = loadInventory(options.inventory, options.environment);
   const selected = applyLimit(inventory, options.limit);
-  const secrets = openSecretStore(inventory.secretsFile, options.repoRoot, inventory.generateSecrets);
+  const secrets = await openSecretStore({ file: inventory.secretsFile, repoRoot: options.repoRoot, environment: inventory.environment, generate: inventory.generateSecrets });
   const validVars = validVarsMemo(options.factsDir, inventory.environment);
   const plays = planPlays(playbook, inventory, selected, secrets, validVars);
   validVars.save();

@@ -9,6 +9,7 @@ import { drainEverywhere, readyEverywhere, type LbSession } from "../haproxy/rot
 
 /** The parts of the app's /health a roll looks at. */
 export interface Health {
+  status?: "ok" | "degraded" | "down";
   version?: string;
   database?: "not configured" | { primary?: { reachable?: boolean } };
 }

@@ -11,12 +11,36 @@ import { sqlScript } from "./sql-script.ts";
 export interface DbUserOptions extends CommonOptions {
   /** false: statements are kept out of the binary log (accounts of the primary are not replicated). */
   binlog?: boolean;
+  /**
+   * While a rotation runs: the old password, accepted beside the new one until every client has switched
+   * (MariaDB: a second authentication alternative; MySQL 8: RETAIN CURRENT PASSWORD). Unset: one password only.
+   */
+  retiringPassword?: string;
 }
 
 interface DbUserState {
   exists: boolean;
+  /** The declared password is the account's main one. */
   passwordMatches: boolean;
+  /** Passwords the account accepts beside its main one (MariaDB auth_or alternatives, MySQL's secondary). */
+  extraPasswords: number;
+  /** MariaDB: the second alternative is the retiring password (MySQL cannot tell: a secondary counts as it). */
+  retiringAccepted: boolean;
   grants: Map<string, string[]>;
+}
+
+/** Statements that leave the account with `password` as its main one and, when rotating, `retiring` beside it. */
+function passwordStatements(flavor: DbFlavor, who: string, password: string, retiring: string | undefined, state: DbUserState | undefined): string[] {
+  if (flavor.name === "mariadb") {
+    return retiring === undefined
+      ? [`ALTER USER ${who} IDENTIFIED BY ${sqlString(password)};`]
+      : [`ALTER USER ${who} IDENTIFIED VIA mysql_native_password USING PASSWORD(${sqlString(password)}) OR mysql_native_password USING PASSWORD(${sqlString(retiring)});`];
+  }
+  if (retiring === undefined) {
+    return [...(state?.passwordMatches ? [] : [`ALTER USER ${who} IDENTIFIED BY ${sqlString(password)};`]), ...(state?.extraPasswords ? [`ALTER USER ${who} DISCARD OLD PASSWORD;`] : [])];
+  }
+  // RETAIN CURRENT PASSWORD keeps whatever is main now: make that the retiring password first if the new one is main already.
+  return [...(state?.passwordMatches ? [`ALTER USER ${who} IDENTIFIED BY ${sqlString(retiring)};`] : []), `ALTER USER ${who} IDENTIFIED BY ${sqlString(password)} RETAIN CURRENT PASSWORD;`];
 }
 
 export function dbUser(flavor: DbFlavor, user: string, host: string, password: string, grants: Grants, options: DbUserOptions = {}): Resource<DbUserState> {
@@ -25,17 +49,25 @@ export function dbUser(flavor: DbFlavor, user: string, host: string, password: s
   const who = account(user, host);
   const fingerprintFile = `${FINGERPRINT_DIR}/${user}@${host}`;
   const where = `User=${sqlString(user)} AND Host=${sqlString(host)}`;
+  const retiring = options.retiringPassword;
+  // MariaDB keeps the main method at the top of global_priv.Priv and every alternative in auth_or ({} standing for the main one).
+  const passwordProbes =
+    flavor.passwordCheck === "native-hash"
+      ? [
+          `SELECT CONCAT('password ', COUNT(*)) FROM mysql.global_priv WHERE ${where} AND JSON_VALUE(Priv, '$.authentication_string')=${sqlString(nativePasswordHash(password))}`,
+          `SELECT CONCAT('extra ', COALESCE(MAX(JSON_LENGTH(Priv, '$.auth_or')), 1) - 1) FROM mysql.global_priv WHERE ${where}`,
+          ...(retiring === undefined ? [] : [`SELECT CONCAT('retiring ', COUNT(*)) FROM mysql.global_priv WHERE ${where} AND JSON_VALUE(Priv, '$.auth_or[1].authentication_string')=${sqlString(nativePasswordHash(retiring))}`]),
+        ]
+      : [`SELECT CONCAT('extra ', COUNT(*)) FROM mysql.user WHERE ${where} AND JSON_EXTRACT(User_attributes, '$.additional_password') IS NOT NULL`];
   // One client session answers existence, password and grants (SHOW GRANTS fails last when the account is missing).
-  const statements = [
-    `SELECT CONCAT('exists ', COUNT(*)) FROM mysql.user WHERE ${where}`,
-    ...(flavor.passwordCheck === "native-hash" ? [`SELECT CONCAT('password ', COUNT(*)) FROM mysql.user WHERE ${where} AND authentication_string=${sqlString(nativePasswordHash(password))}`] : []),
-    `SHOW GRANTS FOR ${who}`,
-  ];
+  const statements = [`SELECT CONCAT('exists ', COUNT(*)) FROM mysql.user WHERE ${where}`, ...passwordProbes, `SHOW GRANTS FOR ${who}`];
   // MySQL's fingerprint file is read by the shell, so that probe runs on its own; MariaDB's is pure SQL (batched).
   const probe =
     flavor.passwordCheck === "native-hash"
       ? sqlProbe(flavor.client, statements)
       : [sqlCommand(flavor.client, statements), sh`[ "$(cat ${fingerprintFile} 2>/dev/null)" = ${passwordFingerprint(user, host, password)} ] && echo 'password 1' || echo 'password 0'`].join("\n");
+  const passwordsAsDeclared = (state: DbUserState) =>
+    state.passwordMatches && (retiring === undefined ? state.extraPasswords === 0 : state.extraPasswords === 1 && state.retiringAccepted);
   return {
     id,
     ...commonFields(options),
@@ -43,16 +75,19 @@ export function dbUser(flavor: DbFlavor, user: string, host: string, password: s
     parse(stdout) {
       const lines = stdout.split("\n");
       const value = (key: string) => lines.find((line) => line.startsWith(`${key} `))?.slice(key.length + 1).trim();
+      const extraPasswords = Number(value("extra") ?? 0);
       return {
         exists: value("exists") === "1",
         passwordMatches: value("password") === "1",
+        extraPasswords,
+        retiringAccepted: flavor.passwordCheck === "native-hash" ? value("retiring") === "1" : extraPasswords > 0,
         grants: parseShowGrants(grantLines(lines)),
       };
     },
     plan(state): Change[] {
-      if (!state.exists) return [{ summary: `create with ${describeGrants(wanted)}` }];
+      if (!state.exists) return [{ summary: `create with ${describeGrants(wanted)}${retiring === undefined ? "" : ", accepting the retiring password too"}` }];
       const changes: Change[] = [];
-      if (!state.passwordMatches) changes.push({ summary: "password" });
+      if (!passwordsAsDeclared(state)) changes.push({ summary: retiring === undefined ? (state.extraPasswords ? "password (the retiring one dropped)" : "password") : "password (new, the retiring one still accepted)" });
       if (!sameGrants(state.grants, wanted)) changes.push({ summary: `privileges ${describeGrants(state.grants)} -> ${describeGrants(wanted)}` });
       return changes;
     },
@@ -60,7 +95,7 @@ export function dbUser(flavor: DbFlavor, user: string, host: string, password: s
       const statements = [
         ...(options.binlog === false ? ["SET SESSION sql_log_bin = 0;"] : []),
         `CREATE USER IF NOT EXISTS ${who} IDENTIFIED BY ${sqlString(password)};`,
-        ...(state.exists && !state.passwordMatches ? [`ALTER USER ${who} IDENTIFIED BY ${sqlString(password)};`] : []),
+        ...(state.exists ? (passwordsAsDeclared(state) ? [] : passwordStatements(flavor, who, password, retiring, state)) : retiring === undefined ? [] : passwordStatements(flavor, who, password, retiring, undefined)),
         ...grantStatements(who, wanted, state.exists),
       ];
       const fingerprint =

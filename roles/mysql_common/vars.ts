@@ -8,6 +8,10 @@ export const accountName = (fallback: string, description: string) =>
 
 export const dbName = Matching("^[A-Za-z0-9_]{1,64}$", "a database name of up to 64 letters, digits or _", { default: "foobar", description: "The app's database." });
 
+/** The old password an account keeps accepting while `secrets.ts rotate` moves every app to the new one; set by that command only. */
+export const retiringPassword = (secretName: string) =>
+  Type.Optional(SecretVar({ description: `Set only by \`secrets.ts rotate ${secretName}\` while it runs: the old password, accepted beside the new one until every app has restarted with it.` }));
+
 export const replicationAccount = {
   repl_user: accountName("foobar_repl", "The replication account, allowed only from the replicas (also used to stream the bootstrap dump)."),
   repl_password: SecretVar({ default: secret("db_repl_password"), description: "The replication account's password." }),

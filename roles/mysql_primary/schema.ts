@@ -1,7 +1,7 @@
 // Vars of the mysql_primary role, declared once: checked before any connection, typed, documented in README.md.
 import { OneOf, RoleVars, SecretVar, Type, type Static } from "../../lib/role-vars.ts";
 import { secret } from "../../lib/secrets/secret.ts";
-import { accountName, dbName, replicationAccount, serverSettings } from "../mysql_common/vars.ts";
+import { accountName, dbName, replicationAccount, retiringPassword, serverSettings } from "../mysql_common/vars.ts";
 
 const PRIVILEGES = ["SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "ALTER", "INDEX", "DROP", "REFERENCES", "CREATE TEMPORARY TABLES", "LOCK TABLES", "EXECUTE", "CREATE VIEW", "SHOW VIEW", "TRIGGER"] as const;
 
@@ -9,6 +9,7 @@ export const schema = RoleVars({
   db_name: dbName,
   app_user: accountName("foobar_app", "The app's writer account, allowed only from the web hosts."),
   app_password: SecretVar({ default: secret("db_app_password"), description: "The writer account's password." }),
+  app_password_retiring: retiringPassword("db_app_password"),
   app_privileges: Type.Array(OneOf(PRIVILEGES, { description: "A privilege." }), {
     minItems: 1,
     uniqueItems: true,

@@ -31,7 +31,7 @@ export default defineRole({
       ...webHosts.map((web) => dbUser(flavor, vars.read_user, web.privateAddress, reveal(vars.read_password), {
         [`${vars.db_name}.*`]: ["SELECT"],
         "*.*": [flavor.privileges.replicaMonitor],
-      }, { binlog: false })),
+      }, { binlog: false, retiringPassword: vars.read_password_retiring && reveal(vars.read_password_retiring) })),
       dbUserOnlyFrom(flavor, vars.read_user, webHosts.map((web) => web.privateAddress), { binlog: false }),
       r.directory(vars.backup_dir, { owner: "root", group: "root", mode: "0700" }),
       r.file(BACKUP_SCRIPT, r.render("foobar-db-backup.ejs", names), { owner: "root", group: "root", mode: "0750" }),

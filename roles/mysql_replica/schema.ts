@@ -1,12 +1,13 @@
 // Vars of the mysql_replica role, declared once: checked before any connection, typed, documented in README.md.
 import { Matching, RoleVars, SecretVar, Type, type Static } from "../../lib/role-vars.ts";
 import { secret } from "../../lib/secrets/secret.ts";
-import { accountName, dbName, replicationAccount, serverSettings } from "../mysql_common/vars.ts";
+import { accountName, dbName, replicationAccount, retiringPassword, serverSettings } from "../mysql_common/vars.ts";
 
 export const schema = RoleVars({
   db_name: dbName,
   read_user: accountName("foobar_read", "The app's read-only account on the replica, allowed only from the web hosts."),
   read_password: SecretVar({ default: secret("db_read_password"), description: "The read-only account's password." }),
+  read_password_retiring: retiringPassword("db_read_password"),
   ...replicationAccount,
   ...serverSettings,
   replication_wait_seconds: Type.Integer({

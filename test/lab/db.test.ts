@@ -1,16 +1,21 @@
 // Database tier on booted hosts: writes via the primary, reads from the read-only replica, replication that
 // repairs itself (stopped, re-pointed, broken by a conflict), backups that restore, and no password anywhere.
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { appendFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { REPO_ROOT } from "../../lab/paths.ts";
-import { converge, eventually, freshHosts, host, http, mustOnHost, onHost, SITE_URL, TEST_LOG } from "./harness.ts";
+import { abWhile, converge, eventually, freshHosts, host, http, mustOnHost, onHost, SITE_URL, TARGET, TEST_LOG } from "./harness.ts";
 import { tool } from "../../lab/requirements.ts";
+import { capture } from "../../lab/run-command.ts";
+import { siteAddress } from "../../lab/topology.ts";
+import { withDecodedBase64 } from "../unit/support/base64-runs.ts";
 
 const SITE = SITE_URL;
-const secrets = () => Object.values(JSON.parse(readFileSync(join(REPO_ROOT, ".lab/secrets.json"), "utf8")) as Record<string, string>);
+const labSecrets = () => JSON.parse(readFileSync(join(REPO_ROOT, ".lab/secrets.json"), "utf8")) as Record<string, string>;
+const secrets = () => Object.values(labSecrets());
+const secretValue = (name: string) => labSecrets()[name]!;
 const onReplica = (sql: string) => mustOnHost("db-02", `mariadb --batch --skip-column-names -e ${JSON.stringify(sql)}`);
 const onPrimary = (sql: string) => mustOnHost("db-01", `mariadb --batch --skip-column-names -e ${JSON.stringify(sql)}`);
 
@@ -112,15 +117,30 @@ test("backup: the timer's service dumps the replica; the latest backup restores 
   assert.match(await mustOnHost("db-02", "systemctl is-enabled foobar-db-backup.timer; systemctl is-active foobar-db-backup.timer"), /enabled\nactive/);
   await mustOnHost("db-02", "systemctl start foobar-db-backup.service");
   const latest = (await mustOnHost("db-02", "ls -1t /var/backups/foobar-db/foobar-*.sql.gz | head -1")).trim();
-  await mustOnHost("db-02", `mariadb -e 'DROP DATABASE IF EXISTS foobar_restore_test; CREATE DATABASE foobar_restore_test' && zcat ${latest} | mariadb foobar_restore_test`);
+  // Out of the replica's binary log: its own transactions would put its GTIDs ahead of the primary's (strict mode stops replication).
+  await mustOnHost("db-02", `mariadb -e 'SET SESSION sql_log_bin=0; DROP DATABASE IF EXISTS foobar_restore_test; CREATE DATABASE foobar_restore_test' && { echo 'SET SESSION sql_log_bin=0;'; zcat ${latest}; } | mariadb foobar_restore_test`);
   const restored = await onReplica("SELECT COUNT(*) FROM foobar_restore_test.messages");
   const source = await onReplica("SELECT COUNT(*) FROM foobar.messages");
   assert.is(restored.trim(), source.trim());
   assert.ok(Number(source) >= 3);
-  await onReplica("DROP DATABASE foobar_restore_test");
+  await onReplica("SET SESSION sql_log_bin=0; DROP DATABASE foobar_restore_test");
 });
 
-test("no password in any output: --diff, --json, -vv, the runner's process list, the test log", async () => {
+/** `npx tsx playbooks/secrets.ts ARGS -i <target>` as an operator types it; its output goes to the test log too. */
+async function secretsCommand(args: string[]): Promise<{ code: number; output: string }> {
+  const result = await capture(process.execPath, ["--import", "tsx", join(REPO_ROOT, "playbooks/secrets.ts"), ...args, "-i", TARGET], { cwd: REPO_ROOT });
+  appendFileSync(TEST_LOG, `$ secrets.ts ${args.join(" ")}\n${result.stdout}\n${result.stderr}\n`);
+  return { code: result.code ?? 1, output: `${result.stdout}\n${result.stderr}` };
+}
+
+/** Log in to the primary as the app from a web host with `password` (sent on stdin, never on a command line): the client's exit code. */
+async function appLogin(web: string, password: string): Promise<{ code: number; output: string }> {
+  const result = await onHost(web, `read -r pw; MYSQL_PWD="$pw" mariadb -h ${host("db-01").privateAddress} -u foobar_app -e 'SELECT 1' foobar`, `${password}\n`);
+  return { code: result.code ?? 1, output: result.stderr };
+}
+
+/** `ps -eo args` on this machine (where the runner runs) every 20 ms, until stopped. */
+function sampleLocalProcessList(): { stop: () => string[] } {
   const seen: string[] = [];
   const sampler = setInterval(() => {
     const ps = spawn(tool("ps"), ["-eo", "args"]);
@@ -128,15 +148,84 @@ test("no password in any output: --diff, --json, -vv, the runner's process list,
     ps.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
     ps.on("close", () => seen.push(out));
   }, 20);
+  return { stop: () => (clearInterval(sampler), seen) };
+}
+
+/** `ps -eo args` of each host, every 300 ms, until stopped. */
+function sampleProcessLists(hosts: string[]): { stop: () => Promise<string[]> } {
+  const seen: string[] = [];
+  let stopped = false;
+  const loops = hosts.map(async (name) => {
+    while (!stopped) {
+      seen.push((await onHost(name, "ps -eo args")).stdout);
+      await new Promise((resolveTimer) => setTimeout(resolveTimer, 300));
+    }
+  });
+  return { stop: async () => ((stopped = true), await Promise.all(loops), seen) };
+}
+
+test("rotate db_app_password under ab -k -c 50 and writes: 0 failed; the old password refused, the new one works from both web hosts; 0 changed after; the value nowhere", async () => {
+  for (const web of ["web-01", "web-02"]) await mustOnHost(web, "command -v mariadb >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q mariadb-client >/dev/null 2>&1");
+  const before = secretValue("db_app_password");
+  const hostLists = sampleProcessLists(["db-01", "web-01"]);
+  const localLists = sampleLocalProcessList();
+  let writing = true;
+  let writesSent = 0;
+  const writeFailures: string[] = [];
+  const writes = (async () => {
+    for (; writing && writesSent < 2000; writesSent++) {
+      const sent = writesSent;
+      const reply = await http(`${SITE}api/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ author: "rotation", text: `during rotation ${sent}` }) }).catch((error: Error) => ({ status: 0, body: error.message }));
+      if (reply.status !== 201) writeFailures.push(`${reply.status} ${reply.body}`);
+    }
+  })();
+  const rotations: Array<{ code: number; output: string }> = [];
+  const rotating = (async () => {
+    rotations.push(await secretsCommand(["rotate", "db_app_password", "-vv"]));
+    rotations.push(await secretsCommand(["rotate", "db_app_password", "--json"]));
+  })();
+  const totals = await abWhile(`https://${siteAddress()}/api/messages`, rotating, { concurrency: 50, batchSize: 1000, keepAlive: true });
+  writing = false;
+  await writes;
+  const processLists = [...(await hostLists.stop()), ...localLists.stop()];
+  console.log(`  two rotations under load: ${totals.completed} requests by ab -k -c 50 (${totals.failed + totals.non2xx} failed), ${writesSent} writes (${writeFailures.length} failed)`);
+  for (const rotation of rotations) assert.is(rotation.code, 0, rotation.output);
+  assert.match(rotations[0]!.output, /db_app_password: rotated/);
+  assert.ok(totals.completed > 0, "ab ran during the rotation");
+  assert.is(totals.failed + totals.non2xx, 0, `ab: ${totals.failed} failed, ${totals.non2xx} non-2xx of ${totals.completed}`);
+  assert.equal(writeFailures, [], "no write failed");
+
+  const after = secretValue("db_app_password");
+  assert.is.not(after, before);
+  for (const web of ["web-01", "web-02"]) {
+    const old = await appLogin(web, before);
+    assert.is.not(old.code, 0, `${web}: the old password still logs in`);
+    assert.match(old.output, /Access denied/);
+    const current = await appLogin(web, after);
+    assert.is(current.code, 0, `${web}: the new password is refused: ${current.output}`);
+  }
+  const next = await converge("site");
+  assert.is(next.exitCode, 0, next.output);
+  assert.is(next.changed, 0, next.changedTasks.join("\n"));
+
+  const journals = await Promise.all(["db-01", "web-01", "web-02"].map((name) => onHost(name, "f=$(mktemp); cat > \"$f\"; journalctl --no-pager -q --since '-10 min' | grep -c -F -f \"$f\"; rm -f \"$f\"", `${before}\n${after}\n`)));
+  for (const journal of journals) assert.is(journal.stdout.trim(), "0", "a password value is in a host's journal");
+  const everything = withDecodedBase64([...rotations.map((rotation) => rotation.output), next.output, readFileSync(TEST_LOG, "utf8"), ...processLists].join("\n"));
+  assert.ok(processLists.length > 10, "the process lists were sampled");
+  for (const value of [before, after]) assert.not.ok(everything.includes(value), "a password value appeared (plain or base64) in the output, the test log or a process list");
+});
+
+test("no password in any output: --diff, --json, -vv, the runner's process list, the test log", async () => {
+  const sampler = sampleLocalProcessList();
   await onReplica("STOP REPLICA");
   await mustOnHost("web-01", "sed -i 's/^DB_PASSWORD=.*/DB_PASSWORD=drifted/' /etc/foobar/app.env");
   const outputs = [await converge("site", ["--check", "--diff", "-vv"]), await converge("site", ["--diff", "-vv"]), await converge("site", ["--diff"])];
-  clearInterval(sampler);
+  const seen = sampler.stop();
   assert.is(outputs[1]!.exitCode, 0, outputs[1]!.output);
   assert.ok(outputs[1]!.changedTasks.includes("db-02: db-replication"));
-  const everything = [...outputs.map((result) => result.output), readFileSync(TEST_LOG, "utf8"), ...seen].join("\n");
+  const everything = withDecodedBase64([...outputs.map((result) => result.output), readFileSync(TEST_LOG, "utf8"), ...seen].join("\n"));
   assert.ok(seen.length > 5, "the process list was sampled");
-  for (const value of secrets()) assert.not.ok(everything.includes(value), "a secret value appeared in the output, the test log or the process list");
+  for (const value of secrets()) assert.not.ok(everything.includes(value), "a secret value appeared (plain or base64) in the output, the test log or the process list");
   assert.match(everything, /\*\*\*\*\*\*\*\*/);
 });
 

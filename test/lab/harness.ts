@@ -183,18 +183,22 @@ export interface AbTotals {
   non2xx: number;
 }
 
-/** ApacheBench batches (`ab -c concurrency -n batchSize`) against `url` until `during` settles; at most `maxBatches`. */
-export async function abWhile(url: string, during: Promise<unknown>, options: { concurrency?: number; batchSize?: number; maxBatches?: number } = {}): Promise<AbTotals> {
+/**
+ * ApacheBench batches (`ab -c concurrency -n batchSize`, `-k` with keepAlive) against `url` until `during` settles; at
+ * most `maxBatches`. Failed = connect, receive and exception failures: ab's "Length" failures are bodies of another
+ * length than the first one's, normal for a page whose content changes.
+ */
+export async function abWhile(url: string, during: Promise<unknown>, options: { concurrency?: number; batchSize?: number; maxBatches?: number; keepAlive?: boolean } = {}): Promise<AbTotals> {
   let done = false;
   void during.finally(() => (done = true));
   const totals: AbTotals = { batches: 0, completed: 0, failed: 0, non2xx: 0 };
   while (!done && totals.batches < (options.maxBatches ?? 40)) {
-    const result = await capture("ab", ["-q", "-s", "10", "-c", String(options.concurrency ?? 50), "-n", String(options.batchSize ?? 1000), url]);
+    const result = await capture("ab", ["-q", ...(options.keepAlive ? ["-k"] : []), "-s", "10", "-c", String(options.concurrency ?? 50), "-n", String(options.batchSize ?? 1000), url]);
     const number = (pattern: RegExp) => Number(pattern.exec(result.stdout)?.[1] ?? 0);
     if (result.code !== 0) throw new Error(`ab failed (exit ${result.code}): ${result.stderr.trim()}`);
     totals.batches++;
     totals.completed += number(/Complete requests:\s+(\d+)/);
-    totals.failed += number(/Failed requests:\s+(\d+)/);
+    totals.failed += number(/Connect: (\d+)/) + number(/Receive: (\d+)/) + number(/Exceptions: (\d+)/);
     totals.non2xx += number(/Non-2xx responses:\s+(\d+)/);
   }
   await during;

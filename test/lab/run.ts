@@ -1,10 +1,11 @@
 // The lab tier's entry (`npm run test:lab`): lab up, uvu over test/lab, lab down — also on failure or Ctrl-C.
 import { spawn } from "node:child_process";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { buildApp } from "../../app/build.ts";
 import { down, leftoverParts, up } from "../../lab/lab.ts";
 import { REPO_ROOT } from "../../lab/paths.ts";
-import { TARGET } from "./harness.ts";
+import { TARGET, TEST_LOG } from "./harness.ts";
 
 function runUvu(pattern: string): Promise<number> {
   return new Promise((resolve) => {
@@ -19,6 +20,7 @@ function runUvu(pattern: string): Promise<number> {
 async function main(): Promise<number> {
   const pattern = process.argv[2] ?? ".test.ts$";
   await buildApp();
+  rmSync(TEST_LOG, { force: true }); // the log of this run only: the tests search it for secrets
   if (TARGET === "vagrant") return runUvu(pattern);
   let code = 1;
   try {

@@ -71,7 +71,7 @@ test("accounts: MariaDB compares the native hash on the host; MySQL 8 a root-onl
   assert.is(nativePasswordHash("password"), "*2470C0C06DEE42FD1618BB99005ADCA2EC9D1E19");
   const grants = { "foobar.*": ["SELECT"] };
   const mariadb = dbUser(MARIADB, "foobar_read", "10.0.0.11", "pw-1", grants, { binlog: false });
-  assert.match(mariadb.probe({ diff: false }), /authentication_string=.{1,5}\*[0-9A-F]{40}/);
+  assert.match(mariadb.probe({ diff: false }), /authentication_string.{1,8}=.{1,5}\*[0-9A-F]{40}/);
   const drifted = mariadb.parse("exists 1\npassword 0\nGRANT SELECT, INSERT ON `foobar`.* TO `foobar_read`@`10.0.0.11`", 0);
   assert.equal(mariadb.plan(drifted, { diff: false }).map((change) => change.summary), ["password", "privileges INSERT, SELECT ON `foobar`.* -> SELECT ON `foobar`.*"]);
   const sql = decode(mariadb.apply(drifted));
@@ -83,6 +83,27 @@ test("accounts: MariaDB compares the native hash on the host; MySQL 8 a root-onl
   const created = mysql.apply(mysql.parse("exists 0\npassword 0", 0));
   assert.match(created, /install -d -m 0700 \/etc\/mysql\/foobar-credentials/);
   assert.not.ok(created.includes("pw-2"));
+});
+
+test("accounts during a rotation: both passwords accepted (MariaDB alternatives, MySQL RETAIN CURRENT), then the old one dropped", () => {
+  const grants = { "foobar.*": ["SELECT"] };
+  const rows = "GRANT SELECT ON `foobar`.* TO `foobar_app`@`10.0.0.11`";
+  const rotating = dbUser(MARIADB, "foobar_app", "10.0.0.11", "new-pw-1", grants, { retiringPassword: "old-pw-1" });
+  assert.match(rotating.probe({ diff: false }), /auth_or\[1\]\.authentication_string.{1,8}=.{1,5}\*[0-9A-F]{40}/);
+  const oldOnly = rotating.parse(`exists 1\npassword 0\nextra 0\nretiring 0\n${rows}`, 0);
+  assert.equal(rotating.plan(oldOnly, { diff: false }).map((change) => change.summary), ["password (new, the retiring one still accepted)"]);
+  assert.match(decode(rotating.apply(oldOnly)), /ALTER USER 'foobar_app'@'10\.0\.0\.11' IDENTIFIED VIA mysql_native_password USING PASSWORD\('new-pw-1'\) OR mysql_native_password USING PASSWORD\('old-pw-1'\);/);
+  assert.equal(rotating.plan(rotating.parse(`exists 1\npassword 1\nextra 1\nretiring 1\n${rows}`, 0), { diff: false }), [], "both accepted: nothing to do");
+  const settled = dbUser(MARIADB, "foobar_app", "10.0.0.11", "new-pw-1", grants);
+  const bothLeft = settled.parse(`exists 1\npassword 1\nextra 1\n${rows}`, 0);
+  assert.equal(settled.plan(bothLeft, { diff: false }).map((change) => change.summary), ["password (the retiring one dropped)"], "the main password matching is not enough");
+  assert.match(decode(settled.apply(bothLeft)), /ALTER USER 'foobar_app'@'10\.0\.0\.11' IDENTIFIED BY 'new-pw-1';/);
+  const mysqlRotating = dbUser(MYSQL, "foobar_app", "10.0.0.11", "new-pw-2", grants, { retiringPassword: "old-pw-2" });
+  assert.match(decode(mysqlRotating.apply(mysqlRotating.parse(`exists 1\npassword 0\nextra 0\n${rows}`, 0))), /IDENTIFIED BY 'new-pw-2' RETAIN CURRENT PASSWORD;/);
+  const mysqlSettled = dbUser(MYSQL, "foobar_app", "10.0.0.11", "new-pw-2", grants);
+  const secondaryLeft = mysqlSettled.parse(`exists 1\npassword 1\nextra 1\n${rows}`, 0);
+  assert.equal(mysqlSettled.plan(secondaryLeft, { diff: false }).map((change) => change.summary), ["password (the retiring one dropped)"]);
+  assert.match(decode(mysqlSettled.apply(secondaryLeft)), /^ALTER USER 'foobar_app'@'10\.0\.0\.11' DISCARD OLD PASSWORD;$/m);
 });
 
 test("server config: replica read-only (super_read_only on MySQL), GTID settings per flavour", () => {

@@ -10,8 +10,8 @@ import { roleReferences } from "../../playbooks/reference.ts";
 
 const ROLES = join(import.meta.dirname, "../../roles");
 
-test("every role folder with an index.ts has a current generated README.md", () => {
-  const pages = roleReferences();
+test("every role folder with an index.ts has a current generated README.md", async () => {
+  const pages = await roleReferences();
   const roles = readdirSync(ROLES).filter((name) => existsSync(join(ROLES, name, "index.ts")));
   assert.equal([...pages.keys()].map((path) => path.split("/").at(-2)).sort(), roles.sort(), "the site playbook uses every role");
   for (const [path, page] of pages) {

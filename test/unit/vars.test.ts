@@ -7,7 +7,7 @@ import * as assert from "uvu/assert";
 import { InputError } from "../../lib/errors.ts";
 import { loadInventory } from "../../lib/inventory/load.ts";
 import { mergeRoleVars } from "../../lib/runner/vars.ts";
-import { openSecretStore } from "../../lib/secrets/resolve.ts";
+import { openSecretStore } from "../../lib/secrets/store.ts";
 import { defineInventory } from "../../lib/inventory/define.ts";
 import { definePlaybook } from "../../lib/playbook.ts";
 import { defineRole } from "../../lib/role.ts";
@@ -96,7 +96,7 @@ test("a missing secret is an input error naming it and where to put it", async (
   const spec = inventory({ env: { password: secret("lb_password") } });
   const { error, connects } = await run(spec, undefined, {});
   assert.ok(error instanceof InputError);
-  assert.match((error as Error).message, /missing secret "lb_password": set FOOBAR_SECRET_LB_PASSWORD or add "lb_password" to secrets.local.json/);
+  assert.match((error as Error).message, /missing secret "lb_password": set FOOBAR_SECRET_LB_PASSWORD or run `npx tsx playbooks\/secrets.ts -i test set lb_password`/);
   assert.equal(connects, []);
 });
 
@@ -104,12 +104,12 @@ test("secrets resolve from the environment, then the secrets file; labs may gene
   const repo = mkdtempSync(join(tmpdir(), "repo-"));
   writeFileSync(join(repo, "s.json"), JSON.stringify({ a_pw: "from-file-123" }));
   process.env.FOOBAR_SECRET_B_PW = "from-env-4567";
-  const store = openSecretStore("s.json", repo, false);
+  const store = await openSecretStore({ file: "s.json", repoRoot: repo, environment: "test", generate: false });
   assert.is(store.lookup("a_pw")!.reveal(), "from-file-123");
   assert.is(store.lookup("b_pw")!.reveal(), "from-env-4567");
   assert.is(store.lookup("c_pw"), undefined);
   delete process.env.FOOBAR_SECRET_B_PW;
-  const generated = openSecretStore("lab/secrets.json", repo, true).lookup("d_pw")!;
+  const generated = (await openSecretStore({ file: "lab/secrets.json", repoRoot: repo, environment: "lab", generate: true })).lookup("d_pw")!;
   assert.ok(generated.reveal().length >= 16);
   assert.is(String(generated), "********");
   assert.is(JSON.parse(readFileSync(join(repo, "lab/secrets.json"), "utf8")).d_pw, generated.reveal());

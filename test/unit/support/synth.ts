@@ -10,11 +10,11 @@ import { loadInventory } from "../../../lib/inventory/load.ts";
 import { definePlaybook, type Play } from "../../../lib/playbook.ts";
 import type { Resource } from "../../../lib/resources/resource.ts";
 import { buildHostWork, planPlays } from "../../../lib/runner/plan.ts";
-import { openSecretStore } from "../../../lib/secrets/resolve.ts";
+import { openSecretStore } from "../../../lib/secrets/store.ts";
 
 export const inventory = loadInventory(inventorySpec, "lab");
 const scratch = mkdtempSync(join(tmpdir(), "synth-"));
-const secrets = openSecretStore("secrets.json", scratch, true);
+const secrets = await openSecretStore({ file: "secrets.json", repoRoot: scratch, environment: "lab", generate: true });
 /** Host keys as the runner would have pinned them (the lab's own known_hosts exists only while it is up). */
 export const FIXTURE_HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDI3PLupRHJdduycR94kK9eP9ew+EyM4DKTr3eO2LYKq";
 writeFileSync(join(scratch, "known_hosts"), inventory.hosts.map((host) => `${host.address} ${FIXTURE_HOST_KEY}\n`).join(""));

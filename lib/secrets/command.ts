@@ -1,0 +1,216 @@
+// The secrets command: identity, list, set, edit, recipients and rotate for one environment's secrets file.
+import { generateX25519Identity, identityToRecipient } from "age-encryption";
+import { readFileSync } from "node:fs";
+import { createInterface } from "node:readline/promises";
+import { parseCli, USAGE, type CliOptions } from "../cli/args.ts";
+import { REPO_ROOT } from "../cli/main.ts";
+import { sayer } from "../cli/steps.ts";
+import { InputError } from "../errors.ts";
+import { loadInventory } from "../inventory/load.ts";
+import type { Inventory, InventorySpec } from "../inventory/types.ts";
+import type { Playbook } from "../playbook.ts";
+import { editValues } from "./edit.ts";
+import { defaultIdentityFile, findIdentities, IDENTITY_FILE_ENV, writeIdentityFile } from "./identity.ts";
+import { readRecipients, recipientsPathOf, writeRecipients } from "./recipients.ts";
+import { retiringKey, rotateSecret, type ApplyRotation } from "./rotation.ts";
+import { Secret } from "./secret.ts";
+import { secretsFileFor } from "./open-file.ts";
+import type { SecretsFile } from "./secrets-file.ts";
+import { generateSecretValue, secretEnvName } from "./store.ts";
+import { secretUses } from "./usage.ts";
+
+export const SECRETS_USAGE = `Usage: npx tsx playbooks/secrets.ts COMMAND [ARGS] [-i ENV] [options]
+
+Commands:
+  identity                     print your age public key (creating your key in ${defaultIdentityFile()} if you have none)
+  list                         every secret: whether it has a value, which roles and hosts use it
+  set NAME [--generate]        store NAME's value, read from stdin (or a new random one)
+  edit                         edit every value in $EDITOR (through a 0600 file on tmpfs, removed after)
+  recipients                   who can decrypt the environment's file
+  recipients add KEY [OWNER]   let KEY (age1…) decrypt: the file is re-encrypted to every recipient
+  recipients remove KEY|OWNER  take access away (re-encrypts; the old values must then be rotated)
+  rotate NAME...               new value, applied to every host that uses it (DB passwords without a failed request)
+
+The identity comes from $FOOBAR_AGE_IDENTITY (the key), $${IDENTITY_FILE_ENV} (a file), or ${defaultIdentityFile()}.
+Values are never printed. rotate takes the converge options below.
+
+${USAGE}`;
+
+export interface SecretsCommandSite {
+  inventory: InventorySpec;
+  /** The playbook whose roles use the secrets (what `list` reports, what a rotation converges). */
+  playbook: Playbook;
+  /** Ways to apply particular rotations without failed requests; others converge the playbook on the hosts using them. */
+  rotations: Record<string, (cli: CliOptions, say: (line: string) => void) => ApplyRotation>;
+  /** Converge `playbook` on `limit`; returns the exit code. */
+  converge: (cli: CliOptions, limit: string) => Promise<number>;
+}
+
+/** What every subcommand works with. */
+interface Context {
+  site: SecretsCommandSite;
+  cli: CliOptions;
+  inventory: Inventory;
+  file: SecretsFile;
+  /** A line of narrative: plain, or `{"type":"secrets","message":…}` under --json; masked either way. */
+  say: (line: string) => void;
+}
+
+/** Leading words are the command and its arguments; options follow. */
+function splitArgs(argv: string[]): { words: string[]; options: string[] } {
+  const first = argv.findIndex((arg) => arg.startsWith("-"));
+  return first === -1 ? { words: argv, options: [] } : { words: argv.slice(0, first), options: argv.slice(first) };
+}
+
+function readStdin(): string {
+  if (process.stdin.isTTY) throw new InputError(["secrets set: pipe the value in (e.g. `read -rs v && printf %s \"$v\" | npx tsx playbooks/secrets.ts set NAME`), or use --generate"]);
+  return readFileSync(0, "utf8").replace(/\r?\n$/, "");
+}
+
+async function confirm(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) return false;
+  const prompt = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return /^y(es)?$/i.test((await prompt.question(`${question} [y/N] `)).trim());
+  } finally {
+    prompt.close();
+  }
+}
+
+function needsEncrypted(file: SecretsFile, inventory: Inventory): void {
+  if (!file.encrypted) throw new InputError([`environment ${inventory.environment} keeps its secrets in the clear file ${file.name} (a throw-away lab): it has no recipients`]);
+}
+
+async function identity(say: Context["say"]): Promise<void> {
+  const found = findIdentities();
+  if (found && found.keys.length > 0) {
+    for (const key of found.keys) say(`${await identityToRecipient(key)}   (from ${found.source})`);
+    return;
+  }
+  const file = process.env[IDENTITY_FILE_ENV] || defaultIdentityFile();
+  const key = await generateX25519Identity();
+  const recipient = await identityToRecipient(key);
+  writeIdentityFile(file, key, recipient);
+  say(`created your age identity in ${file} (mode 0600; keep it out of backups you do not trust)`);
+  say(recipient);
+  say("send this public key to someone with access; they run `secrets.ts -i ENV recipients add <key> <your name>` and commit");
+}
+
+async function list({ site, inventory, file, say }: Context): Promise<void> {
+  const uses = secretUses(site.playbook, inventory);
+  let values: Record<string, string> = {};
+  let unreadable = "";
+  try {
+    values = await file.read();
+  } catch (error) {
+    unreadable = (error as Error).message;
+  }
+  const names = [...new Set([...uses.map((use) => use.name), ...Object.keys(values).filter((name) => !name.includes("@"))])].sort();
+  say(`secrets of ${inventory.environment} (${file.name}${file.encrypted ? `, encrypted to ${readRecipients(recipientsPathOf(file.path)).length} recipient(s)` : ", clear: a throw-away environment"}):`);
+  for (const name of names) {
+    const use = uses.find((item) => item.name === name);
+    const source = process.env[secretEnvName(name)] !== undefined ? `from ${secretEnvName(name)}` : unreadable ? "?" : values[name] !== undefined ? "set" : "MISSING";
+    const rotating = values[retiringKey(name)] !== undefined ? ", rotation unfinished" : "";
+    say(`  ${name.padEnd(24)} ${(source + rotating).padEnd(12)} ${use ? `roles ${use.roles.join(", ")}; hosts ${use.hosts.join(", ")}` : "used by no role here"}`);
+  }
+  if (unreadable) say(`(values not checked: ${unreadable})`);
+}
+
+async function set({ site, inventory, file, say }: Context, name: string | undefined, generate: boolean): Promise<void> {
+  if (!name || !/^[a-z][a-z0-9_]*$/.test(name)) throw new InputError([`secrets set: a name like db_app_password is needed, found "${name ?? ""}"`]);
+  const value = generate ? generateSecretValue() : readStdin();
+  if (value.length < 8) throw new InputError([`secret "${name}" must be at least 8 characters long`]);
+  new Secret(name, value); // masked from here on
+  const values = await file.read();
+  values[name] = value;
+  await file.write(values);
+  const used = secretUses(site.playbook, inventory).some((use) => use.name === name);
+  say(`${name}: stored in ${file.name}${used ? "; the next converge applies it (`secrets.ts rotate` does it without failed requests)" : " (no role of this playbook uses it)"}`);
+}
+
+async function edit({ file, say }: Context): Promise<void> {
+  const values = await file.read();
+  for (const [name, value] of Object.entries(values)) if (value.length >= 4) new Secret(name, value);
+  const edited = editValues(values, file.name);
+  if (!edited) return say(`${file.name}: unchanged`);
+  await file.write(edited);
+  say(`${file.name}: saved (${Object.keys(edited).length} values)`);
+}
+
+async function recipients(context: Context, words: string[]): Promise<number> {
+  const { inventory, file, say } = context;
+  needsEncrypted(file, inventory);
+  const path = recipientsPathOf(file.path);
+  const current = readRecipients(path);
+  const [action, key, ...owner] = words;
+  if (action === undefined) {
+    for (const recipient of current) say(`${recipient.key} ${recipient.owner}`);
+    return 0;
+  }
+  if ((action !== "add" && action !== "remove") || !key) throw new InputError(["secrets recipients: `add KEY [OWNER]` or `remove KEY|OWNER`"]);
+  const values = await file.read();
+  if (action === "add") {
+    if (current.some((recipient) => recipient.key === key)) return (say(`${key} is a recipient already`), 0);
+    writeRecipients(path, [...current, { key, owner: owner.join(" ") }]);
+    try {
+      await file.write(values);
+    } catch (error) {
+      writeRecipients(path, current);
+      throw error;
+    }
+    say(`${key} can now decrypt ${file.name}; commit ${file.name} and ${recipientsPathOf(file.name)}`);
+    return 0;
+  }
+  const kept = current.filter((recipient) => recipient.key !== key && recipient.owner !== key);
+  if (kept.length === current.length) throw new InputError([`${recipientsPathOf(file.name)} has no recipient ${key}`]);
+  if (kept.length === 0) throw new InputError([`removing ${key} would leave ${file.name} with no one able to read it`]);
+  writeRecipients(path, kept);
+  await file.write(values);
+  const names = Object.keys(values).filter((name) => !name.includes("@"));
+  say(`${key} can no longer decrypt what is written from now on. It could read the values before, and git history keeps the old file: rotate them (${names.join(", ")}).`);
+  if (await confirm(`Rotate all ${names.length} now (each converges the hosts that use it)?`)) return rotate(context, names);
+  say(`later: npx tsx playbooks/secrets.ts rotate ${names.join(" ")} -i ${inventory.environment}`);
+  return 0;
+}
+
+async function rotate({ site, cli, inventory, file, say }: Context, names: string[]): Promise<number> {
+  if (names.length === 0) throw new InputError(["secrets rotate: name the secrets to rotate"]);
+  const uses = secretUses(site.playbook, inventory);
+  for (const name of names) {
+    const use = uses.find((item) => item.name === name);
+    if (!use) throw new InputError([`secrets rotate: no role of ${site.playbook.name} uses ${name} in ${inventory.environment}`]);
+    const plan = site.rotations[name]?.(cli, say) ?? (async () => site.converge(cli, use.hosts.join(",")));
+    const code = await rotateSecret(file, name, plan, say);
+    if (code !== 0) return code;
+  }
+  return 0;
+}
+
+/** Run the secrets command; returns the exit code (4 for bad input, such as no identity for the file). */
+export async function secretsCommand(site: SecretsCommandSite, argv = process.argv.slice(2)): Promise<number> {
+  const { words, options } = splitArgs(argv);
+  const cli = parseCli(options, { generate: { type: "boolean" } });
+  const [command, ...rest] = words;
+  if (cli.help || !command) {
+    console.log(SECRETS_USAGE);
+    return command || cli.help ? 0 : 4;
+  }
+  const say = sayer(cli, "secrets");
+  if (command === "identity") return identity(say).then(() => 0);
+  const inventory = loadInventory(site.inventory, cli.environment);
+  const context: Context = { site, cli, inventory, say, file: secretsFileFor(inventory.secretsFile, REPO_ROOT, inventory.environment) };
+  switch (command) {
+    case "list":
+      return list(context).then(() => 0);
+    case "set":
+      return set(context, rest[0], cli.extra.generate === true).then(() => 0);
+    case "edit":
+      return edit(context).then(() => 0);
+    case "recipients":
+      return recipients(context, rest);
+    case "rotate":
+      return rotate(context, rest);
+    default:
+      throw new InputError([`secrets: unknown command "${command}" (identity, list, set, edit, recipients, rotate)`]);
+  }
+}
