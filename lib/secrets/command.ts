@@ -167,7 +167,7 @@ async function recipients(context: Context, words: string[]): Promise<number> {
   writeRecipients(path, kept);
   await file.write(values);
   const names = Object.keys(values).filter((name) => !name.includes("@"));
-  say(`${key} can no longer decrypt what is written from now on. It could read the values before, and git history keeps the old file: rotate them (${names.join(", ")}).`);
+  say(`${key} can no longer decrypt what is written from now on. They could read the values before, and git history keeps the old file: rotate them (${names.join(", ")}).`);
   if (await confirm(`Rotate all ${names.length} now (each converges the hosts that use it)?`)) return rotate(context, names);
   say(`later: npx tsx playbooks/secrets.ts rotate ${names.join(" ")} -i ${inventory.environment}`);
   return 0;
