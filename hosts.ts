@@ -1,6 +1,8 @@
 // The inventory of www.foobar.com: every environment's hosts, groups and SSH settings.
 import { defineInventory } from "./lib/inventory/define.ts";
 import { ACME_DIRECTORY } from "./lab/gateway.ts";
+import { ADMIN_USER, BECOME_SECRET, LAB_SECRETS_FILE, SUDO_ASKS_ON } from "./lab/admin-user.ts";
+import { secret } from "./lib/secrets/secret.ts";
 import { LAB_PREFIX } from "./lab/instance.ts";
 
 /** The machines of the design, their tier and last address octet. */
@@ -16,7 +18,8 @@ const machines = {
 
 const groups = {
   // Inventory order is VRRP priority order: lb-01 is the first choice for the (first) virtual IP.
-  lb: { hosts: ["lb-01", "lb-02"] },
+  // The certificate push between the load balancers logs in as root with a key bound to the installer (roles/haproxy).
+  lb: { hosts: ["lb-01", "lb-02"], vars: { ssh_hardening: { permit_root_login: "forced-commands-only" } } },
   web: { hosts: ["web-01", "web-02"] },
   db_primary: { hosts: ["db-01"] },
   db_replica: { hosts: ["db-02"] },
@@ -53,8 +56,10 @@ export default defineInventory({
     },
     lab: {
       description: "the local lab: systemd-nspawn hosts (npm run lab -- up)",
-      ssh: { user: "root", key: ".lab/ssh/id_ed25519", knownHosts: ".lab/ssh/known_hosts" },
-      hosts: onPrivateNetwork(LAB_PREFIX),
+      // Like a fresh cloud image: its default user holds the key and has passwordless sudo (commands run through `sudo -n`).
+      ssh: { user: ADMIN_USER, key: ".lab/ssh/id_ed25519", knownHosts: ".lab/ssh/known_hosts" },
+      // One host's sudo asks for the user's password (lab/sudo-password.ts): the runner sends it from this secret.
+      hosts: { ...onPrivateNetwork(LAB_PREFIX), [SUDO_ASKS_ON]: { ...onPrivateNetwork(LAB_PREFIX)[SUDO_ASKS_ON]!, ssh: { becomePassword: secret(BECOME_SECRET) } } },
       groups,
       // Certificates from the lab's Pebble, whose API certificate `lab up` exports to .lab/pebble-api.pem.
       vars: {
@@ -63,7 +68,7 @@ export default defineInventory({
         // The lab's certificates chain to Pebble's root; short intervals keep alert tests quick.
         prometheus: { probe_ca_bundle: ".lab/pebble-root.pem", scrape_interval_seconds: 5 },
       },
-      secretsFile: ".lab/secrets.json",
+      secretsFile: LAB_SECRETS_FILE,
       generateSecrets: true,
     },
     vagrant: {

@@ -44,12 +44,13 @@ export function asTyped(runs: number, withNpxTsx: boolean): AsTyped {
   const keyFile = join(REPO_ROOT, key!);
   const knownHostsFile = join(REPO_ROOT, knownHosts!);
   const sshWords = [tool("ssh"), "-F", "/dev/null", "-i", keyFile, "-o", "IdentitiesOnly=yes", "-o", `UserKnownHostsFile=${knownHostsFile}`, "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes", "-l", user!];
-  const openssh = sshTrueEverywhere(sshWords, addresses);
+  const become = lab.hosts[0]!.become;
+  const openssh = sshTrueEverywhere(sshWords, addresses, become);
   // Persisted runs keep their masters in directories of their own, closed at the end: nothing outlives the bench.
   const floorControl = mkdtempSync(join(tmpdir(), "bench-cm-"));
   const siteRuntime = mkdtempSync(join(tmpdir(), "bench-runtime-"));
   const persistedEnv = { ...process.env, XDG_RUNTIME_DIR: siteRuntime };
-  const opensshPersisted = sshTrueEverywhere([...sshWords, "-o", `ControlPath=${floorControl}/%C`, "-o", "ControlMaster=auto", "-o", "ControlPersist=60"], addresses);
+  const opensshPersisted = sshTrueEverywhere([...sshWords, "-o", `ControlPath=${floorControl}/%C`, "-o", "ControlMaster=auto", "-o", "ControlPersist=60"], addresses, become);
   const ssh2 = [process.execPath, join(REPO_ROOT, "bench/floors/ssh2-floor.mjs"), user, keyFile, knownHostsFile, ...addresses];
   const times = { site: [] as number[], openssh: [] as number[], ssh2: [] as number[], npxTsx: [] as number[], persisted: [] as number[], opensshPersisted: [] as number[] };
   try {

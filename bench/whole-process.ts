@@ -12,7 +12,10 @@ export function timedRun(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   return elapsed;
 }
 
-/** A shell script running `ssh … HOST true` for every address at once (sshWords: the client and its options). */
-export function sshTrueEverywhere(sshWords: string[], addresses: string[]): string[] {
-  return ["/bin/sh", "-c", `for host in ${addresses.join(" ")}; do ${sshWords.join(" ")} $host true & done; wait`];
+/**
+ * A shell script running `ssh … HOST true` for every address at once (sshWords: the client and its options); with
+ * `become`, `sudo -n true`, the least a login that must become root does (as the runner does for such hosts).
+ */
+export function sshTrueEverywhere(sshWords: string[], addresses: string[], become = false): string[] {
+  return ["/bin/sh", "-c", `for host in ${addresses.join(" ")}; do ${sshWords.join(" ")} $host ${become ? "'sudo -n true'" : "true"} & done; wait`];
 }

@@ -1,7 +1,8 @@
 // The lab's base root filesystem: debootstrap once, tweak, cache on disk keyed by a hash of the recipe.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { ADMIN_SUDOERS, ADMIN_UID, ADMIN_USER } from "./admin-user.ts";
 import { machineMirror, type Mirror } from "./mirror.ts";
 import { paths } from "./paths.ts";
 import { run } from "./run-command.ts";
@@ -27,7 +28,7 @@ function tweakFiles(mirror: Mirror): Record<string, string> {
 }
 
 function recipe(mirror: Mirror) {
-  return { version: 4, suite: SUITE, packages: PACKAGES, masked: MASKED_UNITS, files: tweakFiles(mirror), mirror };
+  return { version: 5, suite: SUITE, packages: PACKAGES, masked: MASKED_UNITS, files: tweakFiles(mirror), admin: [ADMIN_USER, ADMIN_UID, ADMIN_SUDOERS], mirror };
 }
 
 /** The directory of the base image for the current recipe (may not be built yet). */
@@ -48,6 +49,10 @@ export async function ensureBaseImage(log: (line: string) => void): Promise<stri
   log(`building the base image ${dir} from ${mirror.main} (once; 1–2 min)`);
   await run("debootstrap", ["--variant=minbase", `--include=${PACKAGES.join(",")}`, SUITE, building, mirror.main]);
   for (const [path, content] of Object.entries(recipe(mirror).files)) writeFileSync(join(building, path), content);
+  // Like a cloud image: the default user in group sudo with passwordless sudo; root has no key (lab/machine.ts gives the user one).
+  await run("chroot", [building, "useradd", "--create-home", "--shell", "/bin/bash", "--uid", String(ADMIN_UID), "--user-group", "--groups", "sudo", ADMIN_USER]);
+  writeFileSync(join(building, ADMIN_SUDOERS.path), ADMIN_SUDOERS.content);
+  chmodSync(join(building, ADMIN_SUDOERS.path), 0o440);
   for (const unit of MASKED_UNITS) {
     rmSync(join(building, "etc/systemd/system", unit), { force: true });
     await run("ln", ["-s", "/dev/null", join(building, "etc/systemd/system", unit)]);

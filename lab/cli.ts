@@ -1,7 +1,8 @@
 // `npm run lab -- up | down | status | ssh HOST [CMD...] | reset HOST...`: the local lab's command line.
 import { spawnSync } from "node:child_process";
 import { down, reset, status, up } from "./lab.ts";
-import { sshOptions } from "./machine.ts";
+import { ADMIN_USER, BECOME_SECRET, LAB_SECRETS_FILE, SUDO_ASKS_ON } from "./admin-user.ts";
+import { rootCommand, sshOptions } from "./machine.ts";
 import { GATEWAY, SUBNET, labHost } from "./topology.ts";
 import { tool } from "./requirements.ts";
 
@@ -11,7 +12,7 @@ const USAGE = `Usage: npm run lab -- <command>
   down            stop everything and remove namespaces, mounts, cgroups and state (caches are kept)
   status          show what runs
   reset HOST...   give hosts a pristine root filesystem (same SSH host key) and boot them again
-  ssh HOST [CMD]  open a root shell on a lab host (or run CMD there)
+  ssh HOST [CMD]  log in as the admin user (debian) and open a root shell with sudo (or run CMD as root)
 
 The lab needs root. Hosts are on ${SUBNET}, reachable from this machine over ${GATEWAY.link} (${GATEWAY.address}).
 FOOBAR_LAB_INSTANCE=1..9 drives a second lab beside the default one (its own subnet and names).`;
@@ -38,8 +39,12 @@ async function main(argv: string[]): Promise<number> {
     case "ssh": {
       if (!rest[0]) throw new Error("lab ssh: name a host");
       const host = labHost(rest[0]);
-      const tty = rest.length === 1 ? ["-t"] : [];
-      return spawnSync(tool("ssh"), [...sshOptions(), ...tty, `root@${host.address}`, ...rest.slice(1)], { stdio: "inherit" }).status ?? 1;
+      if (rest.length === 1) {
+        if (host.name === SUDO_ASKS_ON) console.error(`${host.name}: sudo asks for ${ADMIN_USER}'s password: ${BECOME_SECRET} in ${LAB_SECRETS_FILE}`);
+        return spawnSync(tool("ssh"), [...sshOptions(), "-t", `${ADMIN_USER}@${host.address}`, "sudo -i"], { stdio: "inherit" }).status ?? 1;
+      }
+      const { args, input } = rootCommand(host, rest.slice(1).join(" "));
+      return spawnSync(tool("ssh"), args, { input, stdio: ["pipe", "inherit", "inherit"] }).status ?? 1;
     }
     case undefined:
     case "-h":

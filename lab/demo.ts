@@ -6,10 +6,16 @@ import { request } from "node:https";
 import { join } from "node:path";
 import { buildApp } from "../app/build.ts";
 import { up } from "./lab.ts";
-import { sshOptions } from "./machine.ts";
+import { rootCommand } from "./machine.ts";
 import { paths, REPO_ROOT } from "./paths.ts";
-import { SITE_NAMES, SUBNET, labHosts, siteAddress } from "./topology.ts";
+import { SITE_NAMES, SUBNET, labHosts, siteAddress, type LabHost } from "./topology.ts";
 import { tool } from "./requirements.ts";
+
+/** Run `command` as root on a lab host (its admin user, then sudo), output captured. */
+function asRoot(host: LabHost, command: string) {
+  const { args, input } = rootCommand(host, command);
+  return spawnSync(tool("ssh"), args, { input, encoding: "utf8" });
+}
 
 /** GET https://www.foobar.com<path> at `address`, the certificate checked against the lab's ACME root. */
 function get(address: string, path: string): Promise<{ status: number; servedBy: string; body: string }> {
@@ -62,12 +68,12 @@ async function main(): Promise<number> {
   console.log(`health: ${(await get(vip, "/health")).body}`);
   console.log(`http:// answers: ${(await plainGet(vip, "/")).status} (redirect to https)`);
   const holder = labHosts().filter((host) => host.name.startsWith("lb-")).find((host) =>
-    spawnSync(tool("ssh"), [...sshOptions(), `root@${host.address}`, "ip -o -4 addr show"], { encoding: "utf8" }).stdout.includes(` ${vip}/`));
+    asRoot(host, "ip -o -4 addr show").stdout.includes(` ${vip}/`));
   console.log(`the VIP is on ${holder?.name ?? "no load balancer (!)"}; stop HAProxy there and the other one takes it within ~2 s`);
   const replica = labHosts().find((host) => host.name === "db-02");
   if (replica) {
     step("replication on db-02 (asynchronous, read-only replica of db-01)");
-    const status = spawnSync(tool("ssh"), [...sshOptions(), `root@${replica.address}`, "mariadb -e 'SHOW REPLICA STATUS\\G' | grep -E 'Master_Host|Slave_(IO|SQL)_Running:|Seconds_Behind|Using_Gtid'; mariadb -NBe 'SELECT CONCAT(\"read_only=\", @@read_only)'"], { encoding: "utf8" });
+    const status = asRoot(replica, "mariadb -e 'SHOW REPLICA STATUS\\G' | grep -E 'Master_Host|Slave_(IO|SQL)_Running:|Seconds_Behind|Using_Gtid'; mariadb -NBe 'SELECT CONCAT(\"read_only=\", @@read_only)'");
     console.log(status.stdout.trimEnd() || status.stderr);
   }
   step("next");

@@ -1,9 +1,13 @@
 // One lab host's life: overlay on the base image, boot with systemd-nspawn in its netns and cgroups, readiness, stop.
 import { spawn } from "node:child_process";
-import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
+import { becomeExec } from "../lib/connection/become.ts";
+import { Secret } from "../lib/secrets/secret.ts";
+import { ADMIN_UID, ADMIN_USER, BECOME_SECRET, SUDO_ASKS_ON } from "./admin-user.ts";
+import { labBecomePassword, makeSudoAsk } from "./sudo-password.ts";
 import { cgroupMembers, createCgroups, removeCgroups } from "./cgroups.ts";
 import { daemonPid, isAlive, waitForExit } from "./daemons.ts";
 import { clientPublicKey, hostKeyFile } from "./keys.ts";
@@ -35,7 +39,7 @@ function networkFiles(): Record<string, string> {
   };
 }
 
-/** Mount a fresh or existing overlay for the host and write its identity (hostname, machine-id, host key, authorized key). */
+/** Mount a fresh or existing overlay for the host and write its identity (hostname, machine-id, host key, the admin user's authorized key). */
 async function mountOverlay(host: LabHost, baseDir: string): Promise<string> {
   const dirs = hostDirs(host.name);
   for (const dir of [dirs.upper, dirs.work, dirs.merged]) mkdirSync(dir, { recursive: true });
@@ -50,8 +54,11 @@ async function mountOverlay(host: LabHost, baseDir: string): Promise<string> {
   copyFileSync(key, join(root, "etc/ssh/ssh_host_ed25519_key"));
   chmodSync(join(root, "etc/ssh/ssh_host_ed25519_key"), 0o600);
   copyFileSync(`${key}.pub`, join(root, "etc/ssh/ssh_host_ed25519_key.pub"));
-  mkdirSync(join(root, "root/.ssh"), { recursive: true, mode: 0o700 });
-  writeFileSync(join(root, "root/.ssh/authorized_keys"), clientPublicKey(), { mode: 0o600 });
+  const sshDir = join(root, "home", ADMIN_USER, ".ssh");
+  mkdirSync(sshDir, { recursive: true, mode: 0o700 });
+  writeFileSync(join(sshDir, "authorized_keys"), clientPublicKey(), { mode: 0o600 });
+  for (const path of [sshDir, join(sshDir, "authorized_keys")]) chownSync(path, ADMIN_UID, ADMIN_UID);
+  if (host.name === SUDO_ASKS_ON) await makeSudoAsk(root);
   return root;
 }
 
@@ -114,10 +121,20 @@ export async function waitForSsh(host: LabHost, pid: number, ms = 60_000): Promi
   throw new Error(`lab: ${host.name} (${host.address}) not reachable over SSH after ${ms / 1000}s; see ${consoleLog(host)}`);
 }
 
-/** One `ssh root@host true` with the lab key and strict known_hosts. */
+/** One `ssh debian@host true` (the admin user) with the lab key and strict known_hosts. */
 export async function sshTrue(host: LabHost): Promise<{ ok: boolean; output: string }> {
-  const result = await capture("ssh", [...sshOptions(), "-o", "ConnectTimeout=2", `root@${host.address}`, "true"]);
+  const result = await capture("ssh", [...sshOptions(), "-o", "ConnectTimeout=2", `${ADMIN_USER}@${host.address}`, "true"]);
   return { ok: result.code === 0, output: result.stderr };
+}
+
+/**
+ * ssh arguments and stdin that run `command` as root on the host: a login as the admin user, then sudo (root has no
+ * key) — the runner's own way (lib/connection/become.ts), with the lab's become_password where sudo asks for one.
+ */
+export function rootCommand(host: LabHost, command: string): { args: string[]; input: string } {
+  const becomePassword = host.name === SUDO_ASKS_ON ? new Secret(BECOME_SECRET, labBecomePassword()) : undefined;
+  const login = becomeExec({ name: host.name, become: true, ssh: { user: ADMIN_USER, port: 22, connectTimeoutMs: 10_000, becomePassword } });
+  return { args: [...sshOptions(), `${ADMIN_USER}@${host.address}`, login.command], input: `${login.stdinPrefix}${command}\n` };
 }
 
 /** OpenSSH client options for the lab: its key, its known_hosts, strict checking, no agent or config surprises. */

@@ -18,6 +18,7 @@ export const TOOLS: Record<string, { pkg: string; for: Purpose[] }> = {
   "ssh-keygen": { pkg: "openssh-client", for: ["lab", "test", "bench"] },
   mount: { pkg: "mount", for: ["lab"] },
   ln: { pkg: "coreutils", for: ["lab"] },
+  chroot: { pkg: "coreutils", for: ["lab"] },
   "apt-get": { pkg: "apt", for: ["lab", "test", "bench"] },
   "dpkg-query": { pkg: "dpkg", for: ["lab", "test", "bench"] },
   umount: { pkg: "mount", for: ["lab"] },

@@ -7,6 +7,7 @@ import { exitWith, runStep, sayer, secondsOption } from "../lib/cli/steps.ts";
 import { InputError } from "../lib/errors.ts";
 import { loadInventory } from "../lib/inventory/load.ts";
 import { definePlaybook } from "../lib/playbook.ts";
+import { resolveBecomePasswordsOf } from "../lib/secrets/become.ts";
 import { applyLimit } from "../lib/runner/limit.ts";
 import app from "../roles/app/index.ts";
 import { readRelease } from "../roles/app/release.ts";
@@ -38,6 +39,7 @@ export async function deploy(argv = process.argv.slice(2)): Promise<number> {
   const selected = applyLimit(loaded, cli.limit);
   const webHosts = loaded.group("web").filter((host) => selected.has(host.name));
   if (webHosts.length === 0) throw new InputError([`no web host selected (limit ${cli.limit ?? "none"})`]);
+  await resolveBecomePasswordsOf(loaded.hosts, loaded, REPO_ROOT);
   const say = sayer(cli, "deploy");
   const connect = sshConnector(cli);
   const lbs = await Promise.all(loaded.group("lb").map(async (host) => ({ host, transport: await connect(host) })));

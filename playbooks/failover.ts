@@ -3,7 +3,7 @@
 // the drain-aware path, and print the hosts.ts swap that makes site.ts converge the old primary as a replica.
 import inventory from "../hosts.ts";
 import { parseCli, USAGE, type CliOptions } from "../lib/cli/args.ts";
-import { isMain, sshConnector } from "../lib/cli/main.ts";
+import { isMain, REPO_ROOT, sshConnector } from "../lib/cli/main.ts";
 import { exitWith, runStep, sayer, secondsOption } from "../lib/cli/steps.ts";
 import { runScript } from "../lib/connection/shell-session.ts";
 import type { Transport } from "../lib/connection/transport.ts";
@@ -12,6 +12,7 @@ import { hostFactsProbe, parseHostFacts } from "../lib/facts/host.ts";
 import type { Host, InventorySpec } from "../lib/inventory/types.ts";
 import { loadInventory } from "../lib/inventory/load.ts";
 import { definePlaybook } from "../lib/playbook.ts";
+import { resolveBecomePasswordsOf } from "../lib/secrets/become.ts";
 import app, { DATABASE_TAG } from "../roles/app/index.ts";
 import { rollWebHosts } from "../roles/app/rolling.ts";
 import { writeMarkerScript, type FailoverMarker } from "../roles/mysql_common/failover-marker.ts";
@@ -89,6 +90,7 @@ export async function failover(argv = process.argv.slice(2), spec: InventorySpec
     return 0;
   }
   const { cli, old, target } = plan;
+  await resolveBecomePasswordsOf([old, target, ...plan.webHosts, ...plan.lbHosts], loadInventory(spec, cli.environment), REPO_ROOT);
   const say = sayer(cli, "failover");
   const catchUpSeconds = secondsOption(cli.extra["catch-up-timeout"], 30, "catch-up-timeout") / 1000;
   const connect = sshConnector(cli);

@@ -2,6 +2,8 @@
 // for the no-op comparison in `npm run bench`. Output: .cache/bench/ansible/ (inventory, site.yml, files/).
 // Files readable by others are copied from src (Ansible compares checksums); private ones (secrets) are only
 // checksummed with stat + assert, so no secret is written to the controller's disk.
+import { ADMIN_USER } from "../../lab/admin-user.ts";
+import { runScript } from "../../lib/connection/shell-session.ts";
 import { createHash } from "node:crypto";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -44,7 +46,7 @@ async function readLive(host: Host, files: string[]): Promise<Map<string, LiveFi
   const transport = await sshConnector({ acceptNewHostKeys: false, timeoutSeconds: 60 })(host);
   try {
     const script = files.map((path) => `p='${path}'; if [ -L "$p" ]; then echo "L $(stat -c '%a %U %G' "$p") $(readlink "$p")"; elif [ -f "$p" ]; then echo "F $(stat -c '%a %U %G' "$p") $(base64 -w0 "$p")"; elif [ -d "$p" ]; then echo "D $(stat -c '%a %U %G' "$p") -"; else echo "A 0 - - -"; fi`).join("\n");
-    const result = await transport.exec("sh -s", { stdin: script, timeoutMs: 60_000 });
+    const result = await runScript(transport, host, script, 60_000);
     const live = new Map<string, LiveFile>();
     result.stdout.trim().split("\n").forEach((line, index) => {
       const [type, mode, owner, group, data] = line.split(" ") as [string, string, string, string, string];
@@ -112,7 +114,8 @@ export async function generateAnsibleSite(): Promise<Record<string, number>> {
   writeFileSync(join(ANSIBLE_DIR, "inventory.ini"), [
     ...inventory.hosts.map((host) => `${host.name} ansible_host=${host.address}`),
     "[all:vars]",
-    "ansible_user=root",
+    `ansible_user=${ADMIN_USER}`,
+    "ansible_become=true",
     `ansible_ssh_private_key_file=${paths.clientKey}`,
     `ansible_ssh_common_args='-o UserKnownHostsFile=${knownHosts} -o StrictHostKeyChecking=yes -o IdentitiesOnly=yes'`,
     "",

@@ -1,7 +1,9 @@
-// Run one shell script on a host as root: `sh -s` for root logins, `sudo -n sh -s` otherwise (script on stdin).
+// Run one shell script on a host as root: `sh -s` for root logins, sudo otherwise (script on stdin; lib/connection/become.ts).
 import type { Host } from "../inventory/types.ts";
+import { becomeExec } from "./become.ts";
 import type { ExecResult, Transport } from "./transport.ts";
 
 export function runScript(transport: Transport, host: Host, script: string, timeoutMs = 60_000): Promise<ExecResult> {
-  return transport.exec(host.become ? "sudo -n sh -s" : "sh -s", { stdin: script, timeoutMs });
+  const login = becomeExec(host);
+  return transport.exec(login.command, { stdin: login.stdinPrefix + script, timeoutMs });
 }

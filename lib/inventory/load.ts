@@ -48,6 +48,7 @@ export function loadInventory(spec: InventorySpec, name = "production"): Invento
         connectTimeoutMs: spec.ssh?.connectTimeoutMs ?? env.ssh?.connectTimeoutMs ?? 10_000,
         key: spec.ssh?.key ?? env.ssh?.key,
         knownHosts: spec.ssh?.knownHosts ?? env.ssh?.knownHosts,
+        becomePassword: spec.ssh?.becomePassword ?? groupsOf(hostName).map((group) => env.groups[group]!.ssh?.becomePassword).find(Boolean) ?? env.ssh?.becomePassword,
       },
       become: spec.become ?? user !== "root",
       groups: groupsOf(hostName),

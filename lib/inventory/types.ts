@@ -1,4 +1,5 @@
 // Typed shape of hosts.ts: environments, hosts, groups and their variables.
+import type { Secret, SecretRef } from "../secrets/secret.ts";
 
 /** How the runner reaches a host over SSH. Every field has an environment-wide default. */
 export interface SshSettings {
@@ -12,6 +13,8 @@ export interface SshSettings {
   knownHosts?: string;
   /** TCP + handshake timeout in ms (default 10000). */
   connectTimeoutMs?: number;
+  /** become_password: for a user whose sudo asks for a password, `secret("name")`; sent on stdin, never on a command line. */
+  becomePassword?: SecretRef;
 }
 
 export type Vars = Record<string, unknown>;
@@ -30,6 +33,8 @@ export interface HostSpec {
 export interface GroupSpec {
   hosts: string[];
   vars?: Vars;
+  /** The group's become_password (a host's own wins; the first group that sets one, in declaration order, next). */
+  ssh?: Pick<SshSettings, "becomePassword">;
 }
 
 export interface EnvironmentSpec {
@@ -55,7 +60,12 @@ export interface Host {
   name: string;
   address: string;
   privateAddress: string;
-  ssh: Required<Omit<SshSettings, "key" | "knownHosts">> & { key?: string; knownHosts?: string };
+  ssh: Required<Omit<SshSettings, "key" | "knownHosts" | "becomePassword">> & {
+    key?: string;
+    knownHosts?: string;
+    /** A reference until the run resolves it (lib/secrets/become.ts), then the Secret. */
+    becomePassword?: SecretRef | Secret;
+  };
   become: boolean;
   groups: string[];
   /** Host-level vars (not yet merged with group or role vars). */

@@ -1,4 +1,5 @@
 // Converge one play on one host: plan from probes, apply what differs (re-probing the rest in the same exec), run handlers.
+import type { BecomeExec } from "../connection/become.ts";
 import type { Transport } from "../connection/transport.ts";
 import type { Reporter } from "../report/events.ts";
 import type { Change, ProbeContext, Resource } from "../resources/resource.ts";
@@ -9,7 +10,10 @@ import { buildScript, parseScriptOutput, redactHeredocs, type Section } from "./
 export interface HostSession {
   host: string;
   transport: Transport;
-  become: boolean;
+  /** How a script becomes root there (lib/connection/become.ts). */
+  login: BecomeExec;
+  /** Names sudo's refusal for want of a password in words an operator can act on (undefined: another failure). */
+  sudoRefusal: (stderr: string) => string | undefined;
   reporter: Reporter;
   /** Per-command timeout for one exec (a long apt install must fit). */
   timeoutMs: number;
@@ -33,12 +37,14 @@ export async function execScript(session: HostSession, steps: string[], probes: 
   const script = buildScript(steps, probes, session.memo);
   // Redacted only when a reporter reads it (-vv, --json): a no-op run would spend more on it than on its own work.
   session.reporter.emit({ type: "command", host: session.host, get script() { return redactHeredocs(script.text); } });
-  const result = await session.transport.exec(session.become ? "sudo -n sh -s" : "sh -s", { stdin: script.text, timeoutMs: session.timeoutMs });
+  const result = await session.transport.exec(session.login.command, { stdin: session.login.stdinPrefix + script.text, timeoutMs: session.timeoutMs });
   if (result.code === null) throw new ExecError(`command timed out after ${session.timeoutMs} ms${result.stderr ? `: ${result.stderr.trim()}` : ""}`);
   const sections = parseScriptOutput(result.stdout, script);
   const stepFailed = sections.steps.some((step) => step.status !== 0);
   const complete = sections.steps.length === steps.length && sections.probes.length === probes.length;
   if (result.code !== 0 || (!complete && !stepFailed)) {
+    const refusal = session.sudoRefusal(result.stderr);
+    if (refusal) throw new ExecError(refusal);
     throw new ExecError(`remote shell failed (exit ${result.code}): ${(result.stderr || result.stdout).trim().slice(-500) || "no output"}`);
   }
   return sections;

@@ -1,12 +1,13 @@
 // Rotating a database account's password without a failed request: the account accepts the new and the retiring
 // password, each web host is drained, converged with the new one and put back once healthy, then the old one is dropped.
 import type { CliOptions } from "../../lib/cli/args.ts";
-import { sshConnector } from "../../lib/cli/main.ts";
+import { REPO_ROOT, sshConnector } from "../../lib/cli/main.ts";
 import { runStep } from "../../lib/cli/steps.ts";
 import { loadInventory } from "../../lib/inventory/load.ts";
 import type { InventorySpec } from "../../lib/inventory/types.ts";
 import { definePlaybook } from "../../lib/playbook.ts";
 import type { Role } from "../../lib/role.ts";
+import { resolveBecomePasswordsOf } from "../../lib/secrets/become.ts";
 import type { ApplyRotation } from "../../lib/secrets/rotation.ts";
 import app from "./index.ts";
 import { rollWebHosts } from "./rolling.ts";
@@ -31,6 +32,7 @@ export function dbPasswordRotation(options: DbPasswordRotation): ApplyRotation {
     say(`${dbGroup}: the account accepts the new and the old password`);
     const both = await runStep(cli, inventory, accounts({ [retiringVar]: retiring }, "the account accepts the new and the retiring password"), dbHosts);
     if (both !== 0) return both;
+    await resolveBecomePasswordsOf(loaded.hosts, loaded, REPO_ROOT);
     const connect = sshConnector(cli);
     const lbs = await Promise.all(loaded.group("lb").map(async (host) => ({ host, transport: await connect(host) })));
     const apps = definePlaybook("rotate: apps", [{ name: "the app with the new password", hosts: "web", roles: [app] }]);

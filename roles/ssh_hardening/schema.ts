@@ -5,10 +5,16 @@ const algorithms = (fallback: string[], description: string) =>
   Type.Array(Matching("^[A-Za-z0-9@._+-]+$", "an OpenSSH algorithm name", { description: "An algorithm." }), { minItems: 1, default: fallback, description });
 
 export const schema = RoleVars({
-  permit_root_login: OneOf(["prohibit-password", "no"], {
-    default: "prohibit-password",
-    description: '"prohibit-password" (keys only) or "no". Password logins are off for every user either way.',
+  permit_root_login: OneOf(["no", "forced-commands-only", "prohibit-password"], {
+    default: "no",
+    description: '"no" (log in as a user with sudo); "forced-commands-only" (root only through keys bound to one command, like the load balancers\' certificate push); "prohibit-password" (root with any key). Password logins are off for every user either way.',
   }),
+  allow_users: Type.Optional(
+    Type.Array(Matching("^[a-z_][a-z0-9_-]*[$]?(@[A-Za-z0-9.:/*?-]+)?$", "a user name, optionally @host pattern", { description: "A user (USER or USER@HOST)." }), {
+      minItems: 1,
+      description: "sshd AllowUsers: only these users may log in (unset: any user with a key). A list without the converge's own user is rolled back by the new-login check.",
+    }),
+  ),
   max_auth_tries: Type.Integer({ minimum: 1, maximum: 20, default: 3, description: "Authentication attempts per connection (sshd MaxAuthTries)." }),
   login_grace_time: Type.Integer({ minimum: 5, maximum: 600, default: 30, description: "Seconds a client has to authenticate." }),
   // Mozilla "modern" OpenSSH (6.7+) guidance, plus the RFC name of curve25519 that OpenSSH 8+ and ssh2 offer.

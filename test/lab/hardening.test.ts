@@ -5,11 +5,16 @@ import { join } from "node:path";
 import { connect } from "node:tls";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { SUDO_ASKS_ON } from "../../lab/admin-user.ts";
+import { clientPublicKey } from "../../lab/keys.ts";
+import { labBecomePassword } from "../../lab/sudo-password.ts";
+import { withDecodedBase64 } from "../unit/support/base64-runs.ts";
+import { sshOptions } from "../../lab/machine.ts";
 import { paths } from "../../lab/paths.ts";
 import { capture } from "../../lab/run-command.ts";
 import { SITE_NAMES } from "../../lab/topology.ts";
 import { ACME_CA_BUNDLE } from "../../roles/certbot/index.ts";
-import { backgroundLoad, converge, freshHosts, host, hosts, http, mustOnHost, onHost, SITE_URL } from "./harness.ts";
+import { backgroundLoad, converge, freshHosts, host, hosts, http, mustOnHost, onHost, SITE_URL, TEST_LOG } from "./harness.ts";
 
 const LB = host("lb-01").address;
 const ARCHIVE = "/etc/letsencrypt/archive/foobar.com";
@@ -39,6 +44,14 @@ test.before(async () => {
 });
 
 test.after(() => rmSync(scratch, { recursive: true, force: true }));
+
+test(`sudo that asks for a password (${SUDO_ASKS_ON}): without become_password the run stops there before changing anything, naming it`, async () => {
+  const refused = await converge("test/lab/playbooks/no-become-password.ts", ["-l", SUDO_ASKS_ON]);
+  assert.is(refused.exitCode, 1, refused.output);
+  assert.match(refused.output, new RegExp(`sudo on ${SUDO_ASKS_ON} asks for a password \\(user debian\\): set ssh\\.becomePassword: secret\\("\\.\\.\\."\\) for it in hosts\\.ts \\(become_password`));
+  assert.is(refused.changed, 0);
+  assert.is((await mustOnHost(SUDO_ASKS_ON, "command -v ufw || echo absent")).trim(), "absent", "nothing was installed");
+});
 
 test("converge: every host hardened, the site served over HTTPS with a certificate from the lab's ACME server", async () => {
   const started = performance.now();
@@ -79,14 +92,67 @@ test("firewall per tier: db 3306 only from web, web 80 only from lb, SSH to ever
 
 test("sshd: key-only; a password login is not even offered", async () => {
   const target = host("web-01");
-  const attempt = await capture("ssh", ["-F", "/dev/null", "-o", `UserKnownHostsFile=${paths.knownHosts}`, "-o", "PubkeyAuthentication=no", "-o", "BatchMode=yes", "-o", "ConnectTimeout=5", `root@${target.address}`, "true"]);
+  const attempt = await capture("ssh", ["-F", "/dev/null", "-o", `UserKnownHostsFile=${paths.knownHosts}`, "-o", "PubkeyAuthentication=no", "-o", "BatchMode=yes", "-o", "ConnectTimeout=5", `${target.ssh.user}@${target.address}`, "true"]);
   assert.is.not(attempt.code, 0);
   assert.match(attempt.stderr, /Permission denied \(publickey\)/);
   const effective = await mustOnHost("web-01", "sshd -T | grep -E '^(passwordauthentication|kbdinteractiveauthentication|permitrootlogin|ciphers) '");
   assert.match(effective, /passwordauthentication no/);
   assert.match(effective, /kbdinteractiveauthentication no/);
-  assert.match(effective, /permitrootlogin without-password/);
+  assert.match(effective, /permitrootlogin no/);
   assert.not.match(effective, /cbc/);
+  assert.match(await mustOnHost("lb-01", "sshd -T | grep '^permitrootlogin '"), /permitrootlogin forced-commands-only/, "the load balancers take root only for the certificate push's forced command");
+});
+
+test("root is refused on every host even with the lab's key in its authorized_keys; the admin user still logs in", async () => {
+  const marker = "foobar-lab-root-refusal-test";
+  const line = `${clientPublicKey().trim()} ${marker}`;
+  for (const item of hosts.hosts) await mustOnHost(item.name, `install -d -m 0700 /root/.ssh && printf '%s\\n' '${line}' >> /root/.ssh/authorized_keys`);
+  try {
+    for (const item of hosts.hosts) {
+      const asRoot = await capture("ssh", [...sshOptions(), "-o", "ConnectTimeout=5", `root@${item.address}`, "echo logged-in"]);
+      assert.is(asRoot.code, 255, `${item.name}: ssh as root exited ${asRoot.code}: ${asRoot.stderr}`);
+      assert.not.match(asRoot.stdout, /logged-in/, `${item.name}: root logged in`);
+      const asAdmin = await capture("ssh", [...sshOptions(), "-o", "ConnectTimeout=5", `${item.ssh.user}@${item.address}`, "id -un"]);
+      assert.is(asAdmin.stdout.trim(), item.ssh.user, `${item.name}: ${asAdmin.stderr}`);
+      assert.is((await mustOnHost(item.name, "id -un")).trim(), "root", `${item.name}: sudo`);
+    }
+  } finally {
+    for (const item of hosts.hosts) await mustOnHost(item.name, `sed -i '/ ${marker}$/d' /root/.ssh/authorized_keys`);
+  }
+});
+
+test("an sshd change that would lock the converge's user out (AllowUsers naming another) is rolled back; the host stays reachable", async () => {
+  const before = await mustOnHost("db-02", "sshd -T | sort");
+  const locked = await converge("test/lab/playbooks/sshd-lockout.ts", ["-l", "db-02"]);
+  assert.is(locked.exitCode, 1, locked.output);
+  assert.match(locked.output, /sshd change refused: a new SSH login as the converge's user failed after the reload .*\(rolled back\)/);
+  assert.is(await mustOnHost("db-02", "sshd -T | sort"), before, "the drop-in in force before is back");
+  const again = await converge("site", ["-l", "db-02", "--check"]);
+  assert.is(again.exitCode, 0, again.output);
+});
+
+test(`become_password (${SUDO_ASKS_ON}): in no output, --json, -vv script, process list on the host or here, or journal`, async () => {
+  const password = labBecomePassword();
+  const hostLists: string[] = [];
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      hostLists.push((await capture("ssh", [...sshOptions(), `debian@${host(SUDO_ASKS_ON).address}`, "ps -eo args"])).stdout);
+      await new Promise((resolveTimer) => setTimeout(resolveTimer, 100));
+    }
+  })();
+  const local: string[] = [];
+  const localSampler = setInterval(() => void capture("ps", ["-eo", "args"]).then((result) => local.push(result.stdout)), 50);
+  const runs = [await converge("site", ["-l", SUDO_ASKS_ON, "-vv"]), await converge("site", ["-l", SUDO_ASKS_ON, "--diff"])];
+  sampling = false;
+  clearInterval(localSampler);
+  await sampler;
+  for (const result of runs) assert.is(result.exitCode, 0, result.output);
+  const journal = await onHost(SUDO_ASKS_ON, "f=$(mktemp); cat > \"$f\"; journalctl --no-pager -q --since '-15 min' | grep -c -F -f \"$f\"; rm -f \"$f\"", `${password}\n`);
+  assert.is(journal.stdout.trim(), "0", "the password is in the host's journal");
+  assert.ok(hostLists.length > 5 && local.length > 5, "the process lists were sampled");
+  const everything = withDecodedBase64([...runs.map((result) => result.output), readFileSync(TEST_LOG, "utf8"), ...hostLists, ...local].join("\n"));
+  assert.not.ok(everything.includes(password), "the become_password appeared (plain or base64) in an output, the test log or a process list");
 });
 
 test("a firewall change that blocks new SSH logins is rolled back and reported; the host stays reachable", async () => {

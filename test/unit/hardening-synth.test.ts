@@ -125,17 +125,25 @@ test("certbot: lab vars point at Pebble, obtaining is guarded by the live certif
   assert.ok(resources.some((item) => item.id === "service:certbot.timer"));
 });
 
-test("ssh_hardening: key-only, modern algorithms, validated by sshd -t, reload on change", () => {
+test("ssh_hardening: key-only, no root, modern algorithms, validated by sshd -t, reloaded and proven by a new login", () => {
   const resources = synth({ name: "ssh", hosts: "all", roles: [sshHardening] }, "db-02");
   const dropIn = written(resources, "template:/etc/ssh/sshd_config.d/00-foobar-hardening.conf");
   assert.match(dropIn, /^PasswordAuthentication no$/m);
   assert.match(dropIn, /^AuthenticationMethods publickey$/m);
-  assert.match(dropIn, /^PermitRootLogin prohibit-password$/m);
+  assert.match(dropIn, /^PermitRootLogin no$/m);
+  assert.not.match(dropIn, /AllowUsers/);
   assert.match(dropIn, /^Ciphers chacha20-poly1305@openssh\.com,/m);
   assert.not.match(dropIn, /cbc|sha1/);
   const resource = find(resources, "template:/etc/ssh/sshd_config.d/00-foobar-hardening.conf");
-  assert.match(resource.apply({ kind: "absent" }), /if ! out=\$\(sshd -t 2>&1\)/);
-  assert.equal(resource.notify, ["reload ssh"]);
+  const apply = resource.apply({ kind: "absent" });
+  assert.match(apply, /cp -p \/etc\/ssh\/sshd_config\.d\/00-foobar-hardening\.conf \/var\/lib\/foobar-infra\/sshd-rollback\.conf/);
+  assert.match(apply, /if ! out=\$\(sshd -t 2>&1\)[\s\S]*systemctl try-reload-or-restart ssh$/);
+  assert.ok(resource.verify, "a new login proves the change");
+  assert.match(resource.rollback!({ kind: "absent" }), /cp -p \/var\/lib\/foobar-infra\/sshd-rollback\.conf \/etc\/ssh\/sshd_config\.d\/00-foobar-hardening\.conf/);
+  const lb = written(synth({ name: "ssh", hosts: "all", roles: [sshHardening] }, "lb-01"), "template:/etc/ssh/sshd_config.d/00-foobar-hardening.conf");
+  assert.match(lb, /^PermitRootLogin forced-commands-only$/m, "hosts.ts: the load balancers' certificate push");
+  const allowed = written(synth({ name: "ssh", hosts: "all", roles: [{ role: sshHardening, vars: { allow_users: ["debian", "ops@10.0.0.0/8"] } }] }, "db-02"), "template:/etc/ssh/sshd_config.d/00-foobar-hardening.conf");
+  assert.match(allowed, /^AllowUsers debian ops@10\.0\.0\.0\/8$/m);
 });
 
 test.run();
