@@ -1,5 +1,6 @@
 // The no-op as users type it: README's command as a whole new process, alternated run by run with two floors that are
-// whole processes too — OpenSSH (`ssh HOST true` for every host in parallel from a shell script) and ssh2 from a fresh node.
+// whole processes too — OpenSSH (`ssh HOST true`, or `sudo -n true` where the lab logs in as a user, for every host in
+// parallel from a shell script) and ssh2 from a fresh node.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -43,12 +43,12 @@ async function main(): Promise<void> {
   const typed = asTyped(AS_TYPED_RUNS, !quick);
   results.asTyped = typed;
   row(`HEADLINE no-op as typed, whole process: ${typed.command} (${typed.hosts} lab hosts, ${AS_TYPED_RUNS} alternated rounds)`, ms(typed.site));
-  row(`floor: OpenSSH, ssh HOST true for ${typed.hosts} hosts in parallel from a shell script`, ms(typed.opensshFloor));
+  row(`floor: OpenSSH, ssh HOST 'sudo -n true' (the lab logs in as debian) for ${typed.hosts} hosts in parallel from a shell script`, ms(typed.opensshFloor));
   row(`floor: ssh2 connect + true for ${typed.hosts} hosts from a fresh node process`, ms(typed.ssh2Floor));
   row("as typed / OpenSSH floor", `${(typed.site.median / typed.opensshFloor.median).toFixed(2)}× (target ≤ 1.5×); / ssh2 floor ${(typed.site.median / typed.ssh2Floor.median).toFixed(2)}×`);
   const kept = typed.persisted;
   row(`${kept.command} (login kept from the run before)`, ms(kept.site));
-  row("floor: OpenSSH over a kept master (ControlPersist), ssh HOST true in parallel", ms(kept.opensshFloor));
+  row("floor: OpenSSH over a kept master (ControlPersist), ssh HOST 'sudo -n true' in parallel", ms(kept.opensshFloor));
   row("kept login / OpenSSH floor", `${(kept.site.median / typed.opensshFloor.median).toFixed(2)}×; / kept OpenSSH floor ${(kept.site.median / kept.opensshFloor.median).toFixed(2)}×`);
   if (typed.npxTsx) row("the same no-op as npx tsx playbooks/site.ts -i lab", `${ms(typed.npxTsx)} = ${(typed.npxTsx.median / typed.opensshFloor.median).toFixed(2)}× the OpenSSH floor`);
   const noop = await siteNoop(SITE_RUNS);
