@@ -1,5 +1,5 @@
 // Becoming root: sudo -n, or sudo -A fed the become_password from stdin (never on a command line); inventory precedence.
-import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
@@ -51,6 +51,7 @@ test("the askpass wrapper hands sudo the password and the script arrives whole (
     process.env.PATH = saved.path;
     if (saved.expected === undefined) delete process.env.EXPECTED;
     else process.env.EXPECTED = saved.expected;
+    rmSync(bin, { recursive: true, force: true });
   }
 });
 

@@ -1,6 +1,6 @@
 // The encrypted secrets file: round trip, access by identity (exit 4 before any connection), recipients, rotation records.
 import { generateX25519Identity, identityToRecipient } from "age-encryption";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tool } from "../../lab/requirements.ts";
 import { capture } from "../../lab/run-command.ts";
 import { tmpdir } from "node:os";
@@ -24,6 +24,15 @@ import { recorder } from "./support/run.ts";
 
 const VALUE = "db-password-for-the-round-trip";
 
+/** Scratch directories of this file's tests, removed after them. */
+const scratchDirs: string[] = [];
+const scratch = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  scratchDirs.push(dir);
+  return dir;
+};
+test.after(() => scratchDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
 async function person(owner: string): Promise<{ identity: string; recipient: Recipient }> {
   const identity = await generateX25519Identity();
   return { identity, recipient: { key: await identityToRecipient(identity), owner } };
@@ -31,7 +40,7 @@ async function person(owner: string): Promise<{ identity: string; recipient: Rec
 
 /** A scratch repository whose production secrets are encrypted to `recipients`. */
 function scratchRepo(recipients: Recipient[]): string {
-  const repo = mkdtempSync(join(tmpdir(), "secrets-"));
+  const repo = scratch("secrets-");
   mkdirSync(join(repo, "secrets"));
   writeRecipients(recipientsPathOf(join(repo, "secrets/production.age")), recipients);
   return repo;
@@ -141,7 +150,7 @@ test("a removed recipient cannot decrypt what is written after its removal; the 
 });
 
 test("rotation: the old value is kept as retiring until the apply succeeds; a stopped rotation resumes with the same values", async () => {
-  const repo = mkdtempSync(join(tmpdir(), "rotation-"));
+  const repo = scratch("rotation-");
   const file = secretsFileFor("lab/secrets.json", repo, "lab");
   await file.write({ db_app_password: "old-value-123" });
   const seen: Array<{ next: string; retiring: string }> = [];
@@ -158,9 +167,9 @@ test("rotation: the old value is kept as retiring until the apply succeeds; a st
 });
 
 test("edit: the editor gets a 0600 file on tmpfs, its result is validated, and the file is gone after", async () => {
-  const scratch = mkdtempSync(join(tmpdir(), "editor-"));
-  const editor = join(scratch, "editor.sh");
-  const report = join(scratch, "report");
+  const dir = scratch("editor-");
+  const editor = join(dir, "editor.sh");
+  const report = join(dir, "report");
   writeFileSync(editor, `#!/bin/sh\nprintf '%s %s %s' "$1" "$(stat -c %a "$1")" "$(stat -f -c %T "$1")" > ${report}\nsed -i "s/old-value-123/new-value-456/" "$1"\n`);
   chmodSync(editor, 0o755);
   const saved = process.env.EDITOR;
