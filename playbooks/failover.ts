@@ -9,7 +9,7 @@ import { runScript } from "../lib/connection/shell-session.ts";
 import type { Transport } from "../lib/connection/transport.ts";
 import { InputError } from "../lib/errors.ts";
 import { hostFactsProbe, parseHostFacts } from "../lib/facts/host.ts";
-import type { Host, InventorySpec } from "../lib/inventory/types.ts";
+import type { Host, Inventory, InventorySpec } from "../lib/inventory/types.ts";
 import { loadInventory } from "../lib/inventory/load.ts";
 import { definePlaybook } from "../lib/playbook.ts";
 import { resolveBecomePasswordsOf } from "../lib/secrets/become.ts";
@@ -60,6 +60,7 @@ function describeReplica(name: string, state: ServerState): string {
 interface Plan {
   cli: CliOptions;
   spec: InventorySpec;
+  loaded: Inventory;
   old: Host;
   target: Host;
   webHosts: Host[];
@@ -79,7 +80,7 @@ function planOf(argv: string[], spec: InventorySpec): Plan | undefined {
   if (!loaded.group("db_replica").some((host) => host.name === promote)) {
     throw new InputError([`--promote ${promote}: not a host of group db_replica (${loaded.group("db_replica").map((host) => host.name).join(", ") || "empty"})`]);
   }
-  return { cli, spec, old, target: loaded.host(promote), webHosts: loaded.group("web"), lbHosts: loaded.group("lb") };
+  return { cli, spec, loaded, old, target: loaded.host(promote), webHosts: loaded.group("web"), lbHosts: loaded.group("lb") };
 }
 
 /** The whole failover; exit 0 promoted and apps re-pointed, 1 refused or failed, 3 the replica is unreachable, 4 bad input. */
@@ -90,7 +91,7 @@ export async function failover(argv = process.argv.slice(2), spec: InventorySpec
     return 0;
   }
   const { cli, old, target } = plan;
-  await resolveBecomePasswordsOf([old, target, ...plan.webHosts, ...plan.lbHosts], loadInventory(spec, cli.environment), REPO_ROOT);
+  await resolveBecomePasswordsOf(plan.loaded.hosts, plan.loaded, REPO_ROOT);
   const say = sayer(cli, "failover");
   const catchUpSeconds = secondsOption(cli.extra["catch-up-timeout"], 30, "catch-up-timeout") / 1000;
   const connect = sshConnector(cli);

@@ -4,10 +4,12 @@
 import type { Host } from "../inventory/types.ts";
 import { Secret } from "../secrets/secret.ts";
 
-/** The remote command and the stdin that goes before the script. */
+/** The remote command, the stdin that goes before the script, and how to read a failed exec's stderr. */
 export interface BecomeExec {
   command: string;
   stdinPrefix: string;
+  /** sudo's refusal for want of a password in words an operator can act on; undefined for any other failure. */
+  refusal: (stderr: string) => string | undefined;
 }
 
 /** Reads the password line, writes a 0700 askpass helper that prints it from the environment, runs sudo -A, removes the helper. */
@@ -16,12 +18,13 @@ const ASKPASS_WRAPPER =
   `printf "#!/bin/sh\\nprintf \\"%%s\\\\\\\\n\\" \\"\\$FOOBAR_BECOME\\"\\n" > "$helper"; chmod 0700 "$helper"; SUDO_ASKPASS="$helper" sudo -A -p "" sh -s'`;
 
 export function becomeExec(host: Pick<Host, "name" | "become" | "ssh">): BecomeExec {
-  if (!host.become) return { command: "sh -s", stdinPrefix: "" };
+  const refusal = (stderr: string) => sudoRefusal(host, stderr);
+  if (!host.become) return { command: "sh -s", stdinPrefix: "", refusal };
   const password = host.ssh.becomePassword;
-  if (password === undefined) return { command: "sudo -n sh -s", stdinPrefix: "" };
+  if (password === undefined) return { command: "sudo -n sh -s", stdinPrefix: "", refusal };
   if (!(password instanceof Secret)) throw new Error(`${host.name}: become_password secret("${password.name}") was not resolved before connecting`);
   if (password.reveal().includes("\n")) throw new Error(`${host.name}: become_password must be one line`);
-  return { command: ASKPASS_WRAPPER, stdinPrefix: `${password.reveal()}\n` };
+  return { command: ASKPASS_WRAPPER, stdinPrefix: `${password.reveal()}\n`, refusal };
 }
 
 /** sudo's refusal for want of a password, in the words an operator can act on. */

@@ -12,8 +12,6 @@ export interface HostSession {
   transport: Transport;
   /** How a script becomes root there (lib/connection/become.ts). */
   login: BecomeExec;
-  /** Names sudo's refusal for want of a password in words an operator can act on (undefined: another failure). */
-  sudoRefusal: (stderr: string) => string | undefined;
   reporter: Reporter;
   /** Per-command timeout for one exec (a long apt install must fit). */
   timeoutMs: number;
@@ -43,7 +41,7 @@ export async function execScript(session: HostSession, steps: string[], probes: 
   const stepFailed = sections.steps.some((step) => step.status !== 0);
   const complete = sections.steps.length === steps.length && sections.probes.length === probes.length;
   if (result.code !== 0 || (!complete && !stepFailed)) {
-    const refusal = session.sudoRefusal(result.stderr);
+    const refusal = session.login.refusal(result.stderr);
     if (refusal) throw new ExecError(refusal);
     throw new ExecError(`remote shell failed (exit ${result.code}): ${(result.stderr || result.stdout).trim().slice(-500) || "no output"}`);
   }

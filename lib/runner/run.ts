@@ -1,7 +1,7 @@
 // Run a playbook: validate everything, connect, one batched pre-probe per host, plays in order, recap.
 import type { Transport } from "../connection/transport.ts";
 import { UnreachableError } from "../connection/transport.ts";
-import { becomeExec, sudoRefusal } from "../connection/become.ts";
+import { becomeExec } from "../connection/become.ts";
 import { resolveBecomePasswords } from "../secrets/become.ts";
 import { hostFactsProbe, parseHostFacts, type HostFacts } from "../facts/host.ts";
 import { InputError } from "../errors.ts";
@@ -120,8 +120,7 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
     try {
       const transport = await options.connect(run.host);
       const memo = ProbeMemo.forHost(options.factsDir, inventory.environment, run.host.name);
-      const login = becomeExec(run.host);
-      run.session = { host: run.host.name, transport, login, sudoRefusal: (stderr) => sudoRefusal(run.host, stderr), reporter, timeoutMs: options.commandTimeoutMs ?? 900_000, memo };
+      run.session = { host: run.host.name, transport, login: becomeExec(run.host), reporter, timeoutMs: options.commandTimeoutMs ?? 900_000, memo };
       // Built from cached facts once this host is logged in, so the pre-probe below is the only round trip of a no-op
       // run (and one host's build does not hold up the others' logins on the event loop).
       run.facts = cache.get(run.host.name);

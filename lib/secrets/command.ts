@@ -12,7 +12,7 @@ import type { Playbook } from "../playbook.ts";
 import { editValues } from "./edit.ts";
 import { defaultIdentityFile, findIdentities, IDENTITY_FILE_ENV, writeIdentityFile } from "./identity.ts";
 import { readRecipients, recipientsPathOf, writeRecipients } from "./recipients.ts";
-import { retiringKey, rotateSecret, type ApplyRotation } from "./rotation.ts";
+import { retiringKey, rotateSecret, secretNames, type ApplyRotation } from "./rotation.ts";
 import { Secret } from "./secret.ts";
 import { secretsFileFor } from "./open-file.ts";
 import type { SecretsFile } from "./secrets-file.ts";
@@ -105,7 +105,7 @@ async function list({ site, inventory, file, say }: Context): Promise<void> {
   } catch (error) {
     unreadable = (error as Error).message;
   }
-  const names = [...new Set([...uses.map((use) => use.name), ...Object.keys(values).filter((name) => !name.includes("@"))])].sort();
+  const names = [...new Set([...uses.map((use) => use.name), ...secretNames(values)])].sort();
   say(`secrets of ${inventory.environment} (${file.name}${file.encrypted ? `, encrypted to ${readRecipients(recipientsPathOf(file.path)).length} recipient(s)` : ", clear: a throw-away environment"}):`);
   for (const name of names) {
     const use = uses.find((item) => item.name === name);
@@ -166,7 +166,7 @@ async function recipients(context: Context, words: string[]): Promise<number> {
   if (kept.length === 0) throw new InputError([`removing ${key} would leave ${file.name} with no one able to read it`]);
   writeRecipients(path, kept);
   await file.write(values);
-  const names = Object.keys(values).filter((name) => !name.includes("@"));
+  const names = secretNames(values);
   say(`${key} can no longer decrypt what is written from now on. They could read the values before, and git history keeps the old file: rotate them (${names.join(", ")}).`);
   if (await confirm(`Rotate all ${names.length} now (each converges the hosts that use it)?`)) return rotate(context, names);
   say(`later: npx tsx playbooks/secrets.ts rotate ${names.join(" ")} -i ${inventory.environment}`);

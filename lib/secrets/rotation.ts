@@ -2,11 +2,15 @@
 // the retiring value dropped. A rotation that stops half-way resumes with the same two values when run again.
 import { InputError } from "../errors.ts";
 import { Secret } from "./secret.ts";
-import type { SecretsFile } from "./secrets-file.ts";
+import type { SecretsFile, SecretValues } from "./secrets-file.ts";
 import { generateSecretValue, secretEnvName } from "./store.ts";
 
 /** The old value's key in the file while its rotation runs (not a valid secret name, so it never clashes with one). */
-export const retiringKey = (name: string) => `${name}@retiring`;
+const RETIRING = "@retiring";
+export const retiringKey = (name: string) => `${name}${RETIRING}`;
+
+/** The secrets' names in a file's values, without the retiring records of rotations under way. */
+export const secretNames = (values: SecretValues) => Object.keys(values).filter((key) => !key.endsWith(RETIRING));
 
 /** Applies a rotated secret to the hosts: 0 when every host uses the new value and none needs the old one. */
 export type ApplyRotation = (values: { next: Secret; retiring: Secret }) => Promise<number>;

@@ -1,7 +1,7 @@
 // The secrets a run can use: `FOOBAR_SECRET_<NAME>` first, then the environment's secrets file (decrypted in memory).
 import { randomBytes } from "node:crypto";
 import { InputError } from "../errors.ts";
-import { readClearValues, writeClearValues } from "./clear-file.ts";
+import { writeClearValues } from "./clear-file.ts";
 import { Secret } from "./secret.ts";
 import { secretsFileFor } from "./open-file.ts";
 import type { SecretValues } from "./secrets-file.ts";
@@ -41,7 +41,7 @@ export async function openSecretStore(options: StoreOptions): Promise<SecretStor
   let values: SecretValues = {};
   let unreadable: InputError | undefined;
   try {
-    values = file.encrypted ? await file.read() : readClearValues(file.name, file.path);
+    values = await file.read();
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     unreadable = error;

@@ -1,5 +1,6 @@
 // The sshd drop-in as one step that cannot lock the converge out: keep the old file, write and `sshd -t` the new one,
 // reload, prove that a new login as the converge's own user still works, and put the old file back when it does not.
+import { dirname } from "node:path";
 import type { Resource, Verify } from "../../lib/resources/resource.ts";
 import { sh } from "../../lib/shell.ts";
 
@@ -15,7 +16,7 @@ export function verifiedSshdDropIn<State>(file: Resource<State>, path: string, n
     ...file,
     apply: (state) =>
       [
-        sh`install -d -m 0700 ${ROLLBACK_COPY.slice(0, ROLLBACK_COPY.lastIndexOf("/"))}`,
+        sh`install -d -m 0700 ${dirname(ROLLBACK_COPY)}`,
         sh`if [ -f ${path} ]; then cp -p ${path} ${ROLLBACK_COPY}; else rm -f ${ROLLBACK_COPY}; fi`,
         file.apply(state),
         // Only a running sshd takes the change now (Ubuntu starts it from ssh.socket); a reload keeps every session.

@@ -137,7 +137,7 @@ test(`become_password (${SUDO_ASKS_ON}): in no output, --json, -vv script, proce
   let sampling = true;
   const sampler = (async () => {
     while (sampling) {
-      hostLists.push((await capture("ssh", [...sshOptions(), `debian@${host(SUDO_ASKS_ON).address}`, "ps -eo args"])).stdout);
+      hostLists.push((await capture("ssh", [...sshOptions(), `${host(SUDO_ASKS_ON).ssh.user}@${host(SUDO_ASKS_ON).address}`, "ps -eo args"])).stdout);
       await new Promise((resolveTimer) => setTimeout(resolveTimer, 100));
     }
   })();

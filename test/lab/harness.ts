@@ -12,9 +12,8 @@ import { SITE_NAMES, siteAddress } from "../../lab/topology.ts";
 import { capture, type CommandResult } from "../../lab/run-command.ts";
 import type { Counts, RunEvent } from "../../lib/report/events.ts";
 import { becomeExec } from "../../lib/connection/become.ts";
-import { Secret, SecretRef } from "../../lib/secrets/secret.ts";
+import { resolveBecomePasswordsOf } from "../../lib/secrets/become.ts";
 import { heredocBase64 } from "../../lib/shell.ts";
-import { labBecomePassword } from "../../lab/sudo-password.ts";
 
 /** Where the lab tests run: the local nspawn lab (default) or the user's Vagrant VMs (TEST_TARGET=vagrant). */
 export const TARGET = process.env.TEST_TARGET === "vagrant" ? "vagrant" : "lab";
@@ -42,19 +41,16 @@ function sshArgs(target: Host): string[] {
   return ["-F", "/dev/null", ...key, ...knownHosts, "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes", "-o", "LogLevel=ERROR", "-o", "ConnectTimeout=5", "-p", String(target.ssh.port), `${target.ssh.user}@${target.address}`];
 }
 
-/** The host with its become_password resolved: the lab's is read from its secrets (on Vagrant, none is set). */
-function withBecomePassword(target: Host): Host {
-  const reference = target.ssh.becomePassword;
-  if (!(reference instanceof SecretRef)) return target;
-  return { ...target, ssh: { ...target.ssh, becomePassword: new Secret(reference.name, labBecomePassword()) } };
-}
+/** The hosts' become_passwords, resolved from the environment's secrets as a run resolves them (at the first onHost). */
+let becomePasswords: Promise<void> | undefined;
 
 /**
  * Run a shell command on a host as root, from outside, over a new SSH connection: the runner's own way to become root
  * (sudo -n, or sudo with the become_password from stdin), the command (and `input`, base64) on stdin.
  */
-export function onHost(name: string, command: string, input?: string): Promise<CommandResult> {
-  const target = withBecomePassword(host(name));
+export async function onHost(name: string, command: string, input?: string): Promise<CommandResult> {
+  await (becomePasswords ??= resolveBecomePasswordsOf(hosts.hosts, hosts, REPO_ROOT));
+  const target = host(name);
   const login = becomeExec(target);
   // The command never reads the script itself: its stdin is `input` (a 0600 file for the moment), or nothing.
   const script =

@@ -16,8 +16,10 @@ const PASSWORD = `s3cret pass'word "with" $HOME`;
 const ssh = (becomePassword?: Secret | SecretRef) => ({ user: "ops", port: 22, connectTimeoutMs: 1000, becomePassword });
 
 test("root logs in as itself, a passwordless user through sudo -n, a user whose sudo asks through sudo -A with the password on stdin", () => {
-  assert.equal(becomeExec({ name: "a", become: false, ssh: ssh() }), { command: "sh -s", stdinPrefix: "" });
-  assert.equal(becomeExec({ name: "a", become: true, ssh: ssh() }), { command: "sudo -n sh -s", stdinPrefix: "" });
+  const plain = ({ command, stdinPrefix }: { command: string; stdinPrefix: string }) => ({ command, stdinPrefix });
+  assert.equal(plain(becomeExec({ name: "a", become: false, ssh: ssh() })), { command: "sh -s", stdinPrefix: "" });
+  assert.equal(plain(becomeExec({ name: "a", become: true, ssh: ssh() })), { command: "sudo -n sh -s", stdinPrefix: "" });
+  assert.match(becomeExec({ name: "a", become: true, ssh: ssh() }).refusal("sudo: a password is required")!, /^sudo on a asks for a password/);
   const asking = becomeExec({ name: "a", become: true, ssh: ssh(new Secret("become", PASSWORD)) });
   assert.is(asking.stdinPrefix, `${PASSWORD}\n`);
   assert.match(asking.command, /SUDO_ASKPASS="\$helper" sudo -A -p "" sh -s'$/);
