@@ -47,7 +47,7 @@ export async function deploy(argv = process.argv.slice(2)): Promise<number> {
   say(`deploying ${version} from ${buildDir} to ${webHosts.map((host) => host.name).join(", ")}, one at a time`);
   try {
     const code = await rollWebHosts({
-      webHosts, lbs, connect, say, drainMs, healthMs,
+      playbook: "deploy.ts", webHosts, lbs, connect, say, drainMs, healthMs,
       skip: (health) => (health?.version === version ? `already runs ${version}` : undefined),
       converge: (host) => runStep({ ...cli, forks: 1 }, inventory, release, host.name),
       healthy: (health) => health.version === version,

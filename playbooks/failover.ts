@@ -160,7 +160,7 @@ async function promote(plan: Plan, flavor: DbFlavor, transports: { target: Trans
   const endpoints = { db_primary_host: target.privateAddress, db_replica_host: target.privateAddress };
   try {
     const code = await rollWebHosts({
-      webHosts: plan.webHosts, lbs, connect, say,
+      playbook: "failover.ts", webHosts: plan.webHosts, lbs, connect, say,
       drainMs: secondsOption(cli.extra["drain-timeout"], 30, "drain-timeout"),
       healthMs: secondsOption(cli.extra["health-timeout"], 60, "health-timeout"),
       converge: async (host, before) => {

@@ -38,7 +38,7 @@ export function dbPasswordRotation(options: DbPasswordRotation): ApplyRotation {
     const apps = definePlaybook("rotate: apps", [{ name: "the app with the new password", hosts: "web", roles: [app] }]);
     try {
       const rolled = await rollWebHosts({
-        webHosts: loaded.group("web"), lbs, connect, say, drainMs: 30_000, healthMs: 60_000,
+        playbook: "secrets.ts rotate", webHosts: loaded.group("web"), lbs, connect, say, drainMs: 30_000, healthMs: 60_000,
         converge: (host) => runStep({ ...cli, forks: 1 }, inventory, apps, host.name),
         healthy: (health) => health.status === "ok",
         expected: "healthy with both databases reachable",

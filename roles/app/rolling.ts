@@ -1,6 +1,7 @@
 // One web host at a time through the load balancers: drain it everywhere, converge it, wait for its /health,
 // put it back — used by deploy.ts (a new release) and failover.ts (new database endpoints). A host that fails
 // stays drained and the roll stops: the remaining hosts are left as they were.
+import { hostname, userInfo } from "node:os";
 import { runScript } from "../../lib/connection/shell-session.ts";
 import type { Transport } from "../../lib/connection/transport.ts";
 import type { Host } from "../../lib/inventory/types.ts";
@@ -21,7 +22,12 @@ export async function hostHealth(transport: Transport, host: Host): Promise<Heal
   return JSON.parse(result.stdout) as Health;
 }
 
+/** A drain mark outlives the roll's own waits by this much (the host's converge); a killed roll's mark then expires. */
+const CONVERGE_ALLOWANCE_S = 600;
+
 export interface RollOptions {
+  /** The playbook rolling, named in the drain marks a concurrent converge respects ("deploy.ts"). */
+  playbook: string;
   webHosts: Host[];
   lbs: LbSession[];
   connect: (host: Host) => Promise<Transport>;
@@ -49,7 +55,8 @@ export async function rollWebHosts(options: RollOptions): Promise<number> {
         say(`${host.name}: ${skipped}`);
         continue;
       }
-      const drained = await drainEverywhere(lbs, host.name, options.drainMs);
+      const until = Math.ceil(Date.now() / 1000 + (options.drainMs + options.healthMs) / 1000 + CONVERGE_ALLOWANCE_S);
+      const drained = await drainEverywhere(lbs, host.name, options.drainMs, { holder: `${options.playbook}:${userInfo().username}@${hostname()}`, until });
       say(`${host.name}: drained in HAProxy${drained.ok ? ` (0 sessions after ${drained.elapsedMs} ms)` : `; ${drained.last?.join("/")} sessions left after ${options.drainMs / 1000} s, going on`}`);
       const code = await options.converge(host, before);
       const healthy = code === 0

@@ -2,11 +2,13 @@
 import { posix } from "node:path";
 import { defineRole } from "../../lib/role.ts";
 import { certificatePeers, certificateSyncKey, INSTALL_PEM, peerHostKeys, receiptOf, SYNC_DIR, SYNC_KEY, SYNC_KNOWN_HOSTS } from "./peers.ts";
+import { BACKEND, RUNTIME_SOCKET } from "./runtime.ts";
 import { schema, TLS_PEM } from "./schema.ts";
+import { backendServers } from "./server-state-resource.ts";
 
-/** Runtime API socket (drain/ready during deploys); the deploy playbook uses it too. */
-export const RUNTIME_SOCKET = "/run/haproxy/admin.sock";
-export const BACKEND = "foobar_web";
+export { BACKEND };
+/** Servers' runtime states saved by a reload for the new workers (see templates/server-state.conf.ejs). */
+const SERVER_STATE_FILE = "/var/lib/haproxy/server-state";
 /** Answered by HAProxy itself on the HTTP frontend (200): role keepalived's check that this load balancer serves. */
 export const MONITOR_URI = "/.well-known/foobar-lb-alive";
 export { TLS_PEM };
@@ -39,6 +41,7 @@ export default defineRole({
         regexp: / foobar-cert-sync$/,
         state: peers.others.length > 0 ? "present" : "absent",
       }),
+      r.systemdDropIn("haproxy.service", "foobar-server-state", r.render("server-state.conf.ejs", { state_file: SERVER_STATE_FILE, runtime_socket: RUNTIME_SOCKET })),
       r.template("/etc/haproxy/haproxy.cfg", "haproxy.cfg.ejs", {
         mode: "0640",
         group: "haproxy",
@@ -48,12 +51,14 @@ export default defineRole({
           backends: inventory.group(vars.backend_group).map((web) => ({ name: web.name, address: web.privateAddress })),
           stats_bind: vars.stats_address ?? host.privateAddress,
           runtime_socket: RUNTIME_SOCKET,
+          server_state_file: SERVER_STATE_FILE,
           monitor_uri: MONITOR_URI,
           acme_challenge_server: acmeChallengeAddress,
           backend_name: BACKEND,
         },
       }),
       r.service("haproxy", { state: "started", enabled: true }),
+      backendServers(),
     ];
   },
   handlers: {

@@ -1,10 +1,11 @@
 // Taking a web server out of HAProxy's rotation and back, on every load balancer of the lb group at once
-// (drain, wait for its sessions to end; ready, wait until every LB reports it UP) — the runtime API over SSH.
+// (drain, wait for its sessions to end; ready, wait until every LB reports it UP) — the runtime API over SSH, with a
+// drain mark on each LB so a converge in the meantime leaves the drained server alone.
 import { runScript } from "../../lib/connection/shell-session.ts";
 import type { Transport } from "../../lib/connection/transport.ts";
 import type { Host } from "../../lib/inventory/types.ts";
 import { poll, type PollResult } from "../../lib/runner/poll.ts";
-import { SHOW_SERVER_STATS, parseServerStat, setServerState } from "./runtime.ts";
+import { drainWithMark, readyAndUnmark, SHOW_SERVER_STATS, parseServerStat, type DrainMark } from "./runtime.ts";
 
 export interface LbSession {
   host: Host;
@@ -18,8 +19,8 @@ async function lbCommand(lb: LbSession, script: string): Promise<string> {
 }
 
 /** Drain `server` on every LB; resolves when its sessions reached 0 everywhere (ok) or the time ran out (sessions left per LB). */
-export async function drainEverywhere(lbs: LbSession[], server: string, timeoutMs: number): Promise<PollResult<number[]>> {
-  for (const lb of lbs) await lbCommand(lb, setServerState(server, "drain"));
+export async function drainEverywhere(lbs: LbSession[], server: string, timeoutMs: number, mark: DrainMark): Promise<PollResult<number[]>> {
+  for (const lb of lbs) await lbCommand(lb, drainWithMark(server, mark));
   return poll(
     async () => Promise.all(lbs.map(async (lb) => parseServerStat(await lbCommand(lb, SHOW_SERVER_STATS), server)?.sessions ?? 0)),
     (sessions) => sessions.every((count) => count === 0),
@@ -29,7 +30,7 @@ export async function drainEverywhere(lbs: LbSession[], server: string, timeoutM
 
 /** Put `server` back to ready on every LB; resolves when every LB reports it UP (ok) or the time ran out (states per LB). */
 export async function readyEverywhere(lbs: LbSession[], server: string, timeoutMs: number): Promise<PollResult<string[]>> {
-  for (const lb of lbs) await lbCommand(lb, setServerState(server, "ready"));
+  for (const lb of lbs) await lbCommand(lb, readyAndUnmark(server));
   return poll(
     async () => Promise.all(lbs.map(async (lb) => parseServerStat(await lbCommand(lb, SHOW_SERVER_STATS), server)?.status ?? "")),
     (states) => states.every((state) => state.startsWith("UP")),

@@ -1,6 +1,11 @@
-// HAProxy's runtime API as shell commands run on the load balancer: set a server's state, read its stats.
+// HAProxy's runtime API as shell commands run on the load balancer: set a server's state, read its stats and its
+// administrative state, and the drain marks that say who took a server out of rotation on purpose, until when.
 import { quote } from "../../lib/shell.ts";
-import { BACKEND, RUNTIME_SOCKET } from "./index.ts";
+
+/** Runtime API socket (drain/ready during deploys, the converge's check of the servers' states). */
+export const RUNTIME_SOCKET = "/run/haproxy/admin.sock";
+/** The web tier's backend in haproxy.cfg. */
+export const BACKEND = "foobar_web";
 
 export type ServerAdminState = "ready" | "drain" | "maint";
 
@@ -36,4 +41,47 @@ export function parseServerStat(csv: string, server: string): ServerStat | undef
     }
   }
   return undefined;
+}
+
+/**
+ * Drain marks: one file per server a playbook took out of rotation on purpose (deploy.ts, failover.ts, a password
+ * rotation), on tmpfs like HAProxy's own runtime state. A converge puts a server back only when no unexpired mark
+ * names it, so it never ends a drain in progress; a mark left by a killed run expires.
+ */
+export const DRAIN_MARKS = "/run/foobar/haproxy-drains";
+
+export interface DrainMark {
+  /** Who drains, one word for messages: "deploy.ts:debian@controller" (whitespace becomes _). */
+  holder: string;
+  /** Unix time after which the mark no longer holds. */
+  until: number;
+}
+
+const markPath = (server: string) => `${DRAIN_MARKS}/${BACKEND}.${server}`;
+
+/** Write the mark, then drain: one command per load balancer. */
+export function drainWithMark(server: string, mark: DrainMark): string {
+  const line = `until=${mark.until} holder=${mark.holder.replace(/\s+/g, "_")}`;
+  return `mkdir -p ${DRAIN_MARKS} && echo ${quote(line)} > ${markPath(server)} && ${setServerState(server, "drain")}`;
+}
+
+/** Ready again, then drop the mark. */
+export function readyAndUnmark(server: string): string {
+  return `${setServerState(server, "ready")} && rm -f ${markPath(server)}`;
+}
+
+export function removeMarks(servers: readonly string[]): string {
+  return `rm -f ${servers.map((server) => quote(markPath(server))).join(" ")}`;
+}
+
+/** Prints `mark <server> until=<t> holder=<who>` per mark file of the web backend. */
+export const SHOW_DRAIN_MARKS = `for mark in ${DRAIN_MARKS}/${BACKEND}.*; do [ -f "$mark" ] && echo "mark \${mark##*/${BACKEND}.} $(cat "$mark")"; done; true`;
+
+export function parseDrainMarks(stdout: string): Map<string, DrainMark> {
+  const marks = new Map<string, DrainMark>();
+  for (const line of stdout.split("\n")) {
+    const found = /^mark (\S+) until=(\d+) holder=(\S*)$/.exec(line);
+    if (found) marks.set(found[1]!, { until: Number(found[2]), holder: found[3]! });
+  }
+  return marks;
 }

@@ -29,6 +29,18 @@ export const schema = RoleVars({
   }),
   rise: Type.Integer({ minimum: 1, maximum: 10, default: 2, description: "Passed health checks in a row before a server takes traffic again." }),
   fall: Type.Integer({ minimum: 1, maximum: 10, default: 2, description: "Failed health checks in a row before a server is taken out of rotation." }),
+  connect_timeout_ms: Type.Integer({
+    minimum: 100,
+    maximum: 60000,
+    default: 1000,
+    description: "Milliseconds to wait for a web server's TCP connection before retrying on another one (a private network answers in well under one).",
+  }),
+  response_timeout_ms: Type.Integer({
+    minimum: 500,
+    maximum: 600000,
+    default: 5000,
+    description: "Milliseconds a web server has to start answering: a GET, HEAD or OPTIONS that waits longer is retried on another server (raise it for slow pages).",
+  }),
   maxconn: Type.Integer({ minimum: 1, default: 4096, description: "Most concurrent connections HAProxy accepts (global maxconn)." }),
   stats_address: Type.Optional(
     IpAddress({ description: "Stats page and Prometheus /metrics listen here (default: the host's private address)." }),

@@ -1,4 +1,5 @@
-// The server's replication settings as one drop-in file (server id, bind address, binary log, GTIDs, read-only).
+// The server's replication settings as one drop-in file (server id, bind address, binary log, GTIDs, read-only),
+// and which of them a running server can change (SET GLOBAL): those are also checked live (runtime-settings-resource.ts).
 import type { DbFlavor } from "./flavor.ts";
 
 export interface ServerConfigOptions {
@@ -10,6 +11,20 @@ export interface ServerConfigOptions {
   maxConnections: number;
 }
 
+/** One `name = value` line of the drop-in. */
+export interface ServerSetting {
+  name: string;
+  value: string;
+}
+
+/**
+ * Settings a running server cannot change, or must not be changed live by a converge: read at start only
+ * (bind_address, skip_name_resolve, log_bin, relay_log, log_slave_updates / log_replica_updates), or, for MySQL's
+ * gtid_mode, changeable only one step at a time (OFF → OFF_PERMISSIVE → ON_PERMISSIVE → ON) with replication's
+ * cooperation. They can only differ from the file after it changed, and service-fresh restarts the server then.
+ */
+const READ_AT_START = new Set(["bind_address", "skip_name_resolve", "log_bin", "relay_log", "log_slave_updates", "log_replica_updates", "gtid_mode"]);
+
 export function serverConfigPath(flavor: DbFlavor): string {
   return `${flavor.configDir}/60-foobar.cnf`;
 }
@@ -19,7 +34,12 @@ export function readOnlySettings(flavor: DbFlavor): string[] {
   return ["read_only = ON", ...(flavor.superReadOnly ? ["super_read_only = ON"] : [])];
 }
 
-export function serverConfig(flavor: DbFlavor, options: ServerConfigOptions): string {
+/** A primary is writable; said in its file too, so the file and the live check name the same value. */
+function writableSettings(flavor: DbFlavor): string[] {
+  return [...(flavor.superReadOnly ? ["super_read_only = OFF"] : []), "read_only = OFF"];
+}
+
+function configLines(flavor: DbFlavor, options: ServerConfigOptions): string[] {
   const replica = options.role === "replica";
   return [
     `# Managed by foobar-infra (role mysql_${options.role}): ${options.role} settings of ${options.hostName}.`,
@@ -35,9 +55,18 @@ export function serverConfig(flavor: DbFlavor, options: ServerConfigOptions): st
     "binlog_format = ROW",
     `binlog_expire_logs_seconds = ${options.binlogExpireDays * 86400}`,
     ...flavor.gtidSettings,
-    ...(replica
-      ? ["relay_log = foobar-relay-bin", ...readOnlySettings(flavor)]
-      : []),
+    ...(replica ? ["relay_log = foobar-relay-bin", ...readOnlySettings(flavor)] : writableSettings(flavor)),
     "",
-  ].join("\n");
+  ];
+}
+
+export function serverConfig(flavor: DbFlavor, options: ServerConfigOptions): string {
+  return configLines(flavor, options).join("\n");
+}
+
+/** The file's settings a running server holds as globals that SET GLOBAL changes, in file order. */
+export function liveSettings(flavor: DbFlavor, options: ServerConfigOptions): ServerSetting[] {
+  return configLines(flavor, options)
+    .map((line) => /^([a-z_]+) = (.+)$/.exec(line))
+    .flatMap((found) => (found && !READ_AT_START.has(found[1]!) ? [{ name: found[1]!, value: found[2]! }] : []));
 }

@@ -116,7 +116,7 @@ test("server config: replica read-only (super_read_only on MySQL), GTID settings
   const mysql = serverConfig(MYSQL, { ...options, role: "replica" });
   assert.match(mysql, /gtid_mode = ON\nenforce_gtid_consistency = ON/);
   assert.match(mysql, /super_read_only = ON/);
-  assert.not.match(serverConfig(MYSQL, { ...options, role: "primary" }), /read_only/);
+  assert.match(serverConfig(MYSQL, { ...options, role: "primary" }), /super_read_only = OFF\nread_only = OFF\n/, "a primary says it is writable");
 });
 
 test.run();

@@ -1,0 +1,81 @@
+// Runtime state as the roles probe it: the database globals the config sets (SET GLOBAL when changed live), HAProxy's
+// servers (maint, drain, weight) put back unless a drain mark holds them.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { backendServers, parseServersState } from "../../roles/haproxy/server-state-resource.ts";
+import { drainWithMark, parseDrainMarks } from "../../roles/haproxy/runtime.ts";
+import { MARIADB, MYSQL } from "../../roles/mysql_common/flavor.ts";
+import { dbRuntimeSettings } from "../../roles/mysql_common/runtime-settings-resource.ts";
+import { liveSettings } from "../../roles/mysql_common/server-config.ts";
+
+const decode = (script: string) => [...script.matchAll(/<<'__FOOBAR_B64__'[^\n]*\n([\s\S]*?)__FOOBAR_B64__/g)].map((match) => Buffer.from(match[1]!.replace(/\n/g, ""), "base64").toString()).join("\n");
+const options = { hostName: "db-02", serverId: 22, bindAddress: "10.0.0.22", binlogExpireDays: 7, maxConnections: 200 };
+const names = (settings: { name: string }[]) => settings.map((setting) => setting.name);
+
+test("live settings: what SET GLOBAL can change, in file order; settings read at start are left to the restart", () => {
+  assert.equal(names(liveSettings(MARIADB, { ...options, role: "replica" })), [
+    "server_id", "max_connections", "character_set_server", "collation_server", "binlog_format", "binlog_expire_logs_seconds", "gtid_strict_mode", "read_only",
+  ]);
+  assert.equal(names(liveSettings(MYSQL, { ...options, role: "replica" })).slice(-3), ["enforce_gtid_consistency", "read_only", "super_read_only"]);
+  assert.equal(liveSettings(MYSQL, { ...options, role: "primary" }).slice(-2), [{ name: "super_read_only", value: "OFF" }, { name: "read_only", value: "OFF" }]);
+  for (const flavor of [MARIADB, MYSQL]) {
+    const live = names(liveSettings(flavor, { ...options, role: "replica" }));
+    for (const atStart of ["bind_address", "skip_name_resolve", "log_bin", "relay_log", "log_slave_updates", "log_replica_updates", "gtid_mode"]) assert.not.ok(live.includes(atStart), atStart);
+  }
+});
+
+test("db runtime settings: a replica made writable and a changed global are planned and set back; equal values in other spellings are not", () => {
+  const resource = dbRuntimeSettings(MARIADB, liveSettings(MARIADB, { ...options, role: "replica" }));
+  assert.match(resource.probe({ diff: false }), /^# foobar:sql /, "answered from the database host's one SQL session");
+  const running = "server_id\t22\nmax_connections\t17\ncharacter_set_server\tutf8mb4\ncollation_server\tutf8mb4_unicode_ci\nbinlog_format\trow\nbinlog_expire_logs_seconds\t604800\ngtid_strict_mode\t1\nread_only\t0\n";
+  const state = resource.parse(running, 0);
+  assert.equal(resource.plan(state, { diff: false }).map((change) => change.summary), ["max_connections: 17 -> 200 (live)", "read_only: 0 -> ON (live)"]);
+  assert.is(decode(resource.apply(state)), "SET GLOBAL max_connections = 200;\nSET GLOBAL read_only = ON;");
+  assert.equal(resource.plan(resource.parse(running.replace("max_connections\t17", "max_connections\t200").replace("read_only\t0", "read_only\t1"), 0), { diff: false }), []);
+  assert.equal(resource.plan(resource.parse("", 0), { diff: false }), [], "a server that does not answer: nothing to compare (the service resource starts it)");
+  const primary = dbRuntimeSettings(MYSQL, liveSettings(MYSQL, { ...options, role: "primary" }));
+  const fenced = primary.parse("binlog_format\tMIXED\nsuper_read_only\t1\nread_only\t1\n", 0);
+  assert.is(decode(primary.apply(fenced)), "SET GLOBAL binlog_format = 'ROW';\nSET GLOBAL super_read_only = OFF;\nSET GLOBAL read_only = OFF;");
+});
+
+const SERVERS_STATE = [
+  "1",
+  "# be_id be_name srv_id srv_name srv_addr srv_op_state srv_admin_state srv_uweight srv_iweight srv_time_since_last_change srv_check_status srv_check_result srv_check_health srv_check_state srv_agent_state bk_f_forced_id srv_f_forced_id srv_fqdn srv_port srvrecord srv_use_ssl srv_check_port srv_check_addr srv_agent_addr srv_agent_port",
+  "5 foobar_web 1 web-01 192.168.56.11 0 1 1 1 67 15 3 3 6 0 0 0 - 80 - 0 0 - - 0",
+  "5 foobar_web 2 web-02 192.168.56.12 2 0 0 1 67 15 3 3 6 0 0 0 - 80 - 0 0 - - 0",
+  "5 foobar_web 3 web-03 192.168.56.13 2 8 1 1 67 15 3 3 6 0 0 0 - 80 - 0 0 - - 0",
+  "5 foobar_web 4 web-04 192.168.56.14 2 4 1 1 67 15 3 3 6 0 0 0 - 80 - 0 0 - - 0",
+].join("\n");
+
+test("show servers state: forced maint and drain, user weight against the configured one; a server disabled in the config is not forced", () => {
+  assert.equal(parseServersState(SERVERS_STATE), [
+    { name: "web-01", admin: "maint", weight: 1, configuredWeight: 1 },
+    { name: "web-02", admin: "ready", weight: 0, configuredWeight: 1 },
+    { name: "web-03", admin: "drain", weight: 1, configuredWeight: 1 },
+    { name: "web-04", admin: "ready", weight: 1, configuredWeight: 1 },
+  ]);
+  assert.equal(parseServersState("Can't find backend.\n"), []);
+});
+
+test("backend servers: put back what no drain holds; a drain in progress is left alone until its mark expires", () => {
+  const resource = backendServers();
+  const marks = (until: number) => `mark web-03 until=${until} holder=deploy.ts:debian@ctl\n`;
+  const held = resource.parse(`${SERVERS_STATE}\n${marks(2000)}now 1000\n`, 0);
+  assert.equal(resource.plan(held, { diff: false }).map((change) => change.summary), ["web-01: maint -> ready (no drain in progress)", "web-02: weight 0 -> 1 (no drain in progress)"]);
+  const apply = resource.apply(held);
+  assert.match(apply, /set server foobar_web\/web-01 state ready/);
+  assert.match(apply, /set server foobar_web\/web-02 weight 1/);
+  assert.not.match(apply, /web-03/);
+  const expired = resource.parse(`${SERVERS_STATE}\n${marks(999)}now 1000\n`, 0);
+  assert.ok(resource.plan(expired, { diff: false }).some((change) => change.summary === "web-03: drain -> ready (the drain by deploy.ts:debian@ctl expired)"));
+  assert.match(resource.apply(expired), /set server foobar_web\/web-03 state ready[\s\S]*rm -f '?\/run\/foobar\/haproxy-drains\/foobar_web\.web-03/);
+  assert.equal(resource.plan(resource.parse("now 1000\n", 0), { diff: false }), [], "HAProxy not running yet: nothing to put back");
+});
+
+test("drain marks: written before the drain, one word per holder, read back", () => {
+  const command = drainWithMark("web-01", { holder: "deploy.ts:ops team@ctl", until: 1234 });
+  assert.match(command, /echo 'until=1234 holder=deploy\.ts:ops_team@ctl' > \/run\/foobar\/haproxy-drains\/foobar_web\.web-01 && echo 'set server foobar_web\/web-01 state drain'/);
+  assert.equal([...parseDrainMarks("mark web-01 until=1234 holder=deploy.ts:ops_team@ctl\nnoise\n")], [["web-01", { until: 1234, holder: "deploy.ts:ops_team@ctl" }]]);
+});
+
+test.run();
