@@ -1,6 +1,7 @@
 // Resource: the whole ufw firewall of a host — default policies, the exact set of allow rules, enabled — with a lockout check.
 import { memoBlock } from "../runner/probe-memo.ts";
 import { sh } from "../shell.ts";
+import { LOADED_RULES_PROBE, sameRules } from "./ufw-loaded.ts";
 import { commonFields, ProbeParseError, type Change, type CommonOptions, type Resource } from "./resource.ts";
 
 /** One inbound allow rule: `ufw allow proto <proto> from <from> to any [port <port>]`. */
@@ -20,6 +21,9 @@ export interface UfwState {
   outputPolicy: string;
   /** Rules as ufw stores them: the `### tuple ###` lines of user.rules and user6.rules. */
   tuples: UfwTuple[];
+  /** The IPv4 user chain's rules: as user.rules stores them, and as the kernel holds them (empty when not loaded). */
+  storedRules: string[];
+  loadedRules: string[];
 }
 
 /** A stored ufw rule: action proto dport dst sport src [dapp sapp] direction. */
@@ -99,11 +103,12 @@ const UFW_FILES = { conf: "/etc/ufw/ufw.conf", defaults: "/etc/default/ufw", rul
 // This probe runs on every host on every converge: one iptables call (the loaded rules live in the kernel only), and
 // one grep over all four files, which the memo answers while they are unchanged.
 const UFW_FILE_LIST = [UFW_FILES.conf, UFW_FILES.defaults, ...UFW_FILES.rules];
+const USER_CHAIN_RULE = "-A ufw-user-input ";
 const PROBE = [
   "if ! command -v ufw >/dev/null 2>&1; then echo installed=no; exit 0; fi",
   "echo installed=yes",
-  "if iptables -w -n -L ufw-user-input >/dev/null 2>&1; then echo chains=loaded; else echo chains=absent; fi",
-  memoBlock(UFW_FILE_LIST, `grep -H -e '^ENABLED=' -e '^DEFAULT_INPUT_POLICY=' -e '^DEFAULT_OUTPUT_POLICY=' -e '^### tuple ###' ${UFW_FILE_LIST.join(" ")} 2>/dev/null || true`),
+  LOADED_RULES_PROBE,
+  memoBlock(UFW_FILE_LIST, `grep -H -e '^ENABLED=' -e '^DEFAULT_INPUT_POLICY=' -e '^DEFAULT_OUTPUT_POLICY=' -e '^### tuple ###' -e '^${USER_CHAIN_RULE}' ${UFW_FILE_LIST.join(" ")} 2>/dev/null || true`),
 ].join("\n");
 
 export function parseUfw(id: string, stdout: string): UfwState {
@@ -121,8 +126,13 @@ export function parseUfw(id: string, stdout: string): UfwState {
     tuples: lines
       .filter((line) => UFW_FILES.rules.some((file) => line.startsWith(`${file}:### tuple ###`)))
       .map((line) => parseTuple(id, line.slice(line.indexOf(":") + 1))),
+    storedRules: inFile(UFW_FILES.rules[0]!).filter((line) => line.startsWith(USER_CHAIN_RULE)),
+    loadedRules: lines.filter((line) => line.startsWith(`loaded: ${USER_CHAIN_RULE}`)).map((line) => line.slice("loaded: ".length)),
   };
 }
+
+/** Enabled, but the kernel's rules are not the stored ones (changed with iptables by hand): `ufw reload` loads them. */
+const loadedDiffers = (state: UfwState) => state.enabled && !sameRules(state.loadedRules, state.storedRules);
 
 /** Rules to add (SSH-first order kept from the description) and stored rules to delete. */
 export function ufwDiff(rules: UfwRule[], state: UfwState): { add: UfwRule[]; remove: UfwTuple[] } {
@@ -163,6 +173,7 @@ export function ufw(options: UfwOptions): Resource<UfwState> {
       for (const rule of add) changes.push({ summary: describeRule(rule) });
       for (const tuple of remove) changes.push({ summary: `delete ${describe(tuple)}` });
       if (!state.enabled) changes.push({ summary: "enable" });
+      if (loadedDiffers(state)) changes.push({ summary: `reload: the kernel holds ${state.loadedRules.length} rules, not the ${state.storedRules.length} ufw stored` });
       return changes;
     },
     apply(state): string {
@@ -175,6 +186,7 @@ export function ufw(options: UfwOptions): Resource<UfwState> {
         ...add.map(ruleCommand),
         ...remove.map(deleteCommand),
         state.enabled ? "" : "ufw --force enable",
+        loadedDiffers(state) ? "ufw reload" : "",
       ].filter(Boolean).join("\n");
     },
     async verify() {

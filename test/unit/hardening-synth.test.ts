@@ -3,13 +3,14 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { InputError } from "../../lib/errors.ts";
 import { deleteCommand, parseUfw, type UfwState } from "../../lib/resources/ufw.ts";
+import { ruleSignature, sameRules } from "../../lib/resources/ufw-loaded.ts";
 import certbot from "../../roles/certbot/index.ts";
 import haproxy from "../../roles/haproxy/index.ts";
 import sshHardening from "../../roles/ssh_hardening/index.ts";
 import ufw from "../../roles/ufw/index.ts";
 import { address, find, synth, written } from "./support/synth.ts";
 
-const fresh: UfwState = { installed: true, enabled: false, inputPolicy: "DROP", outputPolicy: "ACCEPT", tuples: [] };
+const fresh: UfwState = { installed: true, enabled: false, inputPolicy: "DROP", outputPolicy: "ACCEPT", tuples: [], storedRules: [], loadedRules: [] };
 /** The ufw commands a fresh host gets: SSH first, enable last. */
 function firewallScript(hostName: string, vars: Record<string, unknown> = {}): string[] {
   const resource = find(synth({ name: "fw", hosts: "all", roles: [{ role: ufw, vars }] }, hostName), "ufw:firewall");
@@ -77,6 +78,26 @@ test("ufw: a converged firewall plans nothing; a stray rule is deleted, a disabl
   assert.is(deleteCommand(drifted.tuples[7]!), "ufw delete allow in from any to any app OpenSSH");
   assert.match(resource.rollback!(drifted), /cp -p \/var\/lib\/foobar-infra\/ufw-rollback\/user\.rules \/etc\/ufw\/user\.rules[\s\S]*ufw --force disable$/);
   assert.match(resource.rollback!(parseUfw("ufw", probe)), /ufw reload$/);
+});
+
+test("ufw: the kernel's rules compared with the stored ones, however iptables prints them; a rule deleted by hand is reloaded", () => {
+  const resource = find(synth({ name: "fw", hosts: "all", roles: [ufw] }, "mon-01"), "ufw:firewall");
+  const probe = (loaded: string[]) => parseUfw("ufw", [
+    "installed=yes", "chains=loaded", ...loaded.map((line) => `loaded: ${line}`),
+    "/etc/ufw/ufw.conf:ENABLED=yes", '/etc/default/ufw:DEFAULT_INPUT_POLICY="DROP"', '/etc/default/ufw:DEFAULT_OUTPUT_POLICY="ACCEPT"',
+    "/etc/ufw/user.rules:### tuple ### allow tcp 22 0.0.0.0/0 any 0.0.0.0/0 in",
+    "/etc/ufw/user.rules:-A ufw-user-input -p tcp --dport 22 -j ACCEPT",
+    "/etc/ufw/user.rules:-A ufw-user-input -p tcp --dport 9100 -s 192.0.2.30 -j ACCEPT",
+    "/etc/ufw/user6.rules:-A ufw6-user-input -p tcp --dport 22 -j ACCEPT",
+  ].join("\n"));
+  assert.equal(ruleSignature("-A ufw-user-input -s 192.0.2.30/32 -p tcp -m tcp --dport 9100 -j ACCEPT"), ruleSignature("-A ufw-user-input -p tcp --dport 9100 -s 192.0.2.30 -j ACCEPT"));
+  assert.is.not(ruleSignature("-A ufw-user-input -p tcp -m tcp --dport 9100 -j ACCEPT"), ruleSignature("-A ufw-user-input -p tcp --dport 9100 -s 192.0.2.30 -j ACCEPT"), "from anywhere is not from one host");
+  const loaded = ["-A ufw-user-input -p tcp -m tcp --dport 22 -j ACCEPT", "-A ufw-user-input -s 192.0.2.30/32 -p tcp -m tcp --dport 9100 -j ACCEPT"];
+  assert.equal(resource.plan(probe(loaded), { diff: false }), [], "the IPv4 chain as stored (user6.rules is not compared)");
+  const deletedByHand = probe(loaded.slice(0, 1));
+  assert.equal(resource.plan(deletedByHand, { diff: false }).map((change) => change.summary), ["reload: the kernel holds 1 rules, not the 2 ufw stored"]);
+  assert.match(resource.apply(deletedByHand), /\nufw reload$/);
+  assert.ok(sameRules([...loaded].reverse(), loaded), "order does not matter");
 });
 
 test("ufw: VRRP between the load balancers is a portless rule, planned and deleted like the others", () => {
