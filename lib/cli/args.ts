@@ -16,6 +16,8 @@ export interface CliOptions {
   timeoutSeconds: number;
   /** Keep each host's SSH login open this many idle seconds for the next run (OpenSSH ControlPersist); 0: off. */
   persistSeconds: number;
+  /** Fail a host whose converge lock another run holds instead of waiting for it. */
+  noWait: boolean;
   help: boolean;
   listHosts: boolean;
   /** Options a playbook defines for itself (e.g. deploy.ts --version). */
@@ -36,6 +38,8 @@ export const USAGE = `Options:
       --timeout SECONDS      limit for one remote command (default 900)
       --persist SECONDS      keep each host's login open SECONDS after the run (OpenSSH ControlPersist,
                              sockets in a private 0700 directory; see README "Persistent connections")
+      --no-wait              a host another run is converging fails at once (exit 1) instead of waiting
+                             for that run's lock (one converge per host at a time; --check takes no lock)
       --list-hosts           print the hosts each play targets and exit
   -h, --help                 this text
 Exit codes: 0 converged, 1 a task failed, 2 --check found drift, 3 a host was unreachable, 4 invalid input.`;
@@ -68,6 +72,7 @@ export function parseCli(argv: string[], extra: ExtraOptions = {}): CliOptions {
         "accept-new-host-keys": { type: "boolean", default: false },
         timeout: { type: "string", default: "900" },
         persist: { type: "string", default: process.env.FOOBAR_SSH_PERSIST ?? "0" },
+        "no-wait": { type: "boolean", default: false },
         "list-hosts": { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
         ...extra,
@@ -96,6 +101,7 @@ export function parseCli(argv: string[], extra: ExtraOptions = {}): CliOptions {
     acceptNewHostKeys: values["accept-new-host-keys"] as boolean,
     timeoutSeconds: positive("timeout"),
     persistSeconds: persistSeconds(values.persist as string),
+    noWait: values["no-wait"] as boolean,
     help: values.help as boolean,
     listHosts: values["list-hosts"] as boolean,
     extra: Object.fromEntries(Object.keys(extra).map((name) => [name, values[name] as string | boolean | undefined])),

@@ -78,6 +78,7 @@ export async function run(playbook: Playbook, inventory: InventorySpec, argv = p
       repoRoot: REPO_ROOT,
       factsDir: join(REPO_ROOT, ".cache", "facts"),
       commandTimeoutMs: cli.timeoutSeconds * 1000,
+      noWait: cli.noWait,
     });
     code = result.exitCode;
   } catch (error) {

@@ -22,7 +22,7 @@ export async function runStep(cli: CliOptions, inventory: InventorySpec, playboo
   const result = await runPlaybook(playbook, {
     inventory, environment: cli.environment, limit, tags, check: false, diff: cli.diff, forks: cli.forks,
     reporter: cli.json ? ndjsonReporter() : humanReporter({ verbosity: cli.verbosity, color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR, live: false }),
-    connect: sshConnector(cli), repoRoot: REPO_ROOT, factsDir: join(REPO_ROOT, ".cache", "facts"), commandTimeoutMs: cli.timeoutSeconds * 1000,
+    connect: sshConnector(cli), repoRoot: REPO_ROOT, factsDir: join(REPO_ROOT, ".cache", "facts"), commandTimeoutMs: cli.timeoutSeconds * 1000, noWait: cli.noWait,
   });
   return result.exitCode;
 }

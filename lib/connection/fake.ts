@@ -1,6 +1,7 @@
 // Fake transport for unit tests: answers each framed probe/step of a script from a test's handler.
 import { splitScript } from "../runner/script.ts";
 import { hostFactsProbe } from "../facts/host.ts";
+import { LOCK_STATE_PROBE, LOCK_STEP_MARK } from "../runner/host-lock.ts";
 import { UnreachableError, type ExecOptions, type ExecResult, type Transport } from "./transport.ts";
 
 export interface SnippetResult {
@@ -16,6 +17,8 @@ export interface FakeHostOptions {
   unreachable?: boolean;
   /** Canned facts output (default: Debian 12 with the host's name). */
   factsOutput?: string;
+  /** Another run holds the converge lock (this description): a first attempt finds it busy, a wait gets it. */
+  lockHolder?: string;
 }
 
 /** Everything a test may count or inspect after a run. */
@@ -33,6 +36,12 @@ export function fakeConnector(handlers: Record<string, SnippetHandler>, log: Fak
     const handler = handlers[host.name];
     if (!handler || options[host.name]?.unreachable) throw new UnreachableError(host.name, "connect ECONNREFUSED (fake)", "refused");
     const facts = options[host.name]?.factsOutput ?? debianFacts(host.name);
+    const holder = options[host.name]?.lockHolder;
+    // With a holder: its lock is found held, busy to a first attempt, and had (after it) by a wait.
+    const lockAnswer = (step: string): SnippetResult =>
+      !holder ? { output: "lock=held", status: 0 } : step.startsWith(`${LOCK_STEP_MARK} wait=0\n`) ? { output: `lock=busy\n${holder}`, status: 75 } : { output: "lock=held-stale", status: 76 };
+    const probeAnswer = (probe: string): SnippetResult =>
+      probe === hostFactsProbe ? { output: facts, status: 0 } : probe === LOCK_STATE_PROBE ? { output: holder ? "last=other held" : "last=none free", status: 0 } : handler(probe, "probe");
     return {
       host: host.name,
       async exec(command: string, execOptions: ExecOptions = {}): Promise<ExecResult> {
@@ -45,11 +54,11 @@ export function fakeConnector(handlers: Record<string, SnippetHandler>, log: Fak
           stdout += `${result.output}\n${script.boundary} ${label} ${result.status}\n`;
         };
         for (const [index, step] of script.steps.entries()) {
-          const result = handler(step, "step");
+          const result = step.startsWith(LOCK_STEP_MARK) ? lockAnswer(step) : handler(step, "step");
           frame(`s${index}`, result);
           if (result.status !== 0) return { stdout, stderr: "", code: 0 };
         }
-        for (const probe of script.probes) frame(probe.label, probe.snippet === hostFactsProbe ? { output: facts, status: 0 } : handler(probe.snippet, "probe"));
+        for (const probe of script.probes) frame(probe.label, probeAnswer(probe.snippet));
         return { stdout, stderr: "", code: 0 };
       },
       async close() {},

@@ -45,6 +45,8 @@ function runLocal(command: string, options: ExecOptions): Promise<ExecResult> {
 export function localTransport(name = "localhost"): Transport {
   return {
     host: name,
+    // The converge lock's holder is tied to this process, which outlives the run: the runner ends it.
+    outlivesRun: true,
     exec: (command, options = {}) => runLocal(command, options),
     async close() {},
   };

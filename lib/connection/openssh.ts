@@ -108,6 +108,7 @@ export async function connectOpenSsh(host: Host, options: PersistOptions): Promi
   let ready: StartedSsh | undefined = startSsh([...base, "--", READ_COMMAND]);
   return {
     host: host.name,
+    outlivesRun: true,
     async exec(command: string, execOptions: ExecOptions = {}): Promise<ExecResult> {
       const client = ready;
       ready = undefined;

@@ -22,6 +22,8 @@ export interface ExecOptions {
  */
 export interface Transport {
   readonly host: string;
+  /** The login stays open after close() for the next run (--persist): what a run leaves on the host outlives it. */
+  readonly outlivesRun?: boolean;
   exec(command: string, options?: ExecOptions): Promise<ExecResult>;
   close(): Promise<void>;
 }

@@ -16,6 +16,8 @@ export type RunEvent =
   | { type: "play"; play: string; hosts: string[] }
   | { type: "task"; play: string; host: string; id: string; status: TaskStatus; changes?: Change[]; message?: string; handler?: boolean }
   | { type: "unreachable"; host: string; message: string }
+  /** The host's converge lock is held by another run: this one waits for it. */
+  | { type: "waiting"; host: string; message: string }
   | { type: "command"; host: string; script: string }
   | { type: "recap"; hosts: Record<string, Counts>; durationMs: number; exitCode: number; check: boolean };
 

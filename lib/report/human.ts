@@ -65,6 +65,9 @@ export function humanReporter(options: HumanOptions): Reporter {
           tally(event.host).unreachable++;
           out(`  ${paint("red", "UNREACHABLE")} ${event.host}: ${event.message}`);
           break;
+        case "waiting":
+          out(`  ${paint("yellow", "waiting")}  ${event.host}  ${event.message}`);
+          break;
         case "command":
           if (options.verbosity > 1) out(paint("dim", `  [${event.host}] $ ${event.script.replace(/\n/g, "\n    ")}`));
           break;

@@ -3,6 +3,7 @@ import type { BecomeExec } from "../connection/become.ts";
 import type { Transport } from "../connection/transport.ts";
 import type { Reporter } from "../report/events.ts";
 import type { Change, ProbeContext, Resource } from "../resources/resource.ts";
+import { lockStep, parseLock, type SessionLock } from "./host-lock.ts";
 import type { HostWork } from "./plan.ts";
 import type { ProbeMemo } from "./probe-memo.ts";
 import { buildScript, parseScriptOutput, redactHeredocs, type Section } from "./script.ts";
@@ -17,6 +18,8 @@ export interface HostSession {
   timeoutMs: number;
   /** Probe answers kept between runs (lib/runner/probe-memo.ts). */
   memo: ProbeMemo;
+  /** The converge lock, taken with the first change (absent in --check). */
+  lock?: SessionLock;
 }
 
 export interface PlayOptions {
@@ -93,7 +96,8 @@ export async function runHostPlay(session: HostSession, work: HostWork, options:
   return outcome;
 
   async function convergeResources(): Promise<HostOutcome> {
-    for (const [index, resource] of resources.entries()) {
+    for (let index = 0; index < resources.length; index++) {
+      const resource = resources[index]!;
       let planned: { state: unknown; changes: Change[] };
       try {
         planned = planOf(resource, sections[index]!, context);
@@ -107,7 +111,21 @@ export async function runHostPlay(session: HostSession, work: HostWork, options:
       }
       if (!options.check) {
         const rest = resources.slice(index + 1).map((next) => next.probe(context));
-        const result = await execScript(session, [resource.apply(planned.state)], rest);
+        const lock = session.lock && !session.lock.held ? session.lock : undefined;
+        const result = await execScript(session, [...(lock ? [lockStep(lock.run, 0, lock.lastBeforeProbe)] : []), resource.apply(planned.state)], rest);
+        if (lock) {
+          const taken = parseLock(result.steps[0]!.output, result.steps[0]!.status);
+          result.steps.shift();
+          if (taken.state === "busy" && !(await waitForLock(lock, resource.id, taken.holder))) return "failed";
+          lock.held = true;
+          if (taken.state === "busy" || taken.state === "stale") {
+            // Another run worked here since this one probed: what is left is probed again and planned anew.
+            const reprobed = await execScript(session, [], resources.slice(index).map((next) => next.probe(context)));
+            sections = [...sections.slice(0, index), ...reprobed.probes];
+            index--;
+            continue;
+          }
+        }
         if (result.steps[0]!.status !== 0) {
           emit(resource.id, "failed", { changes: planned.changes, message: tail(result.steps[0]!.output) });
           return "failed";
@@ -129,5 +147,21 @@ export async function runHostPlay(session: HostSession, work: HostWork, options:
       emit(resource.id, "changed", { changes: planned.changes });
     }
     return changed ? "changed" : "converged";
+  }
+
+  /** Another run holds the host's lock: wait for it in an exec of its own (true once held), or fail with --no-wait. */
+  async function waitForLock(lock: SessionLock, resourceId: string, holder: string): Promise<boolean> {
+    const held = `converge lock held by ${holder}`;
+    if (lock.noWait) {
+      emit("converge lock", "failed", { message: `${held} (--no-wait); ${resourceId} and what follows were left as they are` });
+      return false;
+    }
+    session.reporter.emit({ type: "waiting", host: session.host, message: `${held}; waiting (at most ${Math.round(session.timeoutMs / 1000)} s)` });
+    const waited = await execScript(session, [lockStep(lock.run, session.timeoutMs / 1000 - 5, lock.lastBeforeProbe)], []);
+    if (parseLock(waited.steps[0]!.output, waited.steps[0]!.status).state === "busy") {
+      emit("converge lock", "failed", { message: `gave up after ${Math.round(session.timeoutMs / 1000)} s waiting for the ${held}` });
+      return false;
+    }
+    return true;
   }
 }

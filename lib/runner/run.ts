@@ -13,6 +13,7 @@ import { openSecretStore } from "../secrets/store.ts";
 import { mapLimit } from "./concurrency.ts";
 import { factsCache, sameFacts } from "./facts-cache.ts";
 import { execScript, runHostPlay, type HostSession } from "./host-play.ts";
+import { LOCK_STATE_PROBE, parseLockState, releaseScript, runLock } from "./host-lock.ts";
 import { applyLimit } from "./limit.ts";
 import { buildHostWork, planPlays, type HostWork, type Selection } from "./plan.ts";
 import { validVarsMemo } from "./valid-vars-memo.ts";
@@ -35,8 +36,10 @@ export interface RunOptions extends Selection {
   repoRoot: string;
   /** Where host facts are cached between runs (null: memory only). */
   factsDir: string | null;
-  /** Per-exec timeout (default 15 min: apt installs are slow). */
+  /** Per-exec timeout (default 15 min: apt installs are slow); also how long a run waits for a host's converge lock. */
   commandTimeoutMs?: number;
+  /** A host whose converge lock another run holds fails at once instead of waiting (--no-wait). */
+  noWait?: boolean;
 }
 
 export interface RunResult {
@@ -110,9 +113,16 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
       reporter.emit({ type: "task", play, host: run.host.name, id: "exec", status: "failed", message: (error as Error).message });
     }
   };
-  const closeAll = () => Promise.all([...runs.values()].map((run) => {
+  // Taken before the first change on each host (lib/runner/host-lock.ts); --check changes nothing and takes none.
+  const lock = options.check ? undefined : runLock(playbook.name);
+  const closeAll = () => Promise.all([...runs.values()].map(async (run) => {
     run.session?.memo.save();
-    return run.session?.transport.close();
+    const session = run.session;
+    // A login kept for the next run (--persist) would keep this run's lock holder alive: it is ended here.
+    if (session?.lock?.held && session.transport.outlivesRun) {
+      await session.transport.exec(session.login.command, { stdin: session.login.stdinPrefix + releaseScript(session.lock.run), timeoutMs: 15_000 }).catch(() => undefined);
+    }
+    return session?.transport.close();
   }));
 
   const inputErrors: InputError[] = [];
@@ -120,7 +130,10 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
     try {
       const transport = await options.connect(run.host);
       const memo = ProbeMemo.forHost(options.factsDir, inventory.environment, run.host.name);
-      run.session = { host: run.host.name, transport, login: becomeExec(run.host), reporter, timeoutMs: options.commandTimeoutMs ?? 900_000, memo };
+      run.session = {
+        host: run.host.name, transport, login: becomeExec(run.host), reporter, timeoutMs: options.commandTimeoutMs ?? 900_000, memo,
+        lock: lock && { run: lock, held: false, noWait: options.noWait ?? false },
+      };
       // Built from cached facts once this host is logged in, so the pre-probe below is the only round trip of a no-op
       // run (and one host's build does not hold up the others' logins on the event loop).
       run.facts = cache.get(run.host.name);
@@ -132,8 +145,10 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
         build(run, gathered);
       }
       const playIndexes = [...run.work.keys()];
-      const probes = [hostFactsProbe, ...playIndexes.flatMap((index) => run.work.get(index)!.resources.map((resource) => resource.probe({ diff: options.diff })))];
+      const lockState = run.session.lock ? [LOCK_STATE_PROBE] : [];
+      const probes = [hostFactsProbe, ...lockState, ...playIndexes.flatMap((index) => run.work.get(index)!.resources.map((resource) => resource.probe({ diff: options.diff })))];
       const sections = (await execScript(run.session, [], probes)).probes;
+      if (run.session.lock) run.session.lock.lastBeforeProbe = parseLockState(sections[1]!.output);
       const facts = parseHostFacts(sections[0]!.output);
       if (!sameFacts(run.facts, facts)) {
         cache.set(run.host.name, facts);
@@ -141,7 +156,7 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
         build(run, facts);
         return;
       }
-      let offset = 1;
+      let offset = 1 + lockState.length;
       for (const index of playIndexes) {
         const size = run.work.get(index)!.resources.length;
         run.probed.set(index, sections.slice(offset, offset + size));
