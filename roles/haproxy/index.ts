@@ -4,6 +4,7 @@ import { defineRole } from "../../lib/role.ts";
 import { certificatePeers, certificateSyncKey, INSTALL_PEM, peerHostKeys, receiptOf, SYNC_DIR, SYNC_KEY, SYNC_KNOWN_HOSTS } from "./peers.ts";
 import { BACKEND, RUNTIME_SOCKET } from "./runtime.ts";
 import { schema, TLS_PEM } from "./schema.ts";
+import { frontendsOpen } from "./frontend-state-resource.ts";
 import { backendServers } from "./server-state-resource.ts";
 
 export { BACKEND };
@@ -58,6 +59,7 @@ export default defineRole({
         },
       }),
       r.service("haproxy", { state: "started", enabled: true }),
+      frontendsOpen(),
       backendServers(),
     ];
   },

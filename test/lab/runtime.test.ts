@@ -42,18 +42,19 @@ test.before(async () => {
 
 test.after(() => rmSync(scratch, { recursive: true, force: true }));
 
-test("values changed live (replica writable, primary read-only, a global, a backend in maint, a weight, a loaded firewall rule): --check names each, one converge repairs them", async () => {
+test("values changed live (replica writable, primary read-only, a global, a backend in maint, a weight, a frontend disabled, a loaded firewall rule): --check names each, one converge repairs them", async () => {
   await mustOnHost("db-02", "mariadb -e 'SET GLOBAL read_only = OFF; SET GLOBAL max_connections = 17'");
   await mustOnHost("db-01", "mariadb -e 'SET GLOBAL read_only = ON'");
   await mustOnHost("lb-01", "echo 'set server foobar_web/web-01 state maint' | socat stdio /run/haproxy/admin.sock");
   await mustOnHost("lb-01", "echo 'set server foobar_web/web-02 weight 0' | socat stdio /run/haproxy/admin.sock");
+  await mustOnHost("lb-01", "echo 'disable frontend stats' | socat stdio /run/haproxy/admin.sock");
   await mustOnHost("lb-01", "iptables -w -D ufw-user-input -p tcp -m tcp --dport 443 -j ACCEPT");
-  const expected = ["db-01: db-runtime-settings", "db-02: db-runtime-settings", "lb-01: haproxy-servers:foobar_web", "lb-01: ufw:firewall"];
+  const expected = ["db-01: db-runtime-settings", "db-02: db-runtime-settings", "lb-01: haproxy-frontends", "lb-01: haproxy-servers:foobar_web", "lb-01: ufw:firewall"];
   const check = await converge("site", [...DB_AND_LB, "--check"]);
   assert.is(check.exitCode, 2, check.output);
   assert.equal(changedIds(check.events), expected);
   const named = summaries(check.events);
-  for (const drift of ["read_only: 0 -> ON", "read_only: 1 -> OFF", "max_connections: 17 -> 200", "web-01: maint -> ready (no drain in progress)", "web-02: weight 0 -> 1", "reload: the kernel holds 5 rules, not the 6 ufw stored"]) {
+  for (const drift of ["read_only: 0 -> ON", "read_only: 1 -> OFF", "max_connections: 17 -> 200", "web-01: maint -> ready (no drain in progress)", "web-02: weight 0 -> 1", "stats: STOP -> OPEN (disabled at runtime)", "reload: the kernel holds 5 rules, not the 6 ufw stored"]) {
     assert.ok(named.includes(drift), `--check names "${drift}":\n${named}`);
   }
   const repair = await converge("site", DB_AND_LB);

@@ -2,6 +2,7 @@
 // servers (maint, drain, weight) put back unless a drain mark holds them.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { frontendsOpen, parseFrontends } from "../../roles/haproxy/frontend-state-resource.ts";
 import { backendServers, parseServersState } from "../../roles/haproxy/server-state-resource.ts";
 import { drainWithMark, parseDrainMarks } from "../../roles/haproxy/runtime.ts";
 import { MARIADB, MYSQL } from "../../roles/mysql_common/flavor.ts";
@@ -70,6 +71,16 @@ test("backend servers: put back what no drain holds; a drain in progress is left
   assert.ok(resource.plan(expired, { diff: false }).some((change) => change.summary === "web-03: drain -> ready (the drain by deploy.ts:debian@ctl expired)"));
   assert.match(resource.apply(expired), /set server foobar_web\/web-03 state ready[\s\S]*rm -f '?\/run\/foobar\/haproxy-drains\/foobar_web\.web-03/);
   assert.equal(resource.plan(resource.parse("now 1000\n", 0), { diff: false }), [], "HAProxy not running yet: nothing to put back");
+});
+
+test("frontends: one disabled at runtime is enabled again; HAProxy not answering plans nothing", () => {
+  const csv = "# pxname,svname,qcur,scur,status,type\nfoobar_http,FRONTEND,,,OPEN,0\nfoobar_https,FRONTEND,,,STOP,0\nstats,FRONTEND,,,OPEN,0\n";
+  assert.equal([...parseFrontends(csv)], [["foobar_http", "OPEN"], ["foobar_https", "STOP"], ["stats", "OPEN"]]);
+  const resource = frontendsOpen();
+  const state = resource.parse(csv, 0);
+  assert.equal(resource.plan(state, { diff: false }).map((change) => change.summary), ["foobar_https: STOP -> OPEN (disabled at runtime)"]);
+  assert.match(resource.apply(state), /^echo 'enable frontend foobar_https' \| socat -t 5 stdio \/run\/haproxy\/admin\.sock$/);
+  assert.equal(resource.plan(resource.parse("", 0), { diff: false }), []);
 });
 
 test("drain marks: written before the drain, one word per holder, read back", () => {
