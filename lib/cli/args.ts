@@ -18,6 +18,8 @@ export interface CliOptions {
   persistSeconds: number;
   /** Fail a host whose converge lock another run holds instead of waiting for it. */
   noWait: boolean;
+  /** Print the slowest tasks and each host's way through the plays at the end. */
+  profile: boolean;
   help: boolean;
   listHosts: boolean;
   /** Options a playbook defines for itself (e.g. deploy.ts --version). */
@@ -40,6 +42,8 @@ export const USAGE = `Options:
                              sockets in a private 0700 directory; see README "Persistent connections")
       --no-wait              a host another run is converging fails at once (exit 1) instead of waiting
                              for that run's lock (one converge per host at a time; --check takes no lock)
+      --profile              at the end: the slowest tasks and each host's plays (busy and idle time);
+                             --json events carry every task's and host's start and duration anyway
       --list-hosts           print the hosts each play targets and exit
   -h, --help                 this text
 Exit codes: 0 converged, 1 a task failed, 2 --check found drift, 3 a host was unreachable, 4 invalid input.`;
@@ -73,6 +77,7 @@ export function parseCli(argv: string[], extra: ExtraOptions = {}): CliOptions {
         timeout: { type: "string", default: "900" },
         persist: { type: "string", default: process.env.FOOBAR_SSH_PERSIST ?? "0" },
         "no-wait": { type: "boolean", default: false },
+        profile: { type: "boolean", default: false },
         "list-hosts": { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
         ...extra,
@@ -102,6 +107,7 @@ export function parseCli(argv: string[], extra: ExtraOptions = {}): CliOptions {
     timeoutSeconds: positive("timeout"),
     persistSeconds: persistSeconds(values.persist as string),
     noWait: values["no-wait"] as boolean,
+    profile: values.profile as boolean,
     help: values.help as boolean,
     listHosts: values["list-hosts"] as boolean,
     extra: Object.fromEntries(Object.keys(extra).map((name) => [name, values[name] as string | boolean | undefined])),

@@ -9,9 +9,11 @@ import { InputError } from "../errors.ts";
 import type { Host, InventorySpec } from "../inventory/types.ts";
 import { loadInventory } from "../inventory/load.ts";
 import type { Playbook } from "../playbook.ts";
+import { fanOut } from "../report/events.ts";
 import { humanReporter } from "../report/human.ts";
 import { mask } from "../report/mask.ts";
 import { ndjsonReporter } from "../report/ndjson.ts";
+import { profileReporter } from "../report/profile.ts";
 import { applyLimit } from "../runner/limit.ts";
 import { playTargets } from "../runner/plan.ts";
 import { runPlaybook } from "../runner/run.ts";
@@ -62,7 +64,9 @@ export async function run(playbook: Playbook, inventory: InventorySpec, argv = p
       return (process.exitCode = 0);
     }
     const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
-    const reporter = cli.json ? ndjsonReporter() : humanReporter({ verbosity: cli.verbosity, color, live: Boolean(process.stdout.isTTY) });
+    const output = cli.json ? ndjsonReporter() : humanReporter({ verbosity: cli.verbosity, color, live: Boolean(process.stdout.isTTY) });
+    // Under --json the profile goes to stderr: stdout stays NDJSON.
+    const reporter = cli.profile ? fanOut(output, profileReporter((line) => (cli.json ? console.error(line) : console.log(line)))) : output;
     const result = await runPlaybook(playbook, {
       inventory,
       environment: cli.environment,

@@ -67,10 +67,27 @@ function planOf(resource: Resource, section: Section, context: ProbeContext): { 
  * known (the run's pre-probe); otherwise one exec probes them all.
  */
 export async function runHostPlay(session: HostSession, work: HostWork, options: PlayOptions, probed?: Section[]): Promise<HostOutcome> {
+  const startedAt = Date.now();
+  try {
+    return await convergeHostPlay(session, work, options, probed);
+  } finally {
+    session.reporter.emit({ type: "host-play", play: options.play, host: session.host, startedAt, durationMs: Date.now() - startedAt });
+  }
+}
+
+type TaskExtra = { changes?: Change[]; message?: string; handler?: boolean; startedAt?: number; durationMs?: number };
+
+async function convergeHostPlay(session: HostSession, work: HostWork, options: PlayOptions, probed?: Section[]): Promise<HostOutcome> {
   const context: ProbeContext = { diff: options.diff };
   const { resources } = work;
-  const emit = (id: string, status: "ok" | "changed" | "failed", extra: { changes?: Change[]; message?: string; handler?: boolean } = {}) =>
-    session.reporter.emit({ type: "task", play: options.play, host: session.host, id, status, ...extra });
+  const emit = (id: string, status: "ok" | "changed" | "failed", extra: TaskExtra = {}) =>
+    session.reporter.emit({ type: "task", play: options.play, host: session.host, id, status, startedAt: Date.now(), durationMs: 0, ...extra });
+  /** Start and duration of an exec, for the task events it answers. */
+  const timed = async <T>(work: () => Promise<T>): Promise<[T, { startedAt: number; durationMs: number }]> => {
+    const started = Date.now();
+    const result = await work();
+    return [result, { startedAt: started, durationMs: Date.now() - started }];
+  };
   let sections = probed ?? (await execScript(session, [], resources.map((resource) => resource.probe(context)))).probes;
   const notified = new Set<string>();
   let changed = false;
@@ -83,15 +100,15 @@ export async function runHostPlay(session: HostSession, work: HostWork, options:
     handlers.forEach((handler) => emit(handler.name, "changed", { handler: true, changes: [{ summary: "would run" }] }));
     return outcome;
   }
-  const result = await execScript(session, handlers.map((handler) => handler.resource.apply(undefined)), []);
+  const [result, time] = await timed(() => execScript(session, handlers.map((handler) => handler.resource.apply(undefined)), []));
   for (const [index, handler] of handlers.entries()) {
     const step = result.steps[index];
     if (!step) break;
     if (step.status !== 0) {
-      emit(handler.name, "failed", { handler: true, message: tail(step.output) });
+      emit(handler.name, "failed", { handler: true, message: tail(step.output), ...time });
       return "failed";
     }
-    emit(handler.name, "changed", { handler: true, changes: [{ summary: handler.resource.id }] });
+    emit(handler.name, "changed", { handler: true, changes: [{ summary: handler.resource.id }], ...time });
   }
   return outcome;
 
@@ -109,10 +126,12 @@ export async function runHostPlay(session: HostSession, work: HostWork, options:
         emit(resource.id, "ok");
         continue;
       }
+      let time: { startedAt: number; durationMs: number } | undefined;
       if (!options.check) {
         const rest = resources.slice(index + 1).map((next) => next.probe(context));
         const lock = session.lock && !session.lock.held ? session.lock : undefined;
-        const result = await execScript(session, [...(lock ? [lockStep(lock.run, 0, lock.lastBeforeProbe)] : []), resource.apply(planned.state)], rest);
+        const [result, applied] = await timed(() => execScript(session, [...(lock ? [lockStep(lock.run, 0, lock.lastBeforeProbe)] : []), resource.apply(planned.state)], rest));
+        time = applied;
         if (lock) {
           const taken = parseLock(result.steps[0]!.output, result.steps[0]!.status);
           result.steps.shift();
@@ -127,7 +146,7 @@ export async function runHostPlay(session: HostSession, work: HostWork, options:
           }
         }
         if (result.steps[0]!.status !== 0) {
-          emit(resource.id, "failed", { changes: planned.changes, message: tail(result.steps[0]!.output) });
+          emit(resource.id, "failed", { changes: planned.changes, message: tail(result.steps[0]!.output), ...time });
           return "failed";
         }
         if (resource.verify) {
@@ -136,7 +155,7 @@ export async function runHostPlay(session: HostSession, work: HostWork, options:
           } catch (error) {
             const rollback = resource.rollback ? await execScript(session, [resource.rollback(planned.state)], []) : undefined;
             const undone = rollback ? (rollback.steps[0]!.status === 0 ? "rolled back" : `ROLLBACK FAILED: ${tail(rollback.steps[0]!.output)}`) : "no rollback";
-            emit(resource.id, "failed", { changes: planned.changes, message: `${(error as Error).message} (${undone})` });
+            emit(resource.id, "failed", { changes: planned.changes, message: `${(error as Error).message} (${undone})`, ...time });
             return "failed";
           }
         }
@@ -144,7 +163,7 @@ export async function runHostPlay(session: HostSession, work: HostWork, options:
       }
       changed = true;
       resource.notify.forEach((name) => notified.add(name));
-      emit(resource.id, "changed", { changes: planned.changes });
+      emit(resource.id, "changed", { changes: planned.changes, ...time });
     }
     return changed ? "changed" : "converged";
   }

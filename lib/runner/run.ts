@@ -127,6 +127,7 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
 
   const inputErrors: InputError[] = [];
   await mapLimit([...runs.values()], options.forks, async (run) => {
+    const startedAt = Date.now();
     try {
       const transport = await options.connect(run.host);
       const memo = ProbeMemo.forHost(options.factsDir, inventory.environment, run.host.name);
@@ -165,6 +166,8 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
     } catch (error) {
       if (error instanceof InputError) inputErrors.push(error);
       else hostError(run, "gather facts", error);
+    } finally {
+      reporter.emit({ type: "host-play", play: "gather facts", host: run.host.name, startedAt, durationMs: Date.now() - startedAt });
     }
   });
   if (inputErrors.length) {
