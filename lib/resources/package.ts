@@ -56,7 +56,9 @@ export function packages(names: string | readonly string[], options: PackageOpti
     apply(fact): string {
       const apt = `${APT_ENV} apt-get -q -y -o DPkg::Lock::Timeout=${LOCK_TIMEOUT_SECONDS}`;
       if (state === "absent") return `${apt} purge ${sh`${present(fact)}`}`;
-      return `${refreshCacheScript(apt, maxAge)}\n${apt} -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold install ${sh`${missing(fact)}`}`;
+      // Recommends are not installed: a role names every package it needs (node-exporter's recommended collectors alone
+      // pulled perl, python3-apt, smartmontools, ipmitool and nvme-cli onto every host: 48 s of each first converge).
+      return `${refreshCacheScript(apt, maxAge)}\n${apt} --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold install ${sh`${missing(fact)}`}`;
     },
   };
 }
