@@ -74,11 +74,11 @@ test("backend servers: put back what no drain holds; a drain in progress is left
 });
 
 test("frontends: one disabled at runtime is enabled again; HAProxy not answering plans nothing", () => {
-  const csv = "# pxname,svname,qcur,scur,status,type\nfoobar_http,FRONTEND,,,OPEN,0\nfoobar_https,FRONTEND,,,STOP,0\nstats,FRONTEND,,,OPEN,0\n";
-  assert.equal([...parseFrontends(csv)], [["foobar_http", "OPEN"], ["foobar_https", "STOP"], ["stats", "OPEN"]]);
+  const csv = "# pxname,svname,qcur,scur,status,type\nfoobar_http,FRONTEND,,,OPEN,0\nfoobar_https,FRONTEND,,,PAUSED,0\nstats,FRONTEND,,,OPEN,0\n";
+  assert.equal([...parseFrontends(csv)], [["foobar_http", "OPEN"], ["foobar_https", "PAUSED"], ["stats", "OPEN"]]);
   const resource = frontendsOpen();
   const state = resource.parse(csv, 0);
-  assert.equal(resource.plan(state, { diff: false }).map((change) => change.summary), ["foobar_https: STOP -> OPEN (disabled at runtime)"]);
+  assert.equal(resource.plan(state, { diff: false }).map((change) => change.summary), ["foobar_https: PAUSED -> OPEN (disabled at runtime)"]);
   assert.match(resource.apply(state), /^echo 'enable frontend foobar_https' \| socat -t 5 stdio \/run\/haproxy\/admin\.sock$/);
   assert.equal(resource.plan(resource.parse("", 0), { diff: false }), []);
 });
