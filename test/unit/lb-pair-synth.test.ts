@@ -1,7 +1,6 @@
 // The load-balancer pair synthesised for the lab: keepalived's VRRP instances, HAProxy's ACME routing and push key, the derived SSH key.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -12,6 +11,7 @@ import haproxy from "../../roles/haproxy/index.ts";
 import keepalived from "../../roles/keepalived/index.ts";
 import { address, FIXTURE_HOST_KEY, inventory, synth, written } from "./support/synth.ts";
 import { tool } from "../../lab/requirements.ts";
+import { scratchDir } from "./support/scratch.ts";
 
 const VIP = (inventory.vars.keepalived as { vip: string }).vip;
 const SECOND_VIP = VIP.replace(/\.\d+$/, ".101");
@@ -69,7 +69,7 @@ test("the push key derived from a secret is a valid OpenSSH key, the same on eve
   assert.equal(sshKeyFromSecret(new Secret("s", "correct horse battery"), "foobar-cert-sync").publicKey, pair.publicKey);
   assert.is.not(sshKeyFromSecret(new Secret("s", "another secret value"), "foobar-cert-sync").publicKey, pair.publicKey);
   assert.is(String(pair.privateKey), "********", "the private key prints masked");
-  const file = join(mkdtempSync(join(tmpdir(), "key-")), "id_ed25519");
+  const file = join(scratchDir("key-"), "id_ed25519");
   writeFileSync(file, pair.privateKey.reveal(), { mode: 0o600 });
   const derived = spawnSync(tool("ssh-keygen"), ["-y", "-f", file], { encoding: "utf8" });
   assert.is(derived.status, 0, derived.stderr);

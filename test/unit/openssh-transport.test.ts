@@ -1,6 +1,5 @@
 // The OpenSSH transport (--persist): the ssh arguments it builds, its private socket directory, results and login errors, with a fake `ssh` on PATH.
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -9,8 +8,9 @@ import { connectOpenSsh } from "../../lib/connection/openssh.ts";
 import { UnreachableError } from "../../lib/connection/transport.ts";
 import { InputError } from "../../lib/errors.ts";
 import type { Host } from "../../lib/inventory/types.ts";
+import { scratchDir } from "./support/scratch.ts";
 
-const scratch = mkdtempSync(join(tmpdir(), "openssh-test-"));
+const scratch = scratchDir("openssh-test-");
 const bin = join(scratch, "bin");
 mkdirSync(bin);
 // The fake ssh records its arguments, then runs the remote command here with sh (as sshd would with the login shell), or

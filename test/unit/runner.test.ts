@@ -1,7 +1,4 @@
 // Engine behaviour with the fake transport: batching, re-probe, handlers, check mode, failures.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { definePlaybook } from "../../lib/playbook.ts";
@@ -9,6 +6,7 @@ import { defineRole } from "../../lib/role.ts";
 import { action, fakeInventory, kv, newHosts, thirtyKeys } from "./support/kv-host.ts";
 import { runFake, tasks } from "./support/run.ts";
 import { RoleVars } from "../../lib/role-vars.ts";
+import { scratchDir } from "./support/scratch.ts";
 
 const playbook = definePlaybook("thirty", [{ name: "all", hosts: "all_fake", roles: [thirtyKeys] }]);
 
@@ -21,7 +19,7 @@ function execsPerHost(log: { execs: { host: string }[] }): Record<string, number
 test("a converged 30-resource play costs exactly one exec per host", async () => {
   const names = ["h1", "h2", "h3"];
   const hosts = newHosts(names);
-  const factsDir = mkdtempSync(join(tmpdir(), "facts-"));
+  const factsDir = scratchDir("facts-");
   const first = await runFake(playbook, fakeInventory(names), hosts, { factsDir });
   assert.is(first.exitCode, 0);
   assert.is(first.counts.h1!.changed, 30);
@@ -36,7 +34,7 @@ test("after a change, the following resources are re-probed in the same exec as 
   const hosts = newHosts(["h1"]);
   for (let index = 0; index < 30; index++) hosts.h1!.store.set(`k${index}`, `v${index}`);
   hosts.h1!.store.set("k10", "drifted");
-  const factsDir = mkdtempSync(join(tmpdir(), "facts-"));
+  const factsDir = scratchDir("facts-");
   await runFake(playbook, fakeInventory(["h1"]), newHosts(["h1"]), { factsDir, check: true });
   const run = await runFake(playbook, fakeInventory(["h1"]), hosts, { factsDir });
   assert.is(run.counts.h1!.changed, 1);

@@ -1,6 +1,5 @@
 // The valid-vars memo: a pair (schema, vars) that passed is remembered across runs by hash; any change validates again.
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -8,6 +7,7 @@ import { defineRole } from "../../lib/role.ts";
 import { OneOf, Port, RoleVars, SecretVar, Type } from "../../lib/role-vars.ts";
 import { validVarsMemo } from "../../lib/runner/valid-vars-memo.ts";
 import { Secret } from "../../lib/secrets/secret.ts";
+import { scratchDir } from "./support/scratch.ts";
 
 const role = defineRole({
   name: "lb",
@@ -22,7 +22,7 @@ const role = defineRole({
 const vars = { balance: "roundrobin", port: 80, password: new Secret("stats", "s3cret-value-1") };
 
 test("a pair recorded and saved passes in the next run; anything else does not", () => {
-  const dir = mkdtempSync(join(tmpdir(), "memo-"));
+  const dir = scratchDir("memo-");
   const first = validVarsMemo(dir, "lab");
   assert.not.ok(first.passed(role, vars));
   first.record(role, vars);

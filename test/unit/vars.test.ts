@@ -1,6 +1,5 @@
 // Var merge order, schema errors (all at once, before any connection), secrets resolution.
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -16,6 +15,7 @@ import { secret } from "../../lib/secrets/secret.ts";
 import { kv } from "./support/kv-host.ts";
 import { recorder } from "./support/run.ts";
 import { OneOf, Port, RoleVars, SecretVar, Type } from "../../lib/role-vars.ts";
+import { scratchDir } from "./support/scratch.ts";
 
 const lb = defineRole({
   name: "lb",
@@ -56,7 +56,7 @@ async function run(spec: ReturnType<typeof inventory>, playVars?: object, env: R
         connects.push(host.name);
         throw new Error("no connection expected");
       },
-      repoRoot: mkdtempSync(join(tmpdir(), "repo-")),
+      repoRoot: scratchDir("repo-"),
       factsDir: null,
     }).then(
       (result) => ({ result, connects, error: undefined }),
@@ -101,7 +101,7 @@ test("a missing secret is an input error naming it and where to put it", async (
 });
 
 test("secrets resolve from the environment, then the secrets file; labs may generate them", async () => {
-  const repo = mkdtempSync(join(tmpdir(), "repo-"));
+  const repo = scratchDir("repo-");
   writeFileSync(join(repo, "s.json"), JSON.stringify({ a_pw: "from-file-123" }));
   process.env.FOOBAR_SECRET_B_PW = "from-env-4567";
   const store = await openSecretStore({ file: "s.json", repoRoot: repo, environment: "test", generate: false });

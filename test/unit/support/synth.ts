@@ -1,6 +1,5 @@
 // Roles synthesised for one lab host without a connection: its resources, found by id, and the files they would write.
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as assert from "uvu/assert";
 import inventorySpec from "../../../hosts.ts";
@@ -11,9 +10,10 @@ import { definePlaybook, type Play } from "../../../lib/playbook.ts";
 import type { Resource } from "../../../lib/resources/resource.ts";
 import { buildHostWork, planPlays } from "../../../lib/runner/plan.ts";
 import { openSecretStore } from "../../../lib/secrets/store.ts";
+import { scratchDir } from "./scratch.ts";
 
 export const inventory = loadInventory(inventorySpec, "lab");
-const scratch = mkdtempSync(join(tmpdir(), "synth-"));
+const scratch = scratchDir("synth-");
 const secrets = await openSecretStore({ file: "secrets.json", repoRoot: scratch, environment: "lab", generate: true });
 /** Host keys as the runner would have pinned them (the lab's own known_hosts exists only while it is up). */
 export const FIXTURE_HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDI3PLupRHJdduycR94kK9eP9ew+EyM4DKTr3eO2LYKq";
