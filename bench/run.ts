@@ -1,5 +1,5 @@
-// `npm run bench`: engine cost, no-op site re-converge vs the SSH floor vs Ansible, scale on loopback SSH hosts,
-// web throughput via the LB vs direct. Brings the lab up and converges site.ts first; results also go to
+// `npm run bench`: engine cost, the first converge vs its package floor, no-op site re-converge vs the SSH floor vs
+// Ansible, scale on loopback SSH hosts, web throughput via the LB vs direct. Brings the lab up and converges site.ts first; results also go to
 // bench/results/<time>.json. `npm run bench -- --quick` skips Ansible and the 100-host scale run.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -12,6 +12,7 @@ import { ensurePackages } from "../lab/requirements.ts";
 import { ansibleAvailable, ansibleNoop } from "./ansible-noop.ts";
 import { asTyped } from "./as-typed.ts";
 import { engineNoop } from "./engine.ts";
+import { firstConverge } from "./first-converge.ts";
 import { scale } from "./scale.ts";
 import { siteNoop } from "./site-noop.ts";
 import { ms } from "./stats.ts";
@@ -22,6 +23,8 @@ const quick = process.argv.includes("--quick");
 const SITE_RUNS = 30;
 /** Whole-process rounds of the as-typed no-op (each round: OpenSSH floor, ssh2 floor, the command; npx tsx too unless --quick). */
 const AS_TYPED_RUNS = quick ? 10 : 20;
+/** First converges from reset hosts, each alternated with its package-install floor (about 2.5 min a pair). */
+const FIRST_CONVERGE_RUNS = quick ? 1 : 3;
 const seconds = (value: number) => `${(value / 1000).toFixed(2)} s`;
 
 async function main(): Promise<void> {
@@ -38,6 +41,12 @@ async function main(): Promise<void> {
 
   await up(() => undefined);
   await buildApp();
+  const first = await firstConverge(FIRST_CONVERGE_RUNS);
+  results.firstConverge = first;
+  row(`first converge from reset hosts, warm apt proxy, as typed: ${first.command} (${first.hosts} lab hosts, ${FIRST_CONVERGE_RUNS} runs)`, `${seconds(first.converge.median)} (${seconds(first.converge.min)}–${seconds(first.converge.max)}) (target ≤ 60 s)`);
+  row("floor: the same packages alone, one apt-get per host (after a cache refresh), all hosts at once", `${seconds(first.floor.median)} (${seconds(first.floor.min)}–${seconds(first.floor.max)})`);
+  row("first converge / package floor", `${(first.converge.median / first.floor.median).toFixed(2)}× (target ≤ 1.3×)`);
+  row("each host's busy time in the first converge (inside its plays; the rest it waits for other hosts)", Object.entries(first.busy).map(([host, busy]) => `${host} ${seconds(busy)}`).join(", "));
   const converge = spawnSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "playbooks/site.ts"), "-i", "lab"], { cwd: REPO_ROOT, encoding: "utf8" });
   if (converge.status !== 0) throw new Error(`site.ts -i lab failed before the benchmark:\n${converge.stdout}${converge.stderr}`);
   const typed = asTyped(AS_TYPED_RUNS, !quick);
