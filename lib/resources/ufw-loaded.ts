@@ -19,7 +19,9 @@ export function ruleSignature(line: string): string {
     else if (word.startsWith("-")) {
       index++;
       const address = word === "-s" || word === "-d";
-      if (!(address && value === "0.0.0.0/0")) options.push(`${word.replace(/^--(d|s)ports$/, "--$1port")}=${address ? value.replace(/\/32$/, "") : value}`);
+      // user.rules quotes a comment's value ('dapp_OpenSSH'), iptables -S does not.
+      const bare = value.replace(/^'(.*)'$/, "$1");
+      if (!(address && bare === "0.0.0.0/0")) options.push(`${word.replace(/^--(d|s)ports$/, "--$1port")}=${address ? bare.replace(/\/32$/, "") : bare}`);
     }
   }
   return options.sort().join(" ");

@@ -91,6 +91,7 @@ test("ufw: the kernel's rules compared with the stored ones, however iptables pr
     "/etc/ufw/user6.rules:-A ufw6-user-input -p tcp --dport 22 -j ACCEPT",
   ].join("\n"));
   assert.equal(ruleSignature("-A ufw-user-input -s 192.0.2.30/32 -p tcp -m tcp --dport 9100 -j ACCEPT"), ruleSignature("-A ufw-user-input -p tcp --dport 9100 -s 192.0.2.30 -j ACCEPT"));
+  assert.is(ruleSignature("-A ufw-user-input -p tcp --dport 22 -j ACCEPT -m comment --comment 'dapp_OpenSSH'"), ruleSignature("-A ufw-user-input -p tcp -m tcp --dport 22 -m comment --comment dapp_OpenSSH -j ACCEPT"), "a comment quoted in user.rules, bare in iptables -S");
   assert.is.not(ruleSignature("-A ufw-user-input -p tcp -m tcp --dport 9100 -j ACCEPT"), ruleSignature("-A ufw-user-input -p tcp --dport 9100 -s 192.0.2.30 -j ACCEPT"), "from anywhere is not from one host");
   const loaded = ["-A ufw-user-input -p tcp -m tcp --dport 22 -j ACCEPT", "-A ufw-user-input -s 192.0.2.30/32 -p tcp -m tcp --dport 9100 -j ACCEPT"];
   assert.equal(resource.plan(probe(loaded), { diff: false }), [], "the IPv4 chain as stored (user6.rules is not compared)");
