@@ -97,10 +97,12 @@ async function detection(server: string, since: number): Promise<number | undefi
   return seen ? Date.now() - since : undefined;
 }
 
-for (const [fault, cause, heal] of [
-  ["its network cut", () => run("ip", ["-n", SWITCH.netns, "link", "set", labHost("web-01").veth, "down"]), () => run("ip", ["-n", SWITCH.netns, "link", "set", labHost("web-01").veth, "up"])],
-  ["nginx and the app frozen (SIGSTOP)", () => mustOnHost("web-01", "systemctl kill -s SIGSTOP nginx foobar-app"), () => mustOnHost("web-01", "systemctl kill -s SIGCONT nginx foobar-app")],
-  ["the app killed (SIGKILL)", () => mustOnHost("web-01", "systemctl kill -s SIGKILL foobar-app"), async () => undefined],
+// The killed app is restarted by systemd, sometimes before two health checks fail: then it never leaves rotation
+// and HAProxy's retries alone hide it.
+for (const [fault, cause, heal, leavesRotation] of [
+  ["its network cut", () => run("ip", ["-n", SWITCH.netns, "link", "set", labHost("web-01").veth, "down"]), () => run("ip", ["-n", SWITCH.netns, "link", "set", labHost("web-01").veth, "up"]), true],
+  ["nginx and the app frozen (SIGSTOP)", () => mustOnHost("web-01", "systemctl kill -s SIGSTOP nginx foobar-app"), () => mustOnHost("web-01", "systemctl kill -s SIGCONT nginx foobar-app"), true],
+  ["the app killed (SIGKILL)", () => mustOnHost("web-01", "systemctl kill -s SIGKILL foobar-app"), async () => undefined, false],
 ] as const) {
   test(`web-01 with ${fault} under ab -k -c 50 through the VIP: 0 failed requests`, async () => {
     let detectedMs: number | undefined;
@@ -117,8 +119,8 @@ for (const [fault, cause, heal] of [
       assert.ok(await eventually(() => upEverywhere("web-01"), 30_000), "web-01 back in rotation");
     })();
     const totals = await abWhile(AB_SITE, scenario, { concurrency: 50, batchSize: 1000, keepAlive: true, maxBatches: 60 });
-    console.log(`  web-01 with ${fault}: out of rotation after ${detectedMs ?? "never"} ms; ${totals.completed} requests, ${totals.failed} failed, ${totals.non2xx} non-2xx`);
-    assert.ok(detectedMs !== undefined, "HAProxy took web-01 out of rotation");
+    console.log(`  web-01 with ${fault}: ${detectedMs === undefined ? "never out of rotation" : `out of rotation after ${detectedMs} ms`}; ${totals.completed} requests, ${totals.failed} failed, ${totals.non2xx} non-2xx`);
+    if (leavesRotation) assert.ok(detectedMs !== undefined, "HAProxy took web-01 out of rotation");
     assert.ok(totals.completed >= 2000, `ab completed ${totals.completed}`);
     assert.is(totals.failed, 0, JSON.stringify(totals));
     assert.is(totals.non2xx, 0, JSON.stringify(totals));
