@@ -17,6 +17,12 @@ export interface Play {
    * so a restart never takes every web server down together. After a failure the remaining hosts of the play are left alone.
    */
   serial?: number;
+  /**
+   * The earlier plays this one waits for, by name: a host starts it once it is done with its own earlier plays and
+   * every host of these plays is done with them — not when every host finished every play above. Leave it out and
+   * the play waits for all the plays above it. A need that failed on some host skips the play, naming that host.
+   */
+  needs?: string[];
 }
 
 export interface Playbook {

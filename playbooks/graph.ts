@@ -1,9 +1,13 @@
-// `npx tsx playbooks/graph.ts [-i ENV]`: the topology of hosts.ts as a Mermaid diagram (tiers, addresses, allowed paths).
+// `npx tsx playbooks/graph.ts [-i ENV] [--plays]`: the topology of hosts.ts as a Mermaid diagram (tiers, addresses,
+// allowed paths), or with --plays the order site.ts's plays run in (which play waits for which).
 import { parseArgs } from "node:util";
 import inventory from "../hosts.ts";
+import { playGraphMermaid } from "../lib/graph/play-graph.ts";
 import { topologyMermaid } from "../lib/graph/topology-graph.ts";
 import { loadInventory } from "../lib/inventory/load.ts";
 import { isMain } from "../lib/cli/main.ts";
+import { playTargets } from "../lib/runner/plan.ts";
+import { site } from "./site.ts";
 import ufw from "../roles/ufw/index.ts";
 
 export const SERVICES = {
@@ -26,7 +30,13 @@ export function siteGraph(environment = "production"): string {
   });
 }
 
+/** site.ts's plays in the order they run, with the hosts each targets in `environment`. */
+export function sitePlayGraph(environment = "production"): string {
+  const loaded = loadInventory(inventory, environment);
+  return playGraphMermaid(site, (index) => playTargets(site.plays[index]!, loaded).map((host) => host.name));
+}
+
 if (isMain(import.meta.url)) {
-  const { values } = parseArgs({ options: { inventory: { type: "string", short: "i", default: "production" } } });
-  process.stdout.write(siteGraph(values.inventory));
+  const { values } = parseArgs({ options: { inventory: { type: "string", short: "i", default: "production" }, plays: { type: "boolean", default: false } } });
+  process.stdout.write(values.plays ? sitePlayGraph(values.inventory) : siteGraph(values.inventory));
 }

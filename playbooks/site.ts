@@ -19,17 +19,21 @@ import ufw from "../roles/ufw/index.ts";
 export const site = definePlaybook("site", [
   // Hardening first, on every host: sshd and the firewall are in place before any service listens.
   { name: "hardening: sshd and firewall", hosts: "all", roles: [sshHardening, ufw] },
-  { name: "host metrics", hosts: "all", roles: [nodeExporter] },
-  // Databases before the apps that migrate their schema at start.
-  { name: "database primary", hosts: "db_primary", roles: [mysqlPrimary, mysqldExporter] },
-  { name: "database replica", hosts: "db_replica", roles: [mysqlReplica, mysqldExporter] },
-  { name: "web tier: application server and nginx", hosts: "web", roles: [app, nginx, nginxExporter], serial: 1 },
-  // keepalived after HAProxy: a load balancer bids for the VIP only once HAProxy answers its monitor URL.
-  { name: "load balancers and their virtual IP", hosts: "lb", roles: [haproxy, keepalived] },
-  // After HAProxy: it serves the http-01 challenge path (with a placeholder certificate until this play's deploy hook).
-  { name: "certificates: ACME through HAProxy", hosts: "lb", roles: [certbot] },
-  // Last: it scrapes what the plays above run, and probes the certificate just obtained.
-  { name: "monitoring", hosts: "monitoring", roles: [prometheus] },
+  // Each host goes on as soon as the plays it `needs` are done everywhere (its own plays above always come first);
+  // a play that names no needs waits for every play above it. `bin/foobar-infra graph -i lab` draws the order.
+  { name: "host metrics", hosts: "all", roles: [nodeExporter], needs: [] },
+  { name: "database primary", hosts: "db_primary", roles: [mysqlPrimary, mysqldExporter], needs: [] },
+  // The replica copies the primary through its replication account.
+  { name: "database replica", hosts: "db_replica", roles: [mysqlReplica, mysqldExporter], needs: ["database primary"] },
+  // The apps migrate their schema on the primary when they start; reads wait for the replica at runtime, not here.
+  { name: "web tier: application server and nginx", hosts: "web", roles: [app, nginx, nginxExporter], serial: 1, needs: ["database primary"] },
+  // HAProxy's health checks keep a web host out until it answers /health: the load balancers need not wait for it.
+  // keepalived after HAProxy (same play): a load balancer bids for the VIP only once HAProxy answers its monitor URL.
+  { name: "load balancers and their virtual IP", hosts: "lb", roles: [haproxy, keepalived], needs: [] },
+  // The ACME http-01 challenge reaches the leader's certbot through whichever load balancer holds the VIP.
+  { name: "certificates: ACME through HAProxy", hosts: "lb", roles: [certbot], needs: ["load balancers and their virtual IP"] },
+  // Prometheus needs its targets only to be useful, not to start: it scrapes them as they come up.
+  { name: "monitoring", hosts: "monitoring", roles: [prometheus], needs: [] },
 ]);
 
 if (isMain(import.meta.url)) void run(site, inventory);

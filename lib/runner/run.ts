@@ -1,4 +1,4 @@
-// Run a playbook: validate everything, connect, one batched pre-probe per host, plays in order, recap.
+// Run a playbook: validate everything, connect, one batched pre-probe per host, each host through its plays (host-chains.ts), recap.
 import type { Transport } from "../connection/transport.ts";
 import { UnreachableError } from "../connection/transport.ts";
 import { becomeExec } from "../connection/become.ts";
@@ -12,13 +12,13 @@ import { emptyCounts, type Counts, type Reporter } from "../report/events.ts";
 import { openSecretStore } from "../secrets/store.ts";
 import { mapLimit } from "./concurrency.ts";
 import { factsCache, sameFacts } from "./facts-cache.ts";
-import { execScript, runHostPlay, type HostSession } from "./host-play.ts";
+import { runHostChains, type HostRun } from "./host-chains.ts";
+import { execScript } from "./host-play.ts";
 import { LOCK_STATE_PROBE, parseLockState, releaseScript, runLock } from "./host-lock.ts";
 import { applyLimit } from "./limit.ts";
-import { buildHostWork, planPlays, type HostWork, type Selection } from "./plan.ts";
+import { buildHostWork, planPlays, type Selection } from "./plan.ts";
 import { validVarsMemo } from "./valid-vars-memo.ts";
 import { ProbeMemo } from "./probe-memo.ts";
-import type { Section } from "./script.ts";
 
 export type Connector = (host: Host) => Promise<Transport>;
 
@@ -45,17 +45,6 @@ export interface RunOptions extends Selection {
 export interface RunResult {
   exitCode: number;
   counts: Record<string, Counts>;
-}
-
-interface HostRun {
-  host: Host;
-  session?: HostSession;
-  facts?: HostFacts;
-  /** Work per play index (absent when the host is not in that play). */
-  work: Map<number, HostWork>;
-  /** Pre-probe results per play index, valid while nothing anywhere has changed. */
-  probed: Map<number, Section[]>;
-  state: "ok" | "failed" | "unreachable";
 }
 
 /** Exit codes: 0 converged, 1 a task failed, 2 --check found drift, 3 a host unreachable, 4 invalid input. */
@@ -175,35 +164,11 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
     throw new InputError(inputErrors.flatMap((error) => error.problems));
   }
 
-  let worldUnchanged = true;
   try {
-    for (const [index, hostPlays] of plays.entries()) {
-      const active = hostPlays.map((item) => runs.get(item.host.name)!).filter((run) => run.state === "ok");
-      reporter.emit({ type: "play", play: playbook.plays[index]!.name, hosts: active.map((run) => run.host.name) });
-      const serial = playbook.plays[index]!.serial;
-      let serialStopped = false;
-      const outcomes = await mapLimit(active, Math.min(options.forks, serial ?? Infinity), async (run) => {
-        if (serialStopped) {
-          reporter.emit({ type: "task", play: playbook.plays[index]!.name, host: run.host.name, id: "play", status: "skipped", message: "an earlier host of this serial play failed" });
-          return "skipped" as const;
-        }
-        try {
-          const probed = worldUnchanged ? run.probed.get(index) : undefined;
-          const outcome = await runHostPlay(run.session!, run.work.get(index)!, { play: playbook.plays[index]!.name, check: options.check, diff: options.diff }, probed);
-          if (outcome === "failed") {
-            run.state = "failed";
-            if (serial !== undefined) serialStopped = true;
-          }
-          return outcome;
-        } catch (error) {
-          hostError(run, playbook.plays[index]!.name, error);
-          if (serial !== undefined) serialStopped = true;
-          return "failed";
-        }
-      });
-      // In check mode nothing is applied, so the pre-probe stays true for the next plays.
-      if (!options.check && outcomes.some((outcome) => outcome !== "converged")) worldUnchanged = false;
-    }
+    await runHostChains({
+      playbook, playHosts: plays.map((hostPlays) => hostPlays.map((item) => item.host.name)), runs,
+      check: options.check, diff: options.diff, forks: options.forks, reporter, hostError,
+    });
   } finally {
     await closeAll();
   }
