@@ -83,11 +83,16 @@ test("before the inventory swap: --check exits 2 naming the mismatch; site.ts re
   const check = await converge("site", ["--check"]);
   assert.is(check.exitCode, 2, check.output);
   assert.match(check.output, /topology mismatch: failover\.ts promoted db-02/);
+  assert.match(check.output, /db-02 \(role mysql_replica\) refuses to turn it back into a replica of db-01/);
+  assert.match(check.output, /\(role app\) refuses to point the app's writes at/);
   const refused = await converge("site");
   assert.is.not(refused.exitCode, 0, refused.output);
   assert.is(refused.changed, 0, refused.changedTasks.join("\n"));
-  assert.match(refused.output, /db-02 \(role mysql_replica\) refuses to turn it back into a replica of db-01/);
-  assert.match(refused.output, /\(role app\) refuses to point the app's writes at/);
+  // db-01's own guard refuses first; the replica and the apps need its play, so they are skipped naming it.
+  assert.match(refused.output, /db-01 \(role mysql_primary\) refuses to make it a writable primary again/);
+  for (const host of ["db-02", "web-01", "web-02"]) {
+    assert.ok(refused.events.some((event) => event.type === "task" && event.host === host && event.status === "skipped" && /needs play "database primary", which did not complete on db-01 \(failed\)/.test(event.message ?? "")), `${host} skipped naming db-01:\n${refused.output}`);
+  }
   assert.is((await sql("db-02", "SELECT @@read_only")).trim(), "0");
   assert.ok(await write("still writable after the refused converge"), "writes still go to db-02");
 });
