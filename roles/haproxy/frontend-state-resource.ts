@@ -1,18 +1,14 @@
 // Resource: HAProxy's frontends as it runs them — none left disabled through the runtime API (`disable frontend`
 // stops a listener until a reload or `enable frontend`: a site that is down while its config looks right).
 import { commonFields, type Change, type Resource } from "../../lib/resources/resource.ts";
-import { runtimeCommand } from "./runtime.ts";
+import { runtimeCommand, statRows } from "./runtime.ts";
 
 /** Name → status ("OPEN", "STOP", …) of each frontend HAProxy runs; empty when it does not answer. */
 type Frontends = Map<string, string>;
 
 /** `show stat` of frontends only (type 1): one CSV row each, status in the column of that name. */
 export function parseFrontends(csv: string): Frontends {
-  const [header, ...rows] = csv.split("\n").filter((line) => line.trim() !== "");
-  if (!header?.startsWith("# ")) return new Map();
-  const columns = header.slice(2).split(",");
-  const at = (fields: string[], name: string) => fields[columns.indexOf(name)] ?? "";
-  return new Map(rows.map((row) => row.split(",")).filter((fields) => at(fields, "svname") === "FRONTEND").map((fields) => [at(fields, "pxname"), at(fields, "status")]));
+  return new Map(statRows(csv).filter((row) => row.svname === "FRONTEND").map((row) => [row.pxname!, row.status!]));
 }
 
 export function frontendsOpen(): Resource<Frontends> {

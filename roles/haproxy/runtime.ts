@@ -28,19 +28,21 @@ export interface ServerStat {
   sessions: number;
 }
 
+/** `show stat` CSV as one record per row, by the column names of its `# ` header line; [] without one. */
+export function statRows(csv: string): Record<string, string>[] {
+  const [header, ...rows] = csv.split("\n").filter((line) => line.trim() !== "");
+  if (!header?.startsWith("# ")) return [];
+  const columns = header.slice(2).split(",");
+  return rows.map((row) => {
+    const fields = row.split(",");
+    return Object.fromEntries(columns.map((column, index) => [column, fields[index] ?? ""]));
+  });
+}
+
 /** Parse `show stat` CSV into the stats of one server of the web backend; undefined when absent. */
 export function parseServerStat(csv: string, server: string): ServerStat | undefined {
-  const [header, ...rows] = csv.split("\n").filter((line) => line.trim() !== "");
-  if (!header?.startsWith("# ")) return undefined;
-  const columns = header.slice(2).split(",");
-  const at = (name: string) => columns.indexOf(name);
-  for (const row of rows) {
-    const fields = row.split(",");
-    if (fields[at("pxname")] === BACKEND && fields[at("svname")] === server) {
-      return { status: fields[at("status")] ?? "", sessions: Number(fields[at("scur")] ?? 0) };
-    }
-  }
-  return undefined;
+  const row = statRows(csv).find((fields) => fields.pxname === BACKEND && fields.svname === server);
+  return row && { status: row.status ?? "", sessions: Number(row.scur || 0) };
 }
 
 /**

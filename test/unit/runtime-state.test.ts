@@ -4,7 +4,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { frontendsOpen, parseFrontends } from "../../roles/haproxy/frontend-state-resource.ts";
 import { backendServers, parseServersState } from "../../roles/haproxy/server-state-resource.ts";
-import { drainWithMark, parseDrainMarks } from "../../roles/haproxy/runtime.ts";
+import { drainWithMark, parseDrainMarks, parseServerStat } from "../../roles/haproxy/runtime.ts";
 import { MARIADB, MYSQL } from "../../roles/mysql_common/flavor.ts";
 import { dbRuntimeSettings } from "../../roles/mysql_common/runtime-settings-resource.ts";
 import { liveSettings } from "../../roles/mysql_common/server-config.ts";
@@ -81,6 +81,14 @@ test("frontends: one disabled at runtime is enabled again; HAProxy not answering
   assert.equal(resource.plan(state, { diff: false }).map((change) => change.summary), ["foobar_https: PAUSED -> OPEN (disabled at runtime)"]);
   assert.match(resource.apply(state), /^echo 'enable frontend foobar_https' \| socat -t 5 stdio \/run\/haproxy\/admin\.sock$/);
   assert.equal(resource.plan(resource.parse("", 0), { diff: false }), []);
+});
+
+test("show stat of the web backend: one server's status and current sessions; absent when not listed or no header", () => {
+  const csv = "# pxname,svname,qcur,scur,status\nfoobar_web,web-01,0,3,DRAIN\nfoobar_web,web-02,0,0,UP\nacme_challenge,certbot,0,0,no check\n";
+  assert.equal(parseServerStat(csv, "web-01"), { status: "DRAIN", sessions: 3 });
+  assert.equal(parseServerStat(csv, "web-02"), { status: "UP", sessions: 0 });
+  assert.is(parseServerStat(csv, "certbot"), undefined, "another backend's server");
+  assert.is(parseServerStat("Unknown command\n", "web-01"), undefined);
 });
 
 test("drain marks: written before the drain, one word per holder, read back", () => {
