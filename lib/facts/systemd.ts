@@ -8,7 +8,7 @@ export interface UnitState {
   active: string;
   /** enabled, enabled-runtime, disabled, static, masked, masked-runtime, indirect, generated, ...; "" without a unit file */
   unitFile: string;
-  /** When it last started, in epoch seconds; null when unknown (never started, or not asked). */
+  /** When it last started, in epoch seconds (with their fraction where known); null when unknown (never started, or not asked). */
   activeSince: number | null;
 }
 
@@ -30,7 +30,7 @@ export function parseUnit(id: string, stdout: string): UnitState {
   const fields = new Map(stdout.split("\n").filter((line) => line.includes("=")).map((text) => text.split("=", 2) as [string, string]));
   const active = fields.get("ActiveState");
   if (!active) throw new ProbeParseError(id, "no ActiveState", stdout);
-  const since = /^@(\d+)$/.exec(fields.get("ActiveEnterTimestamp") ?? "")?.[1];
+  const since = /^@(\d+(?:\.\d+)?)$/.exec(fields.get("ActiveEnterTimestamp") ?? "")?.[1];
   return { active, unitFile: fields.get("UnitFileState") ?? "", activeSince: since === undefined ? null : Number(since) };
 }
 

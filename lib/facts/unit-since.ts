@@ -15,10 +15,13 @@ export function sinceBatchable(unit: string): boolean {
   return unitBatchable(unit) && statable(invocationLink(unit));
 }
 
-/** The probe part on its own: "ActiveEnterTimestamp=@<epoch seconds>", empty after the "=" when never started. */
+/**
+ * The probe part on its own: "ActiveEnterTimestamp=@<epoch seconds>", to the nanosecond from the link (whole seconds
+ * from `systemctl show`), empty after the "=" when never started.
+ */
 export function unitSinceProbe(unit: string): string {
   const link = quote(invocationLink(unit));
-  return `if [ -L ${link} ]; then echo "ActiveEnterTimestamp=@$(stat -c %Z ${link})"; else ${showSince(unit)}; fi`;
+  return `if [ -L ${link} ]; then echo "ActiveEnterTimestamp=@$(stat -c %.9Z ${link})"; else ${showSince(unit)}; fi`;
 }
 
 export function sinceBatchPaths(units: readonly string[]): string[] {
@@ -37,7 +40,7 @@ export function splitSinceBatch(output: string, units: readonly string[], stat: 
     const line = lines[distinct.indexOf(unit)] ?? "";
     if (line) return `${line}\n`;
     const link = stat.lines.get(invocationLink(unit));
-    return `ActiveEnterTimestamp=${link ? `@${Math.floor(link.ctime)}` : ""}\n`;
+    return `ActiveEnterTimestamp=${link ? `@${link.ctimeText}` : ""}\n`;
   };
   return new Map(units.map((unit) => [unit, answer(unit)]));
 }

@@ -16,28 +16,29 @@ type Freshness = "fresh" | "stale" | "inactive";
 function freshnessProbe(service: string, files: readonly string[]): string {
   const batchable = unitBatchable(service) && sinceBatchable(service) && files.every(mtimeBatchable);
   const markers = batchable ? [`${UNIT_ACTIVE_PREFIX}${service}`, `${UNIT_SINCE_PREFIX}${service}`, ...files.map((file) => `${MTIME_BATCH_PREFIX}${file}`)] : [];
-  return [...markers, unitActiveProbe(service), unitSinceProbe(service), `stat -c %Y -- ${files.map(quote).join(" ")} 2>/dev/null`].join("\n");
+  return [...markers, unitActiveProbe(service), unitSinceProbe(service), `stat -c %.9Y -- ${files.map(quote).join(" ")} 2>/dev/null`].join("\n");
 }
 
-/** Stale when a file's mtime is not older than the service's last start (same second counts: it may have missed it). */
+/**
+ * Stale when a file's mtime is not older than the service's last start, both to the nanosecond (to the second only where
+ * systemd's own timestamp stands in: then the same second counts, as the service may have missed the write).
+ */
 function parseFreshness(id: string, stdout: string): Freshness {
   const lines = stdout.split("\n");
   const unit = parseUnit(id, lines.filter((line) => line.includes("=")).join("\n"));
   if (unit.active !== "active" || unit.activeSince === null) return "inactive";
-  const mtimes = lines.filter((line) => /^\d+$/.test(line)).map(Number);
+  const mtimes = lines.filter((line) => /^\d+(\.\d+)?$/.test(line)).map(Number);
   return mtimes.some((mtime) => mtime >= unit.activeSince!) ? "stale" : "fresh";
 }
 
 export function serviceFresh(service: string, files: string[], options: CommonOptions = {}): Resource<Freshness> {
   const id = `service-fresh:${service}`;
-  const fileList = files.map(quote).join(" ");
   return {
     id,
     ...commonFields(options),
     probe: () => freshnessProbe(service, files),
     parse: (stdout) => parseFreshness(id, stdout),
     plan: (state) => (state === "stale" ? [{ summary: `restart: ${files.join(", ")} changed since ${service} started` }] : []),
-    // A restart in the same second as the last write would look stale again next run: wait for the next second.
-    apply: () => [`newest=$(stat -c %Y ${fileList} | sort -n | tail -1)`, `while [ "$(date +%s)" -le "$newest" ]; do sleep 0.2; done`, `systemctl restart ${quote(service)}`].join("\n"),
+    apply: () => `systemctl restart ${quote(service)}`,
   };
 }

@@ -57,6 +57,9 @@ export interface StatLine {
   size: number;
   mtime: number;
   ctime: number;
+  /** The times as stat printed them (epoch seconds to the nanosecond, beyond what a number keeps). */
+  mtimeText: string;
+  ctimeText: string;
   /** A symbolic link's target as stored (`link`) and resolved against the link's directory (`target`). */
   link?: string;
   target?: string;
@@ -96,7 +99,7 @@ export function parseStatLines(output: string, asked: ReadonlySet<string>): Shar
       continue;
     }
     const link = /^'[^']*' -> '([^']*)'$/.exec(quotedName)?.[1];
-    const entry: StatLine = { path, line, type, owner, group, mode, size: Number(size), mtime: Number(mtime), ctime: Number(ctime) };
+    const entry: StatLine = { path, line, type, owner, group, mode, size: Number(size), mtime: Number(mtime), ctime: Number(ctime), mtimeText: mtime, ctimeText: ctime };
     if (type === "symbolic link" && link !== undefined) Object.assign(entry, { link, target: posix.resolve(posix.dirname(path), link) });
     lines.set(path, entry);
   }

@@ -142,7 +142,7 @@ test("a unit's start time is its invocation link's ctime, from the shared stat, 
   const line = `${link}|41|7|32|1795667015.137327293|1795667015.137327293|symbolic link|root|root|777|'${link}' -> 'fb996d4fdac74a0bb7633a40598beaa5'`;
   const stat = parseStatLines(line, new Set([link]));
   const answers = splitSinceBatch("\nActiveEnterTimestamp=\n", ["mariadb", "absent"], stat);
-  assert.is(answers.get("mariadb"), "ActiveEnterTimestamp=@1795667015\n");
+  assert.is(answers.get("mariadb"), "ActiveEnterTimestamp=@1795667015.137327293\n");
   assert.is(answers.get("absent"), "ActiveEnterTimestamp=\n");
 });
 
