@@ -36,6 +36,12 @@ export interface Resource<State = unknown> {
   readonly verify?: (state: State) => Promise<void>;
   /** Rollback script run when verify fails. */
   readonly rollback?: (state: State) => string;
+  /** The systemd unit this resource keeps running (a service resource with state "started"). */
+  readonly keepsStarted?: string;
+  /** True when apply() starts `keepsStarted` from stopped: the unit then reads every file written before it. */
+  readonly startsFresh?: (state: State) => boolean;
+  /** The unit a handler restarts or reloads: a fresh start of it after the notification makes the handler needless. */
+  readonly refreshes?: string;
 }
 
 /** Options every resource factory accepts. */

@@ -21,6 +21,9 @@ export function service(name: string, options: ServiceOptions = {}): Resource<Un
   return {
     id,
     ...commonFields(options),
+    ...(options.state === "started" ? { keepsStarted: name } : {}),
+    // A start job already under way ("activating") may have read the files before this run wrote them.
+    startsFresh: (unit) => options.state === "started" && !isRunning(unit) && unit.active !== "activating",
     probe: () => unitProbe(name),
     parse: (stdout) => parseUnit(id, stdout),
     plan(unit): Change[] {
@@ -55,6 +58,7 @@ export function serviceAction(name: string, action: "restarted" | "reloaded", op
   return {
     id,
     ...commonFields(options),
+    refreshes: name,
     probe: () => unitProbe(name),
     parse: (stdout) => parseUnit(id, stdout),
     plan: (unit) => [{ summary: action === "restarted" || !isRunning(unit) ? "restart" : "reload" }],

@@ -162,6 +162,10 @@ async function convergeHostPlay(session: HostSession, work: HostWork, options: P
         sections = [...sections.slice(0, index + 1), ...result.probes];
       }
       changed = true;
+      if (resource.keepsStarted && resource.startsFresh?.(planned.state)) {
+        // Started after every change notified so far: a restart or reload of the same unit would only repeat it.
+        work.handlers.filter((handler) => handler.resource.refreshes === resource.keepsStarted).forEach((handler) => notified.delete(handler.name));
+      }
       resource.notify.forEach((name) => notified.add(name));
       emit(resource.id, "changed", { changes: planned.changes, ...time });
     }

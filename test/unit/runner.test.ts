@@ -80,6 +80,30 @@ test("handlers run once, only when notified, in definition order, at the end", a
   assert.is(hosts.h1!.actions.length, 4, "no handler when nothing changed");
 });
 
+test("a unit started from stopped after the changes that notified its restart is not restarted again; a later change still is", async () => {
+  // kv "running" stands for the unit's state: the service resource starts it (fresh) when it is not "yes".
+  const unit = (key: string) => ({ ...kv(key, "yes"), keepsStarted: "app", startsFresh: (state: string | null) => state !== "yes" });
+  const refresh = (name: string) => ({ ...action(name), refreshes: "app" });
+  const role = (after: boolean) => defineRole({
+    name: "unit",
+    dir: import.meta.dirname,
+    schema: RoleVars({}),
+    tasks: () => [kv("conf", "2", { notify: ["restart app"] }), unit("running"), ...(after ? [kv("late", "1", { notify: ["reload app"] })] : [])],
+    handlers: { "restart app": () => refresh("restart-app"), "reload app": () => refresh("reload-app") },
+  });
+  const book = (after: boolean) => definePlaybook("unit", [{ name: "p", hosts: "all_fake", roles: [role(after)] }]);
+  const fresh = newHosts(["h1"]);
+  await runFake(book(false), fakeInventory(["h1"]), fresh);
+  assert.equal(fresh.h1!.actions, ["set conf 2", "set running yes"], "the start read the new conf: no restart");
+  const late = newHosts(["h1"]);
+  await runFake(book(true), fakeInventory(["h1"]), late);
+  assert.equal(late.h1!.actions, ["set conf 2", "set running yes", "set late 1", "do reload-app"], "notified after the start: runs");
+  const running = newHosts(["h1"]);
+  running.h1!.store.set("running", "yes");
+  await runFake(book(false), fakeInventory(["h1"]), running);
+  assert.equal(running.h1!.actions, ["set conf 2", "do restart-app"], "already running: the restart is what applies the change");
+});
+
 test("a failure after a change still runs that change's handler, and the host is reported failed", async () => {
   const role = defineRole({
     name: "half",
