@@ -3,11 +3,14 @@
 import { packagesProbe, parsePackages, type PackagesFact } from "../facts/packages.ts";
 import { sh } from "../shell.ts";
 import { commonFields, type Change, type CommonOptions, type Resource } from "./resource.ts";
+import { startHoldScript } from "./start-hold.ts";
 
 export interface PackageOptions extends CommonOptions {
   state?: "present" | "absent";
   /** Refresh the apt cache before installing when it is older than this (default 3600 s). */
   cacheMaxAgeSeconds?: number;
+  /** Units the converge starts itself once configured: the install does not start those it brings (start-hold.ts). */
+  holdStarts?: readonly string[];
 }
 
 export interface PackageResource extends Resource<PackagesFact> {
@@ -58,7 +61,8 @@ export function packages(names: string | readonly string[], options: PackageOpti
       if (state === "absent") return `${apt} purge ${sh`${present(fact)}`}`;
       // Recommends are not installed: a role names every package it needs (node-exporter's recommended collectors alone
       // pulled perl, python3-apt, smartmontools, ipmitool and nvme-cli onto every host: 48 s of each first converge).
-      return `${refreshCacheScript(apt, maxAge)}\n${apt} --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold install ${sh`${missing(fact)}`}`;
+      const hold = startHoldScript(options.holdStarts ?? []);
+      return `${refreshCacheScript(apt, maxAge)}\n${hold ? `${hold}\n` : ""}${apt} --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold install ${sh`${missing(fact)}`}`;
     },
   };
 }

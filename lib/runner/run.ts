@@ -1,4 +1,5 @@
-// Run a playbook: validate everything, connect, one batched pre-probe per host, each host through its plays (host-chains.ts), recap.
+// Run a playbook: validate everything, connect, one batched pre-probe per host, each host through its plays (host-chains.ts)
+// with its packages in one transaction (install-ahead.ts), recap.
 import type { Transport } from "../connection/transport.ts";
 import { UnreachableError } from "../connection/transport.ts";
 import { becomeExec } from "../connection/become.ts";
@@ -15,6 +16,7 @@ import { factsCache, sameFacts } from "./facts-cache.ts";
 import { runHostChains, type HostRun } from "./host-chains.ts";
 import { execScript } from "./host-play.ts";
 import { LOCK_STATE_PROBE, parseLockState, releaseScript, runLock } from "./host-lock.ts";
+import { installAhead } from "./install-ahead.ts";
 import { applyLimit } from "./limit.ts";
 import { buildHostWork, planPlays, type Selection } from "./plan.ts";
 import { validVarsMemo } from "./valid-vars-memo.ts";
@@ -83,6 +85,7 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
       const hostPlay = hostPlays.find((item) => item.host.name === run.host.name);
       if (hostPlay) run.work.set(index, buildHostWork(hostPlay, facts, inventory, options, () => checkNewConnection(run.host)));
     });
+    installAhead([...run.work.values()]);
   };
   const checkNewConnection = async (host: Host) => {
     const transport = await (options.connectFresh ?? options.connect)(host);
