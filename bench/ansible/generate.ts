@@ -15,6 +15,8 @@ import { paths, REPO_ROOT } from "../../lab/paths.ts";
 import { factsCache } from "../../lib/runner/facts-cache.ts";
 import { buildHostWork, planPlays } from "../../lib/runner/plan.ts";
 import type { Resource } from "../../lib/resources/resource.ts";
+import { resolveBecomePasswords } from "../../lib/secrets/become.ts";
+import { Secret } from "../../lib/secrets/secret.ts";
 import { openSecretStore } from "../../lib/secrets/store.ts";
 import { site } from "../../playbooks/site.ts";
 
@@ -90,11 +92,17 @@ function task(resource: Resource, live: Map<string, LiveFile>, host: string): st
   return [`    - name: ${yamlString(resource.id)}`, `      ansible.builtin.shell: ${yamlString(resource.probe({ diff: false }))}`, `      changed_when: false`];
 }
 
-/** Generate the playbook and inventory; returns the number of tasks per host. */
-export async function generateAnsibleSite(): Promise<Record<string, number>> {
+/**
+ * Generate the playbook and inventory; returns the number of tasks per host and the become password the hosts whose
+ * sudo asks share (Ansible takes one, from --become-password-file; sudo without a password never asks for it).
+ */
+export async function generateAnsibleSite(): Promise<{ tasksPerHost: Record<string, number>; becomePassword?: Secret }> {
   const inventory = loadInventory(inventorySpec, "lab");
   const secrets = await openSecretStore({ file: inventory.secretsFile, repoRoot: REPO_ROOT, environment: inventory.environment, generate: inventory.generateSecrets });
   const plays = planPlays(site, inventory, new Set(inventory.hosts.map((host) => host.name)), secrets);
+  resolveBecomePasswords(inventory.hosts, secrets);
+  const becomePasswords = [...new Map(inventory.hosts.flatMap((host) => (host.ssh.becomePassword instanceof Secret ? [[host.ssh.becomePassword.reveal(), host.ssh.becomePassword] as const] : []))).values()];
+  if (becomePasswords.length > 1) throw new Error(`the Ansible bench passes one become password to every host, and the lab inventory has ${becomePasswords.length} different ones`);
   const facts = factsCache(join(REPO_ROOT, ".cache", "facts"), "lab");
   rmSync(ANSIBLE_DIR, { recursive: true, force: true });
   mkdirSync(ANSIBLE_DIR, { recursive: true });
@@ -120,5 +128,5 @@ export async function generateAnsibleSite(): Promise<Record<string, number>> {
     `ansible_ssh_common_args='-o UserKnownHostsFile=${knownHosts} -o StrictHostKeyChecking=yes -o IdentitiesOnly=yes'`,
     "",
   ].join("\n"));
-  return counts;
+  return { tasksPerHost: counts, becomePassword: becomePasswords[0] };
 }
