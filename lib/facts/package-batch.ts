@@ -1,4 +1,4 @@
-// Batched package probe: the package probes of one exec (one per play on a host) answered by one dpkg-query
+// Batched package probe: the package probes of one exec answered by one dpkg-query
 // for all their packages; each probe gets the lines its own probe would print.
 import { packagesQuery } from "./packages.ts";
 
