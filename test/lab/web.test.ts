@@ -1,4 +1,5 @@
-// Web tier on booted hosts: HTTPS at HAProxy → nginx → app, failover on health checks, idempotence, drift repair, rolling deploy.
+// Web tier on booted hosts: HTTPS at HAProxy → nginx → app, failover on health checks, idempotence, drift repair, rolling
+// deploy and rolling config change under load.
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,7 +9,7 @@ import { REPO_ROOT } from "../../lab/paths.ts";
 import type { RunEvent } from "../../lib/report/events.ts";
 import { capture } from "../../lab/run-command.ts";
 import { siteAddress } from "../../lab/topology.ts";
-import { abWhile, backgroundLoad, converge, eventually, freshHosts, http, mustOnHost, SITE_URL } from "./harness.ts";
+import { abWhile, backgroundLoad, converge, eventually, freshHosts, http, mustOnHost, SITE_URL, type Converge } from "./harness.ts";
 
 /** Users' requests: https://www.foobar.com/ (http:// only redirects, see hardening.test.ts). */
 const SITE = SITE_URL;
@@ -125,6 +126,23 @@ test("rolling deploy under ab load (50 concurrent): 0 failed or non-2xx, both ho
   const versions = await versionsThroughLb();
   assert.equal(Object.keys(versions).sort(), ["web-01", "web-02"]);
   assert.is(versions["web-01"], versions["web-02"]);
+});
+
+test("a web tier config change through site.ts under ab load (50 concurrent): one host restarts at a time, 0 failed or non-2xx", async () => {
+  // The app's unit edited on both hosts: the converge rewrites it and restarts the app, serial 1, while ab runs via the VIP.
+  for (const host of ["web-01", "web-02"]) await mustOnHost(host, "sed -i 's/^RestartSec=.*/RestartSec=9/' /etc/systemd/system/foobar-app.service && systemctl daemon-reload");
+  let run: Converge | undefined;
+  const totals = await abWhile(AB_SITE, converge("site", LIMIT).then((result) => (run = result)), { concurrency: 50, batchSize: 1000 });
+  assert.is(run?.exitCode, 0, run?.output);
+  assert.equal(handlersRun(run!.events), ["web-01: restart app", "web-02: restart app"]);
+  const webPlays = run!.events
+    .flatMap((event) => (event.type === "host-play" && event.play.startsWith("web tier") ? [event] : []))
+    .sort((a, b) => a.startedAt - b.startedAt);
+  assert.is(webPlays.length, 2);
+  assert.ok(webPlays[1]!.startedAt >= webPlays[0]!.startedAt + webPlays[0]!.durationMs, `${webPlays[1]!.host} started its web play while ${webPlays[0]!.host} was in it`);
+  assert.ok(totals.completed >= 1000, `ab completed ${totals.completed}`);
+  assert.is(totals.failed, 0, JSON.stringify(totals));
+  assert.is(totals.non2xx, 0, JSON.stringify(totals));
 });
 
 test("rolling deploy under load: no request fails; a broken release stops at the first host, the others keep serving", async () => {
