@@ -49,6 +49,9 @@ const handlersRun = (events: RunEvent[]) =>
 
 test.before(async () => {
   await freshHosts("lb-01", "web-01", "web-02");
+  // The apps' health includes the database: converged already when the whole suite runs, not when this file runs alone.
+  const database = await converge("site", ["-l", "db_primary,db_replica"]);
+  assert.is(database.exitCode, 0, database.output);
 });
 
 test.after(() => rmSync(scratch, { recursive: true, force: true }));
