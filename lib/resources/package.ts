@@ -67,16 +67,27 @@ export function packages(names: string | readonly string[], options: PackageOpti
   };
 }
 
-/** Replace every "present" package resource with one resource installing them all (at the first one's place). */
-export function mergePackages<T extends Resource<unknown>>(resources: readonly T[]): T[] {
-  const isPresentPackage = (resource: T) => "packageNames" in resource && (resource as unknown as PackageResource).packageState === "present";
-  const group = resources.filter(isPresentPackage) as unknown as PackageResource[];
-  if (group.length < 2) return [...resources];
-  const merged = packages(group.flatMap((resource) => resource.packageNames), {
+/** The resource as a package resource, or undefined when it is another kind. */
+export function asPackage(resource: Resource<any>): PackageResource | undefined {
+  return "packageNames" in resource ? (resource as PackageResource) : undefined;
+}
+
+/** One resource installing every package of `group`: the shortest cache age asked for, all notifies and tags. */
+export function combinePackages(group: readonly PackageResource[], holdStarts?: readonly string[]): PackageResource {
+  return packages(group.flatMap((resource) => resource.packageNames), {
     cacheMaxAgeSeconds: Math.min(...group.map((resource) => resource.options.cacheMaxAgeSeconds ?? 3600)),
     notify: [...new Set(group.flatMap((resource) => resource.notify))],
     tags: [...new Set(group.flatMap((resource) => resource.tags))],
+    ...(holdStarts ? { holdStarts } : {}),
   });
+}
+
+/** Replace every "present" package resource with one resource installing them all (at the first one's place). */
+export function mergePackages<T extends Resource<unknown>>(resources: readonly T[]): T[] {
+  const isPresentPackage = (resource: T) => asPackage(resource)?.packageState === "present";
+  const group = resources.filter(isPresentPackage).map((resource) => asPackage(resource)!);
+  if (group.length < 2) return [...resources];
+  const merged = combinePackages(group);
   const first = resources.findIndex(isPresentPackage);
   return resources.flatMap((resource, index) => (index === first ? [merged as unknown as T] : isPresentPackage(resource) ? [] : [resource]));
 }

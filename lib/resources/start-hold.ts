@@ -25,7 +25,7 @@ export function startHoldScript(units: readonly string[], paths: HoldPaths = DEB
   if (units.length === 0) return "";
   const names = [...new Set(units.map(fullUnitName))].sort();
   const policy = quote(paths.policy);
-  const unitFileTests = (variable: string) => paths.unitDirs.map((dir) => `[ -e ${quote(dir)}/"$${variable}" ]`).join(" || ");
+  const unitFileTests = paths.unitDirs.map((dir) => `[ -e ${quote(dir)}/"$unit" ]`).join(" || ");
   const policyText = [
     "#!/bin/sh",
     `${HOLD_MARK}: units the converge starts once configured are not started by their packages (installing shell %s)`,
@@ -38,7 +38,7 @@ export function startHoldScript(units: readonly string[], paths: HoldPaths = DEB
   return [
     "held=",
     `for unit in ${names.map((name) => quote(name)).join(" ")}; do`,
-    `  ${unitFileTests("unit")} || held="$held|$unit|\${unit%.service}"`,
+    `  ${unitFileTests} || held="$held|$unit|\${unit%.service}"`,
     "done",
     `if [ -n "$held" ] && { [ ! -e ${policy} ] || sed -n 2p ${policy} | grep -qF ${quote(HOLD_MARK)}; }; then`,
     `  trap 'rm -f ${policy.replace(/'/g, `'\\''`)}' EXIT`,
