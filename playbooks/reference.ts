@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import inventorySpec from "../hosts.ts";
 import { isMain } from "../lib/cli/main.ts";
-import { debianFacts } from "../lib/connection/fake.ts";
+import { debianFacts } from "../lib/testing/fake-transport.ts";
 import { roleReference } from "../lib/docs/role-reference.ts";
 import { parseHostFacts } from "../lib/facts/host.ts";
 import { loadInventory } from "../lib/inventory/load.ts";

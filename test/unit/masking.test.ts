@@ -2,7 +2,7 @@
 import { inspect } from "node:util";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { fakeConnector, type FakeLog } from "../../lib/connection/fake.ts";
+import { fakeConnector, type FakeLog } from "../../lib/testing/fake-transport.ts";
 import { definePlaybook } from "../../lib/playbook.ts";
 import { humanReporter } from "../../lib/report/human.ts";
 import { ndjsonReporter } from "../../lib/report/ndjson.ts";

@@ -1,5 +1,5 @@
 // Test support: a fake host whose state is a key-value store, and resources/roles that use it.
-import { fakeConnector, type FakeHostOptions, type FakeLog, type SnippetHandler } from "../../../lib/connection/fake.ts";
+import { fakeConnector, type FakeHostOptions, type FakeLog, type SnippetHandler } from "../../../lib/testing/fake-transport.ts";
 import { defineInventory } from "../../../lib/inventory/define.ts";
 import { defineRole } from "../../../lib/role.ts";
 import type { Resource } from "../../../lib/resources/resource.ts";

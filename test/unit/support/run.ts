@@ -1,5 +1,5 @@
 // Test support: run a playbook against fake hosts and keep every event.
-import type { FakeHostOptions, FakeLog } from "../../../lib/connection/fake.ts";
+import type { FakeHostOptions, FakeLog } from "../../../lib/testing/fake-transport.ts";
 import type { InventorySpec } from "../../../lib/inventory/types.ts";
 import type { Playbook } from "../../../lib/playbook.ts";
 import type { Reporter, RunEvent } from "../../../lib/report/events.ts";

@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as assert from "uvu/assert";
 import inventorySpec from "../../../hosts.ts";
-import { debianFacts } from "../../../lib/connection/fake.ts";
+import { debianFacts } from "../../../lib/testing/fake-transport.ts";
 import { parseHostFacts } from "../../../lib/facts/host.ts";
 import { loadInventory } from "../../../lib/inventory/load.ts";
 import { definePlaybook, type Play } from "../../../lib/playbook.ts";

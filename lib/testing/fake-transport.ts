@@ -2,7 +2,7 @@
 import { splitScript } from "../runner/script.ts";
 import { hostFactsProbe } from "../facts/host.ts";
 import { LOCK_STATE_PROBE, LOCK_STEP_MARK } from "../runner/host-lock.ts";
-import { UnreachableError, type ExecOptions, type ExecResult, type Transport } from "./transport.ts";
+import { UnreachableError, type ExecOptions, type ExecResult, type Transport } from "../connection/transport.ts";
 
 export interface SnippetResult {
   output: string;
