@@ -9,6 +9,7 @@ import { runScript } from "../lib/connection/shell-session.ts";
 import type { Transport } from "../lib/connection/transport.ts";
 import { InputError } from "../lib/errors.ts";
 import { hostFactsProbe, parseHostFacts } from "../lib/facts/host.ts";
+import { probeScript } from "../lib/facts/probe-kinds.ts";
 import type { Host, Inventory, InventorySpec } from "../lib/inventory/types.ts";
 import { loadInventory } from "../lib/inventory/load.ts";
 import { definePlaybook } from "../lib/playbook.ts";
@@ -45,7 +46,7 @@ async function run(transport: Transport, host: Host, script: string, timeoutMs =
 }
 
 async function flavorOn(transport: Transport, host: Host): Promise<DbFlavor> {
-  return flavorOf(parseHostFacts(await run(transport, host, hostFactsProbe)));
+  return flavorOf(parseHostFacts(await run(transport, host, probeScript(hostFactsProbe))));
 }
 
 const stateOf = async (flavor: DbFlavor, transport: Transport, host: Host): Promise<ServerState> => parseServerState(flavor, await run(transport, host, serverStateScript(flavor)));

@@ -9,6 +9,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import inventorySpec from "../../hosts.ts";
 import { sshConnector } from "../../lib/cli/main.ts";
+import { probeScript } from "../../lib/facts/probe-kinds.ts";
 import type { Host } from "../../lib/inventory/types.ts";
 import { loadInventory } from "../../lib/inventory/load.ts";
 import { paths, REPO_ROOT } from "../../lab/paths.ts";
@@ -89,7 +90,7 @@ function task(resource: Resource, live: Map<string, LiveFile>, host: string): st
     return [`    - name: ${yamlString(resource.id)}`, `      ansible.builtin.copy: { src: ${yamlString(source)}, dest: ${yamlString(managed.path)}, ${attributes} }`];
   }
   // Everything else (database state, firewall, replication, guarded commands): the same read-only check our probe runs.
-  return [`    - name: ${yamlString(resource.id)}`, `      ansible.builtin.shell: ${yamlString(resource.probe({ diff: false }))}`, `      changed_when: false`];
+  return [`    - name: ${yamlString(resource.id)}`, `      ansible.builtin.shell: ${yamlString(probeScript(resource.probe({ diff: false })))}`, `      changed_when: false`];
 }
 
 /**

@@ -1,4 +1,5 @@
 // The transport contract: how the engine runs one shell script on one host.
+import type { ScriptPlan } from "./script-plan.ts";
 
 /** Result of one remote (or local) command. */
 export interface ExecResult {
@@ -13,6 +14,8 @@ export interface ExecOptions {
   stdin?: string;
   /** Kill the command after this many milliseconds; the result then has code null. */
   timeoutMs?: number;
+  /** The script's sections as values (a transport that runs the text ignores them). */
+  plan?: ScriptPlan;
 }
 
 /**

@@ -1,7 +1,7 @@
 // Fact: what is at a path (file with owner/group/mode/sha256, directory, symlink, or nothing).
 import { raw, sh } from "../shell.ts";
-import { ProbeParseError } from "../resources/resource.ts";
-import { batchable, statArgument, STAT_BATCH_PREFIX } from "./stat-batch.ts";
+import type { StatProbe } from "./probe.ts";
+import { ProbeParseError } from "./probe-error.ts";
 
 export type PathStat =
   | { kind: "absent" }
@@ -14,15 +14,19 @@ export type PathStat =
 export const DIFF_MAX_BYTES = 256 * 1024;
 
 /**
- * Probe snippet; with `withContent`, a regular file's content follows as base64. Without it, the snippet is marked
- * so the runner may answer it from one batched stat of all such paths (lib/facts/stat-batch.ts), with the file's
- * hash kept between runs unless `saveHash` is false (a sensitive file).
+ * The probe; with `withContent`, a regular file's content follows as base64. Without it, the runner may answer it from
+ * one batched stat of all such paths (lib/facts/stat-batch.ts), with the file's hash kept between runs unless
+ * `saveHash` is false (a sensitive file).
  */
-export function statProbe(path: string, withContent = false, saveHash = true): string {
-  const content = withContent ? sh`; [ "$(stat -c %s ${path})" -le ${DIFF_MAX_BYTES} ] && base64 < ${path}` : "";
-  const marker = !withContent && batchable(path) ? [`${STAT_BATCH_PREFIX}${statArgument(path, saveHash)}`] : [];
+export function statProbe(path: string, withContent = false, saveHash = true): StatProbe {
+  return { kind: "stat", path, saveHash, content: withContent };
+}
+
+/** The probe's shell on its own. */
+export function statScript(probe: StatProbe): string {
+  const { path } = probe;
+  const content = probe.content ? sh`; [ "$(stat -c %s ${path})" -le ${DIFF_MAX_BYTES} ] && base64 < ${path}` : "";
   return [
-    ...marker,
     sh`if [ -L ${path} ]; then printf 'link\\n%s\\n' "$(readlink ${path})"`,
     // sha256sum prints "<hash>  -": the parser takes the hash (no `cut` process: a no-op runs this for every file).
     sh`elif [ -f ${path} ]; then stat -c 'file %U %G %a %s' ${path} && sha256sum < ${path}${raw(content)}`,

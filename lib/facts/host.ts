@@ -1,5 +1,6 @@
 // Fact: the host itself — OS release, hostname, IPv4 addresses (with their interfaces), CPU count and memory.
-import { ProbeParseError } from "../resources/resource.ts";
+import type { HostProbe } from "./probe.ts";
+import { ProbeParseError } from "./probe-error.ts";
 
 export interface HostFacts {
   os: { id: string; version: string; codename: string; pretty: string };
@@ -21,7 +22,7 @@ export interface InterfaceAddress {
  * One process (ip): it runs on every converge. The hostname is the kernel's (what `hostname` prints), the CPU count
  * the CPUs this shell may run on (what `nproc` prints), read from /proc/self/status by the shell itself.
  */
-export const hostFactsProbe = [
+export const HOST_FACTS_SCRIPT = [
   `. /etc/os-release`,
   `read -r hostname < /proc/sys/kernel/hostname`,
   `printf '%s\\n' "$ID" "$VERSION_ID" "\${VERSION_CODENAME:-}" "$PRETTY_NAME" "$hostname"`,
@@ -29,6 +30,8 @@ export const hostFactsProbe = [
   `read -r key value unit < /proc/meminfo; echo "$value"`,
   `ip -o -4 addr show scope global 2>/dev/null`,
 ].join("\n");
+
+export const hostFactsProbe: HostProbe = { kind: "host" };
 
 /** "0-3,8" -> 5 */
 function cpuCount(list: string): number {

@@ -1,16 +1,21 @@
 // Batched mtime probe: the modification times asked for in one exec, answered from the exec's shared stat.
-import type { SharedStat } from "../runner/shared-stat.ts";
-import { batchable } from "./stat-batch.ts";
+import { quote } from "../shell.ts";
+import type { MtimesProbe } from "./probe.ts";
+import { statable, type SharedStat } from "./shared-stat.ts";
 
-/** Marker line of a path's mtime, a part of a probe; the answer is the epoch seconds with their fraction, or nothing when absent. */
-export const MTIME_BATCH_PREFIX = "# foobar:mtime ";
+export function mtimesBatchable(probe: MtimesProbe): boolean {
+  return probe.paths.every(statable);
+}
 
-export const mtimeBatchable = batchable;
+/** The probe on its own: what `stat -c %.9Y` prints, epoch seconds to the nanosecond, nothing for an absent path. */
+export function mtimesScript(probe: MtimesProbe): string {
+  return `stat -c %.9Y -- ${probe.paths.map(quote).join(" ")} 2>/dev/null`;
+}
 
-/** Per path, what `stat -c %.9Y` prints: epoch seconds to the nanosecond, or nothing for an absent path. */
-export function splitMtimeBatch(_output: string, paths: readonly string[], stat: SharedStat): Map<string, string> {
-  return new Map(paths.map((path) => {
+/** Per probe, the lines its own command would print, from the shared stat. */
+export function splitMtimeBatch(probes: readonly MtimesProbe[], stat: SharedStat): string[] {
+  return probes.map((probe) => probe.paths.map((path) => {
     const seen = stat.lines.get(path);
-    return [path, seen ? `${seen.mtimeText}\n` : ""];
-  }));
+    return seen ? `${seen.mtimeText}\n` : "";
+  }).join(""));
 }

@@ -1,6 +1,7 @@
 // Fact: installed Debian packages (dpkg-query).
 import { quote } from "../shell.ts";
-import { memoBlock } from "../runner/probe-memo.ts";
+import type { PackagesProbe } from "./probe.ts";
+import { memoBlock, type MemoBlock } from "./probe-memo.ts";
 
 export interface PackagesFact {
   /** Installed packages by name with their version (only the ones asked about). */
@@ -9,24 +10,21 @@ export interface PackagesFact {
 
 /** What dpkg-query reads: the status database and the journal of updates not yet merged into it. */
 const DPKG_DATABASE = ["/var/lib/dpkg/status", "/var/lib/dpkg/updates"];
-/** First line of a package probe the runner may answer from one batch for all packages (lib/facts/package-batch.ts). */
-export const PACKAGE_BATCH_PREFIX = "# foobar:pkg ";
-/** The marker's argument: the probe's package names, comma-separated. */
-const PACKAGE_LIST = /^[a-z0-9][a-z0-9+.-]+(,[a-z0-9][a-z0-9+.-]+)*$/;
+const PACKAGE_NAME = /^[a-z0-9][a-z0-9+.-]+$/;
 
-export function packageBatchable(argument: string): boolean {
-  return PACKAGE_LIST.test(argument);
+/** Names the batch can carry (Debian package names). */
+export function packagesBatchable(probe: PackagesProbe): boolean {
+  return probe.names.length > 0 && probe.names.every((name) => PACKAGE_NAME.test(name));
 }
 
-/** The probe's command without the batch marker: one dpkg-query, answered from the memo while dpkg's database is unchanged. */
-export function packagesQuery(names: readonly string[]): string {
+/** One dpkg-query, answered from the memo while dpkg's database is unchanged. */
+export function packagesQuery(names: readonly string[]): MemoBlock | string {
   return memoBlock(DPKG_DATABASE, "dpkg-query -W -f='${Package}\\t${db:Status-Abbrev}\\t${Version}\\n' " + names.map((name) => quote(name)).join(" ") + " 2>/dev/null");
 }
 
-/** Probe snippet, marked so the runner may answer it from one batched query of all packages. */
-export function packagesProbe(names: readonly string[]): string {
-  const argument = names.join(",");
-  return `${packageBatchable(argument) ? `${PACKAGE_BATCH_PREFIX}${argument}\n` : ""}${packagesQuery(names)}`;
+/** The probe, which the runner may answer from one batched query of all packages (package-batch.ts). */
+export function packagesProbe(names: readonly string[]): PackagesProbe {
+  return { kind: "packages", names: [...names] };
 }
 
 export function parsePackages(stdout: string): PackagesFact {

@@ -1,46 +1,33 @@
 // Batched stat: the file probes of one exec answered from the exec's shared stat (type, owner, group, mode, size,
 // a link's target) plus one sha256sum per file, each a memo block: a file whose stat line has not changed since its
 // hash was saved is not read again (except a sensitive file's: a hash derived from a secret is never saved).
-// The answer for each path is the text statProbe() would print.
-import { memoBlock } from "../runner/probe-memo.ts";
-import { statable, type SharedStat } from "../runner/shared-stat.ts";
+// The answer for each path is the text its own stat probe would print.
+import type { StatProbe } from "./probe.ts";
+import { memoBlock, type MemoBlock } from "./probe-memo.ts";
+import { statable, type SharedStat } from "./shared-stat.ts";
 
-/** First line of a stat probe that may be answered from the batch (see statProbe). */
-export const STAT_BATCH_PREFIX = "# foobar:stat ";
-/** Suffix of a stat batch argument whose hash must not be saved in the memo. */
-const UNSAVED = " unsaved";
-
-/** Paths the batch can carry: those the shared stat can (no spaces, quotes, newlines or shell syntax). */
-export const batchable = statable;
-
-/** The marker's argument: the path, flagged when its hash is not to be kept between runs. */
-export function statArgument(path: string, saveHash: boolean): string {
-  return saveHash ? path : `${path}${UNSAVED}`;
+/** Probes the batch can carry: without content, on paths the shared stat can carry (no spaces, quotes, shell syntax). */
+export function statBatchable(probe: StatProbe): boolean {
+  return !probe.content && probe.dependsOn === undefined && statable(probe.path);
 }
 
-const pathOf = (argument: string) => (argument.endsWith(UNSAVED) ? argument.slice(0, -UNSAVED.length) : argument);
-
-export function statArgumentBatchable(argument: string): boolean {
-  return batchable(pathOf(argument));
-}
-
-export function statBatchPaths(argumentsList: readonly string[]): string[] {
-  return [...new Set(argumentsList.map(pathOf))];
+export function statBatchPaths(probes: readonly StatProbe[]): string[] {
+  return [...new Set(probes.map((probe) => probe.path))];
 }
 
 /**
  * The hashes: one sha256sum per file whose hash may be saved (a memo block each, so a saved hash needs none), and one
  * for all the files whose hash is never saved. The stat lines come from the shared stat.
  */
-export function statBatchScript(argumentsList: readonly string[]): string {
-  const unsaved = new Set(argumentsList.filter((argument) => argument.endsWith(UNSAVED)).map(pathOf));
+export function statBatchScript(probes: readonly StatProbe[]): (MemoBlock | string)[] {
+  const unsaved = new Set(probes.filter((probe) => !probe.saveHash).map((probe) => probe.path));
   const hash = (paths: readonly string[]) => `sha256sum -- ${paths.join(" ")} 2>/dev/null`;
-  const saved = statBatchPaths(argumentsList).filter((path) => !unsaved.has(path)).map((path) => memoBlock([path], hash([path])));
-  return [...saved, ...(unsaved.size > 0 ? [hash([...unsaved])] : [])].join("\n");
+  const saved = statBatchPaths(probes).filter((path) => !unsaved.has(path)).map((path) => memoBlock([path], hash([path])));
+  return [...saved, ...(unsaved.size > 0 ? [hash([...unsaved])] : [])];
 }
 
-/** Per argument, the output statProbe() would have printed for its path. */
-export function splitStatBatch(output: string, argumentsList: readonly string[], stat: SharedStat): Map<string, string> {
+/** Per probe, the output its own stat probe would have printed for its path. */
+export function splitStatBatch(output: string, probes: readonly StatProbe[], stat: SharedStat): string[] {
   const hashes = new Map<string, string>();
   for (const line of output.split("\n")) {
     const match = /^([0-9a-f]{64}) {2}(\/.*)$/.exec(line);
@@ -54,5 +41,5 @@ export function splitStatBatch(output: string, argumentsList: readonly string[],
     if (seen.type === "directory") return `directory ${seen.owner} ${seen.group} ${seen.mode}\n`;
     return "other\n";
   };
-  return new Map(argumentsList.map((argument) => [argument, answer(pathOf(argument))]));
+  return probes.map((probe) => answer(probe.path));
 }

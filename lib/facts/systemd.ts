@@ -1,7 +1,8 @@
 // Fact: a systemd unit's active and unit-file states and its last start (batched: lib/facts/unit-batch.ts, unit-since.ts).
 import { quote } from "../shell.ts";
-import { ProbeParseError } from "../resources/resource.ts";
-import { fullUnitName, unitBatchable, UNIT_ACTIVE_PREFIX, UNIT_FILE_PREFIX } from "./unit-batch.ts";
+import { ProbeParseError } from "./probe-error.ts";
+import type { UnitActiveProbe, UnitFileProbe } from "./probe.ts";
+import { fullUnitName } from "./unit-batch.ts";
 
 export interface UnitState {
   /** active, inactive, failed, activating, reloading, deactivating */
@@ -13,17 +14,18 @@ export interface UnitState {
 }
 
 /** The active-state part of a unit probe on its own: "ActiveState=<state>". */
-export function unitActiveProbe(unit: string): string {
-  return `printf 'ActiveState=%s\\n' "$(systemctl is-active -- ${quote(fullUnitName(unit))} 2>/dev/null)"`;
+export function unitActiveScript(probe: UnitActiveProbe): string {
+  return `printf 'ActiveState=%s\\n' "$(systemctl is-active -- ${quote(fullUnitName(probe.unit))} 2>/dev/null)"`;
 }
 
-/**
- * Probe snippet: "ActiveState=..." and "UnitFileState=..." lines, each part marked so the runner answers it from the
- * exec's unit batches (lib/facts/unit-batch.ts).
- */
-export function unitProbe(unit: string): string {
-  const markers = unitBatchable(unit) ? `${UNIT_ACTIVE_PREFIX}${unit}\n${UNIT_FILE_PREFIX}${unit}\n` : "";
-  return `${markers}${unitActiveProbe(unit)}\nprintf 'UnitFileState=%s\\n' "$(systemctl is-enabled -- ${quote(fullUnitName(unit))} 2>/dev/null)"`;
+/** The unit-file part on its own: "UnitFileState=<state>". */
+export function unitFileScript(probe: UnitFileProbe): string {
+  return `printf 'UnitFileState=%s\\n' "$(systemctl is-enabled -- ${quote(fullUnitName(probe.unit))} 2>/dev/null)"`;
+}
+
+/** "ActiveState=..." and "UnitFileState=..." lines, which the runner answers from the exec's unit batches (unit-batch.ts). */
+export function unitProbe(unit: string): [UnitActiveProbe, UnitFileProbe] {
+  return [{ kind: "unit-active", unit }, { kind: "unit-file", unit }];
 }
 
 export function parseUnit(id: string, stdout: string): UnitState {

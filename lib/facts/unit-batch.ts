@@ -1,12 +1,9 @@
 // Batched unit probes: the units of one exec asked for their active state by one D-Bus call, and for their unit-file
 // state by one `systemctl list-unit-files` in a memo block, which the host runs again only when a unit directory
 // changed. Each unit's answer is the text its own probe (lib/facts/systemd.ts) prints.
-import { memoBlock } from "../runner/probe-memo.ts";
+import { memoBlock, type MemoBlock } from "./probe-memo.ts";
 import { unitFileDependencies } from "./unit-paths.ts";
 
-/** Marker lines of the two parts of a unit probe (see unitProbe); the argument is the unit's name. */
-export const UNIT_ACTIVE_PREFIX = "# foobar:unit-active ";
-export const UNIT_FILE_PREFIX = "# foobar:unit-file ";
 const UNIT_NAME = /^[A-Za-z0-9@_.:-]+$/;
 const UNIT_TYPE = /\.(service|socket|target|device|mount|automount|swap|timer|path|slice|scope)$/;
 
@@ -45,24 +42,24 @@ function activeStatesFromReply(output: string): Map<string, string> {
 }
 
 /** Per unit, "ActiveState=<state>"; `systemctl is-active` prints one state per unit, in argument order. */
-export function splitActiveBatch(output: string, units: readonly string[]): Map<string, string> {
+export function splitActiveBatch(output: string, units: readonly string[]): string[] {
   const names = distinctNames(units);
   const lines = output.split("\n").filter(Boolean);
   const states = output.startsWith("method return") ? activeStatesFromReply(output) : new Map(lines.length === names.length ? names.map((name, index) => [name, lines[index]!]) : []);
   // A unit without an answer gets none: its resource then fails to parse, naming the unit.
-  return new Map(units.map((unit) => {
+  return units.map((unit) => {
     const state = states.get(fullUnitName(unit));
-    return [unit, state === undefined ? "" : `ActiveState=${state}\n`];
-  }));
+    return state === undefined ? "" : `ActiveState=${state}\n`;
+  });
 }
 
-export function fileBatchScript(units: readonly string[]): string {
+export function fileBatchScript(units: readonly string[]): MemoBlock | string {
   const names = distinctNames(units);
   return memoBlock(unitFileDependencies(names), `systemctl list-unit-files --no-legend -- ${names.join(" ")} 2>/dev/null`);
 }
 
 /** Rows "name state preset", one per unit that has a unit file; a unit with none gets an empty state. */
-export function splitFileBatch(output: string, units: readonly string[]): Map<string, string> {
+export function splitFileBatch(output: string, units: readonly string[]): string[] {
   const states = new Map(output.split("\n").map((row) => row.trim().split(/\s+/)).filter((fields) => fields.length >= 2).map((fields) => [fields[0]!, fields[1]!]));
-  return new Map(units.map((unit) => [unit, `UnitFileState=${states.get(fullUnitName(unit)) ?? ""}\n`]));
+  return units.map((unit) => `UnitFileState=${states.get(fullUnitName(unit)) ?? ""}\n`);
 }

@@ -1,12 +1,10 @@
 // Batched start time of units, for service freshness: systemd replaces a unit's invocation-ID link in
 // /run/systemd/units at each start, so the link's ctime, read from the exec's shared stat, is when it last started;
 // `systemctl show` runs only for a unit without one (not running).
-import { statable, type SharedStat } from "../runner/shared-stat.ts";
 import { quote } from "../shell.ts";
+import type { UnitSinceProbe } from "./probe.ts";
+import { statable, type SharedStat } from "./shared-stat.ts";
 import { fullUnitName, unitBatchable } from "./unit-batch.ts";
-
-/** Marker line of a unit's start time, a part of a probe (see unitSinceProbe). */
-export const UNIT_SINCE_PREFIX = "# foobar:unit-since ";
 
 const invocationLink = (unit: string) => `/run/systemd/units/invocation:${fullUnitName(unit)}`;
 const showSince = (unit: string) => `systemctl show --timestamp=unix -p ActiveEnterTimestamp -- ${quote(fullUnitName(unit))}`;
@@ -19,7 +17,7 @@ export function sinceBatchable(unit: string): boolean {
  * The probe part on its own: "ActiveEnterTimestamp=@<epoch seconds>", to the nanosecond from the link (whole seconds
  * from `systemctl show`), empty after the "=" when never started.
  */
-export function unitSinceProbe(unit: string): string {
+export function unitSinceScript({ unit }: UnitSinceProbe): string {
   const link = quote(invocationLink(unit));
   return `if [ -L ${link} ]; then echo "ActiveEnterTimestamp=@$(stat -c %.9Z ${link})"; else ${showSince(unit)}; fi`;
 }
@@ -33,7 +31,7 @@ export function sinceBatchScript(units: readonly string[]): string {
   return [...new Set(units)].map((unit) => `if [ -L ${invocationLink(unit)} ]; then echo; else printf '%s\\n' "$(${showSince(unit)})"; fi`).join("\n");
 }
 
-export function splitSinceBatch(output: string, units: readonly string[], stat: SharedStat): Map<string, string> {
+export function splitSinceBatch(output: string, units: readonly string[], stat: SharedStat): string[] {
   const distinct = [...new Set(units)];
   const lines = output.split("\n");
   const answer = (unit: string): string => {
@@ -42,5 +40,5 @@ export function splitSinceBatch(output: string, units: readonly string[], stat: 
     const link = stat.lines.get(invocationLink(unit));
     return `ActiveEnterTimestamp=${link ? `@${link.ctimeText}` : ""}\n`;
   };
-  return new Map(units.map((unit) => [unit, answer(unit)]));
+  return units.map(answer);
 }

@@ -1,5 +1,5 @@
 // Resource: a command guarded by creates/unless/onlyIf, so it runs only when needed.
-import { memoBlock } from "../runner/probe-memo.ts";
+import { shellProbe } from "../facts/probe.ts";
 import { sh } from "../shell.ts";
 import { commonFields, type CommonOptions, type Resource } from "./resource.ts";
 
@@ -35,7 +35,7 @@ export function command(name: string, script: string, options: CommandOptions): 
   return {
     id: `command:${name}`,
     ...commonFields(options),
-    probe: () => memoBlock(options.dependsOn ?? (options.unless || options.onlyIf ? [] : [options.creates!]), `if ${checks.join(" && ")}; then echo needed; else echo done; fi`),
+    probe: () => shellProbe(`if ${checks.join(" && ")}; then echo needed; else echo done; fi`, options.dependsOn ?? (options.unless || options.onlyIf ? [] : [options.creates!])),
     parse: (stdout) => stdout.trim() === "needed",
     plan: (needed) => (needed ? [{ summary: options.description ?? `run ${name}` }] : []),
     apply: () => script,

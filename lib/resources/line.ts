@@ -1,6 +1,5 @@
 // Resource: one line in a text file, matched by a regexp or exactly (Ansible's lineinfile).
 import { parseStat, statProbe, type PathStat } from "../facts/file-stat.ts";
-import { memoBlock } from "../runner/probe-memo.ts";
 import { sh } from "../shell.ts";
 import { atomicWriteScript } from "./atomic-write.ts";
 import { contentDiff } from "./file.ts";
@@ -36,7 +35,7 @@ export function line(path: string, text: string, options: LineOptions = {}): Res
   return {
     id,
     ...commonFields(options),
-    probe: () => memoBlock([path], statProbe(path, true)),
+    probe: () => ({ ...statProbe(path, true), dependsOn: [path] }),
     parse: (stdout) => parseStat(id, stdout),
     plan(current, context): Change[] {
       if (current.kind === "absent") {

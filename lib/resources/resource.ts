@@ -1,4 +1,5 @@
 // The resource contract: a pure description with probe -> plan -> apply, as DESIGN.md §3 states.
+import type { Probe } from "../facts/probe.ts";
 
 /** One difference between the host and the description, as the report shows it. */
 export interface Change {
@@ -24,8 +25,8 @@ export interface Resource<State = unknown> {
   readonly notify: readonly string[];
   /** Tags for --tags/--skip-tags (the role name is added by the runner). */
   readonly tags: readonly string[];
-  /** Read-only shell snippet whose stdout describes the current state (stderr is discarded). */
-  probe(context: ProbeContext): string;
+  /** What to read on the host (lib/facts/probe.ts); its stdout describes the current state (stderr is discarded). */
+  probe(context: ProbeContext): Probe;
   /** Pure: the probe's stdout and exit status -> typed state. Throws on output it cannot read. */
   parse(stdout: string, status: number): State;
   /** Pure: what differs between `state` and the description; [] when converged. */
@@ -53,12 +54,4 @@ export interface CommonOptions {
 export function commonFields(options: CommonOptions = {}): { notify: string[]; tags: string[] } {
   const notify = options.notify === undefined ? [] : Array.isArray(options.notify) ? options.notify : [options.notify];
   return { notify, tags: options.tags ?? [] };
-}
-
-/** Error for a probe output that does not have the expected shape. */
-export class ProbeParseError extends Error {
-  constructor(id: string, detail: string, stdout: string) {
-    super(`${id}: cannot read probe output (${detail}): ${JSON.stringify(stdout.slice(0, 200))}`);
-    this.name = "ProbeParseError";
-  }
 }

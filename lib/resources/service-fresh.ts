@@ -1,22 +1,15 @@
 // Resource: restart a running service when one of its config files is newer than the service's start,
 // so a config change takes effect before later resources of the same play rely on it (not only at handler time).
-import { MTIME_BATCH_PREFIX, mtimeBatchable } from "../facts/mtime-batch.ts";
-import { parseUnit, unitActiveProbe } from "../facts/systemd.ts";
-import { unitBatchable, UNIT_ACTIVE_PREFIX } from "../facts/unit-batch.ts";
-import { sinceBatchable, unitSinceProbe, UNIT_SINCE_PREFIX } from "../facts/unit-since.ts";
+import type { ProbePart } from "../facts/probe.ts";
+import { parseUnit } from "../facts/systemd.ts";
 import { quote } from "../shell.ts";
 import { commonFields, type CommonOptions, type Resource } from "./resource.ts";
 
 type Freshness = "fresh" | "stale" | "inactive";
 
-/**
- * The unit's active state and start time followed by the files' mtimes. Marked as parts of the unit, start-time and
- * mtime batches, so in a converge it starts no process of its own; all markers or none.
- */
-function freshnessProbe(service: string, files: readonly string[]): string {
-  const batchable = unitBatchable(service) && sinceBatchable(service) && files.every(mtimeBatchable);
-  const markers = batchable ? [`${UNIT_ACTIVE_PREFIX}${service}`, `${UNIT_SINCE_PREFIX}${service}`, ...files.map((file) => `${MTIME_BATCH_PREFIX}${file}`)] : [];
-  return [...markers, unitActiveProbe(service), unitSinceProbe(service), `stat -c %.9Y -- ${files.map(quote).join(" ")} 2>/dev/null`].join("\n");
+/** The unit's active state and start time followed by the files' mtimes: in a converge, batched with no process of its own. */
+function freshnessProbe(service: string, files: readonly string[]): ProbePart[] {
+  return [{ kind: "unit-active", unit: service }, { kind: "unit-since", unit: service }, { kind: "mtimes", paths: files }];
 }
 
 /**

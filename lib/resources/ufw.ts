@@ -1,8 +1,9 @@
 // Resource: the whole ufw firewall of a host — default policies, the exact set of allow rules, enabled — with a lockout check.
-import { memoBlock } from "../runner/probe-memo.ts";
+import { shellProbe, type ShellProbe } from "../facts/probe.ts";
 import { sh } from "../shell.ts";
 import { LOADED_RULES_PROBE, sameRules } from "./ufw-loaded.ts";
-import { commonFields, ProbeParseError, type Change, type CommonOptions, type Resource } from "./resource.ts";
+import { ProbeParseError } from "../facts/probe-error.ts";
+import { commonFields, type Change, type CommonOptions, type Resource } from "./resource.ts";
 
 /** One inbound allow rule: `ufw allow proto <proto> from <from> to any [port <port>]`. */
 export interface UfwRule {
@@ -104,12 +105,10 @@ const UFW_FILES = { conf: "/etc/ufw/ufw.conf", defaults: "/etc/default/ufw", rul
 // one grep over all four files, which the memo answers while they are unchanged.
 const UFW_FILE_LIST = [UFW_FILES.conf, UFW_FILES.defaults, ...UFW_FILES.rules];
 const USER_CHAIN_RULE = "-A ufw-user-input ";
-const PROBE = [
-  "if ! command -v ufw >/dev/null 2>&1; then echo installed=no; exit 0; fi",
-  "echo installed=yes",
-  LOADED_RULES_PROBE,
-  memoBlock(UFW_FILE_LIST, `grep -H -e '^ENABLED=' -e '^DEFAULT_INPUT_POLICY=' -e '^DEFAULT_OUTPUT_POLICY=' -e '^### tuple ###' -e '^${USER_CHAIN_RULE}' ${UFW_FILE_LIST.join(" ")} 2>/dev/null || true`),
-].join("\n");
+const PROBE: ShellProbe[] = [
+  shellProbe(["if ! command -v ufw >/dev/null 2>&1; then echo installed=no; exit 0; fi", "echo installed=yes", LOADED_RULES_PROBE].join("\n")),
+  shellProbe(`grep -H -e '^ENABLED=' -e '^DEFAULT_INPUT_POLICY=' -e '^DEFAULT_OUTPUT_POLICY=' -e '^### tuple ###' -e '^${USER_CHAIN_RULE}' ${UFW_FILE_LIST.join(" ")} 2>/dev/null || true`, UFW_FILE_LIST),
+];
 
 export function parseUfw(id: string, stdout: string): UfwState {
   const lines = stdout.split("\n").filter(Boolean);

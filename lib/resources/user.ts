@@ -1,7 +1,8 @@
 // Resources: a local group and a local user (system accounts for services), via getent/useradd.
-import { memoBlock } from "../runner/probe-memo.ts";
+import { shellProbe } from "../facts/probe.ts";
 import { sh } from "../shell.ts";
-import { commonFields, ProbeParseError, type Change, type CommonOptions, type Resource } from "./resource.ts";
+import { ProbeParseError } from "../facts/probe-error.ts";
+import { commonFields, type Change, type CommonOptions, type Resource } from "./resource.ts";
 
 export interface UserOptions extends CommonOptions {
   system?: boolean;
@@ -40,7 +41,7 @@ export function user(name: string, options: UserOptions = {}): Resource<Account>
   return {
     id,
     ...commonFields(options),
-    probe: () => memoBlock(ACCOUNT_FILES, sh`getent passwd ${name} && id -gn ${name}`),
+    probe: () => shellProbe(sh`getent passwd ${name} && id -gn ${name}`, ACCOUNT_FILES),
     parse: (stdout) => parseAccount(id, stdout),
     plan(account): Change[] {
       if (!account.exists) return [{ summary: `create${options.system ? " system user" : ""}` }];
@@ -67,7 +68,7 @@ export function group(name: string, options: CommonOptions & { system?: boolean 
   return {
     id: `group:${name}`,
     ...commonFields(options),
-    probe: () => memoBlock(ACCOUNT_FILES, sh`getent group ${name} >/dev/null && echo yes || echo no`),
+    probe: () => shellProbe(sh`getent group ${name} >/dev/null && echo yes || echo no`, ACCOUNT_FILES),
     parse: (stdout) => stdout.trim() === "yes",
     plan: (exists) => (exists ? [] : [{ summary: "create" }]),
     apply: () => sh`groupadd ${options.system ? ["--system"] : []} ${name}`,

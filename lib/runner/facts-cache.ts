@@ -2,10 +2,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { hostFactsProbe, type HostFacts } from "../facts/host.ts";
+import { HOST_FACTS_SCRIPT, type HostFacts } from "../facts/host.ts";
 
 /** Facts saved by another version of the probe may lack fields: such a file is a miss. */
-const PROBE_VERSION = createHash("sha256").update(hostFactsProbe).digest("hex").slice(0, 12);
+const PROBE_VERSION = createHash("sha256").update(HOST_FACTS_SCRIPT).digest("hex").slice(0, 12);
 
 export interface FactsCache {
   get(host: string): HostFacts | undefined;

@@ -6,13 +6,11 @@
 // host with --no-wait; --check changes nothing and takes none.
 import { randomBytes } from "node:crypto";
 import { hostname, userInfo } from "node:os";
+import { HOLDER_FILE } from "../facts/lock-state.ts";
 import { quote } from "../shell.ts";
+import type { Step } from "../connection/script-plan.ts";
 
 export const LOCK_FILE = "/run/foobar/converge.lock";
-/** Who holds the lock: `<run id> <holder pid> <login pid>` on the first line, the holder's description on the second. */
-export const HOLDER_FILE = "/run/foobar/converge.holder";
-/** First line of the lock step, followed by ` wait=<seconds>` (the fake transport answers it itself). */
-export const LOCK_STEP_MARK = "# foobar:converge-lock";
 /** The lock step's exit status when another run holds the lock (EX_TEMPFAIL). */
 const BUSY = 75;
 /** The lock step's exit status when it took the lock but another run had it since this run probed: probe again. */
@@ -34,18 +32,6 @@ export interface SessionLock {
   lastBeforeProbe?: string;
 }
 
-/** Probe section of the run's first exec, shell builtins only: the last locker's id, and whether its holder lives. */
-export const LOCK_STATE_PROBE = `# foobar:lock-state
-foobar_id=none; foobar_holder=0
-read -r foobar_id foobar_holder _ < ${HOLDER_FILE} 2>/dev/null
-if [ -d "/proc/$foobar_holder" ]; then echo "last=$foobar_id held"; else echo "last=$foobar_id free"; fi`;
-
-/** The last locker when nobody holds the lock now (undefined while a run holds it: its changes may be half done). */
-export function parseLockState(output: string): string | undefined {
-  const found = /^last=(\S+) (held|free)$/m.exec(output);
-  return found?.[2] === "free" ? found[1] : undefined;
-}
-
 export function runLock(playbook: string): RunLock {
   const description = `${userInfo().username}@${hostname()} pid ${process.pid}, playbook ${playbook}, started ${new Date().toISOString()}`;
   return { id: randomBytes(8).toString("hex"), description: description.replace(/[\r\n]+/g, " ") };
@@ -58,10 +44,9 @@ export function runLock(playbook: string): RunLock {
  * last run just closed it) is ended at once rather than waited for. Prints `lock=held` (or `lock=unavailable` when not
  * root: nothing to lock against); when another run holds it, `lock=busy` and that run's description, exit 75.
  */
-export function lockStep(lock: RunLock, waitSeconds: number, lastBeforeProbe: string | undefined): string {
+export function lockStep(lock: RunLock, waitSeconds: number, lastBeforeProbe: string | undefined): Step {
   const seconds = Math.max(0, Math.floor(waitSeconds));
-  return [
-    `${LOCK_STEP_MARK} wait=${seconds}`,
+  const script = [
     "if ! { [ -d /run/foobar ] || mkdir -p /run/foobar 2>/dev/null; } || ! [ -w /run/foobar ]; then echo lock=unavailable; exit 0; fi",
     `exec 9>>${LOCK_FILE}`,
     "foobar_stale() {",
@@ -82,6 +67,7 @@ export function lockStep(lock: RunLock, waitSeconds: number, lastBeforeProbe: st
     "fi",
     `if [ "$foobar_last" = ${quote(lastBeforeProbe ?? "unknown")} ]; then echo lock=held; else echo lock=held-stale; exit ${STALE}; fi`,
   ].join("\n");
+  return { script, lockWaitSeconds: seconds };
 }
 
 /**

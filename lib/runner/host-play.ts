@@ -1,11 +1,13 @@
 // Converge one play on one host: plan from probes, apply what differs (re-probing the rest in the same exec), run handlers.
 import type { BecomeExec } from "../connection/become.ts";
+import type { Step } from "../connection/script-plan.ts";
 import type { Transport } from "../connection/transport.ts";
+import type { Probe } from "../facts/probe.ts";
+import type { ProbeMemo } from "../facts/probe-memo.ts";
 import type { Reporter } from "../report/events.ts";
 import type { Change, ProbeContext, Resource } from "../resources/resource.ts";
 import { lockStep, parseLock, type SessionLock } from "./host-lock.ts";
 import type { HostWork } from "./plan.ts";
-import type { ProbeMemo } from "./probe-memo.ts";
 import { buildScript, parseScriptOutput, redactHeredocs, type Section } from "./script.ts";
 
 export interface HostSession {
@@ -16,7 +18,7 @@ export interface HostSession {
   reporter: Reporter;
   /** Per-command timeout for one exec (a long apt install must fit). */
   timeoutMs: number;
-  /** Probe answers kept between runs (lib/runner/probe-memo.ts). */
+  /** Probe answers kept between runs (lib/facts/probe-memo.ts). */
   memo: ProbeMemo;
   /** The converge lock, taken with the first change (absent in --check). */
   lock?: SessionLock;
@@ -34,11 +36,11 @@ export type HostOutcome = "converged" | "changed" | "failed";
 export class ExecError extends Error {}
 
 /** Run one framed script on the host: `steps` (applies) then `probes`. */
-export async function execScript(session: HostSession, steps: string[], probes: string[]): Promise<{ steps: Section[]; probes: Section[] }> {
+export async function execScript(session: HostSession, steps: readonly (string | Step)[], probes: readonly Probe[]): Promise<{ steps: Section[]; probes: Section[] }> {
   const script = buildScript(steps, probes, session.memo);
   // Redacted only when a reporter reads it (-vv, --json): a no-op run would spend more on it than on its own work.
   session.reporter.emit({ type: "command", host: session.host, get script() { return redactHeredocs(script.text); } });
-  const result = await session.transport.exec(session.login.command, { stdin: session.login.stdinPrefix + script.text, timeoutMs: session.timeoutMs });
+  const result = await session.transport.exec(session.login.command, { stdin: session.login.stdinPrefix + script.text, timeoutMs: session.timeoutMs, plan: script.plan });
   if (result.code === null) throw new ExecError(`command timed out after ${session.timeoutMs} ms${result.stderr ? `: ${result.stderr.trim()}` : ""}`);
   const sections = parseScriptOutput(result.stdout, script);
   const stepFailed = sections.steps.some((step) => step.status !== 0);

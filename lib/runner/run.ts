@@ -5,6 +5,9 @@ import { UnreachableError } from "../connection/transport.ts";
 import { becomeExec } from "../connection/become.ts";
 import { resolveBecomePasswords } from "../secrets/become.ts";
 import { hostFactsProbe, parseHostFacts, type HostFacts } from "../facts/host.ts";
+import { lockStateProbe, parseLockState } from "../facts/lock-state.ts";
+import type { Probe } from "../facts/probe.ts";
+import { ProbeMemo } from "../facts/probe-memo.ts";
 import { InputError } from "../errors.ts";
 import { loadInventory } from "../inventory/load.ts";
 import type { Host, InventorySpec } from "../inventory/types.ts";
@@ -15,12 +18,11 @@ import { mapLimit } from "./concurrency.ts";
 import { factsCache, sameFacts } from "./facts-cache.ts";
 import { runHostChains, type HostRun } from "./host-chains.ts";
 import { execScript } from "./host-play.ts";
-import { LOCK_STATE_PROBE, parseLockState, releaseScript, runLock } from "./host-lock.ts";
+import { releaseScript, runLock } from "./host-lock.ts";
 import { installAhead } from "./install-ahead.ts";
 import { applyLimit } from "./limit.ts";
 import { buildHostWork, planPlays, type Selection } from "./plan.ts";
 import { validVarsMemo } from "./valid-vars-memo.ts";
-import { ProbeMemo } from "./probe-memo.ts";
 
 export type Connector = (host: Host) => Promise<Transport>;
 
@@ -138,8 +140,8 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
         build(run, gathered);
       }
       const playIndexes = [...run.work.keys()];
-      const lockState = run.session.lock ? [LOCK_STATE_PROBE] : [];
-      const probes = [hostFactsProbe, ...lockState, ...playIndexes.flatMap((index) => run.work.get(index)!.resources.map((resource) => resource.probe({ diff: options.diff })))];
+      const lockState = run.session.lock ? [lockStateProbe] : [];
+      const probes: Probe[] = [hostFactsProbe, ...lockState, ...playIndexes.flatMap((index) => run.work.get(index)!.resources.map((resource) => resource.probe({ diff: options.diff })))];
       const sections = (await execScript(run.session, [], probes)).probes;
       if (run.session.lock) run.session.lock.lastBeforeProbe = parseLockState(sections[1]!.output);
       const facts = parseHostFacts(sections[0]!.output);

@@ -1,16 +1,25 @@
-// Fake transport for unit tests: answers each framed probe/step of a script from a test's handler.
-import { splitScript } from "../runner/script.ts";
-import { hostFactsProbe } from "../facts/host.ts";
-import { LOCK_STATE_PROBE, LOCK_STEP_MARK } from "../runner/host-lock.ts";
+// Fake transport for unit tests: answers each section of a script from its plan, by kind — the host's facts and the
+// converge lock itself, every other probe and step from a test's handler.
+import type { PlannedSection } from "../connection/script-plan.ts";
 import { UnreachableError, type ExecOptions, type ExecResult, type Transport } from "../connection/transport.ts";
+import type { ProbePart, ShellProbe } from "../facts/probe.ts";
 
 export interface SnippetResult {
   output: string;
   status: number;
 }
 
-/** Answers one snippet: `kind` says whether it is a read-only probe or an apply step. */
-export type SnippetHandler = (snippet: string, kind: "probe" | "step") => SnippetResult;
+/** What a handler answers: a read-only probe (its parts, as values) or an apply step (its script). */
+export type FakeRequest = { kind: "probe"; parts: readonly ProbePart[] } | { kind: "step"; script: string };
+
+export type SnippetHandler = (request: FakeRequest) => SnippetResult;
+
+/** The script of a probe made of shell parts alone (what a test's own resources probe with); undefined otherwise. */
+export function shellOf(request: FakeRequest): string | undefined {
+  if (request.kind === "step") return request.script;
+  const shells = request.parts.filter((part): part is ShellProbe => part.kind === "shell");
+  return shells.length === request.parts.length ? shells.map((part) => part.script).join("\n") : undefined;
+}
 
 export interface FakeHostOptions {
   /** Refuse to connect (the host is down). */
@@ -38,27 +47,31 @@ export function fakeConnector(handlers: Record<string, SnippetHandler>, log: Fak
     const facts = options[host.name]?.factsOutput ?? debianFacts(host.name);
     const holder = options[host.name]?.lockHolder;
     // With a holder: its lock is found held, busy to a first attempt, and had (after it) by a wait.
-    const lockAnswer = (step: string): SnippetResult =>
-      !holder ? { output: "lock=held", status: 0 } : step.startsWith(`${LOCK_STEP_MARK} wait=0\n`) ? { output: `lock=busy\n${holder}`, status: 75 } : { output: "lock=held-stale", status: 76 };
-    const probeAnswer = (probe: string): SnippetResult =>
-      probe === hostFactsProbe ? { output: facts, status: 0 } : probe === LOCK_STATE_PROBE ? { output: holder ? "last=other held" : "last=none free", status: 0 } : handler(probe, "probe");
+    const lockAnswer = (waitSeconds: number): SnippetResult =>
+      !holder ? { output: "lock=held", status: 0 } : waitSeconds === 0 ? { output: `lock=busy\n${holder}`, status: 75 } : { output: "lock=held-stale", status: 76 };
+    const probeAnswer = (parts: readonly ProbePart[]): SnippetResult => {
+      if (parts.length === 1 && parts[0]!.kind === "host") return { output: facts, status: 0 };
+      if (parts.length === 1 && parts[0]!.kind === "lock-state") return { output: holder ? "last=other held" : "last=none free", status: 0 };
+      return handler({ kind: "probe", parts });
+    };
+    const answer = (section: PlannedSection): SnippetResult => {
+      if ("step" in section) return section.step.lockWaitSeconds === undefined ? handler({ kind: "step", script: section.step.script }) : lockAnswer(section.step.lockWaitSeconds);
+      if ("probe" in section) return probeAnswer(section.probe);
+      throw new Error(`fake transport: a batch of ${section.members.length} ${section.batch} probes is not faked; give the test's probes their own kinds`);
+    };
     return {
       host: host.name,
       async exec(command: string, execOptions: ExecOptions = {}): Promise<ExecResult> {
         const stdin = execOptions.stdin ?? "";
         log.execs.push({ host: host.name, command, stdin });
-        const script = splitScript(stdin);
-        if (!script) return { stdout: "", stderr: "fake: not a framed script", code: 2 };
+        const plan = execOptions.plan;
+        if (!plan) return { stdout: "", stderr: "fake: not a framed script", code: 2 };
         let stdout = "";
-        const frame = (label: string, result: SnippetResult) => {
-          stdout += `${result.output}\n${script.boundary} ${label} ${result.status}\n`;
-        };
-        for (const [index, step] of script.steps.entries()) {
-          const result = step.startsWith(LOCK_STEP_MARK) ? lockAnswer(step) : handler(step, "step");
-          frame(`s${index}`, result);
-          if (result.status !== 0) return { stdout, stderr: "", code: 0 };
+        for (const section of plan.sections) {
+          const result = answer(section);
+          stdout += `${result.output}\n${plan.boundary} ${section.label} ${result.status}\n`;
+          if ("step" in section && result.status !== 0) break;
         }
-        for (const probe of script.probes) frame(probe.label, probeAnswer(probe.snippet));
         return { stdout, stderr: "", code: 0 };
       },
       async close() {},

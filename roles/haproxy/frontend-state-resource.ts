@@ -1,5 +1,6 @@
 // Resource: HAProxy's frontends as it runs them — none left disabled through the runtime API (`disable frontend`
 // stops a listener until a reload or `enable frontend`: a site that is down while its config looks right).
+import { shellProbe } from "../../lib/facts/probe.ts";
 import { commonFields, type Change, type Resource } from "../../lib/resources/resource.ts";
 import { runtimeCommand, statRows } from "./runtime.ts";
 
@@ -16,7 +17,7 @@ export function frontendsOpen(): Resource<Frontends> {
   return {
     id: "haproxy-frontends",
     ...commonFields(),
-    probe: () => `${runtimeCommand("show stat -1 1 -1")} 2>/dev/null; true`,
+    probe: () => shellProbe(`${runtimeCommand("show stat -1 1 -1")} 2>/dev/null; true`),
     parse: (stdout) => parseFrontends(stdout),
     plan: (frontends): Change[] => stopped(frontends).map((name) => ({ summary: `${name}: ${frontends.get(name)} -> OPEN (disabled at runtime)` })),
     apply: (frontends) => stopped(frontends).map((name) => runtimeCommand(`enable frontend ${name}`)).join("\n"),

@@ -1,5 +1,6 @@
 // Resource: the web backend's servers as HAProxy runs them — not left in maint or drain, weights as configured —
 // unless a playbook's drain mark says a drain is in progress (deploy.ts, failover.ts); expired marks are removed.
+import { shellProbe } from "../../lib/facts/probe.ts";
 import { commonFields, type Change, type Resource } from "../../lib/resources/resource.ts";
 import { BACKEND, parseDrainMarks, removeMarks, runtimeCommand, SHOW_DRAIN_MARKS, type DrainMark } from "./runtime.ts";
 
@@ -57,7 +58,7 @@ export function backendServers(): Resource<BackendState> {
   return {
     id: `haproxy-servers:${BACKEND}`,
     ...commonFields(),
-    probe: () => [`${runtimeCommand(`show servers state ${BACKEND}`)} 2>/dev/null`, SHOW_DRAIN_MARKS, 'echo "now $(date +%s)"'].join("\n"),
+    probe: () => shellProbe([`${runtimeCommand(`show servers state ${BACKEND}`)} 2>/dev/null`, SHOW_DRAIN_MARKS, 'echo "now $(date +%s)"'].join("\n")),
     parse: (stdout) => ({
       servers: parseServersState(stdout),
       marks: parseDrainMarks(stdout),

@@ -1,7 +1,7 @@
 // Resource: refuse to converge a host against an inventory whose database primary differs from the one the last
 // failover promoted here (its marker) — so a converge never silently undoes a failover. Nothing to do otherwise.
+import { shellProbe } from "../../lib/facts/probe.ts";
 import { commonFields, type Change, type Resource } from "../../lib/resources/resource.ts";
-import { memoBlock } from "../../lib/runner/probe-memo.ts";
 import { quote } from "../../lib/shell.ts";
 import { FAILOVER_MARKER, parseMarker, type FailoverMarker } from "./failover-marker.ts";
 
@@ -25,7 +25,7 @@ export function topologyGuard(expected: TopologyExpectation, options: { tags?: s
   return {
     id: "db-topology-guard",
     ...commonFields(options),
-    probe: () => memoBlock([FAILOVER_MARKER], `cat ${FAILOVER_MARKER} 2>/dev/null || true`),
+    probe: () => shellProbe(`cat ${FAILOVER_MARKER} 2>/dev/null || true`, [FAILOVER_MARKER]),
     parse: (stdout) => parseMarker(stdout),
     plan: (marker): Change[] => (marker && marker.primaryAddress !== expected.primaryAddress ? [{ summary: mismatch(marker, expected) }] : []),
     // Applying is refusing: the task fails with the reason, and the runner stops this host before its next task.

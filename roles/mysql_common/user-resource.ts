@@ -2,7 +2,8 @@
 import { quote, sh } from "../../lib/shell.ts";
 import { commonFields, type Change, type CommonOptions, type Resource } from "../../lib/resources/resource.ts";
 import type { DbFlavor } from "./flavor.ts";
-import { sqlCommand, sqlProbe } from "../../lib/facts/sql-batch.ts";
+import { shellProbe, type Probe } from "../../lib/facts/probe.ts";
+import { sqlProbe } from "../../lib/facts/sql-batch.ts";
 import { describeGrants, grantLines, grantStatements, normaliseGrants, parseShowGrants, sameGrants, type Grants } from "./grants.ts";
 import { FINGERPRINT_DIR, nativePasswordHash, passwordFingerprint } from "./password-check.ts";
 import { account, sqlString } from "./sql.ts";
@@ -62,10 +63,10 @@ export function dbUser(flavor: DbFlavor, user: string, host: string, password: s
   // One client session answers existence, password and grants (SHOW GRANTS fails last when the account is missing).
   const statements = [`SELECT CONCAT('exists ', COUNT(*)) FROM mysql.user WHERE ${where}`, ...passwordProbes, `SHOW GRANTS FOR ${who}`];
   // MySQL's fingerprint file is read by the shell, so that probe runs on its own; MariaDB's is pure SQL (batched).
-  const probe =
+  const probe: Probe =
     flavor.passwordCheck === "native-hash"
       ? sqlProbe(flavor.client, statements)
-      : [sqlCommand(flavor.client, statements), sh`[ "$(cat ${fingerprintFile} 2>/dev/null)" = ${passwordFingerprint(user, host, password)} ] && echo 'password 1' || echo 'password 0'`].join("\n");
+      : [sqlProbe(flavor.client, statements), shellProbe(sh`[ "$(cat ${fingerprintFile} 2>/dev/null)" = ${passwordFingerprint(user, host, password)} ] && echo 'password 1' || echo 'password 0'`)];
   const passwordsAsDeclared = (state: DbUserState) =>
     state.passwordMatches && (retiring === undefined ? state.extraPasswords === 0 : state.extraPasswords === 1 && state.retiringAccepted);
   return {

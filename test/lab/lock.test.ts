@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { capture } from "../../lab/run-command.ts";
-import { HOLDER_FILE, LOCK_FILE } from "../../lib/runner/host-lock.ts";
+import { HOLDER_FILE } from "../../lib/facts/lock-state.ts";
+import { LOCK_FILE } from "../../lib/runner/host-lock.ts";
 import { converge, eventually, mustOnHost, onHost, type Converge } from "./harness.ts";
 
 const WEB_01 = ["-l", "web-01"];

@@ -11,6 +11,7 @@ import { decide, replication } from "../../roles/mysql_common/replication-resour
 import { parseReplicaStatus } from "../../roles/mysql_common/replica-status.ts";
 import { serverConfig } from "../../roles/mysql_common/server-config.ts";
 import { dbUser } from "../../roles/mysql_common/user-resource.ts";
+import { probeScript } from "../../lib/facts/probe-kinds.ts";
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, "fixtures", "mysql", name), "utf8");
 const facts = (id: string): HostFacts => ({ os: { id, version: "", codename: "", pretty: id }, hostname: "db", addresses: [], interfaces: [], cpus: 1, memoryMiB: 512 });
@@ -71,7 +72,7 @@ test("accounts: MariaDB compares the native hash on the host; MySQL 8 a root-onl
   assert.is(nativePasswordHash("password"), "*2470C0C06DEE42FD1618BB99005ADCA2EC9D1E19");
   const grants = { "foobar.*": ["SELECT"] };
   const mariadb = dbUser(MARIADB, "foobar_read", "10.0.0.11", "pw-1", grants, { binlog: false });
-  assert.match(mariadb.probe({ diff: false }), /authentication_string.{1,8}=.{1,5}\*[0-9A-F]{40}/);
+  assert.match(probeScript(mariadb.probe({ diff: false })), /authentication_string.{1,8}=.{1,5}\*[0-9A-F]{40}/);
   const drifted = mariadb.parse("exists 1\npassword 0\nGRANT SELECT, INSERT ON `foobar`.* TO `foobar_read`@`10.0.0.11`", 0);
   assert.equal(mariadb.plan(drifted, { diff: false }).map((change) => change.summary), ["password", "privileges INSERT, SELECT ON `foobar`.* -> SELECT ON `foobar`.*"]);
   const sql = decode(mariadb.apply(drifted));
@@ -79,7 +80,7 @@ test("accounts: MariaDB compares the native hash on the host; MySQL 8 a root-onl
   const converged = mariadb.parse("exists 1\npassword 1\nGRANT USAGE ON *.* TO `foobar_read`@`10.0.0.11` IDENTIFIED BY PASSWORD '*0123456789ABCDEF0123456789ABCDEF01234567'\nGRANT SELECT ON `foobar`.* TO `foobar_read`@`10.0.0.11`", 0);
   assert.equal(mariadb.plan(converged, { diff: false }), []);
   const mysql = dbUser(MYSQL, "foobar_app", "10.0.0.11", "pw-2", grants);
-  assert.match(mysql.probe({ diff: false }), /cat \/etc\/mysql\/foobar-credentials\/foobar_app@10\.0\.0\.11/);
+  assert.match(probeScript(mysql.probe({ diff: false })), /cat \/etc\/mysql\/foobar-credentials\/foobar_app@10\.0\.0\.11/);
   const created = mysql.apply(mysql.parse("exists 0\npassword 0", 0));
   assert.match(created, /install -d -m 0700 \/etc\/mysql\/foobar-credentials/);
   assert.not.ok(created.includes("pw-2"));
@@ -89,7 +90,7 @@ test("accounts during a rotation: both passwords accepted (MariaDB alternatives,
   const grants = { "foobar.*": ["SELECT"] };
   const rows = "GRANT SELECT ON `foobar`.* TO `foobar_app`@`10.0.0.11`";
   const rotating = dbUser(MARIADB, "foobar_app", "10.0.0.11", "new-pw-1", grants, { retiringPassword: "old-pw-1" });
-  assert.match(rotating.probe({ diff: false }), /auth_or\[1\]\.authentication_string.{1,8}=.{1,5}\*[0-9A-F]{40}/);
+  assert.match(probeScript(rotating.probe({ diff: false })), /auth_or\[1\]\.authentication_string.{1,8}=.{1,5}\*[0-9A-F]{40}/);
   const oldOnly = rotating.parse(`exists 1\npassword 0\nextra 0\nretiring 0\n${rows}`, 0);
   assert.equal(rotating.plan(oldOnly, { diff: false }).map((change) => change.summary), ["password (new, the retiring one still accepted)"]);
   assert.match(decode(rotating.apply(oldOnly)), /ALTER USER 'foobar_app'@'10\.0\.0\.11' IDENTIFIED VIA mysql_native_password USING PASSWORD\('new-pw-1'\) OR mysql_native_password USING PASSWORD\('old-pw-1'\);/);

@@ -9,6 +9,7 @@ import haproxy from "../../roles/haproxy/index.ts";
 import sshHardening from "../../roles/ssh_hardening/index.ts";
 import ufw from "../../roles/ufw/index.ts";
 import { address, find, synth, written } from "./support/synth.ts";
+import { probeScript } from "../../lib/facts/probe-kinds.ts";
 
 const fresh: UfwState = { installed: true, enabled: false, inputPolicy: "DROP", outputPolicy: "ACCEPT", tuples: [], storedRules: [], loadedRules: [] };
 /** The ufw commands a fresh host gets: SSH first, enable last. */
@@ -128,7 +129,7 @@ test("certbot: lab vars point at Pebble, obtaining is guarded by the live certif
   // The lab's .lab/pebble-api.pem exists only while the lab is up: a fixture stands in for it.
   const resources = synth({ name: "certs", hosts: "lb", roles: [{ role: certbot, vars: { acme_ca_bundle: "test/unit/fixtures/acme-ca.pem" } }] }, "lb-01");
   const obtain = find(resources, "command:obtain certificate");
-  assert.match(obtain.probe({ diff: false }), /\[ ! -e \/etc\/letsencrypt\/live\/foobar\.com\/fullchain\.pem \]/);
+  assert.match(probeScript(obtain.probe({ diff: false })), /\[ ! -e \/etc\/letsencrypt\/live\/foobar\.com\/fullchain\.pem \]/);
   const script = obtain.apply(true);
   assert.match(script, /^REQUESTS_CA_BUNDLE=\/etc\/letsencrypt\/foobar-acme-ca\.pem certbot certonly /);
   assert.match(script, new RegExp(`--server https://${address("lb-01").replace(/\.\d+$/, "").replace(/\./g, "\\.")}\\.254:14000/dir`));
@@ -137,11 +138,11 @@ test("certbot: lab vars point at Pebble, obtaining is guarded by the live certif
   assert.match(hook, /\| \/usr\/local\/sbin\/foobar-install-pem install\n/, "installed here through the checking installer");
   assert.match(hook, new RegExp(`-o StrictHostKeyChecking=yes .*root@${address("lb-02").replace(/\./g, "\\.")} install`), "pushed to the other load balancer");
   const push = find(resources, "command:certificate on lb-02");
-  assert.not.match(push.probe({ diff: false }), /ssh/, "a no-op compares with the record of the last push: no connection");
+  assert.not.match(probeScript(push.probe({ diff: false })), /ssh/, "a no-op compares with the record of the last push: no connection");
   assert.match(push.apply(true), new RegExp(`^ssh -i /etc/haproxy/foobar-sync/id_ed25519 .* root@${address("lb-02").replace(/\./g, "\\.")} install < /etc/haproxy/certs/foobar\\.pem && cp /etc/haproxy/certs/foobar\\.pem\\.sha256 /etc/letsencrypt/foobar-pushed-lb-02\\.sha256$`), "one command line, not a quoted word");
   const follower = synth({ name: "certs", hosts: "lb", roles: [{ role: certbot, vars: { acme_ca_bundle: "test/unit/fixtures/acme-ca.pem" } }] }, "lb-02");
   assert.equal(follower.map((item) => item.id), ["command:certificate from lb-01"], "the other load balancer runs no certbot, it can pull the leader's PEM");
-  assert.not.match(follower[0]!.probe({ diff: false }), /ssh/);
+  assert.not.match(probeScript(follower[0]!.probe({ diff: false })), /ssh/);
   assert.match(follower[0]!.apply(true), new RegExp(`until ssh -i /etc/haproxy/foobar-sync/id_ed25519 .* root@${address("lb-01").replace(/\./g, "\\.")} export > `));
   assert.match(written(resources, "file:/etc/letsencrypt/foobar-acme-ca.pem"), /fixture/);
   assert.ok(resources.some((item) => item.id === "service:certbot.timer"));

@@ -3,13 +3,16 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { definePlaybook } from "../../lib/playbook.ts";
-import { LOCK_STEP_MARK, lockStep, parseLock, parseLockState, runLock } from "../../lib/runner/host-lock.ts";
+import { LOCK_STATE_SCRIPT, parseLockState } from "../../lib/facts/lock-state.ts";
+import { LOCK_FILE, lockStep, parseLock, runLock } from "../../lib/runner/host-lock.ts";
 import { fakeInventory, newHosts, thirtyKeys } from "./support/kv-host.ts";
 import { runFake, tasks } from "./support/run.ts";
 
 const playbook = definePlaybook("thirty", [{ name: "all", hosts: "all_fake", roles: [thirtyKeys] }]);
 const HOLDER = "ops@other-controller pid 77, playbook site, started 2026-12-04T09:00:00.000Z";
-const lockSteps = (stdin: string) => stdin.split(LOCK_STEP_MARK).length - 1;
+/** The lock step opens the lock file (no other script does). */
+const LOCK_STEP_LINE = `exec 9>>${LOCK_FILE}`;
+const lockSteps = (stdin: string) => stdin.split(LOCK_STEP_LINE).length - 1;
 const converged = () => {
   const hosts = newHosts(["h1"]);
   for (let index = 0; index < 30; index++) hosts.h1!.store.set(`k${index}`, `v${index}`);
@@ -22,12 +25,12 @@ test("the lock rides in front of the first change, in the same exec; a no-op and
   assert.is(run.exitCode, 0);
   const [, preProbe, apply] = run.log.execs.map((exec) => exec.stdin);
   assert.is(lockSteps(preProbe!), 0);
-  assert.ok(apply!.indexOf(LOCK_STEP_MARK) < apply!.indexOf("set k0 v0"), "the lock step comes before the first apply");
+  assert.ok(apply!.indexOf(LOCK_STEP_LINE) < apply!.indexOf("set k0 v0"), "the lock step comes before the first apply");
   assert.is(run.log.execs.filter((exec) => lockSteps(exec.stdin) > 0).length, 1, "taken once per host");
   const noOp = await runFake(playbook, fakeInventory(["h1"]), converged());
   assert.ok(noOp.log.execs.every((exec) => lockSteps(exec.stdin) === 0));
   const check = await runFake(playbook, fakeInventory(["h1"]), newHosts(["h1"]), { check: true });
-  assert.ok(check.log.execs.every((exec) => lockSteps(exec.stdin) === 0 && !exec.stdin.includes("foobar:lock-state")));
+  assert.ok(check.log.execs.every((exec) => lockSteps(exec.stdin) === 0 && !exec.stdin.includes(LOCK_STATE_SCRIPT)));
 });
 
 test("held by another run: a waiting event names the holder, the rest is probed again once the lock is had, then converged", async () => {
@@ -58,8 +61,8 @@ test("--no-wait: the host fails at once naming the holder, nothing is applied, o
 test("lock step and state probe: what they print and mean", () => {
   const lock = runLock("site");
   assert.match(lock.description, /^\S+@\S+ pid \d+, playbook site, started \d{4}-\d\d-\d\dT/);
-  assert.match(lockStep(lock, 0, "abc"), /flock -n 9 \|\| foobar_stale \|\| false/);
-  assert.match(lockStep(lock, 30, undefined), /flock -w 30 9[\s\S]*= '?unknown'? \]/, "no last locker known: always probed again");
+  assert.match(lockStep(lock, 0, "abc").script, /flock -n 9 \|\| foobar_stale \|\| false/);
+  assert.match(lockStep(lock, 30, undefined).script, /flock -w 30 9[\s\S]*= '?unknown'? \]/, "no last locker known: always probed again");
   assert.equal(parseLock("lock=held\n", 0), { state: "held" });
   assert.equal(parseLock("lock=held-stale\n", 76), { state: "stale" });
   assert.equal(parseLock("lock=unavailable\n", 0), { state: "unavailable" });

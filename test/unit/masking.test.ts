@@ -2,7 +2,7 @@
 import { inspect } from "node:util";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { fakeConnector, type FakeLog } from "../../lib/testing/fake-transport.ts";
+import { fakeConnector, shellOf, type FakeLog, type SnippetHandler } from "../../lib/testing/fake-transport.ts";
 import { definePlaybook } from "../../lib/playbook.ts";
 import { humanReporter } from "../../lib/report/human.ts";
 import { ndjsonReporter } from "../../lib/report/ndjson.ts";
@@ -37,8 +37,9 @@ async function runWith(json: boolean): Promise<{ text: string; log: FakeLog; exi
     text += chunk;
   };
   const log: FakeLog = { execs: [] };
-  const handler = (snippet: string, kind: "probe" | "step") => {
-    if (kind === "probe") return { output: snippet.includes("needed") ? "needed\n" : "file root root 600 20\n" + "0".repeat(64) + "\n" + Buffer.from(`DB_PASSWORD=old-${PASSWORD}\n`).toString("base64") + "\n", status: 0 };
+  const handler: SnippetHandler = (request) => {
+    const snippet = shellOf(request) ?? "";
+    if (request.kind === "probe") return { output: snippet.includes("needed") ? "needed\n" : "file root root 600 20\n" + "0".repeat(64) + "\n" + Buffer.from(`DB_PASSWORD=old-${PASSWORD}\n`).toString("base64") + "\n", status: 0 };
     return snippet.includes("FAILME") ? { output: `ERROR 1045: access denied for app using password ${PASSWORD}`, status: 1 } : { output: "", status: 0 };
   };
   process.env.FOOBAR_SECRET_APP_DB = PASSWORD;

@@ -1,5 +1,6 @@
 // Test support: a fake host whose state is a key-value store, and resources/roles that use it.
-import { fakeConnector, type FakeHostOptions, type FakeLog, type SnippetHandler } from "../../../lib/testing/fake-transport.ts";
+import { shellProbe } from "../../../lib/facts/probe.ts";
+import { fakeConnector, shellOf, type FakeHostOptions, type FakeLog, type SnippetHandler } from "../../../lib/testing/fake-transport.ts";
 import { defineInventory } from "../../../lib/inventory/define.ts";
 import { defineRole } from "../../../lib/role.ts";
 import type { Resource } from "../../../lib/resources/resource.ts";
@@ -13,9 +14,10 @@ export interface KvHost {
 
 /** Snippets: "get KEY" (probe), "set KEY VALUE" (step), "do NAME" (step), "fail MESSAGE" (step). */
 export function kvHandler(host: KvHost): SnippetHandler {
-  return (snippet, kind) => {
+  return (request) => {
+    const snippet = shellOf(request) ?? "";
     const [verb, key = "", ...rest] = snippet.split(" ");
-    if (kind === "probe" && verb === "get") return { output: host.store.get(key) ?? "", status: host.store.has(key) ? 0 : 1 };
+    if (request.kind === "probe" && verb === "get") return { output: host.store.get(key) ?? "", status: host.store.has(key) ? 0 : 1 };
     host.actions.push(snippet);
     if (verb === "set") host.store.set(key, rest.join(" "));
     if (verb === "fail") return { output: `boom: ${key}`, status: 1 };
@@ -29,7 +31,7 @@ export function kv(key: string, value: string, options: { notify?: string[]; tag
     id: `kv:${key}`,
     notify: options.notify ?? [],
     tags: options.tags ?? [],
-    probe: () => `get ${key}`,
+    probe: () => shellProbe(`get ${key}`),
     parse: (stdout, status) => (status === 0 ? stdout : null),
     plan: (current) => (current === value ? [] : [{ summary: `${key} ${current ?? "(unset)"} -> ${value}` }]),
     apply: () => `set ${key} ${value}`,
@@ -38,7 +40,7 @@ export function kv(key: string, value: string, options: { notify?: string[]; tag
 
 /** A handler action that records its name. */
 export function action(name: string): Resource<null> {
-  return { id: `do:${name}`, notify: [], tags: [], probe: () => "true", parse: () => null, plan: () => [{ summary: name }], apply: () => `do ${name}` };
+  return { id: `do:${name}`, notify: [], tags: [], probe: () => shellProbe("true"), parse: () => null, plan: () => [{ summary: name }], apply: () => `do ${name}` };
 }
 
 export function newHosts(names: string[]): Record<string, KvHost> {

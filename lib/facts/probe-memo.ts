@@ -1,28 +1,29 @@
 // Probe memo: a probe block whose output depends only on some files is answered from the output saved by an earlier
-// exec while those files' lines in the exec's shared stat (lib/runner/shared-stat.ts) are unchanged: the host then
-// starts no process for it. A block is marked with memoBlock(); the runner gates it (lib/runner/script.ts).
+// exec while those files' lines in the exec's shared stat (shared-stat.ts) are unchanged: the host then starts no
+// process for it. A probe names its block's files (dependsOn, see probe.ts); the runner gates it (lib/runner/script.ts).
 import { createHash } from "node:crypto";
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, posix } from "node:path";
 import { quote } from "../shell.ts";
 import { childGlobOf, childrenOf, isChildGlob, linesByPath, statable, statPattern, wasAsked, type SharedStat } from "./shared-stat.ts";
 
-const BEGIN = "# foobar:memo ";
-const END = "# foobar:memo-end";
 /** Files changed this recently may change again within the same timestamp tick: their blocks are not saved. */
 const RACY_SECONDS = 1;
 /** Bumped when the memo's format or meaning changes: older files are ignored. */
 const FORMAT_VERSION = 1;
 
+/** Shell whose stdout (its exit status is not kept) depends only on the content and metadata of `paths`. */
+export interface MemoBlock {
+  paths: readonly string[];
+  body: string;
+}
+
 /**
- * Mark `body` (a probe part: its stdout is kept, its exit status is not) as depending only on the content and metadata
- * of `paths` (a child glob, see isChildGlob, stands for every subdirectory of a directory). Paths a stat line cannot
- * carry leave the body as it is: it then runs every time.
+ * `body` as a memo block on `paths` (a child glob, see isChildGlob, stands for every subdirectory of a directory);
+ * paths a stat line cannot carry leave the body as it is: it then runs every time.
  */
-export function memoBlock(paths: readonly string[], body: string): string {
-  if (paths.length === 0 || !paths.every(statPattern)) return body;
-  if (body.includes(BEGIN) || body.includes(END)) throw new Error("memoBlock: blocks do not nest");
-  return `${BEGIN}${paths.join(" ")}\n${body}\n${END}`;
+export function memoBlock(paths: readonly string[], body: string): MemoBlock | string {
+  return paths.length === 0 || !paths.every(statPattern) ? body : { paths, body };
 }
 
 /** A block's saved answer: the stat line of each path it depends on (null: absent), and what it printed. */
@@ -194,8 +195,8 @@ function dropImpliedAbsences(lines: Record<string, string | null>, stat: SharedS
 }
 
 /** The key of a block: its paths and body (a changed probe is a new block). */
-export function blockKey(paths: string, body: string): string {
-  return createHash("sha256").update(`${paths}\n${body}`).digest("hex").slice(0, 20);
+export function blockKey(block: MemoBlock): string {
+  return createHash("sha256").update(`${block.paths.join(" ")}\n${block.body}`).digest("hex").slice(0, 20);
 }
 
 /** The shell function gates call: true when every expected line is in $FOOBAR_STAT ("!path": the path is absent). */
@@ -214,18 +215,3 @@ export const FRESH_FUNCTION = [
 
 const gateArguments = (lines: Record<string, string | null>) =>
   Object.entries(lines).map(([path, line]) => quote(line ?? `!${path}`)).join(" ");
-
-const BLOCK = `${BEGIN}(.*)\\n([\\s\\S]*?)\\n${END}`;
-/** Every block in a probe (line-anchored). */
-export const MEMO_BLOCK = new RegExp(`^${BLOCK}$`, "gm");
-const WHOLE = new RegExp(`^${BLOCK}$`);
-
-/** The paths and body of a probe that is one block and nothing else. */
-export function wholeBlock(probe: string): { paths: string; body: string } | undefined {
-  const match = WHOLE.exec(probe);
-  // A lazy body could still span several blocks: bodies never hold a marker, so one that does is not one block.
-  if (!match || match[2]!.includes(END)) return undefined;
-  return { paths: match[1]!, body: match[2]! };
-}
-
-export const hasMemoBlock = (probe: string) => probe.includes(BEGIN);
