@@ -1,9 +1,9 @@
 // The inventory of www.foobar.com: every environment's hosts, groups and SSH settings.
 import { defineInventory } from "./lib/inventory/define.ts";
-import { ACME_DIRECTORY } from "./lab/gateway.ts";
-import { ADMIN_USER, BECOME_SECRET, LAB_SECRETS_FILE, SUDO_ASKS_ON } from "./lab/admin-user.ts";
-import { secret } from "./lib/secrets/secret.ts";
-import { LAB_PREFIX } from "./lab/instance.ts";
+import { ACME_DIRECTORY } from "./lab/environment/gateway.ts";
+import { ADMIN_USER, BECOME_SECRET, LAB_SECRETS_FILE, SUDO_ASKS_ON } from "./lab/environment/admin-user.ts";
+import { secret } from "./lib/secret.ts";
+import { LAB_PREFIX } from "./lab/environment/instance.ts";
 
 /** The machines of the design, their tier and last address octet. */
 const machines = {

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { definePlaybook } from "../lib/playbook.ts";
+import { definePlaybook } from "../lib/dsl/playbook.ts";
 import { runPlaybook } from "../lib/runner/run.ts";
 import { connectorFor, fakeInventory, newHosts, thirtyKeys } from "../test/unit/support/kv-host.ts";
 import { timeRuns, type Summary } from "./stats.ts";

@@ -5,10 +5,10 @@ import { join } from "node:path";
 import { daemonPid, startDaemon, stopDaemon } from "./daemons.ts";
 import { paths } from "./paths.ts";
 import { run } from "./run-command.ts";
-import { ACME_PORTS, GATEWAY } from "./gateway.ts";
+import { ACME_PORTS, GATEWAY } from "./environment/gateway.ts";
 import { tool } from "./requirements.ts";
 
-export { ACME_DIRECTORY } from "./gateway.ts";
+export { ACME_DIRECTORY } from "./environment/gateway.ts";
 const DNS = { name: "lab-dns", marker: "pebble-challtestsrv" };
 const PEBBLE = { name: "lab-acme", marker: "pebble" };
 

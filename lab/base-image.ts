@@ -2,7 +2,7 @@
 import { createHash } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ADMIN_SUDOERS, ADMIN_UID, ADMIN_USER } from "./admin-user.ts";
+import { ADMIN_SUDOERS, ADMIN_UID, ADMIN_USER } from "./environment/admin-user.ts";
 import { machineMirror, type Mirror } from "./mirror.ts";
 import { paths } from "./paths.ts";
 import { run } from "./run-command.ts";

@@ -1,7 +1,7 @@
 // Own cgroups for each lab container: nspawn left in the caller's cgroup shuts down badly (LAB.md).
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync } from "node:fs";
 import { join } from "node:path";
-import { LAB_SUFFIX } from "./instance.ts";
+import { LAB_SUFFIX } from "./environment/instance.ts";
 
 const ROOT = "/sys/fs/cgroup";
 const LAB_GROUP = `foobar-lab${LAB_SUFFIX}`;

@@ -1,7 +1,7 @@
 // `npm run lab -- up | down | status | ssh HOST [CMD...] | reset HOST...`: the local lab's command line.
 import { spawnSync } from "node:child_process";
 import { down, reset, status, up } from "./lab.ts";
-import { ADMIN_USER, BECOME_SECRET, LAB_SECRETS_FILE, SUDO_ASKS_ON } from "./admin-user.ts";
+import { ADMIN_USER, BECOME_SECRET, LAB_SECRETS_FILE, SUDO_ASKS_ON } from "./environment/admin-user.ts";
 import { rootCommand, sshOptions } from "./machine.ts";
 import { GATEWAY, SUBNET, labHost } from "./topology.ts";
 import { tool } from "./requirements.ts";

@@ -1,6 +1,6 @@
 // Where the lab keeps its files: machine-wide cache and state, and the repo's .lab/ (keys, known_hosts, CA).
 import { join, resolve } from "node:path";
-import { LAB_SUFFIX } from "./instance.ts";
+import { LAB_SUFFIX } from "./environment/instance.ts";
 
 /** Repository root (lab/ is one level below it). */
 export const REPO_ROOT = resolve(import.meta.dirname, "..");

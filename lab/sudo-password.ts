@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { readClearValues, writeClearValues } from "../lib/secrets/clear-file.ts";
 import { generateSecretValue } from "../lib/secrets/store.ts";
-import { ADMIN_SUDOERS, ADMIN_USER, BECOME_SECRET, LAB_SECRETS_FILE } from "./admin-user.ts";
+import { ADMIN_SUDOERS, ADMIN_USER, BECOME_SECRET, LAB_SECRETS_FILE } from "./environment/admin-user.ts";
 import { REPO_ROOT } from "./paths.ts";
 import { capture } from "./run-command.ts";
 

@@ -2,9 +2,9 @@
 import inventory from "../hosts.ts";
 import { loadInventory } from "../lib/inventory/load.ts";
 import type { Inventory } from "../lib/inventory/types.ts";
-import { LAB_PREFIX, LAB_SUFFIX } from "./instance.ts";
+import { LAB_PREFIX, LAB_SUFFIX } from "./environment/instance.ts";
 
-export { ACME_PORTS, APT_PROXY_PORT, GATEWAY } from "./gateway.ts";
+export { ACME_PORTS, APT_PROXY_PORT, GATEWAY } from "./environment/gateway.ts";
 /** The namespace holding the bridge every host plugs into. */
 export const SWITCH = { netns: `clab${LAB_SUFFIX}`, bridge: "cbr0", address: `${LAB_PREFIX}.1`, mac: "02:56:00:00:00:01" } as const;
 export const SUBNET = `${LAB_PREFIX}.0/24`;

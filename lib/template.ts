@@ -1,7 +1,7 @@
 // Template rendering with ejs: strict variables, secrets revealed only into the rendered file.
 import { readFileSync } from "node:fs";
 import ejs from "ejs";
-import { Secret } from "./secrets/secret.ts";
+import { Secret } from "./secret.ts";
 
 export interface Rendered {
   content: string;

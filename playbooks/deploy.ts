@@ -6,7 +6,7 @@ import { REPO_ROOT, isMain, sshConnector } from "../lib/cli/main.ts";
 import { exitWith, runStep, sayer, secondsOption } from "../lib/cli/steps.ts";
 import { InputError } from "../lib/errors.ts";
 import { loadInventory } from "../lib/inventory/load.ts";
-import { definePlaybook } from "../lib/playbook.ts";
+import { definePlaybook } from "../lib/dsl/playbook.ts";
 import { resolveBecomePasswordsOf } from "../lib/secrets/become.ts";
 import { applyLimit } from "../lib/runner/limit.ts";
 import app from "../roles/app/index.ts";

@@ -12,7 +12,7 @@ import { hostFactsProbe, parseHostFacts } from "../lib/facts/host.ts";
 import { probeScript } from "../lib/facts/probe-kinds.ts";
 import type { Host, Inventory, InventorySpec } from "../lib/inventory/types.ts";
 import { loadInventory } from "../lib/inventory/load.ts";
-import { definePlaybook } from "../lib/playbook.ts";
+import { definePlaybook } from "../lib/dsl/playbook.ts";
 import { resolveBecomePasswordsOf } from "../lib/secrets/become.ts";
 import app, { DATABASE_TAG } from "../roles/app/index.ts";
 import { rollWebHosts } from "../roles/app/rolling.ts";

@@ -1,7 +1,7 @@
 // The whole of www.foobar.com: `npx tsx playbooks/site.ts [-i lab] [--check --diff]` converges every tier.
 import inventory from "../hosts.ts";
 import { isMain, run } from "../lib/cli/main.ts";
-import { definePlaybook } from "../lib/playbook.ts";
+import { definePlaybook } from "../lib/dsl/playbook.ts";
 import app from "../roles/app/index.ts";
 import certbot from "../roles/certbot/index.ts";
 import haproxy from "../roles/haproxy/index.ts";

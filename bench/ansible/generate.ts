@@ -2,7 +2,7 @@
 // for the no-op comparison in `npm run bench`. Output: .cache/bench/ansible/ (inventory, site.yml, files/).
 // Files readable by others are copied from src (Ansible compares checksums); private ones (secrets) are only
 // checksummed with stat + assert, so no secret is written to the controller's disk.
-import { ADMIN_USER } from "../../lab/admin-user.ts";
+import { ADMIN_USER } from "../../lab/environment/admin-user.ts";
 import { runScript } from "../../lib/connection/shell-session.ts";
 import { createHash } from "node:crypto";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -17,7 +17,7 @@ import { factsCache } from "../../lib/runner/facts-cache.ts";
 import { buildHostWork, planPlays } from "../../lib/runner/plan.ts";
 import type { Resource } from "../../lib/resources/resource.ts";
 import { resolveBecomePasswords } from "../../lib/secrets/become.ts";
-import { Secret } from "../../lib/secrets/secret.ts";
+import { Secret } from "../../lib/secret.ts";
 import { openSecretStore } from "../../lib/secrets/store.ts";
 import { site } from "../../playbooks/site.ts";
 

@@ -1,9 +1,9 @@
 // `foobar-infra bench/playbooks/scale.ts -i bench`: 30 resources per loopback host, as a user's playbook file (FOOBAR_BENCH_HOSTS hosts, default 100).
 import { posix } from "node:path";
 import { isMain, run } from "../../lib/cli/main.ts";
-import { definePlaybook } from "../../lib/playbook.ts";
-import { defineRole } from "../../lib/role.ts";
-import { RoleVars } from "../../lib/role-vars.ts";
+import { definePlaybook } from "../../lib/dsl/playbook.ts";
+import { defineRole } from "../../lib/dsl/role.ts";
+import { RoleVars } from "../../lib/dsl/role-vars.ts";
 import { DATA_DIR, loopbackInventory } from "../loopback-inventory.ts";
 
 const synthetic = defineRole({

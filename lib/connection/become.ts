@@ -2,7 +2,7 @@
 // user whose sudo asks, sudo -A with a throw-away askpass helper fed from the script's first stdin line — the password
 // never appears on a command line (ps), in the environment of a root process, or in the script shown by -vv.
 import type { Host } from "../inventory/types.ts";
-import { Secret } from "../secrets/secret.ts";
+import { Secret } from "../secret.ts";
 
 /** The remote command, the stdin that goes before the script, and how to read a failed exec's stderr. */
 export interface BecomeExec {

@@ -1,8 +1,8 @@
 // A role's reference page in Markdown, from its vars' declaration and the resources and handlers it synthesises to.
 import type { TSchema } from "@sinclair/typebox";
 import { FORMAT_MEANINGS } from "../runner/formats.ts";
-import type { Role } from "../role.ts";
-import { SecretRef } from "../secrets/secret.ts";
+import type { Role } from "../dsl/role.ts";
+import { SecretRef } from "../secret.ts";
 
 /** What the page says beyond the declaration: the role's one-line purpose and what it built for one host. */
 export interface RoleSynthesis {

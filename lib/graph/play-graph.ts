@@ -1,7 +1,7 @@
 // The order a playbook's plays run in, as a Mermaid flowchart: a solid arrow where a play waits for every host of
 // another (its `needs`, or every play above when it names none), a dotted one where a host only finishes its own
 // previous play first.
-import type { Playbook } from "../playbook.ts";
+import type { Playbook } from "../dsl/playbook.ts";
 import { playNeeds } from "../runner/play-needs.ts";
 
 const label = (text: string) => text.replace(/"/g, "'");

@@ -1,5 +1,5 @@
 // Typed shape of hosts.ts: environments, hosts, groups and their variables.
-import type { Secret, SecretRef } from "../secrets/secret.ts";
+import type { Secret, SecretRef } from "../secret.ts";
 
 /** How the runner reaches a host over SSH. Every field has an environment-wide default. */
 export interface SshSettings {

@@ -1,5 +1,5 @@
 // Human reporter: changed/failed lines as they happen, a live progress line on a TTY, the recap.
-import { mask } from "./mask.ts";
+import { mask } from "../mask.ts";
 import { emptyCounts, type Counts, type Reporter, type RunEvent } from "./events.ts";
 
 export interface HumanOptions {

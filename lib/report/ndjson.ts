@@ -1,5 +1,5 @@
 // NDJSON reporter (--json): one masked JSON object per line: every event, task results, the recap.
-import { maskDeep } from "./mask.ts";
+import { maskDeep } from "../mask.ts";
 import type { Reporter, RunEvent } from "./events.ts";
 
 export function ndjsonReporter(write: (line: string) => void = (line) => process.stdout.write(line)): Reporter {

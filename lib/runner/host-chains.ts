@@ -4,7 +4,7 @@
 // at work at once, `serial` the hosts in one play.
 import type { HostFacts } from "../facts/host.ts";
 import type { Host } from "../inventory/types.ts";
-import type { Playbook } from "../playbook.ts";
+import type { Playbook } from "../dsl/playbook.ts";
 import type { Reporter } from "../report/events.ts";
 import { limiter } from "./concurrency.ts";
 import { runHostPlay, type HostOutcome, type HostSession } from "./host-play.ts";

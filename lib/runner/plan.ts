@@ -2,11 +2,11 @@
 import { InputError } from "../errors.ts";
 import type { HostFacts } from "../facts/host.ts";
 import type { Host, Inventory, Vars } from "../inventory/types.ts";
-import { roleUses, type Play, type Playbook } from "../playbook.ts";
+import { roleUses, type Play, type Playbook } from "../dsl/playbook.ts";
 import { mergePackages } from "../resources/package.ts";
 import { resourceFactory } from "../resources/index.ts";
 import type { Resource } from "../resources/resource.ts";
-import type { Role } from "../role.ts";
+import type { Role } from "../dsl/role.ts";
 import { resolveSecrets } from "../secrets/resolve.ts";
 import type { SecretStore } from "../secrets/store.ts";
 import type { ValidVarsMemo } from "./valid-vars-memo.ts";

@@ -1,7 +1,7 @@
 // Which earlier plays a play waits for: the ones it names in `needs` (every host of each done with it), or, when it
 // names none, every play before it — a plain playbook keeps its top-to-bottom order. Checked before any connection.
 import { InputError } from "../errors.ts";
-import type { Playbook } from "../playbook.ts";
+import type { Playbook } from "../dsl/playbook.ts";
 
 export function playNeeds(playbook: Playbook): number[][] {
   const problems: string[] = [];

@@ -11,7 +11,7 @@ import { ProbeMemo } from "../facts/probe-memo.ts";
 import { InputError } from "../errors.ts";
 import { loadInventory } from "../inventory/load.ts";
 import type { Host, InventorySpec } from "../inventory/types.ts";
-import type { Playbook } from "../playbook.ts";
+import type { Playbook } from "../dsl/playbook.ts";
 import { emptyCounts, type Counts, type Reporter } from "../report/events.ts";
 import { openSecretStore } from "../secrets/store.ts";
 import { mapLimit } from "./concurrency.ts";

@@ -4,8 +4,8 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Vars } from "../inventory/types.ts";
-import type { Role } from "../role.ts";
-import { Secret } from "../secrets/secret.ts";
+import type { Role } from "../dsl/role.ts";
+import { Secret } from "../secret.ts";
 import { ENGINE_FORMATS_FINGERPRINT } from "./formats.ts";
 
 /** Enough for every role on every host of a large site; the oldest hashes go first. */

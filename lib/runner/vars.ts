@@ -1,15 +1,15 @@
 // Role vars for one host: merge defaults -> inventory -> groups -> host -> play, then validate.
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import type { Host, Inventory, Vars } from "../inventory/types.ts";
-import type { Role } from "../role.ts";
-import { Secret } from "../secrets/secret.ts";
+import type { Role } from "../dsl/role.ts";
+import { Secret } from "../secret.ts";
 import { FORMAT_MEANINGS, registerFormats } from "./formats.ts";
 
 // Per run, compiling the roles' validators is the engine's largest start-up cost: validating each schema against the
 // meta-schema (~60 ms, done once by a unit test instead) and optimising the generated code (~25 ms) are left out.
 const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true, validateSchema: false, code: { optimize: false } });
 registerFormats(ajv);
-/** What a pattern accepts, in words (lib/role-vars.ts Matching): used instead of the raw expression in messages. */
+/** What a pattern accepts, in words (lib/dsl/role-vars.ts Matching): used instead of the raw expression in messages. */
 ajv.addKeyword({ keyword: "meaning", schemaType: "string" });
 ajv.addKeyword({
   keyword: "secret",

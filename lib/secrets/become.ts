@@ -1,7 +1,7 @@
 // become_password: each host's reference resolved to its Secret before any connection; a missing one is an input error.
 import { InputError } from "../errors.ts";
 import type { Host, Inventory } from "../inventory/types.ts";
-import { SecretRef } from "./secret.ts";
+import { SecretRef } from "../secret.ts";
 import { openSecretStore, type SecretStore } from "./store.ts";
 
 /** Replace every host's become_password reference by its value (in place); all missing ones are reported at once. */

@@ -1,6 +1,6 @@
 // Resolve secret("name") references in vars against a store; every missing name is reported with how to set it.
 import type { SecretStore } from "./store.ts";
-import { SecretRef } from "./secret.ts";
+import { SecretRef } from "../secret.ts";
 
 /** Replace every SecretRef inside `vars` (deeply); missing secrets are added to `missing` with how to provide them. */
 export function resolveSecrets<T>(vars: T, store: SecretStore, missing: Set<string>): T {

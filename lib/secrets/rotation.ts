@@ -1,7 +1,7 @@
 // Rotating one secret: a new value stored with the old one kept as "retiring", the site's way of applying it, then
 // the retiring value dropped. A rotation that stops half-way resumes with the same two values when run again.
 import { InputError } from "../errors.ts";
-import { Secret } from "./secret.ts";
+import { Secret } from "../secret.ts";
 import type { SecretsFile, SecretValues } from "./secrets-file.ts";
 import { generateSecretValue, secretEnvName } from "./store.ts";
 

@@ -1,6 +1,6 @@
 // An Ed25519 SSH key pair derived from a secret: the same key on every run and on every host that needs it.
 import { createHash, createHmac, createPrivateKey, createPublicKey } from "node:crypto";
-import { Secret } from "./secret.ts";
+import { Secret } from "../secret.ts";
 
 export interface SshKeyPair {
   /** OpenSSH private key file content (unencrypted), as a Secret so it is masked in every output. */

@@ -2,7 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { InputError } from "../errors.ts";
 import { writeClearValues } from "./clear-file.ts";
-import { Secret } from "./secret.ts";
+import { Secret } from "../secret.ts";
 import { secretsFileFor } from "./open-file.ts";
 import type { SecretValues } from "./secrets-file.ts";
 

@@ -1,9 +1,9 @@
 // Which secrets a playbook uses in an environment, and where: read from role defaults, inventory and play vars.
 import type { Inventory } from "../inventory/types.ts";
-import { roleUses, type Playbook } from "../playbook.ts";
+import { roleUses, type Playbook } from "../dsl/playbook.ts";
 import { playTargets } from "../runner/plan.ts";
 import { mergeRoleVars } from "../runner/vars.ts";
-import { SecretRef } from "./secret.ts";
+import { SecretRef } from "../secret.ts";
 
 export interface SecretUse {
   name: string;

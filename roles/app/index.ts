@@ -1,6 +1,6 @@
 // Role app: ships the foobar.com code base as a release, switches `current`, runs it under systemd.
 import { join, posix } from "node:path";
-import { defineRole } from "../../lib/role.ts";
+import { defineRole } from "../../lib/dsl/role.ts";
 import { sh } from "../../lib/shell.ts";
 import { topologyGuard } from "../mysql_common/topology-guard-resource.ts";
 import { readRelease } from "./release.ts";

@@ -1,6 +1,6 @@
 // Vars of the app role, declared once: checked before any connection, typed, documented in README.md.
-import { IpAddress, Matching, Port, RoleVars, SecretVar, Type, type Static } from "../../lib/role-vars.ts";
-import { secret } from "../../lib/secrets/secret.ts";
+import { IpAddress, Matching, Port, RoleVars, SecretVar, Type, type Static } from "../../lib/dsl/role-vars.ts";
+import { secret } from "../../lib/secret.ts";
 import { accountName, dbName } from "../mysql_common/vars.ts";
 
 export const schema = RoleVars({

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { sh } from "../../lib/shell.ts";
-import { defineRole } from "../../lib/role.ts";
+import { defineRole } from "../../lib/dsl/role.ts";
 import type { Host } from "../../lib/inventory/types.ts";
 import type { ResourceFactory } from "../../lib/resources/index.ts";
 import { certificatePeers, differsFromRecord, INSTALL_PEM, peerSsh, receiptOf } from "../haproxy/peers.ts";

@@ -1,6 +1,6 @@
 // Vars of the certbot role, declared once: checked before any connection, typed, documented in README.md.
-import { Matching, Port, RoleVars, SecretVar, Type, type Static } from "../../lib/role-vars.ts";
-import { secret } from "../../lib/secrets/secret.ts";
+import { Matching, Port, RoleVars, SecretVar, Type, type Static } from "../../lib/dsl/role-vars.ts";
+import { secret } from "../../lib/secret.ts";
 import { TLS_PEM } from "../haproxy/schema.ts";
 
 export const schema = RoleVars({

@@ -1,6 +1,6 @@
 // Role haproxy: the load balancer over the web tier (HTTPS, HTTP -> HTTPS), health checks, stats, metrics, runtime API.
 import { posix } from "node:path";
-import { defineRole } from "../../lib/role.ts";
+import { defineRole } from "../../lib/dsl/role.ts";
 import { certificatePeers, certificateSyncKey, INSTALL_PEM, peerHostKeys, receiptOf, SYNC_DIR, SYNC_KEY, SYNC_KNOWN_HOSTS } from "./peers.ts";
 import { BACKEND, RUNTIME_SOCKET } from "./runtime.ts";
 import { schema, TLS_PEM } from "./schema.ts";

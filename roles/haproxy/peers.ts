@@ -2,7 +2,7 @@
 import { resolve } from "node:path";
 import { knownHostsFilesFor, lookupHostKeys } from "../../lib/connection/known-hosts.ts";
 import type { Host, Inventory } from "../../lib/inventory/types.ts";
-import type { Secret } from "../../lib/secrets/secret.ts";
+import type { Secret } from "../../lib/secret.ts";
 import { sh } from "../../lib/shell.ts";
 import { sshKeyFromSecret, type SshKeyPair } from "../../lib/secrets/ssh-key.ts";
 

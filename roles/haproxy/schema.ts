@@ -1,6 +1,6 @@
 // Vars of the haproxy role, declared once: checked before any connection, typed, documented in README.md.
-import { IpAddress, Lines, Matching, OneOf, Port, RoleVars, SecretVar, Type, type Static } from "../../lib/role-vars.ts";
-import { secret } from "../../lib/secrets/secret.ts";
+import { IpAddress, Lines, Matching, OneOf, Port, RoleVars, SecretVar, Type, type Static } from "../../lib/dsl/role-vars.ts";
+import { secret } from "../../lib/secret.ts";
 
 /** The PEM HTTPS serves; role certbot's deploy hook writes the real one here. */
 export const TLS_PEM = "/etc/haproxy/certs/foobar.pem";

@@ -1,7 +1,7 @@
 // Role keepalived: the load balancers' virtual IPs over VRRP — one instance per VIP, moved away from a host whose HAProxy stops serving.
-import { defineRole } from "../../lib/role.ts";
+import { defineRole } from "../../lib/dsl/role.ts";
 import { sh } from "../../lib/shell.ts";
-import { Secret } from "../../lib/secrets/secret.ts";
+import { Secret } from "../../lib/secret.ts";
 import { schema } from "./schema.ts";
 import { vrrpInstances, vrrpNetwork } from "./vrrp.ts";
 

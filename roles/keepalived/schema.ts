@@ -1,6 +1,6 @@
 // Vars of the keepalived role, declared once: checked before any connection, typed, documented in README.md.
-import { Formatted, Matching, OneOf, RoleVars, SecretVar, Type, type Static } from "../../lib/role-vars.ts";
-import { secret } from "../../lib/secrets/secret.ts";
+import { Formatted, Matching, OneOf, RoleVars, SecretVar, Type, type Static } from "../../lib/dsl/role-vars.ts";
+import { secret } from "../../lib/secret.ts";
 import { MONITOR_URI } from "../haproxy/index.ts";
 
 const device = (description: string) => Type.Optional(Formatted("interface-name", { description }));

@@ -3,7 +3,7 @@
 // MySQL 8 (caching_sha2_password, salted): a root-only fingerprint file written with the password is compared instead;
 // a password changed behind the roles' back on MySQL is therefore not detected (documented in the roles' README).
 import { createHash } from "node:crypto";
-import { registerSecret } from "../../lib/report/mask.ts";
+import { registerSecret } from "../../lib/mask.ts";
 
 /** MySQL's PASSWORD() / mysql_native_password hash. */
 export function nativePasswordHash(password: string): string {

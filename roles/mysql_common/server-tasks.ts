@@ -11,7 +11,7 @@ import { liveSettings, serverConfig, serverConfigPath, type ServerConfigOptions 
 import { defaultServerId } from "./tier.ts";
 import type { ServerVars } from "./vars.ts";
 
-// Resource<any>: the same element type role tasks return (lib/role.ts).
+// Resource<any>: the same element type role tasks return (lib/dsl/role.ts).
 export function serverTasks(r: ResourceFactory, flavor: DbFlavor, role: "primary" | "replica", host: Host, vars: ServerVars): Resource<any>[] {
   const config = serverConfigPath(flavor);
   const options: ServerConfigOptions = {

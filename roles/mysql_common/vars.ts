@@ -1,6 +1,6 @@
-// Vars both database roles declare the same way (lib/role-vars.ts pieces): the database, accounts, server settings.
-import { Matching, SecretVar, Type, type Static } from "../../lib/role-vars.ts";
-import { secret } from "../../lib/secrets/secret.ts";
+// Vars both database roles declare the same way (lib/dsl/role-vars.ts pieces): the database, accounts, server settings.
+import { Matching, SecretVar, Type, type Static } from "../../lib/dsl/role-vars.ts";
+import { secret } from "../../lib/secret.ts";
 
 /** An account name: letters, digits and _, up to 32. */
 export const accountName = (fallback: string, description: string) =>

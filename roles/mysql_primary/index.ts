@@ -1,6 +1,6 @@
 // Role mysql_primary: the database primary — binary log with GTIDs, the app database, the app and replication accounts.
-import { defineRole } from "../../lib/role.ts";
-import { reveal } from "../../lib/secrets/secret.ts";
+import { defineRole } from "../../lib/dsl/role.ts";
+import { reveal } from "../../lib/secret.ts";
 import { dbDatabase } from "../mysql_common/database-resource.ts";
 import { flavorOf } from "../mysql_common/flavor.ts";
 import { serverTasks } from "../mysql_common/server-tasks.ts";

@@ -1,6 +1,6 @@
 // Vars of the mysql_primary role, declared once: checked before any connection, typed, documented in README.md.
-import { OneOf, RoleVars, SecretVar, Type, type Static } from "../../lib/role-vars.ts";
-import { secret } from "../../lib/secrets/secret.ts";
+import { OneOf, RoleVars, SecretVar, Type, type Static } from "../../lib/dsl/role-vars.ts";
+import { secret } from "../../lib/secret.ts";
 import { accountName, dbName, replicationAccount, retiringPassword, serverSettings } from "../mysql_common/vars.ts";
 
 const PRIVILEGES = ["SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "ALTER", "INDEX", "DROP", "REFERENCES", "CREATE TEMPORARY TABLES", "LOCK TABLES", "EXECUTE", "CREATE VIEW", "SHOW VIEW", "TRIGGER"] as const;

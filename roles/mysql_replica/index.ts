@@ -1,7 +1,7 @@
 // Role mysql_replica: an asynchronous, read-only GTID replica of the primary that repairs itself, a read-only
 // app account, and rotated backups on a systemd timer.
-import { defineRole } from "../../lib/role.ts";
-import { reveal } from "../../lib/secrets/secret.ts";
+import { defineRole } from "../../lib/dsl/role.ts";
+import { reveal } from "../../lib/secret.ts";
 import { flavorOf } from "../mysql_common/flavor.ts";
 import { replication } from "../mysql_common/replication-resource.ts";
 import { serverTasks } from "../mysql_common/server-tasks.ts";

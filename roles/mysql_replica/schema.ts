@@ -1,6 +1,6 @@
 // Vars of the mysql_replica role, declared once: checked before any connection, typed, documented in README.md.
-import { Matching, RoleVars, SecretVar, Type, type Static } from "../../lib/role-vars.ts";
-import { secret } from "../../lib/secrets/secret.ts";
+import { Matching, RoleVars, SecretVar, Type, type Static } from "../../lib/dsl/role-vars.ts";
+import { secret } from "../../lib/secret.ts";
 import { accountName, dbName, replicationAccount, retiringPassword, serverSettings } from "../mysql_common/vars.ts";
 
 export const schema = RoleVars({

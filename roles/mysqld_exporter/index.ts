@@ -1,6 +1,6 @@
 // Role mysqld_exporter: database metrics (replication state and lag included) through a socket-only account with
 // the least privileges the exporter needs; listens on the private address for the monitoring host.
-import { defineRole } from "../../lib/role.ts";
+import { defineRole } from "../../lib/dsl/role.ts";
 import { schema } from "./schema.ts";
 import { flavorOf } from "../mysql_common/flavor.ts";
 import { debianExporter } from "../exporter_common/debian-exporter.ts";

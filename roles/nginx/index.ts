@@ -1,5 +1,5 @@
 // Role nginx: the web server on port 80 in front of the app, X-Served-By on every response.
-import { defineRole } from "../../lib/role.ts";
+import { defineRole } from "../../lib/dsl/role.ts";
 import { schema } from "./schema.ts";
 
 const SITE = "/etc/nginx/sites-available/foobar";

@@ -1,5 +1,5 @@
 // Vars of the nginx role, declared once: checked before any connection, typed, documented in README.md.
-import { Formatted, Matching, Port, RoleVars, Type, type Static } from "../../lib/role-vars.ts";
+import { Formatted, Matching, Port, RoleVars, Type, type Static } from "../../lib/dsl/role-vars.ts";
 
 export const schema = RoleVars({
   listen: Port({ default: 80, description: "Port the site listens on (the load balancer's backends point here)." }),

@@ -1,5 +1,5 @@
 // Role nginx_exporter: nginx's stub_status (served on loopback by the nginx role) as metrics on the private address.
-import { defineRole } from "../../lib/role.ts";
+import { defineRole } from "../../lib/dsl/role.ts";
 import { schema } from "./schema.ts";
 import { debianExporter } from "../exporter_common/debian-exporter.ts";
 

@@ -1,5 +1,5 @@
 // Vars of the nginx_exporter role, declared once: checked before any connection, typed, documented in README.md.
-import { Port, RoleVars, type Static } from "../../lib/role-vars.ts";
+import { Port, RoleVars, type Static } from "../../lib/dsl/role-vars.ts";
 
 export const schema = RoleVars({
   port: Port({ default: 9113, description: "Port the exporter serves /metrics on, on the host's private address." }),

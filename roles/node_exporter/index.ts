@@ -1,5 +1,5 @@
 // Role node_exporter: host metrics (Debian's prometheus-node-exporter) on the private address, for the monitoring host.
-import { defineRole } from "../../lib/role.ts";
+import { defineRole } from "../../lib/dsl/role.ts";
 import { schema } from "./schema.ts";
 import { debianExporter } from "../exporter_common/debian-exporter.ts";
 

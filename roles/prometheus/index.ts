@@ -3,7 +3,7 @@
 import { posix } from "node:path";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { defineRole } from "../../lib/role.ts";
+import { defineRole } from "../../lib/dsl/role.ts";
 import { BACKEND } from "../haproxy/index.ts";
 import { schema } from "./schema.ts";
 import { scrapeJobs } from "./targets.ts";

@@ -1,6 +1,6 @@
 // Role ssh_hardening: key-only sshd with modern algorithms and no root login, as a drop-in checked by `sshd -t`,
 // reloaded (sessions stay) and kept only when a new login as the converge's own user still works.
-import { defineRole } from "../../lib/role.ts";
+import { defineRole } from "../../lib/dsl/role.ts";
 import { schema } from "./schema.ts";
 import { verifiedSshdDropIn } from "./verified-drop-in.ts";
 

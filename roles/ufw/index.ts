@@ -1,5 +1,5 @@
 // Role ufw: default deny inbound, SSH first, per-tier rules from the inventory; a change that blocks new SSH logins is rolled back.
-import { defineRole } from "../../lib/role.ts";
+import { defineRole } from "../../lib/dsl/role.ts";
 import { ufw } from "../../lib/resources/ufw.ts";
 import { firewallRules } from "./firewall-rules.ts";
 import { schema } from "./schema.ts";

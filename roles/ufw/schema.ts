@@ -1,5 +1,5 @@
 // Vars of the ufw role, declared once: checked before any connection, typed, documented in README.md.
-import { Matching, OneOf, RoleVars, Type, type Static } from "../../lib/role-vars.ts";
+import { Matching, OneOf, RoleVars, Type, type Static } from "../../lib/dsl/role-vars.ts";
 
 const ipv4 = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}";
 /** "any", IPv4 with an optional /0-32, or IPv6 (hex and colons) with an optional /0-128. */

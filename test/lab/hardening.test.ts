@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { connect } from "node:tls";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { SUDO_ASKS_ON } from "../../lab/admin-user.ts";
+import { SUDO_ASKS_ON } from "../../lab/environment/admin-user.ts";
 import { clientPublicKey } from "../../lab/keys.ts";
 import { labBecomePassword } from "../../lab/sudo-password.ts";
 import { withDecodedBase64 } from "../unit/support/base64-runs.ts";

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { ensureBaseImage } from "../../lab/base-image.ts";
-import { LAB_PREFIX } from "../../lab/instance.ts";
+import { LAB_PREFIX } from "../../lab/environment/instance.ts";
 import { leftoverParts, status, up } from "../../lab/lab.ts";
 import { ensureLabKeys } from "../../lab/keys.ts";
 import { startMachine } from "../../lab/machine.ts";

@@ -2,7 +2,7 @@
 // trip of its own), waited for or refused (--no-wait) when another run holds it, never taken by --check.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { definePlaybook } from "../../lib/playbook.ts";
+import { definePlaybook } from "../../lib/dsl/playbook.ts";
 import { LOCK_STATE_SCRIPT, parseLockState } from "../../lib/facts/lock-state.ts";
 import { LOCK_FILE, lockStep, parseLock, runLock } from "../../lib/runner/host-lock.ts";
 import { fakeInventory, newHosts, thirtyKeys } from "./support/kv-host.ts";

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { InputError } from "../../lib/errors.ts";
-import { Secret } from "../../lib/secrets/secret.ts";
+import { Secret } from "../../lib/secret.ts";
 import { sshKeyFromSecret } from "../../lib/secrets/ssh-key.ts";
 import haproxy from "../../roles/haproxy/index.ts";
 import keepalived from "../../roles/keepalived/index.ts";

@@ -6,11 +6,11 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { localTransport } from "../../lib/connection/local.ts";
 import { defineInventory } from "../../lib/inventory/define.ts";
-import { definePlaybook } from "../../lib/playbook.ts";
-import { defineRole } from "../../lib/role.ts";
+import { definePlaybook } from "../../lib/dsl/playbook.ts";
+import { defineRole } from "../../lib/dsl/role.ts";
 import { runPlaybook } from "../../lib/runner/run.ts";
 import { recorder, tasks } from "./support/run.ts";
-import { RoleVars, Type } from "../../lib/role-vars.ts";
+import { RoleVars, Type } from "../../lib/dsl/role-vars.ts";
 
 const root = mkdtempSync(join(tmpdir(), "local-converge-"));
 const factsDir = mkdtempSync(join(tmpdir(), "facts-"));

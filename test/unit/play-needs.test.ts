@@ -4,7 +4,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { Transport } from "../../lib/connection/transport.ts";
 import { InputError } from "../../lib/errors.ts";
-import { definePlaybook, type Play } from "../../lib/playbook.ts";
+import { definePlaybook, type Play } from "../../lib/dsl/playbook.ts";
 import type { RunEvent } from "../../lib/report/events.ts";
 import { playNeeds } from "../../lib/runner/play-needs.ts";
 import { connectorFor, fakeInventory, newHosts, thirtyKeys } from "./support/kv-host.ts";

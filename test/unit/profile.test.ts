@@ -2,7 +2,7 @@
 // idle time, the last host to finish first; the task and host-play events the runner emits carry those times.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { definePlaybook } from "../../lib/playbook.ts";
+import { definePlaybook } from "../../lib/dsl/playbook.ts";
 import type { RunEvent } from "../../lib/report/events.ts";
 import { profileLines } from "../../lib/report/profile.ts";
 import { fakeInventory, newHosts, thirtyKeys } from "./support/kv-host.ts";

@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { roleReference } from "../../lib/docs/role-reference.ts";
-import { defineRole } from "../../lib/role.ts";
-import { Formatted, Matching, OneOf, Port, RoleVars, SecretVar, Type } from "../../lib/role-vars.ts";
+import { defineRole } from "../../lib/dsl/role.ts";
+import { Formatted, Matching, OneOf, Port, RoleVars, SecretVar, Type } from "../../lib/dsl/role-vars.ts";
 import { roleReferences } from "../../playbooks/reference.ts";
 
 const ROLES = join(import.meta.dirname, "../../roles");

@@ -5,7 +5,7 @@ import { Ajv } from "ajv";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { InputError } from "../../lib/errors.ts";
-import type { Role } from "../../lib/role.ts";
+import type { Role } from "../../lib/dsl/role.ts";
 import haproxy from "../../roles/haproxy/index.ts";
 import keepalived from "../../roles/keepalived/index.ts";
 import nginx from "../../roles/nginx/index.ts";

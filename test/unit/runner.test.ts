@@ -1,11 +1,11 @@
 // Engine behaviour with the fake transport: batching, re-probe, handlers, check mode, failures.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { definePlaybook } from "../../lib/playbook.ts";
-import { defineRole } from "../../lib/role.ts";
+import { definePlaybook } from "../../lib/dsl/playbook.ts";
+import { defineRole } from "../../lib/dsl/role.ts";
 import { action, fakeInventory, kv, newHosts, thirtyKeys } from "./support/kv-host.ts";
 import { runFake, tasks } from "./support/run.ts";
-import { RoleVars } from "../../lib/role-vars.ts";
+import { RoleVars } from "../../lib/dsl/role-vars.ts";
 import { scratchDir } from "./support/scratch.ts";
 
 const playbook = definePlaybook("thirty", [{ name: "all", hosts: "all_fake", roles: [thirtyKeys] }]);

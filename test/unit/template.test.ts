@@ -2,7 +2,7 @@
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { Secret } from "../../lib/secrets/secret.ts";
+import { Secret } from "../../lib/secret.ts";
 import { renderTemplate, TemplateError } from "../../lib/template.ts";
 
 const fixtures = join(import.meta.dirname, "fixtures", "templates");

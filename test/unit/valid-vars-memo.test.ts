@@ -3,10 +3,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { defineRole } from "../../lib/role.ts";
-import { OneOf, Port, RoleVars, SecretVar, Type } from "../../lib/role-vars.ts";
+import { defineRole } from "../../lib/dsl/role.ts";
+import { OneOf, Port, RoleVars, SecretVar, Type } from "../../lib/dsl/role-vars.ts";
 import { validVarsMemo } from "../../lib/runner/valid-vars-memo.ts";
-import { Secret } from "../../lib/secrets/secret.ts";
+import { Secret } from "../../lib/secret.ts";
 import { scratchDir } from "./support/scratch.ts";
 
 const role = defineRole({

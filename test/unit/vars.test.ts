@@ -8,13 +8,13 @@ import { loadInventory } from "../../lib/inventory/load.ts";
 import { mergeRoleVars } from "../../lib/runner/vars.ts";
 import { openSecretStore } from "../../lib/secrets/store.ts";
 import { defineInventory } from "../../lib/inventory/define.ts";
-import { definePlaybook } from "../../lib/playbook.ts";
-import { defineRole } from "../../lib/role.ts";
+import { definePlaybook } from "../../lib/dsl/playbook.ts";
+import { defineRole } from "../../lib/dsl/role.ts";
 import { runPlaybook } from "../../lib/runner/run.ts";
-import { secret } from "../../lib/secrets/secret.ts";
+import { secret } from "../../lib/secret.ts";
 import { kv } from "./support/kv-host.ts";
 import { recorder } from "./support/run.ts";
-import { OneOf, Port, RoleVars, SecretVar, Type } from "../../lib/role-vars.ts";
+import { OneOf, Port, RoleVars, SecretVar, Type } from "../../lib/dsl/role-vars.ts";
 import { scratchDir } from "./support/scratch.ts";
 
 const lb = defineRole({

@@ -1,7 +1,7 @@
 // Test playbook: the haproxy role with an extra backend line that passes the schema but that HAProxy rejects.
 import inventory from "../../../hosts.ts";
 import { isMain, run } from "../../../lib/cli/main.ts";
-import { definePlaybook } from "../../../lib/playbook.ts";
+import { definePlaybook } from "../../../lib/dsl/playbook.ts";
 import haproxy from "../../../roles/haproxy/index.ts";
 
 export const badExtra = definePlaybook("haproxy-bad-extra", [

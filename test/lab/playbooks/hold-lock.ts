@@ -2,9 +2,9 @@
 // can meet the converge lock this run holds meanwhile, or kill the run while it holds it.
 import inventory from "../../../hosts.ts";
 import { isMain, run } from "../../../lib/cli/main.ts";
-import { definePlaybook } from "../../../lib/playbook.ts";
-import { defineRole } from "../../../lib/role.ts";
-import { RoleVars } from "../../../lib/role-vars.ts";
+import { definePlaybook } from "../../../lib/dsl/playbook.ts";
+import { defineRole } from "../../../lib/dsl/role.ts";
+import { RoleVars } from "../../../lib/dsl/role-vars.ts";
 
 const slowTask = defineRole({
   name: "slow_task",

@@ -2,8 +2,8 @@
 // with unicast adverts (the site's pair uses multicast), so both transports run on real hosts.
 import inventory from "../../../hosts.ts";
 import { isMain, run } from "../../../lib/cli/main.ts";
-import { LAB_PREFIX } from "../../../lab/instance.ts";
-import { definePlaybook } from "../../../lib/playbook.ts";
+import { LAB_PREFIX } from "../../../lab/environment/instance.ts";
+import { definePlaybook } from "../../../lib/dsl/playbook.ts";
 import haproxy from "../../../roles/haproxy/index.ts";
 import keepalived from "../../../roles/keepalived/index.ts";
 

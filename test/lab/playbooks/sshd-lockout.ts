@@ -1,7 +1,7 @@
 // Test playbook: ssh_hardening told to let only another user log in — the new-login check must roll it back.
 import inventory from "../../../hosts.ts";
 import { isMain, run } from "../../../lib/cli/main.ts";
-import { definePlaybook } from "../../../lib/playbook.ts";
+import { definePlaybook } from "../../../lib/dsl/playbook.ts";
 import sshHardening from "../../../roles/ssh_hardening/index.ts";
 
 export const lockout = definePlaybook("sshd-lockout", [

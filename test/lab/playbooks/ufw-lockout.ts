@@ -1,7 +1,7 @@
 // Test playbook: the ufw role told to allow SSH only from a network the runner is not on — it must roll itself back.
 import inventory from "../../../hosts.ts";
 import { isMain, run } from "../../../lib/cli/main.ts";
-import { definePlaybook } from "../../../lib/playbook.ts";
+import { definePlaybook } from "../../../lib/dsl/playbook.ts";
 import ufw from "../../../roles/ufw/index.ts";
 
 export const lockout = definePlaybook("ufw-lockout", [

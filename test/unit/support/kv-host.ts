@@ -2,9 +2,9 @@
 import { shellProbe } from "../../../lib/facts/probe.ts";
 import { fakeConnector, shellOf, type FakeHostOptions, type FakeLog, type SnippetHandler } from "../../../lib/testing/fake-transport.ts";
 import { defineInventory } from "../../../lib/inventory/define.ts";
-import { defineRole } from "../../../lib/role.ts";
+import { defineRole } from "../../../lib/dsl/role.ts";
 import type { Resource } from "../../../lib/resources/resource.ts";
-import { RoleVars } from "../../../lib/role-vars.ts";
+import { RoleVars } from "../../../lib/dsl/role-vars.ts";
 
 /** A host's state; `actions` records every apply step in order. */
 export interface KvHost {

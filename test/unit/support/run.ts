@@ -1,7 +1,7 @@
 // Test support: run a playbook against fake hosts and keep every event.
 import type { FakeHostOptions, FakeLog } from "../../../lib/testing/fake-transport.ts";
 import type { InventorySpec } from "../../../lib/inventory/types.ts";
-import type { Playbook } from "../../../lib/playbook.ts";
+import type { Playbook } from "../../../lib/dsl/playbook.ts";
 import type { Reporter, RunEvent } from "../../../lib/report/events.ts";
 import { runPlaybook, type RunOptions, type RunResult } from "../../../lib/runner/run.ts";
 import { connectorFor, type KvHost } from "./kv-host.ts";

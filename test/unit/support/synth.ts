@@ -6,7 +6,7 @@ import inventorySpec from "../../../hosts.ts";
 import { debianFacts } from "../../../lib/testing/fake-transport.ts";
 import { parseHostFacts } from "../../../lib/facts/host.ts";
 import { loadInventory } from "../../../lib/inventory/load.ts";
-import { definePlaybook, type Play } from "../../../lib/playbook.ts";
+import { definePlaybook, type Play } from "../../../lib/dsl/playbook.ts";
 import type { Resource } from "../../../lib/resources/resource.ts";
 import { buildHostWork, planPlays } from "../../../lib/runner/plan.ts";
 import { openSecretStore } from "../../../lib/secrets/store.ts";

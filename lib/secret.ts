@@ -1,6 +1,6 @@
 // The secret value type: a string that prints as ******** everywhere unless revealed on purpose.
 import { inspect } from "node:util";
-import { registerSecret } from "../report/mask.ts";
+import { registerSecret } from "./mask.ts";
 
 export const MASK = "********";
 

@@ -1,6 +1,6 @@
 // The kit a role declares its vars with: one TypeBox declaration gives ajv its schema, TypeScript its type, each var its doc and default.
 import { Type, type Static, type TObject, type TSchema, type TString, type TUnsafe } from "@sinclair/typebox";
-import type { Secret, SecretRef } from "./secrets/secret.ts";
+import type { Secret, SecretRef } from "../secret.ts";
 
 export { Type, type Static, type TObject, type TSchema };
 

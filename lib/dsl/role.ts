@@ -1,10 +1,10 @@
 // defineRole: a role is its vars' declaration (schema, type, docs and defaults in one), tasks (resources) and handlers.
 import { join } from "node:path";
 import { defaultsOf, type Static, type TObject } from "./role-vars.ts";
-import type { HostFacts } from "./facts/host.ts";
-import type { Host, Inventory } from "./inventory/types.ts";
-import type { Resource } from "./resources/resource.ts";
-import type { ResourceFactory } from "./resources/index.ts";
+import type { HostFacts } from "../facts/host.ts";
+import type { Host, Inventory } from "../inventory/types.ts";
+import type { Resource } from "../resources/resource.ts";
+import type { ResourceFactory } from "../resources/index.ts";
 
 /** What a role's tasks and handlers see for one host. */
 export interface RoleContext<V> {
@@ -24,7 +24,7 @@ export interface RoleDefinition<S extends TObject> {
   name: string;
   /** The role's folder (pass import.meta.dirname); templates are read from <dir>/templates. */
   dir: string;
-  /** The role's vars, declared once with lib/role-vars.ts: ajv validates them (all errors reported), their type and defaults come from it. */
+  /** The role's vars, declared once with lib/dsl/role-vars.ts: ajv validates them (all errors reported), their type and defaults come from it. */
   schema: S;
   /** The resources that describe the converged host, in order. */
   tasks(context: RoleContext<Static<S>>): Resource<any>[];
