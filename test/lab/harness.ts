@@ -88,7 +88,6 @@ export async function converge(playbook: string, args: string[] = []): Promise<C
   const events = result.stdout.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line) as RunEvent);
   const recapEvent = events.find((event): event is Extract<RunEvent, { type: "recap" }> => event.type === "recap");
   if (!recapEvent) throw new Error(`${playbook}.ts ${args.join(" ")} printed no recap (exit ${result.code}):\n${result.stderr || result.stdout}`);
-  const changedTasks = events.flatMap((event) => (event.type === "task" && event.status === "changed" ? [`${event.host}: ${event.id}`] : []));
   const failures = events.flatMap((event) => (event.type === "task" && event.status === "failed" ? [`${event.host}: ${event.id}: ${event.message}`] : event.type === "unreachable" ? [`${event.host}: ${event.message}`] : []));
   if (failures.length > 0) appendFileSync(TEST_LOG, `failures:\n${failures.join("\n")}\n`);
   return {
@@ -96,9 +95,15 @@ export async function converge(playbook: string, args: string[] = []): Promise<C
     events,
     recap: recapEvent.hosts,
     changed: Object.values(recapEvent.hosts).reduce((sum, counts) => sum + counts.changed, 0),
-    changedTasks,
+    changedTasks: changedTaskIds(events),
     output: `${result.stdout}\n${result.stderr}\n${failures.join("\n")}`,
   };
+}
+
+/** "host: id" of each task that changed, in the order of the events; only tasks or only handlers when `which` says so. */
+export function changedTaskIds(events: RunEvent[], which: "tasks" | "handlers" | "both" = "both"): string[] {
+  const counted = (handler: boolean | undefined) => which === "both" || (which === "handlers") === Boolean(handler);
+  return events.flatMap((event) => (event.type === "task" && event.status === "changed" && counted(event.handler) ? [`${event.host}: ${event.id}`] : []));
 }
 
 export interface HttpReply {

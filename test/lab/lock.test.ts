@@ -7,7 +7,7 @@ import * as assert from "uvu/assert";
 import { capture } from "../../lab/run-command.ts";
 import { HOLDER_FILE } from "../../lib/facts/lock-state.ts";
 import { LOCK_FILE } from "../../lib/runner/host-lock.ts";
-import { converge, eventually, mustOnHost, onHost, type Converge } from "./harness.ts";
+import { changedTaskIds, converge, eventually, mustOnHost, onHost, type Converge } from "./harness.ts";
 
 const WEB_01 = ["-l", "web-01"];
 const HOLD_LOCK = "test/lab/playbooks/hold-lock.ts";
@@ -38,7 +38,7 @@ test("two converges of a drifted host started together: the drift is repaired on
   const runs = await Promise.all([converge("site", WEB_01), converge("site", WEB_01)]);
   for (const run of runs) assert.is(run.exitCode, 0, run.output);
   const repairs = runs.flatMap((run) => run.changedTasks).filter((task) => task === "web-01: systemd_unit:foobar-app.service");
-  const restarts = runs.flatMap((run) => run.events).filter((event) => event.type === "task" && event.handler && event.id === "restart app" && event.status === "changed");
+  const restarts = runs.flatMap((run) => changedTaskIds(run.events, "handlers")).filter((task) => task === "web-01: restart app");
   assert.is(repairs.length, 1, runs.map((run) => run.output).join("\n----\n"));
   assert.is(restarts.length, 1, "one restart of the app, not one per run");
   assert.ok(runs.some((run) => run.changed === 0), "the other run found nothing to do (it waited for the lock, or probed after the repair)");

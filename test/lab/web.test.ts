@@ -6,10 +6,9 @@ import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { REPO_ROOT } from "../../lab/paths.ts";
-import type { RunEvent } from "../../lib/report/events.ts";
 import { capture } from "../../lab/run-command.ts";
 import { siteAddress } from "../../lab/topology.ts";
-import { abWhile, backgroundLoad, converge, eventually, freshHosts, http, mustOnHost, SITE_URL, type Converge } from "./harness.ts";
+import { abWhile, backgroundLoad, changedTaskIds, converge, eventually, freshHosts, http, mustOnHost, SITE_URL, type Converge } from "./harness.ts";
 
 /** Users' requests: https://www.foobar.com/ (http:// only redirects, see hardening.test.ts). */
 const SITE = SITE_URL;
@@ -41,11 +40,6 @@ async function versionsThroughLb(): Promise<Record<string, string>> {
   }
   return versions;
 }
-
-const nonHandlerChanges = (events: RunEvent[]) =>
-  events.flatMap((event) => (event.type === "task" && event.status === "changed" && !event.handler ? [`${event.host}: ${event.id}`] : [])).sort();
-const handlersRun = (events: RunEvent[]) =>
-  events.flatMap((event) => (event.type === "task" && event.handler && event.status === "changed" ? [`${event.host}: ${event.id}`] : [])).sort();
 
 test.before(async () => {
   await freshHosts("lb-01", "web-01", "web-02");
@@ -97,11 +91,11 @@ test("drift (edited nginx site, stopped haproxy, changed app unit): --check list
   const check = await converge("site", [...LIMIT, "--check"]);
   assert.is(check.exitCode, 2, check.output);
   const expected = ["lb-01: service:haproxy", "web-01: template:/etc/nginx/sites-available/foobar", "web-02: systemd_unit:foobar-app.service"];
-  assert.equal(nonHandlerChanges(check.events), expected);
+  assert.equal(changedTaskIds(check.events, "tasks").sort(), expected);
   const repair = await converge("site", LIMIT);
   assert.is(repair.exitCode, 0, repair.output);
-  assert.equal(nonHandlerChanges(repair.events), expected);
-  assert.equal(handlersRun(repair.events), ["web-01: reload nginx", "web-02: restart app"]);
+  assert.equal(changedTaskIds(repair.events, "tasks").sort(), expected);
+  assert.equal(changedTaskIds(repair.events, "handlers").sort(), ["web-01: reload nginx", "web-02: restart app"]);
   assert.is((await converge("site", [...LIMIT, "--check"])).exitCode, 0);
   assert.match(await mustOnHost("web-02", "systemctl show -p NRestarts,ActiveState foobar-app.service"), /ActiveState=active/);
   assert.ok(await eventually(async () => new Set(await servedBy(4)).size === 2, 15_000));
@@ -137,7 +131,7 @@ test("a web tier config change through site.ts under ab load (50 concurrent): on
   let run: Converge | undefined;
   const totals = await abWhile(AB_SITE, converge("site", LIMIT).then((result) => (run = result)), { concurrency: 50, batchSize: 1000 });
   assert.is(run?.exitCode, 0, run?.output);
-  assert.equal(handlersRun(run!.events), ["web-01: restart app", "web-02: restart app"]);
+  assert.equal(changedTaskIds(run!.events, "handlers").sort(), ["web-01: restart app", "web-02: restart app"]);
   const webPlays = run!.events
     .flatMap((event) => (event.type === "host-play" && event.play.startsWith("web tier") ? [event] : []))
     .sort((a, b) => a.startedAt - b.startedAt);
