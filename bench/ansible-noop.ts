@@ -1,12 +1,13 @@
 // No-op re-converge of the lab with Ansible (Debian's ansible-core), default settings, tuned and with Mitogen, on the
 // playbook bench/ansible/generate.ts writes from the converged site.
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { rootCommand } from "../lab/machine.ts";
 import { REPO_ROOT } from "../lab/paths.ts";
 import { capture } from "../lab/run-command.ts";
 import { labHosts } from "../lab/topology.ts";
+import { closeControlMasters } from "../lib/connection/control-masters.ts";
 import { ANSIBLE_DIR, generateAnsibleSite } from "./ansible/generate.ts";
 import { timeRuns, type Summary } from "./stats.ts";
 
@@ -40,17 +41,15 @@ async function installAnsibleHostRequirement(): Promise<void> {
 }
 
 /** The tuned config's ControlPersist masters would outlive the bench by 300 s: ask each to exit, then remove their directory. */
-async function closeAnsibleMasters(): Promise<void> {
-  for (const socket of existsSync(CONTROL_DIR) ? readdirSync(CONTROL_DIR) : []) {
-    await capture("ssh", ["-o", `ControlPath=${join(CONTROL_DIR, socket)}`, "-O", "exit", "unused"]);
-  }
+function closeAnsibleMasters(): void {
+  closeControlMasters(CONTROL_DIR);
   rmSync(CONTROL_DIR, { recursive: true, force: true });
 }
 
 export async function ansibleNoop(runs: number): Promise<{ tasksPerHost: Record<string, number>; default: Summary; tuned: Summary; mitogen: Summary }> {
   const { tasksPerHost, becomePassword } = await generateAnsibleSite();
   await installAnsibleHostRequirement();
-  await closeAnsibleMasters();
+  closeAnsibleMasters();
   // The password in a 0600 file of a 0700 directory of its own, removed afterwards: never on a command line or in a log.
   const secretDir = becomePassword ? mkdtempSync(join(tmpdir(), "foobar-bench-become-")) : undefined;
   const passwordFile = secretDir ? join(secretDir, "become") : undefined;
@@ -62,7 +61,7 @@ export async function ansibleNoop(runs: number): Promise<{ tasksPerHost: Record<
     const mitogen = await timeRuns(runs, () => playbook("mitogen", extra), 1);
     return { tasksPerHost, default: defaults, tuned, mitogen };
   } finally {
-    await closeAnsibleMasters();
+    closeAnsibleMasters();
     if (secretDir) rmSync(secretDir, { recursive: true, force: true });
   }
 }

@@ -1,11 +1,11 @@
 // The no-op as users type it: README's command as a whole new process, alternated run by run with two floors that are
 // whole processes too — OpenSSH (`ssh HOST true`, or `sudo -n true` where the lab logs in as a user, for every host in
 // parallel from a shell script) and ssh2 from a fresh node.
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import inventory from "../hosts.ts";
+import { closeControlMasters } from "../lib/connection/control-masters.ts";
 import { loadInventory } from "../lib/inventory/load.ts";
 import { REPO_ROOT } from "../lab/paths.ts";
 import { tool } from "../lab/requirements.ts";
@@ -31,8 +31,8 @@ export interface AsTyped {
 }
 
 /** Ask every master under `dir` to exit (they would otherwise linger for their ControlPersist time), then remove it. */
-function closeMasters(dir: string, sshWords: string[], addresses: string[]): void {
-  for (const address of addresses) spawnSync(sshWords[0]!, [...sshWords.slice(1), "-o", `ControlPath=${join(dir, "%C")}`, "-O", "exit", address], { stdio: "ignore" });
+function closeMasters(dir: string): void {
+  closeControlMasters(dir);
   for (const entry of existsSync(dir) ? readdirSync(dir, { withFileTypes: true }) : []) if (entry.isSocket()) throw new Error(`a master still listens in ${dir}: ${entry.name}`);
   rmSync(dir, { recursive: true, force: true });
 }
@@ -67,8 +67,8 @@ export function asTyped(runs: number, withNpxTsx: boolean): AsTyped {
       if (withNpxTsx) times.npxTsx.push(timedRun(AS_TYPED.npxTsx));
     }
   } finally {
-    closeMasters(floorControl, sshWords, addresses);
-    closeMasters(join(siteRuntime, "foobar-infra", "ssh"), sshWords, addresses);
+    closeMasters(floorControl);
+    closeMasters(join(siteRuntime, "foobar-infra", "ssh"));
     rmSync(siteRuntime, { recursive: true, force: true });
   }
   return {

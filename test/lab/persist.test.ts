@@ -6,6 +6,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { capture } from "../../lab/run-command.ts";
 import { controlDir } from "../../lib/cli/main.ts";
+import { closeControlMasters } from "../../lib/connection/control-masters.ts";
 import { converge, hosts, mustOnHost } from "./harness.ts";
 
 // The runs' control sockets go to a directory of this test's own (the runner puts them under XDG_RUNTIME_DIR).
@@ -22,8 +23,8 @@ async function masterPid(socket: string): Promise<string> {
   return pid!;
 }
 
-test.after(async () => {
-  for (const socket of sockets()) await capture("ssh", ["-o", `ControlPath=${socket}`, "-O", "exit", "unused"]);
+test.after(() => {
+  closeControlMasters(controlDir());
   const left = sockets();
   if (previousRuntime === undefined) delete process.env.XDG_RUNTIME_DIR;
   else process.env.XDG_RUNTIME_DIR = previousRuntime;
