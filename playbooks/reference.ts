@@ -5,20 +5,15 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import inventorySpec from "../hosts.ts";
 import { isMain } from "../lib/cli/main.ts";
-import { debianFacts } from "../lib/testing/fake-transport.ts";
 import { roleReference } from "../lib/docs/role-reference.ts";
-import { parseHostFacts } from "../lib/facts/host.ts";
+import { openSynthesis } from "../lib/docs/synthesis.ts";
 import { loadInventory } from "../lib/inventory/load.ts";
-import { definePlaybook, roleUses } from "../lib/dsl/playbook.ts";
+import { roleUses } from "../lib/dsl/playbook.ts";
 import type { Role } from "../lib/dsl/role.ts";
-import { buildHostWork, planPlays, playTargets } from "../lib/runner/plan.ts";
-import { openSecretStore } from "../lib/secrets/store.ts";
+import { playTargets } from "../lib/runner/plan.ts";
 import { site } from "./site.ts";
 
 const ROLES_DIR = join(import.meta.dirname, "..", "roles");
-/** Stands in for a pinned host key: the synthesis reads peers' keys (certificate sync), the page never shows them. */
-const PLACEHOLDER_HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDI3PLupRHJdduycR94kK9eP9ew+EyM4DKTr3eO2LYKq";
-
 /** The app's release name is a hash of the build: the page names it in words, so a change to app/ leaves it current. */
 const RELEASE_NAME = /\br-[0-9a-f]{12}\b/g;
 
@@ -34,16 +29,13 @@ export async function roleReferences(): Promise<Map<string, string>> {
   const inventory = loadInventory(inventorySpec, "production");
   const scratch = mkdtempSync(join(tmpdir(), "role-reference-"));
   try {
-    writeFileSync(join(scratch, "known_hosts"), inventory.hosts.map((host) => `${host.address} ${PLACEHOLDER_HOST_KEY}\n`).join(""));
-    for (const host of inventory.hosts) host.ssh.knownHosts = join(scratch, "known_hosts");
-    const secrets = await openSecretStore({ file: "secrets.json", repoRoot: scratch, environment: inventory.environment, generate: true });
+    const synthesise = await openSynthesis(inventory, scratch);
     const pages = new Map<string, string>();
     for (const play of site.plays) {
       for (const use of roleUses(play)) {
         if (pages.has(join(ROLES_DIR, use.role.name, "README.md"))) continue;
         const host = playTargets(play, inventory)[0]!;
-        const [hostPlay] = planPlays(definePlaybook("reference", [{ ...play, roles: [use] }]), inventory, new Set([host.name]), secrets)[0]!;
-        const work = buildHostWork(hostPlay!, parseHostFacts(debianFacts(host.name, host.privateAddress)), inventory, {}, async () => undefined);
+        const work = synthesise({ ...play, roles: [use] }, host.name);
         pages.set(
           join(ROLES_DIR, use.role.name, "README.md"),
           roleReference(use.role, {

@@ -2,6 +2,7 @@
 // converge lock itself, every other probe and step from a test's handler.
 import type { PlannedSection } from "../connection/script-plan.ts";
 import { UnreachableError, type ExecOptions, type ExecResult, type Transport } from "../connection/transport.ts";
+import { debianFacts } from "../facts/debian-facts.ts";
 import type { ProbePart, ShellProbe } from "../facts/probe.ts";
 
 export interface SnippetResult {
@@ -33,10 +34,6 @@ export interface FakeHostOptions {
 /** Everything a test may count or inspect after a run. */
 export interface FakeLog {
   execs: { host: string; command: string; stdin: string }[];
-}
-
-export function debianFacts(hostname: string, address = "192.168.56.99"): string {
-  return ["debian", "12", "bookworm", "Debian GNU/Linux 12 (bookworm)", hostname, "0-1", "1048576", `2: eth0    inet ${address}/24 brd 192.168.56.255 scope global eth0\\       valid_lft forever preferred_lft forever`, ""].join("\n");
 }
 
 /** A connect function (host name -> Transport) over handlers, recording every exec in `log`. */

@@ -4,12 +4,13 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { PLACEHOLDER_HOST_KEY } from "../../lib/docs/synthesis.ts";
 import { InputError } from "../../lib/errors.ts";
 import { Secret } from "../../lib/secret.ts";
 import { sshKeyFromSecret } from "../../lib/secrets/ssh-key.ts";
 import haproxy from "../../roles/haproxy/index.ts";
 import keepalived from "../../roles/keepalived/index.ts";
-import { address, FIXTURE_HOST_KEY, inventory, synth, written } from "./support/synth.ts";
+import { address, inventory, synth, written } from "./support/synth.ts";
 import { tool } from "../../lab/requirements.ts";
 import { scratchDir } from "./support/scratch.ts";
 
@@ -58,7 +59,7 @@ test("haproxy on the second LB: ACME challenges go to the leader's HAProxy; the 
   const follower = synth({ name: "lb", hosts: "lb", roles: [haproxy] }, "lb-02");
   assert.match(written(follower, "template:/etc/haproxy/haproxy.cfg"), new RegExp(`server certbot ${address("lb-01").replace(/\./g, "\\.")}:80\\n`));
   assert.match(written(follower, "line:/root/.ssh/authorized_keys: foobar-cert-sync$"), new RegExp(`^restrict,from="${address("lb-01").replace(/\./g, "\\.")}",command="/usr/local/sbin/foobar-install-pem" ssh-ed25519 \\S+ foobar-cert-sync\n$`));
-  assert.is(written(follower, "file:/etc/haproxy/foobar-sync/known_hosts"), `${address("lb-01")} ${FIXTURE_HOST_KEY}\n`, "lb-01's key as the runner pinned it, under its private address");
+  assert.is(written(follower, "file:/etc/haproxy/foobar-sync/known_hosts"), `${address("lb-01")} ${PLACEHOLDER_HOST_KEY}\n`, "lb-01's key as the runner pinned it, under its private address");
   const leader = synth({ name: "lb", hosts: "lb", roles: [haproxy] }, "lb-01");
   assert.match(written(leader, "template:/etc/haproxy/haproxy.cfg"), /server certbot 127\.0\.0\.1:8888\n/);
   assert.match(written(leader, "template:/etc/haproxy/haproxy.cfg"), /monitor-uri \/\.well-known\/foobar-lb-alive/);
