@@ -43,9 +43,6 @@ export interface Role<V = any> {
   handlers?: Record<string, (context: RoleContext<V>) => Resource<any>>;
 }
 
-/** The vars type of a role (for code that hands vars to it). */
-export type VarsOf<R> = R extends Role<infer V> ? V : never;
-
 export function defineRole<S extends TObject>(definition: RoleDefinition<S>): Role<Static<S>> {
   if (!/^[a-z][a-z0-9_]*$/.test(definition.name)) throw new Error(`role name "${definition.name}" must be snake_case`);
   return { ...definition, defaults: defaultsOf(definition.schema) as Partial<Static<S>>, templatesDir: join(definition.dir, "templates") };

@@ -1,5 +1,5 @@
 // Vars of the app role, declared once: checked before any connection, typed, documented in README.md.
-import { IpAddress, Matching, Port, RoleVars, SecretVar, Type, type Static } from "../../lib/dsl/role-vars.ts";
+import { IpAddress, Matching, Port, RoleVars, SecretVar, Type } from "../../lib/dsl/role-vars.ts";
 import { secret } from "../../lib/secret.ts";
 import { accountName, dbName } from "../mysql_common/vars.ts";
 
@@ -27,5 +27,3 @@ export const schema = RoleVars({
   db_read_user: accountName("foobar_read", "The read-only account on the replica (role mysql_replica's read_user)."),
   db_read_password: Type.Optional(SecretVar({ default: secret("db_read_password"), description: "The read-only account's password." })),
 });
-
-export type AppVars = Static<typeof schema>;

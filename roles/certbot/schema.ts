@@ -1,5 +1,5 @@
 // Vars of the certbot role, declared once: checked before any connection, typed, documented in README.md.
-import { Matching, Port, RoleVars, SecretVar, Type, type Static } from "../../lib/dsl/role-vars.ts";
+import { Matching, Port, RoleVars, SecretVar, Type } from "../../lib/dsl/role-vars.ts";
 import { secret } from "../../lib/secret.ts";
 import { TLS_PEM } from "../haproxy/schema.ts";
 
@@ -33,5 +33,3 @@ export const schema = RoleVars({
   }),
   cert_sync_secret: SecretVar({ default: secret("lb_cert_sync_key"), description: "Secret the push key is derived from (the same var as role haproxy's)." }),
 });
-
-export type CertbotVars = Static<typeof schema>;

@@ -1,5 +1,5 @@
 // Vars of the haproxy role, declared once: checked before any connection, typed, documented in README.md.
-import { IpAddress, Lines, Matching, OneOf, Port, RoleVars, SecretVar, Type, type Static } from "../../lib/dsl/role-vars.ts";
+import { IpAddress, Lines, Matching, OneOf, Port, RoleVars, SecretVar, Type } from "../../lib/dsl/role-vars.ts";
 import { secret } from "../../lib/secret.ts";
 
 /** The PEM HTTPS serves; role certbot's deploy hook writes the real one here. */
@@ -62,5 +62,3 @@ export const schema = RoleVars({
   extra_frontend: Lines({ default: [], description: "Extra raw lines appended to the HTTPS frontend." }),
   extra_backend: Lines({ default: [], description: "Extra raw lines appended to the web backend." }),
 });
-
-export type HaproxyVars = Static<typeof schema>;

@@ -1,5 +1,5 @@
 // Vars of the mysql_primary role, declared once: checked before any connection, typed, documented in README.md.
-import { OneOf, RoleVars, SecretVar, Type, type Static } from "../../lib/dsl/role-vars.ts";
+import { OneOf, RoleVars, SecretVar, Type } from "../../lib/dsl/role-vars.ts";
 import { secret } from "../../lib/secret.ts";
 import { accountName, dbName, replicationAccount, retiringPassword, serverSettings } from "../mysql_common/vars.ts";
 
@@ -19,5 +19,3 @@ export const schema = RoleVars({
   ...replicationAccount,
   ...serverSettings,
 });
-
-export type MysqlPrimaryVars = Static<typeof schema>;

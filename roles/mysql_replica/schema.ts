@@ -1,5 +1,5 @@
 // Vars of the mysql_replica role, declared once: checked before any connection, typed, documented in README.md.
-import { Matching, RoleVars, SecretVar, Type, type Static } from "../../lib/dsl/role-vars.ts";
+import { Matching, RoleVars, SecretVar, Type } from "../../lib/dsl/role-vars.ts";
 import { secret } from "../../lib/secret.ts";
 import { accountName, dbName, replicationAccount, retiringPassword, serverSettings } from "../mysql_common/vars.ts";
 
@@ -23,5 +23,3 @@ export const schema = RoleVars({
     description: "systemd OnCalendar expression of the backup timer.",
   }),
 });
-
-export type MysqlReplicaVars = Static<typeof schema>;

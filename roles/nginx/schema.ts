@@ -1,5 +1,5 @@
 // Vars of the nginx role, declared once: checked before any connection, typed, documented in README.md.
-import { Formatted, Matching, Port, RoleVars, Type, type Static } from "../../lib/dsl/role-vars.ts";
+import { Formatted, Matching, Port, RoleVars, Type } from "../../lib/dsl/role-vars.ts";
 
 export const schema = RoleVars({
   listen: Port({ default: 80, description: "Port the site listens on (the load balancer's backends point here)." }),
@@ -15,5 +15,3 @@ export const schema = RoleVars({
   status_port: Port({ default: 8081, description: "Loopback-only port of nginx's stub_status (read by the nginx_exporter role)." }),
   client_max_body_size: Matching("^[0-9]+[kmg]?$", "a size such as 512k, 1m or 2g", { default: "1m", description: "Largest request body accepted." }),
 });
-
-export type NginxVars = Static<typeof schema>;

@@ -1,5 +1,5 @@
 // Vars of the prometheus role, declared once: checked before any connection, typed, documented in README.md.
-import { Matching, RoleVars, Type, type Static } from "../../lib/dsl/role-vars.ts";
+import { Matching, RoleVars, Type } from "../../lib/dsl/role-vars.ts";
 
 const ratio = (fallback: number, description: string) => Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1, default: fallback, description });
 
@@ -23,5 +23,3 @@ export const schema = RoleVars({
     }),
   ),
 });
-
-export type PrometheusVars = Static<typeof schema>;

@@ -1,5 +1,5 @@
 // Vars of the ssh_hardening role, declared once: checked before any connection, typed, documented in README.md.
-import { Matching, OneOf, RoleVars, Type, type Static } from "../../lib/dsl/role-vars.ts";
+import { Matching, OneOf, RoleVars, Type } from "../../lib/dsl/role-vars.ts";
 
 const algorithms = (fallback: string[], description: string) =>
   Type.Array(Matching("^[A-Za-z0-9@._+-]+$", "an OpenSSH algorithm name", { description: "An algorithm." }), { minItems: 1, default: fallback, description });
@@ -31,5 +31,3 @@ export const schema = RoleVars({
     'MACs sshd offers (Mozilla "modern" OpenSSH guidance by default).',
   ),
 });
-
-export type SshHardeningVars = Static<typeof schema>;

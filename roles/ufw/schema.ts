@@ -69,7 +69,5 @@ export const schema = RoleVars({
 });
 
 export type UfwVars = Static<typeof schema>;
-export type TierRule = Static<typeof tierRule>;
-export type ExtraRule = Static<typeof extraRule>;
 /** A source: "any", an IPv4/IPv6 address or a CIDR. */
 export type Source = Static<typeof source>;
