@@ -1,4 +1,4 @@
-// Own cgroups for each lab container: nspawn left in the caller's cgroup shuts down badly (LAB.md).
+// Own cgroups for each lab container: nspawn left in the caller's cgroup shuts down badly (docs/lab.md).
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync } from "node:fs";
 import { join } from "node:path";
 import { LAB_SUFFIX } from "./environment/instance.ts";

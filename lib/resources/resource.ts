@@ -1,4 +1,4 @@
-// The resource contract: a pure description with probe -> plan -> apply, as DESIGN.md §3 states.
+// The resource contract: a pure description with probe -> plan -> apply (docs/architecture.md, "The resource contract").
 import type { Probe } from "../facts/probe.ts";
 
 /** One difference between the host and the description, as the report shows it. */
