@@ -67,8 +67,9 @@ export function buildScript(steps: readonly (string | Step)[], probes: readonly 
   const sections: { label: string; pieces: ShellPiece[]; own: boolean }[] = [];
   for (const batch of batches.batches) {
     const pieces = batchScript(batch);
-    if (pieces) sections.push({ label: batchLabel(batch.kind), pieces, own: false });
-    if (pieces) planned.push({ label: batchLabel(batch.kind), batch: batch.kind, members: batch.members });
+    if (!pieces) continue;
+    sections.push({ label: batchLabel(batch.kind), pieces, own: false });
+    planned.push({ label: batchLabel(batch.kind), batch: batch.kind, members: batch.members });
   }
   probes.forEach((probe, index) => {
     if (batches.slots.has(index)) return;
