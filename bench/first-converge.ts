@@ -67,7 +67,9 @@ export async function firstConverge(runs: number): Promise<FirstConvergeResult> 
     converges.push(wallMs);
     packages = installed(events);
     for (const event of events) {
-      if (event.type === "host-play") (busy[event.host] ??= [])[run] = (busy[event.host]?.[run] ?? 0) + event.durationMs;
+      if (event.type !== "host-play") continue;
+      busy[event.host] ??= [];
+      busy[event.host]![run] = (busy[event.host]![run] ?? 0) + event.durationMs;
     }
     await reset(names, () => undefined);
     floors.push(await floorOnce(packages));

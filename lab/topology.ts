@@ -29,7 +29,8 @@ function macFor(address: string): string {
 let loaded: Inventory | undefined;
 /** The `lab` environment of hosts.ts, loaded once per process (the test harness asks for the site's address per request). */
 function labInventory(): Inventory {
-  return (loaded ??= loadInventory(inventory, "lab"));
+  loaded ??= loadInventory(inventory, "lab");
+  return loaded;
 }
 
 /** The address the site's names resolve to in the lab: the load balancers' virtual IP (hosts.ts, keepalived.vip). */

@@ -9,6 +9,7 @@ const REPO_ROOT = join(import.meta.dirname, "..");
 
 /** How many tests uvu's summary says neither passed nor were skipped, or undefined when it printed no summary. */
 export function testsNotRun(output: string): number | undefined {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the escape character starts the ANSI colour codes removed here
   const plain = output.replace(/\u001b\[[0-9;]*m/g, "");
   const count = (label: string) => /^\s+(\d+)$/.exec(plain.split(`${label}:`).at(-1)?.split("\n")[0] ?? "")?.[1];
   const [total, passed, skipped] = [count("Total"), count("Passed"), count("Skipped")];

@@ -19,7 +19,9 @@ function unique(rules: UfwRule[]): UfwRule[] {
   const seen = new Set<string>();
   return rules.filter((rule) => {
     const key = `${rule.proto} ${rule.port ?? "-"} ${rule.from}`;
-    return seen.has(key) ? false : (seen.add(key), true);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
   });
 }
 

@@ -148,7 +148,12 @@ function sampleLocalProcessList(): { stop: () => string[] } {
     ps.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
     ps.on("close", () => seen.push(out));
   }, 20);
-  return { stop: () => (clearInterval(sampler), seen) };
+  return {
+    stop: () => {
+      clearInterval(sampler);
+      return seen;
+    },
+  };
 }
 
 /** `ps -eo args` of each host, every 300 ms, until stopped. */
@@ -161,7 +166,13 @@ function sampleProcessLists(hosts: string[]): { stop: () => Promise<string[]> } 
       await new Promise((resolveTimer) => setTimeout(resolveTimer, 300));
     }
   });
-  return { stop: async () => ((stopped = true), await Promise.all(loops), seen) };
+  return {
+    stop: async () => {
+      stopped = true;
+      await Promise.all(loops);
+      return seen;
+    },
+  };
 }
 
 test("rotate db_app_password under ab -k -c 50 and writes: 0 failed; the old password refused, the new one works from both web hosts; 0 changed after; the value nowhere", async () => {

@@ -40,7 +40,14 @@ function writer() {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   })();
-  return { acked, stop: async () => ((stopped = true), await loop, acked) };
+  return {
+    acked,
+    stop: async () => {
+      stopped = true;
+      await loop;
+      return acked;
+    },
+  };
 }
 
 test.before(async () => {

@@ -49,7 +49,8 @@ let becomePasswords: Promise<void> | undefined;
  * (sudo -n, or sudo with the become_password from stdin), the command (and `input`, base64) on stdin.
  */
 export async function onHost(name: string, command: string, input?: string): Promise<CommandResult> {
-  await (becomePasswords ??= resolveBecomePasswordsOf(hosts.hosts, hosts, REPO_ROOT));
+  becomePasswords ??= resolveBecomePasswordsOf(hosts.hosts, hosts, REPO_ROOT);
+  await becomePasswords;
   const target = host(name);
   const login = becomeExec(target);
   // The command never reads the script itself: its stdin is `input` (a 0600 file for the moment), or nothing.

@@ -10,7 +10,7 @@ import { InputError } from "../../lib/errors.ts";
 import { defineInventory } from "../../lib/inventory/define.ts";
 import { loadInventory } from "../../lib/inventory/load.ts";
 import { resolveBecomePasswords } from "../../lib/secrets/become.ts";
-import { Secret, secret, SecretRef } from "../../lib/secret.ts";
+import { Secret, secret, type SecretRef } from "../../lib/secret.ts";
 
 const PASSWORD = `s3cret pass'word "with" $HOME`;
 const ssh = (becomePassword?: Secret | SecretRef) => ({ user: "ops", port: 22, connectTimeoutMs: 1000, becomePassword });

@@ -24,7 +24,11 @@ function slowH1(hosts: ReturnType<typeof newHosts>) {
   return async (host: { name: string }): Promise<Transport> => {
     const transport = await connect(host);
     if (host.name !== "h1") return transport;
-    return { ...transport, exec: async (command, options) => (await new Promise((resolve) => setTimeout(resolve, 80)), transport.exec(command, options)) };
+    const exec: Transport["exec"] = async (command, options) => {
+      await new Promise((resolve) => setTimeout(resolve, 80));
+      return transport.exec(command, options);
+    };
+    return { ...transport, exec };
   };
 }
 

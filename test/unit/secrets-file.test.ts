@@ -154,12 +154,19 @@ test("rotation: the old value is kept as retiring until the apply succeeds; a st
   const file = secretsFileFor("lab/secrets.json", repo, "lab");
   await file.write({ db_app_password: "old-value-123" });
   const seen: Array<{ next: string; retiring: string }> = [];
-  const failing = async (values: { next: { reveal(): string }; retiring: { reveal(): string } }) => (seen.push({ next: values.next.reveal(), retiring: values.retiring.reveal() }), 1);
+  const failing = async (values: { next: { reveal(): string }; retiring: { reveal(): string } }) => {
+    seen.push({ next: values.next.reveal(), retiring: values.retiring.reveal() });
+    return 1;
+  };
   assert.is(await rotateSecret(file, "db_app_password", failing, () => undefined), 1);
   const midway = await file.read();
   assert.is(midway[retiringKey("db_app_password")], "old-value-123");
   assert.is.not(midway.db_app_password, "old-value-123");
-  assert.is(await rotateSecret(file, "db_app_password", async (values) => (seen.push({ next: values.next.reveal(), retiring: values.retiring.reveal() }), 0), () => undefined), 0);
+  const succeeding = async (values: { next: { reveal(): string }; retiring: { reveal(): string } }) => {
+    seen.push({ next: values.next.reveal(), retiring: values.retiring.reveal() });
+    return 0;
+  };
+  assert.is(await rotateSecret(file, "db_app_password", succeeding, () => undefined), 0);
   assert.equal(seen[1], seen[0], "the resumed rotation applies the same new and retiring values");
   assert.equal(await file.read(), { db_app_password: seen[0]!.next }, "done: the retiring value is forgotten");
   const missing = await rotateSecret(file, "db_read_password", failing, () => undefined).catch((error: Error) => error);
