@@ -3,7 +3,7 @@
 import inventory from "../hosts.ts";
 import { isMain } from "../lib/cli/main.ts";
 import { exitWith, runStep } from "../lib/cli/steps.ts";
-import { secretsCommand, type SecretsCommandSite } from "../lib/secrets/command.ts";
+import { secretsCommand, type SecretsCommandSite } from "../lib/cli/secrets-command.ts";
 import { dbPasswordRotation } from "../roles/app/db-password-rotation.ts";
 import mysqlPrimary from "../roles/mysql_primary/index.ts";
 import mysqlReplica from "../roles/mysql_replica/index.ts";

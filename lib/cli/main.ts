@@ -57,32 +57,26 @@ export async function run(playbook: Playbook, inventory: InventorySpec, argv = p
     const cli = parseCli(argv);
     if (cli.help) {
       console.log(`Usage: npx tsx playbooks/${playbook.name}.ts [options]\n\n${USAGE}`);
-      return (process.exitCode = 0);
+      process.exitCode = 0;
+      return 0;
     }
     if (cli.listHosts) {
       listHosts(playbook, inventory, cli);
-      return (process.exitCode = 0);
+      process.exitCode = 0;
+      return 0;
     }
     const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
     const output = cli.json ? ndjsonReporter() : humanReporter({ verbosity: cli.verbosity, color, live: Boolean(process.stdout.isTTY) });
     // Under --json the profile goes to stderr: stdout stays NDJSON.
     const reporter = cli.profile ? fanOut(output, profileReporter((line) => (cli.json ? console.error(line) : console.log(line)))) : output;
     const result = await runPlaybook(playbook, {
+      ...cli,
       inventory,
-      environment: cli.environment,
-      limit: cli.limit,
-      tags: cli.tags,
-      skipTags: cli.skipTags,
-      check: cli.check,
-      diff: cli.diff,
-      forks: cli.forks,
       reporter,
       connect: sshConnector(cli),
       connectFresh: sshConnector({ ...cli, persistSeconds: 0 }),
       repoRoot: REPO_ROOT,
       factsDir: join(REPO_ROOT, ".cache", "facts"),
-      commandTimeoutMs: cli.timeoutSeconds * 1000,
-      noWait: cli.noWait,
     });
     code = result.exitCode;
   } catch (error) {

@@ -20,9 +20,17 @@ export function sayer(cli: Pick<CliOptions, "json">, kind: string): (line: strin
 /** Run `playbook` on `limit` as the CLI was asked (environment, diff, -v, --json, timeout); returns its exit code. */
 export async function runStep(cli: CliOptions, inventory: InventorySpec, playbook: Playbook, limit: string, tags?: string[]): Promise<number> {
   const result = await runPlaybook(playbook, {
-    inventory, environment: cli.environment, limit, tags, check: false, diff: cli.diff, forks: cli.forks,
+    ...cli,
+    // As before the options became one type: a step always applies and takes no --skip-tags (issue 36 decides both).
+    check: false,
+    skipTags: undefined,
+    limit,
+    tags,
+    inventory,
     reporter: cli.json ? ndjsonReporter() : humanReporter({ verbosity: cli.verbosity, color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR, live: false }),
-    connect: sshConnector(cli), repoRoot: REPO_ROOT, factsDir: join(REPO_ROOT, ".cache", "facts"), commandTimeoutMs: cli.timeoutSeconds * 1000, noWait: cli.noWait,
+    connect: sshConnector(cli),
+    repoRoot: REPO_ROOT,
+    factsDir: join(REPO_ROOT, ".cache", "facts"),
   });
   return result.exitCode;
 }

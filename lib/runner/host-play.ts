@@ -1,28 +1,9 @@
 // Converge one play on one host: plan from probes, apply what differs (re-probing the rest in the same exec), run handlers.
-import type { BecomeExec } from "../connection/become.ts";
-import type { Step } from "../connection/script-plan.ts";
-import type { Transport } from "../connection/transport.ts";
-import type { Probe } from "../facts/probe.ts";
-import type { ProbeMemo } from "../facts/probe-memo.ts";
-import type { Reporter } from "../report/events.ts";
 import type { Change, ProbeContext, Resource } from "../resources/resource.ts";
 import { lockStep, parseLock, type SessionLock } from "./host-lock.ts";
+import { execScript, type HostSession } from "./host-session.ts";
 import type { HostWork } from "./plan.ts";
-import { buildScript, parseScriptOutput, redactHeredocs, type Section } from "./script.ts";
-
-export interface HostSession {
-  host: string;
-  transport: Transport;
-  /** How a script becomes root there (lib/connection/become.ts). */
-  login: BecomeExec;
-  reporter: Reporter;
-  /** Per-command timeout for one exec (a long apt install must fit). */
-  timeoutMs: number;
-  /** Probe answers kept between runs (lib/facts/probe-memo.ts). */
-  memo: ProbeMemo;
-  /** The converge lock, taken with the first change (absent in --check). */
-  lock?: SessionLock;
-}
+import type { Section } from "./script.ts";
 
 export interface PlayOptions {
   play: string;
@@ -32,34 +13,18 @@ export interface PlayOptions {
 
 export type HostOutcome = "converged" | "changed" | "failed";
 
-/** A host-level failure of the exec itself (sudo refused, script cut short, timeout). */
-export class ExecError extends Error {}
-
-/** Run one framed script on the host: `steps` (applies) then `probes`. */
-export async function execScript(session: HostSession, steps: readonly (string | Step)[], probes: readonly Probe[]): Promise<{ steps: Section[]; probes: Section[] }> {
-  const script = buildScript(steps, probes, session.memo);
-  // Redacted only when a reporter reads it (-vv, --json): a no-op run would spend more on it than on its own work.
-  session.reporter.emit({ type: "command", host: session.host, get script() { return redactHeredocs(script.text); } });
-  const result = await session.transport.exec(session.login.command, { stdin: session.login.stdinPrefix + script.text, timeoutMs: session.timeoutMs, plan: script.plan });
-  if (result.code === null) throw new ExecError(`command timed out after ${session.timeoutMs} ms${result.stderr ? `: ${result.stderr.trim()}` : ""}`);
-  const sections = parseScriptOutput(result.stdout, script);
-  const stepFailed = sections.steps.some((step) => step.status !== 0);
-  const complete = sections.steps.length === steps.length && sections.probes.length === probes.length;
-  if (result.code !== 0 || (!complete && !stepFailed)) {
-    const refusal = session.login.refusal(result.stderr);
-    if (refusal) throw new ExecError(refusal);
-    throw new ExecError(`remote shell failed (exit ${result.code}): ${(result.stderr || result.stdout).trim().slice(-500) || "no output"}`);
-  }
-  return sections;
-}
-
 /** Last lines of a step's output: the useful part of an error. */
 function tail(output: string): string {
   const lines = output.trim().split("\n");
   return lines.slice(-15).join("\n") || "(no output)";
 }
 
-function planOf(resource: Resource, section: Section, context: ProbeContext): { state: unknown; changes: Change[] } {
+interface Planned {
+  state: unknown;
+  changes: Change[];
+}
+
+function planOf(resource: Resource, section: Section, context: ProbeContext): Planned {
   const state = resource.parse(section.output, section.status);
   return { state, changes: resource.plan(state, context) };
 }
@@ -71,120 +36,170 @@ function planOf(resource: Resource, section: Section, context: ProbeContext): { 
 export async function runHostPlay(session: HostSession, work: HostWork, options: PlayOptions, probed?: Section[]): Promise<HostOutcome> {
   const startedAt = Date.now();
   try {
-    return await convergeHostPlay(session, work, options, probed);
+    return await new HostPlay(session, work, options).converge(probed);
   } finally {
     session.reporter.emit({ type: "host-play", play: options.play, host: session.host, startedAt, durationMs: Date.now() - startedAt });
   }
 }
 
 type TaskExtra = { changes?: Change[]; message?: string; handler?: boolean; startedAt?: number; durationMs?: number };
+type ExecTime = { startedAt: number; durationMs: number };
 
-async function convergeHostPlay(session: HostSession, work: HostWork, options: PlayOptions, probed?: Section[]): Promise<HostOutcome> {
-  const context: ProbeContext = { diff: options.diff };
-  const { resources } = work;
-  const emit = (id: string, status: "ok" | "changed" | "failed", extra: TaskExtra = {}) =>
-    session.reporter.emit({ type: "task", play: options.play, host: session.host, id, status, startedAt: Date.now(), durationMs: 0, ...extra });
-  /** Start and duration of an exec, for the task events it answers. */
-  const timed = async <T>(work: () => Promise<T>): Promise<[T, { startedAt: number; durationMs: number }]> => {
-    const started = Date.now();
-    const result = await work();
-    return [result, { startedAt: started, durationMs: Date.now() - started }];
-  };
-  let sections = probed ?? (await execScript(session, [], resources.map((resource) => resource.probe(context)))).probes;
-  const notified = new Set<string>();
-  let changed = false;
-  const outcome = await convergeResources();
-  // Handlers of changes already applied run even when a later resource failed (Ansible's force_handlers):
-  // otherwise a config written before the failure would never be reloaded, as the next run finds the file in place.
-  const handlers = work.handlers.filter((handler) => notified.has(handler.name));
-  if (handlers.length === 0) return outcome;
-  if (options.check) {
-    handlers.forEach((handler) => emit(handler.name, "changed", { handler: true, changes: [{ summary: "would run" }] }));
-    return outcome;
-  }
-  const [result, time] = await timed(() => execScript(session, handlers.map((handler) => handler.resource.apply(undefined)), []));
-  for (const [index, handler] of handlers.entries()) {
-    const step = result.steps[index];
-    if (!step) break;
-    if (step.status !== 0) {
-      emit(handler.name, "failed", { handler: true, message: tail(step.output), ...time });
-      return "failed";
-    }
-    emit(handler.name, "changed", { handler: true, changes: [{ summary: handler.resource.id }], ...time });
-  }
-  return outcome;
+/** Start and duration of an exec, for the task events it answers. */
+async function timed<T>(work: () => Promise<T>): Promise<[T, ExecTime]> {
+  const started = Date.now();
+  const result = await work();
+  return [result, { startedAt: started, durationMs: Date.now() - started }];
+}
 
-  async function convergeResources(): Promise<HostOutcome> {
+/** One play on one host: its resources in order, then the handlers they notified. */
+class HostPlay {
+  private readonly context: ProbeContext;
+  private sections: Section[] = [];
+  private readonly notified = new Set<string>();
+  private changed = false;
+
+  constructor(
+    private readonly session: HostSession,
+    private readonly work: HostWork,
+    private readonly options: PlayOptions,
+  ) {
+    this.context = { diff: options.diff };
+  }
+
+  async converge(probed?: Section[]): Promise<HostOutcome> {
+    this.sections = probed ?? (await execScript(this.session, [], this.work.resources.map((resource) => resource.probe(this.context)))).probes;
+    const outcome = await this.convergeResources();
+    // Handlers of changes already applied run even when a later resource failed (Ansible's force_handlers):
+    // otherwise a config written before the failure would never be reloaded, as the next run finds the file in place.
+    return (await this.runHandlers()) ? outcome : "failed";
+  }
+
+  private emit(id: string, status: "ok" | "changed" | "failed", extra: TaskExtra = {}): void {
+    this.session.reporter.emit({ type: "task", play: this.options.play, host: this.session.host, id, status, startedAt: Date.now(), durationMs: 0, ...extra });
+  }
+
+  /** Each resource planned from its probe and, where it differs, applied; the first failure ends the play here. */
+  private async convergeResources(): Promise<HostOutcome> {
+    const { resources } = this.work;
     for (let index = 0; index < resources.length; index++) {
       const resource = resources[index]!;
-      let planned: { state: unknown; changes: Change[] };
+      let planned: Planned;
       try {
-        planned = planOf(resource, sections[index]!, context);
+        planned = planOf(resource, this.sections[index]!, this.context);
       } catch (error) {
-        emit(resource.id, "failed", { message: (error as Error).message });
+        this.emit(resource.id, "failed", { message: (error as Error).message });
         return "failed";
       }
       if (planned.changes.length === 0) {
-        emit(resource.id, "ok");
+        this.emit(resource.id, "ok");
         continue;
       }
-      let time: { startedAt: number; durationMs: number } | undefined;
-      if (!options.check) {
-        const rest = resources.slice(index + 1).map((next) => next.probe(context));
-        const lock = session.lock && !session.lock.held ? session.lock : undefined;
-        const [result, applied] = await timed(() => execScript(session, [...(lock ? [lockStep(lock.run, 0, lock.lastBeforeProbe)] : []), resource.apply(planned.state)], rest));
+      let time: ExecTime | undefined;
+      if (!this.options.check) {
+        const applied = await this.apply(index, planned);
+        if (applied === "failed") return "failed";
+        if (applied === "probe again") {
+          index--;
+          continue;
+        }
         time = applied;
-        if (lock) {
-          const taken = parseLock(result.steps[0]!.output, result.steps[0]!.status);
-          result.steps.shift();
-          if (taken.state === "busy" && !(await waitForLock(lock, resource.id, taken.holder))) return "failed";
-          lock.held = true;
-          if (taken.state === "busy" || taken.state === "stale") {
-            // Another run worked here since this one probed: what is left is probed again and planned anew.
-            const reprobed = await execScript(session, [], resources.slice(index).map((next) => next.probe(context)));
-            sections = [...sections.slice(0, index), ...reprobed.probes];
-            index--;
-            continue;
-          }
-        }
-        if (result.steps[0]!.status !== 0) {
-          emit(resource.id, "failed", { changes: planned.changes, message: tail(result.steps[0]!.output), ...time });
-          return "failed";
-        }
-        if (resource.verify) {
-          try {
-            await resource.verify(planned.state);
-          } catch (error) {
-            const rollback = resource.rollback ? await execScript(session, [resource.rollback(planned.state)], []) : undefined;
-            const undone = rollback ? (rollback.steps[0]!.status === 0 ? "rolled back" : `ROLLBACK FAILED: ${tail(rollback.steps[0]!.output)}`) : "no rollback";
-            emit(resource.id, "failed", { changes: planned.changes, message: `${(error as Error).message} (${undone})`, ...time });
-            return "failed";
-          }
-        }
-        sections = [...sections.slice(0, index + 1), ...result.probes];
       }
-      changed = true;
-      if (resource.keepsStarted && resource.startsFresh?.(planned.state)) {
-        // Started after every change notified so far: a restart or reload of the same unit would only repeat it.
-        work.handlers.filter((handler) => handler.resource.refreshes === resource.keepsStarted).forEach((handler) => notified.delete(handler.name));
-      }
-      resource.notify.forEach((name) => notified.add(name));
-      emit(resource.id, "changed", { changes: planned.changes, ...time });
+      this.noteChange(resource, planned);
+      this.emit(resource.id, "changed", { changes: planned.changes, ...time });
     }
-    return changed ? "changed" : "converged";
+    return this.changed ? "changed" : "converged";
+  }
+
+  /**
+   * Apply one resource, the rest probed again in the same exec (with the converge lock's step in front of this run's
+   * first change); "probe again" when another run had the lock since this one probed.
+   */
+  private async apply(index: number, planned: Planned): Promise<ExecTime | "failed" | "probe again"> {
+    const { resources } = this.work;
+    const resource = resources[index]!;
+    const rest = resources.slice(index + 1).map((next) => next.probe(this.context));
+    const lock = this.session.lock && !this.session.lock.held ? this.session.lock : undefined;
+    const steps = [...(lock ? [lockStep(lock.run, 0, lock.lastBeforeProbe)] : []), resource.apply(planned.state)];
+    const [result, time] = await timed(() => execScript(this.session, steps, rest));
+    if (lock) {
+      const taken = parseLock(result.steps[0]!.output, result.steps[0]!.status);
+      result.steps.shift();
+      if (taken.state === "busy" && !(await this.waitForLock(lock, resource.id, taken.holder))) return "failed";
+      lock.held = true;
+      if (taken.state === "busy" || taken.state === "stale") {
+        // Another run worked here since this one probed: what is left is probed again and planned anew.
+        const reprobed = await execScript(this.session, [], resources.slice(index).map((next) => next.probe(this.context)));
+        this.sections = [...this.sections.slice(0, index), ...reprobed.probes];
+        return "probe again";
+      }
+    }
+    if (result.steps[0]!.status !== 0) {
+      this.emit(resource.id, "failed", { changes: planned.changes, message: tail(result.steps[0]!.output), ...time });
+      return "failed";
+    }
+    if (!(await this.verified(resource, planned, time))) return "failed";
+    this.sections = [...this.sections.slice(0, index + 1), ...result.probes];
+    return time;
+  }
+
+  /** The resource's check on the controller after its apply; its rollback when the check fails. */
+  private async verified(resource: Resource, planned: Planned, time: ExecTime): Promise<boolean> {
+    if (!resource.verify) return true;
+    try {
+      await resource.verify(planned.state);
+      return true;
+    } catch (error) {
+      const rollback = resource.rollback ? await execScript(this.session, [resource.rollback(planned.state)], []) : undefined;
+      const undone = rollback ? (rollback.steps[0]!.status === 0 ? "rolled back" : `ROLLBACK FAILED: ${tail(rollback.steps[0]!.output)}`) : "no rollback";
+      this.emit(resource.id, "failed", { changes: planned.changes, message: `${(error as Error).message} (${undone})`, ...time });
+      return false;
+    }
+  }
+
+  /** A change notifies its handlers; a unit started fresh after the changes so far makes its refresh handlers needless. */
+  private noteChange(resource: Resource, planned: Planned): void {
+    this.changed = true;
+    if (resource.keepsStarted && resource.startsFresh?.(planned.state)) {
+      // Started after every change notified so far: a restart or reload of the same unit would only repeat it.
+      this.work.handlers.filter((handler) => handler.resource.refreshes === resource.keepsStarted).forEach((handler) => this.notified.delete(handler.name));
+    }
+    resource.notify.forEach((name) => this.notified.add(name));
+  }
+
+  /** The notified handlers, in definition order, in one exec (only reported under --check); false when one failed. */
+  private async runHandlers(): Promise<boolean> {
+    const handlers = this.work.handlers.filter((handler) => this.notified.has(handler.name));
+    if (handlers.length === 0) return true;
+    if (this.options.check) {
+      handlers.forEach((handler) => this.emit(handler.name, "changed", { handler: true, changes: [{ summary: "would run" }] }));
+      return true;
+    }
+    const [result, time] = await timed(() => execScript(this.session, handlers.map((handler) => handler.resource.apply(undefined)), []));
+    for (const [index, handler] of handlers.entries()) {
+      const step = result.steps[index];
+      if (!step) break;
+      if (step.status !== 0) {
+        this.emit(handler.name, "failed", { handler: true, message: tail(step.output), ...time });
+        return false;
+      }
+      this.emit(handler.name, "changed", { handler: true, changes: [{ summary: handler.resource.id }], ...time });
+    }
+    return true;
   }
 
   /** Another run holds the host's lock: wait for it in an exec of its own (true once held), or fail with --no-wait. */
-  async function waitForLock(lock: SessionLock, resourceId: string, holder: string): Promise<boolean> {
+  private async waitForLock(lock: SessionLock, resourceId: string, holder: string): Promise<boolean> {
     const held = `converge lock held by ${holder}`;
+    const seconds = Math.round(this.session.timeoutMs / 1000);
     if (lock.noWait) {
-      emit("converge lock", "failed", { message: `${held} (--no-wait); ${resourceId} and what follows were left as they are` });
+      this.emit("converge lock", "failed", { message: `${held} (--no-wait); ${resourceId} and what follows were left as they are` });
       return false;
     }
-    session.reporter.emit({ type: "waiting", host: session.host, message: `${held}; waiting (at most ${Math.round(session.timeoutMs / 1000)} s)` });
-    const waited = await execScript(session, [lockStep(lock.run, session.timeoutMs / 1000 - 5, lock.lastBeforeProbe)], []);
+    this.session.reporter.emit({ type: "waiting", host: this.session.host, message: `${held}; waiting (at most ${seconds} s)` });
+    const waited = await execScript(this.session, [lockStep(lock.run, this.session.timeoutMs / 1000 - 5, lock.lastBeforeProbe)], []);
     if (parseLock(waited.steps[0]!.output, waited.steps[0]!.status).state === "busy") {
-      emit("converge lock", "failed", { message: `gave up after ${Math.round(session.timeoutMs / 1000)} s waiting for the ${held}` });
+      this.emit("converge lock", "failed", { message: `gave up after ${seconds} s waiting for the ${held}` });
       return false;
     }
     return true;

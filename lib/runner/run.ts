@@ -17,22 +17,19 @@ import { openSecretStore } from "../secrets/store.ts";
 import { mapLimit } from "./concurrency.ts";
 import { factsCache, sameFacts } from "./facts-cache.ts";
 import { runHostChains, type HostRun } from "./host-chains.ts";
-import { execScript } from "./host-play.ts";
+import { execScript } from "./host-session.ts";
 import { releaseScript, runLock } from "./host-lock.ts";
 import { installAhead } from "./install-ahead.ts";
 import { applyLimit } from "./limit.ts";
-import { buildHostWork, planPlays, type Selection } from "./plan.ts";
+import { buildHostWork, planPlays } from "./plan.ts";
+import type { RunChoices } from "./run-choices.ts";
 import { validVarsMemo } from "./valid-vars-memo.ts";
 
 export type Connector = (host: Host) => Promise<Transport>;
 
-export interface RunOptions extends Selection {
+/** The run's choices (the command line's) and what it runs with. */
+export interface RunOptions extends RunChoices {
   inventory: InventorySpec;
-  environment: string;
-  limit?: string;
-  check: boolean;
-  diff: boolean;
-  forks: number;
   reporter: Reporter;
   connect: Connector;
   /** A genuinely new login (a safety check after a firewall or sshd change must not ride a reused connection); default: connect. */
@@ -40,10 +37,6 @@ export interface RunOptions extends Selection {
   repoRoot: string;
   /** Where host facts are cached between runs (null: memory only). */
   factsDir: string | null;
-  /** Per-exec timeout (default 15 min: apt installs are slow); also how long a run waits for a host's converge lock. */
-  commandTimeoutMs?: number;
-  /** A host whose converge lock another run holds fails at once instead of waiting (--no-wait). */
-  noWait?: boolean;
 }
 
 export interface RunResult {
@@ -126,7 +119,7 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
       const transport = await options.connect(run.host);
       const memo = ProbeMemo.forHost(options.factsDir, inventory.environment, run.host.name);
       run.session = {
-        host: run.host.name, transport, login: becomeExec(run.host), reporter, timeoutMs: options.commandTimeoutMs ?? 900_000, memo,
+        host: run.host.name, transport, login: becomeExec(run.host), reporter, timeoutMs: (options.timeoutSeconds ?? 900) * 1000, memo,
         lock: lock && { run: lock, held: false, noWait: options.noWait ?? false },
       };
       // Built from cached facts once this host is logged in, so the pre-probe below is the only round trip of a no-op

@@ -2,22 +2,22 @@
 import { generateX25519Identity, identityToRecipient } from "age-encryption";
 import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline/promises";
-import { parseCli, USAGE, type CliOptions } from "../cli/args.ts";
-import { REPO_ROOT } from "../cli/main.ts";
-import { sayer } from "../cli/steps.ts";
+import { parseCli, USAGE, type CliOptions } from "./args.ts";
+import { REPO_ROOT } from "./main.ts";
+import { sayer } from "./steps.ts";
 import { InputError } from "../errors.ts";
 import { loadInventory } from "../inventory/load.ts";
 import type { Inventory, InventorySpec } from "../inventory/types.ts";
 import type { Playbook } from "../dsl/playbook.ts";
-import { editValues } from "./edit.ts";
-import { defaultIdentityFile, findIdentities, IDENTITY_FILE_ENV, writeIdentityFile } from "./identity.ts";
-import { readRecipients, recipientsPathOf, writeRecipients } from "./recipients.ts";
-import { retiringKey, rotateSecret, secretNames, type ApplyRotation } from "./rotation.ts";
+import { editValues } from "../secrets/edit.ts";
+import { defaultIdentityFile, findIdentities, IDENTITY_FILE_ENV, writeIdentityFile } from "../secrets/identity.ts";
+import { readRecipients, recipientsPathOf, writeRecipients } from "../secrets/recipients.ts";
+import { retiringKey, rotateSecret, secretNames, type ApplyRotation } from "../secrets/rotation.ts";
 import { Secret } from "../secret.ts";
-import { secretsFileFor } from "./open-file.ts";
-import type { SecretsFile } from "./secrets-file.ts";
-import { generateSecretValue, secretEnvName } from "./store.ts";
-import { secretUses } from "./usage.ts";
+import { secretsFileFor } from "../secrets/open-file.ts";
+import type { SecretsFile } from "../secrets/secrets-file.ts";
+import { generateSecretValue, secretEnvName } from "../secrets/store.ts";
+import { secretUses } from "./secret-usage.ts";
 
 export const SECRETS_USAGE = `Usage: npx tsx playbooks/secrets.ts COMMAND [ARGS] [-i ENV] [options]
 
@@ -150,7 +150,10 @@ async function recipients(context: Context, words: string[]): Promise<number> {
   if ((action !== "add" && action !== "remove") || !key) throw new InputError(["secrets recipients: `add KEY [OWNER]` or `remove KEY|OWNER`"]);
   const values = await file.read();
   if (action === "add") {
-    if (current.some((recipient) => recipient.key === key)) return (say(`${key} is a recipient already`), 0);
+    if (current.some((recipient) => recipient.key === key)) {
+      say(`${key} is a recipient already`);
+      return 0;
+    }
     writeRecipients(path, [...current, { key, owner: owner.join(" ") }]);
     try {
       await file.write(values);
