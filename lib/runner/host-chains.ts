@@ -40,84 +40,117 @@ export interface ChainsContext {
 }
 
 export async function runHostChains(context: ChainsContext): Promise<void> {
-  const { playbook, playHosts, runs, reporter } = context;
-  const needs = playNeeds(playbook);
-  const outcomes = playHosts.map(() => new Map<string, PlayOutcome>());
-  const finished = playHosts.map(() => {
-    let resolve = () => {};
-    const promise = new Promise<void>((done) => (resolve = done));
-    return { promise, resolve };
+  await new HostChains(context).run();
+}
+
+/** A play's outcomes so far, and a promise kept once every host of the play has one. */
+interface PlayProgress {
+  outcomes: Map<string, PlayOutcome>;
+  finished: Promise<void>;
+  finish: () => void;
+  /** Set once a host of a serial play did not complete it: the hosts after it skip the play. */
+  serialStopped: boolean;
+  announced: boolean;
+}
+
+function playProgress(): PlayProgress {
+  let finish = () => {};
+  const finished = new Promise<void>((done) => {
+    finish = done;
   });
-  playHosts.forEach((hosts, index) => hosts.length === 0 && finished[index]!.resolve());
-  const record = (index: number, host: string, outcome: PlayOutcome) => {
-    outcomes[index]!.set(host, outcome);
-    if (outcomes[index]!.size === playHosts[index]!.length) finished[index]!.resolve();
-  };
-  const forks = limiter(context.forks);
-  const serials = playbook.plays.map((play) => limiter(play.serial ?? Infinity));
-  const serialStopped = playbook.plays.map(() => false);
-  const announced = playbook.plays.map(() => false);
-  let worldUnchanged = true;
+  return { outcomes: new Map(), finished, finish, serialStopped: false, announced: false };
+}
+
+class HostChains {
+  private readonly needs: number[][];
+  private readonly progress: PlayProgress[];
+  private readonly forks: ReturnType<typeof limiter>;
+  private readonly serials: ReturnType<typeof limiter>[];
+  /** The pre-probe holds while no play changed anything anywhere. */
+  private worldUnchanged = true;
+
+  constructor(private readonly context: ChainsContext) {
+    this.needs = playNeeds(context.playbook);
+    this.progress = context.playHosts.map(playProgress);
+    context.playHosts.forEach((hosts, index) => hosts.length === 0 && this.progress[index]!.finish());
+    this.forks = limiter(context.forks);
+    this.serials = context.playbook.plays.map((play) => limiter(play.serial ?? Infinity));
+  }
+
+  async run(): Promise<void> {
+    await Promise.all([...this.context.runs.values()].map((run) => this.chain(run)));
+  }
+
+  /** One host through its plays, each once what it needs is done. */
+  private async chain(run: HostRun): Promise<void> {
+    const { playbook, playHosts } = this.context;
+    let stopped: string | undefined;
+    for (const [index, hosts] of playHosts.entries()) {
+      if (!hosts.includes(run.host.name)) continue;
+      await Promise.all(this.needs[index]!.map((need) => this.progress[need]!.finished));
+      if (run.state !== "ok") {
+        this.record(index, run.host.name, run.state);
+        continue;
+      }
+      const blocked = stopped ?? this.unmetNeed(index);
+      if (blocked) {
+        this.record(index, run.host.name, this.skip(run, index, blocked));
+        stopped ??= `an earlier play of this host ("${playbook.plays[index]!.name}") was skipped`;
+        continue;
+      }
+      const outcome = await this.serials[index]!(() => this.forks(() => this.runPlay(run, index)));
+      // In check mode nothing is applied, so the pre-probe stays true for the later plays.
+      if (!this.context.check && outcome !== "converged") this.worldUnchanged = false;
+      this.record(index, run.host.name, outcome);
+    }
+  }
+
+  private record(index: number, host: string, outcome: PlayOutcome): void {
+    const progress = this.progress[index]!;
+    progress.outcomes.set(host, outcome);
+    if (progress.outcomes.size === this.context.playHosts[index]!.length) progress.finish();
+  }
 
   /**
    * Why play `index` cannot run: the first host of a play it names in `needs` that did not complete it. A play that
    * names none waits for the plays above it but, as in a plain playbook, runs whatever they did elsewhere.
    */
-  const unmetNeed = (index: number): string | undefined => {
-    if (playbook.plays[index]!.needs === undefined) return undefined;
-    for (const need of needs[index]!) {
-      for (const [host, outcome] of outcomes[need]!) {
-        if (outcome === "failed" || outcome === "unreachable" || outcome === "skipped") return `needs play "${playbook.plays[need]!.name}", which did not complete on ${host} (${outcome})`;
+  private unmetNeed(index: number): string | undefined {
+    const { plays } = this.context.playbook;
+    if (plays[index]!.needs === undefined) return undefined;
+    for (const need of this.needs[index]!) {
+      for (const [host, outcome] of this.progress[need]!.outcomes) {
+        if (outcome === "failed" || outcome === "unreachable" || outcome === "skipped") return `needs play "${plays[need]!.name}", which did not complete on ${host} (${outcome})`;
       }
     }
     return undefined;
-  };
+  }
 
-  const runPlay = async (run: HostRun, index: number): Promise<PlayOutcome> => {
+  private async runPlay(run: HostRun, index: number): Promise<PlayOutcome> {
+    const { playbook, playHosts, runs, reporter } = this.context;
     const play = playbook.plays[index]!;
-    if (serialStopped[index]) return skip(run, index, "an earlier host of this serial play failed");
-    if (!announced[index]) {
-      announced[index] = true;
+    const progress = this.progress[index]!;
+    if (progress.serialStopped) return this.skip(run, index, "an earlier host of this serial play failed");
+    if (!progress.announced) {
+      progress.announced = true;
       reporter.emit({ type: "play", play: play.name, hosts: playHosts[index]!.filter((name) => runs.get(name)!.state === "ok") });
     }
     let outcome: PlayOutcome;
     try {
-      const probed = worldUnchanged ? run.probed.get(index) : undefined;
-      outcome = await runHostPlay(run.session!, run.work.get(index)!, { play: play.name, check: context.check, diff: context.diff }, probed);
+      const probed = this.worldUnchanged ? run.probed.get(index) : undefined;
+      outcome = await runHostPlay(run.session!, run.work.get(index)!, { play: play.name, check: this.context.check, diff: this.context.diff }, probed);
       if (outcome === "failed") run.state = "failed";
     } catch (error) {
-      context.hostError(run, play.name, error);
+      this.context.hostError(run, play.name, error);
       outcome = run.state === "unreachable" ? "unreachable" : "failed";
     }
     // Set before this host's serial slot passes to the next one.
-    if (outcome !== "converged" && outcome !== "changed" && play.serial !== undefined) serialStopped[index] = true;
+    if (outcome !== "converged" && outcome !== "changed" && play.serial !== undefined) progress.serialStopped = true;
     return outcome;
-  };
+  }
 
-  const skip = (run: HostRun, index: number, why: string): "skipped" => {
-    reporter.emit({ type: "task", play: playbook.plays[index]!.name, host: run.host.name, id: "play", status: "skipped", message: why });
+  private skip(run: HostRun, index: number, why: string): "skipped" {
+    this.context.reporter.emit({ type: "task", play: this.context.playbook.plays[index]!.name, host: run.host.name, id: "play", status: "skipped", message: why });
     return "skipped";
-  };
-
-  await Promise.all([...runs.values()].map(async (run) => {
-    let stopped: string | undefined;
-    for (const [index, hosts] of playHosts.entries()) {
-      if (!hosts.includes(run.host.name)) continue;
-      await Promise.all(needs[index]!.map((need) => finished[need]!.promise));
-      if (run.state !== "ok") {
-        record(index, run.host.name, run.state);
-        continue;
-      }
-      const blocked = stopped ?? unmetNeed(index);
-      if (blocked) {
-        record(index, run.host.name, skip(run, index, blocked));
-        stopped ??= `an earlier play of this host ("${playbook.plays[index]!.name}") was skipped`;
-        continue;
-      }
-      const outcome = await serials[index]!(() => forks(() => runPlay(run, index)));
-      // In check mode nothing is applied, so the pre-probe stays true for the later plays.
-      if (!context.check && outcome !== "converged") worldUnchanged = false;
-      record(index, run.host.name, outcome);
-    }
-  }));
+  }
 }

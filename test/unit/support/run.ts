@@ -3,7 +3,8 @@ import type { FakeHostOptions, FakeLog } from "../../../lib/testing/fake-transpo
 import type { InventorySpec } from "../../../lib/inventory/types.ts";
 import type { Playbook } from "../../../lib/dsl/playbook.ts";
 import type { Reporter, RunEvent } from "../../../lib/report/events.ts";
-import { runPlaybook, type RunOptions, type RunResult } from "../../../lib/runner/run.ts";
+import type { RunOptions } from "../../../lib/runner/run-options.ts";
+import { runPlaybook, type RunResult } from "../../../lib/runner/run.ts";
 import { connectorFor, type KvHost } from "./kv-host.ts";
 
 export function recorder(): Reporter & { events: RunEvent[] } {
