@@ -31,9 +31,7 @@ const VIP_OCTET = 100;
 
 /** Same hosts on a private /24, as the lab and the Vagrantfile build them. */
 function onPrivateNetwork(prefix: string) {
-  return Object.fromEntries(
-    Object.entries(machines).map(([name, m]) => [name, { address: `${prefix}.${m.octet}` }]),
-  );
+  return Object.fromEntries(Object.entries(machines).map(([name, m]) => [name, { address: `${prefix}.${m.octet}` }]));
 }
 
 export default defineInventory({
@@ -59,7 +57,13 @@ export default defineInventory({
       // Like a fresh cloud image: its default user holds the key and has passwordless sudo (commands run through `sudo -n`).
       ssh: { user: ADMIN_USER, key: ".lab/ssh/id_ed25519", knownHosts: ".lab/ssh/known_hosts" },
       // One host's sudo asks for the user's password (lab/sudo-password.ts): the runner sends it from this secret.
-      hosts: { ...onPrivateNetwork(LAB_PREFIX), [SUDO_ASKS_ON]: { ...onPrivateNetwork(LAB_PREFIX)[SUDO_ASKS_ON]!, ssh: { becomePassword: secret(BECOME_SECRET) } } },
+      hosts: {
+        ...onPrivateNetwork(LAB_PREFIX),
+        [SUDO_ASKS_ON]: {
+          ...onPrivateNetwork(LAB_PREFIX)[SUDO_ASKS_ON]!,
+          ssh: { becomePassword: secret(BECOME_SECRET) },
+        },
+      },
       groups,
       // Certificates from the lab's Pebble, whose API certificate `lab up` exports to .lab/pebble-api.pem.
       vars: {

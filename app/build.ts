@@ -14,7 +14,12 @@ export interface BuiltApp {
 }
 
 /** Where a release is built from: a release is stale when one of these is newer than its server.js. */
-const SOURCES = [join(APP_DIR, "src"), join(APP_DIR, "public"), join(APP_DIR, "build.ts"), join(REPO_ROOT, "package-lock.json")];
+const SOURCES = [
+  join(APP_DIR, "src"),
+  join(APP_DIR, "public"),
+  join(APP_DIR, "build.ts"),
+  join(REPO_ROOT, "package-lock.json"),
+];
 export const DEFAULT_OUT_DIR = join(APP_DIR, "dist");
 
 /** The esbuild options of the bundle: paths relative to the repository, never absolute, so equal sources give equal bytes. */
@@ -39,7 +44,11 @@ function bundleOptions(outDir: string): BuildOptions {
 function finishRelease(outDir: string): BuiltApp {
   writeFileSync(join(outDir, "package.json"), `${JSON.stringify({ private: true, type: "commonjs" })}\n`);
   cpSync(join(APP_DIR, "public"), join(outDir, "public"), { recursive: true });
-  return { outDir, serverBytes: statSync(join(outDir, "server.js")).size, publicFiles: readdirSync(join(outDir, "public")).sort() };
+  return {
+    outDir,
+    serverBytes: statSync(join(outDir, "server.js")).size,
+    publicFiles: readdirSync(join(outDir, "public")).sort(),
+  };
 }
 
 /** Clean `outDir`, bundle app/src/main.ts (mysql2 included) into `outDir`/server.js and copy app/public/. */
@@ -76,7 +85,9 @@ if (isEntryPoint()) {
   buildApp().then(
     (built) => {
       const where = relative(process.cwd(), built.outDir) || ".";
-      console.log(`${where}/server.js: ${(built.serverBytes / 1024).toFixed(1)} KiB; public/: ${built.publicFiles.join(", ")}`);
+      console.log(
+        `${where}/server.js: ${(built.serverBytes / 1024).toFixed(1)} KiB; public/: ${built.publicFiles.join(", ")}`,
+      );
     },
     (error: unknown) => {
       console.error(error instanceof Error ? error.message : error);

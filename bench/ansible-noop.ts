@@ -19,12 +19,23 @@ type AnsibleConfig = "default" | "tuned" | "mitogen";
 const CONTROL_DIR = "/tmp/foobar-bench-ansible-cp";
 
 async function playbook(config: AnsibleConfig, becomePasswordFile: string[]): Promise<void> {
-  const result = await capture("ansible-playbook", ["-i", join(ANSIBLE_DIR, "inventory.ini"), ...becomePasswordFile, join(ANSIBLE_DIR, "site.yml")], {
-    env: { ...process.env, ANSIBLE_CONFIG: join(REPO_ROOT, "bench", "ansible", `ansible-${config}.cfg`), ANSIBLE_NOCOLOR: "1", ANSIBLE_HOST_KEY_CHECKING: "True" },
-  });
+  const result = await capture(
+    "ansible-playbook",
+    ["-i", join(ANSIBLE_DIR, "inventory.ini"), ...becomePasswordFile, join(ANSIBLE_DIR, "site.yml")],
+    {
+      env: {
+        ...process.env,
+        ANSIBLE_CONFIG: join(REPO_ROOT, "bench", "ansible", `ansible-${config}.cfg`),
+        ANSIBLE_NOCOLOR: "1",
+        ANSIBLE_HOST_KEY_CHECKING: "True",
+      },
+    },
+  );
   const recap = result.stdout.slice(result.stdout.lastIndexOf("PLAY RECAP"));
   if (result.code !== 0 || /changed=[1-9]|failed=[1-9]|unreachable=[1-9]/.test(recap)) {
-    throw new Error(`ansible-playbook (${config}) is not a clean no-op (exit ${result.code}):\n${recap || result.stdout.slice(-2000)}${result.stderr.slice(-1000)}`);
+    throw new Error(
+      `ansible-playbook (${config}) is not a clean no-op (exit ${result.code}):\n${recap || result.stdout.slice(-2000)}${result.stderr.slice(-1000)}`,
+    );
   }
 }
 
@@ -33,11 +44,17 @@ async function playbook(config: AnsibleConfig, becomePasswordFile: string[]): Pr
  * it the module installs it itself, which is no no-op, or under Mitogen fails to respawn. Installed once, before timing.
  */
 async function installAnsibleHostRequirement(): Promise<void> {
-  await Promise.all(labHosts().map(async (host) => {
-    const { args, input } = rootCommand(host, "DEBIAN_FRONTEND=noninteractive apt-get -q -y -o DPkg::Lock::Timeout=300 --no-install-recommends install python3-apt >/dev/null");
-    const result = await capture("ssh", args, { input });
-    if (result.code !== 0) throw new Error(`python3-apt for Ansible on ${host.name} (exit ${result.code}): ${result.stderr.slice(-1000)}`);
-  }));
+  await Promise.all(
+    labHosts().map(async (host) => {
+      const { args, input } = rootCommand(
+        host,
+        "DEBIAN_FRONTEND=noninteractive apt-get -q -y -o DPkg::Lock::Timeout=300 --no-install-recommends install python3-apt >/dev/null",
+      );
+      const result = await capture("ssh", args, { input });
+      if (result.code !== 0)
+        throw new Error(`python3-apt for Ansible on ${host.name} (exit ${result.code}): ${result.stderr.slice(-1000)}`);
+    }),
+  );
 }
 
 /** The tuned config's ControlPersist masters would outlive the bench by 300 s: ask each to exit, then remove their directory. */
@@ -46,7 +63,9 @@ function closeAnsibleMasters(): void {
   rmSync(CONTROL_DIR, { recursive: true, force: true });
 }
 
-export async function ansibleNoop(runs: number): Promise<{ tasksPerHost: Record<string, number>; default: Summary; tuned: Summary; mitogen: Summary }> {
+export async function ansibleNoop(
+  runs: number,
+): Promise<{ tasksPerHost: Record<string, number>; default: Summary; tuned: Summary; mitogen: Summary }> {
   const { tasksPerHost, becomePassword } = await generateAnsibleSite();
   await installAnsibleHostRequirement();
   closeAnsibleMasters();

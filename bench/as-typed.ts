@@ -33,7 +33,8 @@ export interface AsTyped {
 /** Ask every master under `dir` to exit (they would otherwise linger for their ControlPersist time), then remove it. */
 function closeMasters(dir: string): void {
   closeControlMasters(dir);
-  for (const entry of existsSync(dir) ? readdirSync(dir, { withFileTypes: true }) : []) if (entry.isSocket()) throw new Error(`a master still listens in ${dir}: ${entry.name}`);
+  for (const entry of existsSync(dir) ? readdirSync(dir, { withFileTypes: true }) : [])
+    if (entry.isSocket()) throw new Error(`a master still listens in ${dir}: ${entry.name}`);
   rmSync(dir, { recursive: true, force: true });
 }
 
@@ -44,16 +45,50 @@ export function asTyped(runs: number, withNpxTsx: boolean): AsTyped {
   const addresses = lab.hosts.map((host) => host.address);
   const keyFile = join(REPO_ROOT, key!);
   const knownHostsFile = join(REPO_ROOT, knownHosts!);
-  const sshWords = [tool("ssh"), "-F", "/dev/null", "-i", keyFile, "-o", "IdentitiesOnly=yes", "-o", `UserKnownHostsFile=${knownHostsFile}`, "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes", "-l", user!];
+  const sshWords = [
+    tool("ssh"),
+    "-F",
+    "/dev/null",
+    "-i",
+    keyFile,
+    "-o",
+    "IdentitiesOnly=yes",
+    "-o",
+    `UserKnownHostsFile=${knownHostsFile}`,
+    "-o",
+    "StrictHostKeyChecking=yes",
+    "-o",
+    "BatchMode=yes",
+    "-l",
+    user!,
+  ];
   const become = lab.hosts[0]!.become;
   const openssh = sshTrueEverywhere(sshWords, addresses, become);
   // Persisted runs keep their masters in directories of their own, closed at the end: nothing outlives the bench.
   const floorControl = mkdtempSync(join(tmpdir(), "bench-cm-"));
   const siteRuntime = mkdtempSync(join(tmpdir(), "bench-runtime-"));
   const persistedEnv = { ...process.env, XDG_RUNTIME_DIR: siteRuntime };
-  const opensshPersisted = sshTrueEverywhere([...sshWords, "-o", `ControlPath=${floorControl}/%C`, "-o", "ControlMaster=auto", "-o", "ControlPersist=60"], addresses, become);
-  const ssh2 = [process.execPath, join(REPO_ROOT, "bench/floors/ssh2-floor.mjs"), user, keyFile, knownHostsFile, ...addresses];
-  const times = { site: [] as number[], openssh: [] as number[], ssh2: [] as number[], npxTsx: [] as number[], persisted: [] as number[], opensshPersisted: [] as number[] };
+  const opensshPersisted = sshTrueEverywhere(
+    [...sshWords, "-o", `ControlPath=${floorControl}/%C`, "-o", "ControlMaster=auto", "-o", "ControlPersist=60"],
+    addresses,
+    become,
+  );
+  const ssh2 = [
+    process.execPath,
+    join(REPO_ROOT, "bench/floors/ssh2-floor.mjs"),
+    user,
+    keyFile,
+    knownHostsFile,
+    ...addresses,
+  ];
+  const times = {
+    site: [] as number[],
+    openssh: [] as number[],
+    ssh2: [] as number[],
+    npxTsx: [] as number[],
+    persisted: [] as number[],
+    opensshPersisted: [] as number[],
+  };
   try {
     // Warm-up: page cache, the bundle cache, and the persisted runs' masters (their first login is the plain runs' cost).
     for (const argv of [openssh, ssh2, AS_TYPED.launcher, opensshPersisted]) timedRun(argv);
@@ -78,6 +113,10 @@ export function asTyped(runs: number, withNpxTsx: boolean): AsTyped {
     opensshFloor: summarise(times.openssh),
     ssh2Floor: summarise(times.ssh2),
     ...(withNpxTsx ? { npxTsx: summarise(times.npxTsx) } : {}),
-    persisted: { command: AS_TYPED.persisted.join(" "), site: summarise(times.persisted), opensshFloor: summarise(times.opensshPersisted) },
+    persisted: {
+      command: AS_TYPED.persisted.join(" "),
+      site: summarise(times.persisted),
+      opensshFloor: summarise(times.opensshPersisted),
+    },
   };
 }

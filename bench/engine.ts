@@ -17,7 +17,17 @@ export async function engineNoop(count: number): Promise<Summary> {
   const factsDir = mkdtempSync(join(tmpdir(), "bench-facts-"));
   const inventory = fakeInventory(names);
   const converge = () =>
-    runPlaybook(playbook, { inventory, environment: "test", check: false, diff: false, forks: 200, reporter: silent, connect: connectorFor(hosts, { execs: [] }), repoRoot: process.cwd(), factsDir });
+    runPlaybook(playbook, {
+      inventory,
+      environment: "test",
+      check: false,
+      diff: false,
+      forks: 200,
+      reporter: silent,
+      connect: connectorFor(hosts, { execs: [] }),
+      repoRoot: process.cwd(),
+      factsDir,
+    });
   try {
     await converge();
     return await timeRuns(15, converge, 2);

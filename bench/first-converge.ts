@@ -26,10 +26,23 @@ const COMMAND = ["bin/foobar-infra", "site", "-i", "lab", "--json"];
 
 function convergeOnce(): { wallMs: number; events: RunEvent[] } {
   const started = performance.now();
-  const result = spawnSync(join(REPO_ROOT, COMMAND[0]!), COMMAND.slice(1), { cwd: REPO_ROOT, encoding: "utf8", maxBuffer: 512 * 1024 * 1024 });
+  const result = spawnSync(join(REPO_ROOT, COMMAND[0]!), COMMAND.slice(1), {
+    cwd: REPO_ROOT,
+    encoding: "utf8",
+    maxBuffer: 512 * 1024 * 1024,
+  });
   const wallMs = performance.now() - started;
-  if (result.status !== 0) throw new Error(`first converge failed (exit ${result.status}):\n${result.stdout.slice(-2000)}${result.stderr.slice(-2000)}`);
-  return { wallMs, events: result.stdout.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line) as RunEvent) };
+  if (result.status !== 0)
+    throw new Error(
+      `first converge failed (exit ${result.status}):\n${result.stdout.slice(-2000)}${result.stderr.slice(-2000)}`,
+    );
+  return {
+    wallMs,
+    events: result.stdout
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line) as RunEvent),
+  };
 }
 
 /** The packages each host installed, from the converge's changed package tasks ("package:a,b,c"). */
@@ -46,12 +59,20 @@ function installed(events: RunEvent[]): Record<string, string[]> {
 /** Every host's packages in one apt-get each (cache refreshed first, as the converge does on a fresh host), all at once. */
 async function floorOnce(packages: Record<string, string[]>): Promise<number> {
   const started = performance.now();
-  await Promise.all(labHosts().filter((host) => packages[host.name]).map(async (host) => {
-    const apt = "DEBIAN_FRONTEND=noninteractive apt-get -q -y -o DPkg::Lock::Timeout=300";
-    const { args, input } = rootCommand(host, `${apt} update >/dev/null && ${apt} --no-install-recommends install ${packages[host.name]!.join(" ")} >/dev/null`);
-    const result = await capture("ssh", args, { input });
-    if (result.code !== 0) throw new Error(`floor on ${host.name} failed (exit ${result.code}): ${result.stderr.slice(-1000)}`);
-  }));
+  await Promise.all(
+    labHosts()
+      .filter((host) => packages[host.name])
+      .map(async (host) => {
+        const apt = "DEBIAN_FRONTEND=noninteractive apt-get -q -y -o DPkg::Lock::Timeout=300";
+        const { args, input } = rootCommand(
+          host,
+          `${apt} update >/dev/null && ${apt} --no-install-recommends install ${packages[host.name]!.join(" ")} >/dev/null`,
+        );
+        const result = await capture("ssh", args, { input });
+        if (result.code !== 0)
+          throw new Error(`floor on ${host.name} failed (exit ${result.code}): ${result.stderr.slice(-1000)}`);
+      }),
+  );
   return performance.now() - started;
 }
 

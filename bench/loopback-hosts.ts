@@ -4,7 +4,16 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { capture, run } from "../lab/run-command.ts";
-import { DATA_DIR, LOOPBACK_DIR as DIR, LOOPBACK_HOME as HOME, LOOPBACK_PORT as PORT, LOOPBACK_USER as USER, loopbackAddress as address, loopbackInventory, loopbackNames } from "./loopback-inventory.ts";
+import {
+  DATA_DIR,
+  LOOPBACK_DIR as DIR,
+  LOOPBACK_HOME as HOME,
+  LOOPBACK_PORT as PORT,
+  LOOPBACK_USER as USER,
+  loopbackAddress as address,
+  loopbackInventory,
+  loopbackNames,
+} from "./loopback-inventory.ts";
 
 /** sshd listens on at most 16 sockets per process. */
 const ADDRESSES_PER_SSHD = 15;
@@ -20,7 +29,8 @@ async function ensureKey(file: string): Promise<void> {
 }
 
 async function ensureUser(clientPublicKey: string): Promise<void> {
-  if ((await capture("id", [USER])).code !== 0) await run("useradd", ["--system", "--shell", "/bin/sh", "--home-dir", HOME, "--create-home", USER]);
+  if ((await capture("id", [USER])).code !== 0)
+    await run("useradd", ["--system", "--shell", "/bin/sh", "--home-dir", HOME, "--create-home", USER]);
   await run("usermod", ["--password", "*", USER]); // no password, but not "locked" ("!"): sshd refuses locked accounts
   mkdirSync(join(HOME, ".ssh"), { recursive: true, mode: 0o700 });
   writeFileSync(join(HOME, ".ssh", "authorized_keys"), clientPublicKey, { mode: 0o600 });
@@ -30,9 +40,22 @@ async function ensureUser(clientPublicKey: string): Promise<void> {
 
 function sshdConfig(hostKey: string, addresses: string[]): string {
   return [
-    `Port ${PORT}`, ...addresses.map((listen) => `ListenAddress ${listen}`), `HostKey ${hostKey}`, "PidFile none",
-    `AuthorizedKeysFile ${HOME}/.ssh/authorized_keys`, `AllowUsers ${USER}`, "PermitRootLogin no", "PasswordAuthentication no",
-    "KbdInteractiveAuthentication no", "UsePAM no", "UseDNS no", "PrintMotd no", "MaxStartups 1000", "MaxSessions 100", "LogLevel ERROR", "",
+    `Port ${PORT}`,
+    ...addresses.map((listen) => `ListenAddress ${listen}`),
+    `HostKey ${hostKey}`,
+    "PidFile none",
+    `AuthorizedKeysFile ${HOME}/.ssh/authorized_keys`,
+    `AllowUsers ${USER}`,
+    "PermitRootLogin no",
+    "PasswordAuthentication no",
+    "KbdInteractiveAuthentication no",
+    "UsePAM no",
+    "UseDNS no",
+    "PrintMotd no",
+    "MaxStartups 1000",
+    "MaxSessions 100",
+    "LogLevel ERROR",
+    "",
   ].join("\n");
 }
 
@@ -57,7 +80,10 @@ export async function startLoopbackHosts(count: number): Promise<LoopbackHosts> 
   mkdirSync("/run/sshd", { recursive: true, mode: 0o755 });
   const names = loopbackNames(count);
   const hostPublic = readFileSync(`${hostKey}.pub`, "utf8").trim().split(" ").slice(0, 2).join(" ");
-  writeFileSync(join(DIR, "known_hosts"), names.map((_, index) => `[${address(index)}]:${PORT} ${hostPublic}`).join("\n") + "\n");
+  writeFileSync(
+    join(DIR, "known_hosts"),
+    names.map((_, index) => `[${address(index)}]:${PORT} ${hostPublic}`).join("\n") + "\n",
+  );
   const daemons: ChildProcess[] = [];
   for (let first = 0; first < count; first += ADDRESSES_PER_SSHD) {
     const addresses = names.slice(first, first + ADDRESSES_PER_SSHD).map((_, offset) => address(first + offset));
@@ -72,7 +98,11 @@ export async function startLoopbackHosts(count: number): Promise<LoopbackHosts> 
     names,
     stop: async () => {
       for (const daemon of daemons) daemon.kill("SIGTERM");
-      await Promise.all(daemons.map((daemon) => (daemon.exitCode === null ? new Promise((resolve) => daemon.once("exit", resolve)) : undefined)));
+      await Promise.all(
+        daemons.map((daemon) =>
+          daemon.exitCode === null ? new Promise((resolve) => daemon.once("exit", resolve)) : undefined,
+        ),
+      );
       rmSync(DATA_DIR, { recursive: true, force: true });
     },
   };

@@ -10,15 +10,23 @@ export const LOOPBACK_DIR = join(import.meta.dirname, "..", ".cache", "bench", "
 export const DATA_DIR = join(LOOPBACK_HOME, "data");
 
 export const loopbackAddress = (index: number) => `127.0.1.${index + 1}`;
-export const loopbackNames = (count: number) => Array.from({ length: count }, (_, index) => `h${String(index + 1).padStart(3, "0")}`);
+export const loopbackNames = (count: number) =>
+  Array.from({ length: count }, (_, index) => `h${String(index + 1).padStart(3, "0")}`);
 
 export function loopbackInventory(count: number) {
   const names = loopbackNames(count);
   return defineInventory({
     environments: {
       bench: {
-        ssh: { user: LOOPBACK_USER, port: LOOPBACK_PORT, key: join(LOOPBACK_DIR, "id_ed25519"), knownHosts: join(LOOPBACK_DIR, "known_hosts") },
-        hosts: Object.fromEntries(names.map((name, index) => [name, { address: loopbackAddress(index), become: false }])),
+        ssh: {
+          user: LOOPBACK_USER,
+          port: LOOPBACK_PORT,
+          key: join(LOOPBACK_DIR, "id_ed25519"),
+          knownHosts: join(LOOPBACK_DIR, "known_hosts"),
+        },
+        hosts: Object.fromEntries(
+          names.map((name, index) => [name, { address: loopbackAddress(index), become: false }]),
+        ),
         groups: { bench: { hosts: names } },
         secretsFile: join(LOOPBACK_DIR, "secrets.json"),
         generateSecrets: true,

@@ -34,59 +34,122 @@ async function main(): Promise<void> {
     rows.push([name, value]);
     console.log(`${name}: ${value}`);
   };
-  const results: Record<string, unknown> = { date: new Date().toISOString(), cpus: cpus().length, node: process.version, quick };
+  const results: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    cpus: cpus().length,
+    node: process.version,
+    quick,
+  };
   const engine = { 1: await engineNoop(1), 20: await engineNoop(20), 100: await engineNoop(100) };
   results.engine = engine;
-  row("engine only, 30-resource no-op, 1 / 20 / 100 fake hosts", `${engine[1].median.toFixed(1)} / ${engine[20].median.toFixed(1)} / ${engine[100].median.toFixed(1)} ms`);
+  row(
+    "engine only, 30-resource no-op, 1 / 20 / 100 fake hosts",
+    `${engine[1].median.toFixed(1)} / ${engine[20].median.toFixed(1)} / ${engine[100].median.toFixed(1)} ms`,
+  );
 
   await up(() => undefined);
   await buildApp();
   const first = await firstConverge(FIRST_CONVERGE_RUNS);
   results.firstConverge = first;
-  row(`first converge from reset hosts, warm apt proxy, as typed: ${first.command} (${first.hosts} lab hosts, ${FIRST_CONVERGE_RUNS} runs)`, `${seconds(first.converge.median)} (${seconds(first.converge.min)}–${seconds(first.converge.max)}) (target ≤ 60 s)`);
-  row("floor: the same packages alone, one apt-get per host (after a cache refresh), all hosts at once", `${seconds(first.floor.median)} (${seconds(first.floor.min)}–${seconds(first.floor.max)})`);
+  row(
+    `first converge from reset hosts, warm apt proxy, as typed: ${first.command} (${first.hosts} lab hosts, ${FIRST_CONVERGE_RUNS} runs)`,
+    `${seconds(first.converge.median)} (${seconds(first.converge.min)}–${seconds(first.converge.max)}) (target ≤ 60 s)`,
+  );
+  row(
+    "floor: the same packages alone, one apt-get per host (after a cache refresh), all hosts at once",
+    `${seconds(first.floor.median)} (${seconds(first.floor.min)}–${seconds(first.floor.max)})`,
+  );
   row("first converge / package floor", `${(first.converge.median / first.floor.median).toFixed(2)}× (target ≤ 1.3×)`);
-  row("each host's busy time in the first converge (inside its plays; the rest it waits for other hosts)", Object.entries(first.busy).map(([host, busy]) => `${host} ${seconds(busy)}`).join(", "));
-  const converge = spawnSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "playbooks/site.ts"), "-i", "lab"], { cwd: REPO_ROOT, encoding: "utf8" });
-  if (converge.status !== 0) throw new Error(`site.ts -i lab failed before the benchmark:\n${converge.stdout}${converge.stderr}`);
+  row(
+    "each host's busy time in the first converge (inside its plays; the rest it waits for other hosts)",
+    Object.entries(first.busy)
+      .map(([host, busy]) => `${host} ${seconds(busy)}`)
+      .join(", "),
+  );
+  const converge = spawnSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "playbooks/site.ts"), "-i", "lab"], {
+    cwd: REPO_ROOT,
+    encoding: "utf8",
+  });
+  if (converge.status !== 0)
+    throw new Error(`site.ts -i lab failed before the benchmark:\n${converge.stdout}${converge.stderr}`);
   const typed = asTyped(AS_TYPED_RUNS, !quick);
   results.asTyped = typed;
-  row(`HEADLINE no-op as typed, whole process: ${typed.command} (${typed.hosts} lab hosts, ${AS_TYPED_RUNS} alternated rounds)`, ms(typed.site));
-  row(`floor: OpenSSH, ssh HOST 'sudo -n true' (the lab logs in as debian) for ${typed.hosts} hosts in parallel from a shell script`, ms(typed.opensshFloor));
+  row(
+    `HEADLINE no-op as typed, whole process: ${typed.command} (${typed.hosts} lab hosts, ${AS_TYPED_RUNS} alternated rounds)`,
+    ms(typed.site),
+  );
+  row(
+    `floor: OpenSSH, ssh HOST 'sudo -n true' (the lab logs in as debian) for ${typed.hosts} hosts in parallel from a shell script`,
+    ms(typed.opensshFloor),
+  );
   row(`floor: ssh2 connect + true for ${typed.hosts} hosts from a fresh node process`, ms(typed.ssh2Floor));
-  row("as typed / OpenSSH floor", `${(typed.site.median / typed.opensshFloor.median).toFixed(2)}× (target ≤ 1.5×); / ssh2 floor ${(typed.site.median / typed.ssh2Floor.median).toFixed(2)}×`);
+  row(
+    "as typed / OpenSSH floor",
+    `${(typed.site.median / typed.opensshFloor.median).toFixed(2)}× (target ≤ 1.5×); / ssh2 floor ${(typed.site.median / typed.ssh2Floor.median).toFixed(2)}×`,
+  );
   const kept = typed.persisted;
   row(`${kept.command} (login kept from the run before)`, ms(kept.site));
   row("floor: OpenSSH over a kept master (ControlPersist), ssh HOST 'sudo -n true' in parallel", ms(kept.opensshFloor));
-  row("kept login / OpenSSH floor", `${(kept.site.median / typed.opensshFloor.median).toFixed(2)}×; / kept OpenSSH floor ${(kept.site.median / kept.opensshFloor.median).toFixed(2)}×`);
-  if (typed.npxTsx) row("the same no-op as npx tsx playbooks/site.ts -i lab", `${ms(typed.npxTsx)} = ${(typed.npxTsx.median / typed.opensshFloor.median).toFixed(2)}× the OpenSSH floor`);
+  row(
+    "kept login / OpenSSH floor",
+    `${(kept.site.median / typed.opensshFloor.median).toFixed(2)}×; / kept OpenSSH floor ${(kept.site.median / kept.opensshFloor.median).toFixed(2)}×`,
+  );
+  if (typed.npxTsx)
+    row(
+      "the same no-op as npx tsx playbooks/site.ts -i lab",
+      `${ms(typed.npxTsx)} = ${(typed.npxTsx.median / typed.opensshFloor.median).toFixed(2)}× the OpenSSH floor`,
+    );
   const noop = await siteNoop(SITE_RUNS);
   results.siteNoop = noop;
-  row(`warm, in-process (engine work only, not what a user runs): site no-op, ${noop.hosts} lab hosts (${SITE_RUNS} runs)`, ms(noop.site));
+  row(
+    `warm, in-process (engine work only, not what a user runs): site no-op, ${noop.hosts} lab hosts (${SITE_RUNS} runs)`,
+    ms(noop.site),
+  );
   row(`warm, in-process floor: ssh2 connect + true on ${noop.hosts} hosts`, ms(noop.floor));
   row("warm in-process no-op / warm floor", `${(noop.site.median / noop.floor.median).toFixed(2)}×`);
   if (!quick && ansibleAvailable()) {
     const ansible = await ansibleNoop(3);
     results.ansible = ansible;
     const tasks = Object.values(ansible.tasksPerHost).reduce((sum, count) => sum + count, 0);
-    row(`Ansible no-op, same state (${tasks} tasks), default (3 runs)`, `${seconds(ansible.default.median)} (${seconds(ansible.default.min)}–${seconds(ansible.default.max)})`);
-    row("Ansible no-op, tuned: forks, pipelining, ControlPersist, no facts", `${seconds(ansible.tuned.median)} (${seconds(ansible.tuned.min)}–${seconds(ansible.tuned.max)})`);
-    row("Ansible no-op with Mitogen (mitogen_linear)", `${seconds(ansible.mitogen.median)} (${seconds(ansible.mitogen.min)}–${seconds(ansible.mitogen.max)})`);
+    row(
+      `Ansible no-op, same state (${tasks} tasks), default (3 runs)`,
+      `${seconds(ansible.default.median)} (${seconds(ansible.default.min)}–${seconds(ansible.default.max)})`,
+    );
+    row(
+      "Ansible no-op, tuned: forks, pipelining, ControlPersist, no facts",
+      `${seconds(ansible.tuned.median)} (${seconds(ansible.tuned.min)}–${seconds(ansible.tuned.max)})`,
+    );
+    row(
+      "Ansible no-op with Mitogen (mitogen_linear)",
+      `${seconds(ansible.mitogen.median)} (${seconds(ansible.mitogen.min)}–${seconds(ansible.mitogen.max)})`,
+    );
     const fastest = Math.min(ansible.tuned.median, ansible.mitogen.median);
-    row("fastest Ansible / as typed (both whole processes)", `${(fastest / typed.site.median).toFixed(1)}× faster here; with kept logins ${(fastest / kept.site.median).toFixed(1)}×`);
+    row(
+      "fastest Ansible / as typed (both whole processes)",
+      `${(fastest / typed.site.median).toFixed(1)}× faster here; with kept logins ${(fastest / kept.site.median).toFixed(1)}×`,
+    );
   } else row("Ansible", quick ? "skipped (--quick)" : "skipped: apt-get install ansible-core");
   for (const count of quick ? [50] : [50, 100]) {
     const result = await scale(count, 5);
     results[`scale${count}`] = result;
     row(`scale: 30 resources × ${count} loopback hosts, first run`, seconds(result.firstRunMs));
-    row(`scale: 30 resources × ${count} loopback hosts, no-op (5 runs)`, `${ms(result.noop)}${count === 100 ? " (target < 3 s)" : ""}`);
+    row(
+      `scale: 30 resources × ${count} loopback hosts, no-op (5 runs)`,
+      `${ms(result.noop)}${count === 100 ? " (target < 3 s)" : ""}`,
+    );
     row(`scale: floor, ${count} hosts`, ms(result.floor));
     row(`scale: no-op as typed, ${count} hosts, whole process: ${result.asTyped.command}`, ms(result.asTyped.run));
-    row(`scale: OpenSSH floor, ssh HOST true for ${count} hosts in parallel from a shell script`, `${ms(result.asTyped.opensshFloor)}; as typed / floor ${(result.asTyped.run.median / result.asTyped.opensshFloor.median).toFixed(2)}×`);
+    row(
+      `scale: OpenSSH floor, ssh HOST true for ${count} hosts in parallel from a shell script`,
+      `${ms(result.asTyped.opensshFloor)}; as typed / floor ${(result.asTyped.run.median / result.asTyped.opensshFloor.median).toFixed(2)}×`,
+    );
   }
   const web = await webThroughput();
   results.web = web;
-  row(`GET / via HAProxy, HTTPS (ab -k -c ${web.concurrency} -n ${web.requests} on ${web.client})`, `${web.viaLb.rps.toFixed(0)} req/s, ${web.viaLb.failed} failed`);
+  row(
+    `GET / via HAProxy, HTTPS (ab -k -c ${web.concurrency} -n ${web.requests} on ${web.client})`,
+    `${web.viaLb.rps.toFixed(0)} req/s, ${web.viaLb.failed} failed`,
+  );
   row(`GET / direct to ${web.web}, HTTP`, `${web.direct.rps.toFixed(0)} req/s, ${web.direct.failed} failed`);
   row("via LB / direct", `${web.ratio.toFixed(2)}×`);
 

@@ -30,23 +30,60 @@ export async function scale(count: number, runs: number): Promise<ScaleResult> {
   const factsDir = mkdtempSync(join(tmpdir(), "bench-scale-facts-"));
   try {
     const converge = async (expectChanges: boolean) => {
-      const result = await runPlaybook(scalePlaybook, { inventory: hosts.inventory, environment: "bench", check: false, diff: false, forks: count, reporter: silent, connect, repoRoot: REPO_ROOT, factsDir });
+      const result = await runPlaybook(scalePlaybook, {
+        inventory: hosts.inventory,
+        environment: "bench",
+        check: false,
+        diff: false,
+        forks: count,
+        reporter: silent,
+        connect,
+        repoRoot: REPO_ROOT,
+        factsDir,
+      });
       const changed = Object.values(result.counts).reduce((sum, counts) => sum + counts.changed, 0);
-      if (result.exitCode !== 0 || (expectChanges ? changed !== count * 30 : changed !== 0)) throw new Error(`scale run on ${count} hosts: exit ${result.exitCode}, ${changed} changed`);
+      if (result.exitCode !== 0 || (expectChanges ? changed !== count * 30 : changed !== 0))
+        throw new Error(`scale run on ${count} hosts: exit ${result.exitCode}, ${changed} changed`);
     };
     const started = performance.now();
     await converge(true);
     const firstRunMs = performance.now() - started;
     const noop = await timeRuns(runs, () => converge(false), 1);
     const loaded = loadInventory(hosts.inventory, "bench");
-    const floor = await timeRuns(runs, () => Promise.all(loaded.hosts.map(async (host) => {
-      const transport = await connect(host);
-      await transport.exec("true");
-      await transport.close();
-    })), 1);
+    const floor = await timeRuns(
+      runs,
+      () =>
+        Promise.all(
+          loaded.hosts.map(async (host) => {
+            const transport = await connect(host);
+            await transport.exec("true");
+            await transport.close();
+          }),
+        ),
+      1,
+    );
     const { user, key, knownHosts, port } = loaded.hosts[0]!.ssh;
-    const ssh = [tool("ssh"), "-F", "/dev/null", "-i", key!, "-o", "IdentitiesOnly=yes", "-o", `UserKnownHostsFile=${knownHosts}`, "-o", "BatchMode=yes", "-p", String(port), "-l", user];
-    const opensshFloor = sshTrueEverywhere(ssh, loaded.hosts.map((host) => host.address));
+    const ssh = [
+      tool("ssh"),
+      "-F",
+      "/dev/null",
+      "-i",
+      key!,
+      "-o",
+      "IdentitiesOnly=yes",
+      "-o",
+      `UserKnownHostsFile=${knownHosts}`,
+      "-o",
+      "BatchMode=yes",
+      "-p",
+      String(port),
+      "-l",
+      user,
+    ];
+    const opensshFloor = sshTrueEverywhere(
+      ssh,
+      loaded.hosts.map((host) => host.address),
+    );
     const command = ["bin/foobar-infra", "bench/playbooks/scale.ts", "-i", "bench", "-f", String(count)];
     const env = { ...process.env, FOOBAR_BENCH_HOSTS: String(count) };
     timedRun(command, env); // warm-up: the bundle, and the facts cache of the command's own runs
@@ -55,7 +92,17 @@ export async function scale(count: number, runs: number): Promise<ScaleResult> {
       times.openssh.push(timedRun(opensshFloor, env));
       times.run.push(timedRun(command, env));
     }
-    return { hosts: count, firstRunMs, noop, floor, asTyped: { command: `FOOBAR_BENCH_HOSTS=${count} ${command.join(" ")}`, run: summarise(times.run), opensshFloor: summarise(times.openssh) } };
+    return {
+      hosts: count,
+      firstRunMs,
+      noop,
+      floor,
+      asTyped: {
+        command: `FOOBAR_BENCH_HOSTS=${count} ${command.join(" ")}`,
+        run: summarise(times.run),
+        opensshFloor: summarise(times.openssh),
+      },
+    };
   } finally {
     rmSync(factsDir, { recursive: true, force: true });
     await hosts.stop();

@@ -14,16 +14,28 @@ export async function siteNoop(runs: number): Promise<{ site: Summary; floor: Su
   const hosts = loadInventory(inventory, "lab").hosts;
   const converge = async () => {
     const result = await runPlaybook(site, {
-      inventory, environment: "lab", check: false, diff: false, forks: 50, reporter: silent, connect, repoRoot: REPO_ROOT, factsDir: join(REPO_ROOT, ".cache", "facts"),
+      inventory,
+      environment: "lab",
+      check: false,
+      diff: false,
+      forks: 50,
+      reporter: silent,
+      connect,
+      repoRoot: REPO_ROOT,
+      factsDir: join(REPO_ROOT, ".cache", "facts"),
     });
     const changed = Object.values(result.counts).reduce((sum, counts) => sum + counts.changed, 0);
-    if (result.exitCode !== 0 || changed > 0) throw new Error(`site.ts -i lab is not a no-op (exit ${result.exitCode}, ${changed} changed): converge it first`);
+    if (result.exitCode !== 0 || changed > 0)
+      throw new Error(`site.ts -i lab is not a no-op (exit ${result.exitCode}, ${changed} changed): converge it first`);
   };
-  const floor = () => Promise.all(hosts.map(async (host) => {
-    const transport = await connect(host);
-    await transport.exec("true");
-    await transport.close();
-  }));
+  const floor = () =>
+    Promise.all(
+      hosts.map(async (host) => {
+        const transport = await connect(host);
+        await transport.exec("true");
+        await transport.close();
+      }),
+    );
   // Alternated run by run, so a change of machine load shifts both columns alike and the ratio stays fair.
   await converge();
   await floor();

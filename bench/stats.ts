@@ -26,4 +26,5 @@ export async function timeRuns(runs: number, work: () => Promise<unknown>, warmu
   return summarise(times);
 }
 
-export const ms = (summary: Summary) => `${summary.median.toFixed(1)} ms (${summary.min.toFixed(1)}–${summary.max.toFixed(1)})`;
+export const ms = (summary: Summary) =>
+  `${summary.median.toFixed(1)} ms (${summary.min.toFixed(1)}–${summary.max.toFixed(1)})`;

@@ -13,7 +13,9 @@ interface AbResult {
 function parseAb(output: string): AbResult {
   return {
     rps: Number(/Requests per second:\s+([\d.]+)/.exec(output)?.[1] ?? 0),
-    failed: Number(/Failed requests:\s+(\d+)/.exec(output)?.[1] ?? 0) + Number(/Non-2xx responses:\s+(\d+)/.exec(output)?.[1] ?? 0),
+    failed:
+      Number(/Failed requests:\s+(\d+)/.exec(output)?.[1] ?? 0) +
+      Number(/Non-2xx responses:\s+(\d+)/.exec(output)?.[1] ?? 0),
   };
 }
 
@@ -24,8 +26,14 @@ export async function webThroughput(requests = 5000, concurrency = 50) {
   const transport = await sshConnector({ acceptNewHostKeys: false, timeoutSeconds: 300 })(lb);
   try {
     const ab = async (args: string) => {
-      const result = await runScript(transport, lb, `command -v ab >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q apache2-utils >/dev/null\nab -q -k -c ${concurrency} -n ${requests} ${args}`, 300_000);
-      if (result.code !== 0) throw new Error(`ab ${args} on ${lb.name}: ${result.stderr.trim() || result.stdout.slice(-500)}`);
+      const result = await runScript(
+        transport,
+        lb,
+        `command -v ab >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q apache2-utils >/dev/null\nab -q -k -c ${concurrency} -n ${requests} ${args}`,
+        300_000,
+      );
+      if (result.code !== 0)
+        throw new Error(`ab ${args} on ${lb.name}: ${result.stderr.trim() || result.stdout.slice(-500)}`);
       return parseAb(result.stdout);
     };
     const viaLb = await ab("-H 'Host: www.foobar.com' https://127.0.0.1/");

@@ -5,10 +5,19 @@ import { REPO_ROOT } from "../lab/paths.ts";
 /** Wall milliseconds of one whole command; throws with its output when it fails or is not a no-op. */
 export function timedRun(argv: string[], env: NodeJS.ProcessEnv = process.env): number {
   const started = performance.now();
-  const result = spawnSync(argv[0]!, argv.slice(1), { cwd: REPO_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env });
+  const result = spawnSync(argv[0]!, argv.slice(1), {
+    cwd: REPO_ROOT,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+    env,
+  });
   const elapsed = performance.now() - started;
-  if (result.status !== 0) throw new Error(`${argv.join(" ")} failed (exit ${result.status}):\n${result.stdout.slice(-1500)}${result.stderr.slice(-1500)}`);
-  if (/changed=[1-9]/.test(result.stdout)) throw new Error(`${argv.join(" ")} is not a no-op:\n${result.stdout.slice(-1500)}`);
+  if (result.status !== 0)
+    throw new Error(
+      `${argv.join(" ")} failed (exit ${result.status}):\n${result.stdout.slice(-1500)}${result.stderr.slice(-1500)}`,
+    );
+  if (/changed=[1-9]/.test(result.stdout))
+    throw new Error(`${argv.join(" ")} is not a no-op:\n${result.stdout.slice(-1500)}`);
   return elapsed;
 }
 
@@ -17,5 +26,9 @@ export function timedRun(argv: string[], env: NodeJS.ProcessEnv = process.env): 
  * `become`, `sudo -n true`, the least a login that must become root does (as the runner does for such hosts).
  */
 export function sshTrueEverywhere(sshWords: string[], addresses: string[], become = false): string[] {
-  return ["/bin/sh", "-c", `for host in ${addresses.join(" ")}; do ${sshWords.join(" ")} $host ${become ? "'sudo -n true'" : "true"} & done; wait`];
+  return [
+    "/bin/sh",
+    "-c",
+    `for host in ${addresses.join(" ")}; do ${sshWords.join(" ")} $host ${become ? "'sudo -n true'" : "true"} & done; wait`,
+  ];
 }

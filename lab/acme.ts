@@ -17,7 +17,23 @@ async function ensureApiCertificate(): Promise<{ cert: string; key: string }> {
   const key = join(paths.acmeState, "api-key.pem");
   if (!existsSync(cert) || !existsSync(key)) {
     mkdirSync(paths.acmeState, { recursive: true });
-    await run("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "30", "-subj", "/CN=lab-acme", "-addext", `subjectAltName=IP:${GATEWAY.address}`]);
+    await run("openssl", [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-keyout",
+      key,
+      "-out",
+      cert,
+      "-days",
+      "30",
+      "-subj",
+      "/CN=lab-acme",
+      "-addext",
+      `subjectAltName=IP:${GATEWAY.address}`,
+    ]);
   }
   return { cert, key };
 }
@@ -27,7 +43,10 @@ function managementGet(path: string, ca: string): Promise<{ status: number; body
   return new Promise((resolve, reject) => {
     const request = get({ host: GATEWAY.address, port: ACME_PORTS.management, path, ca, timeout: 2000 }, (response) => {
       let body = "";
-      response.setEncoding("utf8").on("data", (chunk: string) => (body += chunk)).on("end", () => resolve({ status: response.statusCode ?? 0, body }));
+      response
+        .setEncoding("utf8")
+        .on("data", (chunk: string) => (body += chunk))
+        .on("end", () => resolve({ status: response.statusCode ?? 0, body }));
     });
     request.on("error", reject).on("timeout", () => request.destroy(new Error("timeout")));
   });
@@ -38,19 +57,49 @@ export async function startAcme(siteAddress: string): Promise<void> {
   const { cert, key } = await ensureApiCertificate();
   if (daemonPid(DNS.name, DNS.marker) === undefined) {
     startDaemon(DNS.name, tool("pebble-challtestsrv"), [
-      "-dns01", `${GATEWAY.address}:${ACME_PORTS.dns}`, "-http01", "", "-https01", "", "-tlsalpn01", "",
-      "-management", `${GATEWAY.address}:${ACME_PORTS.challengeManagement}`, "-defaultIPv4", siteAddress, "-defaultIPv6", "",
+      "-dns01",
+      `${GATEWAY.address}:${ACME_PORTS.dns}`,
+      "-http01",
+      "",
+      "-https01",
+      "",
+      "-tlsalpn01",
+      "",
+      "-management",
+      `${GATEWAY.address}:${ACME_PORTS.challengeManagement}`,
+      "-defaultIPv4",
+      siteAddress,
+      "-defaultIPv6",
+      "",
     ]);
   }
   if (daemonPid(PEBBLE.name, PEBBLE.marker) === undefined) {
     const config = join(paths.acmeState, "pebble.json");
-    writeFileSync(config, JSON.stringify({
-      pebble: {
-        listenAddress: `${GATEWAY.address}:${ACME_PORTS.api}`, managementListenAddress: `${GATEWAY.address}:${ACME_PORTS.management}`,
-        certificate: cert, privateKey: key, httpPort: 80, tlsPort: 443, ocspResponderURL: "", externalAccountBindingRequired: false,
-      },
-    }, null, 2));
-    startDaemon(PEBBLE.name, tool("pebble"), ["-config", config, "-dnsserver", `${GATEWAY.address}:${ACME_PORTS.dns}`], { env: { PEBBLE_VA_NOSLEEP: "1", PEBBLE_WFE_NONCEREJECT: "0" } });
+    writeFileSync(
+      config,
+      JSON.stringify(
+        {
+          pebble: {
+            listenAddress: `${GATEWAY.address}:${ACME_PORTS.api}`,
+            managementListenAddress: `${GATEWAY.address}:${ACME_PORTS.management}`,
+            certificate: cert,
+            privateKey: key,
+            httpPort: 80,
+            tlsPort: 443,
+            ocspResponderURL: "",
+            externalAccountBindingRequired: false,
+          },
+        },
+        null,
+        2,
+      ),
+    );
+    startDaemon(
+      PEBBLE.name,
+      tool("pebble"),
+      ["-config", config, "-dnsserver", `${GATEWAY.address}:${ACME_PORTS.dns}`],
+      { env: { PEBBLE_VA_NOSLEEP: "1", PEBBLE_WFE_NONCEREJECT: "0" } },
+    );
   }
   copyFileSync(cert, paths.pebbleApiCert);
   const ca = readFileSync(cert, "utf8");
@@ -61,7 +110,10 @@ export async function startAcme(siteAddress: string): Promise<void> {
       writeFileSync(paths.pebbleRoot, root.body);
       return;
     }
-    if (Date.now() > deadline) throw new Error(`lab: Pebble did not answer on ${GATEWAY.address}:${ACME_PORTS.management}; see ${join(paths.logs, `${PEBBLE.name}.log`)}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `lab: Pebble did not answer on ${GATEWAY.address}:${ACME_PORTS.management}; see ${join(paths.logs, `${PEBBLE.name}.log`)}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -9,7 +9,9 @@ const server = createAptProxy({
   cacheDir: paths.aptCache,
   log: (line) => console.log(`${new Date().toISOString()} ${line}`),
 });
-server.listen(APT_PROXY_PORT, GATEWAY.address, () => console.log(`lab apt proxy on ${GATEWAY.address}:${APT_PROXY_PORT}`));
+server.listen(APT_PROXY_PORT, GATEWAY.address, () =>
+  console.log(`lab apt proxy on ${GATEWAY.address}:${APT_PROXY_PORT}`),
+);
 const stop = () => server.close(() => process.exit(0));
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);

@@ -12,7 +12,16 @@ export interface AptProxyOptions {
   log?: (line: string) => void;
 }
 
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade"]);
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "proxy-authorization",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+]);
 /** Immutable files: safe to keep forever under their URL. Index files (Release, Packages) always go upstream. */
 const CACHEABLE = /(\/pool\/.+\.(deb|udeb|dsc|tar\.\w+)$)|(\/by-hash\/[A-Za-z0-9]+\/[0-9a-f]{32,}$)/;
 
@@ -42,38 +51,55 @@ function cachePath(cacheDir: string, url: URL): string | undefined {
 
 function forwardHeaders(headers: IncomingMessage["headers"]): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(headers)) if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
+  for (const [name, value] of Object.entries(headers))
+    if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
   return out;
 }
 
 function serveCached(path: string, method: string, response: ServerResponse): void {
-  response.writeHead(200, { "content-length": statSync(path).size, "content-type": "application/octet-stream", "x-lab-cache": "hit" });
+  response.writeHead(200, {
+    "content-length": statSync(path).size,
+    "content-type": "application/octet-stream",
+    "x-lab-cache": "hit",
+  });
   if (method === "HEAD") response.end();
   else createReadStream(path).pipe(response);
 }
 
 /** Fetch from the mirror and stream to the client; a complete 200 of a cacheable file is also stored. */
-function forward(url: URL, client: IncomingMessage, response: ServerResponse, agent: Agent, cacheFile: string | undefined, log: (line: string) => void): void {
+function forward(
+  url: URL,
+  client: IncomingMessage,
+  response: ServerResponse,
+  agent: Agent,
+  cacheFile: string | undefined,
+  log: (line: string) => void,
+): void {
   const headers = forwardHeaders(client.headers);
   if (cacheFile) delete headers.range;
-  const upstream = request({ host: url.hostname, port: 80, path: url.pathname + url.search, method: client.method, headers, agent }, (reply) => {
-    response.writeHead(reply.statusCode ?? 502, forwardHeaders(reply.headers));
-    const store = cacheFile && reply.statusCode === 200 && client.method === "GET";
-    if (!store) {
+  const upstream = request(
+    { host: url.hostname, port: 80, path: url.pathname + url.search, method: client.method, headers, agent },
+    (reply) => {
+      response.writeHead(reply.statusCode ?? 502, forwardHeaders(reply.headers));
+      const store = cacheFile && reply.statusCode === 200 && client.method === "GET";
+      if (!store) {
+        reply.pipe(response);
+        return;
+      }
+      mkdirSync(dirname(cacheFile), { recursive: true });
+      const partial = `${cacheFile}.${randomBytes(4).toString("hex")}.part`;
+      const file = createWriteStream(partial).on("error", (error) =>
+        log(`cache write failed ${partial}: ${error.message}`),
+      );
       reply.pipe(response);
-      return;
-    }
-    mkdirSync(dirname(cacheFile), { recursive: true });
-    const partial = `${cacheFile}.${randomBytes(4).toString("hex")}.part`;
-    const file = createWriteStream(partial).on("error", (error) => log(`cache write failed ${partial}: ${error.message}`));
-    reply.pipe(response);
-    reply.pipe(file);
-    reply.on("aborted", () => rmSync(partial, { force: true }));
-    file.on("finish", () => {
-      if (reply.complete) renameSync(partial, cacheFile);
-      else rmSync(partial, { force: true });
-    });
-  });
+      reply.pipe(file);
+      reply.on("aborted", () => rmSync(partial, { force: true }));
+      file.on("finish", () => {
+        if (reply.complete) renameSync(partial, cacheFile);
+        else rmSync(partial, { force: true });
+      });
+    },
+  );
   upstream.on("error", (error) => {
     log(`upstream error ${url.href}: ${error.message}`);
     if (!response.headersSent) response.writeHead(502, { "content-type": "text/plain" });

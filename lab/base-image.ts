@@ -9,9 +9,29 @@ import { run } from "./run-command.ts";
 
 const SUITE = "bookworm";
 /** python3 lets the benchmark drive the same hosts with Ansible; netcat/procps serve the tests' port checks. */
-const PACKAGES = ["systemd", "systemd-sysv", "dbus", "openssh-server", "iproute2", "iputils-ping", "ca-certificates", "sudo", "curl", "gnupg", "procps", "netcat-openbsd", "python3", "less"];
+const PACKAGES = [
+  "systemd",
+  "systemd-sysv",
+  "dbus",
+  "openssh-server",
+  "iproute2",
+  "iputils-ping",
+  "ca-certificates",
+  "sudo",
+  "curl",
+  "gnupg",
+  "procps",
+  "netcat-openbsd",
+  "python3",
+  "less",
+];
 /** Units that make no sense in a container or would take the dpkg lock behind the tests' backs. */
-const MASKED_UNITS = ["console-getty.service", "apt-daily.timer", "apt-daily-upgrade.timer", "systemd-resolved.service"];
+const MASKED_UNITS = [
+  "console-getty.service",
+  "apt-daily.timer",
+  "apt-daily-upgrade.timer",
+  "systemd-resolved.service",
+];
 
 /** Files written into the base after debootstrap: path inside the rootfs → content. Nothing here depends on the lab's subnet. */
 function tweakFiles(mirror: Mirror): Record<string, string> {
@@ -22,18 +42,30 @@ function tweakFiles(mirror: Mirror): Record<string, string> {
       `Types: deb\nURIs: ${mirror.main}\nSuites: ${SUITE} ${SUITE}-updates\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n`,
       `Types: deb\nURIs: ${mirror.security}\nSuites: ${SUITE}-security\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n`,
     ].join("\n"),
-    "/etc/ssh/sshd_config.d/10-lab.conf": "PermitRootLogin prohibit-password\nPasswordAuthentication no\nKbdInteractiveAuthentication no\nUseDNS no\n",
+    "/etc/ssh/sshd_config.d/10-lab.conf":
+      "PermitRootLogin prohibit-password\nPasswordAuthentication no\nKbdInteractiveAuthentication no\nUseDNS no\n",
     "/etc/default/locale": "LANG=C.UTF-8\n",
   };
 }
 
 function recipe(mirror: Mirror) {
-  return { version: 5, suite: SUITE, packages: PACKAGES, masked: MASKED_UNITS, files: tweakFiles(mirror), admin: [ADMIN_USER, ADMIN_UID, ADMIN_SUDOERS], mirror };
+  return {
+    version: 5,
+    suite: SUITE,
+    packages: PACKAGES,
+    masked: MASKED_UNITS,
+    files: tweakFiles(mirror),
+    admin: [ADMIN_USER, ADMIN_UID, ADMIN_SUDOERS],
+    mirror,
+  };
 }
 
 /** The directory of the base image for the current recipe (may not be built yet). */
 export function baseImageDir(): string {
-  const hash = createHash("sha256").update(JSON.stringify(recipe(machineMirror()))).digest("hex").slice(0, 16);
+  const hash = createHash("sha256")
+    .update(JSON.stringify(recipe(machineMirror())))
+    .digest("hex")
+    .slice(0, 16);
   return join(paths.baseImages, `bookworm-${hash}`);
 }
 
@@ -50,7 +82,19 @@ export async function ensureBaseImage(log: (line: string) => void): Promise<stri
   await run("debootstrap", ["--variant=minbase", `--include=${PACKAGES.join(",")}`, SUITE, building, mirror.main]);
   for (const [path, content] of Object.entries(recipe(mirror).files)) writeFileSync(join(building, path), content);
   // Like a cloud image: the default user in group sudo with passwordless sudo; root has no key (lab/machine.ts gives the user one).
-  await run("chroot", [building, "useradd", "--create-home", "--shell", "/bin/bash", "--uid", String(ADMIN_UID), "--user-group", "--groups", "sudo", ADMIN_USER]);
+  await run("chroot", [
+    building,
+    "useradd",
+    "--create-home",
+    "--shell",
+    "/bin/bash",
+    "--uid",
+    String(ADMIN_UID),
+    "--user-group",
+    "--groups",
+    "sudo",
+    ADMIN_USER,
+  ]);
   writeFileSync(join(building, ADMIN_SUDOERS.path), ADMIN_SUDOERS.content);
   chmodSync(join(building, ADMIN_SUDOERS.path), 0o440);
   for (const unit of MASKED_UNITS) {
@@ -58,7 +102,8 @@ export async function ensureBaseImage(log: (line: string) => void): Promise<stri
     await run("ln", ["-s", "/dev/null", join(building, "etc/systemd/system", unit)]);
   }
   // Host keys are per host (kept across resets), never baked into the shared base.
-  for (const file of readdirSync(join(building, "etc/ssh")).filter((name) => name.startsWith("ssh_host_"))) rmSync(join(building, "etc/ssh", file));
+  for (const file of readdirSync(join(building, "etc/ssh")).filter((name) => name.startsWith("ssh_host_")))
+    rmSync(join(building, "etc/ssh", file));
   rmSync(join(building, "var/cache/apt/archives"), { recursive: true, force: true });
   mkdirSync(join(building, "var/cache/apt/archives/partial"), { recursive: true });
   if (existsSync(join(dir, "etc", "os-release"))) rmSync(building, { recursive: true, force: true });

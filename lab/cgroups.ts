@@ -9,7 +9,9 @@ const LAB_GROUP = `foobar-lab${LAB_SUFFIX}`;
 /** Hierarchies to place a container in: the v2 root alone, or (hybrid) the named systemd one, unified and a few controllers. */
 function hierarchies(): string[] {
   if (existsSync(join(ROOT, "cgroup.controllers"))) return [ROOT];
-  return ["systemd", "unified", "memory", "pids"].map((name) => join(ROOT, name)).filter((dir) => existsSync(join(dir, "cgroup.procs")));
+  return ["systemd", "unified", "memory", "pids"]
+    .map((name) => join(ROOT, name))
+    .filter((dir) => existsSync(join(dir, "cgroup.procs")));
 }
 
 /** cgroup directories of one lab host, one per hierarchy. */
@@ -29,7 +31,8 @@ export function cgroupMembers(name: string): number[] {
   const pids = new Set<number>();
   const walk = (dir: string) => {
     if (!existsSync(dir)) return;
-    for (const line of readFileSync(join(dir, "cgroup.procs"), "utf8").split("\n")) if (line.trim()) pids.add(Number(line));
+    for (const line of readFileSync(join(dir, "cgroup.procs"), "utf8").split("\n"))
+      if (line.trim()) pids.add(Number(line));
     for (const entry of readdirSync(dir, { withFileTypes: true })) if (entry.isDirectory()) walk(join(dir, entry.name));
   };
   for (const dir of cgroupDirs(name)) walk(dir);
@@ -40,13 +43,15 @@ export function cgroupMembers(name: string): number[] {
 export function removeCgroups(name: string): void {
   for (const dir of cgroupDirs(name)) removeTree(dir);
   for (const dir of hierarchies().map((hierarchy) => join(hierarchy, LAB_GROUP))) {
-    if (existsSync(dir) && readdirSync(dir, { withFileTypes: true }).every((entry) => !entry.isDirectory())) tryRmdir(dir);
+    if (existsSync(dir) && readdirSync(dir, { withFileTypes: true }).every((entry) => !entry.isDirectory()))
+      tryRmdir(dir);
   }
 }
 
 function removeTree(dir: string): void {
   if (!existsSync(dir)) return;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) if (entry.isDirectory()) removeTree(join(dir, entry.name));
+  for (const entry of readdirSync(dir, { withFileTypes: true }))
+    if (entry.isDirectory()) removeTree(join(dir, entry.name));
   tryRmdir(dir);
 }
 
@@ -54,11 +59,14 @@ function tryRmdir(dir: string): void {
   try {
     rmdirSync(dir);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw new Error(`lab: cannot remove cgroup ${dir}: ${(error as Error).message}`);
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT")
+      throw new Error(`lab: cannot remove cgroup ${dir}: ${(error as Error).message}`);
   }
 }
 
 /** cgroup directories of the lab that still exist (leak check). */
 export function presentCgroups(): string[] {
-  return hierarchies().map((hierarchy) => join(hierarchy, LAB_GROUP)).filter((dir) => existsSync(dir));
+  return hierarchies()
+    .map((hierarchy) => join(hierarchy, LAB_GROUP))
+    .filter((dir) => existsSync(dir));
 }

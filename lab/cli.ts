@@ -32,16 +32,28 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case "status": {
       const state = status();
-      for (const host of state.hosts) console.log(`${host.name.padEnd(8)} ${host.address.padEnd(15)} ${host.running ? `running (pid ${host.pid})` : "stopped"}${host.stray ? "  no longer in hosts.ts: `npm run lab -- down` removes it" : ""}`);
-      console.log(`apt proxy: ${state.aptProxy ? "running" : "stopped"}; pebble: ${state.acme ? "running" : "stopped"}`);
+      for (const host of state.hosts)
+        console.log(
+          `${host.name.padEnd(8)} ${host.address.padEnd(15)} ${host.running ? `running (pid ${host.pid})` : "stopped"}${host.stray ? "  no longer in hosts.ts: `npm run lab -- down` removes it" : ""}`,
+        );
+      console.log(
+        `apt proxy: ${state.aptProxy ? "running" : "stopped"}; pebble: ${state.acme ? "running" : "stopped"}`,
+      );
       return 0;
     }
     case "ssh": {
       if (!rest[0]) throw new Error("lab ssh: name a host");
       const host = labHost(rest[0]);
       if (rest.length === 1) {
-        if (host.name === SUDO_ASKS_ON) console.error(`${host.name}: sudo asks for ${ADMIN_USER}'s password: ${BECOME_SECRET} in ${LAB_SECRETS_FILE}`);
-        return spawnSync(tool("ssh"), [...sshOptions(), "-t", `${ADMIN_USER}@${host.address}`, "sudo -i"], { stdio: "inherit" }).status ?? 1;
+        if (host.name === SUDO_ASKS_ON)
+          console.error(
+            `${host.name}: sudo asks for ${ADMIN_USER}'s password: ${BECOME_SECRET} in ${LAB_SECRETS_FILE}`,
+          );
+        return (
+          spawnSync(tool("ssh"), [...sshOptions(), "-t", `${ADMIN_USER}@${host.address}`, "sudo -i"], {
+            stdio: "inherit",
+          }).status ?? 1
+        );
       }
       const { args, input } = rootCommand(host, rest.slice(1).join(" "));
       return spawnSync(tool("ssh"), args, { input, stdio: ["pipe", "inherit", "inherit"] }).status ?? 1;

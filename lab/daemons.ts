@@ -23,11 +23,21 @@ export function daemonPid(name: string, marker: string): number | undefined {
 }
 
 /** Start `command` detached in its own session, output to logs/<name>.log; returns its PID. */
-export function startDaemon(name: string, command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): number {
+export function startDaemon(
+  name: string,
+  command: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): number {
   mkdirSync(paths.pids, { recursive: true });
   mkdirSync(paths.logs, { recursive: true });
   const log = openSync(join(paths.logs, `${name}.log`), "a");
-  const child = spawn(command, args, { detached: true, stdio: ["ignore", log, log], env: { ...process.env, ...options.env }, cwd: options.cwd });
+  const child = spawn(command, args, {
+    detached: true,
+    stdio: ["ignore", log, log],
+    env: { ...process.env, ...options.env },
+    cwd: options.cwd,
+  });
   if (child.pid === undefined) throw new Error(`lab: could not start ${name} (${command})`);
   child.unref();
   writeFileSync(pidFile(name), String(child.pid));

@@ -21,13 +21,17 @@ export async function ensureLabKeys(hosts: LabHost[]): Promise<void> {
   await ensureKeyPair(paths.clientKey, "foobar-lab-runner");
   for (const host of hosts) await ensureKeyPair(hostKeyFile(host), `root@${host.name}`);
   const lines = hosts.map((host) => {
-    const [type, blob] = readFileSync(`${hostKeyFile(host)}.pub`, "utf8").trim().split(/\s+/);
+    const [type, blob] = readFileSync(`${hostKeyFile(host)}.pub`, "utf8")
+      .trim()
+      .split(/\s+/);
     return `${host.address} ${type} ${blob}`;
   });
   // Entries of other lab instances (other subnets, same host keys) stay: one checkout may drive several labs.
   const addresses = new Set(hosts.map((host) => host.address));
   const kept = existsSync(paths.knownHosts)
-    ? readFileSync(paths.knownHosts, "utf8").split("\n").filter((line) => line.trim() !== "" && !line.split(/[\s,]/).some((word) => addresses.has(word)))
+    ? readFileSync(paths.knownHosts, "utf8")
+        .split("\n")
+        .filter((line) => line.trim() !== "" && !line.split(/[\s,]/).some((word) => addresses.has(word)))
     : [];
   writeFileSync(paths.knownHosts, `${[...kept, ...lines].join("\n")}\n`, { mode: 0o600 });
 }

@@ -17,7 +17,9 @@ const APT_PROXY = { name: "lab-apt-proxy", marker: "apt-proxy-main.ts" };
 
 function startAptProxy(): void {
   if (daemonPid(APT_PROXY.name, APT_PROXY.marker) !== undefined) return;
-  startDaemon(APT_PROXY.name, process.execPath, ["--import", "tsx", join(REPO_ROOT, "lab/apt-proxy-main.ts")], { cwd: REPO_ROOT });
+  startDaemon(APT_PROXY.name, process.execPath, ["--import", "tsx", join(REPO_ROOT, "lab/apt-proxy-main.ts")], {
+    cwd: REPO_ROOT,
+  });
 }
 
 /** Stop hosts whose nspawn died (crash, `reboot` inside) and remove what they left: mounts, netns, cgroups. */
@@ -35,10 +37,16 @@ async function cleanStale(hosts: LabHost[], log: Log): Promise<void> {
 function allHosts(): Array<LabHost & { stray: boolean }> {
   const named = labHosts();
   const names = new Set(named.map((host) => host.name));
-  return [...named.map((host) => ({ ...host, stray: false })), ...startedHosts().filter((host) => !names.has(host.name)).map((host) => ({ ...host, stray: true }))];
+  return [
+    ...named.map((host) => ({ ...host, stray: false })),
+    ...startedHosts()
+      .filter((host) => !names.has(host.name))
+      .map((host) => ({ ...host, stray: true })),
+  ];
 }
 
-const strayNote = (names: string[]) => `${names.join(", ")}: started by the lab but no longer in hosts.ts; \`npm run lab -- down\` stops and removes ${names.length > 1 ? "them" : "it"}`;
+const strayNote = (names: string[]) =>
+  `${names.join(", ")}: started by the lab but no longer in hosts.ts; \`npm run lab -- down\` stops and removes ${names.length > 1 ? "them" : "it"}`;
 
 const ownerFile = () => join(STATE_DIR, "owner");
 
@@ -47,7 +55,9 @@ function claimLab(): void {
   const owner = existsSync(ownerFile()) ? readFileSync(ownerFile(), "utf8").trim() : undefined;
   const running = labHosts().some((host) => machinePid(host) !== undefined);
   if (owner && owner !== REPO_ROOT && running) {
-    throw new Error(`lab: the lab is up for the checkout ${owner} (its keys, not this one's); run \`npm run lab -- down\` there first`);
+    throw new Error(
+      `lab: the lab is up for the checkout ${owner} (its keys, not this one's); run \`npm run lab -- down\` there first`,
+    );
   }
   mkdirSync(STATE_DIR, { recursive: true });
   writeFileSync(ownerFile(), `${REPO_ROOT}\n`);
@@ -67,7 +77,9 @@ export async function up(log: Log = console.log, hosts = labHosts()): Promise<vo
   await Promise.all(hosts.map((host) => startMachine(host, baseDir)));
   const strays = allHosts().filter((host) => host.stray && machinePid(host) !== undefined);
   if (strays.length > 0) log(strayNote(strays.map((host) => host.name)));
-  log(`lab up: ${hosts.map((host) => `${host.name} ${host.address}`).join(", ")} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  log(
+    `lab up: ${hosts.map((host) => `${host.name} ${host.address}`).join(", ")} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  );
 }
 
 /** Stop everything the lab started (also hosts hosts.ts no longer names) and remove every trace but the caches and .lab/ keys. */
@@ -95,10 +107,12 @@ export async function reset(names: string[], log: Log = console.log): Promise<vo
   const started = Date.now();
   await ensureSwitch();
   const baseDir = await ensureBaseImage(log);
-  await Promise.all(hosts.map(async (host) => {
-    await stopMachine(host, { discard: true });
-    await startMachine(host, baseDir);
-  }));
+  await Promise.all(
+    hosts.map(async (host) => {
+      await stopMachine(host, { discard: true });
+      await startMachine(host, baseDir);
+    }),
+  );
   log(`reset ${names.join(", ")} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
@@ -108,7 +122,11 @@ export function leftoverParts(): string[] {
   return [
     ...presentNetworkParts(hosts),
     ...presentCgroups().map((dir) => `cgroup ${dir}`),
-    ...readFileSync("/proc/mounts", "utf8").split("\n").map((line) => line.split(" ")[1] ?? "").filter((dir) => dir.startsWith(`${STATE_DIR}/`)).map((dir) => `mount ${dir}`),
+    ...readFileSync("/proc/mounts", "utf8")
+      .split("\n")
+      .map((line) => line.split(" ")[1] ?? "")
+      .filter((dir) => dir.startsWith(`${STATE_DIR}/`))
+      .map((dir) => `mount ${dir}`),
     ...hosts.filter((host) => machinePid(host) !== undefined).map((host) => `container ${host.name}`),
     ...(daemonPid(APT_PROXY.name, APT_PROXY.marker) !== undefined ? ["apt proxy"] : []),
     ...(acmeRunning() ? ["pebble"] : []),
@@ -126,7 +144,13 @@ export interface HostStatus {
 
 export function status(): { hosts: HostStatus[]; aptProxy: boolean; acme: boolean } {
   return {
-    hosts: allHosts().map((host) => ({ name: host.name, address: host.address, running: machinePid(host) !== undefined, pid: machinePid(host), stray: host.stray })),
+    hosts: allHosts().map((host) => ({
+      name: host.name,
+      address: host.address,
+      running: machinePid(host) !== undefined,
+      pid: machinePid(host),
+      stray: host.stray,
+    })),
     aptProxy: daemonPid(APT_PROXY.name, APT_PROXY.marker) !== undefined,
     acme: acmeRunning(),
   };

@@ -1,6 +1,18 @@
 // One lab host's life: overlay on the base image, boot with systemd-nspawn in its netns and cgroups, readiness, stop.
 import { spawn } from "node:child_process";
-import { appendFileSync, chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -26,14 +38,22 @@ export function machinePid(host: LabHost): number | undefined {
 }
 
 async function isMounted(dir: string): Promise<boolean> {
-  return readFileSync("/proc/mounts", "utf8").split("\n").some((line) => line.split(" ")[1] === dir);
+  return readFileSync("/proc/mounts", "utf8")
+    .split("\n")
+    .some((line) => line.split(" ")[1] === dir);
 }
 
 /** Files that depend on the lab's subnet: names of every host and of the site (its VIP), the apt proxy, a resolver that answers nothing. */
 function networkFiles(): Record<string, string> {
   const hosts = labHosts();
   return {
-    "etc/hosts": ["127.0.0.1\tlocalhost", "::1\tlocalhost ip6-localhost ip6-loopback", ...hosts.map((entry) => `${entry.address}\t${entry.name}`), `${siteAddress()}\t${SITE_NAMES.join(" ")}`, ""].join("\n"),
+    "etc/hosts": [
+      "127.0.0.1\tlocalhost",
+      "::1\tlocalhost ip6-localhost ip6-loopback",
+      ...hosts.map((entry) => `${entry.address}\t${entry.name}`),
+      `${siteAddress()}\t${SITE_NAMES.join(" ")}`,
+      "",
+    ].join("\n"),
     "etc/resolv.conf": `# lab: no DNS; names come from /etc/hosts\nnameserver ${GATEWAY.address}\noptions timeout:1 attempts:1\n`,
     "etc/apt/apt.conf.d/01lab-proxy": `Acquire::http::Proxy "http://${GATEWAY.address}:${APT_PROXY_PORT}";\nAcquire::https::Proxy "false";\n`,
   };
@@ -44,12 +64,20 @@ async function mountOverlay(host: LabHost, baseDir: string): Promise<string> {
   const dirs = hostDirs(host.name);
   for (const dir of [dirs.upper, dirs.work, dirs.merged]) mkdirSync(dir, { recursive: true });
   if (!(await isMounted(dirs.merged))) {
-    await run("mount", ["-t", "overlay", "overlay", "-o", `lowerdir=${baseDir},upperdir=${dirs.upper},workdir=${dirs.work}`, dirs.merged]);
+    await run("mount", [
+      "-t",
+      "overlay",
+      "overlay",
+      "-o",
+      `lowerdir=${baseDir},upperdir=${dirs.upper},workdir=${dirs.work}`,
+      dirs.merged,
+    ]);
   }
   const root = dirs.merged;
   writeFileSync(join(root, "etc/hostname"), `${host.name}\n`);
   for (const [path, content] of Object.entries(networkFiles())) writeFileSync(join(root, path), content);
-  if (readFileSync(join(root, "etc/machine-id"), "utf8").trim() === "") writeFileSync(join(root, "etc/machine-id"), `${randomBytes(16).toString("hex")}\n`);
+  if (readFileSync(join(root, "etc/machine-id"), "utf8").trim() === "")
+    writeFileSync(join(root, "etc/machine-id"), `${randomBytes(16).toString("hex")}\n`);
   const key = hostKeyFile(host);
   copyFileSync(key, join(root, "etc/ssh/ssh_host_ed25519_key"));
   chmodSync(join(root, "etc/ssh/ssh_host_ed25519_key"), 0o600);
@@ -76,14 +104,31 @@ function boot(host: LabHost, root: string, attempt: number): number {
   const log = openSync(consoleLog(host), attempt === 1 ? "w" : "a");
   if (attempt > 1) appendFileSync(log, `\nlab: boot attempt ${attempt}\n`);
   const nspawn = [
-    tool("systemd-nspawn"), "-b", "-q", "-D", root, "-M", host.name, "--register=no", "--keep-unit",
-    `--network-namespace-path=/run/netns/${host.netns}`, "--resolv-conf=off", "--console=read-only",
-    "--capability=CAP_NET_ADMIN,CAP_NET_RAW", "--timezone=off", "--link-journal=no",
+    tool("systemd-nspawn"),
+    "-b",
+    "-q",
+    "-D",
+    root,
+    "-M",
+    host.name,
+    "--register=no",
+    "--keep-unit",
+    `--network-namespace-path=/run/netns/${host.netns}`,
+    "--resolv-conf=off",
+    "--console=read-only",
+    "--capability=CAP_NET_ADMIN,CAP_NET_RAW",
+    "--timezone=off",
+    "--link-journal=no",
   ];
   const launcher = `for dir in "$@"; do echo $$ > "$dir/cgroup.procs"; done; exec ${nspawn.map((word) => `'${word}'`).join(" ")}`;
-  const child = spawn("/bin/sh", ["-c", launcher, "launcher", ...cgroups], { detached: true, stdio: ["ignore", log, log] });
+  const child = spawn("/bin/sh", ["-c", launcher, "launcher", ...cgroups], {
+    detached: true,
+    stdio: ["ignore", log, log],
+  });
   if (child.pid === undefined) throw new Error(`lab: could not start ${host.name}`);
-  child.once("exit", (code, signal) => appendFileSync(consoleLog(host), `lab: systemd-nspawn for ${host.name} exited with ${signal ?? `code ${code}`}\n`));
+  child.once("exit", (code, signal) =>
+    appendFileSync(consoleLog(host), `lab: systemd-nspawn for ${host.name} exited with ${signal ?? `code ${code}`}\n`),
+  );
   child.unref();
   writeFileSync(join(paths.pids, `${daemonName(host)}.pid`), String(child.pid));
   return child.pid;
@@ -96,7 +141,10 @@ function tcpOpen(address: string, port: number): Promise<boolean> {
       socket.destroy();
       resolve(open);
     };
-    socket.once("connect", () => done(true)).once("error", () => done(false)).once("timeout", () => done(false));
+    socket
+      .once("connect", () => done(true))
+      .once("error", () => done(false))
+      .once("timeout", () => done(false));
   });
 }
 
@@ -118,12 +166,20 @@ export async function waitForSsh(host: LabHost, pid: number, ms = 60_000): Promi
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`lab: ${host.name} (${host.address}) not reachable over SSH after ${ms / 1000}s; see ${consoleLog(host)}`);
+  throw new Error(
+    `lab: ${host.name} (${host.address}) not reachable over SSH after ${ms / 1000}s; see ${consoleLog(host)}`,
+  );
 }
 
 /** One `ssh debian@host true` (the admin user) with the lab key and strict known_hosts. */
 export async function sshTrue(host: LabHost): Promise<{ ok: boolean; output: string }> {
-  const result = await capture("ssh", [...sshOptions(), "-o", "ConnectTimeout=2", `${ADMIN_USER}@${host.address}`, "true"]);
+  const result = await capture("ssh", [
+    ...sshOptions(),
+    "-o",
+    "ConnectTimeout=2",
+    `${ADMIN_USER}@${host.address}`,
+    "true",
+  ]);
   return { ok: result.code === 0, output: result.stderr };
 }
 
@@ -133,13 +189,35 @@ export async function sshTrue(host: LabHost): Promise<{ ok: boolean; output: str
  */
 export function rootCommand(host: LabHost, command: string): { args: string[]; input: string } {
   const becomePassword = host.name === SUDO_ASKS_ON ? new Secret(BECOME_SECRET, labBecomePassword()) : undefined;
-  const login = becomeExec({ name: host.name, become: true, ssh: { user: ADMIN_USER, port: 22, connectTimeoutMs: 10_000, becomePassword } });
-  return { args: [...sshOptions(), `${ADMIN_USER}@${host.address}`, login.command], input: `${login.stdinPrefix}${command}\n` };
+  const login = becomeExec({
+    name: host.name,
+    become: true,
+    ssh: { user: ADMIN_USER, port: 22, connectTimeoutMs: 10_000, becomePassword },
+  });
+  return {
+    args: [...sshOptions(), `${ADMIN_USER}@${host.address}`, login.command],
+    input: `${login.stdinPrefix}${command}\n`,
+  };
 }
 
 /** OpenSSH client options for the lab: its key, its known_hosts, strict checking, no agent or config surprises. */
 export function sshOptions(): string[] {
-  return ["-F", "/dev/null", "-i", paths.clientKey, "-o", "IdentitiesOnly=yes", "-o", `UserKnownHostsFile=${paths.knownHosts}`, "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes", "-o", "LogLevel=ERROR"];
+  return [
+    "-F",
+    "/dev/null",
+    "-i",
+    paths.clientKey,
+    "-o",
+    "IdentitiesOnly=yes",
+    "-o",
+    `UserKnownHostsFile=${paths.knownHosts}`,
+    "-o",
+    "StrictHostKeyChecking=yes",
+    "-o",
+    "BatchMode=yes",
+    "-o",
+    "LogLevel=ERROR",
+  ];
 }
 
 /** The container's nspawn exited before SSH answered; carries the end of its console log. */
@@ -223,7 +301,9 @@ function recordStarted(host: LabHost): void {
 /** Every host the lab has started and not discarded, whatever hosts.ts says today. */
 export function startedHosts(): LabHost[] {
   if (!existsSync(paths.hostsState)) return [];
-  return readdirSync(paths.hostsState).filter((name) => existsSync(recordFile(name))).map((name) => JSON.parse(readFileSync(recordFile(name), "utf8")) as LabHost);
+  return readdirSync(paths.hostsState)
+    .filter((name) => existsSync(recordFile(name)))
+    .map((name) => JSON.parse(readFileSync(recordFile(name), "utf8")) as LabHost);
 }
 
 /** True when the host's upper layer exists (it has been booted and not discarded). */

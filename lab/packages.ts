@@ -21,7 +21,8 @@ function main([command, ...rest]: string[]): number {
     case "verify": {
       const problems = misattributedTools(purposes);
       for (const problem of problems) console.error(`packages: ${problem}`);
-      if (problems.length === 0) console.log(`packages: every command of the ${purposes.join(", ")} list comes from its listed package`);
+      if (problems.length === 0)
+        console.log(`packages: every command of the ${purposes.join(", ")} list comes from its listed package`);
       return problems.length === 0 ? 0 : 1;
     }
     case "list":

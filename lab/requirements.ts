@@ -50,22 +50,36 @@ const serves = (needs: Purpose[], purposes: Purpose[]) => needs.some((need) => p
 export function packagesFor(purposes: Purpose[]): string[] {
   const wanted = (needs: Purpose[]) => serves(needs, purposes);
   const packages = [
-    ...Object.values(TOOLS).filter((tool) => wanted(tool.for)).map((tool) => tool.pkg),
-    ...Object.entries(DATA_PACKAGES).filter(([, needs]) => wanted(needs)).map(([pkg]) => pkg),
+    ...Object.values(TOOLS)
+      .filter((tool) => wanted(tool.for))
+      .map((tool) => tool.pkg),
+    ...Object.entries(DATA_PACKAGES)
+      .filter(([, needs]) => wanted(needs))
+      .map(([pkg]) => pkg),
   ];
   return [...new Set(packages)].sort();
 }
 
 /** A listed command's name, checked against the list: a tool the list does not name is an error, so no test can rely on one. */
 export function tool(command: string): string {
-  if (!(command in TOOLS)) throw new Error(`the command "${command}" is not in lab/requirements.ts's TOOLS: add it there with its Debian package`);
+  if (!(command in TOOLS))
+    throw new Error(
+      `the command "${command}" is not in lab/requirements.ts's TOOLS: add it there with its Debian package`,
+    );
   return command;
 }
 
 /** The listed packages that dpkg does not report as installed (all of them where dpkg-query is missing). */
 export function missingPackages(packages: string[]): string[] {
-  const query = spawnSync(tool("dpkg-query"), ["-W", "-f", "${Package} ${db:Status-Status}\\n", ...packages], { encoding: "utf8" });
-  const installed = new Set((query.stdout ?? "").split("\n").filter((line) => line.endsWith(" installed")).map((line) => line.split(" ")[0]));
+  const query = spawnSync(tool("dpkg-query"), ["-W", "-f", "${Package} ${db:Status-Status}\\n", ...packages], {
+    encoding: "utf8",
+  });
+  const installed = new Set(
+    (query.stdout ?? "")
+      .split("\n")
+      .filter((line) => line.endsWith(" installed"))
+      .map((line) => line.split(" ")[0]),
+  );
   return packages.filter((pkg) => !installed.has(pkg));
 }
 
@@ -84,8 +98,12 @@ export function installCommand(packages: string[]): string {
 }
 
 function runApt(args: string[]): void {
-  const result = spawnSync(tool("apt-get"), args, { stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
-  if (result.status !== 0) throw new Error(`apt-get ${args.join(" ")} failed (exit ${result.status ?? result.signal}): see its output above`);
+  const result = spawnSync(tool("apt-get"), args, {
+    stdio: ["ignore", "inherit", "inherit"],
+    env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+  });
+  if (result.status !== 0)
+    throw new Error(`apt-get ${args.join(" ")} failed (exit ${result.status ?? result.signal}): see its output above`);
 }
 
 /**
@@ -95,7 +113,8 @@ function runApt(args: string[]): void {
 export function ensurePackages(purposes: Purpose[], log: (line: string) => void = console.error): void {
   const missing = missingPackages(packagesFor(purposes));
   if (missing.length === 0) return;
-  if (process.getuid?.() !== 0) throw new Error(`missing Debian packages ${missing.join(", ")}; as root, run:\n  ${installCommand(missing)}`);
+  if (process.getuid?.() !== 0)
+    throw new Error(`missing Debian packages ${missing.join(", ")}; as root, run:\n  ${installCommand(missing)}`);
   log(`installing Debian packages for the ${purposes.join(" and ")}: ${missing.join(" ")}`);
   if (aptListsStale()) runApt(["update", "-q"]);
   runApt(["install", "-y", "-q", "-o", "Dpkg::Use-Pty=0", "--no-install-recommends", ...missing]);
@@ -103,7 +122,10 @@ export function ensurePackages(purposes: Purpose[], log: (line: string) => void 
 
 /** Where a command is on PATH, or undefined. */
 function onPath(command: string): string | undefined {
-  return (process.env.PATH ?? "/usr/sbin:/usr/bin:/sbin:/bin").split(":").map((dir) => `${dir}/${command}`).find((file) => existsSync(file));
+  return (process.env.PATH ?? "/usr/sbin:/usr/bin:/sbin:/bin")
+    .split(":")
+    .map((dir) => `${dir}/${command}`)
+    .find((file) => existsSync(file));
 }
 
 /** The package dpkg says owns a file (usrmerge: dpkg may know it under /bin or /sbin), or undefined. */
@@ -117,16 +139,21 @@ function owningPackage(file: string): string | undefined {
 
 /** Listed commands that are missing, or come from another package than the one listed (so installing the list would not bring them). */
 export function misattributedTools(purposes: Purpose[]): string[] {
-  return Object.entries(TOOLS).filter(([, tool]) => serves(tool.for, purposes)).flatMap(([command, tool]) => {
-    const file = onPath(command);
-    if (!file) return [`${command}: not on PATH (package ${tool.pkg})`];
-    const owner = owningPackage(file);
-    return owner === tool.pkg ? [] : [`${command}: ${file} belongs to ${owner ?? "no package"}, the list says ${tool.pkg}`];
-  });
+  return Object.entries(TOOLS)
+    .filter(([, tool]) => serves(tool.for, purposes))
+    .flatMap(([command, tool]) => {
+      const file = onPath(command);
+      if (!file) return [`${command}: not on PATH (package ${tool.pkg})`];
+      const owner = owningPackage(file);
+      return owner === tool.pkg
+        ? []
+        : [`${command}: ${file} belongs to ${owner ?? "no package"}, the list says ${tool.pkg}`];
+    });
 }
 
 /** The lab's precondition: root, and the lab's packages (installed here, as root, when missing). */
 export function prepareLabMachine(log: (line: string) => void = console.error): void {
-  if (process.getuid?.() !== 0) throw new Error("lab: the lab creates network namespaces, mounts and containers: run it as root");
+  if (process.getuid?.() !== 0)
+    throw new Error("lab: the lab creates network namespaces, mounts and containers: run it as root");
   ensurePackages(["lab"], log);
 }

@@ -31,7 +31,8 @@ export async function capture(command: string, args: string[], options: CommandO
     timeout: options.timeout,
     reject: false,
   });
-  if (result.exitCode === undefined && !result.isTerminated) throw new Error(`${command}: ${result.cause instanceof Error ? result.cause.message : result.shortMessage}`);
+  if (result.exitCode === undefined && !result.isTerminated)
+    throw new Error(`${command}: ${result.cause instanceof Error ? result.cause.message : result.shortMessage}`);
   return { code: result.exitCode ?? null, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -25,7 +25,16 @@ export async function makeSudoAsk(root: string): Promise<void> {
   if (hashed.code !== 0) throw new Error(`lab: openssl passwd failed: ${hashed.stderr}`);
   const shadow = join(root, "etc/shadow");
   // A function, not a replacement string: the hash's `$1…` would otherwise be read as a reference to group 1.
-  const lines = readFileSync(shadow, "utf8").split("\n").map((line) => (line.startsWith(`${ADMIN_USER}:`) ? line.replace(/^([^:]*):[^:]*:/, (_all, user: string) => `${user}:${hashed.stdout.trim()}:`) : line));
+  const lines = readFileSync(shadow, "utf8")
+    .split("\n")
+    .map((line) =>
+      line.startsWith(`${ADMIN_USER}:`)
+        ? line.replace(/^([^:]*):[^:]*:/, (_all, user: string) => `${user}:${hashed.stdout.trim()}:`)
+        : line,
+    );
   writeFileSync(shadow, lines.join("\n"));
-  writeFileSync(join(root, ADMIN_SUDOERS.path), `# The lab's host whose sudo asks for the user's password\n${ADMIN_USER} ALL=(ALL) ALL\n`);
+  writeFileSync(
+    join(root, ADMIN_SUDOERS.path),
+    `# The lab's host whose sudo asks for the user's password\n${ADMIN_USER} ALL=(ALL) ALL\n`,
+  );
 }

@@ -6,7 +6,12 @@ import { LAB_PREFIX, LAB_SUFFIX } from "./environment/instance.ts";
 
 export { ACME_PORTS, APT_PROXY_PORT, GATEWAY } from "./environment/gateway.ts";
 /** The namespace holding the bridge every host plugs into. */
-export const SWITCH = { netns: `clab${LAB_SUFFIX}`, bridge: "cbr0", address: `${LAB_PREFIX}.1`, mac: "02:56:00:00:00:01" } as const;
+export const SWITCH = {
+  netns: `clab${LAB_SUFFIX}`,
+  bridge: "cbr0",
+  address: `${LAB_PREFIX}.1`,
+  mac: "02:56:00:00:00:01",
+} as const;
 export const SUBNET = `${LAB_PREFIX}.0/24`;
 export const SITE_NAMES = ["www.foobar.com", "foobar.com"];
 
@@ -37,14 +42,22 @@ function labInventory(): Inventory {
 export function siteAddress(): string {
   const vip = (labInventory().vars.keepalived as { vip?: unknown } | undefined)?.vip;
   if (typeof vip !== "string" || !vip.startsWith(`${LAB_PREFIX}.`)) {
-    throw new Error(`hosts.ts: the lab environment needs vars.keepalived.vip inside the lab subnet ${SUBNET} (found ${String(vip)})`);
+    throw new Error(
+      `hosts.ts: the lab environment needs vars.keepalived.vip inside the lab subnet ${SUBNET} (found ${String(vip)})`,
+    );
   }
   return vip;
 }
 
 /** The lab's record of a host: its namespace, veth and MAC follow from its name and address. */
 export function labHostFor(name: string, address: string): LabHost {
-  return { name, address, netns: `lab${LAB_SUFFIX}-${name}`, veth: `ve${LAB_SUFFIX}-${name}`.slice(0, 15), mac: macFor(address) };
+  return {
+    name,
+    address,
+    netns: `lab${LAB_SUFFIX}-${name}`,
+    veth: `ve${LAB_SUFFIX}-${name}`.slice(0, 15),
+    mac: macFor(address),
+  };
 }
 
 /** Every host of the lab environment, in inventory order. */

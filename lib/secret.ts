@@ -7,7 +7,10 @@ export const MASK = "********";
 /** A resolved secret. String conversion, JSON and util.inspect all print the mask. */
 export class Secret {
   readonly #value: string;
-  constructor(readonly name: string, value: string) {
+  constructor(
+    readonly name: string,
+    value: string,
+  ) {
     this.#value = value;
     registerSecret(value);
   }

@@ -30,7 +30,10 @@ function render(value: ShellValue): string {
  * except values wrapped in raw(). `sh\`rm -f ${path}\`` is safe for any path.
  */
 export function sh(strings: TemplateStringsArray, ...values: ShellValue[]): string {
-  return strings.reduce((command, text, index) => command + text + (index < values.length ? render(values[index]!) : ""), "");
+  return strings.reduce(
+    (command, text, index) => command + text + (index < values.length ? render(values[index]!) : ""),
+    "",
+  );
 }
 
 /**
@@ -38,6 +41,8 @@ export function sh(strings: TemplateStringsArray, ...values: ShellValue[]): stri
  * Returns shell text that writes `content` to the command's stdin, e.g. `base64 -d > f <<'X'`.
  */
 export function heredocBase64(command: string, content: string | Buffer): string {
-  const encoded = Buffer.from(content).toString("base64").replace(/.{1,76}/g, "$&\n");
+  const encoded = Buffer.from(content)
+    .toString("base64")
+    .replace(/.{1,76}/g, "$&\n");
   return `${command} <<'__FOOBAR_B64__'\n${encoded}__FOOBAR_B64__`;
 }

@@ -10,7 +10,10 @@ export interface Rendered {
 }
 
 export class TemplateError extends Error {
-  constructor(readonly file: string, message: string) {
+  constructor(
+    readonly file: string,
+    message: string,
+  ) {
     super(`template ${file}: ${message}`);
     this.name = "TemplateError";
   }

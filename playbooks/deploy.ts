@@ -43,11 +43,19 @@ export async function deploy(argv = process.argv.slice(2)): Promise<number> {
   const say = sayer(cli, "deploy");
   const connect = sshConnector(cli);
   const lbs = await Promise.all(loaded.group("lb").map(async (host) => ({ host, transport: await connect(host) })));
-  const release = definePlaybook("deploy", [{ name: `release ${version}`, hosts: "web", roles: [{ role: app, vars: { build_dir: buildDir } }] }]);
+  const release = definePlaybook("deploy", [
+    { name: `release ${version}`, hosts: "web", roles: [{ role: app, vars: { build_dir: buildDir } }] },
+  ]);
   say(`deploying ${version} from ${buildDir} to ${webHosts.map((host) => host.name).join(", ")}, one at a time`);
   try {
     const code = await rollWebHosts({
-      playbook: "deploy.ts", webHosts, lbs, connect, say, drainMs, healthMs,
+      playbook: "deploy.ts",
+      webHosts,
+      lbs,
+      connect,
+      say,
+      drainMs,
+      healthMs,
       skip: (health) => (health?.version === version ? `already runs ${version}` : undefined),
       converge: (host) => runStep({ ...cli, forks: 1 }, inventory, release, host.name),
       healthy: (health) => health.version === version,

@@ -17,7 +17,17 @@ import { resolveBecomePasswordsOf } from "../lib/secrets/become.ts";
 import app, { DATABASE_TAG } from "../roles/app/index.ts";
 import { rollWebHosts } from "../roles/app/rolling.ts";
 import { writeMarkerScript, type FailoverMarker } from "../roles/mysql_common/failover-marker.ts";
-import { fenceConfigPath, fenceScript, parseServerState, promoteScript, serverStateScript, unfenceScript, waitForGtidsScript, waited, type ServerState } from "../roles/mysql_common/failover-sql.ts";
+import {
+  fenceConfigPath,
+  fenceScript,
+  parseServerState,
+  promoteScript,
+  serverStateScript,
+  unfenceScript,
+  waitForGtidsScript,
+  waited,
+  type ServerState,
+} from "../roles/mysql_common/failover-sql.ts";
 import { flavorOf, type DbFlavor } from "../roles/mysql_common/flavor.ts";
 import { gtidGap } from "../roles/mysql_common/gtid.ts";
 import { hostsTsChange, swapDbGroups } from "../roles/mysql_common/topology-swap.ts";
@@ -41,7 +51,8 @@ Failover options:
 
 async function run(transport: Transport, host: Host, script: string, timeoutMs = 120_000): Promise<string> {
   const result = await runScript(transport, host, script, timeoutMs);
-  if (result.code !== 0) throw new Error(`${host.name}: ${(result.stderr || result.stdout).trim() || `exit ${result.code}`}`);
+  if (result.code !== 0)
+    throw new Error(`${host.name}: ${(result.stderr || result.stdout).trim() || `exit ${result.code}`}`);
   return result.stdout;
 }
 
@@ -49,7 +60,8 @@ async function flavorOn(transport: Transport, host: Host): Promise<DbFlavor> {
   return flavorOf(parseHostFacts(await run(transport, host, probeScript(hostFactsProbe))));
 }
 
-const stateOf = async (flavor: DbFlavor, transport: Transport, host: Host): Promise<ServerState> => parseServerState(flavor, await run(transport, host, serverStateScript(flavor)));
+const stateOf = async (flavor: DbFlavor, transport: Transport, host: Host): Promise<ServerState> =>
+  parseServerState(flavor, await run(transport, host, serverStateScript(flavor)));
 
 function describeReplica(name: string, state: ServerState): string {
   const { replica } = state;
@@ -71,17 +83,40 @@ interface Plan {
 function planOf(argv: string[], spec: InventorySpec): Plan | undefined {
   const cli = parseCli(argv, OPTIONS);
   if (cli.help) return undefined;
-  const unsupported = [cli.check && "--check", cli.limit && "--limit", cli.tags && "--tags", cli.skipTags && "--skip-tags"].filter(Boolean);
-  if (unsupported.length > 0) throw new InputError([`failover.ts acts on the whole database tier and has no dry run: ${unsupported.join(", ")} not supported (site.ts --check shows the topology afterwards)`]);
+  const unsupported = [
+    cli.check && "--check",
+    cli.limit && "--limit",
+    cli.tags && "--tags",
+    cli.skipTags && "--skip-tags",
+  ].filter(Boolean);
+  if (unsupported.length > 0)
+    throw new InputError([
+      `failover.ts acts on the whole database tier and has no dry run: ${unsupported.join(", ")} not supported (site.ts --check shows the topology afterwards)`,
+    ]);
   const loaded = loadInventory(spec, cli.environment);
   const promote = cli.extra.promote;
   if (typeof promote !== "string") throw new InputError(["--promote HOST is required (a host of group db_replica)"]);
   const old = loaded.group("db_primary")[0];
   if (!old) throw new InputError(["the inventory has no host in group db_primary"]);
   if (!loaded.group("db_replica").some((host) => host.name === promote)) {
-    throw new InputError([`--promote ${promote}: not a host of group db_replica (${loaded.group("db_replica").map((host) => host.name).join(", ") || "empty"})`]);
+    throw new InputError([
+      `--promote ${promote}: not a host of group db_replica (${
+        loaded
+          .group("db_replica")
+          .map((host) => host.name)
+          .join(", ") || "empty"
+      })`,
+    ]);
   }
-  return { cli, spec, loaded, old, target: loaded.host(promote), webHosts: loaded.group("web"), lbHosts: loaded.group("lb") };
+  return {
+    cli,
+    spec,
+    loaded,
+    old,
+    target: loaded.host(promote),
+    webHosts: loaded.group("web"),
+    lbHosts: loaded.group("lb"),
+  };
 }
 
 /** The whole failover; exit 0 promoted and apps re-pointed, 1 refused or failed, 3 the replica is unreachable, 4 bad input. */
@@ -98,7 +133,9 @@ export async function failover(argv = process.argv.slice(2), spec: InventorySpec
   const connect = sshConnector(cli);
   const targetTransport = await connect(target);
   const oldTransport = await connect(old).catch((error: Error) => {
-    say(`${old.name}: unreachable over SSH (${error.message}): it cannot be fenced from here; going on — keep it from serving writes (power it off) until it rejoins`);
+    say(
+      `${old.name}: unreachable over SSH (${error.message}): it cannot be fenced from here; going on — keep it from serving writes (power it off) until it rejoins`,
+    );
     return undefined;
   });
   try {
@@ -110,30 +147,44 @@ export async function failover(argv = process.argv.slice(2), spec: InventorySpec
     if (primary?.answers) {
       const gap = gtidGap(flavor, primary.executedGtids, replica.executedGtids);
       if (gap.transactions > 0 && !cli.extra.force) {
-        say(`REFUSED: ${old.name} still answers and ${target.name} lacks ${gap.transactions} of its transactions: ${gap.description}. `
-          + `Let replication catch up (or repair it with site.ts) and run again, or use --force to promote anyway (those transactions would be lost to ${target.name}). Nothing was changed.`);
+        say(
+          `REFUSED: ${old.name} still answers and ${target.name} lacks ${gap.transactions} of its transactions: ${gap.description}. ` +
+            `Let replication catch up (or repair it with site.ts) and run again, or use --force to promote anyway (those transactions would be lost to ${target.name}). Nothing was changed.`,
+        );
         return 1;
       }
-      if (gap.transactions > 0) say(`--force: promoting ${target.name} without ${gap.transactions} transaction(s) of ${old.name}: ${gap.description}`);
+      if (gap.transactions > 0)
+        say(
+          `--force: promoting ${target.name} without ${gap.transactions} transaction(s) of ${old.name}: ${gap.description}`,
+        );
       await run(oldTransport!, old, fenceScript(flavor, true));
       say(`${old.name}: fenced: read-only now and in ${fenceConfigPath(flavor)}`);
       const final = await stateOf(flavor, oldTransport!, old);
-      const caughtUp = gap.transactions === 0 || replica.replica.sqlRunning === "Yes"
-        ? waited(await run(targetTransport, target, waitForGtidsScript(flavor, final.executedGtids, catchUpSeconds)))
-        : false;
+      const caughtUp =
+        gap.transactions === 0 || replica.replica.sqlRunning === "Yes"
+          ? waited(await run(targetTransport, target, waitForGtidsScript(flavor, final.executedGtids, catchUpSeconds)))
+          : false;
       if (!caughtUp && !cli.extra.force) {
         await run(oldTransport!, old, unfenceScript(flavor));
-        say(`REFUSED: ${target.name} did not apply ${old.name}'s last transactions (${final.executedGtids}) within ${catchUpSeconds} s; ${old.name} is writable again. Nothing else was changed.`);
+        say(
+          `REFUSED: ${target.name} did not apply ${old.name}'s last transactions (${final.executedGtids}) within ${catchUpSeconds} s; ${old.name} is writable again. Nothing else was changed.`,
+        );
         return 1;
       }
     } else {
       if (oldTransport) {
         await run(oldTransport, old, fenceScript(flavor, false));
-        say(`${old.name}: the database server does not answer; fenced in ${fenceConfigPath(flavor)} so it comes back read-only`);
+        say(
+          `${old.name}: the database server does not answer; fenced in ${fenceConfigPath(flavor)} so it comes back read-only`,
+        );
       }
       if (replica.receivedGtids) {
-        const applied = waited(await run(targetTransport, target, waitForGtidsScript(flavor, replica.receivedGtids, catchUpSeconds)));
-        say(`${target.name}: ${applied ? "applied everything it received" : `had not applied everything it received (${replica.receivedGtids}) after ${catchUpSeconds} s; going on`}`);
+        const applied = waited(
+          await run(targetTransport, target, waitForGtidsScript(flavor, replica.receivedGtids, catchUpSeconds)),
+        );
+        say(
+          `${target.name}: ${applied ? "applied everything it received" : `had not applied everything it received (${replica.receivedGtids}) after ${catchUpSeconds} s; going on`}`,
+        );
       }
     }
     return await promote(plan, flavor, { target: targetTransport, old: oldTransport }, say);
@@ -142,16 +193,28 @@ export async function failover(argv = process.argv.slice(2), spec: InventorySpec
   }
 }
 
-async function promote(plan: Plan, flavor: DbFlavor, transports: { target: Transport; old: Transport | undefined }, say: (line: string) => void): Promise<number> {
+async function promote(
+  plan: Plan,
+  flavor: DbFlavor,
+  transports: { target: Transport; old: Transport | undefined },
+  say: (line: string) => void,
+): Promise<number> {
   const { cli, spec, old, target } = plan;
-  const marker: FailoverMarker = { primary: target.name, primaryAddress: target.privateAddress, previous: old.name, at: new Date().toISOString() };
+  const marker: FailoverMarker = {
+    primary: target.name,
+    primaryAddress: target.privateAddress,
+    previous: old.name,
+    at: new Date().toISOString(),
+  };
   await run(transports.target, target, `${promoteScript(flavor)}\n${writeMarkerScript(marker)}`);
   if (transports.old) await run(transports.old, old, writeMarkerScript(marker));
   say(`${target.name}: promoted: replication reset, writable`);
   // The primary role on the promoted host, with the groups already swapped: its config without read_only (a restart
   // keeps it writable), the app's writer account from the web hosts, the replication account for the old primary.
   const swapped = swapDbGroups(spec, cli.environment, target.name);
-  const primaryPlay = definePlaybook("failover-primary", [{ name: `promoted primary ${target.name}`, hosts: "db_primary", roles: [mysqlPrimary] }]);
+  const primaryPlay = definePlaybook("failover-primary", [
+    { name: `promoted primary ${target.name}`, hosts: "db_primary", roles: [mysqlPrimary] },
+  ]);
   if ((await runStep(cli, swapped, primaryPlay, target.name)) !== 0) {
     say(`${target.name}: FAILED to converge as the primary (see above); the apps still point at ${old.name}`);
     return 1;
@@ -161,7 +224,11 @@ async function promote(plan: Plan, flavor: DbFlavor, transports: { target: Trans
   const endpoints = { db_primary_host: target.privateAddress, db_replica_host: target.privateAddress };
   try {
     const code = await rollWebHosts({
-      playbook: "failover.ts", webHosts: plan.webHosts, lbs, connect, say,
+      playbook: "failover.ts",
+      webHosts: plan.webHosts,
+      lbs,
+      connect,
+      say,
       drainMs: secondsOption(cli.extra["drain-timeout"], 30, "drain-timeout"),
       healthMs: secondsOption(cli.extra["health-timeout"], 60, "health-timeout"),
       converge: async (host, before) => {
@@ -169,7 +236,15 @@ async function promote(plan: Plan, flavor: DbFlavor, transports: { target: Trans
         await run(transport, host, writeMarkerScript(marker)).finally(() => transport.close());
         // The running release stays: only the database endpoints change (and the app restarts for them).
         const vars = { ...endpoints, ...(before?.version ? { version: before.version } : {}) };
-        return runStep(cli, spec, definePlaybook("failover-app", [{ name: `app on ${target.name}`, hosts: "web", roles: [{ role: app, vars }] }]), host.name, [DATABASE_TAG]);
+        return runStep(
+          cli,
+          spec,
+          definePlaybook("failover-app", [
+            { name: `app on ${target.name}`, hosts: "web", roles: [{ role: app, vars }] },
+          ]),
+          host.name,
+          [DATABASE_TAG],
+        );
       },
       healthy: (health) => typeof health.database === "object" && health.database.primary?.reachable === true,
       expected: `writing to ${target.name}`,
@@ -179,13 +254,18 @@ async function promote(plan: Plan, flavor: DbFlavor, transports: { target: Trans
     await Promise.all(lbs.map((lb) => lb.transport.close()));
   }
   const loaded = loadInventory(spec, cli.environment);
-  const groups = { primary: loaded.group("db_primary").map((host) => host.name), replicas: loaded.group("db_replica").map((host) => host.name) };
-  say([
-    `${target.name} is the primary; every app writes and reads there. Until hosts.ts says so, site.ts refuses the database and web hosts.`,
-    "Now make this change in hosts.ts (the `groups` of the environments), then run site.ts: it converges",
-    `${old.name} as a replica of ${target.name} (by GTID; re-seeded from a dump if it holds transactions ${target.name} lacks):`,
-    hostsTsChange(groups, target.name),
-  ].join("\n"));
+  const groups = {
+    primary: loaded.group("db_primary").map((host) => host.name),
+    replicas: loaded.group("db_replica").map((host) => host.name),
+  };
+  say(
+    [
+      `${target.name} is the primary; every app writes and reads there. Until hosts.ts says so, site.ts refuses the database and web hosts.`,
+      "Now make this change in hosts.ts (the `groups` of the environments), then run site.ts: it converges",
+      `${old.name} as a replica of ${target.name} (by GTID; re-seeded from a dump if it holds transactions ${target.name} lacks):`,
+      hostsTsChange(groups, target.name),
+    ].join("\n"),
+  );
   return 0;
 }
 

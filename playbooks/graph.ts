@@ -37,6 +37,11 @@ export function sitePlayGraph(environment = "production"): string {
 }
 
 if (isMain(import.meta.url)) {
-  const { values } = parseArgs({ options: { inventory: { type: "string", short: "i", default: "production" }, plays: { type: "boolean", default: false } } });
+  const { values } = parseArgs({
+    options: {
+      inventory: { type: "string", short: "i", default: "production" },
+      plays: { type: "boolean", default: false },
+    },
+  });
   process.stdout.write(values.plays ? sitePlayGraph(values.inventory) : siteGraph(values.inventory));
 }

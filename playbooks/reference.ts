@@ -20,7 +20,11 @@ const RELEASE_NAME = /\br-[0-9a-f]{12}\b/g;
 /** The role's header comment in index.ts, the lines joined, without its "Role <name>: " lead. */
 function summaryOf(role: Role): string {
   const header = readFileSync(join(role.dir, "index.ts"), "utf8").match(/^(\/\/.*\n)+/)?.[0] ?? "";
-  const text = header.replace(/^\/\/ ?/gm, "").replace(/\n/g, " ").trim().replace(`Role ${role.name}: `, "");
+  const text = header
+    .replace(/^\/\/ ?/gm, "")
+    .replace(/\n/g, " ")
+    .trim()
+    .replace(`Role ${role.name}: `, "");
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
@@ -41,7 +45,10 @@ export async function roleReferences(): Promise<Map<string, string>> {
           roleReference(use.role, {
             summary: summaryOf(use.role),
             synthesisedFor: `production host ${host.name} in the site's play "${play.name}" (Debian 12, the production vars of hosts.ts)`,
-            resources: work.resources.map((resource) => ({ id: resource.id.replace(RELEASE_NAME, "r-<build hash>"), notify: resource.notify })),
+            resources: work.resources.map((resource) => ({
+              id: resource.id.replace(RELEASE_NAME, "r-<build hash>"),
+              notify: resource.notify,
+            })),
             handlers: work.handlers.map((handler) => ({ name: handler.name, id: handler.resource.id })),
           }),
         );
@@ -66,8 +73,11 @@ if (isMain(import.meta.url)) {
     if (!values.check) writeFileSync(path, page);
   }
   if (values.check && stale.length) {
-    process.stderr.write(`stale role references (run npx tsx playbooks/reference.ts):\n${stale.map((path) => `  ${path}\n`).join("")}`);
+    process.stderr.write(
+      `stale role references (run npx tsx playbooks/reference.ts):\n${stale.map((path) => `  ${path}\n`).join("")}`,
+    );
     process.exit(1);
   }
-  if (!values.check) process.stdout.write(stale.length ? `wrote ${stale.join(", ")}\n` : "role references are current\n");
+  if (!values.check)
+    process.stdout.write(stale.length ? `wrote ${stale.join(", ")}\n` : "role references are current\n");
 }

@@ -13,8 +13,24 @@ export const secretsSite: SecretsCommandSite = {
   inventory,
   playbook: site,
   rotations: {
-    db_app_password: (cli, say) => dbPasswordRotation({ cli, inventory, say, dbGroup: "db_primary", role: mysqlPrimary, retiringVar: "app_password_retiring" }),
-    db_read_password: (cli, say) => dbPasswordRotation({ cli, inventory, say, dbGroup: "db_replica", role: mysqlReplica, retiringVar: "read_password_retiring" }),
+    db_app_password: (cli, say) =>
+      dbPasswordRotation({
+        cli,
+        inventory,
+        say,
+        dbGroup: "db_primary",
+        role: mysqlPrimary,
+        retiringVar: "app_password_retiring",
+      }),
+    db_read_password: (cli, say) =>
+      dbPasswordRotation({
+        cli,
+        inventory,
+        say,
+        dbGroup: "db_replica",
+        role: mysqlReplica,
+        retiringVar: "read_password_retiring",
+      }),
   },
   converge: (cli, limit) => runStep(cli, inventory, site, limit),
 };

@@ -26,12 +26,23 @@ export const site = definePlaybook("site", [
   // The replica copies the primary through its replication account.
   { name: "database replica", hosts: "db_replica", roles: [mysqlReplica, mysqldExporter], needs: ["database primary"] },
   // The apps migrate their schema on the primary when they start; reads wait for the replica at runtime, not here.
-  { name: "web tier: application server and nginx", hosts: "web", roles: [app, nginx, nginxExporter], serial: 1, needs: ["database primary"] },
+  {
+    name: "web tier: application server and nginx",
+    hosts: "web",
+    roles: [app, nginx, nginxExporter],
+    serial: 1,
+    needs: ["database primary"],
+  },
   // HAProxy's health checks keep a web host out until it answers /health: the load balancers need not wait for it.
   // keepalived after HAProxy (same play): a load balancer bids for the VIP only once HAProxy answers its monitor URL.
   { name: "load balancers and their virtual IP", hosts: "lb", roles: [haproxy, keepalived], needs: [] },
   // The ACME http-01 challenge reaches the leader's certbot through whichever load balancer holds the VIP.
-  { name: "certificates: ACME through HAProxy", hosts: "lb", roles: [certbot], needs: ["load balancers and their virtual IP"] },
+  {
+    name: "certificates: ACME through HAProxy",
+    hosts: "lb",
+    roles: [certbot],
+    needs: ["load balancers and their virtual IP"],
+  },
   // Prometheus needs its targets only to be useful, not to start: it scrapes them as they come up.
   { name: "monitoring", hosts: "monitoring", roles: [prometheus], needs: [] },
 ]);

@@ -21,7 +21,11 @@ export function testsNotRun(output: string): number | undefined {
 export function runUvu(dir: string, pattern: string): Promise<number> {
   return new Promise((resolve) => {
     // uvu without -r imports each test file, so tsx's ESM loader resolves packages the way Node does (execa is import-only).
-    const child = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "node_modules/uvu/bin.js"), dir, pattern], { cwd: REPO_ROOT, stdio: ["inherit", "pipe", "inherit"] });
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", join(REPO_ROOT, "node_modules/uvu/bin.js"), dir, pattern],
+      { cwd: REPO_ROOT, stdio: ["inherit", "pipe", "inherit"] },
+    );
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => {
       process.stdout.write(chunk);
@@ -33,7 +37,11 @@ export function runUvu(dir: string, pattern: string): Promise<number> {
       process.off("SIGINT", forward).off("SIGTERM", forward);
       const notRun = testsNotRun(output);
       if (code === 0 && notRun !== 0) {
-        console.error(notRun === undefined ? "uvu printed no summary: the tests did not all run" : `${notRun} test(s) did not run: a test.before hook threw (uvu prints no error for it)`);
+        console.error(
+          notRun === undefined
+            ? "uvu printed no summary: the tests did not all run"
+            : `${notRun} test(s) did not run: a test.before hook threw (uvu prints no error for it)`,
+        );
         resolve(1);
       } else resolve(code ?? 1);
     });

@@ -86,7 +86,12 @@ function database(env: Env): DatabaseConfig | null {
     name: matching("DB_NAME", optional(env, "DB_NAME") ?? "foobar", DB_NAME_PATTERN, "1-64 letters, digits or _"),
     port: port(env, "DB_PORT", 3306),
     primaryHost: matching("DB_PRIMARY_HOST", primaryHost, HOST_PATTERN, "a host name or IP address"),
-    replicaHost: matching("DB_REPLICA_HOST", optional(env, "DB_REPLICA_HOST") ?? primaryHost, HOST_PATTERN, "a host name or IP address"),
+    replicaHost: matching(
+      "DB_REPLICA_HOST",
+      optional(env, "DB_REPLICA_HOST") ?? primaryHost,
+      HOST_PATTERN,
+      "a host name or IP address",
+    ),
     user,
     password,
     readUser: optional(env, "DB_READ_USER") ?? user,
@@ -97,7 +102,12 @@ function database(env: Env): DatabaseConfig | null {
 /** Read the settings from `env`; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env): AppConfig {
   return {
-    version: matching("APP_VERSION", optional(env, "APP_VERSION") ?? "dev", VERSION_PATTERN, "1-64 of A-Z a-z 0-9 . _ -"),
+    version: matching(
+      "APP_VERSION",
+      optional(env, "APP_VERSION") ?? "dev",
+      VERSION_PATTERN,
+      "1-64 of A-Z a-z 0-9 . _ -",
+    ),
     listenHost: listenHost(env),
     listenPort: port(env, "LISTEN_PORT", 3000),
     database: database(env),
@@ -111,7 +121,11 @@ export function describeConfig(config: AppConfig): Record<string, unknown> {
     version: config.version,
     listen: `${config.listenHost}:${config.listenPort}`,
     database: db
-      ? { name: db.name, primary: `${db.user}@${db.primaryHost}:${db.port}`, replica: `${db.readUser}@${db.replicaHost}:${db.port}` }
+      ? {
+          name: db.name,
+          primary: `${db.user}@${db.primaryHost}:${db.port}`,
+          replica: `${db.readUser}@${db.replicaHost}:${db.port}`,
+        }
       : "not configured",
   };
 }

@@ -46,7 +46,12 @@ async function main(): Promise<void> {
   };
   const server = createAppServer(app);
   const port = await listen(server, config.listenHost, config.listenPort);
-  log("started", { ...describeConfig(config), listen: `${config.listenHost}:${port}`, hostname: app.hostname, node: process.version });
+  log("started", {
+    ...describeConfig(config),
+    listen: `${config.listenHost}:${port}`,
+    hostname: app.hostname,
+    node: process.version,
+  });
 
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {

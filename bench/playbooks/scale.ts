@@ -12,10 +12,21 @@ const synthetic = defineRole({
   schema: RoleVars({}),
   tasks: ({ r, host }) => {
     const dir = posix.join(DATA_DIR, host.name);
-    return [r.directory(dir, { mode: "0755" }), ...Array.from({ length: 29 }, (_, index) => r.file(posix.join(dir, `setting-${index}.conf`), `# synthetic ${index}\nkey${index} = value of ${host.name}\n`, { mode: "0644" }))];
+    return [
+      r.directory(dir, { mode: "0755" }),
+      ...Array.from({ length: 29 }, (_, index) =>
+        r.file(
+          posix.join(dir, `setting-${index}.conf`),
+          `# synthetic ${index}\nkey${index} = value of ${host.name}\n`,
+          { mode: "0644" },
+        ),
+      ),
+    ];
   },
 });
 
-export const scalePlaybook = definePlaybook("scale", [{ name: "thirty resources", hosts: "bench", roles: [synthetic] }]);
+export const scalePlaybook = definePlaybook("scale", [
+  { name: "thirty resources", hosts: "bench", roles: [synthetic] },
+]);
 
 if (isMain(import.meta.url)) void run(scalePlaybook, loopbackInventory(Number(process.env.FOOBAR_BENCH_HOSTS ?? 100)));

@@ -2,7 +2,12 @@
 import { LAB_PREFIX, LAB_SUFFIX } from "./instance.ts";
 
 /** The runner's side of the lab: an address in the root netns, also where lab services listen. */
-export const GATEWAY = { address: `${LAB_PREFIX}.254`, prefix: 24, link: `lab0${LAB_SUFFIX}`, peer: `lab0${LAB_SUFFIX}-br` } as const;
+export const GATEWAY = {
+  address: `${LAB_PREFIX}.254`,
+  prefix: 24,
+  link: `lab0${LAB_SUFFIX}`,
+  peer: `lab0${LAB_SUFFIX}-br`,
+} as const;
 
 /** Ports of the lab services on GATEWAY.address. */
 export const APT_PROXY_PORT = 3142;

@@ -5,7 +5,8 @@ function instanceNumber(): number {
   const raw = process.env.FOOBAR_LAB_INSTANCE ?? "";
   if (raw === "" || raw === "0") return 0;
   const number = Number(raw);
-  if (!Number.isInteger(number) || number < 1 || number > 9) throw new Error(`FOOBAR_LAB_INSTANCE must be 1–9 (or unset), found "${raw}"`);
+  if (!Number.isInteger(number) || number < 1 || number > 9)
+    throw new Error(`FOOBAR_LAB_INSTANCE must be 1–9 (or unset), found "${raw}"`);
   return number;
 }
 

@@ -22,7 +22,9 @@ function parseArgsOptions() {
     entries.map(([, { long, type, short, multiple, default: initial }]) => [
       long,
       // parseArgs rejects a key that is present but undefined.
-      Object.fromEntries(Object.entries({ type, short, multiple, default: initial }).filter(([, value]) => value !== undefined)),
+      Object.fromEntries(
+        Object.entries({ type, short, multiple, default: initial }).filter(([, value]) => value !== undefined),
+      ),
     ]),
   ) as Record<string, { type: "string" | "boolean"; short?: string; multiple?: boolean; default?: string | boolean }>;
 }
@@ -30,10 +32,20 @@ function parseArgsOptions() {
 export function parseCli(argv: string[], extra: ExtraOptions = {}): CliOptions {
   let values: Record<string, string | boolean | boolean[] | undefined>;
   try {
-    values = parseArgs({ args: argv, strict: true, allowPositionals: false, options: { ...parseArgsOptions(), ...extra } }).values as typeof values;
+    values = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: { ...parseArgsOptions(), ...extra },
+    }).values as typeof values;
   } catch (error) {
     throw new InputError([(error as Error).message]);
   }
-  const options = Object.fromEntries(entries.map(([field, spec]) => [field, spec.read(values[spec.long], spec.long)])) as FlagValues;
-  return { ...options, extra: Object.fromEntries(Object.keys(extra).map((name) => [name, values[name] as string | boolean | undefined])) };
+  const options = Object.fromEntries(
+    entries.map(([field, spec]) => [field, spec.read(values[spec.long], spec.long)]),
+  ) as FlagValues;
+  return {
+    ...options,
+    extra: Object.fromEntries(Object.keys(extra).map((name) => [name, values[name] as string | boolean | undefined])),
+  };
 }

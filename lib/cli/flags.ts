@@ -21,38 +21,123 @@ const flag = <T>(spec: Flag<T>): Flag<T> => spec;
 
 function positive(value: Parsed, long: string): number {
   const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) throw new InputError([`--${long} must be a positive integer, found "${value}"`]);
+  if (!Number.isInteger(number) || number < 1)
+    throw new InputError([`--${long} must be a positive integer, found "${value}"`]);
   return number;
 }
 
 function persistSeconds(value: Parsed): number {
   const seconds = Number(value);
-  if (!Number.isInteger(seconds) || seconds < 0 || seconds > 86_400) throw new InputError([`--persist must be whole seconds from 0 (off) to 86400, found "${value}"`]);
+  if (!Number.isInteger(seconds) || seconds < 0 || seconds > 86_400)
+    throw new InputError([`--persist must be whole seconds from 0 (off) to 86400, found "${value}"`]);
   return seconds;
 }
 
-const list = (value: Parsed) => (value as string | undefined)?.split(",").map((item) => item.trim()).filter(Boolean);
+const list = (value: Parsed) =>
+  (value as string | undefined)
+    ?.split(",")
+    .map((item) => item.trim())
+    .filter(Boolean);
 const text = (value: Parsed) => value as string | undefined;
 const on = (value: Parsed) => value as boolean;
 
 /** Keyed by the option each fills; in the order the usage text lists them. */
 export const FLAGS = {
-  environment: flag({ long: "inventory", short: "i", type: "string", default: "production", arg: "NAME", help: ["environment of hosts.ts: production (default), lab, vagrant"], read: (value) => value as string }),
-  limit: flag({ long: "limit", short: "l", type: "string", arg: "PATTERNS", help: ["hosts, groups or globs, comma-separated; !pattern excludes"], read: text }),
-  tags: flag({ long: "tags", short: "t", type: "string", arg: "TAGS", help: ["only resources with one of these tags (role names are tags)"], read: list }),
-  skipTags: flag({ long: "skip-tags", type: "string", arg: "TAGS", help: ["leave out resources with one of these tags"], read: list }),
-  check: flag({ long: "check", short: "C", type: "boolean", default: false, help: ["probe and plan only; exit 2 when something would change"], read: on }),
-  diff: flag({ long: "diff", short: "D", type: "boolean", default: false, help: ["show unified diffs of file content (secrets masked)"], read: on }),
-  forks: flag({ long: "forks", short: "f", type: "string", default: "50", arg: "N", help: ["hosts worked on at once (default 50)"], read: positive }),
-  json: flag({ long: "json", type: "boolean", default: false, help: ["NDJSON events on stdout (one per task result, then the recap)"], read: on }),
-  verbosity: flag({ long: "verbose", short: "v", type: "boolean", multiple: true, help: ["-v shows every task, -vv also the scripts sent (secrets masked)"], read: (value) => (value as boolean[] | undefined)?.length ?? 0 }),
-  acceptNewHostKeys: flag({ long: "accept-new-host-keys", type: "boolean", default: false, help: ["pin unknown SSH host keys in ./known_hosts (changed keys are always refused)"], read: on }),
-  timeoutSeconds: flag({ long: "timeout", type: "string", default: "900", arg: "SECONDS", help: ["limit for one remote command (default 900)"], read: positive }),
+  environment: flag({
+    long: "inventory",
+    short: "i",
+    type: "string",
+    default: "production",
+    arg: "NAME",
+    help: ["environment of hosts.ts: production (default), lab, vagrant"],
+    read: (value) => value as string,
+  }),
+  limit: flag({
+    long: "limit",
+    short: "l",
+    type: "string",
+    arg: "PATTERNS",
+    help: ["hosts, groups or globs, comma-separated; !pattern excludes"],
+    read: text,
+  }),
+  tags: flag({
+    long: "tags",
+    short: "t",
+    type: "string",
+    arg: "TAGS",
+    help: ["only resources with one of these tags (role names are tags)"],
+    read: list,
+  }),
+  skipTags: flag({
+    long: "skip-tags",
+    type: "string",
+    arg: "TAGS",
+    help: ["leave out resources with one of these tags"],
+    read: list,
+  }),
+  check: flag({
+    long: "check",
+    short: "C",
+    type: "boolean",
+    default: false,
+    help: ["probe and plan only; exit 2 when something would change"],
+    read: on,
+  }),
+  diff: flag({
+    long: "diff",
+    short: "D",
+    type: "boolean",
+    default: false,
+    help: ["show unified diffs of file content (secrets masked)"],
+    read: on,
+  }),
+  forks: flag({
+    long: "forks",
+    short: "f",
+    type: "string",
+    default: "50",
+    arg: "N",
+    help: ["hosts worked on at once (default 50)"],
+    read: positive,
+  }),
+  json: flag({
+    long: "json",
+    type: "boolean",
+    default: false,
+    help: ["NDJSON events on stdout (one per task result, then the recap)"],
+    read: on,
+  }),
+  verbosity: flag({
+    long: "verbose",
+    short: "v",
+    type: "boolean",
+    multiple: true,
+    help: ["-v shows every task, -vv also the scripts sent (secrets masked)"],
+    read: (value) => (value as boolean[] | undefined)?.length ?? 0,
+  }),
+  acceptNewHostKeys: flag({
+    long: "accept-new-host-keys",
+    type: "boolean",
+    default: false,
+    help: ["pin unknown SSH host keys in ./known_hosts (changed keys are always refused)"],
+    read: on,
+  }),
+  timeoutSeconds: flag({
+    long: "timeout",
+    type: "string",
+    default: "900",
+    arg: "SECONDS",
+    help: ["limit for one remote command (default 900)"],
+    read: positive,
+  }),
   persistSeconds: flag({
     long: "persist",
     type: "string",
     arg: "SECONDS",
-    help: ["keep each host's login open SECONDS after the run (OpenSSH ControlPersist,", 'sockets in a private 0700 directory; see README "Persistent connections")'],
+    help: [
+      "keep each host's login open SECONDS after the run (OpenSSH ControlPersist,",
+      'sockets in a private 0700 directory; see README "Persistent connections")',
+    ],
     // The environment's default is read at parse time, as a test or a wrapper may set it after start.
     read: (value) => persistSeconds(value ?? process.env.FOOBAR_SSH_PERSIST ?? "0"),
   }),
@@ -60,17 +145,29 @@ export const FLAGS = {
     long: "no-wait",
     type: "boolean",
     default: false,
-    help: ["a host another run is converging fails at once (exit 1) instead of waiting", "for that run's lock (one converge per host at a time; --check takes no lock)"],
+    help: [
+      "a host another run is converging fails at once (exit 1) instead of waiting",
+      "for that run's lock (one converge per host at a time; --check takes no lock)",
+    ],
     read: on,
   }),
   profile: flag({
     long: "profile",
     type: "boolean",
     default: false,
-    help: ["at the end: the slowest tasks and each host's plays (busy and idle time);", "--json events carry every task's and host's start and duration anyway"],
+    help: [
+      "at the end: the slowest tasks and each host's plays (busy and idle time);",
+      "--json events carry every task's and host's start and duration anyway",
+    ],
     read: on,
   }),
-  listHosts: flag({ long: "list-hosts", type: "boolean", default: false, help: ["print the hosts each play targets and exit"], read: on }),
+  listHosts: flag({
+    long: "list-hosts",
+    type: "boolean",
+    default: false,
+    help: ["print the hosts each play targets and exit"],
+    read: on,
+  }),
   help: flag({ long: "help", short: "h", type: "boolean", default: false, help: ["this text"], read: on }),
 };
 
@@ -83,8 +180,13 @@ const HELP_COLUMN = 29;
 function usageLines(spec: Flag<unknown>): string[] {
   const name = `${spec.short ? `-${spec.short}, ` : "    "}--${spec.long}${spec.arg ? ` ${spec.arg}` : ""}`;
   const [first = "", ...rest] = spec.help;
-  return [`  ${name}`.padEnd(HELP_COLUMN - 1) + ` ${first}`, ...rest.map((line) => `${" ".repeat(HELP_COLUMN)}${line}`)];
+  return [
+    `  ${name}`.padEnd(HELP_COLUMN - 1) + ` ${first}`,
+    ...rest.map((line) => `${" ".repeat(HELP_COLUMN)}${line}`),
+  ];
 }
 
 /** The options part of every playbook's --help. */
-export const OPTIONS_USAGE = Object.values(FLAGS).flatMap((spec) => usageLines(spec as Flag<unknown>)).join("\n");
+export const OPTIONS_USAGE = Object.values(FLAGS)
+  .flatMap((spec) => usageLines(spec as Flag<unknown>))
+  .join("\n");

@@ -28,7 +28,9 @@ export function controlDir(): string {
 }
 
 /** SSH connector for a run: strict host keys from the host's known_hosts plus ./known_hosts; ssh2, or OpenSSH with --persist. */
-export function sshConnector(options: Pick<CliOptions, "acceptNewHostKeys" | "timeoutSeconds"> & { persistSeconds?: number }) {
+export function sshConnector(
+  options: Pick<CliOptions, "acceptNewHostKeys" | "timeoutSeconds"> & { persistSeconds?: number },
+) {
   const pinFile = join(REPO_ROOT, PIN_FILE);
   return (host: Host) => {
     const sshOptions = {
@@ -38,7 +40,9 @@ export function sshConnector(options: Pick<CliOptions, "acceptNewHostKeys" | "ti
       commandTimeoutMs: options.timeoutSeconds * 1000,
       repoRoot: REPO_ROOT,
     };
-    return options.persistSeconds ? connectOpenSsh(host, { ...sshOptions, persistSeconds: options.persistSeconds, controlDir: controlDir() }) : connectSsh(host, sshOptions);
+    return options.persistSeconds
+      ? connectOpenSsh(host, { ...sshOptions, persistSeconds: options.persistSeconds, controlDir: controlDir() })
+      : connectSsh(host, sshOptions);
   };
 }
 
@@ -46,7 +50,14 @@ function listHosts(playbook: Playbook, inventory: InventorySpec, cli: CliOptions
   const loaded = loadInventory(inventory, cli.environment);
   const selected = applyLimit(loaded, cli.limit);
   for (const play of playbook.plays) {
-    console.log(`play "${play.name}": ${playTargets(play, loaded).filter((host) => selected.has(host.name)).map((host) => `${host.name} (${host.address})`).join(", ") || "no hosts"}`);
+    console.log(
+      `play "${play.name}": ${
+        playTargets(play, loaded)
+          .filter((host) => selected.has(host.name))
+          .map((host) => `${host.name} (${host.address})`)
+          .join(", ") || "no hosts"
+      }`,
+    );
   }
 }
 
@@ -66,9 +77,16 @@ export async function run(playbook: Playbook, inventory: InventorySpec, argv = p
       return 0;
     }
     const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
-    const output = cli.json ? ndjsonReporter() : humanReporter({ verbosity: cli.verbosity, color, live: Boolean(process.stdout.isTTY) });
+    const output = cli.json
+      ? ndjsonReporter()
+      : humanReporter({ verbosity: cli.verbosity, color, live: Boolean(process.stdout.isTTY) });
     // Under --json the profile goes to stderr: stdout stays NDJSON.
-    const reporter = cli.profile ? fanOut(output, profileReporter((line) => (cli.json ? console.error(line) : console.log(line)))) : output;
+    const reporter = cli.profile
+      ? fanOut(
+          output,
+          profileReporter((line) => (cli.json ? console.error(line) : console.log(line))),
+        )
+      : output;
     const result = await runPlaybook(playbook, {
       ...cli,
       inventory,

@@ -36,5 +36,7 @@ export function secretUses(playbook: Playbook, inventory: Inventory): SecretUse[
       }
     }
   }
-  return [...uses].map(([name, use]) => ({ name, roles: [...use.roles], hosts: [...use.hosts] })).sort((a, b) => a.name.localeCompare(b.name));
+  return [...uses]
+    .map(([name, use]) => ({ name, roles: [...use.roles], hosts: [...use.hosts] }))
+    .sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -63,7 +63,10 @@ function splitArgs(argv: string[]): { words: string[]; options: string[] } {
 }
 
 function readStdin(): string {
-  if (process.stdin.isTTY) throw new InputError(["secrets set: pipe the value in (e.g. `read -rs v && printf %s \"$v\" | npx tsx playbooks/secrets.ts set NAME`), or use --generate"]);
+  if (process.stdin.isTTY)
+    throw new InputError([
+      'secrets set: pipe the value in (e.g. `read -rs v && printf %s "$v" | npx tsx playbooks/secrets.ts set NAME`), or use --generate',
+    ]);
   return readFileSync(0, "utf8").replace(/\r?\n$/, "");
 }
 
@@ -78,7 +81,10 @@ async function confirm(question: string): Promise<boolean> {
 }
 
 function needsEncrypted(file: SecretsFile, inventory: Inventory): void {
-  if (!file.encrypted) throw new InputError([`environment ${inventory.environment} keeps its secrets in the clear file ${file.name} (a throw-away lab): it has no recipients`]);
+  if (!file.encrypted)
+    throw new InputError([
+      `environment ${inventory.environment} keeps its secrets in the clear file ${file.name} (a throw-away lab): it has no recipients`,
+    ]);
 }
 
 async function identity(say: Context["say"]): Promise<void> {
@@ -93,7 +99,9 @@ async function identity(say: Context["say"]): Promise<void> {
   writeIdentityFile(file, key, recipient);
   say(`created your age identity in ${file} (mode 0600; keep it out of backups you do not trust)`);
   say(recipient);
-  say("send this public key to someone with access; they run `secrets.ts -i ENV recipients add <key> <your name>` and commit");
+  say(
+    "send this public key to someone with access; they run `secrets.ts -i ENV recipients add <key> <your name>` and commit",
+  );
 }
 
 async function list({ site, inventory, file, say }: Context): Promise<void> {
@@ -106,18 +114,34 @@ async function list({ site, inventory, file, say }: Context): Promise<void> {
     unreadable = (error as Error).message;
   }
   const names = [...new Set([...uses.map((use) => use.name), ...secretNames(values)])].sort();
-  say(`secrets of ${inventory.environment} (${file.name}${file.encrypted ? `, encrypted to ${readRecipients(recipientsPathOf(file.path)).length} recipient(s)` : ", clear: a throw-away environment"}):`);
+  say(
+    `secrets of ${inventory.environment} (${file.name}${file.encrypted ? `, encrypted to ${readRecipients(recipientsPathOf(file.path)).length} recipient(s)` : ", clear: a throw-away environment"}):`,
+  );
   for (const name of names) {
     const use = uses.find((item) => item.name === name);
-    const source = process.env[secretEnvName(name)] !== undefined ? `from ${secretEnvName(name)}` : unreadable ? "?" : values[name] !== undefined ? "set" : "MISSING";
+    const source =
+      process.env[secretEnvName(name)] !== undefined
+        ? `from ${secretEnvName(name)}`
+        : unreadable
+          ? "?"
+          : values[name] !== undefined
+            ? "set"
+            : "MISSING";
     const rotating = values[retiringKey(name)] !== undefined ? ", rotation unfinished" : "";
-    say(`  ${name.padEnd(24)} ${(source + rotating).padEnd(12)} ${use ? `roles ${use.roles.join(", ")}; hosts ${use.hosts.join(", ")}` : "used by no role here"}`);
+    say(
+      `  ${name.padEnd(24)} ${(source + rotating).padEnd(12)} ${use ? `roles ${use.roles.join(", ")}; hosts ${use.hosts.join(", ")}` : "used by no role here"}`,
+    );
   }
   if (unreadable) say(`(values not checked: ${unreadable})`);
 }
 
-async function set({ site, inventory, file, say }: Context, name: string | undefined, generate: boolean): Promise<void> {
-  if (!name || !/^[a-z][a-z0-9_]*$/.test(name)) throw new InputError([`secrets set: a name like db_app_password is needed, found "${name ?? ""}"`]);
+async function set(
+  { site, inventory, file, say }: Context,
+  name: string | undefined,
+  generate: boolean,
+): Promise<void> {
+  if (!name || !/^[a-z][a-z0-9_]*$/.test(name))
+    throw new InputError([`secrets set: a name like db_app_password is needed, found "${name ?? ""}"`]);
   const value = generate ? generateSecretValue() : readStdin();
   if (value.length < 8) throw new InputError([`secret "${name}" must be at least 8 characters long`]);
   new Secret(name, value); // masked from here on
@@ -125,7 +149,9 @@ async function set({ site, inventory, file, say }: Context, name: string | undef
   values[name] = value;
   await file.write(values);
   const used = secretUses(site.playbook, inventory).some((use) => use.name === name);
-  say(`${name}: stored in ${file.name}${used ? "; the next converge applies it (`secrets.ts rotate` does it without failed requests)" : " (no role of this playbook uses it)"}`);
+  say(
+    `${name}: stored in ${file.name}${used ? "; the next converge applies it (`secrets.ts rotate` does it without failed requests)" : " (no role of this playbook uses it)"}`,
+  );
 }
 
 async function edit({ file, say }: Context): Promise<void> {
@@ -147,7 +173,8 @@ async function recipients(context: Context, words: string[]): Promise<number> {
     for (const recipient of current) say(`${recipient.key} ${recipient.owner}`);
     return 0;
   }
-  if ((action !== "add" && action !== "remove") || !key) throw new InputError(["secrets recipients: `add KEY [OWNER]` or `remove KEY|OWNER`"]);
+  if ((action !== "add" && action !== "remove") || !key)
+    throw new InputError(["secrets recipients: `add KEY [OWNER]` or `remove KEY|OWNER`"]);
   const values = await file.read();
   if (action === "add") {
     if (current.some((recipient) => recipient.key === key)) {
@@ -170,8 +197,11 @@ async function recipients(context: Context, words: string[]): Promise<number> {
   writeRecipients(path, kept);
   await file.write(values);
   const names = secretNames(values);
-  say(`${key} can no longer decrypt what is written from now on. They could read the values before, and git history keeps the old file: rotate them (${names.join(", ")}).`);
-  if (await confirm(`Rotate all ${names.length} now (each converges the hosts that use it)?`)) return rotate(context, names);
+  say(
+    `${key} can no longer decrypt what is written from now on. They could read the values before, and git history keeps the old file: rotate them (${names.join(", ")}).`,
+  );
+  if (await confirm(`Rotate all ${names.length} now (each converges the hosts that use it)?`))
+    return rotate(context, names);
   say(`later: npx tsx playbooks/secrets.ts rotate ${names.join(" ")} -i ${inventory.environment}`);
   return 0;
 }
@@ -181,7 +211,10 @@ async function rotate({ site, cli, inventory, file, say }: Context, names: strin
   const uses = secretUses(site.playbook, inventory);
   for (const name of names) {
     const use = uses.find((item) => item.name === name);
-    if (!use) throw new InputError([`secrets rotate: no role of ${site.playbook.name} uses ${name} in ${inventory.environment}`]);
+    if (!use)
+      throw new InputError([
+        `secrets rotate: no role of ${site.playbook.name} uses ${name} in ${inventory.environment}`,
+      ]);
     const plan = site.rotations[name]?.(cli, say) ?? (async () => site.converge(cli, use.hosts.join(",")));
     const code = await rotateSecret(file, name, plan, say);
     if (code !== 0) return code;
@@ -201,7 +234,13 @@ export async function secretsCommand(site: SecretsCommandSite, argv = process.ar
   const say = sayer(cli, "secrets");
   if (command === "identity") return identity(say).then(() => 0);
   const inventory = loadInventory(site.inventory, cli.environment);
-  const context: Context = { site, cli, inventory, say, file: secretsFileFor(inventory.secretsFile, REPO_ROOT, inventory.environment) };
+  const context: Context = {
+    site,
+    cli,
+    inventory,
+    say,
+    file: secretsFileFor(inventory.secretsFile, REPO_ROOT, inventory.environment),
+  };
   switch (command) {
     case "list":
       return list(context).then(() => 0);

@@ -14,11 +14,20 @@ import { REPO_ROOT, sshConnector } from "./main.ts";
 
 /** Print one line of the CLI's own narrative: `{"type": <kind>, "message": …}` under --json, plain otherwise. */
 export function sayer(cli: Pick<CliOptions, "json">, kind: string): (line: string) => void {
-  return (line) => (cli.json ? process.stdout.write(`${JSON.stringify({ type: kind, message: mask(line) })}\n`) : console.log(mask(line)));
+  return (line) =>
+    cli.json
+      ? process.stdout.write(`${JSON.stringify({ type: kind, message: mask(line) })}\n`)
+      : console.log(mask(line));
 }
 
 /** Run `playbook` on `limit` as the CLI was asked (environment, diff, -v, --json, timeout); returns its exit code. */
-export async function runStep(cli: CliOptions, inventory: InventorySpec, playbook: Playbook, limit: string, tags?: string[]): Promise<number> {
+export async function runStep(
+  cli: CliOptions,
+  inventory: InventorySpec,
+  playbook: Playbook,
+  limit: string,
+  tags?: string[],
+): Promise<number> {
   const result = await runPlaybook(playbook, {
     ...cli,
     // As before the options became one type: a step always applies and takes no --skip-tags (issue 36 decides both).
@@ -27,7 +36,13 @@ export async function runStep(cli: CliOptions, inventory: InventorySpec, playboo
     limit,
     tags,
     inventory,
-    reporter: cli.json ? ndjsonReporter() : humanReporter({ verbosity: cli.verbosity, color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR, live: false }),
+    reporter: cli.json
+      ? ndjsonReporter()
+      : humanReporter({
+          verbosity: cli.verbosity,
+          color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+          live: false,
+        }),
     connect: sshConnector(cli),
     repoRoot: REPO_ROOT,
     factsDir: join(REPO_ROOT, ".cache", "facts"),
@@ -39,7 +54,8 @@ export async function runStep(cli: CliOptions, inventory: InventorySpec, playboo
 export function secondsOption(value: string | boolean | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback * 1000;
   const number = Number(value);
-  if (!Number.isFinite(number) || number <= 0) throw new InputError([`--${name} must be a positive number of seconds, found "${value}"`]);
+  if (!Number.isFinite(number) || number <= 0)
+    throw new InputError([`--${name} must be a positive number of seconds, found "${value}"`]);
   return number * 1000;
 }
 

@@ -22,14 +22,16 @@ export function becomeExec(host: Pick<Host, "name" | "become" | "ssh">): BecomeE
   if (!host.become) return { command: "sh -s", stdinPrefix: "", refusal };
   const password = host.ssh.becomePassword;
   if (password === undefined) return { command: "sudo -n sh -s", stdinPrefix: "", refusal };
-  if (!(password instanceof Secret)) throw new Error(`${host.name}: become_password secret("${password.name}") was not resolved before connecting`);
+  if (!(password instanceof Secret))
+    throw new Error(`${host.name}: become_password secret("${password.name}") was not resolved before connecting`);
   if (password.reveal().includes("\n")) throw new Error(`${host.name}: become_password must be one line`);
   return { command: ASKPASS_WRAPPER, stdinPrefix: `${password.reveal()}\n`, refusal };
 }
 
 /** sudo's refusal for want of a password, in the words an operator can act on. */
 export function sudoRefusal(host: Pick<Host, "name" | "ssh">, stderr: string): string | undefined {
-  if (!/a password is required|a terminal is required|no askpass program|incorrect password attempt/i.test(stderr)) return undefined;
+  if (!/a password is required|a terminal is required|no askpass program|incorrect password attempt/i.test(stderr))
+    return undefined;
   return host.ssh.becomePassword
     ? `sudo on ${host.name} refused the become_password (user ${host.ssh.user}): check the secret's value`
     : `sudo on ${host.name} asks for a password (user ${host.ssh.user}): set ssh.becomePassword: secret("...") for it in hosts.ts (become_password, host or group), or give ${host.ssh.user} passwordless sudo`;

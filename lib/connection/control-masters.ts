@@ -7,6 +7,9 @@ import { join } from "node:path";
 export function closeControlMasters(dir: string): void {
   if (!existsSync(dir)) return;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.isSocket()) spawnSync("ssh", ["-F", "/dev/null", "-o", `ControlPath=${join(dir, entry.name)}`, "-O", "exit", "unused"], { stdio: "ignore" });
+    if (entry.isSocket())
+      spawnSync("ssh", ["-F", "/dev/null", "-o", `ControlPath=${join(dir, entry.name)}`, "-O", "exit", "unused"], {
+        stdio: "ignore",
+      });
   }
 }

@@ -28,7 +28,10 @@ export const PIN_FILE = "known_hosts";
 
 /** The known_hosts files checked for `host`: its own (hosts.ts) or ~/.ssh/known_hosts, then the project's pin file. */
 export function knownHostsFilesFor(host: Host, repoRoot: string): string[] {
-  return [host.ssh.knownHosts ? resolve(repoRoot, host.ssh.knownHosts) : join(homedir(), ".ssh", "known_hosts"), join(repoRoot, PIN_FILE)];
+  return [
+    host.ssh.knownHosts ? resolve(repoRoot, host.ssh.knownHosts) : join(homedir(), ".ssh", "known_hosts"),
+    join(repoRoot, PIN_FILE),
+  ];
 }
 
 /** The name known_hosts uses for a host: the address on port 22, `[address]:port` otherwise. */
@@ -45,7 +48,10 @@ function matchesHashedPattern(pattern: string, name: string): boolean {
 
 /** OpenSSH wildcards: `*` any run of characters, `?` one character. */
 function matchesWildcard(pattern: string, name: string): boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
   return new RegExp(`^${source}$`).test(name);
 }
 
@@ -108,5 +114,7 @@ export function appendKnownHost(file: string, address: string, port: number, typ
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const existing = existsSync(file) ? readFileSync(file, "utf8") : "";
   const separator = existing === "" || existing.endsWith("\n") ? "" : "\n";
-  appendFileSync(file, `${separator}${knownHostName(address, port)} ${type} ${blob.toString("base64")}\n`, { mode: 0o600 });
+  appendFileSync(file, `${separator}${knownHostName(address, port)} ${type} ${blob.toString("base64")}\n`, {
+    mode: 0o600,
+  });
 }

@@ -18,25 +18,37 @@ export function prepareControlDir(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   chmodSync(dir, 0o700);
   const stat = statSync(dir);
-  if (process.getuid && stat.uid !== process.getuid()) throw new Error(`control directory ${dir} belongs to uid ${stat.uid}, not to this user`);
+  if (process.getuid && stat.uid !== process.getuid())
+    throw new Error(`control directory ${dir} belongs to uid ${stat.uid}, not to this user`);
 }
 
 /** ssh options shared by the master and every command: strict host keys from our files, our key, no prompts, one socket per host. */
 function sshArgs(host: Host, options: PersistOptions): string[] {
   const args = [
-    "-o", "BatchMode=yes",
-    "-o", `ControlPath=${join(options.controlDir, "%C")}`,
+    "-o",
+    "BatchMode=yes",
+    "-o",
+    `ControlPath=${join(options.controlDir, "%C")}`,
     // The pin file first: OpenSSH writes newly accepted keys to the first file, as --accept-new-host-keys does with ssh2.
-    "-o", `UserKnownHostsFile=${[...new Set([options.pinFile, ...options.knownHostsFiles])].map((file) => `"${file}"`).join(" ")}`,
-    "-o", "GlobalKnownHostsFile=/dev/null",
-    "-o", `StrictHostKeyChecking=${options.acceptNewHostKeys ? "accept-new" : "yes"}`,
-    "-o", `ConnectTimeout=${Math.max(1, Math.ceil(host.ssh.connectTimeoutMs / 1000))}`,
-    "-o", "ServerAliveInterval=15",
-    "-o", "ServerAliveCountMax=3",
-    "-p", String(host.ssh.port),
-    "-l", host.ssh.user,
+    "-o",
+    `UserKnownHostsFile=${[...new Set([options.pinFile, ...options.knownHostsFiles])].map((file) => `"${file}"`).join(" ")}`,
+    "-o",
+    "GlobalKnownHostsFile=/dev/null",
+    "-o",
+    `StrictHostKeyChecking=${options.acceptNewHostKeys ? "accept-new" : "yes"}`,
+    "-o",
+    `ConnectTimeout=${Math.max(1, Math.ceil(host.ssh.connectTimeoutMs / 1000))}`,
+    "-o",
+    "ServerAliveInterval=15",
+    "-o",
+    "ServerAliveCountMax=3",
+    "-p",
+    String(host.ssh.port),
+    "-l",
+    host.ssh.user,
   ];
-  if (host.ssh.key) args.push("-i", resolve(options.repoRoot ?? process.cwd(), host.ssh.key), "-o", "IdentitiesOnly=yes");
+  if (host.ssh.key)
+    args.push("-i", resolve(options.repoRoot ?? process.cwd(), host.ssh.key), "-o", "IdentitiesOnly=yes");
   return args;
 }
 
@@ -44,17 +56,27 @@ function sshArgs(host: Host, options: PersistOptions): string[] {
 function loginError(host: Host, log: string): UnreachableError {
   const where = `${host.address}:${host.ssh.port}`;
   const said = log.trim().split("\n").filter(Boolean).at(-1) ?? "no message";
-  if (/REMOTE HOST IDENTIFICATION HAS CHANGED|Host key verification failed|No .* host key is known|REVOKED/i.test(log)) {
-    return new UnreachableError(host.name, `host key of ${where} refused by OpenSSH (${said}); check known_hosts, or run once with --accept-new-host-keys for a new host`, "hostkey");
+  if (
+    /REMOTE HOST IDENTIFICATION HAS CHANGED|Host key verification failed|No .* host key is known|REVOKED/i.test(log)
+  ) {
+    return new UnreachableError(
+      host.name,
+      `host key of ${where} refused by OpenSSH (${said}); check known_hosts, or run once with --accept-new-host-keys for a new host`,
+      "hostkey",
+    );
   }
-  if (/Connection refused/.test(log)) return new UnreachableError(host.name, `connection refused by ${where}`, "refused");
-  if (/timed out|No route to host|Network is unreachable/.test(log)) return new UnreachableError(host.name, `no answer from ${where} (${said})`, "timeout");
-  if (/Permission denied/.test(log)) return new UnreachableError(host.name, `authentication as ${host.ssh.user} on ${where} failed (${said})`, "auth");
+  if (/Connection refused/.test(log))
+    return new UnreachableError(host.name, `connection refused by ${where}`, "refused");
+  if (/timed out|No route to host|Network is unreachable/.test(log))
+    return new UnreachableError(host.name, `no answer from ${where} (${said})`, "timeout");
+  if (/Permission denied/.test(log))
+    return new UnreachableError(host.name, `authentication as ${host.ssh.user} on ${where} failed (${said})`, "auth");
   return new UnreachableError(host.name, `ssh to ${where} failed: ${said}`, "other");
 }
 
 /** Lines OpenSSH itself prints when it could not connect or log in (exit 255), as opposed to a remote command's own 255. */
-const OPENSSH_FAILURE = /^(ssh: |mux_client|Control socket|kex_exchange_identification|Host key verification failed|@@@|Connection (closed|reset) by)|: Permission denied \(/m;
+const OPENSSH_FAILURE =
+  /^(ssh: |mux_client|Control socket|kex_exchange_identification|Host key verification failed|@@@|Connection (closed|reset) by)|: Permission denied \(/m;
 
 /**
  * The remote command of a client started before its command is known: it reads that command as its first line and
@@ -104,7 +126,15 @@ function startSsh(args: string[]): StartedSsh {
  */
 export async function connectOpenSsh(host: Host, options: PersistOptions): Promise<Transport> {
   prepareControlDir(options.controlDir);
-  const base = [...sshArgs(host, options), "-o", "ControlMaster=auto", "-o", `ControlPersist=${options.persistSeconds}`, "-T", host.address];
+  const base = [
+    ...sshArgs(host, options),
+    "-o",
+    "ControlMaster=auto",
+    "-o",
+    `ControlPersist=${options.persistSeconds}`,
+    "-T",
+    host.address,
+  ];
   let ready: StartedSsh | undefined = startSsh([...base, "--", READ_COMMAND]);
   return {
     host: host.name,
@@ -114,7 +144,9 @@ export async function connectOpenSsh(host: Host, options: PersistOptions): Promi
       ready = undefined;
       const stdin = execOptions.stdin ?? "";
       const timeoutMs = execOptions.timeoutMs ?? options.commandTimeoutMs;
-      const result = await (client ? client.feed(`${command}\n${stdin}`, timeoutMs) : startSsh([...base, "--", command]).feed(stdin, timeoutMs));
+      const result = await (client
+        ? client.feed(`${command}\n${stdin}`, timeoutMs)
+        : startSsh([...base, "--", command]).feed(stdin, timeoutMs));
       if (result.code === 255 && OPENSSH_FAILURE.test(result.stderr)) throw loginError(host, result.stderr);
       return result;
     },

@@ -9,7 +9,11 @@ export interface Step {
 }
 
 /** One framed section: an apply step, a probe run on its own, or the batch of one probe kind. */
-export type PlannedSection = { label: string } & ({ step: Step } | { probe: readonly ProbePart[] } | { batch: ProbeKind; members: readonly ProbePart[] });
+export type PlannedSection = { label: string } & (
+  | { step: Step }
+  | { probe: readonly ProbePart[] }
+  | { batch: ProbeKind; members: readonly ProbePart[] }
+);
 
 export interface ScriptPlan {
   /** The frame line's marker: each section's output is followed by "\n<boundary> <label> <status>\n". */

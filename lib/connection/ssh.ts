@@ -3,7 +3,14 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Client, ClientChannel, ConnectConfig, ServerHostKeyAlgorithm } from "ssh2";
 import type { Host } from "../inventory/types.ts";
-import { appendKnownHost, fingerprint, keyTypeOf, lookupHostKeys, type HostKeyLookup, type KnownHostKey } from "./known-hosts.ts";
+import {
+  appendKnownHost,
+  fingerprint,
+  keyTypeOf,
+  lookupHostKeys,
+  type HostKeyLookup,
+  type KnownHostKey,
+} from "./known-hosts.ts";
 import { UnreachableError, type ExecOptions, type ExecResult, type Transport } from "./transport.ts";
 
 type SshClient = Client;
@@ -11,7 +18,8 @@ type Ssh2 = typeof import("ssh2");
 
 /** ssh2 loads on the first connection (~60 ms), so runs that never open one (--persist, --list-hosts, input errors) skip it. */
 let ssh2Module: Promise<Ssh2> | undefined;
-const loadSsh2 = () => (ssh2Module ??= import("ssh2").then((module) => ((module as { default?: Ssh2 }).default ?? module) as Ssh2));
+const loadSsh2 = () =>
+  (ssh2Module ??= import("ssh2").then((module) => ((module as { default?: Ssh2 }).default ?? module) as Ssh2));
 type SshError = Error & { level?: string; code?: string };
 
 export interface SshOptions {
@@ -64,7 +72,10 @@ function hostKeyCheck(host: Host, options: SshOptions, known: HostKeyLookup) {
         return false;
       };
       const revoked = known.revoked.find((key) => key.blob.equals(blob));
-      if (revoked) return refuse(`${endpoint(host)} presented the ${presented}, which is @revoked at ${revoked.file}:${revoked.line}; refusing to connect`);
+      if (revoked)
+        return refuse(
+          `${endpoint(host)} presented the ${presented}, which is @revoked at ${revoked.file}:${revoked.line}; refusing to connect`,
+        );
       if (known.keys.some((key) => key.blob.equals(blob))) return true;
       if (known.keys.length > 0) {
         const expected = known.keys.find((key) => key.type === keyTypeOf(blob)) ?? known.keys[0]!;
@@ -74,12 +85,16 @@ function hostKeyCheck(host: Host, options: SshOptions, known: HostKeyLookup) {
         );
       }
       if (!options.acceptNewHostKeys) {
-        return refuse(`unknown host key for ${endpoint(host)}: ${presented}; verify it, then re-run with --accept-new-host-keys to pin it in ${options.pinFile}`);
+        return refuse(
+          `unknown host key for ${endpoint(host)}: ${presented}; verify it, then re-run with --accept-new-host-keys to pin it in ${options.pinFile}`,
+        );
       }
       try {
         appendKnownHost(options.pinFile, host.address, host.ssh.port, keyTypeOf(blob), blob);
       } catch (error) {
-        return refuse(`cannot pin the ${presented} of ${endpoint(host)} in ${options.pinFile}: ${(error as Error).message}`);
+        return refuse(
+          `cannot pin the ${presented} of ${endpoint(host)} in ${options.pinFile}: ${(error as Error).message}`,
+        );
       }
       return true;
     },
@@ -95,33 +110,52 @@ function credentials(ssh2: Ssh2, host: Host, repoRoot: string): Pick<ConnectConf
     try {
       privateKey = readFileSync(file);
     } catch (error) {
-      throw new UnreachableError(host.name, `cannot read private key ${file} (${(error as NodeJS.ErrnoException).code ?? "unreadable"})`, "auth");
+      throw new UnreachableError(
+        host.name,
+        `cannot read private key ${file} (${(error as NodeJS.ErrnoException).code ?? "unreadable"})`,
+        "auth",
+      );
     }
     const parsed = ssh2.utils.parseKey(privateKey);
     if (parsed instanceof Error) {
-      throw new UnreachableError(host.name, `cannot use private key ${file}: ${parsed.message} (load passphrase-protected keys into ssh-agent and drop ssh.key)`, "auth");
+      throw new UnreachableError(
+        host.name,
+        `cannot use private key ${file}: ${parsed.message} (load passphrase-protected keys into ssh-agent and drop ssh.key)`,
+        "auth",
+      );
     }
     return { privateKey };
   }
   const agent = process.env.SSH_AUTH_SOCK;
   if (agent) return { agent };
-  throw new UnreachableError(host.name, "no SSH credentials: set ssh.key in hosts.ts or start an ssh-agent (SSH_AUTH_SOCK is not set)", "auth");
+  throw new UnreachableError(
+    host.name,
+    "no SSH credentials: set ssh.key in hosts.ts or start an ssh-agent (SSH_AUTH_SOCK is not set)",
+    "auth",
+  );
 }
 
 /** One clear line for a failed connection attempt. */
 function connectError(host: Host, error: SshError): UnreachableError {
   const where = endpoint(host);
-  if (error.code === "ECONNREFUSED") return new UnreachableError(host.name, `connection refused by ${where}`, "refused");
+  if (error.code === "ECONNREFUSED")
+    return new UnreachableError(host.name, `connection refused by ${where}`, "refused");
   if (error.level === "client-timeout" || error.code === "ETIMEDOUT") {
     return new UnreachableError(host.name, `no answer from ${where} within ${host.ssh.connectTimeoutMs} ms`, "timeout");
   }
-  if (error.code === "EHOSTUNREACH" || error.code === "ENETUNREACH") return new UnreachableError(host.name, `no route to ${where}`, "timeout");
+  if (error.code === "EHOSTUNREACH" || error.code === "ENETUNREACH")
+    return new UnreachableError(host.name, `no route to ${where}`, "timeout");
   if (error.level === "client-authentication") {
     const method = host.ssh.key ? `key ${host.ssh.key}` : "the ssh-agent's keys";
-    return new UnreachableError(host.name, `authentication as ${host.ssh.user} on ${where} failed with ${method}`, "auth");
+    return new UnreachableError(
+      host.name,
+      `authentication as ${host.ssh.user} on ${where} failed with ${method}`,
+      "auth",
+    );
   }
   if (error.level === "agent") return new UnreachableError(host.name, `ssh-agent error: ${error.message}`, "auth");
-  if (error.code === "ENOTFOUND" || error.code === "EAI_AGAIN") return new UnreachableError(host.name, `cannot resolve ${host.address}`, "other");
+  if (error.code === "ENOTFOUND" || error.code === "EAI_AGAIN")
+    return new UnreachableError(host.name, `cannot resolve ${host.address}`, "other");
   return new UnreachableError(host.name, `ssh to ${where} failed: ${error.message}`, "other");
 }
 
@@ -166,7 +200,12 @@ async function openClient(host: Host, options: SshOptions): Promise<SshClient> {
     };
     client.once("ready", ready);
     client.on("error", fail);
-    client.once("close", () => reject(check.refusal ?? new UnreachableError(host.name, `${endpoint(host)} closed the connection during login`, "other")));
+    client.once("close", () =>
+      reject(
+        check.refusal ??
+          new UnreachableError(host.name, `${endpoint(host)} closed the connection during login`, "other"),
+      ),
+    );
     client.connect(config);
     // Without TCP_NODELAY, Nagle holds a small packet (the key exchange's, an exec's stdin EOF) until the previous one is
     // ACKed, and the host delays that ACK by up to 40 ms: measured 40–60 ms per exec and ~25 ms per login here.
@@ -213,7 +252,12 @@ function runOnChannel(
       }, options.timeoutMs);
     }
     client.exec(command, (error, opened) => {
-      if (error) return settle(() => reject(new UnreachableError(host.name, `cannot start a command on ${endpoint(host)}: ${error.message}`, "other")));
+      if (error)
+        return settle(() =>
+          reject(
+            new UnreachableError(host.name, `cannot start a command on ${endpoint(host)}: ${error.message}`, "other"),
+          ),
+        );
       if (settled) return stopChannel(opened);
       channel = opened;
       opened.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
@@ -251,7 +295,13 @@ function sshTransport(client: SshClient, host: Host, commandTimeoutMs: number | 
     host: host.name,
     exec(command, options = {}) {
       if (lost) return Promise.reject(lost);
-      return runOnChannel(client, host, command, { ...options, timeoutMs: options.timeoutMs ?? commandTimeoutMs }, onLost);
+      return runOnChannel(
+        client,
+        host,
+        command,
+        { ...options, timeoutMs: options.timeoutMs ?? commandTimeoutMs },
+        onLost,
+      );
     },
     close() {
       closedOnPurpose = true;
@@ -271,7 +321,10 @@ export async function connectSsh(host: Host, options: SshOptions): Promise<Trans
 }
 
 /** Open a fresh connection and run `true` (e.g. to check a firewall change left SSH reachable). */
-export async function probeSsh(host: Host, options: SshOptions): Promise<{ ok: true; ms: number } | { ok: false; error: UnreachableError }> {
+export async function probeSsh(
+  host: Host,
+  options: SshOptions,
+): Promise<{ ok: true; ms: number } | { ok: false; error: UnreachableError }> {
   const started = performance.now();
   let transport: Transport;
   try {
@@ -283,8 +336,16 @@ export async function probeSsh(host: Host, options: SshOptions): Promise<{ ok: t
   try {
     const result = await transport.exec("true", { timeoutMs: host.ssh.connectTimeoutMs });
     if (result.code === 0) return { ok: true, ms: Math.round(performance.now() - started) };
-    const what = result.code === null ? `did not finish within ${host.ssh.connectTimeoutMs} ms` : `exited with ${result.code}`;
-    return { ok: false, error: new UnreachableError(host.name, `probe command \`true\` on ${endpoint(host)} ${what}`, result.code === null ? "timeout" : "other") };
+    const what =
+      result.code === null ? `did not finish within ${host.ssh.connectTimeoutMs} ms` : `exited with ${result.code}`;
+    return {
+      ok: false,
+      error: new UnreachableError(
+        host.name,
+        `probe command \`true\` on ${endpoint(host)} ${what}`,
+        result.code === null ? "timeout" : "other",
+      ),
+    };
   } catch (error) {
     if (error instanceof UnreachableError) return { ok: false, error };
     throw error;

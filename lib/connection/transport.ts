@@ -33,7 +33,11 @@ export interface Transport {
 
 /** Thrown by a connect function when the host cannot be reached or authenticated. */
 export class UnreachableError extends Error {
-  constructor(readonly host: string, message: string, readonly reason: "timeout" | "refused" | "auth" | "hostkey" | "other" = "other") {
+  constructor(
+    readonly host: string,
+    message: string,
+    readonly reason: "timeout" | "refused" | "auth" | "hostkey" | "other" = "other",
+  ) {
     super(`${host}: ${message}`);
     this.name = "UnreachableError";
   }

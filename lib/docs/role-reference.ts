@@ -55,7 +55,9 @@ function defaultOf(name: string, schema: Schema, required: string[]): string {
 function varTable(properties: Record<string, Schema>, required: string[]): string[] {
   const rows = ["| Var | Type | Default | Rule | Description |", "|---|---|---|---|---|"];
   for (const [name, schema] of Object.entries(properties)) {
-    rows.push(`| \`${name}\` | ${cell(typeOf(schema))} | ${cell(defaultOf(name, schema, required))} | ${cell(ruleOf(schema))} | ${cell(schema.description ?? "")} |`);
+    rows.push(
+      `| \`${name}\` | ${cell(typeOf(schema))} | ${cell(defaultOf(name, schema, required))} | ${cell(ruleOf(schema))} | ${cell(schema.description ?? "")} |`,
+    );
   }
   return rows;
 }
@@ -83,7 +85,9 @@ export function roleReference(role: Role, synthesis: RoleSynthesis): string {
     "",
     "## Vars",
     "",
-    Object.keys(properties).length ? "Set them in `hosts.ts` (environment, group or host `vars.<role>`) or in a play; later layers win, var by var." : "This role has no vars.",
+    Object.keys(properties).length
+      ? "Set them in `hosts.ts` (environment, group or host `vars.<role>`) or in a play; later layers win, var by var."
+      : "This role has no vars.",
     "",
     ...(Object.keys(properties).length ? [...varTable(properties, required), ...nestedTables(properties)] : []),
     "",
@@ -98,7 +102,11 @@ export function roleReference(role: Role, synthesis: RoleSynthesis): string {
     "## Handlers",
     "",
     ...(synthesis.handlers.length
-      ? ["Run once at the end of the play when a resource notified them, in this order:", "", ...synthesis.handlers.map((handler) => `- **${handler.name}**: \`${handler.id}\``)]
+      ? [
+          "Run once at the end of the play when a resource notified them, in this order:",
+          "",
+          ...synthesis.handlers.map((handler) => `- **${handler.name}**: \`${handler.id}\``),
+        ]
       : ["None."]),
     "",
   ];

@@ -17,11 +17,19 @@ export const PLACEHOLDER_HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDI3PLu
  * generated there too, and the caller removes `scratch` when done. It gives `play`'s resources and handlers on one
  * host, with the facts of a Debian 12 host whose eth0 holds the host's private address.
  */
-export async function openSynthesis(inventory: Inventory, scratch: string): Promise<(play: Play, hostName: string) => HostWork> {
+export async function openSynthesis(
+  inventory: Inventory,
+  scratch: string,
+): Promise<(play: Play, hostName: string) => HostWork> {
   const knownHosts = join(scratch, "known_hosts");
   writeFileSync(knownHosts, inventory.hosts.map((host) => `${host.address} ${PLACEHOLDER_HOST_KEY}\n`).join(""));
   for (const host of inventory.hosts) host.ssh.knownHosts = knownHosts;
-  const secrets = await openSecretStore({ file: "secrets.json", repoRoot: scratch, environment: inventory.environment, generate: true });
+  const secrets = await openSecretStore({
+    file: "secrets.json",
+    repoRoot: scratch,
+    environment: inventory.environment,
+    generate: true,
+  });
   return (play, hostName) => {
     const [hostPlay] = planPlays(definePlaybook("synthesis", [play]), inventory, new Set([hostName]), secrets)[0]!;
     const facts = parseHostFacts(debianFacts(hostName, inventory.host(hostName).privateAddress));

@@ -45,5 +45,9 @@ export interface Role<V = any> {
 
 export function defineRole<S extends TObject>(definition: RoleDefinition<S>): Role<Static<S>> {
   if (!/^[a-z][a-z0-9_]*$/.test(definition.name)) throw new Error(`role name "${definition.name}" must be snake_case`);
-  return { ...definition, defaults: defaultsOf(definition.schema) as Partial<Static<S>>, templatesDir: join(definition.dir, "templates") };
+  return {
+    ...definition,
+    defaults: defaultsOf(definition.schema) as Partial<Static<S>>,
+    templatesDir: join(definition.dir, "templates"),
+  };
 }

@@ -59,7 +59,14 @@ export function parseStat(id: string, stdout: string): PathStat {
       const sha256 = /^([0-9a-f]{64})(\s+-)?$/.exec(lines[1] ?? "")?.[1];
       if (head.length !== 5 || !sha256) break;
       const encoded = lines.slice(2).join("");
-      const stat: PathStat = { kind: "file", owner: head[1]!, group: head[2]!, mode: normalMode(head[3]!), size: Number(head[4]), sha256 };
+      const stat: PathStat = {
+        kind: "file",
+        owner: head[1]!,
+        group: head[2]!,
+        mode: normalMode(head[3]!),
+        size: Number(head[4]),
+        sha256,
+      };
       if (encoded || stat.size === 0) stat.content = Buffer.from(encoded, "base64").toString("utf8");
       return stat;
     }

@@ -35,23 +35,38 @@ export const hostFactsProbe: HostProbe = { kind: "host" };
 
 /** "0-3,8" -> 5 */
 function cpuCount(list: string): number {
-  return list.split(",").filter(Boolean).reduce((count, range) => {
-    const [first, last] = range.split("-").map(Number);
-    return count + (last === undefined ? 1 : last - first! + 1);
-  }, 0);
+  return list
+    .split(",")
+    .filter(Boolean)
+    .reduce((count, range) => {
+      const [first, last] = range.split("-").map(Number);
+      return count + (last === undefined ? 1 : last - first! + 1);
+    }, 0);
 }
 
 export function parseHostFacts(stdout: string): HostFacts {
   const lines = stdout.split("\n");
   if (lines.length < 8 || !lines[0]) throw new ProbeParseError("facts", "short output", stdout);
-  const [id, version, codename, pretty, hostname, cpus, memoryKiB] = lines as [string, string, string, string, string, string, string];
+  const [id, version, codename, pretty, hostname, cpus, memoryKiB] = lines as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   // `ip -o` lines: "2: eth0    inet 192.168.56.10/24 brd 192.168.56.255 scope global eth0\ ..."
-  const interfaces = lines.slice(7).filter((line) => line.trim()).map((line) => {
-    const match = /^\d+:\s+(\S+)\s+inet\s+([0-9.]+)\/([0-9]+)\s/.exec(line);
-    if (!match) throw new ProbeParseError("facts", `unknown address line "${line}"`, stdout);
-    return { device: match[1]!, address: match[2]!, prefixLength: Number(match[3]) };
-  });
-  if (!/^[0-9,-]+$/.test(cpus) || !/^\d+$/.test(memoryKiB)) throw new ProbeParseError("facts", "no CPU list or memory size", stdout);
+  const interfaces = lines
+    .slice(7)
+    .filter((line) => line.trim())
+    .map((line) => {
+      const match = /^\d+:\s+(\S+)\s+inet\s+([0-9.]+)\/([0-9]+)\s/.exec(line);
+      if (!match) throw new ProbeParseError("facts", `unknown address line "${line}"`, stdout);
+      return { device: match[1]!, address: match[2]!, prefixLength: Number(match[3]) };
+    });
+  if (!/^[0-9,-]+$/.test(cpus) || !/^\d+$/.test(memoryKiB))
+    throw new ProbeParseError("facts", "no CPU list or memory size", stdout);
   return {
     os: { id, version, codename, pretty },
     hostname,

@@ -14,8 +14,12 @@ export function mtimesScript(probe: MtimesProbe): string {
 
 /** Per probe, the lines its own command would print, from the shared stat. */
 export function splitMtimeBatch(probes: readonly MtimesProbe[], stat: SharedStat): string[] {
-  return probes.map((probe) => probe.paths.map((path) => {
-    const seen = stat.lines.get(path);
-    return seen ? `${seen.mtimeText}\n` : "";
-  }).join(""));
+  return probes.map((probe) =>
+    probe.paths
+      .map((path) => {
+        const seen = stat.lines.get(path);
+        return seen ? `${seen.mtimeText}\n` : "";
+      })
+      .join(""),
+  );
 }

@@ -13,6 +13,9 @@ export function splitPackageBatch(output: string, probes: readonly PackagesProbe
   const lines = output.split("\n").filter((line) => line.trim());
   return probes.map((probe) => {
     const names = new Set(probe.names);
-    return lines.filter((line) => names.has(line.split("\t")[0]!.replace(/:.*$/, ""))).map((line) => `${line}\n`).join("");
+    return lines
+      .filter((line) => names.has(line.split("\t")[0]!.replace(/:.*$/, "")))
+      .map((line) => `${line}\n`)
+      .join("");
   });
 }

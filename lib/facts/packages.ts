@@ -19,7 +19,12 @@ export function packagesBatchable(probe: PackagesProbe): boolean {
 
 /** One dpkg-query, answered from the memo while dpkg's database is unchanged. */
 export function packagesQuery(names: readonly string[]): MemoBlock | string {
-  return memoBlock(DPKG_DATABASE, "dpkg-query -W -f='${Package}\\t${db:Status-Abbrev}\\t${Version}\\n' " + names.map((name) => quote(name)).join(" ") + " 2>/dev/null");
+  return memoBlock(
+    DPKG_DATABASE,
+    "dpkg-query -W -f='${Package}\\t${db:Status-Abbrev}\\t${Version}\\n' " +
+      names.map((name) => quote(name)).join(" ") +
+      " 2>/dev/null",
+  );
 }
 
 /** The probe, which the runner may answer from one batched query of all packages (package-batch.ts). */

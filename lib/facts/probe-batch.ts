@@ -35,21 +35,32 @@ export function planBatches(probes: readonly Probe[]): BatchPlan {
     const parts = partsOf(probe);
     if (batchable(parts)) candidates.set(index, parts);
   });
-  const formed = new Set(BATCH_ORDER.filter((kind) => {
-    const users = [...candidates.values()].filter((parts) => parts.some((part) => part.kind === kind));
-    return users.length >= 2 || users.some((parts) => parts.length > 1);
-  }));
+  const formed = new Set(
+    BATCH_ORDER.filter((kind) => {
+      const users = [...candidates.values()].filter((parts) => parts.some((part) => part.kind === kind));
+      return users.length >= 2 || users.some((parts) => parts.length > 1);
+    }),
+  );
   const members = new Map<ProbeKind, ProbePart[]>(BATCH_ORDER.map((kind) => [kind, []]));
   const slots = new Map<number, BatchSlot[]>();
   for (const [index, parts] of candidates) {
     if (!parts.every((part) => formed.has(part.kind))) continue;
-    slots.set(index, parts.map((part) => {
-      const list = members.get(part.kind)!;
-      list.push(part);
-      return { kind: part.kind, member: list.length - 1 };
-    }));
+    slots.set(
+      index,
+      parts.map((part) => {
+        const list = members.get(part.kind)!;
+        list.push(part);
+        return { kind: part.kind, member: list.length - 1 };
+      }),
+    );
   }
-  return { slots, batches: BATCH_ORDER.filter((kind) => members.get(kind)!.length > 0).map((kind) => ({ kind, members: members.get(kind)! })) };
+  return {
+    slots,
+    batches: BATCH_ORDER.filter((kind) => members.get(kind)!.length > 0).map((kind) => ({
+      kind,
+      members: members.get(kind)!,
+    })),
+  };
 }
 
 /** The batch's command as shell pieces; none for a kind answered from the shared stat alone. */
@@ -67,15 +78,21 @@ export function batchStatPaths(plan: BatchPlan): string[] {
  * Each batched probe's answer from its batches' outputs and the exec's shared stat (undefined: the stat did not run; a
  * kind without a command of its own needs only the stat); undefined where a batch did not answer (a script cut short).
  */
-export function answerBatches(plan: BatchPlan, outputs: ReadonlyMap<ProbeKind, string>, stat: SharedStat | undefined): Map<number, string | undefined> {
+export function answerBatches(
+  plan: BatchPlan,
+  outputs: ReadonlyMap<ProbeKind, string>,
+  stat: SharedStat | undefined,
+): Map<number, string | undefined> {
   const answers = new Map<ProbeKind, string[]>();
   for (const batch of plan.batches) {
     const kind = batchOf(batch.kind)!;
     const output = kind.script ? outputs.get(batch.kind) : stat === undefined ? undefined : "";
     if (output !== undefined) answers.set(batch.kind, kind.split(output, batch.members, stat ?? NO_STAT));
   }
-  return new Map([...plan.slots].map(([index, slots]) => {
-    const parts = slots.map((slot) => answers.get(slot.kind)?.[slot.member]);
-    return [index, parts.every((part) => part !== undefined) ? parts.join("") : undefined];
-  }));
+  return new Map(
+    [...plan.slots].map(([index, slots]) => {
+      const parts = slots.map((slot) => answers.get(slot.kind)?.[slot.member]);
+      return [index, parts.every((part) => part !== undefined) ? parts.join("") : undefined];
+    }),
+  );
 }

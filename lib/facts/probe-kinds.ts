@@ -46,11 +46,19 @@ export const PROBE_KINDS: Kinds = {
   },
   "unit-active": {
     render: unitActiveScript,
-    batch: { accepts: (probe) => unitBatchable(probe.unit), script: (probes) => activeBatchScript(units(probes)), split: (output, probes) => splitActiveBatch(output, units(probes)) },
+    batch: {
+      accepts: (probe) => unitBatchable(probe.unit),
+      script: (probes) => activeBatchScript(units(probes)),
+      split: (output, probes) => splitActiveBatch(output, units(probes)),
+    },
   },
   "unit-file": {
     render: unitFileScript,
-    batch: { accepts: (probe) => unitBatchable(probe.unit), script: (probes) => fileBatchScript(units(probes)), split: (output, probes) => splitFileBatch(output, units(probes)) },
+    batch: {
+      accepts: (probe) => unitBatchable(probe.unit),
+      script: (probes) => fileBatchScript(units(probes)),
+      split: (output, probes) => splitFileBatch(output, units(probes)),
+    },
   },
   "unit-since": {
     render: unitSinceScript,
@@ -62,17 +70,32 @@ export const PROBE_KINDS: Kinds = {
     },
   },
   sql: { render: sqlScript, batch: { accepts: sqlBatchable, script: sqlBatchScript, split: splitSqlBatch } },
-  packages: { render: (probe) => packagesQuery(probe.names), batch: { accepts: packagesBatchable, script: packageBatchScript, split: splitPackageBatch } },
+  packages: {
+    render: (probe) => packagesQuery(probe.names),
+    batch: { accepts: packagesBatchable, script: packageBatchScript, split: splitPackageBatch },
+  },
   mtimes: {
     render: mtimesScript,
-    batch: { accepts: mtimesBatchable, statPaths: (probes) => [...new Set(probes.flatMap((probe) => probe.paths))], split: (_output, probes, stat) => splitMtimeBatch(probes, stat) },
+    batch: {
+      accepts: mtimesBatchable,
+      statPaths: (probes) => [...new Set(probes.flatMap((probe) => probe.paths))],
+      split: (_output, probes, stat) => splitMtimeBatch(probes, stat),
+    },
   },
   host: { render: () => HOST_FACTS_SCRIPT },
   "lock-state": { render: () => LOCK_STATE_SCRIPT },
 };
 
 /** The kinds that batch, in the order their sections run. */
-export const BATCH_ORDER: readonly ProbeKind[] = ["stat", "unit-active", "unit-file", "unit-since", "sql", "packages", "mtimes"];
+export const BATCH_ORDER: readonly ProbeKind[] = [
+  "stat",
+  "unit-active",
+  "unit-file",
+  "unit-since",
+  "sql",
+  "packages",
+  "mtimes",
+];
 
 export function kindOf<P extends ProbePart>(probe: P): KindOf<P> {
   return PROBE_KINDS[probe.kind] as unknown as KindOf<P>;
@@ -85,5 +108,7 @@ export function renderProbe(parts: readonly ProbePart[]): ShellPiece[] {
 
 /** A probe's shell run by itself, outside the runner's framed scripts (memo blocks simply run). */
 export function probeScript(probe: Probe): string {
-  return renderProbe(partsOf(probe)).map((piece) => (typeof piece === "string" ? piece : piece.body)).join("\n");
+  return renderProbe(partsOf(probe))
+    .map((piece) => (typeof piece === "string" ? piece : piece.body))
+    .join("\n");
 }

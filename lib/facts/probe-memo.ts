@@ -5,7 +5,16 @@ import { createHash } from "node:crypto";
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, posix } from "node:path";
 import { quote } from "../shell.ts";
-import { childGlobOf, childrenOf, isChildGlob, linesByPath, statable, statPattern, wasAsked, type SharedStat } from "./shared-stat.ts";
+import {
+  childGlobOf,
+  childrenOf,
+  isChildGlob,
+  linesByPath,
+  statable,
+  statPattern,
+  wasAsked,
+  type SharedStat,
+} from "./shared-stat.ts";
 
 /** Files changed this recently may change again within the same timestamp tick: their blocks are not saved. */
 const RACY_SECONDS = 1;
@@ -74,7 +83,9 @@ export class ProbeMemo {
    */
   statPaths(key: string, paths: readonly string[]): string[] {
     const globs = paths.filter(isChildGlob);
-    const saved = Object.keys(this.entries.get(key)?.lines ?? {}).filter((path) => !globs.includes(childGlobOf(path) ?? ""));
+    const saved = Object.keys(this.entries.get(key)?.lines ?? {}).filter(
+      (path) => !globs.includes(childGlobOf(path) ?? ""),
+    );
     return [...new Set(this.entries.has(key) ? [...saved, ...globs] : [...paths, ...(this.pending.get(key) ?? [])])];
   }
 
@@ -99,7 +110,9 @@ export class ProbeMemo {
    * too: every path of its entry was asked this time, and the same output shows the same lines and absences.
    */
   sameStatCheck(): string {
-    return this.lastStat === undefined ? "foobar_same=" : `foobar_same=; [ "\${FOOBAR_STAT#*"$FOOBAR_NL"}" = ${quote(this.lastStat)} ] && foobar_same=1`;
+    return this.lastStat === undefined
+      ? "foobar_same="
+      : `foobar_same=; [ "\${FOOBAR_STAT#*"$FOOBAR_NL"}" = ${quote(this.lastStat)} ] && foobar_same=1`;
   }
 
   /** Keep an exec's stat output (what sameStatCheck compares the next one with). */
@@ -115,7 +128,8 @@ export class ProbeMemo {
   /** The saved output, if every line still matches what the shared stat saw. */
   answer(key: string, stat: SharedStat): string | undefined {
     const entry = this.entries.get(key);
-    const matches = ([path, line]: [string, string | null]) => wasAsked(stat, path) && (stat.lines.get(path)?.line ?? null) === line;
+    const matches = ([path, line]: [string, string | null]) =>
+      wasAsked(stat, path) && (stat.lines.get(path)?.line ?? null) === line;
     if (!entry || !Object.entries(entry.lines).every(matches)) return undefined;
     this.used.add(key);
     return entry.output;
@@ -148,10 +162,12 @@ export class ProbeMemo {
     paths.forEach(visit);
     dropImpliedAbsences(lines, stat);
     const now = stat.now;
-    const racy = now === undefined || Object.keys(lines).some((path) => {
-      const seen = stat.lines.get(path);
-      return seen !== undefined && Math.max(seen.mtime, seen.ctime) > now - RACY_SECONDS;
-    });
+    const racy =
+      now === undefined ||
+      Object.keys(lines).some((path) => {
+        const seen = stat.lines.get(path);
+        return seen !== undefined && Math.max(seen.mtime, seen.ctime) > now - RACY_SECONDS;
+      });
     if (missing.length > 0 || racy) {
       if (this.entries.delete(key)) this.dirty = true;
       if (missing.some(statable)) {
@@ -174,7 +190,12 @@ export class ProbeMemo {
       this.entries.delete(key);
       this.pending.delete(key);
     });
-    const saved: MemoFile = { version: FORMAT_VERSION, entries: Object.fromEntries(this.entries), pending: Object.fromEntries(this.pending), stat: this.lastStat };
+    const saved: MemoFile = {
+      version: FORMAT_VERSION,
+      entries: Object.fromEntries(this.entries),
+      pending: Object.fromEntries(this.pending),
+      stat: this.lastStat,
+    };
     mkdirSync(dirname(this.file), { recursive: true });
     writeFileSync(this.file, `${JSON.stringify(saved)}\n`, { mode: 0o600 });
     chmodSync(this.file, 0o600);
@@ -196,7 +217,10 @@ function dropImpliedAbsences(lines: Record<string, string | null>, stat: SharedS
 
 /** The key of a block: its paths and body (a changed probe is a new block). */
 export function blockKey(block: MemoBlock): string {
-  return createHash("sha256").update(`${block.paths.join(" ")}\n${block.body}`).digest("hex").slice(0, 20);
+  return createHash("sha256")
+    .update(`${block.paths.join(" ")}\n${block.body}`)
+    .digest("hex")
+    .slice(0, 20);
 }
 
 /** The shell function gates call: true when every expected line is in $FOOBAR_STAT ("!path": the path is absent). */
@@ -214,4 +238,6 @@ export const FRESH_FUNCTION = [
 ].join("\n");
 
 const gateArguments = (lines: Record<string, string | null>) =>
-  Object.entries(lines).map(([path, line]) => quote(line ?? `!${path}`)).join(" ");
+  Object.entries(lines)
+    .map(([path, line]) => quote(line ?? `!${path}`))
+    .join(" ");

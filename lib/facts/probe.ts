@@ -68,7 +68,17 @@ export interface LockStateProbe {
 }
 
 /** One thing a probe reads. */
-export type ProbePart = ShellProbe | StatProbe | UnitActiveProbe | UnitFileProbe | UnitSinceProbe | MtimesProbe | SqlProbe | PackagesProbe | HostProbe | LockStateProbe;
+export type ProbePart =
+  | ShellProbe
+  | StatProbe
+  | UnitActiveProbe
+  | UnitFileProbe
+  | UnitSinceProbe
+  | MtimesProbe
+  | SqlProbe
+  | PackagesProbe
+  | HostProbe
+  | LockStateProbe;
 
 /** A probe: one part, or several whose outputs follow each other in order. */
 export type Probe = ProbePart | readonly ProbePart[];

@@ -93,14 +93,38 @@ export function parseStatLines(output: string, asked: ReadonlySet<string>): Shar
       if (line) unreadable = true;
       continue;
     }
-    const [path, , , size, mtime, ctime, type, owner, group, mode] = fields as [string, string, string, string, string, string, string, string, string, string];
+    const [path, , , size, mtime, ctime, type, owner, group, mode] = fields as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
     if (path === NOW_PATH) {
       now = Number(ctime);
       continue;
     }
     const link = /^'[^']*' -> '([^']*)'$/.exec(quotedName)?.[1];
-    const entry: StatLine = { path, line, type, owner, group, mode, size: Number(size), mtime: Number(mtime), ctime: Number(ctime), mtimeText: mtime, ctimeText: ctime };
-    if (type === "symbolic link" && link !== undefined) Object.assign(entry, { link, target: posix.resolve(posix.dirname(path), link) });
+    const entry: StatLine = {
+      path,
+      line,
+      type,
+      owner,
+      group,
+      mode,
+      size: Number(size),
+      mtime: Number(mtime),
+      ctime: Number(ctime),
+      mtimeText: mtime,
+      ctimeText: ctime,
+    };
+    if (type === "symbolic link" && link !== undefined)
+      Object.assign(entry, { link, target: posix.resolve(posix.dirname(path), link) });
     lines.set(path, entry);
   }
   return { lines, asked, now: now !== undefined && Number.isFinite(now) ? now : undefined, unreadable };

@@ -16,7 +16,9 @@ export interface SqlProbeOptions {
 
 /** A probe the batch session can answer exactly: a plain client name, no marker text, \G only with column names. */
 export function sqlBatchable(probe: SqlProbe): boolean {
-  const statementsOk = probe.statements.every((statement) => !statement.includes(END) && !statement.includes("__FOOBAR_SQL_"));
+  const statementsOk = probe.statements.every(
+    (statement) => !statement.includes(END) && !statement.includes("__FOOBAR_SQL_"),
+  );
   // Without column names, \G output would be bare values the batch (which prints names) cannot reproduce.
   const verticalOk = probe.columnNames || !probe.statements.some(isVertical);
   return /^[a-z]+$/.test(probe.client) && statementsOk && verticalOk;
@@ -42,7 +44,11 @@ export function sqlScript(probe: SqlProbe): string {
  * a probe that prints no names can be dropped statement by statement (an empty result prints no header).
  */
 export function sqlBatchScript(probes: readonly SqlProbe[]): string {
-  const body = probes.flatMap((probe, index) => probe.statements.map((statement, position) => `SELECT '${marker(index, position)}';\n${statement}${isVertical(statement) ? "" : ";"}`));
+  const body = probes.flatMap((probe, index) =>
+    probe.statements.map(
+      (statement, position) => `SELECT '${marker(index, position)}';\n${statement}${isVertical(statement) ? "" : ";"}`,
+    ),
+  );
   return `${probes[0]!.client} --batch --force 2>/dev/null <<'${END}'\n${body.join("\n")}\n${END}\ntrue`;
 }
 
@@ -55,6 +61,8 @@ export function splitSqlBatch(output: string, probes: readonly SqlProbe[]): stri
     else current?.push(line);
   }
   const answer = (probe: SqlProbe, index: number) =>
-    sections[index]!.flatMap((lines) => (probe.columnNames ? lines : lines.slice(1))).map((line) => `${line}\n`).join("");
+    sections[index]!.flatMap((lines) => (probe.columnNames ? lines : lines.slice(1)))
+      .map((line) => `${line}\n`)
+      .join("");
   return probes.map(answer);
 }

@@ -22,7 +22,9 @@ export function statBatchPaths(probes: readonly StatProbe[]): string[] {
 export function statBatchScript(probes: readonly StatProbe[]): (MemoBlock | string)[] {
   const unsaved = new Set(probes.filter((probe) => !probe.saveHash).map((probe) => probe.path));
   const hash = (paths: readonly string[]) => `sha256sum -- ${paths.join(" ")} 2>/dev/null`;
-  const saved = statBatchPaths(probes).filter((path) => !unsaved.has(path)).map((path) => memoBlock([path], hash([path])));
+  const saved = statBatchPaths(probes)
+    .filter((path) => !unsaved.has(path))
+    .map((path) => memoBlock([path], hash([path])));
   return [...saved, ...(unsaved.size > 0 ? [hash([...unsaved])] : [])];
 }
 
@@ -37,7 +39,8 @@ export function splitStatBatch(output: string, probes: readonly StatProbe[], sta
     const seen = stat.lines.get(path);
     if (!seen) return "absent\n";
     if (seen.type === "symbolic link" && seen.link !== undefined) return `link\n${seen.link}\n`;
-    if ((seen.type === "regular file" || seen.type === "regular empty file") && hashes.has(path)) return `file ${seen.owner} ${seen.group} ${seen.mode} ${seen.size}\n${hashes.get(path)}\n`;
+    if ((seen.type === "regular file" || seen.type === "regular empty file") && hashes.has(path))
+      return `file ${seen.owner} ${seen.group} ${seen.mode} ${seen.size}\n${hashes.get(path)}\n`;
     if (seen.type === "directory") return `directory ${seen.owner} ${seen.group} ${seen.mode}\n`;
     return "other\n";
   };

@@ -25,15 +25,27 @@ export function unitFileScript(probe: UnitFileProbe): string {
 
 /** "ActiveState=..." and "UnitFileState=..." lines, which the runner answers from the exec's unit batches (unit-batch.ts). */
 export function unitProbe(unit: string): [UnitActiveProbe, UnitFileProbe] {
-  return [{ kind: "unit-active", unit }, { kind: "unit-file", unit }];
+  return [
+    { kind: "unit-active", unit },
+    { kind: "unit-file", unit },
+  ];
 }
 
 export function parseUnit(id: string, stdout: string): UnitState {
-  const fields = new Map(stdout.split("\n").filter((line) => line.includes("=")).map((text) => text.split("=", 2) as [string, string]));
+  const fields = new Map(
+    stdout
+      .split("\n")
+      .filter((line) => line.includes("="))
+      .map((text) => text.split("=", 2) as [string, string]),
+  );
   const active = fields.get("ActiveState");
   if (!active) throw new ProbeParseError(id, "no ActiveState", stdout);
   const since = /^@(\d+(?:\.\d+)?)$/.exec(fields.get("ActiveEnterTimestamp") ?? "")?.[1];
-  return { active, unitFile: fields.get("UnitFileState") ?? "", activeSince: since === undefined ? null : Number(since) };
+  return {
+    active,
+    unitFile: fields.get("UnitFileState") ?? "",
+    activeSince: since === undefined ? null : Number(since),
+  };
 }
 
 /** Running, or about to be (a reload keeps it up). */

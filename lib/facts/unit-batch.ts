@@ -24,7 +24,8 @@ const distinctNames = (units: readonly string[]) => [...new Set(units.map(fullUn
  */
 export function activeBatchScript(units: readonly string[]): string {
   const names = distinctNames(units);
-  const call = "dbus-send --system --print-reply --dest=org.freedesktop.systemd1 /org/freedesktop/systemd1 org.freedesktop.systemd1.Manager.ListUnitsByNames";
+  const call =
+    "dbus-send --system --print-reply --dest=org.freedesktop.systemd1 /org/freedesktop/systemd1 org.freedesktop.systemd1.Manager.ListUnitsByNames";
   return `{ ${call} array:string:${names.join(",")} || systemctl is-active -- ${names.join(" ")}; } 2>/dev/null`;
 }
 
@@ -45,7 +46,9 @@ function activeStatesFromReply(output: string): Map<string, string> {
 export function splitActiveBatch(output: string, units: readonly string[]): string[] {
   const names = distinctNames(units);
   const lines = output.split("\n").filter(Boolean);
-  const states = output.startsWith("method return") ? activeStatesFromReply(output) : new Map(lines.length === names.length ? names.map((name, index) => [name, lines[index]!]) : []);
+  const states = output.startsWith("method return")
+    ? activeStatesFromReply(output)
+    : new Map(lines.length === names.length ? names.map((name, index) => [name, lines[index]!]) : []);
   // A unit without an answer gets none: its resource then fails to parse, naming the unit.
   return units.map((unit) => {
     const state = states.get(fullUnitName(unit));
@@ -55,11 +58,20 @@ export function splitActiveBatch(output: string, units: readonly string[]): stri
 
 export function fileBatchScript(units: readonly string[]): MemoBlock | string {
   const names = distinctNames(units);
-  return memoBlock(unitFileDependencies(names), `systemctl list-unit-files --no-legend -- ${names.join(" ")} 2>/dev/null`);
+  return memoBlock(
+    unitFileDependencies(names),
+    `systemctl list-unit-files --no-legend -- ${names.join(" ")} 2>/dev/null`,
+  );
 }
 
 /** Rows "name state preset", one per unit that has a unit file; a unit with none gets an empty state. */
 export function splitFileBatch(output: string, units: readonly string[]): string[] {
-  const states = new Map(output.split("\n").map((row) => row.trim().split(/\s+/)).filter((fields) => fields.length >= 2).map((fields) => [fields[0]!, fields[1]!]));
+  const states = new Map(
+    output
+      .split("\n")
+      .map((row) => row.trim().split(/\s+/))
+      .filter((fields) => fields.length >= 2)
+      .map((fields) => [fields[0]!, fields[1]!]),
+  );
   return units.map((unit) => `UnitFileState=${states.get(fullUnitName(unit)) ?? ""}\n`);
 }

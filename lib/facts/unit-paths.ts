@@ -2,9 +2,18 @@
 
 /** In systemd's priority order; the same list on systemd 252 (Debian 12) and 255 (Ubuntu 24.04). */
 const SEARCH_PATHS = [
-  "/etc/systemd/system.control", "/run/systemd/system.control", "/run/systemd/transient", "/run/systemd/generator.early",
-  "/etc/systemd/system", "/etc/systemd/system.attached", "/run/systemd/system", "/run/systemd/system.attached",
-  "/run/systemd/generator", "/usr/local/lib/systemd/system", "/lib/systemd/system", "/usr/lib/systemd/system",
+  "/etc/systemd/system.control",
+  "/run/systemd/system.control",
+  "/run/systemd/transient",
+  "/run/systemd/generator.early",
+  "/etc/systemd/system",
+  "/etc/systemd/system.attached",
+  "/run/systemd/system",
+  "/run/systemd/system.attached",
+  "/run/systemd/generator",
+  "/usr/local/lib/systemd/system",
+  "/lib/systemd/system",
+  "/usr/lib/systemd/system",
   "/run/systemd/generator.late",
 ];
 const VENDOR_PATHS = new Set(["/usr/local/lib/systemd/system", "/lib/systemd/system", "/usr/lib/systemd/system"]);
@@ -18,6 +27,8 @@ const INSTANCE = /^[^@]+@[^@]+\.[a-z]+$/;
  * templates, so only those depend on the vendor subdirectories.
  */
 export function unitFileDependencies(units: readonly string[]): string[] {
-  const linkDirectories = units.some((unit) => INSTANCE.test(unit)) ? SEARCH_PATHS : SEARCH_PATHS.filter((path) => !VENDOR_PATHS.has(path));
+  const linkDirectories = units.some((unit) => INSTANCE.test(unit))
+    ? SEARCH_PATHS
+    : SEARCH_PATHS.filter((path) => !VENDOR_PATHS.has(path));
   return [...SEARCH_PATHS, ...linkDirectories.map((path) => `${path}/*/`)];
 }

@@ -7,7 +7,8 @@ import { statable, type SharedStat } from "./shared-stat.ts";
 import { fullUnitName, unitBatchable } from "./unit-batch.ts";
 
 const invocationLink = (unit: string) => `/run/systemd/units/invocation:${fullUnitName(unit)}`;
-const showSince = (unit: string) => `systemctl show --timestamp=unix -p ActiveEnterTimestamp -- ${quote(fullUnitName(unit))}`;
+const showSince = (unit: string) =>
+  `systemctl show --timestamp=unix -p ActiveEnterTimestamp -- ${quote(fullUnitName(unit))}`;
 
 export function sinceBatchable(unit: string): boolean {
   return unitBatchable(unit) && statable(invocationLink(unit));
@@ -28,7 +29,9 @@ export function sinceBatchPaths(units: readonly string[]): string[] {
 
 /** One line per unit: empty when the shared stat has its link, else what `systemctl show` says. */
 export function sinceBatchScript(units: readonly string[]): string {
-  return [...new Set(units)].map((unit) => `if [ -L ${invocationLink(unit)} ]; then echo; else printf '%s\\n' "$(${showSince(unit)})"; fi`).join("\n");
+  return [...new Set(units)]
+    .map((unit) => `if [ -L ${invocationLink(unit)} ]; then echo; else printf '%s\\n' "$(${showSince(unit)})"; fi`)
+    .join("\n");
 }
 
 export function splitSinceBatch(output: string, units: readonly string[], stat: SharedStat): string[] {

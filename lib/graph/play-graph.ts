@@ -12,15 +12,20 @@ export function playGraphMermaid(playbook: Playbook, hostsOf: (index: number) =>
   const lines = ["flowchart TD"];
   playbook.plays.forEach((play, index) => {
     const hosts = hostsOf(index);
-    lines.push(`  p${index}["${label(play.name)}<br/><small>${hosts.join(", ") || "no host"}${play.serial ? `; ${play.serial} at a time` : ""}</small>"]`);
+    lines.push(
+      `  p${index}["${label(play.name)}<br/><small>${hosts.join(", ") || "no host"}${play.serial ? `; ${play.serial} at a time` : ""}</small>"]`,
+    );
   });
   playbook.plays.forEach((_play, index) => {
     for (const need of needs[index]!) lines.push(`  p${need} --> p${index}`);
-    const previous = new Set(hostsOf(index).flatMap((host) => {
-      const before = [...Array(index).keys()].reverse().find((earlier) => hostsOf(earlier).includes(host));
-      return before === undefined ? [] : [before];
-    }));
-    for (const before of [...previous].sort((a, b) => a - b)) if (!needs[index]!.includes(before)) lines.push(`  p${before} -.-> p${index}`);
+    const previous = new Set(
+      hostsOf(index).flatMap((host) => {
+        const before = [...Array(index).keys()].reverse().find((earlier) => hostsOf(earlier).includes(host));
+        return before === undefined ? [] : [before];
+      }),
+    );
+    for (const before of [...previous].sort((a, b) => a - b))
+      if (!needs[index]!.includes(before)) lines.push(`  p${before} -.-> p${index}`);
   });
   return `${lines.join("\n")}\n`;
 }

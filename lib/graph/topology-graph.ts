@@ -31,7 +31,8 @@ export function topologyMermaid(inventory: Inventory, options: GraphOptions): st
     lines.push(`  subgraph ${nodeId(group)}["${group}: ${options.services[group] ?? ""}"]`);
     for (const name of hosts) {
       const host = inventory.host(name);
-      const addresses = host.address === host.privateAddress ? host.address : `${host.address} / ${host.privateAddress}`;
+      const addresses =
+        host.address === host.privateAddress ? host.address : `${host.address} / ${host.privateAddress}`;
       lines.push(`    ${nodeId(name)}["${name}<br/>${addresses}"]`);
     }
     lines.push("  end");
@@ -42,7 +43,9 @@ export function topologyMermaid(inventory: Inventory, options: GraphOptions): st
     const label = (path.ports ?? []).join(", ");
     if (path.proto === "vrrp") {
       const peers = path.from === "any" ? targets : path.from.flatMap((group) => inventory.groups[group]?.hosts ?? []);
-      for (const target of targets) for (const source of peers) if (source < target) lines.push(`  ${nodeId(source)} <-.->|VRRP| ${nodeId(target)}`);
+      for (const target of targets)
+        for (const source of peers)
+          if (source < target) lines.push(`  ${nodeId(source)} <-.->|VRRP| ${nodeId(target)}`);
       continue;
     }
     if (path.from === "any" && options.entry?.group === path.group) {
@@ -55,15 +58,23 @@ export function topologyMermaid(inventory: Inventory, options: GraphOptions): st
     }
     for (const group of path.from) {
       for (const source of inventory.groups[group]?.hosts ?? []) {
-        for (const target of targets) if (source !== target) lines.push(`  ${nodeId(source)} -->|${label}| ${nodeId(target)}`);
+        for (const target of targets)
+          if (source !== target) lines.push(`  ${nodeId(source)} -->|${label}| ${nodeId(target)}`);
       }
     }
   }
   for (const note of options.notes ?? []) {
     for (const source of inventory.groups[note.from]?.hosts ?? []) {
-      for (const target of inventory.groups[note.to]?.hosts ?? []) lines.push(`  ${nodeId(source)} -.->|"${note.label}"| ${nodeId(target)}`);
+      for (const target of inventory.groups[note.to]?.hosts ?? [])
+        lines.push(`  ${nodeId(source)} -.->|"${note.label}"| ${nodeId(target)}`);
     }
   }
-  lines.push(`  operator -.->|22 SSH| ${Object.values(inventory.groups).flatMap((group) => group.hosts).filter((name, index, all) => all.indexOf(name) === index).map(nodeId).join(" & ")}`);
+  lines.push(
+    `  operator -.->|22 SSH| ${Object.values(inventory.groups)
+      .flatMap((group) => group.hosts)
+      .filter((name, index, all) => all.indexOf(name) === index)
+      .map(nodeId)
+      .join(" & ")}`,
+  );
   return `${lines.join("\n")}\n`;
 }

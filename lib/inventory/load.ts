@@ -23,7 +23,8 @@ function checkEnvironment(name: string, env: EnvironmentSpec): string[] {
     if (!spec.address) problems.push(`inventory ${name}: host "${host}" has no address`);
     const key = `${spec.address}:${spec.ssh?.port ?? env.ssh?.port ?? 22}`;
     const other = addresses.get(key);
-    if (other) problems.push(`inventory ${name}: hosts "${other}" and "${host}" have the same address ${key} (duplicate host)`);
+    if (other)
+      problems.push(`inventory ${name}: hosts "${other}" and "${host}" have the same address ${key} (duplicate host)`);
     addresses.set(key, host);
   }
   return problems;
@@ -35,7 +36,10 @@ export function loadInventory(spec: InventorySpec, name = "production"): Invento
   if (!env) throw new InputError([`unknown inventory "${name}" (known: ${Object.keys(spec.environments).join(", ")})`]);
   const problems = checkEnvironment(name, env);
   if (problems.length) throw new InputError(problems);
-  const groupsOf = (host: string) => Object.entries(env.groups).filter(([, group]) => group.hosts.includes(host)).map(([group]) => group);
+  const groupsOf = (host: string) =>
+    Object.entries(env.groups)
+      .filter(([, group]) => group.hosts.includes(host))
+      .map(([group]) => group);
   const hosts: Host[] = Object.entries(env.hosts).map(([hostName, spec]) => {
     const user = spec.ssh?.user ?? env.ssh?.user ?? "root";
     return {
@@ -48,7 +52,12 @@ export function loadInventory(spec: InventorySpec, name = "production"): Invento
         connectTimeoutMs: spec.ssh?.connectTimeoutMs ?? env.ssh?.connectTimeoutMs ?? 10_000,
         key: spec.ssh?.key ?? env.ssh?.key,
         knownHosts: spec.ssh?.knownHosts ?? env.ssh?.knownHosts,
-        becomePassword: spec.ssh?.becomePassword ?? groupsOf(hostName).map((group) => env.groups[group]!.ssh?.becomePassword).find(Boolean) ?? env.ssh?.becomePassword,
+        becomePassword:
+          spec.ssh?.becomePassword ??
+          groupsOf(hostName)
+            .map((group) => env.groups[group]!.ssh?.becomePassword)
+            .find(Boolean) ??
+          env.ssh?.becomePassword,
       },
       become: spec.become ?? user !== "root",
       groups: groupsOf(hostName),
@@ -56,7 +65,9 @@ export function loadInventory(spec: InventorySpec, name = "production"): Invento
     };
   });
   const byName = new Map(hosts.map((host) => [host.name, host]));
-  const groups = Object.fromEntries(Object.entries(env.groups).map(([group, spec]) => [group, { hosts: [...spec.hosts], vars: spec.vars ?? {} }]));
+  const groups = Object.fromEntries(
+    Object.entries(env.groups).map(([group, spec]) => [group, { hosts: [...spec.hosts], vars: spec.vars ?? {} }]),
+  );
   return {
     environment: name,
     hosts,
@@ -71,7 +82,10 @@ export function loadInventory(spec: InventorySpec, name = "production"): Invento
     },
     group(group) {
       const entry = groups[group];
-      if (!entry) throw new InputError([`inventory ${name}: unknown group "${group}" (known: ${Object.keys(groups).join(", ")})`]);
+      if (!entry)
+        throw new InputError([
+          `inventory ${name}: unknown group "${group}" (known: ${Object.keys(groups).join(", ")})`,
+        ]);
       return entry.hosts.map((host) => byName.get(host)!);
     },
   };

@@ -18,7 +18,18 @@ export type RunEvent =
    * startedAt (epoch ms) and durationMs: the exec that applied it (with the re-probe of what follows); 0 for a task
    * planned from a probe. A play's handlers run in one exec: each shows that exec's time.
    */
-  | { type: "task"; play: string; host: string; id: string; status: TaskStatus; changes?: Change[]; message?: string; handler?: boolean; startedAt?: number; durationMs?: number }
+  | {
+      type: "task";
+      play: string;
+      host: string;
+      id: string;
+      status: TaskStatus;
+      changes?: Change[];
+      message?: string;
+      handler?: boolean;
+      startedAt?: number;
+      durationMs?: number;
+    }
   /** One host's part of one play, start (epoch ms) to end; play "gather facts": login, facts and the first probe. */
   | { type: "host-play"; play: string; host: string; startedAt: number; durationMs: number }
   | { type: "unreachable"; host: string; message: string }

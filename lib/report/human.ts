@@ -14,7 +14,8 @@ const codes = { red: 31, green: 32, yellow: 33, cyan: 36, dim: 2, bold: 1 } as c
 
 export function humanReporter(options: HumanOptions): Reporter {
   const write = options.write ?? ((text: string) => process.stdout.write(text));
-  const paint = (color: keyof typeof codes, text: string) => (options.color ? `\x1b[${codes[color]}m${text}\x1b[0m` : text);
+  const paint = (color: keyof typeof codes, text: string) =>
+    options.color ? `\x1b[${codes[color]}m${text}\x1b[0m` : text;
   const counts = new Map<string, Counts>();
   let progress = "";
   const out = (text: string) => {
@@ -28,21 +29,35 @@ export function humanReporter(options: HumanOptions): Reporter {
   };
   const showProgress = () => {
     if (!options.live) return;
-    const done = [...counts.values()].reduce((sum, item) => sum + item.ok + item.changed + item.failed + item.skipped, 0);
+    const done = [...counts.values()].reduce(
+      (sum, item) => sum + item.ok + item.changed + item.failed + item.skipped,
+      0,
+    );
     progress = paint("dim", `  … ${done} tasks checked on ${counts.size} hosts`);
     write(`\r\x1b[2K${progress}`);
   };
   const diffText = (diff: string) =>
     diff
       .split("\n")
-      .map((text) => (text.startsWith("+") && !text.startsWith("+++") ? paint("green", text) : text.startsWith("-") && !text.startsWith("---") ? paint("red", text) : text))
+      .map((text) =>
+        text.startsWith("+") && !text.startsWith("+++")
+          ? paint("green", text)
+          : text.startsWith("-") && !text.startsWith("---")
+            ? paint("red", text)
+            : text,
+      )
       .map((text) => `      ${text}`)
       .join("\n");
   return {
     emit(event: RunEvent) {
       switch (event.type) {
         case "start":
-          out(paint("bold", `PLAYBOOK ${event.playbook} · inventory ${event.environment} · ${event.hosts.length} hosts${event.check ? " · check mode (nothing is changed)" : ""}`));
+          out(
+            paint(
+              "bold",
+              `PLAYBOOK ${event.playbook} · inventory ${event.environment} · ${event.hosts.length} hosts${event.check ? " · check mode (nothing is changed)" : ""}`,
+            ),
+          );
           break;
         case "play":
           out(paint("bold", `PLAY ${event.play} [${event.hosts.join(", ")}]`));
@@ -51,7 +66,9 @@ export function humanReporter(options: HumanOptions): Reporter {
           tally(event.host)[event.status]++;
           const label = `${event.handler ? "handler " : ""}${event.id}`;
           if (event.status === "changed") {
-            out(`  ${paint("yellow", "changed")}  ${event.host}  ${label}: ${(event.changes ?? []).map((change) => change.summary).join(", ")}`);
+            out(
+              `  ${paint("yellow", "changed")}  ${event.host}  ${label}: ${(event.changes ?? []).map((change) => change.summary).join(", ")}`,
+            );
             for (const change of event.changes ?? []) if (change.diff) out(diffText(change.diff));
           } else if (event.status === "failed") {
             out(`  ${paint("red", "FAILED")}   ${event.host}  ${label}: ${event.message ?? ""}`);
@@ -77,9 +94,13 @@ export function humanReporter(options: HumanOptions): Reporter {
           out(paint("bold", "RECAP"));
           for (const [host, item] of Object.entries(event.hosts)) {
             const color = item.failed || item.unreachable ? "red" : item.changed ? "yellow" : "green";
-            out(`  ${paint(color, host.padEnd(16))} ok=${item.ok} changed=${item.changed} failed=${item.failed} unreachable=${item.unreachable} skipped=${item.skipped}`);
+            out(
+              `  ${paint(color, host.padEnd(16))} ok=${item.ok} changed=${item.changed} failed=${item.failed} unreachable=${item.unreachable} skipped=${item.skipped}`,
+            );
           }
-          out(`  ${(event.durationMs / 1000).toFixed(2)} s${event.check ? " (check mode)" : ""}, exit ${event.exitCode}`);
+          out(
+            `  ${(event.durationMs / 1000).toFixed(2)} s${event.check ? " (check mode)" : ""}, exit ${event.exitCode}`,
+          );
           break;
       }
     },

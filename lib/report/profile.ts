@@ -25,7 +25,10 @@ export function profileLines(events: readonly RunEvent[], slowest = 10): string[
     .sort((a, b) => b.durationMs! - a.durationMs!)
     .slice(0, slowest);
   const lines = ["PROFILE", `  slowest tasks (the exec that applied each, with the re-probe of what follows):`];
-  for (const task of tasks) lines.push(`  ${seconds(task.durationMs!).padStart(8)}  ${task.host.padEnd(10)} ${task.handler ? "handlers from " : ""}${task.id}  [${task.play}]`);
+  for (const task of tasks)
+    lines.push(
+      `  ${seconds(task.durationMs!).padStart(8)}  ${task.host.padEnd(10)} ${task.handler ? "handlers from " : ""}${task.id}  [${task.play}]`,
+    );
   if (tasks.length === 0) lines.push("    none: nothing was applied");
   const byHost = new Map<string, HostPlayEvent[]>();
   for (const event of hostPlays) byHost.set(event.host, [...(byHost.get(event.host) ?? []), event]);
@@ -35,8 +38,12 @@ export function profileLines(events: readonly RunEvent[], slowest = 10): string[
   for (const host of hosts) {
     const plays = byHost.get(host)!.sort((a, b) => a.startedAt - b.startedAt);
     const busy = plays.reduce((sum, event) => sum + event.durationMs, 0);
-    lines.push(`  ${host.padEnd(10)} done at ${seconds(done(host))}, busy ${seconds(busy)}, idle ${seconds(done(host) - busy)}`);
-    lines.push(`      ${plays.map((event) => `${event.play} ${seconds(at(event.startedAt))} +${seconds(event.durationMs)}`).join(" | ")}`);
+    lines.push(
+      `  ${host.padEnd(10)} done at ${seconds(done(host))}, busy ${seconds(busy)}, idle ${seconds(done(host) - busy)}`,
+    );
+    lines.push(
+      `      ${plays.map((event) => `${event.play} ${seconds(at(event.startedAt))} +${seconds(event.durationMs)}`).join(" | ")}`,
+    );
   }
   return lines;
 }

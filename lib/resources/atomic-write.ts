@@ -11,7 +11,12 @@ import { ownershipCommands, type Ownership } from "./ownership.ts";
 export type Validator = string;
 
 /** Script that replaces `path` with `content`, keeping the live file when validation fails. */
-export function atomicWriteScript(path: string, content: string | Buffer, ownership: Ownership, validate?: Validator): string {
+export function atomicWriteScript(
+  path: string,
+  content: string | Buffer,
+  ownership: Ownership,
+  validate?: Validator,
+): string {
   const dir = posix.dirname(path);
   const lines = [
     sh`tmp=$(mktemp ${`${dir}/.${posix.basename(path)}.foobar.XXXXXX`})`,
@@ -23,7 +28,9 @@ export function atomicWriteScript(path: string, content: string | Buffer, owners
   ];
   if (validate?.includes("%s")) {
     const command = validate.replaceAll("%s", `"$tmp"`);
-    lines.push(`if ! out=$(${command} 2>&1); then printf 'validation failed: %s\\n%s\\n' ${quote(validate)} "$out" >&2; exit 1; fi`);
+    lines.push(
+      `if ! out=$(${command} 2>&1); then printf 'validation failed: %s\\n%s\\n' ${quote(validate)} "$out" >&2; exit 1; fi`,
+    );
     lines.push(sh`mv -f "$tmp" ${path}`);
   } else if (validate) {
     lines.push(

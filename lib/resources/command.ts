@@ -35,7 +35,11 @@ export function command(name: string, script: string, options: CommandOptions): 
   return {
     id: `command:${name}`,
     ...commonFields(options),
-    probe: () => shellProbe(`if ${checks.join(" && ")}; then echo needed; else echo done; fi`, options.dependsOn ?? (options.unless || options.onlyIf ? [] : [options.creates!])),
+    probe: () =>
+      shellProbe(
+        `if ${checks.join(" && ")}; then echo needed; else echo done; fi`,
+        options.dependsOn ?? (options.unless || options.onlyIf ? [] : [options.creates!]),
+      ),
     parse: (stdout) => stdout.trim() === "needed",
     plan: (needed) => (needed ? [{ summary: options.description ?? `run ${name}` }] : []),
     apply: () => script,

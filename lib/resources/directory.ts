@@ -13,7 +13,11 @@ export interface DirectoryOptions extends CommonOptions {
 
 export function directory(path: string, options: DirectoryOptions = {}): Resource<PathStat> {
   if (!path.startsWith("/")) throw new Error(`directory path must be absolute: "${path}"`);
-  const ownership: Ownership = { owner: options.owner, group: options.group, mode: options.mode === undefined ? undefined : normalMode(options.mode) };
+  const ownership: Ownership = {
+    owner: options.owner,
+    group: options.group,
+    mode: options.mode === undefined ? undefined : normalMode(options.mode),
+  };
   const absent = options.state === "absent";
   return {
     id: `directory:${path}`,

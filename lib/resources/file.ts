@@ -38,7 +38,11 @@ export function contentDiff(path: string, before: string | undefined, after: str
 export function file(path: string, content: string | Buffer | null, options: FileOptions = {}): Resource<PathStat> {
   if (!path.startsWith("/")) throw new Error(`file path must be absolute: "${path}"`);
   const state = options.state ?? "present";
-  const ownership: Ownership = { owner: options.owner, group: options.group, mode: options.mode === undefined ? undefined : normalMode(options.mode) };
+  const ownership: Ownership = {
+    owner: options.owner,
+    group: options.group,
+    mode: options.mode === undefined ? undefined : normalMode(options.mode),
+  };
   const wantedHash = content === null ? null : sha256(content);
   const sensitive = options.sensitive ?? false;
   return {

@@ -32,7 +32,8 @@ export function resourceFactory(templatesDir: string, templateData: Record<strin
     group,
     command,
     /** Render templates/<name> with the role's vars (and `data` names) to a string, e.g. for systemdUnit. */
-    render: (name: string, data: Record<string, unknown> = {}) => renderTemplate(join(templatesDir, name), { ...templateData, ...data }).content,
+    render: (name: string, data: Record<string, unknown> = {}) =>
+      renderTemplate(join(templatesDir, name), { ...templateData, ...data }).content,
     /** Render templates/<name> with the role's vars (and `data` names) into `path`. */
     template: (path: string, name: string, options: FileOptions & { data?: Record<string, unknown> } = {}) => {
       const { data, ...fileOptions } = options;

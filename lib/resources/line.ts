@@ -22,7 +22,10 @@ export function editLines(content: string, line: string, options: LineOptions): 
     const kept = lines.filter((text) => !matches(text));
     return kept.length === 0 ? "" : `${kept.join("\n")}\n`;
   }
-  const last = lines.map((text, index) => (matches(text) ? index : -1)).filter((index) => index >= 0).pop();
+  const last = lines
+    .map((text, index) => (matches(text) ? index : -1))
+    .filter((index) => index >= 0)
+    .pop();
   if (last === undefined) lines.push(line);
   else lines[last] = line;
   return `${lines.join("\n")}\n`;
@@ -31,7 +34,8 @@ export function editLines(content: string, line: string, options: LineOptions): 
 export function line(path: string, text: string, options: LineOptions = {}): Resource<PathStat> {
   if (text.includes("\n")) throw new Error(`line for ${path} must not contain a newline`);
   const id = `line:${path}:${options.regexp?.source ?? text}`;
-  const wanted = (current: PathStat) => editLines(current.kind === "file" ? current.content ?? "" : "", text, options);
+  const wanted = (current: PathStat) =>
+    editLines(current.kind === "file" ? (current.content ?? "") : "", text, options);
   return {
     id,
     ...commonFields(options),
@@ -46,7 +50,9 @@ export function line(path: string, text: string, options: LineOptions = {}): Res
       if (current.content === undefined) return [{ summary: "file too large to edit by line" }];
       const after = wanted(current);
       if (after === current.content) return [];
-      const change: Change = { summary: options.state === "absent" ? "remove line" : `set line ${JSON.stringify(text)}` };
+      const change: Change = {
+        summary: options.state === "absent" ? "remove line" : `set line ${JSON.stringify(text)}`,
+      };
       if (context.diff) change.diff = contentDiff(path, current.content, after, false);
       return [change];
     },

@@ -24,7 +24,10 @@ const APT_ENV = "DEBIAN_FRONTEND=noninteractive NEEDRESTART_MODE=a";
 const LOCK_TIMEOUT_SECONDS = 300;
 
 /** The apt cache and the source lists it is built from. */
-export const APT_FILES = { cache: "/var/cache/apt/pkgcache.bin", sources: "/etc/apt/sources.list /etc/apt/sources.list.d /etc/apt/sources.list.d/*" };
+export const APT_FILES = {
+  cache: "/var/cache/apt/pkgcache.bin",
+  sources: "/etc/apt/sources.list /etc/apt/sources.list.d /etc/apt/sources.list.d/*",
+};
 
 /** `<apt> update` when the cache is older than `maxAge` seconds or a source list changed after it was built. */
 export function refreshCacheScript(apt: string, maxAge: number, files = APT_FILES): string {
@@ -54,7 +57,9 @@ export function packages(names: string | readonly string[], options: PackageOpti
     parse: (stdout) => parsePackages(stdout),
     plan(fact): Change[] {
       const names = state === "present" ? missing(fact) : present(fact);
-      return names.length === 0 ? [] : [{ summary: `${state === "present" ? "install" : "remove"} ${names.join(" ")}` }];
+      return names.length === 0
+        ? []
+        : [{ summary: `${state === "present" ? "install" : "remove"} ${names.join(" ")}` }];
     },
     apply(fact): string {
       const apt = `${APT_ENV} apt-get -q -y -o DPkg::Lock::Timeout=${LOCK_TIMEOUT_SECONDS}`;
@@ -74,12 +79,15 @@ export function asPackage(resource: Resource<any>): PackageResource | undefined 
 
 /** One resource installing every package of `group`: the shortest cache age asked for, all notifies and tags. */
 export function combinePackages(group: readonly PackageResource[], holdStarts?: readonly string[]): PackageResource {
-  return packages(group.flatMap((resource) => resource.packageNames), {
-    cacheMaxAgeSeconds: Math.min(...group.map((resource) => resource.options.cacheMaxAgeSeconds ?? 3600)),
-    notify: [...new Set(group.flatMap((resource) => resource.notify))],
-    tags: [...new Set(group.flatMap((resource) => resource.tags))],
-    ...(holdStarts ? { holdStarts } : {}),
-  });
+  return packages(
+    group.flatMap((resource) => resource.packageNames),
+    {
+      cacheMaxAgeSeconds: Math.min(...group.map((resource) => resource.options.cacheMaxAgeSeconds ?? 3600)),
+      notify: [...new Set(group.flatMap((resource) => resource.notify))],
+      tags: [...new Set(group.flatMap((resource) => resource.tags))],
+      ...(holdStarts ? { holdStarts } : {}),
+    },
+  );
 }
 
 /** Replace every "present" package resource with one resource installing them all (at the first one's place). */
@@ -89,5 +97,7 @@ export function mergePackages<T extends Resource<unknown>>(resources: readonly T
   if (group.length < 2) return [...resources];
   const merged = combinePackages(group);
   const first = resources.findIndex(isPresentPackage);
-  return resources.flatMap((resource, index) => (index === first ? [merged as unknown as T] : isPresentPackage(resource) ? [] : [resource]));
+  return resources.flatMap((resource, index) =>
+    index === first ? [merged as unknown as T] : isPresentPackage(resource) ? [] : [resource],
+  );
 }

@@ -9,7 +9,11 @@ type Freshness = "fresh" | "stale" | "inactive";
 
 /** The unit's active state and start time followed by the files' mtimes: in a converge, batched with no process of its own. */
 function freshnessProbe(service: string, files: readonly string[]): ProbePart[] {
-  return [{ kind: "unit-active", unit: service }, { kind: "unit-since", unit: service }, { kind: "mtimes", paths: files }];
+  return [
+    { kind: "unit-active", unit: service },
+    { kind: "unit-since", unit: service },
+    { kind: "mtimes", paths: files },
+  ];
 }
 
 /**
@@ -31,7 +35,8 @@ export function serviceFresh(service: string, files: string[], options: CommonOp
     ...commonFields(options),
     probe: () => freshnessProbe(service, files),
     parse: (stdout) => parseFreshness(id, stdout),
-    plan: (state) => (state === "stale" ? [{ summary: `restart: ${files.join(", ")} changed since ${service} started` }] : []),
+    plan: (state) =>
+      state === "stale" ? [{ summary: `restart: ${files.join(", ")} changed since ${service} started` }] : [],
     apply: () => `systemctl restart ${quote(service)}`,
   };
 }

@@ -13,7 +13,9 @@ export interface ServiceOptions extends CommonOptions {
  * replaced, waiting out its ExecStartPost), start once more, now with the new files.
  */
 function startCommand(name: string, unit: UnitState): string {
-  return unit.active === "activating" ? sh`systemctl start ${name} || { systemctl reset-failed ${name}; systemctl start ${name}; }` : sh`systemctl start ${name}`;
+  return unit.active === "activating"
+    ? sh`systemctl start ${name} || { systemctl reset-failed ${name}; systemctl start ${name}; }`
+    : sh`systemctl start ${name}`;
 }
 
 export function service(name: string, options: ServiceOptions = {}): Resource<UnitState> {
@@ -28,10 +30,12 @@ export function service(name: string, options: ServiceOptions = {}): Resource<Un
     parse: (stdout) => parseUnit(id, stdout),
     plan(unit): Change[] {
       const changes: Change[] = [];
-      if (options.enabled === true && unit.unitFile !== "enabled") changes.push({ summary: `enable (was ${unit.unitFile || "not-found"})` });
+      if (options.enabled === true && unit.unitFile !== "enabled")
+        changes.push({ summary: `enable (was ${unit.unitFile || "not-found"})` });
       if (options.enabled === false && unit.unitFile === "enabled") changes.push({ summary: "disable" });
       if (options.state === "started" && !isRunning(unit)) changes.push({ summary: `start (was ${unit.active})` });
-      if (options.state === "stopped" && unit.active !== "inactive" && unit.active !== "failed") changes.push({ summary: `stop (was ${unit.active})` });
+      if (options.state === "stopped" && unit.active !== "inactive" && unit.active !== "failed")
+        changes.push({ summary: `stop (was ${unit.active})` });
       return changes;
     },
     apply(unit): string {
@@ -42,7 +46,11 @@ export function service(name: string, options: ServiceOptions = {}): Resource<Un
       if (options.enabled === false && unit.unitFile === "enabled") commands.push(sh`systemctl disable ${name}`);
       // A unit that failed its way into systemd's start limit (e.g. started by its package before it was configured)
       // refuses `start` until the failure is cleared.
-      if (options.state === "started" && !isRunning(unit)) commands.push(...(unit.active === "failed" ? [sh`systemctl reset-failed ${name}`] : []), startCommand(name, unit));
+      if (options.state === "started" && !isRunning(unit))
+        commands.push(
+          ...(unit.active === "failed" ? [sh`systemctl reset-failed ${name}`] : []),
+          startCommand(name, unit),
+        );
       if (options.state === "stopped") commands.push(sh`systemctl stop ${name}`);
       return commands.join("\n");
     },
@@ -53,7 +61,11 @@ export function service(name: string, options: ServiceOptions = {}): Resource<Un
  * A one-shot action for handlers: "restarted" always restarts; "reloaded" reloads a running
  * service and starts a stopped one (systemctl reload-or-restart).
  */
-export function serviceAction(name: string, action: "restarted" | "reloaded", options: CommonOptions = {}): Resource<UnitState> {
+export function serviceAction(
+  name: string,
+  action: "restarted" | "reloaded",
+  options: CommonOptions = {},
+): Resource<UnitState> {
   const id = `service:${name}:${action}`;
   return {
     id,
@@ -63,6 +75,10 @@ export function serviceAction(name: string, action: "restarted" | "reloaded", op
     parse: (stdout) => parseUnit(id, stdout),
     plan: (unit) => [{ summary: action === "restarted" || !isRunning(unit) ? "restart" : "reload" }],
     // Handlers run without a probe: clearing a failure that is not there is harmless.
-    apply: () => [sh`systemctl reset-failed ${name} 2>/dev/null || true`, action === "restarted" ? sh`systemctl restart ${name}` : sh`systemctl reload-or-restart ${name}`].join("\n"),
+    apply: () =>
+      [
+        sh`systemctl reset-failed ${name} 2>/dev/null || true`,
+        action === "restarted" ? sh`systemctl restart ${name}` : sh`systemctl reload-or-restart ${name}`,
+      ].join("\n"),
   };
 }

@@ -10,7 +10,10 @@ export interface HoldPaths {
   unitDirs: readonly string[];
 }
 
-const DEBIAN_PATHS: HoldPaths = { policy: "/usr/sbin/policy-rc.d", unitDirs: ["/etc/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system"] };
+const DEBIAN_PATHS: HoldPaths = {
+  policy: "/usr/sbin/policy-rc.d",
+  unitDirs: ["/etc/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system"],
+};
 
 /** Second line of the policy this writes: a policy without it is the administrator's and is left alone. */
 export const HOLD_MARK = "# foobar-infra start hold";

@@ -11,7 +11,8 @@ export function symlink(path: string, target: string, options: CommonOptions = {
     probe: () => statProbe(path),
     parse: (stdout) => parseStat(`symlink:${path}`, stdout),
     plan(current): Change[] {
-      if (current.kind === "link") return current.target === target ? [] : [{ summary: `${current.target} -> ${target}` }];
+      if (current.kind === "link")
+        return current.target === target ? [] : [{ summary: `${current.target} -> ${target}` }];
       if (current.kind === "absent") return [{ summary: `create -> ${target}` }];
       return [{ summary: `${current.kind} is in the way` }];
     },

@@ -15,13 +15,15 @@ export function ruleSignature(line: string): string {
   for (let index = 0; index < words.length; index++) {
     const word = words[index]!;
     const value = words[index + 1] ?? "";
-    if (word === "-A" || word === "-m") index++; // the chain; a match module (-m tcp is implied by --dport)
+    if (word === "-A" || word === "-m")
+      index++; // the chain; a match module (-m tcp is implied by --dport)
     else if (word.startsWith("-")) {
       index++;
       const address = word === "-s" || word === "-d";
       // user.rules quotes a comment's value ('dapp_OpenSSH'), iptables -S does not.
       const bare = value.replace(/^'(.*)'$/, "$1");
-      if (!(address && bare === "0.0.0.0/0")) options.push(`${word.replace(/^--(d|s)ports$/, "--$1port")}=${address ? bare.replace(/\/32$/, "") : bare}`);
+      if (!(address && bare === "0.0.0.0/0"))
+        options.push(`${word.replace(/^--(d|s)ports$/, "--$1port")}=${address ? bare.replace(/\/32$/, "") : bare}`);
     }
   }
   return options.sort().join(" ");

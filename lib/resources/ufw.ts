@@ -54,11 +54,29 @@ const ANY = new Set(["any", "0.0.0.0/0", "::/0"]);
 const anyOr = (value: string) => (ANY.has(value) ? "any" : value);
 
 export function tupleKey(tuple: UfwTuple): string {
-  return [tuple.action, tuple.proto, tuple.dport, anyOr(tuple.dst), tuple.sport, anyOr(tuple.src), tuple.dapp ?? "-", tuple.sapp ?? "-", tuple.direction].join(" ");
+  return [
+    tuple.action,
+    tuple.proto,
+    tuple.dport,
+    anyOr(tuple.dst),
+    tuple.sport,
+    anyOr(tuple.src),
+    tuple.dapp ?? "-",
+    tuple.sapp ?? "-",
+    tuple.direction,
+  ].join(" ");
 }
 
 export function ruleKey(rule: UfwRule): string {
-  return tupleKey({ action: "allow", proto: rule.proto, dport: rule.port ?? "any", dst: "any", sport: "any", src: rule.from, direction: "in" });
+  return tupleKey({
+    action: "allow",
+    proto: rule.proto,
+    dport: rule.port ?? "any",
+    dst: "any",
+    sport: "any",
+    src: rule.from,
+    direction: "in",
+  });
 }
 
 export function ruleCommand(rule: UfwRule): string {
@@ -86,28 +104,62 @@ export function deleteCommand(tuple: UfwTuple): string {
 }
 
 export function parseTuple(id: string, line: string): UfwTuple {
-  const fields = line.replace(/^### tuple ###\s*/, "").split(/\s+/).filter((field) => !field.startsWith("comment="));
+  const fields = line
+    .replace(/^### tuple ###\s*/, "")
+    .split(/\s+/)
+    .filter((field) => !field.startsWith("comment="));
   if (fields.length === 7) {
-    const [action, proto, dport, dst, sport, src, direction] = fields as [string, string, string, string, string, string, string];
+    const [action, proto, dport, dst, sport, src, direction] = fields as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
     return { action, proto, dport, dst, sport, src, direction };
   }
   if (fields.length === 9) {
-    const [action, proto, dport, dst, sport, src, dapp, sapp, direction] = fields as [string, string, string, string, string, string, string, string, string];
+    const [action, proto, dport, dst, sport, src, dapp, sapp, direction] = fields as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
     return { action, proto, dport, dst, sport, src, dapp, sapp, direction };
   }
   throw new ProbeParseError(id, `unknown ufw rule format "${line}"`, line);
 }
 
 /** ufw's stored state: its enable flag, default policies and rules, each line prefixed with its file by `grep -H`. */
-const UFW_FILES = { conf: "/etc/ufw/ufw.conf", defaults: "/etc/default/ufw", rules: ["/etc/ufw/user.rules", "/etc/ufw/user6.rules"] };
+const UFW_FILES = {
+  conf: "/etc/ufw/ufw.conf",
+  defaults: "/etc/default/ufw",
+  rules: ["/etc/ufw/user.rules", "/etc/ufw/user6.rules"],
+};
 
 // This probe runs on every host on every converge: one iptables call (the loaded rules live in the kernel only), and
 // one grep over all four files, which the memo answers while they are unchanged.
 const UFW_FILE_LIST = [UFW_FILES.conf, UFW_FILES.defaults, ...UFW_FILES.rules];
 const USER_CHAIN_RULE = "-A ufw-user-input ";
 const PROBE: ShellProbe[] = [
-  shellProbe(["if ! command -v ufw >/dev/null 2>&1; then echo installed=no; exit 0; fi", "echo installed=yes", LOADED_RULES_PROBE].join("\n")),
-  shellProbe(`grep -H -e '^ENABLED=' -e '^DEFAULT_INPUT_POLICY=' -e '^DEFAULT_OUTPUT_POLICY=' -e '^### tuple ###' -e '^${USER_CHAIN_RULE}' ${UFW_FILE_LIST.join(" ")} 2>/dev/null || true`, UFW_FILE_LIST),
+  shellProbe(
+    [
+      "if ! command -v ufw >/dev/null 2>&1; then echo installed=no; exit 0; fi",
+      "echo installed=yes",
+      LOADED_RULES_PROBE,
+    ].join("\n"),
+  ),
+  shellProbe(
+    `grep -H -e '^ENABLED=' -e '^DEFAULT_INPUT_POLICY=' -e '^DEFAULT_OUTPUT_POLICY=' -e '^### tuple ###' -e '^${USER_CHAIN_RULE}' ${UFW_FILE_LIST.join(" ")} 2>/dev/null || true`,
+    UFW_FILE_LIST,
+  ),
 ];
 
 export function parseUfw(id: string, stdout: string): UfwState {
@@ -115,8 +167,12 @@ export function parseUfw(id: string, stdout: string): UfwState {
   const value = (name: string) => lines.find((line) => line.startsWith(`${name}=`))?.slice(name.length + 1);
   const installed = value("installed");
   if (installed === undefined) throw new ProbeParseError(id, "no installed= line", stdout);
-  const inFile = (file: string) => lines.filter((line) => line.startsWith(`${file}:`)).map((line) => line.slice(file.length + 1));
-  const policy = (chain: string) => inFile(UFW_FILES.defaults).map((line) => new RegExp(`^DEFAULT_${chain}_POLICY="?([A-Z]*)"?$`).exec(line)?.[1]).find((found) => found !== undefined);
+  const inFile = (file: string) =>
+    lines.filter((line) => line.startsWith(`${file}:`)).map((line) => line.slice(file.length + 1));
+  const policy = (chain: string) =>
+    inFile(UFW_FILES.defaults)
+      .map((line) => new RegExp(`^DEFAULT_${chain}_POLICY="?([A-Z]*)"?$`).exec(line)?.[1])
+      .find((found) => found !== undefined);
   return {
     installed: installed === "yes",
     enabled: inFile(UFW_FILES.conf).includes("ENABLED=yes") && value("chains") === "loaded",
@@ -126,7 +182,9 @@ export function parseUfw(id: string, stdout: string): UfwState {
       .filter((line) => UFW_FILES.rules.some((file) => line.startsWith(`${file}:### tuple ###`)))
       .map((line) => parseTuple(id, line.slice(line.indexOf(":") + 1))),
     storedRules: inFile(UFW_FILES.rules[0]!).filter((line) => line.startsWith(USER_CHAIN_RULE)),
-    loadedRules: lines.filter((line) => line.startsWith(`loaded: ${USER_CHAIN_RULE}`)).map((line) => line.slice("loaded: ".length)),
+    loadedRules: lines
+      .filter((line) => line.startsWith(`loaded: ${USER_CHAIN_RULE}`))
+      .map((line) => line.slice("loaded: ".length)),
   };
 }
 
@@ -167,12 +225,17 @@ export function ufw(options: UfwOptions): Resource<UfwState> {
       if (!state.installed) return [{ summary: "ufw is not installed" }];
       const { add, remove } = ufwDiff(options.rules, state);
       const changes: Change[] = [];
-      if (state.inputPolicy !== "DROP") changes.push({ summary: `default incoming deny (was ${state.inputPolicy || "unset"})` });
-      if (state.outputPolicy !== "ACCEPT") changes.push({ summary: `default outgoing allow (was ${state.outputPolicy || "unset"})` });
+      if (state.inputPolicy !== "DROP")
+        changes.push({ summary: `default incoming deny (was ${state.inputPolicy || "unset"})` });
+      if (state.outputPolicy !== "ACCEPT")
+        changes.push({ summary: `default outgoing allow (was ${state.outputPolicy || "unset"})` });
       for (const rule of add) changes.push({ summary: describeRule(rule) });
       for (const tuple of remove) changes.push({ summary: `delete ${describe(tuple)}` });
       if (!state.enabled) changes.push({ summary: "enable" });
-      if (loadedDiffers(state)) changes.push({ summary: `reload: the kernel holds ${state.loadedRules.length} rules, not the ${state.storedRules.length} ufw stored` });
+      if (loadedDiffers(state))
+        changes.push({
+          summary: `reload: the kernel holds ${state.loadedRules.length} rules, not the ${state.storedRules.length} ufw stored`,
+        });
       return changes;
     },
     apply(state): string {
@@ -186,18 +249,23 @@ export function ufw(options: UfwOptions): Resource<UfwState> {
         ...remove.map(deleteCommand),
         state.enabled ? "" : "ufw --force enable",
         loadedDiffers(state) ? "ufw reload" : "",
-      ].filter(Boolean).join("\n");
+      ]
+        .filter(Boolean)
+        .join("\n");
     },
     async verify() {
       try {
         await options.verify();
       } catch (error) {
-        throw new Error(`firewall change refused: a new SSH connection failed after it was applied (${(error as Error).message})`);
+        throw new Error(
+          `firewall change refused: a new SSH connection failed after it was applied (${(error as Error).message})`,
+        );
       }
     },
-    rollback: (state) => [
-      ...CONFIG_FILES.map((path) => sh`cp -p ${`${UFW_BACKUP_DIR}/${path.split("/").at(-1)}`} ${path}`),
-      state.enabled ? "ufw reload" : "ufw --force disable",
-    ].join("\n"),
+    rollback: (state) =>
+      [
+        ...CONFIG_FILES.map((path) => sh`cp -p ${`${UFW_BACKUP_DIR}/${path.split("/").at(-1)}`} ${path}`),
+        state.enabled ? "ufw reload" : "ufw --force disable",
+      ].join("\n"),
   };
 }

@@ -47,8 +47,10 @@ export function user(name: string, options: UserOptions = {}): Resource<Account>
       if (!account.exists) return [{ summary: `create${options.system ? " system user" : ""}` }];
       const changes: Change[] = [];
       if (account.shell !== shell) changes.push({ summary: `shell ${account.shell} -> ${shell}` });
-      if (options.home && account.home !== options.home) changes.push({ summary: `home ${account.home} -> ${options.home}` });
-      if (options.group && account.group !== options.group) changes.push({ summary: `group ${account.group} -> ${options.group}` });
+      if (options.home && account.home !== options.home)
+        changes.push({ summary: `home ${account.home} -> ${options.home}` });
+      if (options.group && account.group !== options.group)
+        changes.push({ summary: `group ${account.group} -> ${options.group}` });
       return changes;
     },
     apply(account): string {
@@ -58,7 +60,7 @@ export function user(name: string, options: UserOptions = {}): Resource<Account>
       if (account.exists) return sh`usermod ${flags} ${name}`;
       if (options.system) flags.push("--system");
       if (!options.group) flags.push("--user-group");
-      flags.push(options.createHome ?? !options.system ? "--create-home" : "--no-create-home");
+      flags.push((options.createHome ?? !options.system) ? "--create-home" : "--no-create-home");
       return sh`useradd ${flags} ${name}`;
     },
   };

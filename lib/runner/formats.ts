@@ -4,12 +4,15 @@ import addFormats from "ajv-formats";
 
 /** Engine formats beyond ajv-formats': name → regular expression. */
 const ENGINE_FORMATS: Record<string, RegExp> = {
-  "host-port": /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+|[0-9a-fA-F:.]+):([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$/,
+  "host-port":
+    /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+|[0-9a-fA-F:.]+):([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$/,
   "interface-name": /^[A-Za-z0-9_.:@-]{1,15}$/,
 };
 
 /** The engine formats' expressions: part of the valid-vars memo's key, so a changed format validates everything again. */
-export const ENGINE_FORMATS_FINGERPRINT = Object.entries(ENGINE_FORMATS).map(([name, pattern]) => `${name}=${pattern.source}`).join("\n");
+export const ENGINE_FORMATS_FINGERPRINT = Object.entries(ENGINE_FORMATS)
+  .map(([name, pattern]) => `${name}=${pattern.source}`)
+  .join("\n");
 
 /** What each format accepts, in words: "must be <meaning>". */
 export const FORMAT_MEANINGS: Record<string, string> = {

@@ -40,7 +40,13 @@ export async function gatherHosts(gathering: Gathering): Promise<void> {
       if (error instanceof InputError) inputErrors.push(error);
       else gathering.hostError(run, "gather facts", error);
     } finally {
-      gathering.reporter.emit({ type: "host-play", play: "gather facts", host: run.host.name, startedAt, durationMs: Date.now() - startedAt });
+      gathering.reporter.emit({
+        type: "host-play",
+        play: "gather facts",
+        host: run.host.name,
+        startedAt,
+        durationMs: Date.now() - startedAt,
+      });
     }
   });
   if (inputErrors.length) throw new InputError(inputErrors.flatMap((error) => error.problems));
@@ -51,7 +57,12 @@ async function gatherHost(run: HostRun, gathering: Gathering, cache: FactsCache)
   const transport = await options.connect(run.host);
   const memo = ProbeMemo.forHost(options.factsDir, inventory.environment, run.host.name);
   run.session = {
-    host: run.host.name, transport, login: becomeExec(run.host), reporter, timeoutMs: (options.timeoutSeconds ?? 900) * 1000, memo,
+    host: run.host.name,
+    transport,
+    login: becomeExec(run.host),
+    reporter,
+    timeoutMs: (options.timeoutSeconds ?? 900) * 1000,
+    memo,
     lock: lock && { run: lock, held: false, noWait: options.noWait ?? false },
   };
   // Built from cached facts once this host is logged in, so the pre-probe below is the only round trip of a no-op
@@ -66,7 +77,13 @@ async function gatherHost(run: HostRun, gathering: Gathering, cache: FactsCache)
   }
   const playIndexes = [...run.work.keys()];
   const lockState = run.session.lock ? [lockStateProbe] : [];
-  const probes: Probe[] = [hostFactsProbe, ...lockState, ...playIndexes.flatMap((index) => run.work.get(index)!.resources.map((resource) => resource.probe({ diff: options.diff })))];
+  const probes: Probe[] = [
+    hostFactsProbe,
+    ...lockState,
+    ...playIndexes.flatMap((index) =>
+      run.work.get(index)!.resources.map((resource) => resource.probe({ diff: options.diff })),
+    ),
+  ];
   const sections = (await execScript(run.session, [], probes)).probes;
   if (run.session.lock) run.session.lock.lastBeforeProbe = parseLockState(sections[1]!.output);
   const facts = parseHostFacts(sections[0]!.output);
@@ -89,7 +106,11 @@ async function gatherHost(run: HostRun, gathering: Gathering, cache: FactsCache)
 function buildWork(run: HostRun, facts: HostFacts, { plays, inventory, options }: Gathering): void {
   plays.forEach((hostPlays, index) => {
     const hostPlay = hostPlays.find((item) => item.host.name === run.host.name);
-    if (hostPlay) run.work.set(index, buildHostWork(hostPlay, facts, inventory, options, () => checkNewConnection(run.host, options)));
+    if (hostPlay)
+      run.work.set(
+        index,
+        buildHostWork(hostPlay, facts, inventory, options, () => checkNewConnection(run.host, options)),
+      );
   });
   installAhead([...run.work.values()]);
 }
@@ -99,7 +120,8 @@ async function checkNewConnection(host: Host, options: RunOptions): Promise<void
   const transport = await (options.connectFresh ?? options.connect)(host);
   try {
     const result = await transport.exec("true", { timeoutMs: 15_000 });
-    if (result.code !== 0) throw new Error(`${host.name}: a new connection could not run \`true\` (exit ${result.code})`);
+    if (result.code !== 0)
+      throw new Error(`${host.name}: a new connection could not run \`true\` (exit ${result.code})`);
   } finally {
     await transport.close();
   }

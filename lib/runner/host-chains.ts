@@ -120,7 +120,8 @@ class HostChains {
     if (plays[index]!.needs === undefined) return undefined;
     for (const need of this.needs[index]!) {
       for (const [host, outcome] of this.progress[need]!.outcomes) {
-        if (outcome === "failed" || outcome === "unreachable" || outcome === "skipped") return `needs play "${plays[need]!.name}", which did not complete on ${host} (${outcome})`;
+        if (outcome === "failed" || outcome === "unreachable" || outcome === "skipped")
+          return `needs play "${plays[need]!.name}", which did not complete on ${host} (${outcome})`;
       }
     }
     return undefined;
@@ -133,12 +134,21 @@ class HostChains {
     if (progress.serialStopped) return this.skip(run, index, "an earlier host of this serial play failed");
     if (!progress.announced) {
       progress.announced = true;
-      reporter.emit({ type: "play", play: play.name, hosts: playHosts[index]!.filter((name) => runs.get(name)!.state === "ok") });
+      reporter.emit({
+        type: "play",
+        play: play.name,
+        hosts: playHosts[index]!.filter((name) => runs.get(name)!.state === "ok"),
+      });
     }
     let outcome: PlayOutcome;
     try {
       const probed = this.worldUnchanged ? run.probed.get(index) : undefined;
-      outcome = await runHostPlay(run.session!, run.work.get(index)!, { play: play.name, check: this.context.check, diff: this.context.diff }, probed);
+      outcome = await runHostPlay(
+        run.session!,
+        run.work.get(index)!,
+        { play: play.name, check: this.context.check, diff: this.context.diff },
+        probed,
+      );
       if (outcome === "failed") run.state = "failed";
     } catch (error) {
       this.context.hostError(run, play.name, error);
@@ -150,7 +160,14 @@ class HostChains {
   }
 
   private skip(run: HostRun, index: number, why: string): "skipped" {
-    this.context.reporter.emit({ type: "task", play: this.context.playbook.plays[index]!.name, host: run.host.name, id: "play", status: "skipped", message: why });
+    this.context.reporter.emit({
+      type: "task",
+      play: this.context.playbook.plays[index]!.name,
+      host: run.host.name,
+      id: "play",
+      status: "skipped",
+      message: why,
+    });
     return "skipped";
   }
 }

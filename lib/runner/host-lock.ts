@@ -57,12 +57,12 @@ export function lockStep(lock: RunLock, waitSeconds: number, lastBeforeProbe: st
     "fi",
     `foobar_last=none; read -r foobar_last _ < ${HOLDER_FILE} 2>/dev/null || true`,
     "foobar_login=$$",
-    "while [ \"$foobar_login\" -gt 1 ]; do",
+    'while [ "$foobar_login" -gt 1 ]; do',
     "  read -r _ foobar_comm _ foobar_parent _ < /proc/$foobar_login/stat || break",
     "  case $foobar_comm in '(sh)'|'(dash)'|'(bash)'|'(zsh)'|'(sudo)') foobar_login=$foobar_parent ;; *) break ;; esac",
     "done",
-    "if [ \"$foobar_login\" -gt 1 ]; then",
-    "  setsid tail --pid=\"$foobar_login\" -s 0.2 -f /dev/null </dev/null >/dev/null 2>&1 &",
+    'if [ "$foobar_login" -gt 1 ]; then',
+    '  setsid tail --pid="$foobar_login" -s 0.2 -f /dev/null </dev/null >/dev/null 2>&1 &',
     `  printf '%s %s %s\\n%s\\n' ${quote(lock.id)} "$!" "$foobar_login" ${quote(lock.description)} > ${HOLDER_FILE}`,
     "fi",
     `if [ "$foobar_last" = ${quote(lastBeforeProbe ?? "unknown")} ]; then echo lock=held; else echo lock=held-stale; exit ${STALE}; fi`,
@@ -79,9 +79,11 @@ export type LockState = { state: "held" | "stale" | "unavailable" } | { state: "
 export function parseLock(output: string, status: number): LockState {
   const lines = output.trim().split("\n");
   const last = lines.at(-1);
-  if (status === BUSY && lines[0] === "lock=busy") return { state: "busy", holder: lines.slice(1).join(" ").trim() || "another run (no description left)" };
+  if (status === BUSY && lines[0] === "lock=busy")
+    return { state: "busy", holder: lines.slice(1).join(" ").trim() || "another run (no description left)" };
   if (status === STALE && last === "lock=held-stale") return { state: "stale" };
-  if (status === 0 && (last === "lock=held" || last === "lock=unavailable")) return { state: last === "lock=held" ? "held" : "unavailable" };
+  if (status === 0 && (last === "lock=held" || last === "lock=unavailable"))
+    return { state: last === "lock=held" ? "held" : "unavailable" };
   throw new Error(`converge lock: unexpected output (exit ${status}): ${JSON.stringify(output.slice(0, 200))}`);
 }
 

@@ -33,12 +33,23 @@ function planOf(resource: Resource, section: Section, context: ProbeContext): Pl
  * Converge `work` on one host. `probed` are the probe results of the resources if already
  * known (the run's pre-probe); otherwise one exec probes them all.
  */
-export async function runHostPlay(session: HostSession, work: HostWork, options: PlayOptions, probed?: Section[]): Promise<HostOutcome> {
+export async function runHostPlay(
+  session: HostSession,
+  work: HostWork,
+  options: PlayOptions,
+  probed?: Section[],
+): Promise<HostOutcome> {
   const startedAt = Date.now();
   try {
     return await new HostPlay(session, work, options).converge(probed);
   } finally {
-    session.reporter.emit({ type: "host-play", play: options.play, host: session.host, startedAt, durationMs: Date.now() - startedAt });
+    session.reporter.emit({
+      type: "host-play",
+      play: options.play,
+      host: session.host,
+      startedAt,
+      durationMs: Date.now() - startedAt,
+    });
   }
 }
 
@@ -68,7 +79,15 @@ class HostPlay {
   }
 
   async converge(probed?: Section[]): Promise<HostOutcome> {
-    this.sections = probed ?? (await execScript(this.session, [], this.work.resources.map((resource) => resource.probe(this.context)))).probes;
+    this.sections =
+      probed ??
+      (
+        await execScript(
+          this.session,
+          [],
+          this.work.resources.map((resource) => resource.probe(this.context)),
+        )
+      ).probes;
     const outcome = await this.convergeResources();
     // Handlers of changes already applied run even when a later resource failed (Ansible's force_handlers):
     // otherwise a config written before the failure would never be reloaded, as the next run finds the file in place.
@@ -76,7 +95,16 @@ class HostPlay {
   }
 
   private emit(id: string, status: "ok" | "changed" | "failed", extra: TaskExtra = {}): void {
-    this.session.reporter.emit({ type: "task", play: this.options.play, host: this.session.host, id, status, startedAt: Date.now(), durationMs: 0, ...extra });
+    this.session.reporter.emit({
+      type: "task",
+      play: this.options.play,
+      host: this.session.host,
+      id,
+      status,
+      startedAt: Date.now(),
+      durationMs: 0,
+      ...extra,
+    });
   }
 
   /** Each resource planned from its probe and, where it differs, applied; the first failure ends the play here. */
@@ -129,7 +157,11 @@ class HostPlay {
       lock.held = true;
       if (taken.state === "busy" || taken.state === "stale") {
         // Another run worked here since this one probed: what is left is probed again and planned anew.
-        const reprobed = await execScript(this.session, [], resources.slice(index).map((next) => next.probe(this.context)));
+        const reprobed = await execScript(
+          this.session,
+          [],
+          resources.slice(index).map((next) => next.probe(this.context)),
+        );
         this.sections = [...this.sections.slice(0, index), ...reprobed.probes];
         return "probe again";
       }
@@ -150,9 +182,19 @@ class HostPlay {
       await resource.verify(planned.state);
       return true;
     } catch (error) {
-      const rollback = resource.rollback ? await execScript(this.session, [resource.rollback(planned.state)], []) : undefined;
-      const undone = rollback ? (rollback.steps[0]!.status === 0 ? "rolled back" : `ROLLBACK FAILED: ${tail(rollback.steps[0]!.output)}`) : "no rollback";
-      this.emit(resource.id, "failed", { changes: planned.changes, message: `${(error as Error).message} (${undone})`, ...time });
+      const rollback = resource.rollback
+        ? await execScript(this.session, [resource.rollback(planned.state)], [])
+        : undefined;
+      const undone = rollback
+        ? rollback.steps[0]!.status === 0
+          ? "rolled back"
+          : `ROLLBACK FAILED: ${tail(rollback.steps[0]!.output)}`
+        : "no rollback";
+      this.emit(resource.id, "failed", {
+        changes: planned.changes,
+        message: `${(error as Error).message} (${undone})`,
+        ...time,
+      });
       return false;
     }
   }
@@ -162,7 +204,9 @@ class HostPlay {
     this.changed = true;
     if (resource.keepsStarted && resource.startsFresh?.(planned.state)) {
       // Started after every change notified so far: a restart or reload of the same unit would only repeat it.
-      this.work.handlers.filter((handler) => handler.resource.refreshes === resource.keepsStarted).forEach((handler) => this.notified.delete(handler.name));
+      this.work.handlers
+        .filter((handler) => handler.resource.refreshes === resource.keepsStarted)
+        .forEach((handler) => this.notified.delete(handler.name));
     }
     resource.notify.forEach((name) => this.notified.add(name));
   }
@@ -172,10 +216,18 @@ class HostPlay {
     const handlers = this.work.handlers.filter((handler) => this.notified.has(handler.name));
     if (handlers.length === 0) return true;
     if (this.options.check) {
-      handlers.forEach((handler) => this.emit(handler.name, "changed", { handler: true, changes: [{ summary: "would run" }] }));
+      handlers.forEach((handler) =>
+        this.emit(handler.name, "changed", { handler: true, changes: [{ summary: "would run" }] }),
+      );
       return true;
     }
-    const [result, time] = await timed(() => execScript(this.session, handlers.map((handler) => handler.resource.apply(undefined)), []));
+    const [result, time] = await timed(() =>
+      execScript(
+        this.session,
+        handlers.map((handler) => handler.resource.apply(undefined)),
+        [],
+      ),
+    );
     for (const [index, handler] of handlers.entries()) {
       const step = result.steps[index];
       if (!step) break;
@@ -193,11 +245,21 @@ class HostPlay {
     const held = `converge lock held by ${holder}`;
     const seconds = Math.round(this.session.timeoutMs / 1000);
     if (lock.noWait) {
-      this.emit("converge lock", "failed", { message: `${held} (--no-wait); ${resourceId} and what follows were left as they are` });
+      this.emit("converge lock", "failed", {
+        message: `${held} (--no-wait); ${resourceId} and what follows were left as they are`,
+      });
       return false;
     }
-    this.session.reporter.emit({ type: "waiting", host: this.session.host, message: `${held}; waiting (at most ${seconds} s)` });
-    const waited = await execScript(this.session, [lockStep(lock.run, this.session.timeoutMs / 1000 - 5, lock.lastBeforeProbe)], []);
+    this.session.reporter.emit({
+      type: "waiting",
+      host: this.session.host,
+      message: `${held}; waiting (at most ${seconds} s)`,
+    });
+    const waited = await execScript(
+      this.session,
+      [lockStep(lock.run, this.session.timeoutMs / 1000 - 5, lock.lastBeforeProbe)],
+      [],
+    );
     if (parseLock(waited.steps[0]!.output, waited.steps[0]!.status).state === "busy") {
       this.emit("converge lock", "failed", { message: `gave up after ${seconds} s waiting for the ${held}` });
       return false;

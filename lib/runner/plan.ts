@@ -42,7 +42,13 @@ export function playTargets(play: Play, inventory: Inventory): Host[] {
  * All problems of all hosts are collected into one InputError, before any connection. With `memo`, vars this very
  * schema accepted in an earlier run are not validated again.
  */
-export function planPlays(playbook: Playbook, inventory: Inventory, selected: Set<string>, secrets: SecretStore, memo?: ValidVarsMemo): HostPlay[][] {
+export function planPlays(
+  playbook: Playbook,
+  inventory: Inventory,
+  selected: Set<string>,
+  secrets: SecretStore,
+  memo?: ValidVarsMemo,
+): HostPlay[][] {
   const problems: string[] = [];
   const missing = new Set<string>();
   const plays = playbook.plays.map((play) => {
@@ -86,14 +92,27 @@ function selectedByTags(resource: Resource, selection: Selection): boolean {
 }
 
 /** Build the resources of one play on one host from its facts. Errors name host, play and role. */
-export function buildHostWork(hostPlay: HostPlay, facts: HostFacts, inventory: Inventory, selection: Selection, checkNewConnection: () => Promise<void>): HostWork {
+export function buildHostWork(
+  hostPlay: HostPlay,
+  facts: HostFacts,
+  inventory: Inventory,
+  selection: Selection,
+  checkNewConnection: () => Promise<void>,
+): HostWork {
   const problems: string[] = [];
   const resources: Resource[] = [];
   const handlers: { name: string; resource: Resource }[] = [];
   const where = (role: Role) => `host ${hostPlay.host.name}, play "${hostPlay.play.name}", role ${role.name}`;
   for (const { role, vars } of hostPlay.roles) {
     const data = { ...vars, vars, host: hostPlay.host, facts, inventory };
-    const context = { vars, host: hostPlay.host, facts, inventory, r: resourceFactory(role.templatesDir, data), checkNewConnection };
+    const context = {
+      vars,
+      host: hostPlay.host,
+      facts,
+      inventory,
+      r: resourceFactory(role.templatesDir, data),
+      checkNewConnection,
+    };
     try {
       for (const resource of role.tasks(context)) resources.push({ ...resource, tags: [role.name, ...resource.tags] });
       for (const [name, make] of Object.entries(role.handlers ?? {})) handlers.push({ name, resource: make(context) });
@@ -103,10 +122,14 @@ export function buildHostWork(hostPlay: HostPlay, facts: HostFacts, inventory: I
   }
   const ids = new Set<string>();
   for (const resource of resources) {
-    if (ids.has(resource.id)) problems.push(`host ${hostPlay.host.name}, play "${hostPlay.play.name}": ${resource.id} is described twice`);
+    if (ids.has(resource.id))
+      problems.push(`host ${hostPlay.host.name}, play "${hostPlay.play.name}": ${resource.id} is described twice`);
     ids.add(resource.id);
     for (const name of resource.notify) {
-      if (!handlers.some((handler) => handler.name === name)) problems.push(`host ${hostPlay.host.name}, play "${hostPlay.play.name}": ${resource.id} notifies unknown handler "${name}"`);
+      if (!handlers.some((handler) => handler.name === name))
+        problems.push(
+          `host ${hostPlay.host.name}, play "${hostPlay.play.name}": ${resource.id} notifies unknown handler "${name}"`,
+        );
     }
   }
   if (problems.length) throw new InputError(problems);

@@ -9,8 +9,12 @@ export function playNeeds(playbook: Playbook): number[][] {
     if (play.needs === undefined) return [...Array(index).keys()];
     return play.needs.flatMap((name) => {
       const found = playbook.plays.findIndex((other) => other.name === name);
-      if (found < 0) problems.push(`play "${play.name}" needs "${name}": no play of playbook ${playbook.name} has that name`);
-      else if (found >= index) problems.push(`play "${play.name}" needs "${name}", which comes after it: a play can only wait for the plays above it`);
+      if (found < 0)
+        problems.push(`play "${play.name}" needs "${name}": no play of playbook ${playbook.name} has that name`);
+      else if (found >= index)
+        problems.push(
+          `play "${play.name}" needs "${name}", which comes after it: a play can only wait for the plays above it`,
+        );
       return found >= 0 && found < index ? [found] : [];
     });
   });

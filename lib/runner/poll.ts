@@ -8,7 +8,11 @@ export interface PollResult<T> {
 }
 
 /** Call `check` every `intervalMs` until `passes(value)` or `timeoutMs` elapsed. Errors count as not passing. */
-export async function poll<T>(check: () => Promise<T>, passes: (value: T) => boolean, options: { timeoutMs: number; intervalMs: number }): Promise<PollResult<T>> {
+export async function poll<T>(
+  check: () => Promise<T>,
+  passes: (value: T) => boolean,
+  options: { timeoutMs: number; intervalMs: number },
+): Promise<PollResult<T>> {
   const started = Date.now();
   let last: T | undefined;
   for (;;) {

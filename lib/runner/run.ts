@@ -32,24 +32,43 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
   const started = performance.now();
   const { inventory, plays } = await validateRun(playbook, options);
   const runs = new Map<string, HostRun>();
-  for (const hostPlay of plays.flat()) runs.set(hostPlay.host.name, { host: hostPlay.host, work: new Map(), probed: new Map(), state: "ok" });
+  for (const hostPlay of plays.flat())
+    runs.set(hostPlay.host.name, { host: hostPlay.host, work: new Map(), probed: new Map(), state: "ok" });
   const counts: Record<string, Counts> = Object.fromEntries([...runs.keys()].map((name) => [name, emptyCounts()]));
   const reporter = countingReporter(options.reporter, counts);
-  reporter.emit({ type: "start", playbook: playbook.name, environment: inventory.environment, hosts: [...runs.keys()], check: options.check });
+  reporter.emit({
+    type: "start",
+    playbook: playbook.name,
+    environment: inventory.environment,
+    hosts: [...runs.keys()],
+    check: options.check,
+  });
   const hostError = hostErrorReporter(reporter);
   try {
     // Taken before the first change on each host (lib/runner/host-lock.ts); --check changes nothing and takes none.
     const lock = options.check ? undefined : runLock(playbook.name);
     await gatherHosts({ runs, plays, inventory, options, reporter, hostError, lock });
     await runHostChains({
-      playbook, playHosts: plays.map((hostPlays) => hostPlays.map((item) => item.host.name)), runs,
-      check: options.check, diff: options.diff, forks: options.forks, reporter, hostError,
+      playbook,
+      playHosts: plays.map((hostPlays) => hostPlays.map((item) => item.host.name)),
+      runs,
+      check: options.check,
+      diff: options.diff,
+      forks: options.forks,
+      reporter,
+      hostError,
     });
   } finally {
     await closeSessions(runs);
   }
   const code = exitCode(counts, options.check);
-  reporter.emit({ type: "recap", hosts: counts, durationMs: Math.round(performance.now() - started), exitCode: code, check: options.check });
+  reporter.emit({
+    type: "recap",
+    hosts: counts,
+    durationMs: Math.round(performance.now() - started),
+    exitCode: code,
+    check: options.check,
+  });
   reporter.close();
   return { exitCode: code, counts };
 }
@@ -61,10 +80,18 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
 async function validateRun(playbook: Playbook, options: RunOptions) {
   const inventory = loadInventory(options.inventory, options.environment);
   const selected = applyLimit(inventory, options.limit);
-  const secrets = await openSecretStore({ file: inventory.secretsFile, repoRoot: options.repoRoot, environment: inventory.environment, generate: inventory.generateSecrets });
+  const secrets = await openSecretStore({
+    file: inventory.secretsFile,
+    repoRoot: options.repoRoot,
+    environment: inventory.environment,
+    generate: inventory.generateSecrets,
+  });
   const validVars = validVarsMemo(options.factsDir, inventory.environment);
   const plays = planPlays(playbook, inventory, selected, secrets, validVars);
-  resolveBecomePasswords(inventory.hosts.filter((host) => selected.has(host.name)), secrets);
+  resolveBecomePasswords(
+    inventory.hosts.filter((host) => selected.has(host.name)),
+    secrets,
+  );
   validVars.save();
   return { inventory, plays };
 }
@@ -89,19 +116,33 @@ function hostErrorReporter(reporter: Reporter) {
       reporter.emit({ type: "unreachable", host: run.host.name, message: error.message });
     } else {
       run.state = "failed";
-      reporter.emit({ type: "task", play, host: run.host.name, id: "exec", status: "failed", message: (error as Error).message });
+      reporter.emit({
+        type: "task",
+        play,
+        host: run.host.name,
+        id: "exec",
+        status: "failed",
+        message: (error as Error).message,
+      });
     }
   };
 }
 
 /** Each host's memo saved and its login closed; a login kept for the next run (--persist) first ends this run's lock holder. */
 function closeSessions(runs: Map<string, HostRun>) {
-  return Promise.all([...runs.values()].map(async (run) => {
-    run.session?.memo.save();
-    const session = run.session;
-    if (session?.lock?.held && session.transport.outlivesRun) {
-      await session.transport.exec(session.login.command, { stdin: session.login.stdinPrefix + releaseScript(session.lock.run), timeoutMs: 15_000 }).catch(() => undefined);
-    }
-    return session?.transport.close();
-  }));
+  return Promise.all(
+    [...runs.values()].map(async (run) => {
+      run.session?.memo.save();
+      const session = run.session;
+      if (session?.lock?.held && session.transport.outlivesRun) {
+        await session.transport
+          .exec(session.login.command, {
+            stdin: session.login.stdinPrefix + releaseScript(session.lock.run),
+            timeoutMs: 15_000,
+          })
+          .catch(() => undefined);
+      }
+      return session?.transport.close();
+    }),
+  );
 }

@@ -8,7 +8,8 @@ import { partsOf, type Probe, type ProbeKind } from "../facts/probe.ts";
 import { NO_STAT, parseStatLines, statPathsCommand, type SharedStat } from "../facts/shared-stat.ts";
 
 /** Every script starts from a known environment: C locale and stat's default name quoting for parsers, a full PATH. */
-const PRELUDE = "export LC_ALL=C QUOTING_STYLE=shell-escape-always PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n";
+const PRELUDE =
+  "export LC_ALL=C QUOTING_STYLE=shell-escape-always PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n";
 
 /** One framed result: the section's output and its exit status. */
 export interface Section {
@@ -53,7 +54,12 @@ const batchLabel = (kind: ProbeKind) => `b${BATCH_ORDER.indexOf(kind)}`;
  * in a subshell so one failing cannot corrupt another's result). Memo blocks in the probes are
  * answered from `memo` when the shared stat shows their files unchanged.
  */
-export function buildScript(steps: readonly (string | Step)[], probes: readonly Probe[], memo = new ProbeMemo(null), boundary = newBoundary()): Script {
+export function buildScript(
+  steps: readonly (string | Step)[],
+  probes: readonly Probe[],
+  memo = new ProbeMemo(null),
+  boundary = newBoundary(),
+): Script {
   let text = PRELUDE;
   const planned: PlannedSection[] = [];
   steps.map(asStep).forEach((step, index) => {
@@ -92,19 +98,32 @@ export function buildScript(steps: readonly (string | Step)[], probes: readonly 
       // A probe that is one block: its gate stands outside the subshell, so an answer from the memo forks nothing.
       const { key, condition } = gate(only);
       const run = group(captured(key, only.body));
-      probeText += condition ? `if ${condition}; then echo ${memoMarker(key)}; st=0\n${frame(boundary, section.label)}\nelse\n${run}fi\n` : run;
+      probeText += condition
+        ? `if ${condition}; then echo ${memoMarker(key)}; st=0\n${frame(boundary, section.label)}\nelse\n${run}fi\n`
+        : run;
       continue;
     }
     const body = section.pieces.map((piece) => {
       if (typeof piece === "string") return piece;
       const { key, condition } = gate(piece);
-      return condition ? `if ${condition}; then echo ${memoMarker(key)}; else\n${captured(key, piece.body)}\nfi` : captured(key, piece.body);
+      return condition
+        ? `if ${condition}; then echo ${memoMarker(key)}; else\n${captured(key, piece.body)}\nfi`
+        : captured(key, piece.body);
     });
     probeText += group(body.join("\n"));
   }
   const asked = new Set(statPaths);
-  if (asked.size > 0) text += `{\n${statPathsCommand([...asked])}\n} </dev/null; st=0\n${frame(boundary, "v0")}\n${blocks.size > 0 ? `${FRESH_FUNCTION}\n${memo.sameStatCheck()}\n` : ""}`;
-  return { text: text + probeText, plan: { boundary, sections: planned }, boundary, batches, statPaths: asked, blocks, memo };
+  if (asked.size > 0)
+    text += `{\n${statPathsCommand([...asked])}\n} </dev/null; st=0\n${frame(boundary, "v0")}\n${blocks.size > 0 ? `${FRESH_FUNCTION}\n${memo.sameStatCheck()}\n` : ""}`;
+  return {
+    text: text + probeText,
+    plan: { boundary, sections: planned },
+    boundary,
+    batches,
+    statPaths: asked,
+    blocks,
+    memo,
+  };
 }
 
 export interface ScriptResult {
@@ -114,21 +133,28 @@ export interface ScriptResult {
 
 /** A section's output with its memo blocks resolved: saved answers put in, fresh outputs unframed and saved. */
 function resolveBlocks(output: string, script: Pick<Script, "blocks" | "memo">, stat = NO_STAT): string {
-  return output.replace(/__FOOBAR_MEMO_([0-9a-f]+)(?:__\n|_BEGIN__\n([\s\S]*?)\n__FOOBAR_MEMO_\1_END__\n)/g, (_all, key: string, fresh?: string) => {
-    const paths = script.blocks.get(key);
-    if (!paths) throw new Error(`script output names an unknown memo block ${key}`);
-    if (fresh !== undefined) {
-      script.memo.record(key, paths, fresh, stat);
-      return fresh;
-    }
-    const saved = script.memo.answer(key, stat);
-    if (saved === undefined) throw new Error(`memo block ${key} was answered from the memo, but its files' stat lines differ`);
-    return saved;
-  });
+  return output.replace(
+    /__FOOBAR_MEMO_([0-9a-f]+)(?:__\n|_BEGIN__\n([\s\S]*?)\n__FOOBAR_MEMO_\1_END__\n)/g,
+    (_all, key: string, fresh?: string) => {
+      const paths = script.blocks.get(key);
+      if (!paths) throw new Error(`script output names an unknown memo block ${key}`);
+      if (fresh !== undefined) {
+        script.memo.record(key, paths, fresh, stat);
+        return fresh;
+      }
+      const saved = script.memo.answer(key, stat);
+      if (saved === undefined)
+        throw new Error(`memo block ${key} was answered from the memo, but its files' stat lines differ`);
+      return saved;
+    },
+  );
 }
 
 /** Split the output of a buildScript() run back into its sections (batched probes filled in from their batch). */
-export function parseScriptOutput(stdout: string, script: Pick<Script, "boundary" | "batches" | "statPaths" | "blocks" | "memo">): ScriptResult {
+export function parseScriptOutput(
+  stdout: string,
+  script: Pick<Script, "boundary" | "batches" | "statPaths" | "blocks" | "memo">,
+): ScriptResult {
   const result: ScriptResult = { steps: [], probes: [] };
   const marker = new RegExp(`\\n${script.boundary} ([spbv])(\\d+) (\\d+)\\n`, "g");
   const own = new Map<number, Section>();
@@ -152,7 +178,11 @@ export function parseScriptOutput(stdout: string, script: Pick<Script, "boundary
   // Probes in order, up to the first one with no answer (a script cut short).
   for (let index = 0; ; index++) {
     const answer = batched.get(index);
-    const section = batched.has(index) ? (answer === undefined ? undefined : { output: answer, status: 0 }) : own.get(index);
+    const section = batched.has(index)
+      ? answer === undefined
+        ? undefined
+        : { output: answer, status: 0 }
+      : own.get(index);
     if (!section) break;
     result.probes.push(section);
   }
@@ -164,5 +194,9 @@ export function parseScriptOutput(stdout: string, script: Pick<Script, "boundary
  * here-document's line goes on (`base64 -d <<'X' | mariadb`).
  */
 export function redactHeredocs(text: string): string {
-  return text.replace(/<<'__FOOBAR_B64__'([^\n]*)\n([\s\S]*?)__FOOBAR_B64__/g, (_all, rest: string, body: string) => `<<'__FOOBAR_B64__'${rest}\n[${Math.floor((body.replace(/\n/g, "").length * 3) / 4)} bytes]\n__FOOBAR_B64__`);
+  return text.replace(
+    /<<'__FOOBAR_B64__'([^\n]*)\n([\s\S]*?)__FOOBAR_B64__/g,
+    (_all, rest: string, body: string) =>
+      `<<'__FOOBAR_B64__'${rest}\n[${Math.floor((body.replace(/\n/g, "").length * 3) / 4)} bytes]\n__FOOBAR_B64__`,
+  );
 }

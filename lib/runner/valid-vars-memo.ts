@@ -20,10 +20,13 @@ export interface ValidVarsMemo {
 
 /** The pair's hash; a Secret stands as its name, so the schema's "is a secret" check is part of what is hashed. */
 function key(role: Role, vars: Vars): string {
-  const text = JSON.stringify([ENGINE_FORMATS_FINGERPRINT, role.name, role.schema, vars], function secretsByName(this: Record<string, unknown>, name, value) {
-    const original = this[name];
-    return original instanceof Secret ? { "secret by name": original.name } : value;
-  });
+  const text = JSON.stringify(
+    [ENGINE_FORMATS_FINGERPRINT, role.name, role.schema, vars],
+    function secretsByName(this: Record<string, unknown>, name, value) {
+      const original = this[name];
+      return original instanceof Secret ? { "secret by name": original.name } : value;
+    },
+  );
   return createHash("sha256").update(text).digest("base64url");
 }
 

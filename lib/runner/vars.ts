@@ -7,7 +7,14 @@ import { FORMAT_MEANINGS, registerFormats } from "./formats.ts";
 
 // Per run, compiling the roles' validators is the engine's largest start-up cost: validating each schema against the
 // meta-schema (~60 ms, done once by a unit test instead) and optimising the generated code (~25 ms) are left out.
-const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true, validateSchema: false, code: { optimize: false } });
+const ajv = new Ajv({
+  allErrors: true,
+  strict: true,
+  allowUnionTypes: true,
+  verbose: true,
+  validateSchema: false,
+  code: { optimize: false },
+});
 registerFormats(ajv);
 /** What a pattern accepts, in words (lib/dsl/role-vars.ts Matching): used instead of the raw expression in messages. */
 ajv.addKeyword({ keyword: "meaning", schemaType: "string" });
@@ -29,7 +36,14 @@ function roleSection(vars: Vars, role: string): Vars {
 /** Later sources win, var by var (a var's value is replaced whole, as Ansible does). */
 export function mergeRoleVars(role: Role, inventory: Inventory, host: Host, playVars: Vars = {}): Vars {
   const groupLayers = host.groups.map((group) => roleSection(inventory.groups[group]!.vars, role.name));
-  return Object.assign({}, role.defaults, roleSection(inventory.vars, role.name), ...groupLayers, roleSection(host.vars, role.name), playVars);
+  return Object.assign(
+    {},
+    role.defaults,
+    roleSection(inventory.vars, role.name),
+    ...groupLayers,
+    roleSection(host.vars, role.name),
+    playVars,
+  );
 }
 
 function valueAt(data: unknown, pointer: string): unknown {
@@ -37,7 +51,10 @@ function valueAt(data: unknown, pointer: string): unknown {
     .split("/")
     .slice(1)
     .map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"))
-    .reduce<unknown>((value, key) => (value && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined), data);
+    .reduce<unknown>(
+      (value, key) => (value && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined),
+      data,
+    );
 }
 
 function describe(value: unknown): string {
@@ -71,9 +88,12 @@ function rule(error: ErrorObject): string {
 
 function explain(error: ErrorObject, data: unknown): string {
   const path = error.instancePath || "/";
-  if (error.keyword === "additionalProperties") return `${path}: unknown var "${(error.params as { additionalProperty: string }).additionalProperty}"`;
-  if (error.keyword === "required") return `${path}: missing required var "${(error.params as { missingProperty: string }).missingProperty}"`;
-  if (error.keyword === "secret") return `${path}: expected a secret (secret("name") in hosts.ts), found a plain ${typeof valueAt(data, error.instancePath)}`;
+  if (error.keyword === "additionalProperties")
+    return `${path}: unknown var "${(error.params as { additionalProperty: string }).additionalProperty}"`;
+  if (error.keyword === "required")
+    return `${path}: missing required var "${(error.params as { missingProperty: string }).missingProperty}"`;
+  if (error.keyword === "secret")
+    return `${path}: expected a secret (secret("name") in hosts.ts), found a plain ${typeof valueAt(data, error.instancePath)}`;
   return `${path}: ${rule(error)}, found ${describe(valueAt(data, error.instancePath))}`;
 }
 

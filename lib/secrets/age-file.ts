@@ -24,8 +24,12 @@ export function encryptedSecretsFile(name: string, path: string, environment: st
       if (!existsSync(path)) return {};
       const identities = findIdentities();
       if (!identities || identities.keys.length === 0) {
-        const where = identities ? `${identities.source} holds no AGE-SECRET-KEY line` : `no $${IDENTITY_ENV}, no $${IDENTITY_FILE_ENV}, no ${defaultIdentityFile()}`;
-        throw new InputError([`secrets file ${name} is encrypted and no age identity was found (${where}); ${askForAccess(environment)}`]);
+        const where = identities
+          ? `${identities.source} holds no AGE-SECRET-KEY line`
+          : `no $${IDENTITY_ENV}, no $${IDENTITY_FILE_ENV}, no ${defaultIdentityFile()}`;
+        throw new InputError([
+          `secrets file ${name} is encrypted and no age identity was found (${where}); ${askForAccess(environment)}`,
+        ]);
       }
       const { Decrypter, armor } = await ageLibrary();
       const decrypter = new Decrypter();
@@ -38,7 +42,9 @@ export function encryptedSecretsFile(name: string, path: string, environment: st
       try {
         text = await decrypter.decrypt(armor.decode(readFileSync(path, "utf8")), "text");
       } catch (error) {
-        throw new InputError([`secrets file ${name}: cannot decrypt with the identity from ${identities.source} (${(error as Error).message}); it is not among the recipients in ${recipientsName}; ${askForAccess(environment)}`]);
+        throw new InputError([
+          `secrets file ${name}: cannot decrypt with the identity from ${identities.source} (${(error as Error).message}); it is not among the recipients in ${recipientsName}; ${askForAccess(environment)}`,
+        ]);
       }
       try {
         return parseValues(text, name);
@@ -48,14 +54,19 @@ export function encryptedSecretsFile(name: string, path: string, environment: st
     },
     async write(values: SecretValues): Promise<void> {
       const recipients = readRecipients(recipientsPath);
-      if (recipients.length === 0) throw new InputError([`${recipientsName} lists no recipients: add your public key first (\`npx tsx playbooks/secrets.ts -i ${environment} recipients add <key> <name>\`)`]);
+      if (recipients.length === 0)
+        throw new InputError([
+          `${recipientsName} lists no recipients: add your public key first (\`npx tsx playbooks/secrets.ts -i ${environment} recipients add <key> <name>\`)`,
+        ]);
       const { Encrypter, armor } = await ageLibrary();
       const encrypter = new Encrypter();
       for (const recipient of recipients) {
         try {
           encrypter.addRecipient(recipient.key);
         } catch (error) {
-          throw new InputError([`${recipientsName}: "${recipient.key}" is not an age public key (${(error as Error).message})`]);
+          throw new InputError([
+            `${recipientsName}: "${recipient.key}" is not an age public key (${(error as Error).message})`,
+          ]);
         }
       }
       const armored = armor.encode(await encrypter.encrypt(serialiseValues(values)));

@@ -12,7 +12,10 @@ export function resolveBecomePasswords(hosts: Host[], store: SecretStore): void 
     if (!(reference instanceof SecretRef)) continue;
     const secret = store.lookup(reference.name);
     if (secret) host.ssh.becomePassword = secret;
-    else problems.push(`host ${host.name}: missing secret "${reference.name}" (its become_password): ${store.howToSet(reference.name)}`);
+    else
+      problems.push(
+        `host ${host.name}: missing secret "${reference.name}" (its become_password): ${store.howToSet(reference.name)}`,
+      );
   }
   if (problems.length) throw new InputError(problems);
 }
@@ -20,6 +23,11 @@ export function resolveBecomePasswords(hosts: Host[], store: SecretStore): void 
 /** For commands that load the inventory themselves (deploy, failover): resolve `hosts`' become_passwords from the environment's store. */
 export async function resolveBecomePasswordsOf(hosts: Host[], inventory: Inventory, repoRoot: string): Promise<void> {
   if (!hosts.some((host) => host.ssh.becomePassword instanceof SecretRef)) return;
-  const store = await openSecretStore({ file: inventory.secretsFile, repoRoot, environment: inventory.environment, generate: inventory.generateSecrets });
+  const store = await openSecretStore({
+    file: inventory.secretsFile,
+    repoRoot,
+    environment: inventory.environment,
+    generate: inventory.generateSecrets,
+  });
   resolveBecomePasswords(hosts, store);
 }

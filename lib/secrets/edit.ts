@@ -17,7 +17,9 @@ function memoryDirectory(): string {
       if (MEMORY_FILESYSTEMS.has(statfsSync(dir).type)) return dir;
     } catch {}
   }
-  throw new InputError(["secrets edit: no memory-backed directory ($XDG_RUNTIME_DIR or /dev/shm on tmpfs) to hand the values to an editor; use `secrets.ts set NAME` instead"]);
+  throw new InputError([
+    "secrets edit: no memory-backed directory ($XDG_RUNTIME_DIR or /dev/shm on tmpfs) to hand the values to an editor; use `secrets.ts set NAME` instead",
+  ]);
 }
 
 /** Let the operator edit `values` as JSON; returns the edited values (validated), or undefined when nothing changed. */
@@ -29,7 +31,10 @@ export function editValues(values: SecretValues, fileName: string): SecretValues
     writeFileSync(path, before, { mode: 0o600 });
     const editor = process.env.VISUAL || process.env.EDITOR || "vi";
     const result = spawnSync("/bin/sh", ["-c", `${editor} "$1"`, "editor", path], { stdio: "inherit" });
-    if (result.status !== 0) throw new InputError([`secrets edit: ${editor} exited with ${result.status ?? result.signal}; ${fileName} left as it was`]);
+    if (result.status !== 0)
+      throw new InputError([
+        `secrets edit: ${editor} exited with ${result.status ?? result.signal}; ${fileName} left as it was`,
+      ]);
     const after = readFileSync(path, "utf8");
     if (after === before) return undefined;
     try {

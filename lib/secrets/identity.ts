@@ -19,7 +19,11 @@ export interface Identities {
   source: string;
 }
 
-const identityLines = (text: string) => text.split("\n").map((line) => line.trim()).filter((line) => line.startsWith("AGE-SECRET-KEY-"));
+const identityLines = (text: string) =>
+  text
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line.startsWith("AGE-SECRET-KEY-"));
 
 /** The operator's identities: $FOOBAR_AGE_IDENTITY, else $FOOBAR_AGE_IDENTITY_FILE, else the default file; undefined if none. */
 export function findIdentities(): Identities | undefined {
@@ -34,6 +38,9 @@ export function findIdentities(): Identities | undefined {
 export function writeIdentityFile(file: string, identity: string, recipient: string): void {
   if (existsSync(file)) throw new Error(`${file} exists already: it is someone's key, not replaced`);
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  writeFileSync(file, `# created: ${new Date().toISOString()}\n# public key: ${recipient}\n${identity}\n`, { mode: 0o600, flag: "wx" });
+  writeFileSync(file, `# created: ${new Date().toISOString()}\n# public key: ${recipient}\n${identity}\n`, {
+    mode: 0o600,
+    flag: "wx",
+  });
   chmodSync(file, 0o600);
 }

@@ -16,14 +16,23 @@ export function recipientsPathOf(secretsPath: string): string {
 /** Parse `age1… owner name` lines; `#` lines and blank lines are comments. */
 export function readRecipients(path: string): Recipient[] {
   if (!existsSync(path)) return [];
-  return readFileSync(path, "utf8").split("\n").map((line) => line.trim()).filter((line) => line && !line.startsWith("#")).map((line) => {
-    const [key = "", ...owner] = line.split(/\s+/);
-    return { key, owner: owner.join(" ").replace(/^#\s*/, "") };
-  });
+  return readFileSync(path, "utf8")
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith("#"))
+    .map((line) => {
+      const [key = "", ...owner] = line.split(/\s+/);
+      return { key, owner: owner.join(" ").replace(/^#\s*/, "") };
+    });
 }
 
 export function writeRecipients(path: string, recipients: Recipient[]): void {
   mkdirSync(dirname(path), { recursive: true });
-  const header = "# age public keys that can read the secrets file beside this one: `npx tsx playbooks/secrets.ts recipients add|remove`\n";
-  writeFileSync(path, header + recipients.map((recipient) => `${recipient.key}${recipient.owner ? ` ${recipient.owner}` : ""}\n`).join(""));
+  const header =
+    "# age public keys that can read the secrets file beside this one: `npx tsx playbooks/secrets.ts recipients add|remove`\n";
+  writeFileSync(
+    path,
+    header +
+      recipients.map((recipient) => `${recipient.key}${recipient.owner ? ` ${recipient.owner}` : ""}\n`).join(""),
+  );
 }

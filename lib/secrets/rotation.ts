@@ -15,11 +15,22 @@ export const secretNames = (values: SecretValues) => Object.keys(values).filter(
 /** Applies a rotated secret to the hosts: 0 when every host uses the new value and none needs the old one. */
 export type ApplyRotation = (values: { next: Secret; retiring: Secret }) => Promise<number>;
 
-export async function rotateSecret(file: SecretsFile, name: string, apply: ApplyRotation, say: (line: string) => void): Promise<number> {
-  if (process.env[secretEnvName(name)] !== undefined) throw new InputError([`${name} comes from ${secretEnvName(name)} in this run: rotate it where that variable is kept`]);
+export async function rotateSecret(
+  file: SecretsFile,
+  name: string,
+  apply: ApplyRotation,
+  say: (line: string) => void,
+): Promise<number> {
+  if (process.env[secretEnvName(name)] !== undefined)
+    throw new InputError([
+      `${name} comes from ${secretEnvName(name)} in this run: rotate it where that variable is kept`,
+    ]);
   const values = await file.read();
   if (values[retiringKey(name)] === undefined) {
-    if (values[name] === undefined) throw new InputError([`${file.name} has no ${name}: nothing to rotate (\`secrets.ts set ${name}\` gives it a value)`]);
+    if (values[name] === undefined)
+      throw new InputError([
+        `${file.name} has no ${name}: nothing to rotate (\`secrets.ts set ${name}\` gives it a value)`,
+      ]);
     values[retiringKey(name)] = values[name];
     values[name] = generateSecretValue();
     await file.write(values);
@@ -27,7 +38,10 @@ export async function rotateSecret(file: SecretsFile, name: string, apply: Apply
   } else {
     say(`${name}: resuming the rotation begun earlier (same new value; the old one still accepted)`);
   }
-  const code = await apply({ next: new Secret(name, values[name]!), retiring: new Secret(`${name} (retiring)`, values[retiringKey(name)]!) });
+  const code = await apply({
+    next: new Secret(name, values[name]!),
+    retiring: new Secret(`${name} (retiring)`, values[retiringKey(name)]!),
+  });
   if (code !== 0) {
     say(`${name}: rotation stopped (exit ${code}); run \`secrets.ts rotate ${name}\` again to finish it`);
     return code;

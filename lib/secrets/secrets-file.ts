@@ -26,7 +26,12 @@ export function parseValues(text: string, name: string): SecretValues {
   } catch (error) {
     throw new Error(`secrets file ${name}: ${(error as Error).message}`);
   }
-  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed) || Object.values(parsed).some((value) => typeof value !== "string")) {
+  if (
+    !parsed ||
+    typeof parsed !== "object" ||
+    Array.isArray(parsed) ||
+    Object.values(parsed).some((value) => typeof value !== "string")
+  ) {
     throw new Error(`secrets file ${name}: must be a JSON object of names to string values`);
   }
   return parsed as SecretValues;

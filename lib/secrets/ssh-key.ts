@@ -26,10 +26,24 @@ const sshString = (value: Buffer | string) => {
 function opensshPrivateKey(seed: Buffer, publicKey: Buffer, comment: string): string {
   const publicBlob = Buffer.concat([sshString("ssh-ed25519"), sshString(publicKey)]);
   const check = createHash("sha256").update(seed).digest().readUInt32BE(0);
-  let section = Buffer.concat([uint32(check), uint32(check), publicBlob, sshString(Buffer.concat([seed, publicKey])), sshString(comment)]);
+  let section = Buffer.concat([
+    uint32(check),
+    uint32(check),
+    publicBlob,
+    sshString(Buffer.concat([seed, publicKey])),
+    sshString(comment),
+  ]);
   const padding = Buffer.from(Array.from({ length: (8 - (section.length % 8)) % 8 }, (_, index) => index + 1));
   section = Buffer.concat([section, padding]);
-  const body = Buffer.concat([Buffer.from("openssh-key-v1\0"), sshString("none"), sshString("none"), sshString(""), uint32(1), sshString(publicBlob), sshString(section)]);
+  const body = Buffer.concat([
+    Buffer.from("openssh-key-v1\0"),
+    sshString("none"),
+    sshString("none"),
+    sshString(""),
+    uint32(1),
+    sshString(publicBlob),
+    sshString(section),
+  ]);
   const lines = body.toString("base64").match(/.{1,70}/g) ?? [];
   return ["-----BEGIN OPENSSH PRIVATE KEY-----", ...lines, "-----END OPENSSH PRIVATE KEY-----", ""].join("\n");
 }
@@ -46,8 +60,15 @@ export function sshKeyFromSecret(secret: Secret, purpose: string): SshKeyPair {
 }
 
 function derivePair(secret: Secret, seed: Buffer, purpose: string): SshKeyPair {
-  const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: "der", type: "pkcs8" });
+  const privateKey = createPrivateKey({
+    key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]),
+    format: "der",
+    type: "pkcs8",
+  });
   const publicKey = createPublicKey(privateKey).export({ format: "der", type: "spki" }).subarray(-32);
   const publicLine = `ssh-ed25519 ${Buffer.concat([sshString("ssh-ed25519"), sshString(publicKey)]).toString("base64")} ${purpose}`;
-  return { privateKey: new Secret(`${secret.name} (ssh key)`, opensshPrivateKey(seed, publicKey, purpose)), publicKey: publicLine };
+  return {
+    privateKey: new Secret(`${secret.name} (ssh key)`, opensshPrivateKey(seed, publicKey, purpose)),
+    publicKey: publicLine,
+  };
 }

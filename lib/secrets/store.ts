@@ -37,7 +37,10 @@ export interface StoreOptions {
  */
 export async function openSecretStore(options: StoreOptions): Promise<SecretStore> {
   const file = secretsFileFor(options.file, options.repoRoot, options.environment);
-  if (options.generate && file.encrypted) throw new InputError([`environment ${options.environment}: generated secrets need a clear (throw-away) secrets file, not ${options.file}`]);
+  if (options.generate && file.encrypted)
+    throw new InputError([
+      `environment ${options.environment}: generated secrets need a clear (throw-away) secrets file, not ${options.file}`,
+    ]);
   let values: SecretValues = {};
   let unreadable: InputError | undefined;
   try {

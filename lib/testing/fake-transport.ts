@@ -37,24 +37,39 @@ export interface FakeLog {
 }
 
 /** A connect function (host name -> Transport) over handlers, recording every exec in `log`. */
-export function fakeConnector(handlers: Record<string, SnippetHandler>, log: FakeLog, options: Record<string, FakeHostOptions> = {}) {
+export function fakeConnector(
+  handlers: Record<string, SnippetHandler>,
+  log: FakeLog,
+  options: Record<string, FakeHostOptions> = {},
+) {
   return async (host: { name: string }): Promise<Transport> => {
     const handler = handlers[host.name];
-    if (!handler || options[host.name]?.unreachable) throw new UnreachableError(host.name, "connect ECONNREFUSED (fake)", "refused");
+    if (!handler || options[host.name]?.unreachable)
+      throw new UnreachableError(host.name, "connect ECONNREFUSED (fake)", "refused");
     const facts = options[host.name]?.factsOutput ?? debianFacts(host.name);
     const holder = options[host.name]?.lockHolder;
     // With a holder: its lock is found held, busy to a first attempt, and had (after it) by a wait.
     const lockAnswer = (waitSeconds: number): SnippetResult =>
-      !holder ? { output: "lock=held", status: 0 } : waitSeconds === 0 ? { output: `lock=busy\n${holder}`, status: 75 } : { output: "lock=held-stale", status: 76 };
+      !holder
+        ? { output: "lock=held", status: 0 }
+        : waitSeconds === 0
+          ? { output: `lock=busy\n${holder}`, status: 75 }
+          : { output: "lock=held-stale", status: 76 };
     const probeAnswer = (parts: readonly ProbePart[]): SnippetResult => {
       if (parts.length === 1 && parts[0]!.kind === "host") return { output: facts, status: 0 };
-      if (parts.length === 1 && parts[0]!.kind === "lock-state") return { output: holder ? "last=other held" : "last=none free", status: 0 };
+      if (parts.length === 1 && parts[0]!.kind === "lock-state")
+        return { output: holder ? "last=other held" : "last=none free", status: 0 };
       return handler({ kind: "probe", parts });
     };
     const answer = (section: PlannedSection): SnippetResult => {
-      if ("step" in section) return section.step.lockWaitSeconds === undefined ? handler({ kind: "step", script: section.step.script }) : lockAnswer(section.step.lockWaitSeconds);
+      if ("step" in section)
+        return section.step.lockWaitSeconds === undefined
+          ? handler({ kind: "step", script: section.step.script })
+          : lockAnswer(section.step.lockWaitSeconds);
       if ("probe" in section) return probeAnswer(section.probe);
-      throw new Error(`fake transport: a batch of ${section.members.length} ${section.batch} probes is not faked; give the test's probes their own kinds`);
+      throw new Error(
+        `fake transport: a batch of ${section.members.length} ${section.batch} probes is not faked; give the test's probes their own kinds`,
+      );
     };
     return {
       host: host.name,

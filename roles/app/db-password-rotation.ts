@@ -27,18 +27,37 @@ export function dbPasswordRotation(options: DbPasswordRotation): ApplyRotation {
   const { cli, inventory, say, dbGroup, role, retiringVar } = options;
   return async ({ retiring }) => {
     const loaded = loadInventory(inventory, cli.environment);
-    const dbHosts = loaded.group(dbGroup).map((host) => host.name).join(",");
-    const accounts = (vars: Record<string, unknown>, what: string) => definePlaybook(`rotate ${retiringVar.replace(/_retiring$/, "")}`, [{ name: what, hosts: dbGroup, roles: [{ role, vars }] }]);
+    const dbHosts = loaded
+      .group(dbGroup)
+      .map((host) => host.name)
+      .join(",");
+    const accounts = (vars: Record<string, unknown>, what: string) =>
+      definePlaybook(`rotate ${retiringVar.replace(/_retiring$/, "")}`, [
+        { name: what, hosts: dbGroup, roles: [{ role, vars }] },
+      ]);
     say(`${dbGroup}: the account accepts the new and the old password`);
-    const both = await runStep(cli, inventory, accounts({ [retiringVar]: retiring }, "the account accepts the new and the retiring password"), dbHosts);
+    const both = await runStep(
+      cli,
+      inventory,
+      accounts({ [retiringVar]: retiring }, "the account accepts the new and the retiring password"),
+      dbHosts,
+    );
     if (both !== 0) return both;
     await resolveBecomePasswordsOf(loaded.hosts, loaded, REPO_ROOT);
     const connect = sshConnector(cli);
     const lbs = await Promise.all(loaded.group("lb").map(async (host) => ({ host, transport: await connect(host) })));
-    const apps = definePlaybook("rotate: apps", [{ name: "the app with the new password", hosts: "web", roles: [app] }]);
+    const apps = definePlaybook("rotate: apps", [
+      { name: "the app with the new password", hosts: "web", roles: [app] },
+    ]);
     try {
       const rolled = await rollWebHosts({
-        playbook: "secrets.ts rotate", webHosts: loaded.group("web"), lbs, connect, say, drainMs: 30_000, healthMs: 60_000,
+        playbook: "secrets.ts rotate",
+        webHosts: loaded.group("web"),
+        lbs,
+        connect,
+        say,
+        drainMs: 30_000,
+        healthMs: 60_000,
         converge: (host) => runStep({ ...cli, forks: 1 }, inventory, apps, host.name),
         healthy: (health) => health.status === "ok",
         expected: "healthy with both databases reachable",

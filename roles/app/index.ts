@@ -23,22 +23,47 @@ export default defineRole({
     const version = vars.version ?? release.version;
     const releaseDir = posix.join(vars.root, "releases", version);
     // Writes go to the primary, reads to the replica: from the vars, else from the inventory's db groups.
-    const firstOf = (group: string) => (inventory.groups[group] ? inventory.group(group)[0]?.privateAddress : undefined);
+    const firstOf = (group: string) =>
+      inventory.groups[group] ? inventory.group(group)[0]?.privateAddress : undefined;
     const primary = vars.db_primary_host ?? firstOf("db_primary");
     const db = primary ? { primary, replica: vars.db_replica_host ?? firstOf("db_replica") ?? primary } : undefined;
     const data = { data: { version, entry: posix.join(vars.root, "current", ENTRY), db: db ?? null } };
     return [
-      ...(db ? [topologyGuard({ role: "app", host: host.name, primaryAddress: db.primary, wouldUndo: `point the app's writes at ${db.primary}` }, { tags: [DATABASE_TAG] })] : []),
+      ...(db
+        ? [
+            topologyGuard(
+              {
+                role: "app",
+                host: host.name,
+                primaryAddress: db.primary,
+                wouldUndo: `point the app's writes at ${db.primary}`,
+              },
+              { tags: [DATABASE_TAG] },
+            ),
+          ]
+        : []),
       r.package("nodejs"),
       r.package("curl"), // the unit's readiness check and deploy.ts's health probe
       r.user(vars.user, { system: true, home: vars.root }),
       r.directory(vars.root, { owner: "root", group: "root", mode: "0755" }),
       r.directory(posix.join(vars.root, "releases"), { owner: "root", group: "root", mode: "0755" }),
       r.directory(releaseDir, { owner: "root", group: "root", mode: "0755" }),
-      ...release.directories.map((dir) => r.directory(posix.join(releaseDir, dir), { owner: "root", group: "root", mode: "0755" })),
-      ...[...release.files].map(([name, content]) => r.file(posix.join(releaseDir, name), content, { owner: "root", group: "root", mode: "0644" })),
+      ...release.directories.map((dir) =>
+        r.directory(posix.join(releaseDir, dir), { owner: "root", group: "root", mode: "0755" }),
+      ),
+      ...[...release.files].map(([name, content]) =>
+        r.file(posix.join(releaseDir, name), content, { owner: "root", group: "root", mode: "0644" }),
+      ),
       r.directory("/etc/foobar", { owner: "root", group: "root", mode: "0755" }),
-      r.template(ENV_FILE, "app.env.ejs", { owner: "root", group: "root", mode: "0600", sensitive: true, notify: "restart app", tags: [DATABASE_TAG], ...data }),
+      r.template(ENV_FILE, "app.env.ejs", {
+        owner: "root",
+        group: "root",
+        mode: "0600",
+        sensitive: true,
+        notify: "restart app",
+        tags: [DATABASE_TAG],
+        ...data,
+      }),
       r.systemdUnit(SERVICE, r.render("foobar-app.service.ejs", data.data), { notify: "restart app" }),
       r.symlink(posix.join(vars.root, "current"), releaseDir, { notify: "restart app" }),
       r.command(

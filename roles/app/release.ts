@@ -32,7 +32,8 @@ export function readRelease(dir: string, repoRoot: string): Release {
   const root = resolve(repoRoot, dir);
   const cached = cache.get(root);
   if (cached) return cached;
-  if (root === DEFAULT_OUT_DIR && ensureAppBuilt()) console.error(`app: built ${dir} from app/ (it was missing or older than the sources)`);
+  if (root === DEFAULT_OUT_DIR && ensureAppBuilt())
+    console.error(`app: built ${dir} from app/ (it was missing or older than the sources)`);
   if (!statSync(root, { throwIfNoEntry: false })?.isDirectory()) {
     throw new Error(`no built release in ${dir}: run \`npm run build:app\` first`);
   }

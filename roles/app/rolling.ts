@@ -17,7 +17,12 @@ export interface Health {
 
 /** /health of the host's own nginx → app path, from the host itself. */
 export async function hostHealth(transport: Transport, host: Host): Promise<Health> {
-  const result = await runScript(transport, host, "curl -sS -m 3 -H 'Host: www.foobar.com' http://127.0.0.1/health", 10_000);
+  const result = await runScript(
+    transport,
+    host,
+    "curl -sS -m 3 -H 'Host: www.foobar.com' http://127.0.0.1/health",
+    10_000,
+  );
   if (result.code !== 0) throw new Error(result.stderr.trim() || `curl exit ${result.code}`);
   return JSON.parse(result.stdout) as Health;
 }
@@ -56,15 +61,30 @@ export async function rollWebHosts(options: RollOptions): Promise<number> {
         continue;
       }
       const until = Math.ceil(Date.now() / 1000 + (options.drainMs + options.healthMs) / 1000 + CONVERGE_ALLOWANCE_S);
-      const drained = await drainEverywhere(lbs, host.name, options.drainMs, { holder: `${options.playbook}:${userInfo().username}@${hostname()}`, until });
-      say(`${host.name}: drained in HAProxy${drained.ok ? ` (0 sessions after ${drained.elapsedMs} ms)` : `; ${drained.last?.join("/")} sessions left after ${options.drainMs / 1000} s, going on`}`);
+      const drained = await drainEverywhere(lbs, host.name, options.drainMs, {
+        holder: `${options.playbook}:${userInfo().username}@${hostname()}`,
+        until,
+      });
+      say(
+        `${host.name}: drained in HAProxy${drained.ok ? ` (0 sessions after ${drained.elapsedMs} ms)` : `; ${drained.last?.join("/")} sessions left after ${options.drainMs / 1000} s, going on`}`,
+      );
       const code = await options.converge(host, before);
-      const healthy = code === 0
-        ? await poll(() => hostHealth(transport, host), options.healthy, { timeoutMs: options.healthMs, intervalMs: 500 })
-        : { ok: false, last: undefined, elapsedMs: 0 };
+      const healthy =
+        code === 0
+          ? await poll(() => hostHealth(transport, host), options.healthy, {
+              timeoutMs: options.healthMs,
+              intervalMs: 500,
+            })
+          : { ok: false, last: undefined, elapsedMs: 0 };
       if (!healthy.ok) {
-        const seen = healthy.last ? `answered ${JSON.stringify(healthy.last)}` : code === 0 ? "did not answer /health" : "failed to converge";
-        say(`${host.name}: FAILED: ${seen} (expected ${options.expected}); it stays drained in HAProxy, the remaining hosts are left as they were`);
+        const seen = healthy.last
+          ? `answered ${JSON.stringify(healthy.last)}`
+          : code === 0
+            ? "did not answer /health"
+            : "failed to converge";
+        say(
+          `${host.name}: FAILED: ${seen} (expected ${options.expected}); it stays drained in HAProxy, the remaining hosts are left as they were`,
+        );
         return 1;
       }
       const up = await readyEverywhere(lbs, host.name, options.healthMs);

@@ -4,26 +4,53 @@ import { secret } from "../../lib/secret.ts";
 import { accountName, dbName } from "../mysql_common/vars.ts";
 
 export const schema = RoleVars({
-  build_dir: Type.String({ minLength: 1, default: "app/dist", description: "Directory on the controller holding the built release (server.js + public/), relative to the repo." }),
+  build_dir: Type.String({
+    minLength: 1,
+    default: "app/dist",
+    description: "Directory on the controller holding the built release (server.js + public/), relative to the repo.",
+  }),
   version: Type.Optional(
     Matching("^[A-Za-z0-9._-]{1,64}$", "a release name of up to 64 letters, digits or ._-", {
-      description: 'Release name; default: "r-" + the first 12 hex digits of the build\'s sha256 (same build, same name).',
+      description:
+        'Release name; default: "r-" + the first 12 hex digits of the build\'s sha256 (same build, same name).',
     }),
   ),
   root: Matching("^/[A-Za-z0-9/._-]+$", "an absolute path of letters, digits and /._-", {
     default: "/srv/foobar",
     description: "Where releases live on the host: <root>/releases/<version>, <root>/current.",
   }),
-  keep_releases: Type.Integer({ minimum: 1, maximum: 50, default: 3, description: "Releases kept on the host, the current one included." }),
-  user: Matching("^[a-z_][a-z0-9_-]{0,31}$", "a Unix user name (lower case, up to 32)", { default: "foobar", description: "The system user the app runs as." }),
+  keep_releases: Type.Integer({
+    minimum: 1,
+    maximum: 50,
+    default: 3,
+    description: "Releases kept on the host, the current one included.",
+  }),
+  user: Matching("^[a-z_][a-z0-9_-]{0,31}$", "a Unix user name (lower case, up to 32)", {
+    default: "foobar",
+    description: "The system user the app runs as.",
+  }),
   listen_host: IpAddress({ default: "127.0.0.1", description: "Address the app listens on (nginx proxies to it)." }),
   listen_port: Port({ default: 3000, description: "Port the app listens on." }),
   db_name: dbName,
-  db_primary_host: Type.Optional(Type.String({ minLength: 1, description: "Where writes go (default: the first host of the inventory's db_primary group; none: no database)." })),
-  db_replica_host: Type.Optional(Type.String({ minLength: 1, description: "Where reads go (default: the first host of db_replica, else the primary)." })),
+  db_primary_host: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description: "Where writes go (default: the first host of the inventory's db_primary group; none: no database).",
+    }),
+  ),
+  db_replica_host: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description: "Where reads go (default: the first host of db_replica, else the primary).",
+    }),
+  ),
   db_port: Port({ default: 3306, description: "The databases' port." }),
   db_user: accountName("foobar_app", "The writer account (role mysql_primary's app_user)."),
-  db_password: Type.Optional(SecretVar({ default: secret("db_app_password"), description: "The writer account's password." })),
+  db_password: Type.Optional(
+    SecretVar({ default: secret("db_app_password"), description: "The writer account's password." }),
+  ),
   db_read_user: accountName("foobar_read", "The read-only account on the replica (role mysql_replica's read_user)."),
-  db_read_password: Type.Optional(SecretVar({ default: secret("db_read_password"), description: "The read-only account's password." })),
+  db_read_password: Type.Optional(
+    SecretVar({ default: secret("db_read_password"), description: "The read-only account's password." }),
+  ),
 });

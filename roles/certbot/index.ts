@@ -39,7 +39,9 @@ function controllerFile(path: string): string {
   try {
     return readFileSync(resolve(REPO_ROOT, path), "utf8");
   } catch (error) {
-    throw new Error(`acme_ca_bundle: cannot read ${path} on the controller (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new Error(
+      `acme_ca_bundle: cannot read ${path} on the controller (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
 }
 
@@ -57,15 +59,32 @@ export default defineRole({
     const environment = caBundle === undefined ? "" : sh`REQUESTS_CA_BUNDLE=${ACME_CA_BUNDLE} `;
     // --standalone on 127.0.0.1:<http01_port>, behind HAProxy's /.well-known/acme-challenge/ route: no web server or
     // webroot to keep, nothing listens between renewals, and the renewal config certbot saves repeats the same way.
-    const obtain = environment + sh`certbot certonly --non-interactive --agree-tos --no-eff-email -m ${vars.acme_email} --server ${vars.acme_server} --cert-name ${vars.cert_name} --standalone --http-01-address 127.0.0.1 --http-01-port ${vars.http01_port} --deploy-hook ${DEPLOY_HOOK} ${vars.domains.flatMap((domain) => ["-d", domain])}`;
-    const followers = peers.followers.map((follower) => ({ name: follower.name, push: peerSsh(follower), record: pushRecord(follower) }));
+    const obtain =
+      environment +
+      sh`certbot certonly --non-interactive --agree-tos --no-eff-email -m ${vars.acme_email} --server ${vars.acme_server} --cert-name ${vars.cert_name} --standalone --http-01-address 127.0.0.1 --http-01-port ${vars.http01_port} --deploy-hook ${DEPLOY_HOOK} ${vars.domains.flatMap((domain) => ["-d", domain])}`;
+    const followers = peers.followers.map((follower) => ({
+      name: follower.name,
+      push: peerSsh(follower),
+      record: pushRecord(follower),
+    }));
     return [
       r.package("certbot"),
       r.file(ACME_CA_BUNDLE, caBundle ?? null, caBundle === undefined ? { state: "absent" } : { mode: "0644" }),
-      r.systemdDropIn("certbot.service", "foobar-acme-ca", caBundle === undefined ? null : `[Service]\nEnvironment=REQUESTS_CA_BUNDLE=${ACME_CA_BUNDLE}\n`),
-      r.file(DEPLOY_HOOK, r.render("deploy-hook.sh.ejs", { followers, install_pem: INSTALL_PEM, receipt: receiptOf(vars.haproxy_pem) }), { mode: "0755" }),
+      r.systemdDropIn(
+        "certbot.service",
+        "foobar-acme-ca",
+        caBundle === undefined ? null : `[Service]\nEnvironment=REQUESTS_CA_BUNDLE=${ACME_CA_BUNDLE}\n`,
+      ),
+      r.file(
+        DEPLOY_HOOK,
+        r.render("deploy-hook.sh.ejs", { followers, install_pem: INSTALL_PEM, receipt: receiptOf(vars.haproxy_pem) }),
+        { mode: "0755" },
+      ),
       // Guarded by the live certificate: a second run never requests a new one; renewals are certbot.timer's job.
-      r.command("obtain certificate", obtain, { creates: `${live}/fullchain.pem`, description: `obtain ${vars.domains.join(", ")} from ${vars.acme_server}` }),
+      r.command("obtain certificate", obtain, {
+        creates: `${live}/fullchain.pem`,
+        description: `obtain ${vars.domains.join(", ")} from ${vars.acme_server}`,
+      }),
       // Repairs a PEM that is not the live certificate (a hook that failed, a placeholder put back by hand) or that the
       // installer did not put there (its receipt differs: the followers could not pull it).
       r.command("haproxy PEM from the live certificate", sh`RENEWED_LINEAGE=${live} ${DEPLOY_HOOK}`, {
@@ -76,11 +95,17 @@ export default defineRole({
       // A follower that missed a push (down during a renewal) gets it again: the record of what it last received
       // differs from the installed PEM's receipt. Checked here without a connection, so a no-op costs nothing more.
       // (A PEM that is not the installed one is the task above: its deploy hook pushes as well.)
-      ...followers.map((follower) => r.command(`certificate on ${follower.name}`, `${follower.push} ${sh`install < ${vars.haproxy_pem} && cp ${receiptOf(vars.haproxy_pem)} ${follower.record}`}`, {
-        onlyIf: `! ${differsFromRecord(vars.haproxy_pem, receiptOf(vars.haproxy_pem))} && ${sh`! cmp -s ${receiptOf(vars.haproxy_pem)} ${follower.record}`}`,
-        dependsOn: [vars.haproxy_pem, receiptOf(vars.haproxy_pem), follower.record],
-        description: `push ${vars.haproxy_pem} to ${follower.name}`,
-      })),
+      ...followers.map((follower) =>
+        r.command(
+          `certificate on ${follower.name}`,
+          `${follower.push} ${sh`install < ${vars.haproxy_pem} && cp ${receiptOf(vars.haproxy_pem)} ${follower.record}`}`,
+          {
+            onlyIf: `! ${differsFromRecord(vars.haproxy_pem, receiptOf(vars.haproxy_pem))} && ${sh`! cmp -s ${receiptOf(vars.haproxy_pem)} ${follower.record}`}`,
+            dependsOn: [vars.haproxy_pem, receiptOf(vars.haproxy_pem), follower.record],
+            description: `push ${vars.haproxy_pem} to ${follower.name}`,
+          },
+        ),
+      ),
       r.service("certbot.timer", { state: "started", enabled: true }),
     ];
   },

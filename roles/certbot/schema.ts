@@ -8,15 +8,30 @@ export const schema = RoleVars({
     default: "https://acme-v02.api.letsencrypt.org/directory",
     description: "ACME directory URL: Let's Encrypt production by default; the lab points it at Pebble.",
   }),
-  acme_email: Matching("^[^@\\s'\"]+@[^@\\s'\"]+$", "an e-mail address", { default: "ops@foobar.com", description: "Account e-mail (expiry notices)." }),
-  domains: Type.Array(
-    Matching("^[A-Za-z0-9*]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$", "a fully qualified domain name such as www.foobar.com", { description: "A name." }),
-    { minItems: 1, default: ["www.foobar.com", "foobar.com"], description: "Names on the certificate; the first one is the subject." },
-  ),
-  cert_name: Matching("^[A-Za-z0-9][A-Za-z0-9._-]*$", "a name of letters, digits and ._- (not starting with one of ._-)", {
-    default: "foobar.com",
-    description: "certbot's name for the lineage: /etc/letsencrypt/live/<cert_name>/.",
+  acme_email: Matching("^[^@\\s'\"]+@[^@\\s'\"]+$", "an e-mail address", {
+    default: "ops@foobar.com",
+    description: "Account e-mail (expiry notices).",
   }),
+  domains: Type.Array(
+    Matching(
+      "^[A-Za-z0-9*]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$",
+      "a fully qualified domain name such as www.foobar.com",
+      { description: "A name." },
+    ),
+    {
+      minItems: 1,
+      default: ["www.foobar.com", "foobar.com"],
+      description: "Names on the certificate; the first one is the subject.",
+    },
+  ),
+  cert_name: Matching(
+    "^[A-Za-z0-9][A-Za-z0-9._-]*$",
+    "a name of letters, digits and ._- (not starting with one of ._-)",
+    {
+      default: "foobar.com",
+      description: "certbot's name for the lineage: /etc/letsencrypt/live/<cert_name>/.",
+    },
+  ),
   acme_ca_bundle: Type.Optional(
     Type.String({
       minLength: 1,
@@ -24,12 +39,23 @@ export const schema = RoleVars({
         "A file on the controller (path relative to the repository) with the CA that signs the ACME server's own TLS certificate; installed on the host and given to certbot as REQUESTS_CA_BUNDLE. For a private ACME server such as the lab's Pebble; leave unset for Let's Encrypt.",
     }),
   ),
-  http01_port: Port({ default: 8888, description: "Local port certbot's standalone http-01 server listens on (127.0.0.1); HAProxy's acme_challenge_address points here." }),
-  haproxy_pem: Matching("^/[^\\s'\"]+\\.pem$", "an absolute path ending in .pem", { default: TLS_PEM, description: "The PEM HAProxy loads (fullchain + key), written by the deploy hook." }),
+  http01_port: Port({
+    default: 8888,
+    description:
+      "Local port certbot's standalone http-01 server listens on (127.0.0.1); HAProxy's acme_challenge_address points here.",
+  }),
+  haproxy_pem: Matching("^/[^\\s'\"]+\\.pem$", "an absolute path ending in .pem", {
+    default: TLS_PEM,
+    description: "The PEM HAProxy loads (fullchain + key), written by the deploy hook.",
+  }),
   lb_group: Type.String({
     minLength: 1,
     default: "lb",
-    description: "The load balancers' group: its first host runs certbot and pushes each new PEM to the others (role haproxy's installer).",
+    description:
+      "The load balancers' group: its first host runs certbot and pushes each new PEM to the others (role haproxy's installer).",
   }),
-  cert_sync_secret: SecretVar({ default: secret("lb_cert_sync_key"), description: "Secret the push key is derived from (the same var as role haproxy's)." }),
+  cert_sync_secret: SecretVar({
+    default: secret("lb_cert_sync_key"),
+    description: "Secret the push key is derived from (the same var as role haproxy's).",
+  }),
 });

@@ -20,7 +20,11 @@ export function debianExporter(role: string, pkg: string): DebianExporter {
     tasks: (r, purpose, settings, needs = []) => [
       r.package(pkg),
       ...needs,
-      r.file(`/etc/default/${pkg}`, [`# Managed by foobar-infra (role ${role}): ${purpose}`, ...settings, ""].join("\n"), { mode: "0644", notify: restart }),
+      r.file(
+        `/etc/default/${pkg}`,
+        [`# Managed by foobar-infra (role ${role}): ${purpose}`, ...settings, ""].join("\n"),
+        { mode: "0644", notify: restart },
+      ),
       r.service(pkg, { state: "started", enabled: true }),
     ],
     handlers: { [restart]: ({ r }) => r.serviceAction(pkg, "restarted") },

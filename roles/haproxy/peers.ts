@@ -20,8 +20,14 @@ export interface CertificatePeers {
 /** `host`'s place among the load balancers of `group`; a host outside the group is its own leader. */
 export function certificatePeers(inventory: Inventory, host: Host, group: string): CertificatePeers {
   const members = group in inventory.groups ? inventory.group(group) : [];
-  if (!members.some((member) => member.name === host.name)) return { leader: host, followers: [], isLeader: true, others: [] };
-  return { leader: members[0]!, followers: members.slice(1), isLeader: members[0]!.name === host.name, others: members.filter((member) => member.name !== host.name) };
+  if (!members.some((member) => member.name === host.name))
+    return { leader: host, followers: [], isLeader: true, others: [] };
+  return {
+    leader: members[0]!,
+    followers: members.slice(1),
+    isLeader: members[0]!.name === host.name,
+    others: members.filter((member) => member.name !== host.name),
+  };
 }
 
 /** The key the load balancers reach each other's installer with, derived from the shared secret (the same on every run and host). */
@@ -45,12 +51,17 @@ export function peerSsh(target: Host): string {
 
 /** known_hosts lines for the peers' private addresses, from the keys the runner trusts for them. */
 export function peerHostKeys(peers: Host[]): string {
-  return peers.map((peer) => {
-    const { keys } = lookupHostKeys(knownHostsFilesFor(peer, REPO_ROOT), peer.address, peer.ssh.port);
-    if (keys.length === 0) throw new Error(`no pinned SSH host key for ${peer.name} (${peer.address}): converge it once (--accept-new-host-keys) so the load balancers can reach each other`);
-    const name = peer.ssh.port === 22 ? peer.privateAddress : `[${peer.privateAddress}]:${peer.ssh.port}`;
-    return keys.map((key) => `${name} ${key.type} ${key.blob.toString("base64")}\n`).join("");
-  }).join("");
+  return peers
+    .map((peer) => {
+      const { keys } = lookupHostKeys(knownHostsFilesFor(peer, REPO_ROOT), peer.address, peer.ssh.port);
+      if (keys.length === 0)
+        throw new Error(
+          `no pinned SSH host key for ${peer.name} (${peer.address}): converge it once (--accept-new-host-keys) so the load balancers can reach each other`,
+        );
+      const name = peer.ssh.port === 22 ? peer.privateAddress : `[${peer.privateAddress}]:${peer.ssh.port}`;
+      return keys.map((key) => `${name} ${key.type} ${key.blob.toString("base64")}\n`).join("");
+    })
+    .join("");
 }
 
 /** A shell test: the PEM is not the one `record` names (a missing record or PEM counts as different). */

@@ -19,20 +19,33 @@ async function lbCommand(lb: LbSession, script: string): Promise<string> {
 }
 
 /** Drain `server` on every LB; resolves when its sessions reached 0 everywhere (ok) or the time ran out (sessions left per LB). */
-export async function drainEverywhere(lbs: LbSession[], server: string, timeoutMs: number, mark: DrainMark): Promise<PollResult<number[]>> {
+export async function drainEverywhere(
+  lbs: LbSession[],
+  server: string,
+  timeoutMs: number,
+  mark: DrainMark,
+): Promise<PollResult<number[]>> {
   for (const lb of lbs) await lbCommand(lb, drainWithMark(server, mark));
   return poll(
-    async () => Promise.all(lbs.map(async (lb) => parseServerStat(await lbCommand(lb, SHOW_SERVER_STATS), server)?.sessions ?? 0)),
+    async () =>
+      Promise.all(
+        lbs.map(async (lb) => parseServerStat(await lbCommand(lb, SHOW_SERVER_STATS), server)?.sessions ?? 0),
+      ),
     (sessions) => sessions.every((count) => count === 0),
     { timeoutMs, intervalMs: 250 },
   );
 }
 
 /** Put `server` back to ready on every LB; resolves when every LB reports it UP (ok) or the time ran out (states per LB). */
-export async function readyEverywhere(lbs: LbSession[], server: string, timeoutMs: number): Promise<PollResult<string[]>> {
+export async function readyEverywhere(
+  lbs: LbSession[],
+  server: string,
+  timeoutMs: number,
+): Promise<PollResult<string[]>> {
   for (const lb of lbs) await lbCommand(lb, readyAndUnmark(server));
   return poll(
-    async () => Promise.all(lbs.map(async (lb) => parseServerStat(await lbCommand(lb, SHOW_SERVER_STATS), server)?.status ?? "")),
+    async () =>
+      Promise.all(lbs.map(async (lb) => parseServerStat(await lbCommand(lb, SHOW_SERVER_STATS), server)?.status ?? "")),
     (states) => states.every((state) => state.startsWith("UP")),
     { timeoutMs, intervalMs: 250 },
   );

@@ -48,17 +48,29 @@ const drifted = (server: RunningServer) => server.admin !== "ready" || server.we
 const holds = (mark: DrainMark | undefined, now: number): mark is DrainMark => mark !== undefined && mark.until > now;
 
 function describe(server: RunningServer): string {
-  const parts = [server.admin !== "ready" ? `${server.admin} -> ready` : "", server.weight !== server.configuredWeight ? `weight ${server.weight} -> ${server.configuredWeight}` : ""];
+  const parts = [
+    server.admin !== "ready" ? `${server.admin} -> ready` : "",
+    server.weight !== server.configuredWeight ? `weight ${server.weight} -> ${server.configuredWeight}` : "",
+  ];
   return `${server.name}: ${parts.filter(Boolean).join(", ")}`;
 }
 
 export function backendServers(): Resource<BackendState> {
-  const toRepair = (state: BackendState) => state.servers.filter((server) => drifted(server) && !holds(state.marks.get(server.name), state.now));
-  const expired = (state: BackendState) => [...state.marks].filter(([, mark]) => !holds(mark, state.now)).map(([server]) => server);
+  const toRepair = (state: BackendState) =>
+    state.servers.filter((server) => drifted(server) && !holds(state.marks.get(server.name), state.now));
+  const expired = (state: BackendState) =>
+    [...state.marks].filter(([, mark]) => !holds(mark, state.now)).map(([server]) => server);
   return {
     id: `haproxy-servers:${BACKEND}`,
     ...commonFields(),
-    probe: () => shellProbe([`${runtimeCommand(`show servers state ${BACKEND}`)} 2>/dev/null`, SHOW_DRAIN_MARKS, 'echo "now $(date +%s)"'].join("\n")),
+    probe: () =>
+      shellProbe(
+        [
+          `${runtimeCommand(`show servers state ${BACKEND}`)} 2>/dev/null`,
+          SHOW_DRAIN_MARKS,
+          'echo "now $(date +%s)"',
+        ].join("\n"),
+      ),
     parse: (stdout) => ({
       servers: parseServersState(stdout),
       marks: parseDrainMarks(stdout),
@@ -67,14 +79,17 @@ export function backendServers(): Resource<BackendState> {
     plan: (state): Change[] =>
       toRepair(state).map((server) => {
         const mark = state.marks.get(server.name);
-        return { summary: `${describe(server)} (${mark ? `the drain by ${mark.holder} expired` : "no drain in progress"})` };
+        return {
+          summary: `${describe(server)} (${mark ? `the drain by ${mark.holder} expired` : "no drain in progress"})`,
+        };
       }),
-    apply: (state) => [
-      ...toRepair(state).flatMap((server) => [
-        runtimeCommand(`set server ${BACKEND}/${server.name} state ready`),
-        runtimeCommand(`set server ${BACKEND}/${server.name} weight ${server.configuredWeight}`),
-      ]),
-      ...(expired(state).length > 0 ? [removeMarks(expired(state))] : []),
-    ].join("\n"),
+    apply: (state) =>
+      [
+        ...toRepair(state).flatMap((server) => [
+          runtimeCommand(`set server ${BACKEND}/${server.name} state ready`),
+          runtimeCommand(`set server ${BACKEND}/${server.name} weight ${server.configuredWeight}`),
+        ]),
+        ...(expired(state).length > 0 ? [removeMarks(expired(state))] : []),
+      ].join("\n"),
   };
 }

@@ -25,22 +25,32 @@ export function dbBaseline(flavor: DbFlavor): Resource<Baseline> {
       ]),
     parse(stdout) {
       const lines = stdout.split("\n").map((line) => line.trim());
-      const hostsOf = (prefix: string) => lines.filter((line) => line.startsWith(`${prefix} `)).map((line) => line.slice(prefix.length + 1));
-      return { anonymous: hostsOf("anonymous"), remoteRoot: hostsOf("root"), testDatabase: lines.includes("test-database") };
+      const hostsOf = (prefix: string) =>
+        lines.filter((line) => line.startsWith(`${prefix} `)).map((line) => line.slice(prefix.length + 1));
+      return {
+        anonymous: hostsOf("anonymous"),
+        remoteRoot: hostsOf("root"),
+        testDatabase: lines.includes("test-database"),
+      };
     },
     plan(state): Change[] {
       return [
         ...(state.anonymous.length > 0 ? [{ summary: `drop anonymous accounts (${state.anonymous.join(", ")})` }] : []),
-        ...(state.remoteRoot.length > 0 ? [{ summary: `drop remote root accounts (${state.remoteRoot.join(", ")})` }] : []),
+        ...(state.remoteRoot.length > 0
+          ? [{ summary: `drop remote root accounts (${state.remoteRoot.join(", ")})` }]
+          : []),
         ...(state.testDatabase ? [{ summary: "drop the test database" }] : []),
       ];
     },
     apply: (state) =>
-      sqlScript(flavor, [
-        "SET SESSION sql_log_bin = 0;",
-        ...state.anonymous.map((host) => `DROP USER ${account("", host)};`),
-        ...state.remoteRoot.map((host) => `DROP USER ${account("root", host)};`),
-        ...(state.testDatabase ? ["DROP DATABASE test;"] : []),
-      ].join("\n")),
+      sqlScript(
+        flavor,
+        [
+          "SET SESSION sql_log_bin = 0;",
+          ...state.anonymous.map((host) => `DROP USER ${account("", host)};`),
+          ...state.remoteRoot.map((host) => `DROP USER ${account("root", host)};`),
+          ...(state.testDatabase ? ["DROP DATABASE test;"] : []),
+        ].join("\n"),
+      ),
   };
 }

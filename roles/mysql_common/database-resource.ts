@@ -9,9 +9,16 @@ export function dbDatabase(flavor: DbFlavor, name: string): Resource<boolean> {
   return {
     id: `db-database:${name}`,
     ...commonFields(),
-    probe: () => sqlProbe(flavor.client, [`SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME=${sqlString(name)}`]),
+    probe: () =>
+      sqlProbe(flavor.client, [
+        `SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME=${sqlString(name)}`,
+      ]),
     parse: (stdout) => stdout.trim() === "1",
     plan: (exists) => (exists ? [] : [{ summary: "create (utf8mb4)" }]),
-    apply: () => sqlScript(flavor, `CREATE DATABASE IF NOT EXISTS ${sqlIdent(name)} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;`),
+    apply: () =>
+      sqlScript(
+        flavor,
+        `CREATE DATABASE IF NOT EXISTS ${sqlIdent(name)} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;`,
+      ),
   };
 }

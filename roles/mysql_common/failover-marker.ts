@@ -28,13 +28,20 @@ export function renderMarker(marker: FailoverMarker): string {
 
 /** The marker from the file's text; undefined when there is none (no failover happened here). */
 export function parseMarker(text: string): FailoverMarker | undefined {
-  const fields = new Map(text.split("\n").flatMap((line) => {
-    const match = /^([a-z_]+)=(.*)$/.exec(line.trim());
-    return match ? [[match[1]!, match[2]!] as const] : [];
-  }));
+  const fields = new Map(
+    text.split("\n").flatMap((line) => {
+      const match = /^([a-z_]+)=(.*)$/.exec(line.trim());
+      return match ? [[match[1]!, match[2]!] as const] : [];
+    }),
+  );
   const primaryAddress = fields.get("primary_address");
   if (!primaryAddress) return undefined;
-  return { primary: fields.get("primary") ?? primaryAddress, primaryAddress, previous: fields.get("previous") ?? "?", at: fields.get("at") ?? "?" };
+  return {
+    primary: fields.get("primary") ?? primaryAddress,
+    primaryAddress,
+    previous: fields.get("previous") ?? "?",
+    at: fields.get("at") ?? "?",
+  };
 }
 
 /** Shell text writing the marker (atomically; creates /etc/foobar). */

@@ -40,7 +40,10 @@ function multiLineField(stdout: string, name: string): string {
   if (start < 0) return "";
   const continuation = lines.slice(start + 1).findIndex((line) => /^\s*[A-Za-z_]+:/.test(line));
   const end = continuation < 0 ? lines.length : start + 1 + continuation;
-  return [lines[start]!.replace(/^\s*[A-Za-z_]+:\s?/, ""), ...lines.slice(start + 1, end)].join("").replace(/\\n/g, "").replace(/\s+/g, "");
+  return [lines[start]!.replace(/^\s*[A-Za-z_]+:\s?/, ""), ...lines.slice(start + 1, end)]
+    .join("")
+    .replace(/\\n/g, "")
+    .replace(/\s+/g, "");
 }
 
 export function parseServerState(flavor: DbFlavor, stdout: string): ServerState {
@@ -58,12 +61,15 @@ export function parseServerState(flavor: DbFlavor, stdout: string): ServerState 
 export function fenceScript(flavor: DbFlavor, answers: boolean): string {
   return [
     ...(answers ? [sqlScript(flavor, flavor.setReadOnly(true))] : []),
-    heredocBase64(`base64 -d > ${fenceConfigPath(flavor)}`, [
-      "# Written by playbooks/failover.ts: this server was fenced (read-only) when another was promoted to primary.",
-      "[mysqld]",
-      ...readOnlySettings(flavor),
-      "",
-    ].join("\n")),
+    heredocBase64(
+      `base64 -d > ${fenceConfigPath(flavor)}`,
+      [
+        "# Written by playbooks/failover.ts: this server was fenced (read-only) when another was promoted to primary.",
+        "[mysqld]",
+        ...readOnlySettings(flavor),
+        "",
+      ].join("\n"),
+    ),
   ].join("\n");
 }
 

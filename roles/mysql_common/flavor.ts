@@ -12,7 +12,15 @@ export interface DbFlavor {
   /** Drop-in directory for the server configuration. */
   configDir: string;
   /** SHOW REPLICA STATUS column names. */
-  columns: { ioRunning: string; sqlRunning: string; sourceHost: string; sourcePort: string; sourceUser: string; lag: string; gtid: string };
+  columns: {
+    ioRunning: string;
+    sqlRunning: string;
+    sourceHost: string;
+    sourcePort: string;
+    sourceUser: string;
+    lag: string;
+    gtid: string;
+  };
   /** Value of `columns.gtid` when the replica uses GTID positioning. */
   gtidOn: string;
   /** Privilege names as SHOW GRANTS prints them. */
@@ -43,7 +51,6 @@ export interface DbFlavor {
   passwordCheck: "native-hash" | "fingerprint-file";
 }
 
-
 export const MARIADB: DbFlavor = {
   name: "mariadb",
   serverPackage: "mariadb-server",
@@ -51,7 +58,15 @@ export const MARIADB: DbFlavor = {
   client: "mariadb",
   dump: "mariadb-dump",
   configDir: "/etc/mysql/mariadb.conf.d",
-  columns: { ioRunning: "Slave_IO_Running", sqlRunning: "Slave_SQL_Running", sourceHost: "Master_Host", sourcePort: "Master_Port", sourceUser: "Master_User", lag: "Seconds_Behind_Master", gtid: "Using_Gtid" },
+  columns: {
+    ioRunning: "Slave_IO_Running",
+    sqlRunning: "Slave_SQL_Running",
+    sourceHost: "Master_Host",
+    sourcePort: "Master_Port",
+    sourceUser: "Master_User",
+    lag: "Seconds_Behind_Master",
+    gtid: "Using_Gtid",
+  },
   gtidOn: "Slave_Pos",
   privileges: { binlogMonitor: "BINLOG MONITOR", replicaMonitor: "SLAVE MONITOR" },
   superReadOnly: false,
@@ -65,7 +80,15 @@ export const MARIADB: DbFlavor = {
     `CHANGE MASTER TO MASTER_HOST=${sqlString(host)}, MASTER_PORT=${port}, MASTER_USER=${sqlString(user)}, MASTER_PASSWORD=${sqlString(password)}, MASTER_USE_GTID=slave_pos`,
   resetReplica: "STOP REPLICA; RESET REPLICA ALL;",
   resetBeforeImport: "RESET MASTER;",
-  dumpOptions: ["--single-transaction", "--gtid", "--master-data=1", "--add-drop-database", "--routines", "--events", "--triggers"],
+  dumpOptions: [
+    "--single-transaction",
+    "--gtid",
+    "--master-data=1",
+    "--add-drop-database",
+    "--routines",
+    "--events",
+    "--triggers",
+  ],
   passwordCheck: "native-hash",
 };
 
@@ -76,7 +99,15 @@ export const MYSQL: DbFlavor = {
   client: "mysql",
   dump: "mysqldump",
   configDir: "/etc/mysql/mysql.conf.d",
-  columns: { ioRunning: "Replica_IO_Running", sqlRunning: "Replica_SQL_Running", sourceHost: "Source_Host", sourcePort: "Source_Port", sourceUser: "Source_User", lag: "Seconds_Behind_Source", gtid: "Auto_Position" },
+  columns: {
+    ioRunning: "Replica_IO_Running",
+    sqlRunning: "Replica_SQL_Running",
+    sourceHost: "Source_Host",
+    sourcePort: "Source_Port",
+    sourceUser: "Source_User",
+    lag: "Seconds_Behind_Source",
+    gtid: "Auto_Position",
+  },
   gtidOn: "1",
   privileges: { binlogMonitor: "REPLICATION CLIENT", replicaMonitor: "REPLICATION CLIENT" },
   superReadOnly: true,
@@ -93,7 +124,16 @@ export const MYSQL: DbFlavor = {
     `CHANGE REPLICATION SOURCE TO SOURCE_HOST=${sqlString(host)}, SOURCE_PORT=${port}, SOURCE_USER=${sqlString(user)}, SOURCE_PASSWORD=${sqlString(password)}, SOURCE_AUTO_POSITION=1, GET_SOURCE_PUBLIC_KEY=1`,
   resetReplica: "STOP REPLICA; RESET REPLICA ALL;",
   resetBeforeImport: "RESET MASTER;",
-  dumpOptions: ["--get-server-public-key", "--single-transaction", "--set-gtid-purged=ON", "--source-data=1", "--add-drop-database", "--routines", "--events", "--triggers"],
+  dumpOptions: [
+    "--get-server-public-key",
+    "--single-transaction",
+    "--set-gtid-purged=ON",
+    "--source-data=1",
+    "--add-drop-database",
+    "--routines",
+    "--events",
+    "--triggers",
+  ],
   passwordCheck: "fingerprint-file",
 };
 

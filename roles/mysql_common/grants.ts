@@ -16,14 +16,17 @@ export function normaliseGrants(grants: Grants): Map<string, string[]> {
   const result = new Map<string, string[]>();
   for (const [on, privileges] of Object.entries(grants)) {
     const names = privileges.map((name) => name.toUpperCase()).filter((name) => name !== "USAGE");
-    if (names.length > 0) result.set(grantObject(on), [...new Set([...(result.get(grantObject(on)) ?? []), ...names])].sort());
+    if (names.length > 0)
+      result.set(grantObject(on), [...new Set([...(result.get(grantObject(on)) ?? []), ...names])].sort());
   }
   return result;
 }
 
 /** The GRANT rows of a probe's output, authentication clauses (password hashes) cut off. */
 export function grantLines(lines: readonly string[]): string[] {
-  return lines.filter((line) => line.startsWith("GRANT ")).map((line) => line.replace(/ IDENTIFIED (BY|VIA|WITH) .*$/, ""));
+  return lines
+    .filter((line) => line.startsWith("GRANT "))
+    .map((line) => line.replace(/ IDENTIFIED (BY|VIA|WITH) .*$/, ""));
 }
 
 /** Parse SHOW GRANTS lines (password clauses already stripped) into the normalised form. */
@@ -53,5 +56,7 @@ export function sameGrants(a: Map<string, string[]>, b: Map<string, string[]>): 
 }
 
 export function describeGrants(grants: Map<string, string[]>): string {
-  return grants.size === 0 ? "none" : [...grants].map(([on, privileges]) => `${privileges.join(", ")} ON ${on}`).join("; ");
+  return grants.size === 0
+    ? "none"
+    : [...grants].map(([on, privileges]) => `${privileges.join(", ")} ON ${on}`).join("; ");
 }

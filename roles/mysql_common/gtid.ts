@@ -12,7 +12,10 @@ export interface GtidGap {
 /** MariaDB: "0-5397-120,1-5397-3" → domain → [server, seq]. */
 function mariadbPositions(text: string): Map<string, { gtid: string; seq: number }> {
   const positions = new Map<string, { gtid: string; seq: number }>();
-  for (const gtid of text.split(",").map((part) => part.trim()).filter(Boolean)) {
+  for (const gtid of text
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const match = /^(\d+)-(\d+)-(\d+)$/.exec(gtid);
     if (!match) throw new Error(`not a MariaDB GTID: "${gtid}"`);
     positions.set(match[1]!, { gtid, seq: Number(match[3]) });
@@ -30,10 +33,14 @@ function mysqlSet(text: string): Map<string, Intervals> {
     if (!uuid || ranges.length === 0) throw new Error(`not a MySQL GTID set: "${part}"`);
     const intervals = ranges.map((range): [number, number] => {
       const [start, end] = range.split("-").map(Number);
-      if (!Number.isInteger(start) || (end !== undefined && !Number.isInteger(end))) throw new Error(`not a MySQL GTID interval: "${range}"`);
+      if (!Number.isInteger(start) || (end !== undefined && !Number.isInteger(end)))
+        throw new Error(`not a MySQL GTID interval: "${range}"`);
       return [start!, end ?? start!];
     });
-    set.set(uuid.toLowerCase(), [...(set.get(uuid.toLowerCase()) ?? []), ...intervals].sort((a, b) => a[0] - b[0]));
+    set.set(
+      uuid.toLowerCase(),
+      [...(set.get(uuid.toLowerCase()) ?? []), ...intervals].sort((a, b) => a[0] - b[0]),
+    );
   }
   return set;
 }
@@ -44,7 +51,10 @@ function subtract(wanted: Intervals, have: Intervals): Intervals {
   for (const [start, end] of have) {
     rest = rest.flatMap(([from, to]): Intervals => {
       if (end < from || start > to) return [[from, to]];
-      return [...(from < start ? [[from, start - 1] as [number, number]] : []), ...(to > end ? [[end + 1, to] as [number, number]] : [])];
+      return [
+        ...(from < start ? [[from, start - 1] as [number, number]] : []),
+        ...(to > end ? [[end + 1, to] as [number, number]] : []),
+      ];
     });
   }
   return rest;
@@ -73,7 +83,9 @@ function mysqlGap(source: string, target: string): GtidGap {
     if (missing.length === 0) continue;
     const count = missing.reduce((sum, [from, to]) => sum + to - from + 1, 0);
     transactions += count;
-    parts.push(`${uuid}:${missing.map(([from, to]) => (from === to ? `${from}` : `${from}-${to}`)).join(":")} (${count})`);
+    parts.push(
+      `${uuid}:${missing.map(([from, to]) => (from === to ? `${from}` : `${from}-${to}`)).join(":")} (${count})`,
+    );
   }
   return { transactions, description: parts.join("; ") };
 }

@@ -36,17 +36,26 @@ const OWN_GTIDS = "Own_Gtids";
 
 /** What to do about the replica, and why (the reason is what the report shows). */
 export function decide(status: ReplicationState, source: ReplicationSource): ReplicationAction {
-  if (!status.configured && status.ownGtids) return { kind: "rejoin", why: `not replicating, but holds transactions (${status.ownGtids}): a former primary` };
+  if (!status.configured && status.ownGtids)
+    return { kind: "rejoin", why: `not replicating, but holds transactions (${status.ownGtids}): a former primary` };
   if (!status.configured) return { kind: "bootstrap", why: "replication is not configured" };
-  if (status.lastSqlErrno !== 0) return { kind: "bootstrap", why: `SQL thread stopped with error ${status.lastSqlErrno}: ${status.lastSqlError}` };
-  if (positionLost(status)) return { kind: "bootstrap", why: `the primary cannot serve the replica's position (it holds transactions the primary lacks, or the primary purged them): ${status.lastIoError}` };
+  if (status.lastSqlErrno !== 0)
+    return { kind: "bootstrap", why: `SQL thread stopped with error ${status.lastSqlErrno}: ${status.lastSqlError}` };
+  if (positionLost(status))
+    return {
+      kind: "bootstrap",
+      why: `the primary cannot serve the replica's position (it holds transactions the primary lacks, or the primary purged them): ${status.lastIoError}`,
+    };
   const expected = `${source.user}@${source.host}:${source.port}`;
   const actual = `${status.sourceUser}@${status.sourceHost}:${status.sourcePort}`;
   if (actual !== expected) return { kind: "repoint", why: `replicates from ${actual}, expected ${expected}` };
   if (!status.usesGtid) return { kind: "repoint", why: "not using GTID positioning" };
   if (status.ioRunning !== "Yes" || status.sqlRunning !== "Yes") {
     const ioError = status.lastIoErrno !== 0 ? `; IO error ${status.lastIoErrno}: ${status.lastIoError}` : "";
-    return { kind: "start", why: `replication stopped (IO thread ${status.ioRunning || "?"}, SQL thread ${status.sqlRunning || "?"})${ioError}` };
+    return {
+      kind: "start",
+      why: `replication stopped (IO thread ${status.ioRunning || "?"}, SQL thread ${status.sqlRunning || "?"})${ioError}`,
+    };
   }
   return { kind: "none" };
 }
@@ -57,7 +66,10 @@ function field(column: string): string {
 
 /** Shell functions of the apply script (here-documents inside stay unindented: their end marker must start a line): read status, wait for both threads, bootstrap from a streamed dump. */
 function applyScript(flavor: DbFlavor, source: ReplicationSource, action: ReplicationAction): string {
-  const changeAndStart = sqlScript(flavor, `STOP REPLICA;\n${flavor.changeSource(source.host, source.port, source.user, source.password)};\nSTART REPLICA;`);
+  const changeAndStart = sqlScript(
+    flavor,
+    `STOP REPLICA;\n${flavor.changeSource(source.host, source.port, source.user, source.password)};\nSTART REPLICA;`,
+  );
   const clientOptions = `[client]\nuser=${source.user}\npassword="${source.password.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"\nhost=${source.host}\nport=${source.port}\n`;
   const waitSteps = (source.waitSeconds ?? 30) * 5;
   return [
@@ -76,13 +88,13 @@ function applyScript(flavor: DbFlavor, source: ReplicationSource, action: Replic
     "  return 1",
     "}",
     // The replication account's client options, for the dump and the errant-transaction check (0600, removed on exit).
-    "cnf=$(mktemp); failed=$(mktemp); trap 'rm -f \"$cnf\" \"$failed\"' EXIT",
+    'cnf=$(mktemp); failed=$(mktemp); trap \'rm -f "$cnf" "$failed"\' EXIT',
     `chmod 600 "$cnf"`,
     heredocBase64('base64 -d > "$cnf"', clientOptions),
     "bootstrap() {",
     `  echo "bootstrapping from ${source.host}: streaming ${source.databases.join(", ")} from the primary" >&2`,
     sqlScript(flavor, `${flavor.resetReplica}\n${flavor.resetBeforeImport}`),
-        // The import is not the replica's own history: kept out of its binary log, or its GTIDs would clash with the primary's.
+    // The import is not the replica's own history: kept out of its binary log, or its GTIDs would clash with the primary's.
     `  { echo 'SET SESSION sql_log_bin = 0;'; ${flavor.dump} --defaults-extra-file="$cnf" ${flavor.dumpOptions.join(" ")} --databases ${source.databases.map(quote).join(" ")} || echo failed > "$failed"; } | ${flavor.client} --batch`,
     `  if [ -s "$failed" ]; then echo "dump from ${source.host} failed (see above)" >&2; exit 1; fi`,
     changeAndStart,
@@ -92,8 +104,12 @@ function applyScript(flavor: DbFlavor, source: ReplicationSource, action: Replic
     action.kind === "bootstrap"
       ? "bootstrap"
       : action.kind === "rejoin"
-      ? rejoinScript(flavor, source, changeAndStart)
-      : [changeAndStart, "rc=0; wait_running || rc=$?", `if [ "$rc" = 2 ]; then bootstrap; elif [ "$rc" != 0 ]; then echo "replication did not start:" >&2; replica_status | grep -E 'Running|Errno|Error' >&2; exit 1; fi`].join("\n"),
+        ? rejoinScript(flavor, source, changeAndStart)
+        : [
+            changeAndStart,
+            "rc=0; wait_running || rc=$?",
+            `if [ "$rc" = 2 ]; then bootstrap; elif [ "$rc" != 0 ]; then echo "replication did not start:" >&2; replica_status | grep -E 'Running|Errno|Error' >&2; exit 1; fi`,
+          ].join("\n"),
   ].join("\n");
 }
 
@@ -130,8 +146,14 @@ export function replication(flavor: DbFlavor, source: ReplicationSource): Resour
     ...commonFields(),
     // Read in the exec's one SQL session with the other read-only probes (column names on: \G prints name: value);
     // the executed GTIDs read as one more `Own_Gtids: …` field.
-    probe: () => sqlProbe(flavor.client, ["SHOW REPLICA STATUS\\G", `SELECT ${flavor.executedGtids} AS ${OWN_GTIDS}\\G`], { columnNames: true }),
-    parse: (stdout) => ({ ...parseReplicaStatus(flavor, stdout), ownGtids: new RegExp(`^\\s*${OWN_GTIDS}: ?(.*)$`, "m").exec(stdout)?.[1]?.trim() ?? "" }),
+    probe: () =>
+      sqlProbe(flavor.client, ["SHOW REPLICA STATUS\\G", `SELECT ${flavor.executedGtids} AS ${OWN_GTIDS}\\G`], {
+        columnNames: true,
+      }),
+    parse: (stdout) => ({
+      ...parseReplicaStatus(flavor, stdout),
+      ownGtids: new RegExp(`^\\s*${OWN_GTIDS}: ?(.*)$`, "m").exec(stdout)?.[1]?.trim() ?? "",
+    }),
     plan(status): Change[] {
       const action = decide(status, source);
       return action.kind === "none" ? [] : [{ summary: `${action.why} -> ${ACTION_TEXT[action.kind]}` }];

@@ -22,17 +22,36 @@ function normalised(value: string): string {
 const literal = (value: string) => (/^\d+$/.test(value) || /^(ON|OFF)$/.test(value) ? value : sqlString(value));
 
 export function dbRuntimeSettings(flavor: DbFlavor, settings: readonly ServerSetting[]): Resource<Globals> {
-  const differing = (globals: Globals) => settings.filter((setting) => globals.has(setting.name) && normalised(globals.get(setting.name)!) !== normalised(setting.value));
+  const differing = (globals: Globals) =>
+    settings.filter(
+      (setting) => globals.has(setting.name) && normalised(globals.get(setting.name)!) !== normalised(setting.value),
+    );
   return {
     id: "db-runtime-settings",
     ...commonFields(),
-    probe: () => sqlProbe(flavor.client, settings.map((setting) => `SELECT '${setting.name}', @@GLOBAL.${setting.name}`)),
-    parse: (stdout) => new Map(stdout.split("\n").flatMap((line) => {
-      const [name, value] = line.split("\t");
-      return name && value !== undefined ? [[name, value] as const] : [];
-    })),
-    plan: (globals): Change[] => differing(globals).map((setting) => ({ summary: `${setting.name}: ${globals.get(setting.name)} -> ${setting.value} (live)` })),
+    probe: () =>
+      sqlProbe(
+        flavor.client,
+        settings.map((setting) => `SELECT '${setting.name}', @@GLOBAL.${setting.name}`),
+      ),
+    parse: (stdout) =>
+      new Map(
+        stdout.split("\n").flatMap((line) => {
+          const [name, value] = line.split("\t");
+          return name && value !== undefined ? [[name, value] as const] : [];
+        }),
+      ),
+    plan: (globals): Change[] =>
+      differing(globals).map((setting) => ({
+        summary: `${setting.name}: ${globals.get(setting.name)} -> ${setting.value} (live)`,
+      })),
     // In file order: a replica's read_only comes before super_read_only, a primary's super_read_only before read_only.
-    apply: (globals) => sqlScript(flavor, differing(globals).map((setting) => `SET GLOBAL ${setting.name} = ${literal(setting.value)};`).join("\n")),
+    apply: (globals) =>
+      sqlScript(
+        flavor,
+        differing(globals)
+          .map((setting) => `SET GLOBAL ${setting.name} = ${literal(setting.value)};`)
+          .join("\n"),
+      ),
   };
 }

@@ -23,7 +23,15 @@ export interface ServerSetting {
  * gtid_mode, changeable only one step at a time (OFF → OFF_PERMISSIVE → ON_PERMISSIVE → ON) with replication's
  * cooperation. They can only differ from the file after it changed, and service-fresh restarts the server then.
  */
-const READ_AT_START = new Set(["bind_address", "skip_name_resolve", "log_bin", "relay_log", "log_slave_updates", "log_replica_updates", "gtid_mode"]);
+const READ_AT_START = new Set([
+  "bind_address",
+  "skip_name_resolve",
+  "log_bin",
+  "relay_log",
+  "log_slave_updates",
+  "log_replica_updates",
+  "gtid_mode",
+]);
 
 export function serverConfigPath(flavor: DbFlavor): string {
   return `${flavor.configDir}/60-foobar.cnf`;

@@ -12,11 +12,21 @@ import { defaultServerId } from "./tier.ts";
 import type { ServerVars } from "./vars.ts";
 
 // Resource<any>: the same element type role tasks return (lib/dsl/role.ts).
-export function serverTasks(r: ResourceFactory, flavor: DbFlavor, role: "primary" | "replica", host: Host, vars: ServerVars): Resource<any>[] {
+export function serverTasks(
+  r: ResourceFactory,
+  flavor: DbFlavor,
+  role: "primary" | "replica",
+  host: Host,
+  vars: ServerVars,
+): Resource<any>[] {
   const config = serverConfigPath(flavor);
   const options: ServerConfigOptions = {
-    role, hostName: host.name, serverId: vars.server_id ?? defaultServerId(host), bindAddress: host.privateAddress,
-    binlogExpireDays: vars.binlog_expire_days, maxConnections: vars.max_connections,
+    role,
+    hostName: host.name,
+    serverId: vars.server_id ?? defaultServerId(host),
+    bindAddress: host.privateAddress,
+    binlogExpireDays: vars.binlog_expire_days,
+    maxConnections: vars.max_connections,
   };
   return [
     r.package(flavor.serverPackage),

@@ -3,7 +3,15 @@
 import { commonFields, type Change, type Resource } from "../../lib/resources/resource.ts";
 import type { DbFlavor } from "./flavor.ts";
 import { sqlProbe } from "../../lib/facts/sql-batch.ts";
-import { describeGrants, grantLines, grantStatements, normaliseGrants, parseShowGrants, sameGrants, type Grants } from "./grants.ts";
+import {
+  describeGrants,
+  grantLines,
+  grantStatements,
+  normaliseGrants,
+  parseShowGrants,
+  sameGrants,
+  type Grants,
+} from "./grants.ts";
 import { account, sqlString } from "./sql.ts";
 import { sqlScript } from "./sql-script.ts";
 
@@ -20,25 +28,37 @@ export function dbSocketAccount(flavor: DbFlavor, user: string, grants: Grants):
   return {
     id: `db-socket-account:${user}`,
     ...commonFields(),
-    probe: () => sqlProbe(flavor.client, [`SELECT CONCAT('plugin ', plugin) FROM mysql.user WHERE User=${sqlString(user)} AND Host='localhost'`, `SHOW GRANTS FOR ${who}`]),
+    probe: () =>
+      sqlProbe(flavor.client, [
+        `SELECT CONCAT('plugin ', plugin) FROM mysql.user WHERE User=${sqlString(user)} AND Host='localhost'`,
+        `SHOW GRANTS FOR ${who}`,
+      ]),
     parse(stdout) {
       const lines = stdout.split("\n");
-      const found = lines.find((line) => line.startsWith("plugin "))?.slice(7).trim();
+      const found = lines
+        .find((line) => line.startsWith("plugin "))
+        ?.slice(7)
+        .trim();
       return { plugin: found || undefined, grants: parseShowGrants(grantLines(lines)) };
     },
     plan(state): Change[] {
       if (!state.plugin) return [{ summary: `create (socket login) with ${describeGrants(wanted)}` }];
       return [
         ...(state.plugin !== plugin ? [{ summary: `authentication ${state.plugin} -> ${plugin}` }] : []),
-        ...(sameGrants(state.grants, wanted) ? [] : [{ summary: `privileges ${describeGrants(state.grants)} -> ${describeGrants(wanted)}` }]),
+        ...(sameGrants(state.grants, wanted)
+          ? []
+          : [{ summary: `privileges ${describeGrants(state.grants)} -> ${describeGrants(wanted)}` }]),
       ];
     },
     apply: (state) =>
-      sqlScript(flavor, [
-        "SET SESSION sql_log_bin = 0;",
-        `CREATE USER IF NOT EXISTS ${who} ${identified};`,
-        ...(state.plugin && state.plugin !== plugin ? [`ALTER USER ${who} ${identified};`] : []),
-        ...grantStatements(who, wanted, Boolean(state.plugin)),
-      ].join("\n")),
+      sqlScript(
+        flavor,
+        [
+          "SET SESSION sql_log_bin = 0;",
+          `CREATE USER IF NOT EXISTS ${who} ${identified};`,
+          ...(state.plugin && state.plugin !== plugin ? [`ALTER USER ${who} ${identified};`] : []),
+          ...grantStatements(who, wanted, Boolean(state.plugin)),
+        ].join("\n"),
+      ),
   };
 }

@@ -16,18 +16,24 @@ export interface TopologyExpectation {
 }
 
 export function mismatch(marker: FailoverMarker, expected: TopologyExpectation): string {
-  return `topology mismatch: failover.ts promoted ${marker.primary} (${marker.primaryAddress}) to database primary at ${marker.at}, replacing ${marker.previous}, `
-    + `but the inventory names ${expected.primaryAddress} as db_primary; ${expected.host} (role ${expected.role}) refuses to ${expected.wouldUndo}. `
-    + `Swap db_primary and db_replica in hosts.ts (db_primary: ${marker.primary}), then converge again`;
+  return (
+    `topology mismatch: failover.ts promoted ${marker.primary} (${marker.primaryAddress}) to database primary at ${marker.at}, replacing ${marker.previous}, ` +
+    `but the inventory names ${expected.primaryAddress} as db_primary; ${expected.host} (role ${expected.role}) refuses to ${expected.wouldUndo}. ` +
+    `Swap db_primary and db_replica in hosts.ts (db_primary: ${marker.primary}), then converge again`
+  );
 }
 
-export function topologyGuard(expected: TopologyExpectation, options: { tags?: string[] } = {}): Resource<FailoverMarker | undefined> {
+export function topologyGuard(
+  expected: TopologyExpectation,
+  options: { tags?: string[] } = {},
+): Resource<FailoverMarker | undefined> {
   return {
     id: "db-topology-guard",
     ...commonFields(options),
     probe: () => shellProbe(`cat ${FAILOVER_MARKER} 2>/dev/null || true`, [FAILOVER_MARKER]),
     parse: (stdout) => parseMarker(stdout),
-    plan: (marker): Change[] => (marker && marker.primaryAddress !== expected.primaryAddress ? [{ summary: mismatch(marker, expected) }] : []),
+    plan: (marker): Change[] =>
+      marker && marker.primaryAddress !== expected.primaryAddress ? [{ summary: mismatch(marker, expected) }] : [],
     // Applying is refusing: the task fails with the reason, and the runner stops this host before its next task.
     apply: (marker) => `echo ${quote(`refused: ${mismatch(marker!, expected)}`)} >&2\nexit 1`,
   };

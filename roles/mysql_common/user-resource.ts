@@ -4,7 +4,15 @@ import { commonFields, type Change, type CommonOptions, type Resource } from "..
 import type { DbFlavor } from "./flavor.ts";
 import { shellProbe, type Probe } from "../../lib/facts/probe.ts";
 import { sqlProbe } from "../../lib/facts/sql-batch.ts";
-import { describeGrants, grantLines, grantStatements, normaliseGrants, parseShowGrants, sameGrants, type Grants } from "./grants.ts";
+import {
+  describeGrants,
+  grantLines,
+  grantStatements,
+  normaliseGrants,
+  parseShowGrants,
+  sameGrants,
+  type Grants,
+} from "./grants.ts";
 import { FINGERPRINT_DIR, nativePasswordHash, passwordFingerprint } from "./password-check.ts";
 import { account, sqlString } from "./sql.ts";
 import { sqlScript } from "./sql-script.ts";
@@ -31,20 +39,41 @@ interface DbUserState {
 }
 
 /** Statements that leave the account with `password` as its main one and, when rotating, `retiring` beside it. */
-function passwordStatements(flavor: DbFlavor, who: string, password: string, retiring: string | undefined, state: DbUserState | undefined): string[] {
+function passwordStatements(
+  flavor: DbFlavor,
+  who: string,
+  password: string,
+  retiring: string | undefined,
+  state: DbUserState | undefined,
+): string[] {
   if (flavor.name === "mariadb") {
     return retiring === undefined
       ? [`ALTER USER ${who} IDENTIFIED BY ${sqlString(password)};`]
-      : [`ALTER USER ${who} IDENTIFIED VIA mysql_native_password USING PASSWORD(${sqlString(password)}) OR mysql_native_password USING PASSWORD(${sqlString(retiring)});`];
+      : [
+          `ALTER USER ${who} IDENTIFIED VIA mysql_native_password USING PASSWORD(${sqlString(password)}) OR mysql_native_password USING PASSWORD(${sqlString(retiring)});`,
+        ];
   }
   if (retiring === undefined) {
-    return [...(state?.passwordMatches ? [] : [`ALTER USER ${who} IDENTIFIED BY ${sqlString(password)};`]), ...(state?.extraPasswords ? [`ALTER USER ${who} DISCARD OLD PASSWORD;`] : [])];
+    return [
+      ...(state?.passwordMatches ? [] : [`ALTER USER ${who} IDENTIFIED BY ${sqlString(password)};`]),
+      ...(state?.extraPasswords ? [`ALTER USER ${who} DISCARD OLD PASSWORD;`] : []),
+    ];
   }
   // RETAIN CURRENT PASSWORD keeps whatever is main now: make that the retiring password first if the new one is main already.
-  return [...(state?.passwordMatches ? [`ALTER USER ${who} IDENTIFIED BY ${sqlString(retiring)};`] : []), `ALTER USER ${who} IDENTIFIED BY ${sqlString(password)} RETAIN CURRENT PASSWORD;`];
+  return [
+    ...(state?.passwordMatches ? [`ALTER USER ${who} IDENTIFIED BY ${sqlString(retiring)};`] : []),
+    `ALTER USER ${who} IDENTIFIED BY ${sqlString(password)} RETAIN CURRENT PASSWORD;`,
+  ];
 }
 
-export function dbUser(flavor: DbFlavor, user: string, host: string, password: string, grants: Grants, options: DbUserOptions = {}): Resource<DbUserState> {
+export function dbUser(
+  flavor: DbFlavor,
+  user: string,
+  host: string,
+  password: string,
+  grants: Grants,
+  options: DbUserOptions = {},
+): Resource<DbUserState> {
   const id = `db-user:${user}@${host}`;
   const wanted = normaliseGrants(grants);
   const who = account(user, host);
@@ -57,25 +86,45 @@ export function dbUser(flavor: DbFlavor, user: string, host: string, password: s
       ? [
           `SELECT CONCAT('password ', COUNT(*)) FROM mysql.global_priv WHERE ${where} AND JSON_VALUE(Priv, '$.authentication_string')=${sqlString(nativePasswordHash(password))}`,
           `SELECT CONCAT('extra ', COALESCE(MAX(JSON_LENGTH(Priv, '$.auth_or')), 1) - 1) FROM mysql.global_priv WHERE ${where}`,
-          ...(retiring === undefined ? [] : [`SELECT CONCAT('retiring ', COUNT(*)) FROM mysql.global_priv WHERE ${where} AND JSON_VALUE(Priv, '$.auth_or[1].authentication_string')=${sqlString(nativePasswordHash(retiring))}`]),
+          ...(retiring === undefined
+            ? []
+            : [
+                `SELECT CONCAT('retiring ', COUNT(*)) FROM mysql.global_priv WHERE ${where} AND JSON_VALUE(Priv, '$.auth_or[1].authentication_string')=${sqlString(nativePasswordHash(retiring))}`,
+              ]),
         ]
-      : [`SELECT CONCAT('extra ', COUNT(*)) FROM mysql.user WHERE ${where} AND JSON_EXTRACT(User_attributes, '$.additional_password') IS NOT NULL`];
+      : [
+          `SELECT CONCAT('extra ', COUNT(*)) FROM mysql.user WHERE ${where} AND JSON_EXTRACT(User_attributes, '$.additional_password') IS NOT NULL`,
+        ];
   // One client session answers existence, password and grants (SHOW GRANTS fails last when the account is missing).
-  const statements = [`SELECT CONCAT('exists ', COUNT(*)) FROM mysql.user WHERE ${where}`, ...passwordProbes, `SHOW GRANTS FOR ${who}`];
+  const statements = [
+    `SELECT CONCAT('exists ', COUNT(*)) FROM mysql.user WHERE ${where}`,
+    ...passwordProbes,
+    `SHOW GRANTS FOR ${who}`,
+  ];
   // MySQL's fingerprint file is read by the shell, so that probe runs on its own; MariaDB's is pure SQL (batched).
   const probe: Probe =
     flavor.passwordCheck === "native-hash"
       ? sqlProbe(flavor.client, statements)
-      : [sqlProbe(flavor.client, statements), shellProbe(sh`[ "$(cat ${fingerprintFile} 2>/dev/null)" = ${passwordFingerprint(user, host, password)} ] && echo 'password 1' || echo 'password 0'`)];
+      : [
+          sqlProbe(flavor.client, statements),
+          shellProbe(
+            sh`[ "$(cat ${fingerprintFile} 2>/dev/null)" = ${passwordFingerprint(user, host, password)} ] && echo 'password 1' || echo 'password 0'`,
+          ),
+        ];
   const passwordsAsDeclared = (state: DbUserState) =>
-    state.passwordMatches && (retiring === undefined ? state.extraPasswords === 0 : state.extraPasswords === 1 && state.retiringAccepted);
+    state.passwordMatches &&
+    (retiring === undefined ? state.extraPasswords === 0 : state.extraPasswords === 1 && state.retiringAccepted);
   return {
     id,
     ...commonFields(options),
     probe: () => probe,
     parse(stdout) {
       const lines = stdout.split("\n");
-      const value = (key: string) => lines.find((line) => line.startsWith(`${key} `))?.slice(key.length + 1).trim();
+      const value = (key: string) =>
+        lines
+          .find((line) => line.startsWith(`${key} `))
+          ?.slice(key.length + 1)
+          .trim();
       const extraPasswords = Number(value("extra") ?? 0);
       return {
         exists: value("exists") === "1",
@@ -86,22 +135,45 @@ export function dbUser(flavor: DbFlavor, user: string, host: string, password: s
       };
     },
     plan(state): Change[] {
-      if (!state.exists) return [{ summary: `create with ${describeGrants(wanted)}${retiring === undefined ? "" : ", accepting the retiring password too"}` }];
+      if (!state.exists)
+        return [
+          {
+            summary: `create with ${describeGrants(wanted)}${retiring === undefined ? "" : ", accepting the retiring password too"}`,
+          },
+        ];
       const changes: Change[] = [];
-      if (!passwordsAsDeclared(state)) changes.push({ summary: retiring === undefined ? (state.extraPasswords ? "password (the retiring one dropped)" : "password") : "password (new, the retiring one still accepted)" });
-      if (!sameGrants(state.grants, wanted)) changes.push({ summary: `privileges ${describeGrants(state.grants)} -> ${describeGrants(wanted)}` });
+      if (!passwordsAsDeclared(state))
+        changes.push({
+          summary:
+            retiring === undefined
+              ? state.extraPasswords
+                ? "password (the retiring one dropped)"
+                : "password"
+              : "password (new, the retiring one still accepted)",
+        });
+      if (!sameGrants(state.grants, wanted))
+        changes.push({ summary: `privileges ${describeGrants(state.grants)} -> ${describeGrants(wanted)}` });
       return changes;
     },
     apply(state) {
       const statements = [
         ...(options.binlog === false ? ["SET SESSION sql_log_bin = 0;"] : []),
         `CREATE USER IF NOT EXISTS ${who} IDENTIFIED BY ${sqlString(password)};`,
-        ...(state.exists ? (passwordsAsDeclared(state) ? [] : passwordStatements(flavor, who, password, retiring, state)) : retiring === undefined ? [] : passwordStatements(flavor, who, password, retiring, undefined)),
+        ...(state.exists
+          ? passwordsAsDeclared(state)
+            ? []
+            : passwordStatements(flavor, who, password, retiring, state)
+          : retiring === undefined
+            ? []
+            : passwordStatements(flavor, who, password, retiring, undefined)),
         ...grantStatements(who, wanted, state.exists),
       ];
       const fingerprint =
         flavor.passwordCheck === "fingerprint-file"
-          ? [sh`install -d -m 0700 ${FINGERPRINT_DIR}`, `umask 077; printf '%s' ${quote(passwordFingerprint(user, host, password))} > ${quote(fingerprintFile)}`]
+          ? [
+              sh`install -d -m 0700 ${FINGERPRINT_DIR}`,
+              `umask 077; printf '%s' ${quote(passwordFingerprint(user, host, password))} > ${quote(fingerprintFile)}`,
+            ]
           : [];
       return [sqlScript(flavor, statements.join("\n")), ...fingerprint].join("\n");
     },
@@ -109,17 +181,34 @@ export function dbUser(flavor: DbFlavor, user: string, host: string, password: s
 }
 
 /** Resource: accounts named `user` exist only for `hosts` (others, e.g. a stray 'app'@'%', are dropped). */
-export function dbUserOnlyFrom(flavor: DbFlavor, user: string, hosts: string[], options: DbUserOptions = {}): Resource<string[]> {
+export function dbUserOnlyFrom(
+  flavor: DbFlavor,
+  user: string,
+  hosts: string[],
+  options: DbUserOptions = {},
+): Resource<string[]> {
   return {
     id: `db-user-hosts:${user}`,
     ...commonFields(options),
     probe: () => sqlProbe(flavor.client, [`SELECT Host FROM mysql.user WHERE User=${sqlString(user)}`]),
-    parse: (stdout) => stdout.split("\n").map((line) => line.trim()).filter(Boolean),
+    parse: (stdout) =>
+      stdout
+        .split("\n")
+        .map((line) => line.trim())
+        .filter(Boolean),
     plan: (present) => {
       const extra = present.filter((host) => !hosts.includes(host));
-      return extra.length > 0 ? [{ summary: `drop ${extra.map((host) => `${user}@${host}`).join(", ")} (not allowed)` }] : [];
+      return extra.length > 0
+        ? [{ summary: `drop ${extra.map((host) => `${user}@${host}`).join(", ")} (not allowed)` }]
+        : [];
     },
     apply: (present) =>
-      sqlScript(flavor, [...(options.binlog === false ? ["SET SESSION sql_log_bin = 0;"] : []), ...present.filter((host) => !hosts.includes(host)).map((host) => `DROP USER ${account(user, host)};`)].join("\n")),
+      sqlScript(
+        flavor,
+        [
+          ...(options.binlog === false ? ["SET SESSION sql_log_bin = 0;"] : []),
+          ...present.filter((host) => !hosts.includes(host)).map((host) => `DROP USER ${account(user, host)};`),
+        ].join("\n"),
+      ),
   };
 }

@@ -4,24 +4,48 @@ import { secret } from "../../lib/secret.ts";
 
 /** An account name: letters, digits and _, up to 32. */
 export const accountName = (fallback: string, description: string) =>
-  Matching("^[A-Za-z0-9_]{1,32}$", "an account name of up to 32 letters, digits or _", { default: fallback, description });
+  Matching("^[A-Za-z0-9_]{1,32}$", "an account name of up to 32 letters, digits or _", {
+    default: fallback,
+    description,
+  });
 
-export const dbName = Matching("^[A-Za-z0-9_]{1,64}$", "a database name of up to 64 letters, digits or _", { default: "foobar", description: "The app's database." });
+export const dbName = Matching("^[A-Za-z0-9_]{1,64}$", "a database name of up to 64 letters, digits or _", {
+  default: "foobar",
+  description: "The app's database.",
+});
 
 /** The old password an account keeps accepting while `secrets.ts rotate` moves every app to the new one; set by that command only. */
 export const retiringPassword = (secretName: string) =>
-  Type.Optional(SecretVar({ description: `Set only by \`secrets.ts rotate ${secretName}\` while it runs: the old password, accepted beside the new one until every app has restarted with it.` }));
+  Type.Optional(
+    SecretVar({
+      description: `Set only by \`secrets.ts rotate ${secretName}\` while it runs: the old password, accepted beside the new one until every app has restarted with it.`,
+    }),
+  );
 
 export const replicationAccount = {
-  repl_user: accountName("foobar_repl", "The replication account, allowed only from the replicas (also used to stream the bootstrap dump)."),
+  repl_user: accountName(
+    "foobar_repl",
+    "The replication account, allowed only from the replicas (also used to stream the bootstrap dump).",
+  ),
   repl_password: SecretVar({ default: secret("db_repl_password"), description: "The replication account's password." }),
 };
 
 /** The server settings serverTasks reads (server-tasks.ts). */
 export const serverSettings = {
-  server_id: Type.Optional(Type.Integer({ minimum: 1, maximum: 4294967295, description: "Default: derived from the private address (unique within a /16)." })),
+  server_id: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: 4294967295,
+      description: "Default: derived from the private address (unique within a /16).",
+    }),
+  ),
   binlog_expire_days: Type.Integer({ minimum: 1, maximum: 99, default: 7, description: "Days binary logs are kept." }),
-  max_connections: Type.Integer({ minimum: 10, maximum: 100000, default: 200, description: "The server's max_connections." }),
+  max_connections: Type.Integer({
+    minimum: 10,
+    maximum: 100000,
+    default: 200,
+    description: "The server's max_connections.",
+  }),
 };
 const serverSettingsObject = Type.Object(serverSettings);
 export type ServerVars = Static<typeof serverSettingsObject>;

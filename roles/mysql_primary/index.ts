@@ -22,13 +22,41 @@ export default defineRole({
       [`${vars.db_name}.*`]: ["SELECT", "LOCK TABLES", "SHOW VIEW", "TRIGGER", "EVENT"],
     };
     return [
-      topologyGuard({ role: "mysql_primary", host: host.name, primaryAddress: host.privateAddress, wouldUndo: "make it a writable primary again (it was fenced)" }),
+      topologyGuard({
+        role: "mysql_primary",
+        host: host.name,
+        primaryAddress: host.privateAddress,
+        wouldUndo: "make it a writable primary again (it was fenced)",
+      }),
       ...serverTasks(r, flavor, "primary", host, vars),
       dbDatabase(flavor, vars.db_name),
-      ...webHosts.map((web) => dbUser(flavor, vars.app_user, web.privateAddress, reveal(vars.app_password), { [`${vars.db_name}.*`]: vars.app_privileges }, { binlog, retiringPassword: vars.app_password_retiring && reveal(vars.app_password_retiring) })),
-      dbUserOnlyFrom(flavor, vars.app_user, webHosts.map((web) => web.privateAddress), { binlog }),
-      ...replicas.map((replica) => dbUser(flavor, vars.repl_user, replica.privateAddress, reveal(vars.repl_password), replicationGrants, { binlog })),
-      dbUserOnlyFrom(flavor, vars.repl_user, replicas.map((replica) => replica.privateAddress), { binlog }),
+      ...webHosts.map((web) =>
+        dbUser(
+          flavor,
+          vars.app_user,
+          web.privateAddress,
+          reveal(vars.app_password),
+          { [`${vars.db_name}.*`]: vars.app_privileges },
+          { binlog, retiringPassword: vars.app_password_retiring && reveal(vars.app_password_retiring) },
+        ),
+      ),
+      dbUserOnlyFrom(
+        flavor,
+        vars.app_user,
+        webHosts.map((web) => web.privateAddress),
+        { binlog },
+      ),
+      ...replicas.map((replica) =>
+        dbUser(flavor, vars.repl_user, replica.privateAddress, reveal(vars.repl_password), replicationGrants, {
+          binlog,
+        }),
+      ),
+      dbUserOnlyFrom(
+        flavor,
+        vars.repl_user,
+        replicas.map((replica) => replica.privateAddress),
+        { binlog },
+      ),
     ];
   },
 });

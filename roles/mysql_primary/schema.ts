@@ -3,7 +3,23 @@ import { OneOf, RoleVars, SecretVar, Type } from "../../lib/dsl/role-vars.ts";
 import { secret } from "../../lib/secret.ts";
 import { accountName, dbName, replicationAccount, retiringPassword, serverSettings } from "../mysql_common/vars.ts";
 
-const PRIVILEGES = ["SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "ALTER", "INDEX", "DROP", "REFERENCES", "CREATE TEMPORARY TABLES", "LOCK TABLES", "EXECUTE", "CREATE VIEW", "SHOW VIEW", "TRIGGER"] as const;
+const PRIVILEGES = [
+  "SELECT",
+  "INSERT",
+  "UPDATE",
+  "DELETE",
+  "CREATE",
+  "ALTER",
+  "INDEX",
+  "DROP",
+  "REFERENCES",
+  "CREATE TEMPORARY TABLES",
+  "LOCK TABLES",
+  "EXECUTE",
+  "CREATE VIEW",
+  "SHOW VIEW",
+  "TRIGGER",
+] as const;
 
 export const schema = RoleVars({
   db_name: dbName,

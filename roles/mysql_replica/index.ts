@@ -22,17 +22,40 @@ export default defineRole({
     const { primary, webHosts } = dbTopology(inventory);
     const names = { client: flavor.client, dump: flavor.dump, service: flavor.service };
     return [
-      topologyGuard({ role: "mysql_replica", host: host.name, primaryAddress: primary.privateAddress, wouldUndo: `turn it back into a replica of ${primary.name} (it holds writes ${primary.name} lacks)` }),
+      topologyGuard({
+        role: "mysql_replica",
+        host: host.name,
+        primaryAddress: primary.privateAddress,
+        wouldUndo: `turn it back into a replica of ${primary.name} (it holds writes ${primary.name} lacks)`,
+      }),
       ...serverTasks(r, flavor, "replica", host, vars),
       replication(flavor, {
-        host: primary.privateAddress, port: 3306, user: vars.repl_user, password: reveal(vars.repl_password),
-        databases: [vars.db_name], waitSeconds: vars.replication_wait_seconds,
+        host: primary.privateAddress,
+        port: 3306,
+        user: vars.repl_user,
+        password: reveal(vars.repl_password),
+        databases: [vars.db_name],
+        waitSeconds: vars.replication_wait_seconds,
       }),
-      ...webHosts.map((web) => dbUser(flavor, vars.read_user, web.privateAddress, reveal(vars.read_password), {
-        [`${vars.db_name}.*`]: ["SELECT"],
-        "*.*": [flavor.privileges.replicaMonitor],
-      }, { binlog: false, retiringPassword: vars.read_password_retiring && reveal(vars.read_password_retiring) })),
-      dbUserOnlyFrom(flavor, vars.read_user, webHosts.map((web) => web.privateAddress), { binlog: false }),
+      ...webHosts.map((web) =>
+        dbUser(
+          flavor,
+          vars.read_user,
+          web.privateAddress,
+          reveal(vars.read_password),
+          {
+            [`${vars.db_name}.*`]: ["SELECT"],
+            "*.*": [flavor.privileges.replicaMonitor],
+          },
+          { binlog: false, retiringPassword: vars.read_password_retiring && reveal(vars.read_password_retiring) },
+        ),
+      ),
+      dbUserOnlyFrom(
+        flavor,
+        vars.read_user,
+        webHosts.map((web) => web.privateAddress),
+        { binlog: false },
+      ),
       r.directory(vars.backup_dir, { owner: "root", group: "root", mode: "0700" }),
       r.file(BACKUP_SCRIPT, r.render("foobar-db-backup.ejs", names), { owner: "root", group: "root", mode: "0750" }),
       r.systemdUnit(`${BACKUP_UNIT}.service`, r.render("foobar-db-backup.service.ejs", names)),

@@ -16,7 +16,10 @@ export const schema = RoleVars({
     default: 30,
     description: "Seconds the converge waits for replication to run after starting or bootstrapping it.",
   }),
-  backup_dir: Matching("^/[A-Za-z0-9/._-]+$", "an absolute path of letters, digits and /._-", { default: "/var/backups/foobar-db", description: "Where the nightly dumps go." }),
+  backup_dir: Matching("^/[A-Za-z0-9/._-]+$", "an absolute path of letters, digits and /._-", {
+    default: "/var/backups/foobar-db",
+    description: "Where the nightly dumps go.",
+  }),
   backup_keep: Type.Integer({ minimum: 1, maximum: 365, default: 7, description: "Backups kept (the newest N)." }),
   backup_schedule: Matching("^[A-Za-z0-9*:/ ,.~-]{1,64}$", "a systemd OnCalendar expression such as *-*-* 03:15:00", {
     default: "*-*-* 03:15:00",

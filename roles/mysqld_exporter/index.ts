@@ -20,10 +20,15 @@ export default defineRole({
       "*.*": ["PROCESS", flavor.privileges.binlogMonitor, flavor.privileges.replicaMonitor],
       "performance_schema.*": ["SELECT"],
     });
-    return exporter.tasks(r, "socket login as the prometheus account (no password exists).", [
-      `DATA_SOURCE_NAME="${EXPORTER_USER}@unix(/run/mysqld/mysqld.sock)/"`,
-      `ARGS="--web.listen-address=${host.privateAddress}:${vars.port}"`,
-    ], [account]);
+    return exporter.tasks(
+      r,
+      "socket login as the prometheus account (no password exists).",
+      [
+        `DATA_SOURCE_NAME="${EXPORTER_USER}@unix(/run/mysqld/mysqld.sock)/"`,
+        `ARGS="--web.listen-address=${host.privateAddress}:${vars.port}"`,
+      ],
+      [account],
+    );
   },
   handlers: exporter.handlers,
 });

@@ -11,7 +11,11 @@ export default defineRole({
   tasks: ({ r }) => [
     r.package("nginx"),
     r.file("/etc/nginx/sites-enabled/default", null, { state: "absent", notify: "reload nginx" }),
-    r.template("/etc/nginx/conf.d/foobar-http.conf", "http.conf.ejs", { mode: "0644", validate: "nginx -t", notify: "reload nginx" }),
+    r.template("/etc/nginx/conf.d/foobar-http.conf", "http.conf.ejs", {
+      mode: "0644",
+      validate: "nginx -t",
+      notify: "reload nginx",
+    }),
     r.template(SITE, "site.conf.ejs", { mode: "0644", validate: "nginx -t", notify: "reload nginx" }),
     r.symlink("/etc/nginx/sites-enabled/foobar", SITE, { notify: "reload nginx" }),
     r.service("nginx", { state: "started", enabled: true }),

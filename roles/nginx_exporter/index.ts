@@ -9,8 +9,9 @@ export default defineRole({
   name: "nginx_exporter",
   dir: import.meta.dirname,
   schema,
-  tasks: ({ r, vars, host }) => exporter.tasks(r, "nginx stub_status from loopback, metrics on the private address.", [
-    `ARGS="-nginx.scrape-uri=http://127.0.0.1:${vars.status_port}/stub_status -web.listen-address=${host.privateAddress}:${vars.port}"`,
-  ]),
+  tasks: ({ r, vars, host }) =>
+    exporter.tasks(r, "nginx stub_status from loopback, metrics on the private address.", [
+      `ARGS="-nginx.scrape-uri=http://127.0.0.1:${vars.status_port}/stub_status -web.listen-address=${host.privateAddress}:${vars.port}"`,
+    ]),
   handlers: exporter.handlers,
 });

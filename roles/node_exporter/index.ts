@@ -9,8 +9,9 @@ export default defineRole({
   name: "node_exporter",
   dir: import.meta.dirname,
   schema,
-  tasks: ({ r, vars, host }) => exporter.tasks(r, "listen on the private address only (the firewall admits the monitoring host).", [
-    `ARGS="--web.listen-address=${host.privateAddress}:${vars.port} --collector.filesystem.mount-points-exclude=^/(dev|proc|run|sys)($|/)"`,
-  ]),
+  tasks: ({ r, vars, host }) =>
+    exporter.tasks(r, "listen on the private address only (the firewall admits the monitoring host).", [
+      `ARGS="--web.listen-address=${host.privateAddress}:${vars.port} --collector.filesystem.mount-points-exclude=^/(dev|proc|run|sys)($|/)"`,
+    ]),
   handlers: exporter.handlers,
 });

@@ -8,9 +8,13 @@ export interface ScrapeJob {
 }
 
 const has = (inventory: Inventory, group: string) => group in inventory.groups;
-const members = (inventory: Inventory, ...groups: string[]) => groups.filter((group) => has(inventory, group)).flatMap((group) => inventory.group(group));
+const members = (inventory: Inventory, ...groups: string[]) =>
+  groups.filter((group) => has(inventory, group)).flatMap((group) => inventory.group(group));
 
-export function scrapeJobs(inventory: Inventory, ports: { node: number; nginx: number; mysqld: number; haproxy: number }): ScrapeJob[] {
+export function scrapeJobs(
+  inventory: Inventory,
+  ports: { node: number; nginx: number; mysqld: number; haproxy: number },
+): ScrapeJob[] {
   const job = (name: string, hosts: ReturnType<typeof members>, port: number, metricsPath = "/metrics"): ScrapeJob => ({
     job: name,
     metricsPath,

@@ -14,7 +14,11 @@ export default defineRole({
   tasks: ({ r, checkNewConnection }) => [
     r.package("openssh-server"),
     // No %s: `sshd -t` checks the whole configuration with the candidate in place; the old drop-in comes back when it fails.
-    verifiedSshdDropIn(r.template(DROP_IN, "hardening.conf.ejs", { mode: "0644", validate: "sshd -t" }), DROP_IN, checkNewConnection),
+    verifiedSshdDropIn(
+      r.template(DROP_IN, "hardening.conf.ejs", { mode: "0644", validate: "sshd -t" }),
+      DROP_IN,
+      checkNewConnection,
+    ),
     r.service("ssh", { state: "started", enabled: true }),
   ],
 });

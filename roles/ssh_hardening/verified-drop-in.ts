@@ -32,12 +32,18 @@ export function verifiedSshdDropIn<State>(file: Resource<State>, path: string, n
         } catch (error) {
           const message = (error as Error).message;
           if (!/connection refused|ECONNREFUSED|ECONNRESET/i.test(message) || Date.now() > deadline) {
-            throw new Error(`sshd change refused: a new SSH login as the converge's user failed after the reload (${message}); check permit_root_login and allow_users`);
+            throw new Error(
+              `sshd change refused: a new SSH login as the converge's user failed after the reload (${message}); check permit_root_login and allow_users`,
+            );
           }
           await new Promise((resolve) => setTimeout(resolve, 200));
         }
       }
     },
-    rollback: () => [sh`if [ -f ${ROLLBACK_COPY} ]; then cp -p ${ROLLBACK_COPY} ${path}; else rm -f ${path}; fi`, "systemctl try-reload-or-restart ssh"].join("\n"),
+    rollback: () =>
+      [
+        sh`if [ -f ${ROLLBACK_COPY} ]; then cp -p ${ROLLBACK_COPY} ${path}; else rm -f ${path}; fi`,
+        "systemctl try-reload-or-restart ssh",
+      ].join("\n"),
   };
 }

@@ -26,13 +26,23 @@ function unique(rules: UfwRule[]): UfwRule[] {
 }
 
 export function firewallRules(vars: UfwVars, host: Host, inventory: Inventory): UfwRule[] {
-  const ssh = vars.ssh_allow_from.map((from) => ({ port: String(host.ssh.port), proto: "tcp" as const, from: canonicalSource(from) }));
+  const ssh = vars.ssh_allow_from.map((from) => ({
+    port: String(host.ssh.port),
+    proto: "tcp" as const,
+    from: canonicalSource(from),
+  }));
   const tiers = vars.tier_rules
     .filter((tier) => host.groups.includes(tier.group) || (tier.group === "all" && !("all" in inventory.groups)))
     .flatMap((tier): UfwRule[] => {
       // A source group the inventory does not have (e.g. no monitoring host) opens nothing.
-      const peers = tier.from === "any" ? [] : tier.from.filter((group) => group in inventory.groups).flatMap((group) => inventory.group(group));
-      const sources = tier.from === "any" ? ["any"] : peers.filter((peer) => peer.name !== host.name).map((peer) => peer.privateAddress);
+      const peers =
+        tier.from === "any"
+          ? []
+          : tier.from.filter((group) => group in inventory.groups).flatMap((group) => inventory.group(group));
+      const sources =
+        tier.from === "any"
+          ? ["any"]
+          : peers.filter((peer) => peer.name !== host.name).map((peer) => peer.privateAddress);
       const proto = tier.proto ?? "tcp";
       if (proto === "vrrp") return sources.map((from) => ({ proto, from }));
       return (tier.ports ?? []).flatMap((port) => sources.map((from) => ({ port: String(port), proto, from })));

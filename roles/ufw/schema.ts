@@ -7,19 +7,28 @@ const SOURCE_PATTERN = `^(any|${ipv4}(/(3[0-2]|[12]?[0-9]))?|[0-9a-fA-F:]*:[0-9a
 const port = "([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])";
 const PORT_PATTERN = `^${port}(:${port})?$`;
 
-const source = Matching(SOURCE_PATTERN, '"any", an IPv4 or IPv6 address, or a CIDR such as 10.0.0.0/8', { description: 'A source: "any", an IPv4/IPv6 address or a CIDR.' });
+const source = Matching(SOURCE_PATTERN, '"any", an IPv4 or IPv6 address, or a CIDR such as 10.0.0.0/8', {
+  description: 'A source: "any", an IPv4/IPv6 address or a CIDR.',
+});
 
 /** Inbound ports a tier opens, to anyone or to the hosts of other groups. */
 const tierRule = Type.Object(
   {
-    group: Type.String({ minLength: 1, description: 'Hosts of this inventory group get the rule ("all": every host).' }),
+    group: Type.String({
+      minLength: 1,
+      description: 'Hosts of this inventory group get the rule ("all": every host).',
+    }),
     ports: Type.Optional(
-      Type.Array(Type.Integer({ minimum: 1, maximum: 65535 }), { minItems: 1, description: 'TCP ports (UDP with proto "udp"); none with proto "vrrp", which has no ports.' }),
+      Type.Array(Type.Integer({ minimum: 1, maximum: 65535 }), {
+        minItems: 1,
+        description: 'TCP ports (UDP with proto "udp"); none with proto "vrrp", which has no ports.',
+      }),
     ),
     proto: Type.Optional(OneOf(["tcp", "udp", "vrrp"], { description: 'Default "tcp".' })),
     from: Type.Union([Type.Literal("any"), Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })], {
       meaning: '"any" or a non-empty list of inventory groups',
-      description: '"any", or inventory groups whose hosts\' private addresses may connect (the host itself is left out).',
+      description:
+        '"any", or inventory groups whose hosts\' private addresses may connect (the host itself is left out).',
     }),
   },
   {
@@ -34,7 +43,8 @@ const tierRule = Type.Object(
 const extraRule = Type.Object(
   {
     port: Matching(PORT_PATTERN, 'a port such as "8080" or a range such as "6000:6007"', {
-      description: 'A port "8080" or a range "6000:6007" (ufw\'s syntax; a range needs a protocol, which every rule has).',
+      description:
+        'A port "8080" or a range "6000:6007" (ufw\'s syntax; a range needs a protocol, which every rule has).',
     }),
     proto: OneOf(["tcp", "udp"], { description: "The protocol." }),
     from: source,
@@ -63,7 +73,8 @@ export const schema = RoleVars({
       { group: "db_replica", ports: [9104], from: ["monitoring"] },
       { group: "lb", ports: [8404], from: ["monitoring"] },
     ],
-    description: "Per-tier rules derived from the inventory groups (defaults: lb 80/443 from any, web 80 from lb, db 3306 from web and the replica, exporters from monitoring).",
+    description:
+      "Per-tier rules derived from the inventory groups (defaults: lb 80/443 from any, web 80 from lb, db 3306 from web and the replica, exporters from monitoring).",
   }),
   extra_rules: Type.Array(extraRule, { default: [], description: "More inbound allow rules for this host or group." }),
 });

@@ -11,7 +11,10 @@ test("eight kinds of drift are listed by --check, repaired by a converge, and go
   await mustOnHost("web-01", "echo '# drift' >> /etc/nginx/sites-available/foobar"); // 1 edited nginx file
   await mustOnHost("lb-01", "systemctl stop haproxy"); // 2 stopped haproxy
   await mustOnHost("db-01", "ufw disable"); // 3 disabled firewall
-  await mustOnHost("db-01", `mariadb -e "SET SESSION sql_log_bin=0; REVOKE INSERT ON foobar.* FROM 'foobar_app'@'${web02}'"`); // 4 dropped grant
+  await mustOnHost(
+    "db-01",
+    `mariadb -e "SET SESSION sql_log_bin=0; REVOKE INSERT ON foobar.* FROM 'foobar_app'@'${web02}'"`,
+  ); // 4 dropped grant
   await mustOnHost("db-02", "mariadb -e 'STOP REPLICA'"); // 5 stopped replication
   await mustOnHost("lb-01", "DEBIAN_FRONTEND=noninteractive apt-get remove -y -q socat >/dev/null"); // 6 removed package
   await mustOnHost("web-02", "chmod 0644 /etc/foobar/app.env"); // 7 changed file mode (of a secret file)
@@ -40,15 +43,18 @@ test("eight kinds of drift are listed by --check, repaired by a converge, and go
   assert.is(after.exitCode, 0, after.changedTasks.join("\n"));
   assert.match(await mustOnHost("db-01", "ufw status"), /Status: active/);
   assert.match(await mustOnHost("web-02", "stat -c %a /etc/foobar/app.env"), /^600/);
-  assert.ok(await eventually(async () => {
-    const served = new Set<string>();
-    for (let index = 0; index < 4; index++) {
-      const reply = await http(SITE_URL);
-      if (reply.status !== 200) return false;
-      served.add(String(reply.headers["x-served-by"]));
-    }
-    return served.size === 2;
-  }, 20_000), "the site serves over HTTPS from both web hosts again");
+  assert.ok(
+    await eventually(async () => {
+      const served = new Set<string>();
+      for (let index = 0; index < 4; index++) {
+        const reply = await http(SITE_URL);
+        if (reply.status !== 200) return false;
+        served.add(String(reply.headers["x-served-by"]));
+      }
+      return served.size === 2;
+    }, 20_000),
+    "the site serves over HTTPS from both web hosts again",
+  );
 });
 
 test.run();

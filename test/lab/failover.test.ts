@@ -10,23 +10,36 @@ import { capture } from "../../lab/run-command.ts";
 import { converge, eventually, freshHosts, host, http, mustOnHost, SITE_URL } from "./harness.ts";
 
 const HOSTS = ["lb-01", "lb-02", "web-01", "web-02", "db-01", "db-02"];
-const sql = (name: string, statement: string) => mustOnHost(name, `mariadb --batch --skip-column-names -e ${JSON.stringify(statement)}`);
-const secrets = () => Object.values(JSON.parse(readFileSync(join(REPO_ROOT, ".lab/secrets.json"), "utf8")) as Record<string, string>);
+const sql = (name: string, statement: string) =>
+  mustOnHost(name, `mariadb --batch --skip-column-names -e ${JSON.stringify(statement)}`);
+const secrets = () =>
+  Object.values(JSON.parse(readFileSync(join(REPO_ROOT, ".lab/secrets.json"), "utf8")) as Record<string, string>);
 const count = async (name: string) => Number(await sql(name, "SELECT COUNT(*) FROM foobar.messages"));
 
 async function failover(args: string[], file = "playbooks/failover.ts") {
-  const result = await capture(process.execPath, ["--import", "tsx", join(REPO_ROOT, file), "-i", "lab", ...args], { cwd: REPO_ROOT });
+  const result = await capture(process.execPath, ["--import", "tsx", join(REPO_ROOT, file), "-i", "lab", ...args], {
+    cwd: REPO_ROOT,
+  });
   return { code: result.code, output: `${result.stdout}\n${result.stderr}` };
 }
 
 async function write(text: string): Promise<number | undefined> {
-  const reply = await http(`${SITE_URL}api/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ author: "failover-test", text }), timeoutMs: 3000 }).catch(() => undefined);
+  const reply = await http(`${SITE_URL}api/messages`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ author: "failover-test", text }),
+    timeoutMs: 3000,
+  }).catch(() => undefined);
   return reply?.status === 201 ? (JSON.parse(reply.body).id as number) : undefined;
 }
 
 async function replicatesFrom(name: string, source: string): Promise<boolean> {
   const status = await mustOnHost(name, "mariadb -e 'SHOW REPLICA STATUS\\G'");
-  return status.includes(`Master_Host: ${host(source).privateAddress}`) && /Slave_IO_Running: Yes/.test(status) && /Slave_SQL_Running: Yes/.test(status);
+  return (
+    status.includes(`Master_Host: ${host(source).privateAddress}`) &&
+    /Slave_IO_Running: Yes/.test(status) &&
+    /Slave_SQL_Running: Yes/.test(status)
+  );
 }
 
 /** Writes through the load balancer every 200 ms (at most 600) until stopped: when each was acknowledged. */
@@ -58,7 +71,8 @@ test.before(async () => {
 test.after(async () => {
   await freshHosts(...HOSTS);
   const normal = await converge("site");
-  if (normal.exitCode !== 0) console.error(`after: site.ts on reset hosts exited ${normal.exitCode}:\n${normal.output}`);
+  if (normal.exitCode !== 0)
+    console.error(`after: site.ts on reset hosts exited ${normal.exitCode}:\n${normal.output}`);
 });
 
 test("site converges the normal topology", async () => {
@@ -73,17 +87,32 @@ test("MariaDB stops on db-01 under writes: --promote db-02 restores writes throu
   await mustOnHost("db-01", "systemctl stop mariadb");
   const promoted = await failover(["--promote", "db-02", "-vv"]);
   assert.is(promoted.code, 0, promoted.output);
-  assert.ok(await eventually(async () => load.acked.some((ack) => ack.at > stoppedAt), 15_000, 200), "a write succeeded after the failover");
+  assert.ok(
+    await eventually(async () => load.acked.some((ack) => ack.at > stoppedAt), 15_000, 200),
+    "a write succeeded after the failover",
+  );
   const acked = await load.stop();
   const before = acked.filter((ack) => ack.at < stoppedAt);
   // The outage: the longest wait between two acknowledged writes (they come every ~0.2 s otherwise).
   const outage = Math.max(...acked.slice(1).map((ack, index) => ack.at - acked[index]!.at));
-  console.log(`write outage: ${(outage / 1000).toFixed(1)} s (longest gap between acknowledged writes through the LB; ${acked.length} acknowledged)`);
+  console.log(
+    `write outage: ${(outage / 1000).toFixed(1)} s (longest gap between acknowledged writes through the LB; ${acked.length} acknowledged)`,
+  );
   assert.ok(before.length > 3, "writes were acknowledged before the stop");
-  const onDb02 = new Set((await sql("db-02", `SELECT id FROM foobar.messages WHERE id IN (${before.map((ack) => ack.id).join(",")})`)).trim().split("\n").map(Number));
-  assert.equal(before.filter((ack) => !onDb02.has(ack.id)), [], "rows acknowledged before the stop are on db-02");
+  const onDb02 = new Set(
+    (await sql("db-02", `SELECT id FROM foobar.messages WHERE id IN (${before.map((ack) => ack.id).join(",")})`))
+      .trim()
+      .split("\n")
+      .map(Number),
+  );
+  assert.equal(
+    before.filter((ack) => !onDb02.has(ack.id)),
+    [],
+    "rows acknowledged before the stop are on db-02",
+  );
   assert.match(promoted.output, /\+ {2}db_primary: \{ hosts: \["db-02"\] \},/);
-  for (const value of secrets()) assert.not.ok(promoted.output.includes(value), "a secret value appeared in failover.ts's output");
+  for (const value of secrets())
+    assert.not.ok(promoted.output.includes(value), "a secret value appeared in failover.ts's output");
 });
 
 test("before the inventory swap: --check exits 2 naming the mismatch; site.ts refuses and changes nothing", async () => {
@@ -98,7 +127,16 @@ test("before the inventory swap: --check exits 2 naming the mismatch; site.ts re
   // db-01's own guard refuses first; the replica and the apps need its play, so they are skipped naming it.
   assert.match(refused.output, /db-01 \(role mysql_primary\) refuses to make it a writable primary again/);
   for (const host of ["db-02", "web-01", "web-02"]) {
-    assert.ok(refused.events.some((event) => event.type === "task" && event.host === host && event.status === "skipped" && /needs play "database primary", which did not complete on db-01 \(failed\)/.test(event.message ?? "")), `${host} skipped naming db-01:\n${refused.output}`);
+    assert.ok(
+      refused.events.some(
+        (event) =>
+          event.type === "task" &&
+          event.host === host &&
+          event.status === "skipped" &&
+          /needs play "database primary", which did not complete on db-01 \(failed\)/.test(event.message ?? ""),
+      ),
+      `${host} skipped naming db-01:\n${refused.output}`,
+    );
   }
   assert.is((await sql("db-02", "SELECT @@read_only")).trim(), "0");
   assert.ok(await write("still writable after the refused converge"), "writes still go to db-02");
@@ -111,7 +149,14 @@ test("inventory swapped: site.ts makes db-01 a replica of db-02 by GTID; a new r
   assert.ok(await eventually(() => replicatesFrom("db-01", "db-02"), 10_000), "db-01 replicates from db-02");
   const id = await write("written on db-02 after the swap");
   assert.ok(id);
-  assert.ok(await eventually(async () => (await sql("db-01", `SELECT COUNT(*) FROM foobar.messages WHERE id=${id}`)).trim() === "1", 5000, 100), "the row arrived on db-01");
+  assert.ok(
+    await eventually(
+      async () => (await sql("db-01", `SELECT COUNT(*) FROM foobar.messages WHERE id=${id}`)).trim() === "1",
+      5000,
+      100,
+    ),
+    "the row arrived on db-01",
+  );
   const second = await converge("test/lab/playbooks/site-swapped.ts");
   assert.is(second.exitCode, 0, second.output);
   assert.is(second.changed, 0, second.changedTasks.join("\n"));
@@ -138,8 +183,15 @@ test("replica behind a primary that answers: --promote refuses with the GTID gap
   assert.match(forced.output, /--force: promoting db-02 without 3 transaction\(s\) of db-01/);
   const swapped = await converge("test/lab/playbooks/site-swapped.ts");
   assert.is(swapped.exitCode, 0, swapped.output);
-  assert.ok(await eventually(() => replicatesFrom("db-01", "db-02"), 10_000), "db-01 replicates from db-02 after the re-seed");
-  assert.is(await count("db-01"), await count("db-02"), "db-01 holds db-02's data (its 3 own rows were dropped by the re-seed)");
+  assert.ok(
+    await eventually(() => replicatesFrom("db-01", "db-02"), 10_000),
+    "db-01 replicates from db-02 after the re-seed",
+  );
+  assert.is(
+    await count("db-01"),
+    await count("db-02"),
+    "db-01 holds db-02's data (its 3 own rows were dropped by the re-seed)",
+  );
 });
 
 test.run();

@@ -8,7 +8,16 @@ import { siteAddress, SITE_NAMES } from "../../lab/topology.ts";
 import { ACME_CA_BUNDLE } from "../../roles/certbot/index.ts";
 import keepalived from "../../roles/keepalived/index.ts";
 import { SYNC_KEY } from "../../roles/haproxy/peers.ts";
-import { backgroundLoad, converge, eventually, freshHosts, host, mustOnHost, SITE_URL, type LoadResult } from "./harness.ts";
+import {
+  backgroundLoad,
+  converge,
+  eventually,
+  freshHosts,
+  host,
+  mustOnHost,
+  SITE_URL,
+  type LoadResult,
+} from "./harness.ts";
 import { SECOND_VIP } from "./playbooks/lb-active-active.ts";
 
 const VIP = siteAddress();
@@ -31,10 +40,19 @@ async function holders(vip: string): Promise<string[]> {
 /** SHA-256 fingerprint of the certificate `address` presents for www.foobar.com, verified against the lab's ACME root. */
 function servedCertificate(address: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: address, port: 443, servername: SITE_NAMES[0], ca: readFileSync(paths.pebbleRoot, "utf8"), timeout: 5000 }, () => {
-      resolve(socket.getPeerCertificate().fingerprint256);
-      socket.end();
-    });
+    const socket = connect(
+      {
+        host: address,
+        port: 443,
+        servername: SITE_NAMES[0],
+        ca: readFileSync(paths.pebbleRoot, "utf8"),
+        timeout: 5000,
+      },
+      () => {
+        resolve(socket.getPeerCertificate().fingerprint256);
+        socket.end();
+      },
+    );
     socket.on("error", reject).on("timeout", () => socket.destroy(new Error(`timeout: ${address}:443`)));
   });
 }
@@ -55,7 +73,14 @@ interface Outage {
 
 /** Under load on `vips`, make lb-01's HAProxy stop serving (`breakCommand`), wait for lb-02 to hold every VIP, keep loading 3 s. */
 async function failover(vips: string[], breakCommand: string): Promise<Outage> {
-  const loads = vips.map((via) => backgroundLoad(SITE_URL, { ...LOAD, concurrency: LOAD.concurrency / vips.length, maxRequests: LOAD.maxRequests / vips.length, via }));
+  const loads = vips.map((via) =>
+    backgroundLoad(SITE_URL, {
+      ...LOAD,
+      concurrency: LOAD.concurrency / vips.length,
+      maxRequests: LOAD.maxRequests / vips.length,
+      via,
+    }),
+  );
   await sleep(1500);
   const watcher = takeoverTime("lb-02", vips);
   await sleep(300);
@@ -64,29 +89,60 @@ async function failover(vips: string[], breakCommand: string): Promise<Outage> {
   await sleep(3000);
   const results = await Promise.all(loads.map((load) => load.stop()));
   const times = results.flatMap((result) => result.failureTimes).sort((a, b) => a - b);
-  const outage: Outage = { takeoverMs: takenAt - brokeAt, loads: results, ...(times.length > 0 ? { window: [times[0]! - brokeAt, times.at(-1)! - brokeAt] } : {}) };
+  const outage: Outage = {
+    takeoverMs: takenAt - brokeAt,
+    loads: results,
+    ...(times.length > 0 ? { window: [times[0]! - brokeAt, times.at(-1)! - brokeAt] } : {}),
+  };
   const failed = results.reduce((sum, result) => sum + result.failed, 0);
   const sent = results.reduce((sum, result) => sum + result.sent, 0);
-  console.log(`  failover (${vips.join(" + ")}): lb-02 held the VIPs ${outage.takeoverMs} ms after lb-01 stopped serving; ${failed} of ${sent} requests failed${outage.window ? `, started between ${outage.window[0]} and ${outage.window[1]} ms after` : ""}`);
+  console.log(
+    `  failover (${vips.join(" + ")}): lb-02 held the VIPs ${outage.takeoverMs} ms after lb-01 stopped serving; ${failed} of ${sent} requests failed${outage.window ? `, started between ${outage.window[0]} and ${outage.window[1]} ms after` : ""}`,
+  );
   return outage;
 }
 
 /** Under load on `vips`, make lb-01 serve again (`repairCommand`) and wait until its checks pass; nothing may fail, no VIP may move. */
 async function restore(vips: string[], repairCommand: string): Promise<LoadResult[]> {
-  const loads = vips.map((via) => backgroundLoad(SITE_URL, { ...LOAD, concurrency: LOAD.concurrency / vips.length, maxRequests: LOAD.maxRequests / vips.length, via }));
+  const loads = vips.map((via) =>
+    backgroundLoad(SITE_URL, {
+      ...LOAD,
+      concurrency: LOAD.concurrency / vips.length,
+      maxRequests: LOAD.maxRequests / vips.length,
+      via,
+    }),
+  );
   await sleep(1000);
   await mustOnHost("lb-01", repairCommand);
-  assert.ok(await eventually(async () => /\(VI_1\) Entering BACKUP STATE/.test(await mustOnHost("lb-01", "journalctl -u keepalived --since '-30 s' --no-pager")), 15_000), "lb-01 back to BACKUP");
+  assert.ok(
+    await eventually(
+      async () =>
+        /\(VI_1\) Entering BACKUP STATE/.test(
+          await mustOnHost("lb-01", "journalctl -u keepalived --since '-30 s' --no-pager"),
+        ),
+      15_000,
+    ),
+    "lb-01 back to BACKUP",
+  );
   await sleep(3000);
   const results = await Promise.all(loads.map((load) => load.stop()));
-  console.log(`  restore (${vips.join(" + ")}): ${results.reduce((sum, result) => sum + result.failed, 0)} of ${results.reduce((sum, result) => sum + result.sent, 0)} requests failed`);
+  console.log(
+    `  restore (${vips.join(" + ")}): ${results.reduce((sum, result) => sum + result.failed, 0)} of ${results.reduce((sum, result) => sum + result.sent, 0)} requests failed`,
+  );
   return results;
 }
 
 function assertOutageBounded(outage: Outage): void {
-  assert.ok(outage.takeoverMs <= TAKEOVER_BOUND_MS, `lb-02 took ${outage.takeoverMs} ms to hold the VIPs (bound ${TAKEOVER_BOUND_MS} ms)`);
+  assert.ok(
+    outage.takeoverMs <= TAKEOVER_BOUND_MS,
+    `lb-02 took ${outage.takeoverMs} ms to hold the VIPs (bound ${TAKEOVER_BOUND_MS} ms)`,
+  );
   // A request fails only if it started in the outage: from just before the break (in flight) to just after the takeover (ARP).
-  if (outage.window) assert.ok(outage.window[0] >= -1000 && outage.window[1] <= outage.takeoverMs + 1000, `failures outside the outage window: ${outage.window.join(" .. ")} ms`);
+  if (outage.window)
+    assert.ok(
+      outage.window[0] >= -1000 && outage.window[1] <= outage.takeoverMs + 1000,
+      `failures outside the outage window: ${outage.window.join(" .. ")} ms`,
+    );
 }
 
 test.before(async () => {
@@ -97,7 +153,10 @@ test.before(async () => {
 
 test("the VIP starts on its home lb-01; both LBs serve the same valid certificate; a second run changes nothing", async () => {
   assert.equal(await holders(VIP), ["lb-01"]);
-  const [onLb01, onLb02] = [await servedCertificate(host("lb-01").address), await servedCertificate(host("lb-02").address)];
+  const [onLb01, onLb02] = [
+    await servedCertificate(host("lb-01").address),
+    await servedCertificate(host("lb-02").address),
+  ];
   assert.is(onLb02, onLb01, "lb-02 serves the certificate lb-01 obtained");
   assert.is(await servedCertificate(VIP), onLb01);
   assert.is((await converge("site")).changed, 0);
@@ -108,7 +167,11 @@ test("active-passive: HAProxy stops on the master under load → lb-02 holds the
   assertOutageBounded(outage);
   assert.equal(await holders(VIP), ["lb-02"]);
   const restored = await restore([VIP], "systemctl start haproxy");
-  assert.equal(restored.map((result) => result.failures), [[]], "nothing fails while lb-01 comes back");
+  assert.equal(
+    restored.map((result) => result.failures),
+    [[]],
+    "nothing fails while lb-01 comes back",
+  );
   assert.equal(await holders(VIP), ["lb-02"], "no second move: lb-02 keeps the VIP (nopreempt)");
   const again = await converge("site");
   assert.is(again.changed, 0, again.changedTasks.join(", "));
@@ -117,7 +180,10 @@ test("active-passive: HAProxy stops on the master under load → lb-02 holds the
 test("a renewal while lb-02 holds the VIP: the challenge reaches lb-01's certbot, both LBs get the new certificate", async () => {
   assert.equal(await holders(VIP), ["lb-02"]);
   const before = await servedCertificate(VIP);
-  await mustOnHost("lb-01", `REQUESTS_CA_BUNDLE=${ACME_CA_BUNDLE} certbot renew --force-renewal --no-random-sleep-on-renew -q`);
+  await mustOnHost(
+    "lb-01",
+    `REQUESTS_CA_BUNDLE=${ACME_CA_BUNDLE} certbot renew --force-renewal --no-random-sleep-on-renew -q`,
+  );
   const renewed = await servedCertificate(host("lb-01").address);
   assert.is.not(renewed, before, "a new certificate");
   assert.is(await servedCertificate(host("lb-02").address), renewed, "pushed to lb-02 by the deploy hook");
@@ -127,14 +193,24 @@ test("a renewal while lb-02 holds the VIP: the challenge reaches lb-01's certbot
 test("a push that fails during a renewal is made by the next converge (without one, a no-op opens no connection)", async () => {
   await mustOnHost("lb-01", `rm ${SYNC_KEY}`); // the deploy hook's push to lb-02 fails
   // certbot -q keeps the hook's complaint in its log only (and still exits 0: the renewal itself worked).
-  await mustOnHost("lb-01", `REQUESTS_CA_BUNDLE=${ACME_CA_BUNDLE} certbot renew --force-renewal --no-random-sleep-on-renew -q`);
-  assert.match(await mustOnHost("lb-01", "tail -n 20 /var/log/letsencrypt/letsencrypt.log"), /not on: lb-02/, "the hook says which load balancer missed it");
+  await mustOnHost(
+    "lb-01",
+    `REQUESTS_CA_BUNDLE=${ACME_CA_BUNDLE} certbot renew --force-renewal --no-random-sleep-on-renew -q`,
+  );
+  assert.match(
+    await mustOnHost("lb-01", "tail -n 20 /var/log/letsencrypt/letsencrypt.log"),
+    /not on: lb-02/,
+    "the hook says which load balancer missed it",
+  );
   const renewed = await servedCertificate(host("lb-01").address);
   assert.is.not(await servedCertificate(host("lb-02").address), renewed, "lb-02 still serves the previous certificate");
   const repair = await converge("site", ["-l", "lb"]);
   assert.equal(repair.changedTasks.sort(), ["lb-01: command:certificate on lb-02", `lb-01: template:${SYNC_KEY}`]);
   // The installer's `systemctl reload` returns once the new HAProxy worker is asked to start: allow it a moment to serve.
-  assert.ok(await eventually(async () => (await servedCertificate(host("lb-02").address)) === renewed, 5_000), "lb-02 serves the renewed certificate");
+  assert.ok(
+    await eventually(async () => (await servedCertificate(host("lb-02").address)) === renewed, 5_000),
+    "lb-02 serves the renewed certificate",
+  );
   assert.is((await converge("site", ["-l", "lb"])).changed, 0);
 });
 
@@ -144,7 +220,13 @@ test("active-active (unicast): each LB holds its home VIP; HAProxy stops on lb-0
   // A reload keeps each VIP where it is; a start places them on their homes (what a fresh pair does).
   await Promise.all(LBS.map((name) => mustOnHost(name, "systemctl restart keepalived")));
   const restarted = Date.now();
-  assert.ok(await eventually(async () => (await holders(VIP)).join() === "lb-01" && (await holders(SECOND_VIP)).join() === "lb-02", 30_000), "each VIP on its home");
+  assert.ok(
+    await eventually(
+      async () => (await holders(VIP)).join() === "lb-01" && (await holders(SECOND_VIP)).join() === "lb-02",
+      30_000,
+    ),
+    "each VIP on its home",
+  );
   // For takeover_delay_seconds after its start, a load balancer takes no VIP homed elsewhere: the pair is ready after that.
   await sleep(Math.max(0, restarted + (keepalived.defaults.takeover_delay_seconds! + 1) * 1000 - Date.now()));
   const outage = await failover([VIP, SECOND_VIP], "systemctl stop haproxy");
@@ -152,7 +234,11 @@ test("active-active (unicast): each LB holds its home VIP; HAProxy stops on lb-0
   assert.equal(outage.loads[1]!.failures, [], "the second VIP's clients never noticed");
   assert.equal([await holders(VIP), await holders(SECOND_VIP)], [["lb-02"], ["lb-02"]]);
   const restored = await restore([VIP, SECOND_VIP], "systemctl start haproxy");
-  assert.equal(restored.map((result) => result.failures), [[], []], "nothing fails while lb-01 comes back");
+  assert.equal(
+    restored.map((result) => result.failures),
+    [[], []],
+    "nothing fails while lb-01 comes back",
+  );
   const again = await converge(ACTIVE_ACTIVE);
   assert.is(again.changed, 0, again.changedTasks.join(", "));
 });

@@ -14,7 +14,18 @@ import { paths } from "../../lab/paths.ts";
 import { capture } from "../../lab/run-command.ts";
 import { SITE_NAMES } from "../../lab/topology.ts";
 import { ACME_CA_BUNDLE } from "../../roles/certbot/index.ts";
-import { backgroundLoad, converge, freshHosts, host, hosts, http, mustOnHost, onHost, SITE_URL, TEST_LOG } from "./harness.ts";
+import {
+  backgroundLoad,
+  converge,
+  freshHosts,
+  host,
+  hosts,
+  http,
+  mustOnHost,
+  onHost,
+  SITE_URL,
+  TEST_LOG,
+} from "./harness.ts";
 
 const LB = host("lb-01").address;
 const ARCHIVE = "/etc/letsencrypt/archive/foobar.com";
@@ -29,10 +40,13 @@ async function reaches(from: string, to: string, port: number): Promise<boolean>
 /** Serial of the certificate lb-01 presents for www.foobar.com, verified against the lab's ACME root. */
 function servedSerial(): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: LB, port: 443, servername: SITE_NAMES[0], ca: readFileSync(paths.pebbleRoot, "utf8") }, () => {
-      resolve(socket.getPeerCertificate().serialNumber);
-      socket.end();
-    });
+    const socket = connect(
+      { host: LB, port: 443, servername: SITE_NAMES[0], ca: readFileSync(paths.pebbleRoot, "utf8") },
+      () => {
+        resolve(socket.getPeerCertificate().serialNumber);
+        socket.end();
+      },
+    );
     socket.on("error", reject);
   });
 }
@@ -48,9 +62,18 @@ test.after(() => rmSync(scratch, { recursive: true, force: true }));
 test(`sudo that asks for a password (${SUDO_ASKS_ON}): without become_password the run stops there before changing anything, naming it`, async () => {
   const refused = await converge("test/lab/playbooks/no-become-password.ts", ["-l", SUDO_ASKS_ON]);
   assert.is(refused.exitCode, 1, refused.output);
-  assert.match(refused.output, new RegExp(`sudo on ${SUDO_ASKS_ON} asks for a password \\(user debian\\): set ssh\\.becomePassword: secret\\("\\.\\.\\."\\) for it in hosts\\.ts \\(become_password`));
+  assert.match(
+    refused.output,
+    new RegExp(
+      `sudo on ${SUDO_ASKS_ON} asks for a password \\(user debian\\): set ssh\\.becomePassword: secret\\("\\.\\.\\."\\) for it in hosts\\.ts \\(become_password`,
+    ),
+  );
   assert.is(refused.changed, 0);
-  assert.is((await mustOnHost(SUDO_ASKS_ON, "command -v ufw || echo absent")).trim(), "absent", "nothing was installed");
+  assert.is(
+    (await mustOnHost(SUDO_ASKS_ON, "command -v ufw || echo absent")).trim(),
+    "absent",
+    "nothing was installed",
+  );
 });
 
 test("converge: every host hardened, the site served over HTTPS with a certificate from the lab's ACME server", async () => {
@@ -62,7 +85,18 @@ test("converge: every host hardened, the site served over HTTPS with a certifica
   assert.is(reply.status, 200, reply.body.slice(0, 200));
   assert.ok(reply.headers["x-served-by"], "X-Served-By through lb-01");
   assert.match(String(reply.headers["strict-transport-security"]), /max-age=\d+/);
-  const curl = await capture("curl", ["-sS", "-o", "/dev/null", "-w", "%{http_code} %{ssl_verify_result}", "--cacert", paths.pebbleRoot, "--resolve", `www.foobar.com:443:${LB}`, "https://www.foobar.com/"]);
+  const curl = await capture("curl", [
+    "-sS",
+    "-o",
+    "/dev/null",
+    "-w",
+    "%{http_code} %{ssl_verify_result}",
+    "--cacert",
+    paths.pebbleRoot,
+    "--resolve",
+    `www.foobar.com:443:${LB}`,
+    "https://www.foobar.com/",
+  ]);
   assert.is(curl.stdout, "200 0", curl.stderr);
 });
 
@@ -87,32 +121,69 @@ test("firewall per tier: db 3306 only from web, web 80 only from lb, SSH to ever
   }
   assert.ok(await reaches("lb-01", "web-01", 80), "lb-01 -> web-01:80 open");
   assert.not.ok(await reaches("db-01", "web-01", 80), "db-01 -> web-01:80 closed");
-  for (const item of hosts.hosts) assert.is((await mustOnHost(item.name, "echo ok")).trim(), "ok", `SSH to ${item.name}`);
+  for (const item of hosts.hosts)
+    assert.is((await mustOnHost(item.name, "echo ok")).trim(), "ok", `SSH to ${item.name}`);
 });
 
 test("sshd: key-only; a password login is not even offered", async () => {
   const target = host("web-01");
-  const attempt = await capture("ssh", ["-F", "/dev/null", "-o", `UserKnownHostsFile=${paths.knownHosts}`, "-o", "PubkeyAuthentication=no", "-o", "BatchMode=yes", "-o", "ConnectTimeout=5", `${target.ssh.user}@${target.address}`, "true"]);
+  const attempt = await capture("ssh", [
+    "-F",
+    "/dev/null",
+    "-o",
+    `UserKnownHostsFile=${paths.knownHosts}`,
+    "-o",
+    "PubkeyAuthentication=no",
+    "-o",
+    "BatchMode=yes",
+    "-o",
+    "ConnectTimeout=5",
+    `${target.ssh.user}@${target.address}`,
+    "true",
+  ]);
   assert.is.not(attempt.code, 0);
   assert.match(attempt.stderr, /Permission denied \(publickey\)/);
-  const effective = await mustOnHost("web-01", "sshd -T | grep -E '^(passwordauthentication|kbdinteractiveauthentication|permitrootlogin|ciphers) '");
+  const effective = await mustOnHost(
+    "web-01",
+    "sshd -T | grep -E '^(passwordauthentication|kbdinteractiveauthentication|permitrootlogin|ciphers) '",
+  );
   assert.match(effective, /passwordauthentication no/);
   assert.match(effective, /kbdinteractiveauthentication no/);
   assert.match(effective, /permitrootlogin no/);
   assert.not.match(effective, /cbc/);
-  assert.match(await mustOnHost("lb-01", "sshd -T | grep '^permitrootlogin '"), /permitrootlogin forced-commands-only/, "the load balancers take root only for the certificate push's forced command");
+  assert.match(
+    await mustOnHost("lb-01", "sshd -T | grep '^permitrootlogin '"),
+    /permitrootlogin forced-commands-only/,
+    "the load balancers take root only for the certificate push's forced command",
+  );
 });
 
 test("root is refused on every host even with the lab's key in its authorized_keys; the admin user still logs in", async () => {
   const marker = "foobar-lab-root-refusal-test";
   const line = `${clientPublicKey().trim()} ${marker}`;
-  for (const item of hosts.hosts) await mustOnHost(item.name, `install -d -m 0700 /root/.ssh && printf '%s\\n' '${line}' >> /root/.ssh/authorized_keys`);
+  for (const item of hosts.hosts)
+    await mustOnHost(
+      item.name,
+      `install -d -m 0700 /root/.ssh && printf '%s\\n' '${line}' >> /root/.ssh/authorized_keys`,
+    );
   try {
     for (const item of hosts.hosts) {
-      const asRoot = await capture("ssh", [...sshOptions(), "-o", "ConnectTimeout=5", `root@${item.address}`, "echo logged-in"]);
+      const asRoot = await capture("ssh", [
+        ...sshOptions(),
+        "-o",
+        "ConnectTimeout=5",
+        `root@${item.address}`,
+        "echo logged-in",
+      ]);
       assert.is(asRoot.code, 255, `${item.name}: ssh as root exited ${asRoot.code}: ${asRoot.stderr}`);
       assert.not.match(asRoot.stdout, /logged-in/, `${item.name}: root logged in`);
-      const asAdmin = await capture("ssh", [...sshOptions(), "-o", "ConnectTimeout=5", `${item.ssh.user}@${item.address}`, "id -un"]);
+      const asAdmin = await capture("ssh", [
+        ...sshOptions(),
+        "-o",
+        "ConnectTimeout=5",
+        `${item.ssh.user}@${item.address}`,
+        "id -un",
+      ]);
       assert.is(asAdmin.stdout.trim(), item.ssh.user, `${item.name}: ${asAdmin.stderr}`);
       assert.is((await mustOnHost(item.name, "id -un")).trim(), "root", `${item.name}: sudo`);
     }
@@ -125,7 +196,10 @@ test("an sshd change that would lock the converge's user out (AllowUsers naming 
   const before = await mustOnHost("db-02", "sshd -T | sort");
   const locked = await converge("test/lab/playbooks/sshd-lockout.ts", ["-l", "db-02"]);
   assert.is(locked.exitCode, 1, locked.output);
-  assert.match(locked.output, /sshd change refused: a new SSH login as the converge's user failed after the reload .*\(rolled back\)/);
+  assert.match(
+    locked.output,
+    /sshd change refused: a new SSH login as the converge's user failed after the reload .*\(rolled back\)/,
+  );
   assert.is(await mustOnHost("db-02", "sshd -T | sort"), before, "the drop-in in force before is back");
   const again = await converge("site", ["-l", "db-02", "--check"]);
   assert.is(again.exitCode, 0, again.output);
@@ -137,22 +211,45 @@ test(`become_password (${SUDO_ASKS_ON}): in no output, --json, -vv script, proce
   let sampling = true;
   const sampler = (async () => {
     while (sampling) {
-      hostLists.push((await capture("ssh", [...sshOptions(), `${host(SUDO_ASKS_ON).ssh.user}@${host(SUDO_ASKS_ON).address}`, "ps -eo args"])).stdout);
+      hostLists.push(
+        (
+          await capture("ssh", [
+            ...sshOptions(),
+            `${host(SUDO_ASKS_ON).ssh.user}@${host(SUDO_ASKS_ON).address}`,
+            "ps -eo args",
+          ])
+        ).stdout,
+      );
       await new Promise((resolveTimer) => setTimeout(resolveTimer, 100));
     }
   })();
   const local: string[] = [];
-  const localSampler = setInterval(() => void capture("ps", ["-eo", "args"]).then((result) => local.push(result.stdout)), 50);
-  const runs = [await converge("site", ["-l", SUDO_ASKS_ON, "-vv"]), await converge("site", ["-l", SUDO_ASKS_ON, "--diff"])];
+  const localSampler = setInterval(
+    () => void capture("ps", ["-eo", "args"]).then((result) => local.push(result.stdout)),
+    50,
+  );
+  const runs = [
+    await converge("site", ["-l", SUDO_ASKS_ON, "-vv"]),
+    await converge("site", ["-l", SUDO_ASKS_ON, "--diff"]),
+  ];
   sampling = false;
   clearInterval(localSampler);
   await sampler;
   for (const result of runs) assert.is(result.exitCode, 0, result.output);
-  const journal = await onHost(SUDO_ASKS_ON, "f=$(mktemp); cat > \"$f\"; journalctl --no-pager -q --since '-15 min' | grep -c -F -f \"$f\"; rm -f \"$f\"", `${password}\n`);
+  const journal = await onHost(
+    SUDO_ASKS_ON,
+    'f=$(mktemp); cat > "$f"; journalctl --no-pager -q --since \'-15 min\' | grep -c -F -f "$f"; rm -f "$f"',
+    `${password}\n`,
+  );
   assert.is(journal.stdout.trim(), "0", "the password is in the host's journal");
   assert.ok(hostLists.length > 5 && local.length > 5, "the process lists were sampled");
-  const everything = withDecodedBase64([...runs.map((result) => result.output), readFileSync(TEST_LOG, "utf8"), ...hostLists, ...local].join("\n"));
-  assert.not.ok(everything.includes(password), "the become_password appeared (plain or base64) in an output, the test log or a process list");
+  const everything = withDecodedBase64(
+    [...runs.map((result) => result.output), readFileSync(TEST_LOG, "utf8"), ...hostLists, ...local].join("\n"),
+  );
+  assert.not.ok(
+    everything.includes(password),
+    "the become_password appeared (plain or base64) in an output, the test log or a process list",
+  );
 });
 
 test("a firewall change that blocks new SSH logins is rolled back and reported; the host stays reachable", async () => {
@@ -185,27 +282,58 @@ test("HTTP answers 301 to HTTPS; TLS 1.0 and 1.1 refused, 1.2 and 1.3 accepted",
   assert.is(redirect.status, 301);
   assert.is(redirect.headers.location, "https://www.foobar.com/some/path?q=1");
   // SECLEVEL=0 so that a refusal comes from the server, not from this machine's OpenSSL defaults.
-  const handshake = (flag: string) => capture("openssl", ["s_client", flag, "-cipher", "DEFAULT@SECLEVEL=0", "-connect", `${LB}:443`, "-servername", SITE_NAMES[0]!], { input: "" });
+  const handshake = (flag: string) =>
+    capture(
+      "openssl",
+      ["s_client", flag, "-cipher", "DEFAULT@SECLEVEL=0", "-connect", `${LB}:443`, "-servername", SITE_NAMES[0]!],
+      { input: "" },
+    );
   for (const old of ["-tls1", "-tls1_1"]) assert.is.not((await handshake(old)).code, 0, `${old} must be refused`);
   for (const current of ["-tls1_2", "-tls1_3"]) assert.is((await handshake(current)).code, 0, `${current} must work`);
 });
 
 test("testssl.sh finds no HIGH or CRITICAL issue", async () => {
   const report = join(scratch, "testssl.json");
-  const result = await capture("testssl", ["--quiet", "--warnings", "off", "--color", "0", "--fast", "--ip", LB, "--add-ca", paths.pebbleRoot, "--jsonfile", report, `https://${SITE_NAMES[0]}/`], { timeout: 300_000 });
+  const result = await capture(
+    "testssl",
+    [
+      "--quiet",
+      "--warnings",
+      "off",
+      "--color",
+      "0",
+      "--fast",
+      "--ip",
+      LB,
+      "--add-ca",
+      paths.pebbleRoot,
+      "--jsonfile",
+      report,
+      `https://${SITE_NAMES[0]}/`,
+    ],
+    { timeout: 300_000 },
+  );
   assert.is.not(result.code, null, "testssl timed out");
   const findings = JSON.parse(readFileSync(report, "utf8")) as { id: string; severity: string; finding: string }[];
   // Pebble issues certificates without an OCSP or CRL URI (the lab runs no responder), so "cert_revocation" is a lab
   // artefact; Let's Encrypt certificates carry a CRL distribution point.
-  const serious = findings.filter((finding) => (finding.severity === "HIGH" || finding.severity === "CRITICAL") && finding.id !== "cert_revocation");
-  assert.equal(serious.map((finding) => `${finding.id}: ${finding.finding}`), []);
+  const serious = findings.filter(
+    (finding) => (finding.severity === "HIGH" || finding.severity === "CRITICAL") && finding.id !== "cert_revocation",
+  );
+  assert.equal(
+    serious.map((finding) => `${finding.id}: ${finding.finding}`),
+    [],
+  );
 });
 
 test("forced renewal: HAProxy serves the new certificate, no request fails meanwhile", async () => {
   const before = await servedSerial();
   const load = backgroundLoad(SITE_URL, { intervalMs: 10, maxRequests: 5000 });
   const started = performance.now();
-  await mustOnHost("lb-01", `REQUESTS_CA_BUNDLE=${ACME_CA_BUNDLE} certbot renew --force-renewal --no-random-sleep-on-renew -q`);
+  await mustOnHost(
+    "lb-01",
+    `REQUESTS_CA_BUNDLE=${ACME_CA_BUNDLE} certbot renew --force-renewal --no-random-sleep-on-renew -q`,
+  );
   console.log(`  forced renewal incl. deploy hook: ${seconds(started)}`);
   await new Promise((resolve) => setTimeout(resolve, 1000));
   const during = await load.stop();

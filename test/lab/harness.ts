@@ -37,8 +37,26 @@ export async function freshHosts(...names: string[]): Promise<void> {
 
 function sshArgs(target: Host): string[] {
   const key = target.ssh.key ? ["-i", resolve(REPO_ROOT, target.ssh.key), "-o", "IdentitiesOnly=yes"] : [];
-  const knownHosts = target.ssh.knownHosts ? ["-o", `UserKnownHostsFile=${resolve(REPO_ROOT, target.ssh.knownHosts)}`] : [];
-  return ["-F", "/dev/null", ...key, ...knownHosts, "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes", "-o", "LogLevel=ERROR", "-o", "ConnectTimeout=5", "-p", String(target.ssh.port), `${target.ssh.user}@${target.address}`];
+  const knownHosts = target.ssh.knownHosts
+    ? ["-o", `UserKnownHostsFile=${resolve(REPO_ROOT, target.ssh.knownHosts)}`]
+    : [];
+  return [
+    "-F",
+    "/dev/null",
+    ...key,
+    ...knownHosts,
+    "-o",
+    "StrictHostKeyChecking=yes",
+    "-o",
+    "BatchMode=yes",
+    "-o",
+    "LogLevel=ERROR",
+    "-o",
+    "ConnectTimeout=5",
+    "-p",
+    String(target.ssh.port),
+    `${target.ssh.user}@${target.address}`,
+  ];
 }
 
 /** The hosts' become_passwords, resolved from the environment's secrets as a run resolves them (at the first onHost). */
@@ -64,7 +82,8 @@ export async function onHost(name: string, command: string, input?: string): Pro
 /** Like onHost, but throws with the output when the command fails. */
 export async function mustOnHost(name: string, command: string, input?: string): Promise<string> {
   const result = await onHost(name, command, input);
-  if (result.code !== 0) throw new Error(`${name}: \`${command}\` failed (exit ${result.code}): ${result.stderr || result.stdout}`);
+  if (result.code !== 0)
+    throw new Error(`${name}: \`${command}\` failed (exit ${result.code}): ${result.stderr || result.stdout}`);
   return result.stdout;
 }
 
@@ -86,10 +105,22 @@ export async function converge(playbook: string, args: string[] = []): Promise<C
   const result = await capture(process.execPath, argv, { cwd: REPO_ROOT });
   mkdirSync(join(REPO_ROOT, ".lab", "test-logs"), { recursive: true });
   appendFileSync(TEST_LOG, `$ ${file} ${args.join(" ")}\n${result.stdout}\n${result.stderr}\n`);
-  const events = result.stdout.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line) as RunEvent);
+  const events = result.stdout
+    .split("\n")
+    .filter((line) => line.startsWith("{"))
+    .map((line) => JSON.parse(line) as RunEvent);
   const recapEvent = events.find((event): event is Extract<RunEvent, { type: "recap" }> => event.type === "recap");
-  if (!recapEvent) throw new Error(`${playbook}.ts ${args.join(" ")} printed no recap (exit ${result.code}):\n${result.stderr || result.stdout}`);
-  const failures = events.flatMap((event) => (event.type === "task" && event.status === "failed" ? [`${event.host}: ${event.id}: ${event.message}`] : event.type === "unreachable" ? [`${event.host}: ${event.message}`] : []));
+  if (!recapEvent)
+    throw new Error(
+      `${playbook}.ts ${args.join(" ")} printed no recap (exit ${result.code}):\n${result.stderr || result.stdout}`,
+    );
+  const failures = events.flatMap((event) =>
+    event.type === "task" && event.status === "failed"
+      ? [`${event.host}: ${event.id}: ${event.message}`]
+      : event.type === "unreachable"
+        ? [`${event.host}: ${event.message}`]
+        : [],
+  );
   if (failures.length > 0) appendFileSync(TEST_LOG, `failures:\n${failures.join("\n")}\n`);
   return {
     exitCode: result.code ?? 1,
@@ -104,7 +135,9 @@ export async function converge(playbook: string, args: string[] = []): Promise<C
 /** "host: id" of each task that changed, in the order of the events; only tasks or only handlers when `which` says so. */
 export function changedTaskIds(events: RunEvent[], which: "tasks" | "handlers" | "both" = "both"): string[] {
   const counted = (handler: boolean | undefined) => which === "both" || (which === "handlers") === Boolean(handler);
-  return events.flatMap((event) => (event.type === "task" && event.status === "changed" && counted(event.handler) ? [`${event.host}: ${event.id}`] : []));
+  return events.flatMap((event) =>
+    event.type === "task" && event.status === "changed" && counted(event.handler) ? [`${event.host}: ${event.id}`] : [],
+  );
 }
 
 export interface HttpReply {
@@ -122,19 +155,39 @@ export const SITE_URL = `https://${SITE_NAMES[0]}/`;
  */
 function siteTarget(url: URL, via = siteAddress()): { hostname?: string; servername?: string; ca?: string } {
   if (!SITE_NAMES.includes(url.hostname)) return {};
-  return { hostname: via, servername: url.hostname, ...(url.protocol === "https:" ? { ca: readFileSync(paths.pebbleRoot, "utf8") } : {}) };
+  return {
+    hostname: via,
+    servername: url.hostname,
+    ...(url.protocol === "https:" ? { ca: readFileSync(paths.pebbleRoot, "utf8") } : {}),
+  };
 }
 
 /** One HTTP(S) request from this machine (the lab's outside), no connection reuse; certificates are verified. `via`: the address the site's names go to (default: the VIP). */
-export function http(url: string, options: { method?: string; headers?: Record<string, string>; body?: string; timeoutMs?: number; via?: string } = {}): Promise<HttpReply> {
+export function http(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string; timeoutMs?: number; via?: string } = {},
+): Promise<HttpReply> {
   return new Promise((resolvePromise, reject) => {
     const parsed = new URL(url);
     const request = parsed.protocol === "https:" ? httpsRequest : httpRequest;
     const headers = { connection: "close", host: parsed.host, ...options.headers };
-    const req = request(parsed, { method: options.method ?? "GET", headers, agent: false, timeout: options.timeoutMs ?? 5000, ...siteTarget(parsed, options.via) }, (res) => {
-      let body = "";
-      res.setEncoding("utf8").on("data", (chunk: string) => (body += chunk)).on("end", () => resolvePromise({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    const req = request(
+      parsed,
+      {
+        method: options.method ?? "GET",
+        headers,
+        agent: false,
+        timeout: options.timeoutMs ?? 5000,
+        ...siteTarget(parsed, options.via),
+      },
+      (res) => {
+        let body = "";
+        res
+          .setEncoding("utf8")
+          .on("data", (chunk: string) => (body += chunk))
+          .on("end", () => resolvePromise({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
     req.on("error", reject).on("timeout", () => req.destroy(new Error(`timeout: ${url}`)));
     req.end(options.body);
   });
@@ -164,7 +217,10 @@ export interface LoadResult {
  * Requests to `url` from `concurrency` workers (each sequential, `intervalMs` apart) until stopped, at most
  * `maxRequests` in all: a bounded load. `via` as for http().
  */
-export function backgroundLoad(url: string, options: { intervalMs?: number; maxRequests?: number; concurrency?: number; via?: string } = {}): { stop: () => Promise<LoadResult> } {
+export function backgroundLoad(
+  url: string,
+  options: { intervalMs?: number; maxRequests?: number; concurrency?: number; via?: string } = {},
+): { stop: () => Promise<LoadResult> } {
   const result: LoadResult = { sent: 0, failed: 0, failures: [], failureTimes: [], servedBy: {} };
   let stopped = false;
   const fail = (started: number, reason: string) => {
@@ -209,12 +265,26 @@ export interface AbTotals {
  * most `maxBatches`. Failed = connect, receive and exception failures: ab's "Length" failures are bodies of another
  * length than the first one's, normal for a page whose content changes.
  */
-export async function abWhile(url: string, during: Promise<unknown>, options: { concurrency?: number; batchSize?: number; maxBatches?: number; keepAlive?: boolean } = {}): Promise<AbTotals> {
+export async function abWhile(
+  url: string,
+  during: Promise<unknown>,
+  options: { concurrency?: number; batchSize?: number; maxBatches?: number; keepAlive?: boolean } = {},
+): Promise<AbTotals> {
   let done = false;
   void during.finally(() => (done = true));
   const totals: AbTotals = { batches: 0, completed: 0, failed: 0, non2xx: 0 };
   while (!done && totals.batches < (options.maxBatches ?? 40)) {
-    const result = await capture("ab", ["-q", ...(options.keepAlive ? ["-k"] : []), "-s", "10", "-c", String(options.concurrency ?? 50), "-n", String(options.batchSize ?? 1000), url]);
+    const result = await capture("ab", [
+      "-q",
+      ...(options.keepAlive ? ["-k"] : []),
+      "-s",
+      "10",
+      "-c",
+      String(options.concurrency ?? 50),
+      "-n",
+      String(options.batchSize ?? 1000),
+      url,
+    ]);
     const number = (pattern: RegExp) => Number(pattern.exec(result.stdout)?.[1] ?? 0);
     if (result.code !== 0) throw new Error(`ab failed (exit ${result.code}): ${result.stderr.trim()}`);
     totals.batches++;

@@ -16,7 +16,10 @@ const PROXY = `http://${GATEWAY.address}:${APT_PROXY_PORT}`;
 if (TARGET === "lab") {
   test("every host boots systemd and answers strict-key SSH with its own name", async () => {
     for (const host of hosts.hosts) {
-      const out = await mustOnHost(host.name, "hostname; systemctl is-system-running || true; ip -4 route show default | wc -l");
+      const out = await mustOnHost(
+        host.name,
+        "hostname; systemctl is-system-running || true; ip -4 route show default | wc -l",
+      );
       const [name, state, defaultRoutes] = out.split("\n");
       assert.is(name, host.name);
       assert.ok(["running", "degraded"].includes(state), `${host.name}: systemd state ${state}`);
@@ -25,31 +28,45 @@ if (TARGET === "lab") {
   });
 
   test("hosts reach each other on the lab network", async () => {
-    const out = await mustOnHost("web-01", `ping -c1 -W2 ${hosts.host("db-01").address} >/dev/null && nc -z -w2 ${hosts.host("lb-01").address} 22 && echo reached`);
+    const out = await mustOnHost(
+      "web-01",
+      `ping -c1 -W2 ${hosts.host("db-01").address} >/dev/null && nc -z -w2 ${hosts.host("lb-01").address} 22 && echo reached`,
+    );
     assert.is(out.trim(), "reached");
   });
 
   test("up twice is harmless: the same containers keep running", async () => {
     const before = status().hosts.map((host) => host.pid);
     await up(() => undefined);
-    assert.equal(status().hosts.map((host) => host.pid), before);
+    assert.equal(
+      status().hosts.map((host) => host.pid),
+      before,
+    );
   });
 
   test("hosts reach nothing outside: the mirror directly, any public address", async () => {
-    const mirrorAddress = readFileSync("/etc/hosts", "utf8").includes("deb.debian.org") ? "deb.debian.org" : "203.0.113.80";
-    const direct = await onHost("web-01", `curl -sS -m 3 -o /dev/null http://${mirrorAddress}/ ; curl -sS -m 3 -o /dev/null http://203.0.113.80/ ; ping -c1 -W1 1.1.1.1`);
+    const mirrorAddress = readFileSync("/etc/hosts", "utf8").includes("deb.debian.org")
+      ? "deb.debian.org"
+      : "203.0.113.80";
+    const direct = await onHost(
+      "web-01",
+      `curl -sS -m 3 -o /dev/null http://${mirrorAddress}/ ; curl -sS -m 3 -o /dev/null http://203.0.113.80/ ; ping -c1 -W1 1.1.1.1`,
+    );
     assert.is.not(direct.code, 0);
     assert.match(direct.stderr, /(Could not resolve|Network is unreachable|Couldn't connect|Failed to connect)/);
   });
 
   test("apt proxy: only GET/HEAD to the Debian mirror; CONNECT and other hosts get 403; packages are cached", async () => {
-    const codes = await mustOnHost("web-01", [
-      `curl -s -o /dev/null -w '%{http_code}\\n' -x ${PROXY} http://example.com/`,
-      `curl -s -o /dev/null -w '%{http_code}\\n' -x ${PROXY} -X POST http://deb.debian.org/debian/dists/bookworm/Release`,
-      `curl -s -o /dev/null -w '%{http_code}\\n' -x ${PROXY} http://deb.debian.org:8080/debian/`,
-      `curl -s -o /dev/null -w '%{http_code}\\n' -x ${PROXY} http://deb.debian.org/debian/dists/bookworm/Release`,
-      `curl -s -o /dev/null -w '%{http_code}\\n' -p -x ${PROXY} https://deb.debian.org/ || true`,
-    ].join("; "));
+    const codes = await mustOnHost(
+      "web-01",
+      [
+        `curl -s -o /dev/null -w '%{http_code}\\n' -x ${PROXY} http://example.com/`,
+        `curl -s -o /dev/null -w '%{http_code}\\n' -x ${PROXY} -X POST http://deb.debian.org/debian/dists/bookworm/Release`,
+        `curl -s -o /dev/null -w '%{http_code}\\n' -x ${PROXY} http://deb.debian.org:8080/debian/`,
+        `curl -s -o /dev/null -w '%{http_code}\\n' -x ${PROXY} http://deb.debian.org/debian/dists/bookworm/Release`,
+        `curl -s -o /dev/null -w '%{http_code}\\n' -p -x ${PROXY} https://deb.debian.org/ || true`,
+      ].join("; "),
+    );
     assert.equal(codes.split("\n").slice(0, 4), ["403", "403", "403", "200"]);
     assert.match(codes.split("\n")[4] ?? "", /^(403|000)/);
     const uri = (await mustOnHost("web-01", "apt-get download --print-uris hostname | head -1 | cut -d\\' -f2")).trim();
@@ -60,7 +77,10 @@ if (TARGET === "lab") {
   });
 
   test("apt installs a package through the proxy", async () => {
-    await mustOnHost("web-02", "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -q socat >/dev/null && socat -V | head -1");
+    await mustOnHost(
+      "web-02",
+      "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -q socat >/dev/null && socat -V | head -1",
+    );
   });
 
   test("reset gives a pristine host with the same SSH host key", async () => {
@@ -69,7 +89,11 @@ if (TARGET === "lab") {
     await freshHosts("web-02");
     const marker = await onHost("web-02", "cat /etc/lab-marker");
     assert.is.not(marker.code, 0, "the marker must be gone after reset");
-    assert.not.match(await mustOnHost("web-02", "cat /etc/ssh/sshd_config; command -v socat || true"), /drift|socat/, "modified and installed files are gone");
+    assert.not.match(
+      await mustOnHost("web-02", "cat /etc/ssh/sshd_config; command -v socat || true"),
+      /drift|socat/,
+      "modified and installed files are gone",
+    );
     assert.is(readFileSync(paths.knownHosts, "utf8"), keyBefore);
   });
 
@@ -80,16 +104,27 @@ if (TARGET === "lab") {
     await startMachine(stray, await ensureBaseImage(() => undefined));
     const reported = status().hosts.find((host) => host.name === "gone-01");
     assert.equal({ running: reported?.running, stray: reported?.stray }, { running: true, stray: true });
-    assert.ok(status().hosts.filter((host) => host.name !== "gone-01").every((host) => !host.stray));
+    assert.ok(
+      status()
+        .hosts.filter((host) => host.name !== "gone-01")
+        .every((host) => !host.stray),
+    );
     const said: string[] = [];
     await up((line) => said.push(line));
-    assert.ok(said.some((line) => line.startsWith("gone-01: started by the lab but no longer in hosts.ts")), said.join("\n"));
+    assert.ok(
+      said.some((line) => line.startsWith("gone-01: started by the lab but no longer in hosts.ts")),
+      said.join("\n"),
+    );
     assert.ok(leftoverParts().includes("container gone-01"), leftoverParts().join(", "));
   });
 
   test("Pebble's ACME directory is reachable from lb-01 with the exported API certificate", async () => {
     const api = readFileSync(paths.pebbleApiCert, "utf8");
-    const directory = await mustOnHost("lb-01", `cat > /tmp/pebble-api.pem && curl -sf --cacert /tmp/pebble-api.pem https://${GATEWAY.address}:${ACME_PORTS.api}/dir`, api);
+    const directory = await mustOnHost(
+      "lb-01",
+      `cat > /tmp/pebble-api.pem && curl -sf --cacert /tmp/pebble-api.pem https://${GATEWAY.address}:${ACME_PORTS.api}/dir`,
+      api,
+    );
     assert.ok(JSON.parse(directory).newAccount, directory);
     assert.match(readFileSync(paths.pebbleRoot, "utf8"), /BEGIN CERTIFICATE/);
   });

@@ -12,18 +12,30 @@ import { changedTaskIds, converge, eventually, mustOnHost, onHost, type Converge
 const WEB_01 = ["-l", "web-01"];
 const HOLD_LOCK = "test/lab/playbooks/hold-lock.ts";
 
-const drift = () => mustOnHost("web-01", "sed -i 's/^RestartSec=.*/RestartSec=9/' /etc/systemd/system/foobar-app.service && systemctl daemon-reload");
+const drift = () =>
+  mustOnHost(
+    "web-01",
+    "sed -i 's/^RestartSec=.*/RestartSec=9/' /etc/systemd/system/foobar-app.service && systemctl daemon-reload",
+  );
 const lockFree = async () => (await onHost("web-01", `flock -n ${LOCK_FILE} true`)).code === 0;
 const waited = (run: Converge) => run.events.some((event) => event.type === "waiting");
 
 /** hold-lock.ts on web-01 in the background; resolves once it holds web-01's lock, with its pid (from the holder file). */
 async function holdLock(): Promise<{ pid: number; done: ReturnType<typeof capture> }> {
-  const done = capture(process.execPath, ["--import", "tsx", join(REPO_ROOT, HOLD_LOCK), "-i", "lab", ...WEB_01], { cwd: REPO_ROOT });
+  const done = capture(process.execPath, ["--import", "tsx", join(REPO_ROOT, HOLD_LOCK), "-i", "lab", ...WEB_01], {
+    cwd: REPO_ROOT,
+  });
   let pid = 0;
-  const holding = await eventually(async () => {
-    pid = Number(/^.* pid (\d+), playbook hold-lock,/m.exec(await mustOnHost("web-01", `cat ${HOLDER_FILE}`))?.[1] ?? 0);
-    return pid > 0 && !(await lockFree());
-  }, 20_000, 100);
+  const holding = await eventually(
+    async () => {
+      pid = Number(
+        /^.* pid (\d+), playbook hold-lock,/m.exec(await mustOnHost("web-01", `cat ${HOLDER_FILE}`))?.[1] ?? 0,
+      );
+      return pid > 0 && !(await lockFree());
+    },
+    20_000,
+    100,
+  );
   assert.ok(holding, "hold-lock.ts took web-01's converge lock");
   return { pid, done };
 }
@@ -37,11 +49,18 @@ test("two converges of a drifted host started together: the drift is repaired on
   await drift();
   const runs = await Promise.all([converge("site", WEB_01), converge("site", WEB_01)]);
   for (const run of runs) assert.is(run.exitCode, 0, run.output);
-  const repairs = runs.flatMap((run) => run.changedTasks).filter((task) => task === "web-01: systemd_unit:foobar-app.service");
-  const restarts = runs.flatMap((run) => changedTaskIds(run.events, "handlers")).filter((task) => task === "web-01: restart app");
+  const repairs = runs
+    .flatMap((run) => run.changedTasks)
+    .filter((task) => task === "web-01: systemd_unit:foobar-app.service");
+  const restarts = runs
+    .flatMap((run) => changedTaskIds(run.events, "handlers"))
+    .filter((task) => task === "web-01: restart app");
   assert.is(repairs.length, 1, runs.map((run) => run.output).join("\n----\n"));
   assert.is(restarts.length, 1, "one restart of the app, not one per run");
-  assert.ok(runs.some((run) => run.changed === 0), "the other run found nothing to do (it waited for the lock, or probed after the repair)");
+  assert.ok(
+    runs.some((run) => run.changed === 0),
+    "the other run found nothing to do (it waited for the lock, or probed after the repair)",
+  );
 });
 
 test("a run that must change a host another run holds waits, then probes afresh; --no-wait fails at once naming the holder; --check does not wait", async () => {
@@ -52,7 +71,12 @@ test("a run that must change a host another run holds waits, then probes afresh;
     waiting = converge("site", WEB_01);
     const refused = await converge("site", [...WEB_01, "--no-wait"]);
     assert.is(refused.exitCode, 1, refused.output);
-    assert.match(refused.output, new RegExp(`web-01: converge lock: converge lock held by \\S+@\\S+ pid ${holder.pid}, playbook hold-lock, started \\S+ \\(--no-wait\\)`));
+    assert.match(
+      refused.output,
+      new RegExp(
+        `web-01: converge lock: converge lock held by \\S+@\\S+ pid ${holder.pid}, playbook hold-lock, started \\S+ \\(--no-wait\\)`,
+      ),
+    );
     const check = await converge("site", [...WEB_01, "--check"]);
     assert.is(check.exitCode, 2, check.output);
     assert.not.ok(waited(check), "--check did not wait");

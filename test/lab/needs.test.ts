@@ -8,9 +8,14 @@ import type { RunEvent } from "../../lib/report/events.ts";
 import { converge } from "./harness.ts";
 
 const link = (state: "up" | "down") => run("ip", ["-n", SWITCH.netns, "link", "set", labHost("db-01").veth, state]);
-const ran = (events: RunEvent[], host: string, play: string) => events.some((event) => event.type === "host-play" && event.host === host && event.play === play);
+const ran = (events: RunEvent[], host: string, play: string) =>
+  events.some((event) => event.type === "host-play" && event.host === host && event.play === play);
 const skips = (events: RunEvent[]) =>
-  events.flatMap((event) => (event.type === "task" && event.status === "skipped" ? [`${event.host} [${event.play}]: ${event.message}`] : [])).sort();
+  events
+    .flatMap((event) =>
+      event.type === "task" && event.status === "skipped" ? [`${event.host} [${event.play}]: ${event.message}`] : [],
+    )
+    .sort();
 
 test.before(async () => {
   const site = await converge("site");
@@ -26,7 +31,10 @@ test("db-01 unreachable: the replica and the web tier wait for nothing and are s
     await link("up");
   }
   assert.is(cut.exitCode, 3, cut.output);
-  assert.ok(cut.events.some((event) => event.type === "unreachable" && event.host === "db-01"), cut.output);
+  assert.ok(
+    cut.events.some((event) => event.type === "unreachable" && event.host === "db-01"),
+    cut.output,
+  );
   const primary = 'needs play "database primary", which did not complete on db-01 (unreachable)';
   assert.equal(skips(cut.events), [
     `db-02 [database replica]: ${primary}`,
@@ -34,10 +42,17 @@ test("db-01 unreachable: the replica and the web tier wait for nothing and are s
     `web-02 [web tier: application server and nginx]: ${primary}`,
   ]);
   for (const host of ["lb-01", "lb-02"]) {
-    assert.ok(ran(cut.events, host, "load balancers and their virtual IP") && ran(cut.events, host, "certificates: ACME through HAProxy"), `${host} went to the end`);
+    assert.ok(
+      ran(cut.events, host, "load balancers and their virtual IP") &&
+        ran(cut.events, host, "certificates: ACME through HAProxy"),
+      `${host} went to the end`,
+    );
   }
   assert.ok(ran(cut.events, "mon-01", "monitoring"));
-  assert.ok(ran(cut.events, "db-02", "host metrics") && ran(cut.events, "web-01", "host metrics"), "the waiting hosts went as far as they could");
+  assert.ok(
+    ran(cut.events, "db-02", "host metrics") && ran(cut.events, "web-01", "host metrics"),
+    "the waiting hosts went as far as they could",
+  );
   assert.equal(cut.recap["db-02"]!.skipped, 1);
   // db-01 back: one converge completes what was skipped (the replica may have to restart its replication).
   const back = await converge("site");

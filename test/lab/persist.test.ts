@@ -13,7 +13,10 @@ import { converge, hosts, mustOnHost } from "./harness.ts";
 const runtime = mkdtempSync(join(tmpdir(), "persist-test-"));
 const previousRuntime = process.env.XDG_RUNTIME_DIR;
 process.env.XDG_RUNTIME_DIR = runtime;
-const sockets = () => readdirSync(controlDir(), { withFileTypes: true }).filter((entry) => entry.isSocket()).map((entry) => join(controlDir(), entry.name));
+const sockets = () =>
+  readdirSync(controlDir(), { withFileTypes: true })
+    .filter((entry) => entry.isSocket())
+    .map((entry) => join(controlDir(), entry.name));
 
 /** The pid of the master behind `socket`, from `ssh -O check`. */
 async function masterPid(socket: string): Promise<string> {
@@ -55,7 +58,10 @@ test("drift made behind a kept login is found and repaired like any other", asyn
   await mustOnHost("web-01", "rm /etc/nginx/sites-enabled/foobar");
   const repaired = await converge("site", ["-l", "web-01", "--persist", "60"]);
   assert.is(repaired.exitCode, 0, repaired.output);
-  assert.ok(repaired.changedTasks.some((task) => task.includes("symlink:/etc/nginx/sites-enabled/foobar")), repaired.changedTasks.join("\n"));
+  assert.ok(
+    repaired.changedTasks.some((task) => task.includes("symlink:/etc/nginx/sites-enabled/foobar")),
+    repaired.changedTasks.join("\n"),
+  );
   const again = await converge("site", ["-l", "web-01", "--persist", "60"]);
   assert.is(again.changed, 0, again.changedTasks.join("\n"));
 });

@@ -8,7 +8,18 @@ import * as assert from "uvu/assert";
 import { REPO_ROOT } from "../../lab/paths.ts";
 import { capture } from "../../lab/run-command.ts";
 import { siteAddress } from "../../lab/topology.ts";
-import { abWhile, backgroundLoad, changedTaskIds, converge, eventually, freshHosts, http, mustOnHost, SITE_URL, type Converge } from "./harness.ts";
+import {
+  abWhile,
+  backgroundLoad,
+  changedTaskIds,
+  converge,
+  eventually,
+  freshHosts,
+  http,
+  mustOnHost,
+  SITE_URL,
+  type Converge,
+} from "./harness.ts";
 
 /** Users' requests: https://www.foobar.com/ (http:// only redirects, see hardening.test.ts). */
 const SITE = SITE_URL;
@@ -28,7 +39,21 @@ async function servedBy(count: number): Promise<string[]> {
 }
 
 async function deploy(buildDir: string) {
-  const result = await capture(process.execPath, ["--import", "tsx", join(REPO_ROOT, "playbooks/deploy.ts"), "-i", "lab", "--build", buildDir, "--health-timeout", "20"], { cwd: REPO_ROOT });
+  const result = await capture(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      join(REPO_ROOT, "playbooks/deploy.ts"),
+      "-i",
+      "lab",
+      "--build",
+      buildDir,
+      "--health-timeout",
+      "20",
+    ],
+    { cwd: REPO_ROOT },
+  );
   return { code: result.code, output: `${result.stdout}\n${result.stderr}` };
 }
 
@@ -55,7 +80,10 @@ test("converge serves www.foobar.com through lb-01, alternating web-01 and web-0
   assert.is(first.exitCode, 0, first.output);
   assert.ok(await eventually(async () => new Set(await servedBy(4)).size === 2, 15_000), "both web hosts serve");
   const servers = await servedBy(10);
-  servers.forEach((server, index) => index > 0 && assert.is.not(server, servers[index - 1], `alternation broken: ${servers.join(",")}`));
+  servers.forEach(
+    (server, index) =>
+      index > 0 && assert.is.not(server, servers[index - 1], `alternation broken: ${servers.join(",")}`),
+  );
   assert.equal(new Set(servers), new Set(["web-01", "web-02"]));
   const health = await http(`${SITE}health`);
   assert.equal(JSON.parse(health.body).status, "ok");
@@ -73,7 +101,11 @@ test("second run: 0 changed", async () => {
 
 test("nginx stopped on web-01: after detection web-02 serves every request; back to both after a start", async () => {
   await mustOnHost("web-01", "systemctl stop nginx");
-  const detected = await eventually(async () => (await servedBy(4)).every((server) => server === "web-02"), 20_000, 200);
+  const detected = await eventually(
+    async () => (await servedBy(4)).every((server) => server === "web-02"),
+    20_000,
+    200,
+  );
   assert.ok(detected, "HAProxy took web-01 out within the health-check window");
   const load = backgroundLoad(SITE, { maxRequests: 60 });
   await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -87,17 +119,27 @@ test("nginx stopped on web-01: after detection web-02 serves every request; back
 test("drift (edited nginx site, stopped haproxy, changed app unit): --check lists it, converge repairs it, only the right handlers fire", async () => {
   await mustOnHost("web-01", "echo '# drift' >> /etc/nginx/sites-available/foobar");
   await mustOnHost("lb-01", "systemctl stop haproxy");
-  await mustOnHost("web-02", "sed -i 's/^RestartSec=.*/RestartSec=9/' /etc/systemd/system/foobar-app.service && systemctl daemon-reload");
+  await mustOnHost(
+    "web-02",
+    "sed -i 's/^RestartSec=.*/RestartSec=9/' /etc/systemd/system/foobar-app.service && systemctl daemon-reload",
+  );
   const check = await converge("site", [...LIMIT, "--check"]);
   assert.is(check.exitCode, 2, check.output);
-  const expected = ["lb-01: service:haproxy", "web-01: template:/etc/nginx/sites-available/foobar", "web-02: systemd_unit:foobar-app.service"];
+  const expected = [
+    "lb-01: service:haproxy",
+    "web-01: template:/etc/nginx/sites-available/foobar",
+    "web-02: systemd_unit:foobar-app.service",
+  ];
   assert.equal(changedTaskIds(check.events, "tasks").sort(), expected);
   const repair = await converge("site", LIMIT);
   assert.is(repair.exitCode, 0, repair.output);
   assert.equal(changedTaskIds(repair.events, "tasks").sort(), expected);
   assert.equal(changedTaskIds(repair.events, "handlers").sort(), ["web-01: reload nginx", "web-02: restart app"]);
   assert.is((await converge("site", [...LIMIT, "--check"])).exitCode, 0);
-  assert.match(await mustOnHost("web-02", "systemctl show -p NRestarts,ActiveState foobar-app.service"), /ActiveState=active/);
+  assert.match(
+    await mustOnHost("web-02", "systemctl show -p NRestarts,ActiveState foobar-app.service"),
+    /ActiveState=active/,
+  );
   assert.ok(await eventually(async () => new Set(await servedBy(4)).size === 2, 15_000));
 });
 
@@ -115,7 +157,11 @@ test("rolling deploy under ab load (50 concurrent): 0 failed or non-2xx, both ho
   cpSync(join(REPO_ROOT, "app/dist"), release, { recursive: true });
   writeFileSync(join(release, "public/release-note.txt"), "release rolled under ab\n");
   let rolled: Awaited<ReturnType<typeof deploy>> | undefined;
-  const totals = await abWhile(AB_SITE, deploy(release).then((result) => (rolled = result)), { concurrency: 50, batchSize: 1000 });
+  const totals = await abWhile(
+    AB_SITE,
+    deploy(release).then((result) => (rolled = result)),
+    { concurrency: 50, batchSize: 1000 },
+  );
   assert.is(rolled?.code, 0, rolled?.output);
   assert.ok(totals.completed >= 1000, `ab completed ${totals.completed}`);
   assert.is(totals.failed, 0, JSON.stringify(totals));
@@ -127,16 +173,27 @@ test("rolling deploy under ab load (50 concurrent): 0 failed or non-2xx, both ho
 
 test("a web tier config change through site.ts under ab load (50 concurrent): one host restarts at a time, 0 failed or non-2xx", async () => {
   // The app's unit edited on both hosts: the converge rewrites it and restarts the app, serial 1, while ab runs via the VIP.
-  for (const host of ["web-01", "web-02"]) await mustOnHost(host, "sed -i 's/^RestartSec=.*/RestartSec=9/' /etc/systemd/system/foobar-app.service && systemctl daemon-reload");
+  for (const host of ["web-01", "web-02"])
+    await mustOnHost(
+      host,
+      "sed -i 's/^RestartSec=.*/RestartSec=9/' /etc/systemd/system/foobar-app.service && systemctl daemon-reload",
+    );
   let run: Converge | undefined;
-  const totals = await abWhile(AB_SITE, converge("site", LIMIT).then((result) => (run = result)), { concurrency: 50, batchSize: 1000 });
+  const totals = await abWhile(
+    AB_SITE,
+    converge("site", LIMIT).then((result) => (run = result)),
+    { concurrency: 50, batchSize: 1000 },
+  );
   assert.is(run?.exitCode, 0, run?.output);
   assert.equal(changedTaskIds(run!.events, "handlers").sort(), ["web-01: restart app", "web-02: restart app"]);
   const webPlays = run!.events
     .flatMap((event) => (event.type === "host-play" && event.play.startsWith("web tier") ? [event] : []))
     .sort((a, b) => a.startedAt - b.startedAt);
   assert.is(webPlays.length, 2);
-  assert.ok(webPlays[1]!.startedAt >= webPlays[0]!.startedAt + webPlays[0]!.durationMs, `${webPlays[1]!.host} started its web play while ${webPlays[0]!.host} was in it`);
+  assert.ok(
+    webPlays[1]!.startedAt >= webPlays[0]!.startedAt + webPlays[0]!.durationMs,
+    `${webPlays[1]!.host} started its web play while ${webPlays[0]!.host} was in it`,
+  );
   assert.ok(totals.completed >= 1000, `ab completed ${totals.completed}`);
   assert.is(totals.failed, 0, JSON.stringify(totals));
   assert.is(totals.non2xx, 0, JSON.stringify(totals));
@@ -170,7 +227,10 @@ test("rolling deploy under load: no request fails; a broken release stops at the
 
   const repaired = await deploy(good);
   assert.is(repaired.code, 0, repaired.output);
-  assert.ok(await eventually(async () => Object.keys(await versionsThroughLb()).length === 2, 15_000), "web-01 back after redeploying the good release");
+  assert.ok(
+    await eventually(async () => Object.keys(await versionsThroughLb()).length === 2, 15_000),
+    "web-01 back after redeploying the good release",
+  );
 });
 
 test.run();

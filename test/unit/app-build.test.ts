@@ -29,14 +29,19 @@ function freePort(): Promise<number> {
     probe.once("error", reject);
     probe.listen(0, "127.0.0.1", () => {
       const address = probe.address();
-      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      probe.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
 
 function startServer(serverJs: string, env: Record<string, string>): { child: ChildProcess; output: () => string } {
   let output = "";
-  const child = spawn(process.execPath, [serverJs], { env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [serverJs], {
+    env: { PATH: process.env.PATH ?? "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   return { child, output: () => output };
@@ -85,7 +90,13 @@ test("the build is one server.js plus public/, byte-identical across builds and 
     process.chdir(cwd);
   }
   const files = treeHashes(firstBuild);
-  assert.equal([...files.keys()].sort(), ["package.json", "public/app.js", "public/favicon.svg", "public/style.css", "server.js"]);
+  assert.equal([...files.keys()].sort(), [
+    "package.json",
+    "public/app.js",
+    "public/favicon.svg",
+    "public/style.css",
+    "server.js",
+  ]);
   assert.equal(treeHashes(secondBuild), files);
   assert.is(first.serverBytes, statSync(join(firstBuild, "server.js")).size);
   const bundle = readFileSync(join(firstBuild, "server.js"), "utf8");
@@ -96,7 +107,10 @@ test("the build is one server.js plus public/, byte-identical across builds and 
 
 test("the bundled server starts without a database, reports health, exits 0 on SIGTERM", async () => {
   const port = await freePort();
-  const { child, output } = startServer(join(firstBuild, "server.js"), { LISTEN_PORT: String(port), APP_VERSION: "r-buildtest" });
+  const { child, output } = startServer(join(firstBuild, "server.js"), {
+    LISTEN_PORT: String(port),
+    APP_VERSION: "r-buildtest",
+  });
   try {
     const response = await waitForHealth(`http://127.0.0.1:${port}/health`, child, 10_000);
     assert.is(response.status, 200);
@@ -142,7 +156,10 @@ test("the bundled server starts with its database unreachable: health 200 report
 });
 
 test("the bundled server exits 78 on bad configuration, naming the variable", async () => {
-  const { child, output } = startServer(join(firstBuild, "server.js"), { LISTEN_PORT: "http", DB_PASSWORD: "do-not-print" });
+  const { child, output } = startServer(join(firstBuild, "server.js"), {
+    LISTEN_PORT: "http",
+    DB_PASSWORD: "do-not-print",
+  });
   try {
     const [code] = await once(child, "exit");
     assert.is(code, 78);

@@ -49,7 +49,10 @@ test("a full database configuration", () => {
 
 test("replica host and read account default to the primary's", () => {
   const database = loadConfig({ DB_PRIMARY_HOST: "db1", DB_USER: "u", DB_PASSWORD: "p" }).database;
-  assert.equal([database?.replicaHost, database?.readUser, database?.readPassword, database?.name, database?.port], ["db1", "u", "p", "foobar", 3306]);
+  assert.equal(
+    [database?.replicaHost, database?.readUser, database?.readPassword, database?.name, database?.port],
+    ["db1", "u", "p", "foobar", 3306],
+  );
 });
 
 test("bad ports name their variable", () => {
@@ -87,7 +90,10 @@ test("describeConfig, the form that is logged, leaves the passwords out", () => 
   assert.not.match(described, /s3cret/);
   assert.match(described, /foobar_app@10\.0\.0\.21:3306/);
   assert.match(described, /foobar_read@10\.0\.0\.22:3306/);
-  assert.is(JSON.stringify(describeConfig(loadConfig({}))), '{"version":"dev","listen":"127.0.0.1:3000","database":"not configured"}');
+  assert.is(
+    JSON.stringify(describeConfig(loadConfig({}))),
+    '{"version":"dev","listen":"127.0.0.1:3000","database":"not configured"}',
+  );
 });
 
 test.run();

@@ -49,7 +49,10 @@ test("applies pending migrations in order, each recorded, inside the lock", asyn
     "SELECT RELEASE_LOCK(?)",
   ]);
   assert.equal(executed[0]?.values, ["foobar_migrations", 10]);
-  assert.equal(executed.filter((entry) => entry.sql.startsWith("INSERT")).map((entry) => entry.values), [["0001-first"], ["0002-second"], ["0003-third"]]);
+  assert.equal(
+    executed.filter((entry) => entry.sql.startsWith("INSERT")).map((entry) => entry.values),
+    [["0001-first"], ["0002-second"], ["0003-third"]],
+  );
   assert.equal(executed.at(-1)?.values, ["foobar_migrations"]);
 });
 
@@ -70,7 +73,10 @@ test("a failing migration stops the run, is not recorded, and the lock is releas
   } catch (error) {
     assert.match((error as Error).message, /failed: ALTER TABLE/);
   }
-  assert.equal(executed.filter((entry) => entry.sql.startsWith("INSERT")).map((entry) => entry.values), [["0001-first"]]);
+  assert.equal(
+    executed.filter((entry) => entry.sql.startsWith("INSERT")).map((entry) => entry.values),
+    [["0001-first"]],
+  );
   assert.is(statements().at(-1), "SELECT RELEASE_LOCK(?)");
   assert.not.ok(statements().includes("CREATE TABLE IF NOT EXISTS c (id INT)"));
 });

@@ -36,7 +36,11 @@ async function startApp(store: MemoryStore | null, overrides: Partial<AppContext
   return { base: `http://127.0.0.1:${port}`, store, logged, server };
 }
 
-async function withApp(store: MemoryStore | null, check: (app: Running) => Promise<void>, overrides: Partial<AppContext> = {}): Promise<void> {
+async function withApp(
+  store: MemoryStore | null,
+  check: (app: Running) => Promise<void>,
+  overrides: Partial<AppContext> = {},
+): Promise<void> {
   const app = await startApp(store, overrides);
   try {
     await check(app);
@@ -46,7 +50,11 @@ async function withApp(store: MemoryStore | null, check: (app: Running) => Promi
 }
 
 function post(base: string, body: string, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(`${base}/api/messages`, { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body });
+  return fetch(`${base}/api/messages`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", ...headers },
+    body,
+  });
 }
 
 test("home page: site name, hostname, version, assets and escaped messages", () =>
@@ -65,7 +73,10 @@ test("home page: site name, hostname, version, assets and escaped messages", () 
     assert.match(page, 'id="message-form"');
     assert.match(page, "&lt;script&gt;alert(1)&lt;/script&gt;");
     assert.not.match(page, "<script>alert(1)");
-    assert.equal(store?.calls, [{ side: "primary", operation: "addMessage" }, { side: "replica", operation: "listMessages" }]);
+    assert.equal(store?.calls, [
+      { side: "primary", operation: "addMessage" },
+      { side: "replica", operation: "listMessages" },
+    ]);
   }));
 
 test("home page without a database, and with the replica down, still renders", async () => {
@@ -87,7 +98,13 @@ test("/health without a database: ok, not configured", () =>
   withApp(null, async ({ base }) => {
     const response = await fetch(`${base}/health`);
     assert.is(response.status, 200);
-    assert.equal(await response.json(), { status: "ok", version: VERSION, hostname: HOSTNAME, uptimeSeconds: 42, database: "not configured" });
+    assert.equal(await response.json(), {
+      status: "ok",
+      version: VERSION,
+      hostname: HOSTNAME,
+      uptimeSeconds: 42,
+      database: "not configured",
+    });
   }));
 
 test("/health with a database: ok, degraded with the replica down, down with both down (still 200: a shared database outage must not empty the LB)", () => {
@@ -134,7 +151,10 @@ test("/health shares one probe between concurrent checks", () => {
     store,
     async ({ base }) => {
       const responses = await Promise.all(Array.from({ length: 5 }, () => fetch(`${base}/health`)));
-      assert.equal(responses.map((response) => response.status), [200, 200, 200, 200, 200]);
+      assert.equal(
+        responses.map((response) => response.status),
+        [200, 200, 200, 200, 200],
+      );
       assert.is(probes, 1);
     },
     { probeDatabase },
@@ -206,11 +226,15 @@ test("POST validation: 400 with a message", () =>
 /** POST a chunked body (no Content-Length), so the limit is enforced while reading. */
 function postChunked(base: string, chunks: string[]): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const outgoing = request(`${base}/api/messages`, { method: "POST", headers: { "Content-Type": "application/json" } }, (incoming) => {
-      let body = "";
-      incoming.on("data", (chunk: Buffer) => (body += chunk.toString()));
-      incoming.on("end", () => resolve({ status: incoming.statusCode ?? 0, body }));
-    });
+    const outgoing = request(
+      `${base}/api/messages`,
+      { method: "POST", headers: { "Content-Type": "application/json" } },
+      (incoming) => {
+        let body = "";
+        incoming.on("data", (chunk: Buffer) => (body += chunk.toString()));
+        incoming.on("end", () => resolve({ status: incoming.statusCode ?? 0, body }));
+      },
+    );
     outgoing.on("error", reject);
     for (const chunk of chunks) outgoing.write(chunk);
     outgoing.end();
@@ -222,7 +246,10 @@ test("POST body over 16 KiB: 413, whether announced by Content-Length or streame
     const response = await post(base, JSON.stringify({ author: "a", text: "x".repeat(17 * 1024) }));
     assert.is(response.status, 413);
     assert.match((await response.json()).error, /larger than 16384 bytes/);
-    const streamed = await postChunked(base, Array.from({ length: 20 }, () => " ".repeat(1024)));
+    const streamed = await postChunked(
+      base,
+      Array.from({ length: 20 }, () => " ".repeat(1024)),
+    );
     assert.is(streamed.status, 413);
     assert.match(streamed.body, /larger than 16384 bytes/);
     assert.is(store?.calls.length, 0);
@@ -230,7 +257,13 @@ test("POST body over 16 KiB: 413, whether announced by Content-Length or streame
 
 test("unknown paths 404, unknown ids 404, wrong methods 405 with Allow", () =>
   withApp(new MemoryStore(), async ({ base }) => {
-    for (const path of ["/nope", "/api/messages/abc", "/api/messages/1/x", "/static/../server.js", "/static/missing.css"]) {
+    for (const path of [
+      "/nope",
+      "/api/messages/abc",
+      "/api/messages/1/x",
+      "/static/../server.js",
+      "/static/missing.css",
+    ]) {
       const response = await fetch(`${base}${path}`);
       assert.is(response.status, 404, path);
       assert.type((await response.json()).error, "string");
@@ -249,7 +282,11 @@ test("unknown paths 404, unknown ids 404, wrong methods 405 with Allow", () =>
 
 test("without a database the API answers 503 database not configured", () =>
   withApp(null, async ({ base }) => {
-    for (const response of [await fetch(`${base}/api/messages`), await fetch(`${base}/api/messages/1`), await post(base, '{"author":"a","text":"b"}')]) {
+    for (const response of [
+      await fetch(`${base}/api/messages`),
+      await fetch(`${base}/api/messages/1`),
+      await post(base, '{"author":"a","text":"b"}'),
+    ]) {
       assert.is(response.status, 503);
       assert.equal(await response.json(), { error: "database not configured" });
     }
@@ -269,7 +306,11 @@ test("a database failure is a 503 without details, logged", () => {
 test("every response carries X-App-Version; one access-log line per request, no bodies", () =>
   withApp(new MemoryStore(), async ({ base, logged }) => {
     const statuses = [];
-    for (const response of [await fetch(`${base}/health`), await fetch(`${base}/nope?token=abc`), await post(base, '{"author":"a","text":"secret words"}')]) {
+    for (const response of [
+      await fetch(`${base}/health`),
+      await fetch(`${base}/nope?token=abc`),
+      await post(base, '{"author":"a","text":"secret words"}'),
+    ]) {
       assert.is(response.headers.get("x-app-version"), VERSION);
       statuses.push(response.status);
       await response.arrayBuffer();

@@ -13,24 +13,41 @@ import { resolveBecomePasswords } from "../../lib/secrets/become.ts";
 import { Secret, secret, type SecretRef } from "../../lib/secret.ts";
 
 const PASSWORD = `s3cret pass'word "with" $HOME`;
-const ssh = (becomePassword?: Secret | SecretRef) => ({ user: "ops", port: 22, connectTimeoutMs: 1000, becomePassword });
+const ssh = (becomePassword?: Secret | SecretRef) => ({
+  user: "ops",
+  port: 22,
+  connectTimeoutMs: 1000,
+  becomePassword,
+});
 
 test("root logs in as itself, a passwordless user through sudo -n, a user whose sudo asks through sudo -A with the password on stdin", () => {
   const plain = ({ command, stdinPrefix }: { command: string; stdinPrefix: string }) => ({ command, stdinPrefix });
   assert.equal(plain(becomeExec({ name: "a", become: false, ssh: ssh() })), { command: "sh -s", stdinPrefix: "" });
-  assert.equal(plain(becomeExec({ name: "a", become: true, ssh: ssh() })), { command: "sudo -n sh -s", stdinPrefix: "" });
-  assert.match(becomeExec({ name: "a", become: true, ssh: ssh() }).refusal("sudo: a password is required")!, /^sudo on a asks for a password/);
+  assert.equal(plain(becomeExec({ name: "a", become: true, ssh: ssh() })), {
+    command: "sudo -n sh -s",
+    stdinPrefix: "",
+  });
+  assert.match(
+    becomeExec({ name: "a", become: true, ssh: ssh() }).refusal("sudo: a password is required")!,
+    /^sudo on a asks for a password/,
+  );
   const asking = becomeExec({ name: "a", become: true, ssh: ssh(new Secret("become", PASSWORD)) });
   assert.is(asking.stdinPrefix, `${PASSWORD}\n`);
   assert.match(asking.command, /SUDO_ASKPASS="\$helper" sudo -A -p "" sh -s'$/);
   assert.not.ok(asking.command.includes("s3cret"), "the password is never on the command line");
-  assert.throws(() => becomeExec({ name: "a", become: true, ssh: ssh(secret("become")) }), /a: become_password secret\("become"\) was not resolved/);
+  assert.throws(
+    () => becomeExec({ name: "a", become: true, ssh: ssh(secret("become")) }),
+    /a: become_password secret\("become"\) was not resolved/,
+  );
 });
 
 test("the askpass wrapper hands sudo the password and the script arrives whole (a stand-in sudo that checks it)", async () => {
   const bin = mkdtempSync(join(tmpdir(), "fake-sudo-"));
   // Like `sudo -A -p "" sh -s`: ask the helper, compare, then run the command on the same stdin.
-  writeFileSync(join(bin, "sudo"), `#!/bin/sh\n[ "$1" = -A ] || exit 90\n[ "$("$SUDO_ASKPASS")" = "$EXPECTED" ] || { echo "sudo: wrong password" >&2; exit 1; }\nshift 3\nexec "$@"\n`);
+  writeFileSync(
+    join(bin, "sudo"),
+    `#!/bin/sh\n[ "$1" = -A ] || exit 90\n[ "$("$SUDO_ASKPASS")" = "$EXPECTED" ] || { echo "sudo: wrong password" >&2; exit 1; }\nshift 3\nexec "$@"\n`,
+  );
   chmodSync(join(bin, "sudo"), 0o755);
   const saved = { path: process.env.PATH, expected: process.env.EXPECTED };
   process.env.PATH = `${bin}:${process.env.PATH}`;
@@ -38,7 +55,10 @@ test("the askpass wrapper hands sudo the password and the script arrives whole (
     const transport = localTransport();
     const runWithPassword = (password: string) => {
       const login = becomeExec({ name: "local", become: true, ssh: ssh(new Secret("become", password)) });
-      return transport.exec(login.command, { stdin: `${login.stdinPrefix}echo "script ran"\nread -r line || echo "nothing left on stdin"\n`, timeoutMs: 10_000 });
+      return transport.exec(login.command, {
+        stdin: `${login.stdinPrefix}echo "script ran"\nread -r line || echo "nothing left on stdin"\n`,
+        timeoutMs: 10_000,
+      });
     };
     process.env.EXPECTED = PASSWORD;
     const right = await runWithPassword(PASSWORD);
@@ -46,8 +66,17 @@ test("the askpass wrapper hands sudo the password and the script arrives whole (
     assert.is(right.stdout, "script ran\nnothing left on stdin\n");
     const wrong = await runWithPassword("not-the-password");
     assert.is(wrong.code, 1);
-    assert.is(sudoRefusal({ name: "local", ssh: ssh(new Secret("become", PASSWORD)) }, "sudo: 1 incorrect password attempt\nsudo: a password is required"), "sudo on local refused the become_password (user ops): check the secret's value");
-    assert.match(sudoRefusal({ name: "db-1", ssh: ssh() }, "sudo: a password is required")!, /^sudo on db-1 asks for a password \(user ops\): set ssh\.becomePassword: secret\("\.\.\."\) for it in hosts\.ts \(become_password, host or group\)/);
+    assert.is(
+      sudoRefusal(
+        { name: "local", ssh: ssh(new Secret("become", PASSWORD)) },
+        "sudo: 1 incorrect password attempt\nsudo: a password is required",
+      ),
+      "sudo on local refused the become_password (user ops): check the secret's value",
+    );
+    assert.match(
+      sudoRefusal({ name: "db-1", ssh: ssh() }, "sudo: a password is required")!,
+      /^sudo on db-1 asks for a password \(user ops\): set ssh\.becomePassword: secret\("\.\.\."\) for it in hosts\.ts \(become_password, host or group\)/,
+    );
     assert.is(sudoRefusal({ name: "db-1", ssh: ssh() }, "Permission denied"), undefined);
   } finally {
     process.env.PATH = saved.path;
@@ -62,14 +91,28 @@ test("become_password per host, else the host's first group that sets one, else 
     environments: {
       prod: {
         ssh: { user: "ops", becomePassword: secret("env_pw") },
-        hosts: { "a-1": { address: "10.0.0.1", ssh: { becomePassword: secret("host_pw") } }, "b-1": { address: "10.0.0.2" }, "c-1": { address: "10.0.0.3" } },
-        groups: { a: { hosts: ["a-1"] }, b: { hosts: ["b-1"], ssh: { becomePassword: secret("group_pw") } }, c: { hosts: ["c-1"] } },
+        hosts: {
+          "a-1": { address: "10.0.0.1", ssh: { becomePassword: secret("host_pw") } },
+          "b-1": { address: "10.0.0.2" },
+          "c-1": { address: "10.0.0.3" },
+        },
+        groups: {
+          a: { hosts: ["a-1"] },
+          b: { hosts: ["b-1"], ssh: { becomePassword: secret("group_pw") } },
+          c: { hosts: ["c-1"] },
+        },
       },
     },
   });
   const loaded = loadInventory(spec, "prod");
-  assert.equal(loaded.hosts.map((host) => (host.ssh.becomePassword as SecretRef).name), ["host_pw", "group_pw", "env_pw"]);
-  const store = { lookup: (name: string) => (name === "env_pw" ? undefined : new Secret(name, `${name}-value`)), howToSet: (name: string) => `set FOOBAR_SECRET_${name.toUpperCase()}` };
+  assert.equal(
+    loaded.hosts.map((host) => (host.ssh.becomePassword as SecretRef).name),
+    ["host_pw", "group_pw", "env_pw"],
+  );
+  const store = {
+    lookup: (name: string) => (name === "env_pw" ? undefined : new Secret(name, `${name}-value`)),
+    howToSet: (name: string) => `set FOOBAR_SECRET_${name.toUpperCase()}`,
+  };
   const error = (() => {
     try {
       resolveBecomePasswords(loaded.hosts, store);
@@ -78,7 +121,10 @@ test("become_password per host, else the host's first group that sets one, else 
     }
   })();
   assert.ok(error instanceof InputError);
-  assert.match((error as Error).message, /host c-1: missing secret "env_pw" \(its become_password\): set FOOBAR_SECRET_ENV_PW/);
+  assert.match(
+    (error as Error).message,
+    /host c-1: missing secret "env_pw" \(its become_password\): set FOOBAR_SECRET_ENV_PW/,
+  );
   assert.ok(loaded.hosts[0]!.ssh.becomePassword instanceof Secret, "the others are resolved");
 });
 

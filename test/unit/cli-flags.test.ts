@@ -16,12 +16,50 @@ test("README's option list is the usage text the table prints", () => {
 });
 
 test("every flag of the table is parsed into its option, short names included", () => {
-  const options = parseCli(["-i", "lab", "-l", "web-*", "-t", "nginx, app", "--skip-tags", "db", "-C", "-D", "-f", "3", "--json", "-vv", "--accept-new-host-keys", "--timeout", "60", "--persist", "30", "--no-wait", "--profile", "--list-hosts", "-h"]);
+  const options = parseCli([
+    "-i",
+    "lab",
+    "-l",
+    "web-*",
+    "-t",
+    "nginx, app",
+    "--skip-tags",
+    "db",
+    "-C",
+    "-D",
+    "-f",
+    "3",
+    "--json",
+    "-vv",
+    "--accept-new-host-keys",
+    "--timeout",
+    "60",
+    "--persist",
+    "30",
+    "--no-wait",
+    "--profile",
+    "--list-hosts",
+    "-h",
+  ]);
   const { extra, ...fields } = options;
   assert.equal(Object.keys(fields).sort(), Object.keys(FLAGS).sort(), "one option per flag");
   assert.equal(fields, {
-    environment: "lab", limit: "web-*", tags: ["nginx", "app"], skipTags: ["db"], check: true, diff: true, forks: 3, json: true, verbosity: 2,
-    acceptNewHostKeys: true, timeoutSeconds: 60, persistSeconds: 30, noWait: true, profile: true, listHosts: true, help: true,
+    environment: "lab",
+    limit: "web-*",
+    tags: ["nginx", "app"],
+    skipTags: ["db"],
+    check: true,
+    diff: true,
+    forks: 3,
+    json: true,
+    verbosity: 2,
+    acceptNewHostKeys: true,
+    timeoutSeconds: 60,
+    persistSeconds: 30,
+    noWait: true,
+    profile: true,
+    listHosts: true,
+    help: true,
   });
   assert.equal(extra, {});
 });
@@ -33,8 +71,15 @@ test("defaults, a playbook's own options, and bad values named by their flag", (
   assert.is(options.timeoutSeconds, 900);
   assert.is(options.verbosity, 0);
   assert.equal(options.extra, { build: "dist" });
-  assert.throws(() => parseCli(["--forks", "0"]), (error: unknown) => error instanceof InputError && /--forks must be a positive integer, found "0"/.test(error.message));
-  assert.throws(() => parseCli(["--nope"]), (error: unknown) => error instanceof InputError && /--nope/.test(error.message));
+  assert.throws(
+    () => parseCli(["--forks", "0"]),
+    (error: unknown) =>
+      error instanceof InputError && /--forks must be a positive integer, found "0"/.test(error.message),
+  );
+  assert.throws(
+    () => parseCli(["--nope"]),
+    (error: unknown) => error instanceof InputError && /--nope/.test(error.message),
+  );
 });
 
 test.run();

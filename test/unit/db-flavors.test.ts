@@ -14,10 +14,26 @@ import { dbUser } from "../../roles/mysql_common/user-resource.ts";
 import { probeScript } from "../../lib/facts/probe-kinds.ts";
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, "fixtures", "mysql", name), "utf8");
-const facts = (id: string): HostFacts => ({ os: { id, version: "", codename: "", pretty: id }, hostname: "db", addresses: [], interfaces: [], cpus: 1, memoryMiB: 512 });
-const labSource = { host: "192.168.56.21", port: 3306, user: "foobar_repl", password: "s3cr3t-Pa55", databases: ["foobar"] };
+const facts = (id: string): HostFacts => ({
+  os: { id, version: "", codename: "", pretty: id },
+  hostname: "db",
+  addresses: [],
+  interfaces: [],
+  cpus: 1,
+  memoryMiB: 512,
+});
+const labSource = {
+  host: "192.168.56.21",
+  port: 3306,
+  user: "foobar_repl",
+  password: "s3cr3t-Pa55",
+  databases: ["foobar"],
+};
 const prodSource = { ...labSource, host: "10.0.0.21" };
-const decode = (script: string) => [...script.matchAll(/<<'__FOOBAR_B64__'[^\n]*\n([\s\S]*?)__FOOBAR_B64__/g)].map((match) => Buffer.from(match[1]!.replace(/\n/g, ""), "base64").toString()).join("\n");
+const decode = (script: string) =>
+  [...script.matchAll(/<<'__FOOBAR_B64__'[^\n]*\n([\s\S]*?)__FOOBAR_B64__/g)]
+    .map((match) => Buffer.from(match[1]!.replace(/\n/g, ""), "base64").toString())
+    .join("\n");
 
 test("flavour from facts: Debian → MariaDB, Ubuntu → MySQL 8, anything else refused by name", () => {
   assert.is(flavorOf(facts("debian")), MARIADB);
@@ -27,7 +43,10 @@ test("flavour from facts: Debian → MariaDB, Ubuntu → MySQL 8, anything else 
 
 test("MariaDB replica status (recorded): running → nothing to do; stopped → start; SQL error 1062 → re-bootstrap", () => {
   const running = parseReplicaStatus(MARIADB, fixture("mariadb-replica-running.txt"));
-  assert.equal([running.ioRunning, running.sqlRunning, running.sourceHost, running.usesGtid, running.lagSeconds], ["Yes", "Yes", "192.168.56.21", true, 0]);
+  assert.equal(
+    [running.ioRunning, running.sqlRunning, running.sourceHost, running.usesGtid, running.lagSeconds],
+    ["Yes", "Yes", "192.168.56.21", true, 0],
+  );
   assert.equal(decide(running, labSource), { kind: "none" });
   assert.equal(decide(running, { ...labSource, host: "192.168.56.99" }).kind, "repoint");
   const stopped = decide(parseReplicaStatus(MARIADB, fixture("mariadb-replica-stopped.txt")), labSource);
@@ -35,12 +54,18 @@ test("MariaDB replica status (recorded): running → nothing to do; stopped → 
   const broken = decide(parseReplicaStatus(MARIADB, fixture("mariadb-replica-sql-error.txt")), labSource);
   assert.is(broken.kind, "bootstrap");
   assert.match((broken as { why: string }).why, /^SQL thread stopped with error 1062: .*Duplicate entry/);
-  assert.equal(decide(parseReplicaStatus(MARIADB, ""), labSource), { kind: "bootstrap", why: "replication is not configured" });
+  assert.equal(decide(parseReplicaStatus(MARIADB, ""), labSource), {
+    kind: "bootstrap",
+    why: "replication is not configured",
+  });
 });
 
 test("MySQL 8 replica status: Replica_/Source_ columns, Auto_Position; fatal 1236 wrapped as 13114 → re-bootstrap", () => {
   const running = parseReplicaStatus(MYSQL, fixture("mysql8-replica-running.txt"));
-  assert.equal([running.ioRunning, running.sqlRunning, running.sourceHost, running.sourceUser, running.usesGtid], ["Yes", "Yes", "10.0.0.21", "foobar_repl", true]);
+  assert.equal(
+    [running.ioRunning, running.sqlRunning, running.sourceHost, running.sourceUser, running.usesGtid],
+    ["Yes", "Yes", "10.0.0.21", "foobar_repl", true],
+  );
   assert.equal(decide(running, prodSource), { kind: "none" });
   const lost = decide(parseReplicaStatus(MYSQL, fixture("mysql8-replica-io-1236.txt")), prodSource);
   assert.is(lost.kind, "bootstrap");
@@ -51,20 +76,42 @@ test("replication apply scripts speak each flavour's dialect and carry the passw
   const status = parseReplicaStatus(MARIADB, fixture("mariadb-replica-stopped.txt"));
   const mariadb = replication(MARIADB, labSource).apply(status);
   assert.not.ok(mariadb.includes("s3cr3t-Pa55"), "plain password in the script");
-  assert.match(decode(mariadb), /CHANGE MASTER TO MASTER_HOST='192\.168\.56\.21', MASTER_PORT=3306, MASTER_USER='foobar_repl', MASTER_PASSWORD='s3cr3t-Pa55', MASTER_USE_GTID=slave_pos/);
+  assert.match(
+    decode(mariadb),
+    /CHANGE MASTER TO MASTER_HOST='192\.168\.56\.21', MASTER_PORT=3306, MASTER_USER='foobar_repl', MASTER_PASSWORD='s3cr3t-Pa55', MASTER_USE_GTID=slave_pos/,
+  );
   assert.match(mariadb, /mariadb-dump --defaults-extra-file="\$cnf" --single-transaction --gtid --master-data=1/);
   const mysql = replication(MYSQL, prodSource).apply(parseReplicaStatus(MYSQL, ""));
-  assert.match(decode(mysql), /CHANGE REPLICATION SOURCE TO SOURCE_HOST='10\.0\.0\.21'.*SOURCE_AUTO_POSITION=1, GET_SOURCE_PUBLIC_KEY=1/);
+  assert.match(
+    decode(mysql),
+    /CHANGE REPLICATION SOURCE TO SOURCE_HOST='10\.0\.0\.21'.*SOURCE_AUTO_POSITION=1, GET_SOURCE_PUBLIC_KEY=1/,
+  );
   assert.match(decode(mysql), /RESET MASTER;/);
-  assert.match(mysql, /mysqldump --defaults-extra-file="\$cnf" --get-server-public-key --single-transaction --set-gtid-purged=ON/);
+  assert.match(
+    mysql,
+    /mysqldump --defaults-extra-file="\$cnf" --get-server-public-key --single-transaction --set-gtid-purged=ON/,
+  );
   assert.match(mysql, /^bootstrap$/m, "a replica with no replication is bootstrapped directly");
 });
 
 test("SHOW GRANTS of both flavours parse to the declared grants", () => {
   const mariadbRepl = parseShowGrants(fixture("mariadb-grants-repl.txt").trim().split("\n"));
-  assert.ok(sameGrants(mariadbRepl, normaliseGrants({ "*.*": ["REPLICATION SLAVE", "BINLOG MONITOR", "RELOAD"], "foobar.*": ["SELECT", "LOCK TABLES", "SHOW VIEW", "TRIGGER", "EVENT"] })));
+  assert.ok(
+    sameGrants(
+      mariadbRepl,
+      normaliseGrants({
+        "*.*": ["REPLICATION SLAVE", "BINLOG MONITOR", "RELOAD"],
+        "foobar.*": ["SELECT", "LOCK TABLES", "SHOW VIEW", "TRIGGER", "EVENT"],
+      }),
+    ),
+  );
   const mysqlApp = parseShowGrants(fixture("mysql8-grants-app.txt").trim().split("\n"));
-  assert.ok(sameGrants(mysqlApp, normaliseGrants({ "foobar.*": ["SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "ALTER", "INDEX"] })));
+  assert.ok(
+    sameGrants(
+      mysqlApp,
+      normaliseGrants({ "foobar.*": ["SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "ALTER", "INDEX"] }),
+    ),
+  );
   assert.not.ok(sameGrants(mysqlApp, normaliseGrants({ "foobar.*": ["SELECT"] })));
 });
 
@@ -73,14 +120,29 @@ test("accounts: MariaDB compares the native hash on the host; MySQL 8 a root-onl
   const grants = { "foobar.*": ["SELECT"] };
   const mariadb = dbUser(MARIADB, "foobar_read", "10.0.0.11", "pw-1", grants, { binlog: false });
   assert.match(probeScript(mariadb.probe({ diff: false })), /authentication_string.{1,8}=.{1,5}\*[0-9A-F]{40}/);
-  const drifted = mariadb.parse("exists 1\npassword 0\nGRANT SELECT, INSERT ON `foobar`.* TO `foobar_read`@`10.0.0.11`", 0);
-  assert.equal(mariadb.plan(drifted, { diff: false }).map((change) => change.summary), ["password", "privileges INSERT, SELECT ON `foobar`.* -> SELECT ON `foobar`.*"]);
+  const drifted = mariadb.parse(
+    "exists 1\npassword 0\nGRANT SELECT, INSERT ON `foobar`.* TO `foobar_read`@`10.0.0.11`",
+    0,
+  );
+  assert.equal(
+    mariadb.plan(drifted, { diff: false }).map((change) => change.summary),
+    ["password", "privileges INSERT, SELECT ON `foobar`.* -> SELECT ON `foobar`.*"],
+  );
   const sql = decode(mariadb.apply(drifted));
-  assert.match(sql, /^SET SESSION sql_log_bin = 0;\nCREATE USER IF NOT EXISTS 'foobar_read'@'10\.0\.0\.11' IDENTIFIED BY 'pw-1';\nALTER USER .*\nREVOKE ALL PRIVILEGES, GRANT OPTION FROM .*;\nGRANT SELECT ON `foobar`\.\* TO 'foobar_read'@'10\.0\.0\.11';$/);
-  const converged = mariadb.parse("exists 1\npassword 1\nGRANT USAGE ON *.* TO `foobar_read`@`10.0.0.11` IDENTIFIED BY PASSWORD '*0123456789ABCDEF0123456789ABCDEF01234567'\nGRANT SELECT ON `foobar`.* TO `foobar_read`@`10.0.0.11`", 0);
+  assert.match(
+    sql,
+    /^SET SESSION sql_log_bin = 0;\nCREATE USER IF NOT EXISTS 'foobar_read'@'10\.0\.0\.11' IDENTIFIED BY 'pw-1';\nALTER USER .*\nREVOKE ALL PRIVILEGES, GRANT OPTION FROM .*;\nGRANT SELECT ON `foobar`\.\* TO 'foobar_read'@'10\.0\.0\.11';$/,
+  );
+  const converged = mariadb.parse(
+    "exists 1\npassword 1\nGRANT USAGE ON *.* TO `foobar_read`@`10.0.0.11` IDENTIFIED BY PASSWORD '*0123456789ABCDEF0123456789ABCDEF01234567'\nGRANT SELECT ON `foobar`.* TO `foobar_read`@`10.0.0.11`",
+    0,
+  );
   assert.equal(mariadb.plan(converged, { diff: false }), []);
   const mysql = dbUser(MYSQL, "foobar_app", "10.0.0.11", "pw-2", grants);
-  assert.match(probeScript(mysql.probe({ diff: false })), /cat \/etc\/mysql\/foobar-credentials\/foobar_app@10\.0\.0\.11/);
+  assert.match(
+    probeScript(mysql.probe({ diff: false })),
+    /cat \/etc\/mysql\/foobar-credentials\/foobar_app@10\.0\.0\.11/,
+  );
   const created = mysql.apply(mysql.parse("exists 0\npassword 0", 0));
   assert.match(created, /install -d -m 0700 \/etc\/mysql\/foobar-credentials/);
   assert.not.ok(created.includes("pw-2"));
@@ -90,25 +152,57 @@ test("accounts during a rotation: both passwords accepted (MariaDB alternatives,
   const grants = { "foobar.*": ["SELECT"] };
   const rows = "GRANT SELECT ON `foobar`.* TO `foobar_app`@`10.0.0.11`";
   const rotating = dbUser(MARIADB, "foobar_app", "10.0.0.11", "new-pw-1", grants, { retiringPassword: "old-pw-1" });
-  assert.match(probeScript(rotating.probe({ diff: false })), /auth_or\[1\]\.authentication_string.{1,8}=.{1,5}\*[0-9A-F]{40}/);
+  assert.match(
+    probeScript(rotating.probe({ diff: false })),
+    /auth_or\[1\]\.authentication_string.{1,8}=.{1,5}\*[0-9A-F]{40}/,
+  );
   const oldOnly = rotating.parse(`exists 1\npassword 0\nextra 0\nretiring 0\n${rows}`, 0);
-  assert.equal(rotating.plan(oldOnly, { diff: false }).map((change) => change.summary), ["password (new, the retiring one still accepted)"]);
-  assert.match(decode(rotating.apply(oldOnly)), /ALTER USER 'foobar_app'@'10\.0\.0\.11' IDENTIFIED VIA mysql_native_password USING PASSWORD\('new-pw-1'\) OR mysql_native_password USING PASSWORD\('old-pw-1'\);/);
-  assert.equal(rotating.plan(rotating.parse(`exists 1\npassword 1\nextra 1\nretiring 1\n${rows}`, 0), { diff: false }), [], "both accepted: nothing to do");
+  assert.equal(
+    rotating.plan(oldOnly, { diff: false }).map((change) => change.summary),
+    ["password (new, the retiring one still accepted)"],
+  );
+  assert.match(
+    decode(rotating.apply(oldOnly)),
+    /ALTER USER 'foobar_app'@'10\.0\.0\.11' IDENTIFIED VIA mysql_native_password USING PASSWORD\('new-pw-1'\) OR mysql_native_password USING PASSWORD\('old-pw-1'\);/,
+  );
+  assert.equal(
+    rotating.plan(rotating.parse(`exists 1\npassword 1\nextra 1\nretiring 1\n${rows}`, 0), { diff: false }),
+    [],
+    "both accepted: nothing to do",
+  );
   const settled = dbUser(MARIADB, "foobar_app", "10.0.0.11", "new-pw-1", grants);
   const bothLeft = settled.parse(`exists 1\npassword 1\nextra 1\n${rows}`, 0);
-  assert.equal(settled.plan(bothLeft, { diff: false }).map((change) => change.summary), ["password (the retiring one dropped)"], "the main password matching is not enough");
+  assert.equal(
+    settled.plan(bothLeft, { diff: false }).map((change) => change.summary),
+    ["password (the retiring one dropped)"],
+    "the main password matching is not enough",
+  );
   assert.match(decode(settled.apply(bothLeft)), /ALTER USER 'foobar_app'@'10\.0\.0\.11' IDENTIFIED BY 'new-pw-1';/);
   const mysqlRotating = dbUser(MYSQL, "foobar_app", "10.0.0.11", "new-pw-2", grants, { retiringPassword: "old-pw-2" });
-  assert.match(decode(mysqlRotating.apply(mysqlRotating.parse(`exists 1\npassword 0\nextra 0\n${rows}`, 0))), /IDENTIFIED BY 'new-pw-2' RETAIN CURRENT PASSWORD;/);
+  assert.match(
+    decode(mysqlRotating.apply(mysqlRotating.parse(`exists 1\npassword 0\nextra 0\n${rows}`, 0))),
+    /IDENTIFIED BY 'new-pw-2' RETAIN CURRENT PASSWORD;/,
+  );
   const mysqlSettled = dbUser(MYSQL, "foobar_app", "10.0.0.11", "new-pw-2", grants);
   const secondaryLeft = mysqlSettled.parse(`exists 1\npassword 1\nextra 1\n${rows}`, 0);
-  assert.equal(mysqlSettled.plan(secondaryLeft, { diff: false }).map((change) => change.summary), ["password (the retiring one dropped)"]);
-  assert.match(decode(mysqlSettled.apply(secondaryLeft)), /^ALTER USER 'foobar_app'@'10\.0\.0\.11' DISCARD OLD PASSWORD;$/m);
+  assert.equal(
+    mysqlSettled.plan(secondaryLeft, { diff: false }).map((change) => change.summary),
+    ["password (the retiring one dropped)"],
+  );
+  assert.match(
+    decode(mysqlSettled.apply(secondaryLeft)),
+    /^ALTER USER 'foobar_app'@'10\.0\.0\.11' DISCARD OLD PASSWORD;$/m,
+  );
 });
 
 test("server config: replica read-only (super_read_only on MySQL), GTID settings per flavour", () => {
-  const options = { hostName: "db-02", serverId: 22, bindAddress: "10.0.0.22", binlogExpireDays: 7, maxConnections: 200 };
+  const options = {
+    hostName: "db-02",
+    serverId: 22,
+    bindAddress: "10.0.0.22",
+    binlogExpireDays: 7,
+    maxConnections: 200,
+  };
   const mariadb = serverConfig(MARIADB, { ...options, role: "replica" });
   assert.match(mariadb, /server_id = 22\nbind_address = 10\.0\.0\.22/);
   assert.match(mariadb, /read_only = ON/);
@@ -117,7 +211,11 @@ test("server config: replica read-only (super_read_only on MySQL), GTID settings
   const mysql = serverConfig(MYSQL, { ...options, role: "replica" });
   assert.match(mysql, /gtid_mode = ON\nenforce_gtid_consistency = ON/);
   assert.match(mysql, /super_read_only = ON/);
-  assert.match(serverConfig(MYSQL, { ...options, role: "primary" }), /super_read_only = OFF\nread_only = OFF\n/, "a primary says it is writable");
+  assert.match(
+    serverConfig(MYSQL, { ...options, role: "primary" }),
+    /super_read_only = OFF\nread_only = OFF\n/,
+    "a primary says it is writable",
+  );
 });
 
 test.run();

@@ -7,8 +7,13 @@ import { siteGraph, sitePlayGraph } from "../../playbooks/graph.ts";
 
 test("the diagram has every host, the allowed paths and nothing the firewall forbids", () => {
   const graph = siteGraph("production");
-  for (const name of ["lb_01", "lb_02", "web_01", "web_02", "db_01", "db_02"]) assert.match(graph, new RegExp(`${name}\\["`));
-  assert.match(graph, /users -->\|80, 443\| vip\n  vip -.-> lb_01\n  vip -.-> lb_02\n/, "users reach the load balancers through the VIP");
+  for (const name of ["lb_01", "lb_02", "web_01", "web_02", "db_01", "db_02"])
+    assert.match(graph, new RegExp(`${name}\\["`));
+  assert.match(
+    graph,
+    /users -->\|80, 443\| vip\n  vip -.-> lb_01\n  vip -.-> lb_02\n/,
+    "users reach the load balancers through the VIP",
+  );
   assert.match(graph, /lb_01 <-.->\|VRRP\| lb_02/);
   assert.match(graph, /lb_01 -->\|80\| web_01/);
   assert.match(graph, /web_02 -->\|3306\| db_01/);
@@ -19,7 +24,10 @@ test("the diagram has every host, the allowed paths and nothing the firewall for
 test("README.md and docs/architecture.md embed the current diagram", () => {
   for (const file of ["README.md", "docs/architecture.md"]) {
     const text = readFileSync(join(import.meta.dirname, "../..", file), "utf8");
-    assert.ok(text.includes(`\`\`\`mermaid\n${siteGraph("production")}\`\`\``), `${file}'s diagram is stale: run npx tsx playbooks/graph.ts and paste it`);
+    assert.ok(
+      text.includes(`\`\`\`mermaid\n${siteGraph("production")}\`\`\``),
+      `${file}'s diagram is stale: run npx tsx playbooks/graph.ts and paste it`,
+    );
   }
 });
 
@@ -31,7 +39,10 @@ test("the plays' order: solid arrows for needs, dotted ones for a host's own pre
   assert.match(graph, /  p1 -.-> p5\n/, "the load balancers wait only for their own host metrics");
   assert.not.match(graph, /p4 --> p5/, "the load balancers do not wait for the web tier");
   const readme = readFileSync(join(import.meta.dirname, "../..", "README.md"), "utf8");
-  assert.ok(readme.includes(`\`\`\`mermaid\n${graph}\`\`\``), "README.md's play order is stale: run bin/foobar-infra graph --plays and paste it");
+  assert.ok(
+    readme.includes(`\`\`\`mermaid\n${graph}\`\`\``),
+    "README.md's play order is stale: run bin/foobar-infra graph --plays and paste it",
+  );
 });
 
 test.run();

@@ -38,7 +38,10 @@ test("held by another run: a waiting event names the holder, the rest is probed 
   const run = await runFake(playbook, fakeInventory(["h1"]), hosts, { fake: { h1: { lockHolder: HOLDER } } });
   assert.is(run.exitCode, 0);
   const waiting = run.events.find((event) => event.type === "waiting");
-  assert.match((waiting as { message: string }).message, new RegExp(`^converge lock held by ${HOLDER.replace(/[.()]/g, "\\$&")}; waiting`));
+  assert.match(
+    (waiting as { message: string }).message,
+    new RegExp(`^converge lock held by ${HOLDER.replace(/[.()]/g, "\\$&")}; waiting`),
+  );
   const [, , refused, wait, reprobe, apply] = run.log.execs.map((exec) => exec.stdin);
   assert.ok(refused!.includes("set k0 v0"), "the first attempt carried the apply, which the busy lock stopped");
   assert.match(wait!, /flock -w \d+ 9/, "the wait is an exec of its own");
@@ -49,11 +52,17 @@ test("held by another run: a waiting event names the holder, the rest is probed 
 
 test("--no-wait: the host fails at once naming the holder, nothing is applied, other hosts go on, exit 1", async () => {
   const hosts = newHosts(["h1", "h2"]);
-  const run = await runFake(playbook, fakeInventory(["h1", "h2"]), hosts, { noWait: true, fake: { h1: { lockHolder: HOLDER } } });
+  const run = await runFake(playbook, fakeInventory(["h1", "h2"]), hosts, {
+    noWait: true,
+    fake: { h1: { lockHolder: HOLDER } },
+  });
   assert.is(run.exitCode, 1);
   const [failed] = tasks(run.events, "failed");
   assert.is(failed!.id, "converge lock");
-  assert.is(failed!.message, `converge lock held by ${HOLDER} (--no-wait); kv:k0 and what follows were left as they are`);
+  assert.is(
+    failed!.message,
+    `converge lock held by ${HOLDER} (--no-wait); kv:k0 and what follows were left as they are`,
+  );
   assert.equal(hosts.h1!.actions, []);
   assert.is(hosts.h2!.store.get("k29"), "v29");
 });
@@ -62,7 +71,11 @@ test("lock step and state probe: what they print and mean", () => {
   const lock = runLock("site");
   assert.match(lock.description, /^\S+@\S+ pid \d+, playbook site, started \d{4}-\d\d-\d\dT/);
   assert.match(lockStep(lock, 0, "abc").script, /flock -n 9 \|\| foobar_stale \|\| false/);
-  assert.match(lockStep(lock, 30, undefined).script, /flock -w 30 9[\s\S]*= '?unknown'? \]/, "no last locker known: always probed again");
+  assert.match(
+    lockStep(lock, 30, undefined).script,
+    /flock -w 30 9[\s\S]*= '?unknown'? \]/,
+    "no last locker known: always probed again",
+  );
   assert.equal(parseLock("lock=held\n", 0), { state: "held" });
   assert.equal(parseLock("lock=held-stale\n", 76), { state: "stale" });
   assert.equal(parseLock("lock=unavailable\n", 0), { state: "unavailable" });

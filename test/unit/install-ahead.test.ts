@@ -17,7 +17,11 @@ test("every play's packages go in with the first play that installs any, at its 
   const works = [
     work(file("/etc/motd", "hi\n")),
     work(packages("openssh-server"), service("ssh", { state: "started" }), packages("ufw")),
-    work(packages(["nginx", "curl"]), file("/etc/nginx/x", "x\n"), service("nginx", { state: "started", enabled: true })),
+    work(
+      packages(["nginx", "curl"]),
+      file("/etc/nginx/x", "x\n"),
+      service("nginx", { state: "started", enabled: true }),
+    ),
     work(service("certbot.timer", { state: "started" }), packages("certbot")),
   ];
   installAhead(works);
@@ -29,7 +33,11 @@ test("every play's packages go in with the first play that installs any, at its 
   ]);
   const script = installScript(works[1]!.resources[0]!);
   assert.match(script, /install certbot curl nginx openssh-server ufw$/);
-  assert.match(script, /for unit in certbot\.timer nginx\.service ssh\.service; do/, "the units the plays start are held while they arrive");
+  assert.match(
+    script,
+    /for unit in certbot\.timer nginx\.service ssh\.service; do/,
+    "the units the plays start are held while they arrive",
+  );
 });
 
 test("a package that notifies stays in its play; a package installed in one play and removed in another stops the move", () => {
@@ -46,7 +54,10 @@ test("nothing to install leaves the plays as they are; the shortest cache age as
   const none = [work(service("ssh", { state: "started" }))];
   installAhead(none);
   assert.equal(ids(none), [["service:ssh"]]);
-  const ages = [work(packages("ufw", { cacheMaxAgeSeconds: 7200 })), work(packages("nginx", { cacheMaxAgeSeconds: 60 }))];
+  const ages = [
+    work(packages("ufw", { cacheMaxAgeSeconds: 7200 })),
+    work(packages("nginx", { cacheMaxAgeSeconds: 60 })),
+  ];
   installAhead(ages);
   assert.is((ages[0]!.resources[0] as PackageResource).options.cacheMaxAgeSeconds, 60);
 });

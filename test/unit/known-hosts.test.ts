@@ -7,7 +7,13 @@ import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import ssh2 from "ssh2";
-import { appendKnownHost, fingerprint, keyTypeOf, knownHostName, lookupHostKeys } from "../../lib/connection/known-hosts.ts";
+import {
+  appendKnownHost,
+  fingerprint,
+  keyTypeOf,
+  knownHostName,
+  lookupHostKeys,
+} from "../../lib/connection/known-hosts.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "known-hosts-"));
 
@@ -45,18 +51,27 @@ test("plain, comma-listed and bracketed entries match only their host and port",
     `10.0.0.2 ${c.line}`,
   ]);
   const onDefaultPort = lookupHostKeys([file], "10.0.0.1", 22);
-  assert.equal(onDefaultPort.keys.map((key) => [key.type, key.line, key.file]), [["ssh-ed25519", 3, file]]);
+  assert.equal(
+    onDefaultPort.keys.map((key) => [key.type, key.line, key.file]),
+    [["ssh-ed25519", 3, file]],
+  );
   assert.ok(onDefaultPort.keys[0]!.blob.equals(a.blob));
   assert.ok(lookupHostKeys([file], "WEB-01", 22).keys[0]!.blob.equals(a.blob), "host names are case-insensitive");
   const onOtherPort = lookupHostKeys([file], "10.0.0.1", 2222);
-  assert.equal(onOtherPort.keys.map((key) => key.line), [4]);
+  assert.equal(
+    onOtherPort.keys.map((key) => key.line),
+    [4],
+  );
   assert.ok(onOtherPort.keys[0]!.blob.equals(b.blob));
   assert.equal(lookupHostKeys([file], "10.0.0.3", 22), { keys: [], revoked: [] });
   assert.equal(lookupHostKeys([file], "10.0.0.2", 2222).keys, [], "a port-22 entry does not vouch for another port");
 });
 
 test("hashed entries match the plain or bracketed name they were made from", () => {
-  const file = knownHostsFile("hashed", [`${hashed("192.168.56.11")} ${a.line}`, `${hashed("[192.168.56.11]:2200")} ${b.line}`]);
+  const file = knownHostsFile("hashed", [
+    `${hashed("192.168.56.11")} ${a.line}`,
+    `${hashed("[192.168.56.11]:2200")} ${b.line}`,
+  ]);
   assert.ok(lookupHostKeys([file], "192.168.56.11", 22).keys[0]!.blob.equals(a.blob));
   const bracketed = lookupHostKeys([file], "192.168.56.11", 2200).keys;
   assert.is(bracketed.length, 1);
@@ -73,10 +88,20 @@ test("wildcards and negations follow OpenSSH's pattern rules", () => {
 });
 
 test("@revoked keys are reported apart, @cert-authority lines are ignored", () => {
-  const file = knownHostsFile("markers", [`@revoked * ${c.line}`, `@cert-authority *.lab ${d.line}`, `web.lab ${a.line}`]);
+  const file = knownHostsFile("markers", [
+    `@revoked * ${c.line}`,
+    `@cert-authority *.lab ${d.line}`,
+    `web.lab ${a.line}`,
+  ]);
   const found = lookupHostKeys([file], "web.lab", 22);
-  assert.equal(found.keys.map((key) => key.line), [3]);
-  assert.equal(found.revoked.map((key) => key.line), [1]);
+  assert.equal(
+    found.keys.map((key) => key.line),
+    [3],
+  );
+  assert.equal(
+    found.revoked.map((key) => key.line),
+    [1],
+  );
   assert.ok(found.revoked[0]!.blob.equals(c.blob));
 });
 
@@ -84,7 +109,10 @@ test("several files are read in order and a missing file counts as empty", () =>
   const first = knownHostsFile("first", [`h ${a.line}`]);
   const second = knownHostsFile("second", [`h ${b.line}`]);
   const found = lookupHostKeys([join(dir, "does-not-exist"), first, second], "h", 22);
-  assert.equal(found.keys.map((key) => key.file), [first, second]);
+  assert.equal(
+    found.keys.map((key) => key.file),
+    [first, second],
+  );
 });
 
 test("keyTypeOf reads the type inside the blob", () => {

@@ -13,23 +13,35 @@ test(".ci/run installs the lab's and the tests' packages from the list, and show
   assert.match(ci, /^npx tsx lab\/packages\.ts install lab test$/m);
   assert.match(ci, /^npx tsx lab\/packages\.ts verify lab test$/m);
   const shown = ci.split("\n").find((line) => line.startsWith("# apt-get install")) ?? "";
-  assert.is(shown, `# apt-get install --no-install-recommends ${packagesFor(["lab", "test"]).join(" ")}`, ".ci/run's comment line is stale");
+  assert.is(
+    shown,
+    `# apt-get install --no-install-recommends ${packagesFor(["lab", "test"]).join(" ")}`,
+    ".ci/run's comment line is stale",
+  );
 });
 
 /** Every source file of the lab, the tests and the bench. */
-const sources = ["lab", "test", "bench"].flatMap((dir) =>
-  readdirSync(join(REPO_ROOT, dir), { recursive: true, encoding: "utf8" }).filter((file) => file.endsWith(".ts")).map((file) => join(dir, file)),
-).filter((file) => file !== "test/unit/lab-requirements.test.ts");
+const sources = ["lab", "test", "bench"]
+  .flatMap((dir) =>
+    readdirSync(join(REPO_ROOT, dir), { recursive: true, encoding: "utf8" })
+      .filter((file) => file.endsWith(".ts"))
+      .map((file) => join(dir, file)),
+  )
+  .filter((file) => file !== "test/unit/lab-requirements.test.ts");
 
 test("every local command the lab, the tests and the bench start is named in the package list", () => {
   const problems: string[] = [];
   for (const file of sources) {
     const text = readFileSync(join(REPO_ROOT, file), "utf8");
-    for (const match of text.matchAll(/(?<![.\w])(?:spawn|spawnSync|execFile|execFileSync|exec|execSync|execa)\(\s*"([^"]+)"/g)) {
-      if (!match[1]!.startsWith("/")) problems.push(`${file}: ${match[0]} (name it through tool("${match[1]}") or capture/run)`);
+    for (const match of text.matchAll(
+      /(?<![.\w])(?:spawn|spawnSync|execFile|execFileSync|exec|execSync|execa)\(\s*"([^"]+)"/g,
+    )) {
+      if (!match[1]!.startsWith("/"))
+        problems.push(`${file}: ${match[0]} (name it through tool("${match[1]}") or capture/run)`);
     }
     for (const match of text.matchAll(/(?<![.\w])(?:capture|run|tryRun|tool)\(\s*"([^"]+)"/g)) {
-      if (!match[1]!.startsWith("/") && !(match[1]! in TOOLS)) problems.push(`${file}: ${match[0]} is not in lab/requirements.ts's TOOLS`);
+      if (!match[1]!.startsWith("/") && !(match[1]! in TOOLS))
+        problems.push(`${file}: ${match[0]} is not in lab/requirements.ts's TOOLS`);
     }
   }
   assert.equal(problems, []);

@@ -4,7 +4,14 @@ import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { edgesBetweenFolders, folderOf, importEdges, REPO_ROOT, sourcesUnder, type Edge } from "./support/import-graph.ts";
+import {
+  edgesBetweenFolders,
+  folderOf,
+  importEdges,
+  REPO_ROOT,
+  sourcesUnder,
+  type Edge,
+} from "./support/import-graph.ts";
 
 /** The folders the doc lists between its layer markers, bottom first. */
 function documentedLayers(markdown: string): string[] {
@@ -18,7 +25,10 @@ function importsNotBelow(layers: string[], edges: Edge[]): string[] {
   return [...edgesBetweenFolders(edges)].flatMap(([from, targets]) =>
     [...targets]
       .filter(([to]) => !layers.includes(from) || !layers.includes(to) || layers.indexOf(to) > layers.indexOf(from))
-      .map(([to, files]) => `${from} (${layer(from)}) imports ${to} (${layer(to)}): ${files.map((edge) => `${edge.from} → ${edge.to}`).join(", ")}`),
+      .map(
+        ([to, files]) =>
+          `${from} (${layer(from)}) imports ${to} (${layer(to)}): ${files.map((edge) => `${edge.from} → ${edge.to}`).join(", ")}`,
+      ),
   );
 }
 
@@ -36,8 +46,15 @@ test("each folder of lib/ imports only folders the doc lists before it", async (
 });
 
 test("the layer check sees an import of a folder listed later, or not at all", () => {
-  const edges = [{ from: "lib/x.ts", to: "lib/a/y.ts" }, { from: "lib/a/y.ts", to: "lib/x.ts" }, { from: "lib/a/y.ts", to: "lib/b/z.ts" }];
-  assert.equal(importsNotBelow(["lib/", "lib/a/"], edges), ["lib/ (layer 1) imports lib/a/ (layer 2): lib/x.ts → lib/a/y.ts", "lib/a/ (layer 2) imports lib/b/ (not listed): lib/a/y.ts → lib/b/z.ts"]);
+  const edges = [
+    { from: "lib/x.ts", to: "lib/a/y.ts" },
+    { from: "lib/a/y.ts", to: "lib/x.ts" },
+    { from: "lib/a/y.ts", to: "lib/b/z.ts" },
+  ];
+  assert.equal(importsNotBelow(["lib/", "lib/a/"], edges), [
+    "lib/ (layer 1) imports lib/a/ (layer 2): lib/x.ts → lib/a/y.ts",
+    "lib/a/ (layer 2) imports lib/b/ (not listed): lib/a/y.ts → lib/b/z.ts",
+  ]);
 });
 
 test.run();

@@ -5,14 +5,18 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 
 const REPO_ROOT = join(import.meta.dirname, "../..");
-const site = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", "playbooks/site.ts", ...args], { cwd: REPO_ROOT, encoding: "utf8" });
+const site = (...args: string[]) =>
+  spawnSync(process.execPath, ["--import", "tsx", "playbooks/site.ts", ...args], { cwd: REPO_ROOT, encoding: "utf8" });
 
 test("--list-hosts -i lab prints every play with its hosts and addresses", () => {
   const result = site("-i", "lab", "--list-hosts");
   assert.is(result.status, 0, result.stderr);
   const lines = result.stdout.trim().split("\n");
   assert.is(lines.length, 8, result.stdout);
-  assert.match(lines[0]!, /^play "hardening: sshd and firewall": lb-01 \(192\.168\.56\.10\), lb-02 .*mon-01 \(192\.168\.56\.30\)$/);
+  assert.match(
+    lines[0]!,
+    /^play "hardening: sshd and firewall": lb-01 \(192\.168\.56\.10\), lb-02 .*mon-01 \(192\.168\.56\.30\)$/,
+  );
   assert.ok(lines.includes('play "database replica": db-02 (192.168.56.22)'), result.stdout);
 });
 

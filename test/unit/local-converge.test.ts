@@ -1,5 +1,14 @@
 // Real resources through the real /bin/sh (local transport): converge twice, then repair drift.
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
@@ -19,24 +28,38 @@ const role = defineRole({
   name: "local_demo",
   dir: join(import.meta.dirname, "fixtures", "local"),
   schema: RoleVars({
-    greeting: Type.String({ default: "hello 'world' $HOME `id`", description: "Shell-hostile text the template must carry through unchanged." }),
+    greeting: Type.String({
+      default: "hello 'world' $HOME `id`",
+      description: "Shell-hostile text the template must carry through unchanged.",
+    }),
     names: Type.Array(Type.String(), { default: ["ümlaut", "two words"], description: "Non-ASCII and spaced names." }),
   }),
   tasks: ({ r }) => [
     r.directory(`${root}/etc/app`, { mode: "0750" }),
     r.directory(`${root}/srv/releases/v1`),
     r.file(`${root}/etc/app/plain.conf`, "a=1\nb=2\n", { mode: "0640" }),
-    r.template(`${root}/etc/app/greeting.conf`, "greeting.ejs", { mode: "0644", validate: "grep -q greeting= %s", notify: "count reload" }),
+    r.template(`${root}/etc/app/greeting.conf`, "greeting.ejs", {
+      mode: "0644",
+      validate: "grep -q greeting= %s",
+      notify: "count reload",
+    }),
     r.line(`${root}/etc/app/tuning.conf`, "b=3", { regexp: /^b=/ }),
     r.symlink(`${root}/srv/current`, `${root}/srv/releases/v1`),
     r.command("seed", `echo seeded > ${root}/srv/seed`, { creates: `${root}/srv/seed` }),
     r.file(`${root}/etc/app/obsolete`, null, { state: "absent" }),
   ],
-  handlers: { "count reload": ({ r }) => r.command("reload counter", `echo x >> ${root}/reloads`, { unless: "false" }) },
+  handlers: {
+    "count reload": ({ r }) => r.command("reload counter", `echo x >> ${root}/reloads`, { unless: "false" }),
+  },
 });
 
 const inventory = defineInventory({
-  environments: { local: { hosts: { localhost: { address: "127.0.0.1", become: false } }, groups: { local: { hosts: ["localhost"] } } } },
+  environments: {
+    local: {
+      hosts: { localhost: { address: "127.0.0.1", become: false } },
+      groups: { local: { hosts: ["localhost"] } },
+    },
+  },
 });
 const playbook = definePlaybook("local", [{ name: "demo", hosts: "local", roles: [role] }]);
 
@@ -70,7 +93,10 @@ test("first run converges, second run changes nothing", async () => {
   assert.is(first.counts.localhost!.changed, 8, "7 resources + the handler");
   assert.is(readFileSync(`${root}/etc/app/plain.conf`, "utf8"), "a=1\nb=2\n");
   assert.is(readFileSync(`${root}/etc/app/tuning.conf`, "utf8"), "a=1\nb=3\n");
-  assert.match(readFileSync(`${root}/etc/app/greeting.conf`, "utf8"), /greeting=hello 'world' \$HOME `id`\nname=ümlaut\nname=two words\n/);
+  assert.match(
+    readFileSync(`${root}/etc/app/greeting.conf`, "utf8"),
+    /greeting=hello 'world' \$HOME `id`\nname=ümlaut\nname=two words\n/,
+  );
   assert.is(statSync(`${root}/etc/app`).mode & 0o777, 0o750);
   assert.is(readlinkSync(`${root}/srv/current`), `${root}/srv/releases/v1`);
   assert.is(readFileSync(`${root}/reloads`, "utf8"), "x\n");
@@ -85,7 +111,10 @@ test("drift is seen by --check (exit 2) and repaired by the next run", async () 
   const check = await converge({ check: true });
   assert.is(check.exitCode, 2);
   const drifted = tasks(check.events, "changed").filter((event) => !event.handler);
-  assert.equal(drifted.map((event) => event.id).sort(), [`file:${root}/etc/app/plain.conf`, `template:${root}/etc/app/greeting.conf`]);
+  assert.equal(drifted.map((event) => event.id).sort(), [
+    `file:${root}/etc/app/plain.conf`,
+    `template:${root}/etc/app/greeting.conf`,
+  ]);
   assert.match(drifted.find((event) => event.id.startsWith("template"))!.changes![0]!.diff!, /-greeting=tampered/);
   const repair = await converge();
   assert.is(repair.counts.localhost!.changed, 3, "two resources + the handler");
@@ -103,8 +132,15 @@ test("a failing validator keeps the live file and fails the task with the valida
   });
   const reporter = recorder();
   const result = await runPlaybook(definePlaybook("broken", [{ name: "b", hosts: "local", roles: [broken] }]), {
-    inventory, environment: "local", check: false, diff: false, forks: 1, reporter,
-    connect: async () => localTransport("localhost"), repoRoot: root, factsDir,
+    inventory,
+    environment: "local",
+    check: false,
+    diff: false,
+    forks: 1,
+    reporter,
+    connect: async () => localTransport("localhost"),
+    repoRoot: root,
+    factsDir,
   });
   assert.is(result.exitCode, 1);
   assert.match(tasks(reporter.events, "failed")[0]!.message!, /validation failed: grep -q '\^a=' %s/);

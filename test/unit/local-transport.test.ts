@@ -11,7 +11,7 @@ test("reports the host name it was given", () => {
 });
 
 test("stdin reaches the command and stdout comes back", async () => {
-  const result = await local.exec("read line; echo \"got $line\"", { stdin: "hello\n" });
+  const result = await local.exec('read line; echo "got $line"', { stdin: "hello\n" });
   assert.equal(result, { stdout: "got hello\n", stderr: "", code: 0 });
   const echoed = await local.exec("cat", { stdin: "line one\nline two\n" });
   assert.is(echoed.stdout, "line one\nline two\n");

@@ -22,12 +22,21 @@ const PASSWORD = "Tr0ub4dor&3-horse";
 const role = defineRole({
   name: "app",
   dir: `${import.meta.dirname}/fixtures`,
-  schema: RoleVars({ user: Type.String({ default: "foobar", description: "Account name." }), password: SecretVar({ description: "Its password." }) }),
+  schema: RoleVars({
+    user: Type.String({ default: "foobar", description: "Account name." }),
+    password: SecretVar({ description: "Its password." }),
+  }),
   tasks: ({ r, vars }) => [
     r.template("/etc/foobar/app.env", "app.env.ejs", { mode: "0600" }),
     r.file("/etc/foobar/notes", `password is ${vars.password.reveal()}\n`),
-    command("set password on stdin", sqlScript(MARIADB, `ALTER USER app IDENTIFIED BY '${vars.password.reveal()}';`), { unless: "false" }),
-    command("set password", `mysql -e "ALTER USER app IDENTIFIED BY '${vars.password.reveal()}'" && echo FAILME ${vars.password.reveal()}`, { unless: "false" }),
+    command("set password on stdin", sqlScript(MARIADB, `ALTER USER app IDENTIFIED BY '${vars.password.reveal()}';`), {
+      unless: "false",
+    }),
+    command(
+      "set password",
+      `mysql -e "ALTER USER app IDENTIFIED BY '${vars.password.reveal()}'" && echo FAILME ${vars.password.reveal()}`,
+      { unless: "false" },
+    ),
   ],
 });
 
@@ -39,12 +48,26 @@ async function runWith(json: boolean): Promise<{ text: string; log: FakeLog; exi
   const log: FakeLog = { execs: [] };
   const handler: SnippetHandler = (request) => {
     const snippet = shellOf(request) ?? "";
-    if (request.kind === "probe") return { output: snippet.includes("needed") ? "needed\n" : "file root root 600 20\n" + "0".repeat(64) + "\n" + Buffer.from(`DB_PASSWORD=old-${PASSWORD}\n`).toString("base64") + "\n", status: 0 };
-    return snippet.includes("FAILME") ? { output: `ERROR 1045: access denied for app using password ${PASSWORD}`, status: 1 } : { output: "", status: 0 };
+    if (request.kind === "probe")
+      return {
+        output: snippet.includes("needed")
+          ? "needed\n"
+          : "file root root 600 20\n" +
+            "0".repeat(64) +
+            "\n" +
+            Buffer.from(`DB_PASSWORD=old-${PASSWORD}\n`).toString("base64") +
+            "\n",
+        status: 0,
+      };
+    return snippet.includes("FAILME")
+      ? { output: `ERROR 1045: access denied for app using password ${PASSWORD}`, status: 1 }
+      : { output: "", status: 0 };
   };
   process.env.FOOBAR_SECRET_APP_DB = PASSWORD;
   const inventory = fakeInventory(["web-1"], { vars: { app: { password: secret("app_db") } } });
-  const reporter = json ? ndjsonReporter(write) : fanOut(humanReporter({ verbosity: 2, color: false, live: false, write }));
+  const reporter = json
+    ? ndjsonReporter(write)
+    : fanOut(humanReporter({ verbosity: 2, color: false, live: false, write }));
   const result = await runPlaybook(definePlaybook("mask", [{ name: "p", hosts: "web", roles: [role] }]), {
     inventory,
     environment: "test",
@@ -63,8 +86,14 @@ async function runWith(json: boolean): Promise<{ text: string; log: FakeLog; exi
 test("human output with -vv and --diff never shows the secret", async () => {
   const { text, log, exitCode } = await runWith(false);
   assert.is(exitCode, 1);
-  assert.ok(log.execs.some((exec) => withDecodedBase64(exec.stdin).includes(PASSWORD)), "the secret did reach the host");
-  assert.ok(withDecodedBase64(log.execs.map((exec) => exec.stdin).join("\n")).includes(`IDENTIFIED BY '${PASSWORD}';`), "the SQL reached the host base64-encoded");
+  assert.ok(
+    log.execs.some((exec) => withDecodedBase64(exec.stdin).includes(PASSWORD)),
+    "the secret did reach the host",
+  );
+  assert.ok(
+    withDecodedBase64(log.execs.map((exec) => exec.stdin).join("\n")).includes(`IDENTIFIED BY '${PASSWORD}';`),
+    "the SQL reached the host base64-encoded",
+  );
   assert.not.ok(withDecodedBase64(text).includes(PASSWORD), "the secret is in the output, plain or base64-encoded");
   assert.match(text, /content hidden: sensitive/);
   assert.match(text, /access denied for app using password \*{8}/);
@@ -74,10 +103,19 @@ test("human output with -vv and --diff never shows the secret", async () => {
 
 test("NDJSON events never carry the secret", async () => {
   const { text } = await runWith(true);
-  const events = text.trim().split("\n").map((line) => JSON.parse(line));
+  const events = text
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line));
   assert.ok(events.some((event) => event.type === "recap"));
-  const scripts = events.filter((event) => event.type === "command").map((event) => event.script as string).join("\n");
-  assert.not.ok(withDecodedBase64(`${text}\n${scripts}`).includes(PASSWORD), "the secret is in an event, plain or base64-encoded");
+  const scripts = events
+    .filter((event) => event.type === "command")
+    .map((event) => event.script as string)
+    .join("\n");
+  assert.not.ok(
+    withDecodedBase64(`${text}\n${scripts}`).includes(PASSWORD),
+    "the secret is in an event, plain or base64-encoded",
+  );
   assert.ok(text.includes("********"));
 });
 

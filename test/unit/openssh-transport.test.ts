@@ -30,13 +30,28 @@ exec sh -c "$last"
 chmodSync(join(bin, "ssh"), 0o755);
 process.env.PATH = `${bin}:${process.env.PATH}`;
 
-const host = { name: "web-01", address: "10.0.0.5", ssh: { user: "admin", port: 2222, key: "keys/id", connectTimeoutMs: 7000 } } as unknown as Host;
-const options = { knownHostsFiles: ["/etc/kh", "/repo/known_hosts"], pinFile: "/repo/known_hosts", acceptNewHostKeys: false, repoRoot: "/repo", persistSeconds: 60, controlDir: join(scratch, "cm") };
+const host = {
+  name: "web-01",
+  address: "10.0.0.5",
+  ssh: { user: "admin", port: 2222, key: "keys/id", connectTimeoutMs: 7000 },
+} as unknown as Host;
+const options = {
+  knownHostsFiles: ["/etc/kh", "/repo/known_hosts"],
+  pinFile: "/repo/known_hosts",
+  acceptNewHostKeys: false,
+  repoRoot: "/repo",
+  persistSeconds: 60,
+  controlDir: join(scratch, "cm"),
+};
 
 test("an exec is one ssh over the host's control socket, strict host keys, the command and then the script on stdin", async () => {
   const transport = await connectOpenSsh(host, options);
   const result = await transport.exec("sh -s", { stdin: "echo out; echo err >&2; exit 3\n" });
-  assert.equal(result, { stdout: "out\n", stderr: "err\n", code: 3 }, "the client started at connect ran the command given at exec on the script");
+  assert.equal(
+    result,
+    { stdout: "out\n", stderr: "err\n", code: 3 },
+    "the client started at connect ran the command given at exec on the script",
+  );
   const second = await transport.exec("sh -s", { stdin: "echo again" });
   assert.equal(second, { stdout: "again\n", stderr: "", code: 0 }, "a later exec starts its own client");
   const args = readFileSync(join(scratch, "args"), "utf8").trim().split("\n");
@@ -45,7 +60,11 @@ test("an exec is one ssh over the host's control socket, strict host keys, the c
   assert.is(option("ControlMaster"), "ControlMaster=auto");
   assert.is(option("ControlPersist"), "ControlPersist=60");
   assert.is(option("StrictHostKeyChecking"), "StrictHostKeyChecking=yes");
-  assert.is(option("UserKnownHostsFile"), 'UserKnownHostsFile="/repo/known_hosts" "/etc/kh"', "the pin file first (OpenSSH pins there), once");
+  assert.is(
+    option("UserKnownHostsFile"),
+    'UserKnownHostsFile="/repo/known_hosts" "/etc/kh"',
+    "the pin file first (OpenSSH pins there), once",
+  );
   assert.is(option("BatchMode"), "BatchMode=yes");
   assert.ok(args.includes("/repo/keys/id") && args.includes("IdentitiesOnly=yes"), "the inventory's key, and only it");
   assert.equal(args.slice(-3), ["10.0.0.5", "--", "sh -s"]);
@@ -62,7 +81,10 @@ test("--accept-new-host-keys maps to accept-new; a group-readable socket directo
 });
 
 test("a refused host key or login is UnreachableError with its reason, not a failed command", async () => {
-  for (const [mode, reason, text] of [["hostkey", "hostkey", /host key of 10\.0\.0\.5:2222 refused/], ["denied", "auth", /authentication as admin on 10\.0\.0\.5:2222 failed/]] as const) {
+  for (const [mode, reason, text] of [
+    ["hostkey", "hostkey", /host key of 10\.0\.0\.5:2222 refused/],
+    ["denied", "auth", /authentication as admin on 10\.0\.0\.5:2222 failed/],
+  ] as const) {
     process.env.FAKE_SSH = mode;
     const transport = await connectOpenSsh(host, options);
     const error = await transport.exec("true").catch((caught: unknown) => caught);
@@ -76,7 +98,10 @@ test("a refused host key or login is UnreachableError with its reason, not a fai
 test("--persist: whole seconds, 0 (off) by default, FOOBAR_SSH_PERSIST as the default", () => {
   assert.is(parseCli([]).persistSeconds, 0);
   assert.is(parseCli(["--persist", "120"]).persistSeconds, 120);
-  assert.throws(() => parseCli(["--persist", "soon"]), (error: unknown) => error instanceof InputError && /--persist must be whole seconds/.test(error.message));
+  assert.throws(
+    () => parseCli(["--persist", "soon"]),
+    (error: unknown) => error instanceof InputError && /--persist must be whole seconds/.test(error.message),
+  );
   process.env.FOOBAR_SSH_PERSIST = "30";
   try {
     assert.is(parseCli([]).persistSeconds, 30);

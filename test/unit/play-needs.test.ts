@@ -10,9 +10,18 @@ import { playNeeds } from "../../lib/runner/play-needs.ts";
 import { connectorFor, fakeInventory, newHosts, thirtyKeys } from "./support/kv-host.ts";
 import { runFake } from "./support/run.ts";
 
-const play = (name: string, hosts: string, needs?: string[]): Play => ({ name, hosts, roles: [thirtyKeys], ...(needs ? { needs } : {}) });
+const play = (name: string, hosts: string, needs?: string[]): Play => ({
+  name,
+  hosts,
+  roles: [thirtyKeys],
+  ...(needs ? { needs } : {}),
+});
 const names = ["h1", "h2", "h3"];
-const hostPlays = (events: RunEvent[]) => events.filter((event): event is Extract<RunEvent, { type: "host-play" }> => event.type === "host-play" && event.play !== "gather facts");
+const hostPlays = (events: RunEvent[]) =>
+  events.filter(
+    (event): event is Extract<RunEvent, { type: "host-play" }> =>
+      event.type === "host-play" && event.play !== "gather facts",
+  );
 const ended = (events: RunEvent[], play: string, host: string) => {
   const event = hostPlays(events).find((item) => item.play === play && item.host === host)!;
   return event.startedAt + event.durationMs;
@@ -35,9 +44,15 @@ function slowH1(hosts: ReturnType<typeof newHosts>) {
 test("needs: the named earlier plays, or every play above when none is named; unknown or later names are input errors", () => {
   const book = definePlaybook("b", [play("a", "h1"), play("b", "h2"), play("c", "h3", ["a"]), play("d", "h3", [])]);
   assert.equal(playNeeds(book), [[], [0], [0], []]);
-  for (const [needs, message] of [[["nope"], /play "x" needs "nope": no play of playbook b has that name/], [["y"], /play "x" needs "y", which comes after it/]] as const) {
+  for (const [needs, message] of [
+    [["nope"], /play "x" needs "nope": no play of playbook b has that name/],
+    [["y"], /play "x" needs "y", which comes after it/],
+  ] as const) {
     const bad = definePlaybook("b", [play("a", "h1"), play("x", "h2", [...needs]), play("y", "h3")]);
-    assert.throws(() => playNeeds(bad), (error: unknown) => error instanceof InputError && message.test(error.message));
+    assert.throws(
+      () => playNeeds(bad),
+      (error: unknown) => error instanceof InputError && message.test(error.message),
+    );
   }
 });
 
@@ -48,20 +63,33 @@ test("a host goes on as soon as what its play needs is done: h3's play that need
   assert.is(run.exitCode, 0);
   assert.ok(ended(run.events, "free", "h3") < ended(run.events, "first", "h1"), "h3 did not wait for h1");
   const afterFirst = hostPlays(run.events).find((event) => event.play === "after first")!;
-  assert.ok(afterFirst.startedAt >= ended(run.events, "first", "h1"), "h2 started only once h1 was done with the play it needs");
+  assert.ok(
+    afterFirst.startedAt >= ended(run.events, "first", "h1"),
+    "h2 started only once h1 was done with the play it needs",
+  );
   assert.is(hosts.h2!.store.get("k29"), "v29");
 });
 
 test("a need that did not complete: the waiting play is skipped naming the host, and so are that host's later plays; the others go as far as they can", async () => {
   const hosts = newHosts(names);
-  const book = definePlaybook("b", [play("primary", "h1"), play("replica", "h2", ["primary"]), play("replica extras", "h2", []), play("balancer", "h3", [])]);
+  const book = definePlaybook("b", [
+    play("primary", "h1"),
+    play("replica", "h2", ["primary"]),
+    play("replica extras", "h2", []),
+    play("balancer", "h3", []),
+  ]);
   const run = await runFake(book, fakeInventory(names), hosts, { fake: { h1: { unreachable: true } } });
   assert.is(run.exitCode, 3, "the unreachable host decides the exit code");
-  const skipped = run.events.filter((event): event is Extract<RunEvent, { type: "task" }> => event.type === "task" && event.status === "skipped");
-  assert.equal(skipped.map((event) => [event.host, event.play, event.message]), [
-    ["h2", "replica", 'needs play "primary", which did not complete on h1 (unreachable)'],
-    ["h2", "replica extras", 'an earlier play of this host ("replica") was skipped'],
-  ]);
+  const skipped = run.events.filter(
+    (event): event is Extract<RunEvent, { type: "task" }> => event.type === "task" && event.status === "skipped",
+  );
+  assert.equal(
+    skipped.map((event) => [event.host, event.play, event.message]),
+    [
+      ["h2", "replica", 'needs play "primary", which did not complete on h1 (unreachable)'],
+      ["h2", "replica extras", 'an earlier play of this host ("replica") was skipped'],
+    ],
+  );
   assert.equal(hosts.h2!.actions, []);
   assert.is(hosts.h3!.store.get("k29"), "v29", "the balancer play needs nothing and ran");
 });

@@ -2,7 +2,18 @@
 // run again after any change to content, mode, a link's target or existence; recent files are not trusted; the apt
 // cache check that moved from the probe to the install step.
 import { createHash } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
@@ -34,7 +45,8 @@ async function settled(...names: string[]) {
   for (const name of names) assert.ok(Date.now() / 1000 - statSync(path(name)).ctimeMs / 1000 > 1, `${name} settled`);
 }
 
-const catBlock = (...names: string[]) => shellProbe(`cat ${names.map(path).join(" ")} 2>/dev/null; echo end`, names.map(path));
+const catBlock = (...names: string[]) =>
+  shellProbe(`cat ${names.map(path).join(" ")} 2>/dev/null; echo end`, names.map(path));
 
 test("a block is answered from the memo while its file is unchanged, and runs again after a write or a chmod", async () => {
   writeFileSync(path("a.conf"), "one\n");
@@ -86,7 +98,11 @@ test("through a symlink: the target is followed, so editing the target runs the 
   symlinkSync(path("target-1.pem"), path("live.pem"));
   await settled("target-1.pem");
   const memo = new ProbeMemo(null);
-  assert.is((await run(memo, [catBlock("live.pem")])).ran, 1, "first run: the link is seen, its target is not statted yet");
+  assert.is(
+    (await run(memo, [catBlock("live.pem")])).ran,
+    1,
+    "first run: the link is seen, its target is not statted yet",
+  );
   assert.is((await run(memo, [catBlock("live.pem")])).ran, 1, "second run: the target is statted and the block saved");
   assert.is((await run(memo, [catBlock("live.pem")])).ran, 0);
   writeFileSync(path("target-1.pem"), "cert 2\n");
@@ -98,7 +114,10 @@ test("a command guard with dependsOn is memoized; one without is not; the memo f
   await settled("receipt");
   const dir = mkdtempSync(join(tmpdir(), "probe-memo-store-"));
   try {
-    const guarded = command("push", "true", { onlyIf: `! grep -q abc ${path("receipt")}`, dependsOn: [path("receipt")] }).probe({ diff: false });
+    const guarded = command("push", "true", {
+      onlyIf: `! grep -q abc ${path("receipt")}`,
+      dependsOn: [path("receipt")],
+    }).probe({ diff: false });
     const plain = command("other", "true", { onlyIf: "true" }).probe({ diff: false });
     const first = new ProbeMemo(join(dir, "lab", "h.memo.json"));
     await run(first, [guarded, plain]);
@@ -112,7 +131,11 @@ test("a command guard with dependsOn is memoized; one without is not; the memo f
     const third = new ProbeMemo(file);
     await run(third, [plain]);
     third.save();
-    assert.equal(Object.keys((JSON.parse(readFileSync(file, "utf8")) as { entries: object }).entries), [], "the guard's entry was not used: dropped");
+    assert.equal(
+      Object.keys((JSON.parse(readFileSync(file, "utf8")) as { entries: object }).entries),
+      [],
+      "the guard's entry was not used: dropped",
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -124,7 +147,10 @@ test("a file's hash is saved, a sensitive file's is not: it is read on every run
   await settled("plain.conf", "secret.conf");
   const dir = mkdtempSync(join(tmpdir(), "probe-memo-store-"));
   try {
-    const probes = [file(path("plain.conf"), "port=80\n"), file(path("secret.conf"), "password=hunter2\n", { sensitive: true })].map((resource) => resource.probe({ diff: false }));
+    const probes = [
+      file(path("plain.conf"), "port=80\n"),
+      file(path("secret.conf"), "password=hunter2\n", { sensitive: true }),
+    ].map((resource) => resource.probe({ diff: false }));
     const memo = ProbeMemo.forHost(dir, "lab", "h");
     await run(memo, probes);
     memo.save();
@@ -170,7 +196,11 @@ test("a child glob: the subdirectories' lines are kept, so a link added inside o
   assert.is(again.ran, 0);
   assert.match(again.text, /multi-user\.target\.wants\/\|/, "the subdirectory's own line is a condition");
   symlinkSync(join(units, "a.service"), join(units, "multi-user.target.wants", "a.service"));
-  assert.match((await run(memo, [probe])).outputs[0]!, /a\.service/, "the link inside the subdirectory changed its line");
+  assert.match(
+    (await run(memo, [probe])).outputs[0]!,
+    /a\.service/,
+    "the link inside the subdirectory changed its line",
+  );
   await settled("units/multi-user.target.wants");
   await run(memo, [probe]);
   assert.is((await run(memo, [probe])).ran, 0);
@@ -182,7 +212,10 @@ test("an absent path in a directory the block also depends on is not checked on 
   mkdirSync(path("conf.d"));
   await settled("conf.d");
   const memo = new ProbeMemo(null);
-  const probe = shellProbe(`cat ${path("conf.d/extra.conf")} 2>/dev/null; echo end`, [path("conf.d"), path("conf.d/extra.conf")]);
+  const probe = shellProbe(`cat ${path("conf.d/extra.conf")} 2>/dev/null; echo end`, [
+    path("conf.d"),
+    path("conf.d/extra.conf"),
+  ]);
   await run(memo, [probe]);
   const again = await run(memo, [probe]);
   assert.is(again.ran, 0);
@@ -218,7 +251,8 @@ test("paths a stat line cannot carry leave the body unmemoized", () => {
 
 test("the apt cache is refreshed at install time when it is old or a source list is newer", async () => {
   const files = { cache: path("pkgcache.bin"), sources: `${path("sources.list")} ${path("sources.list.d")}/*` };
-  const updates = async () => (await localTransport().exec("sh -s", { stdin: refreshCacheScript("echo apt-get", 3600, files) })).stdout;
+  const updates = async () =>
+    (await localTransport().exec("sh -s", { stdin: refreshCacheScript("echo apt-get", 3600, files) })).stdout;
   assert.is(await updates(), "apt-get update\n", "no cache at all");
   writeFileSync(files.cache, "");
   writeFileSync(path("sources.list"), "");

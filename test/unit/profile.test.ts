@@ -13,10 +13,36 @@ const events: RunEvent[] = [
   { type: "start", playbook: "site", environment: "lab", hosts: ["a", "b"], check: false },
   { type: "host-play", play: "gather facts", host: "a", startedAt: T, durationMs: 1000 },
   { type: "host-play", play: "gather facts", host: "b", startedAt: T, durationMs: 2000 },
-  { type: "task", play: "one", host: "a", id: "package:nginx", status: "changed", startedAt: T + 2000, durationMs: 30_000 },
+  {
+    type: "task",
+    play: "one",
+    host: "a",
+    id: "package:nginx",
+    status: "changed",
+    startedAt: T + 2000,
+    durationMs: 30_000,
+  },
   { type: "task", play: "one", host: "a", id: "file:/etc/x", status: "ok", startedAt: T + 2000, durationMs: 0 },
-  { type: "task", play: "one", host: "b", id: "reload nginx", status: "changed", handler: true, startedAt: T + 3000, durationMs: 500 },
-  { type: "task", play: "one", host: "b", id: "restart app", status: "changed", handler: true, startedAt: T + 3000, durationMs: 500 },
+  {
+    type: "task",
+    play: "one",
+    host: "b",
+    id: "reload nginx",
+    status: "changed",
+    handler: true,
+    startedAt: T + 3000,
+    durationMs: 500,
+  },
+  {
+    type: "task",
+    play: "one",
+    host: "b",
+    id: "restart app",
+    status: "changed",
+    handler: true,
+    startedAt: T + 3000,
+    durationMs: 500,
+  },
   { type: "host-play", play: "one", host: "a", startedAt: T + 2000, durationMs: 31_000 },
   { type: "host-play", play: "one", host: "b", startedAt: T + 2000, durationMs: 2000 },
   { type: "host-play", play: "two", host: "b", startedAt: T + 33_000, durationMs: 4000 },
@@ -27,20 +53,39 @@ test("profile: slowest applied tasks, handlers of one exec once, hosts last-done
   assert.is(lines[0], "PROFILE");
   assert.match(lines[2]!, /^\s+30\.0 s\s+a\s+package:nginx\s+\[one\]$/);
   assert.match(lines[3]!, /^\s+0\.5 s\s+b\s+handlers from reload nginx\s+\[one\]$/);
-  assert.not.ok(lines.some((line) => line.includes("restart app")), "the shared handler exec is listed once");
-  assert.not.ok(lines.some((line) => line.includes("file:/etc/x")), "planned tasks cost no exec");
+  assert.not.ok(
+    lines.some((line) => line.includes("restart app")),
+    "the shared handler exec is listed once",
+  );
+  assert.not.ok(
+    lines.some((line) => line.includes("file:/etc/x")),
+    "planned tasks cost no exec",
+  );
   const hostLines = lines.filter((line) => /^\s+[ab]\s+done at/.test(line));
-  assert.match(hostLines[0]!, /^\s+b\s+done at 37\.0 s, busy 8\.0 s, idle 29\.0 s$/, "b waited 29 s for a's first play");
+  assert.match(
+    hostLines[0]!,
+    /^\s+b\s+done at 37\.0 s, busy 8\.0 s, idle 29\.0 s$/,
+    "b waited 29 s for a's first play",
+  );
   assert.match(hostLines[1]!, /^\s+a\s+done at 33\.0 s, busy 32\.0 s, idle 1\.0 s$/);
   assert.ok(lines.includes("      gather facts 0.0 s +2.0 s | one 2.0 s +2.0 s | two 33.0 s +4.0 s"));
 });
 
 test("the runner's events carry each task's and host's start and duration", async () => {
-  const run = await runFake(definePlaybook("thirty", [{ name: "all", hosts: "all_fake", roles: [thirtyKeys] }]), fakeInventory(["h1"]), newHosts(["h1"]));
-  const hostPlays = run.events.filter((event) => event.type === "host-play").map((event) => (event as { play: string }).play);
+  const run = await runFake(
+    definePlaybook("thirty", [{ name: "all", hosts: "all_fake", roles: [thirtyKeys] }]),
+    fakeInventory(["h1"]),
+    newHosts(["h1"]),
+  );
+  const hostPlays = run.events
+    .filter((event) => event.type === "host-play")
+    .map((event) => (event as { play: string }).play);
   assert.equal(hostPlays, ["gather facts", "all"]);
   const tasks = run.events.filter((event): event is Extract<RunEvent, { type: "task" }> => event.type === "task");
-  assert.ok(tasks.length === 30 && tasks.every((task) => typeof task.startedAt === "number" && typeof task.durationMs === "number"));
+  assert.ok(
+    tasks.length === 30 &&
+      tasks.every((task) => typeof task.startedAt === "number" && typeof task.durationMs === "number"),
+  );
   assert.is(profileLines(run.events)[0], "PROFILE");
 });
 

@@ -39,8 +39,16 @@ test("every hostile string comes back unchanged from printf through sh", async (
 });
 
 test("arrays become several words, raw() is inserted verbatim", async () => {
-  const result = await local.exec("sh -s", { stdin: sh`for word in ${hostile.slice(1, 6)}; do printf '[%s]' "$word"; done${raw(" && echo")}` });
-  assert.is(result.stdout, `${hostile.slice(1, 6).map((word) => `[${word}]`).join("")}\n`);
+  const result = await local.exec("sh -s", {
+    stdin: sh`for word in ${hostile.slice(1, 6)}; do printf '[%s]' "$word"; done${raw(" && echo")}`,
+  });
+  assert.is(
+    result.stdout,
+    `${hostile
+      .slice(1, 6)
+      .map((word) => `[${word}]`)
+      .join("")}\n`,
+  );
 });
 
 test("quote leaves safe words bare and single-quotes the rest", () => {
@@ -55,7 +63,9 @@ test("a file with a hostile name and content is written byte for byte", async ()
   try {
     const path = join(dir, "we'ird $(name) `x`.conf");
     const content = hostile.join("\n");
-    const result = await local.exec("sh -s", { stdin: `set -e\n${atomicWriteScript(path, content, { mode: "0600" })}` });
+    const result = await local.exec("sh -s", {
+      stdin: `set -e\n${atomicWriteScript(path, content, { mode: "0600" })}`,
+    });
     assert.is(result.code, 0, result.stderr);
     assert.is(readFileSync(path, "utf8"), content);
   } finally {

@@ -13,7 +13,11 @@ const ROLES = join(import.meta.dirname, "../../roles");
 test("every role folder with an index.ts has a current generated README.md", async () => {
   const pages = await roleReferences();
   const roles = readdirSync(ROLES).filter((name) => existsSync(join(ROLES, name, "index.ts")));
-  assert.equal([...pages.keys()].map((path) => path.split("/").at(-2)).sort(), roles.sort(), "the site playbook uses every role");
+  assert.equal(
+    [...pages.keys()].map((path) => path.split("/").at(-2)).sort(),
+    roles.sort(),
+    "the site playbook uses every role",
+  );
   for (const [path, page] of pages) {
     assert.ok(existsSync(path), `${path} missing: run npx tsx playbooks/reference.ts`);
     assert.ok(readFileSync(path, "utf8") === page, `${path} is stale: run npx tsx playbooks/reference.ts`);
@@ -34,11 +38,16 @@ test("a page lists each var with its type, default or required, rule and descrip
     }),
     tasks: () => [],
   });
-  const page = roleReference(role, { summary: "Role sample: a test.", synthesisedFor: "host x", resources: [{ id: "file:/etc/x", notify: ["reload x"] }], handlers: [{ name: "reload x", id: "service:x:reloaded" }] });
+  const page = roleReference(role, {
+    summary: "Role sample: a test.",
+    synthesisedFor: "host x",
+    resources: [{ id: "file:/etc/x", notify: ["reload x"] }],
+    handlers: [{ name: "reload x", id: "service:x:reloaded" }],
+  });
   assert.ok(page.includes("| `port` | integer | `8080` | 1–65535 | Where it listens. |"), page);
-  assert.ok(page.includes("| `mode` | one of `fast`, `safe` | `\"safe\"` |  | How it runs. |"), page);
+  assert.ok(page.includes('| `mode` | one of `fast`, `safe` | `"safe"` |  | How it runs. |'), page);
   assert.ok(page.includes("| `peer` | string | **required** | an IPv4 address | The other host. |"), page);
-  assert.ok(page.includes("| `size` | string | `\"1m\"` | a size such as 4k | Buffer \\| size. |"), page);
+  assert.ok(page.includes('| `size` | string | `"1m"` | a size such as 4k | Buffer \\| size. |'), page);
   assert.ok(page.includes("| `token` | secret | **required** |  | API token. |"), page);
   assert.ok(page.includes("| `note` | string | unset |  | Free text. |"), page);
   assert.ok(page.includes("| `file:/etc/x` | reload x |"), page);

@@ -7,9 +7,13 @@ import nginx from "../../roles/nginx/index.ts";
 import { inventory, synth, written } from "./support/synth.ts";
 
 test("haproxy: backends come from the web group, balance from vars, config validated by haproxy -c", () => {
-  const resources = synth({ name: "lb", hosts: "lb", roles: [{ role: haproxy, vars: { balance: "leastconn" } }] }, "lb-01");
+  const resources = synth(
+    { name: "lb", hosts: "lb", roles: [{ role: haproxy, vars: { balance: "leastconn" } }] },
+    "lb-01",
+  );
   const config = written(resources, "template:/etc/haproxy/haproxy.cfg");
-  for (const web of ["web-01", "web-02"]) assert.ok(config.includes(`server ${web} ${inventory.host(web).privateAddress}:80 check`), `backend ${web}`);
+  for (const web of ["web-01", "web-02"])
+    assert.ok(config.includes(`server ${web} ${inventory.host(web).privateAddress}:80 check`), `backend ${web}`);
   assert.match(config, /balance leastconn/);
   assert.match(config, /option httpchk GET \/health/);
   assert.ok(config.includes(`bind ${inventory.host("lb-01").privateAddress}:8404`), "stats on the private address");
@@ -29,7 +33,11 @@ test("haproxy: a balance outside the allowed list is a schema error", () => {
 test("nginx: X-Served-By on every response (also static), server_tokens off, default site removed", () => {
   const resources = synth({ name: "web", hosts: "web", roles: [nginx] }, "web-02");
   const site = written(resources, "template:/etc/nginx/sites-available/foobar");
-  assert.is(site.match(/add_header X-Served-By \$hostname always;/g)?.length, 2, "server level and the static location (add_header is not inherited)");
+  assert.is(
+    site.match(/add_header X-Served-By \$hostname always;/g)?.length,
+    2,
+    "server level and the static location (add_header is not inherited)",
+  );
   assert.match(site, /keepalive 16;/);
   assert.match(written(resources, "template:/etc/nginx/conf.d/foobar-http.conf"), /server_tokens off;/);
   assert.ok(resources.some((item) => item.id === "file:/etc/nginx/sites-enabled/default"));

@@ -54,17 +54,32 @@ test("a re-probe sees what an earlier apply did", async () => {
     tasks: () => [{ ...kv("k1", "x"), apply: () => "set k2 y" } as ReturnType<typeof kv>, kv("k2", "y")],
   });
   const hosts = newHosts(["h1"]);
-  const run = await runFake(definePlaybook("chain", [{ name: "p", hosts: "all_fake", roles: [role] }]), fakeInventory(["h1"]), hosts);
+  const run = await runFake(
+    definePlaybook("chain", [{ name: "p", hosts: "all_fake", roles: [role] }]),
+    fakeInventory(["h1"]),
+    hosts,
+  );
   assert.equal(hosts.h1!.actions, ["set k2 y"]);
-  assert.equal(tasks(run.events).map((event) => `${event.id}=${event.status}`), ["kv:k1=changed", "kv:k2=ok"]);
+  assert.equal(
+    tasks(run.events).map((event) => `${event.id}=${event.status}`),
+    ["kv:k1=changed", "kv:k2=ok"],
+  );
 });
 
 const withHandlers = defineRole({
   name: "svc",
   dir: import.meta.dirname,
   schema: RoleVars({}),
-  tasks: () => [kv("conf", "2", { notify: ["restart b"] }), kv("other", "1", { notify: ["restart b", "reload a"] }), kv("quiet", "q")],
-  handlers: { "reload a": () => action("reload-a"), "restart b": () => action("restart-b"), "never": () => action("never") },
+  tasks: () => [
+    kv("conf", "2", { notify: ["restart b"] }),
+    kv("other", "1", { notify: ["restart b", "reload a"] }),
+    kv("quiet", "q"),
+  ],
+  handlers: {
+    "reload a": () => action("reload-a"),
+    "restart b": () => action("restart-b"),
+    never: () => action("never"),
+  },
 });
 const handlerBook = definePlaybook("h", [{ name: "p", hosts: "all_fake", roles: [withHandlers] }]);
 
@@ -74,7 +89,10 @@ test("handlers run once, only when notified, in definition order, at the end", a
   const run = await runFake(handlerBook, fakeInventory(["h1"]), hosts);
   assert.equal(hosts.h1!.actions, ["set conf 2", "set other 1", "do reload-a", "do restart-b"]);
   const handlerEvents = tasks(run.events).filter((event) => event.handler);
-  assert.equal(handlerEvents.map((event) => event.id), ["reload a", "restart b"]);
+  assert.equal(
+    handlerEvents.map((event) => event.id),
+    ["reload a", "restart b"],
+  );
   const again = await runFake(handlerBook, fakeInventory(["h1"]), hosts);
   assert.is(again.counts.h1!.changed, 0);
   assert.is(hosts.h1!.actions.length, 4, "no handler when nothing changed");
@@ -82,26 +100,43 @@ test("handlers run once, only when notified, in definition order, at the end", a
 
 test("a unit started from stopped after the changes that notified its restart is not restarted again; a later change still is", async () => {
   // kv "running" stands for the unit's state: the service resource starts it (fresh) when it is not "yes".
-  const unit = (key: string) => ({ ...kv(key, "yes"), keepsStarted: "app", startsFresh: (state: string | null) => state !== "yes" });
-  const refresh = (name: string) => ({ ...action(name), refreshes: "app" });
-  const role = (after: boolean) => defineRole({
-    name: "unit",
-    dir: import.meta.dirname,
-    schema: RoleVars({}),
-    tasks: () => [kv("conf", "2", { notify: ["restart app"] }), unit("running"), ...(after ? [kv("late", "1", { notify: ["reload app"] })] : [])],
-    handlers: { "restart app": () => refresh("restart-app"), "reload app": () => refresh("reload-app") },
+  const unit = (key: string) => ({
+    ...kv(key, "yes"),
+    keepsStarted: "app",
+    startsFresh: (state: string | null) => state !== "yes",
   });
+  const refresh = (name: string) => ({ ...action(name), refreshes: "app" });
+  const role = (after: boolean) =>
+    defineRole({
+      name: "unit",
+      dir: import.meta.dirname,
+      schema: RoleVars({}),
+      tasks: () => [
+        kv("conf", "2", { notify: ["restart app"] }),
+        unit("running"),
+        ...(after ? [kv("late", "1", { notify: ["reload app"] })] : []),
+      ],
+      handlers: { "restart app": () => refresh("restart-app"), "reload app": () => refresh("reload-app") },
+    });
   const book = (after: boolean) => definePlaybook("unit", [{ name: "p", hosts: "all_fake", roles: [role(after)] }]);
   const fresh = newHosts(["h1"]);
   await runFake(book(false), fakeInventory(["h1"]), fresh);
   assert.equal(fresh.h1!.actions, ["set conf 2", "set running yes"], "the start read the new conf: no restart");
   const late = newHosts(["h1"]);
   await runFake(book(true), fakeInventory(["h1"]), late);
-  assert.equal(late.h1!.actions, ["set conf 2", "set running yes", "set late 1", "do reload-app"], "notified after the start: runs");
+  assert.equal(
+    late.h1!.actions,
+    ["set conf 2", "set running yes", "set late 1", "do reload-app"],
+    "notified after the start: runs",
+  );
   const running = newHosts(["h1"]);
   running.h1!.store.set("running", "yes");
   await runFake(book(false), fakeInventory(["h1"]), running);
-  assert.equal(running.h1!.actions, ["set conf 2", "do restart-app"], "already running: the restart is what applies the change");
+  assert.equal(
+    running.h1!.actions,
+    ["set conf 2", "do restart-app"],
+    "already running: the restart is what applies the change",
+  );
 });
 
 test("a failure after a change still runs that change's handler, and the host is reported failed", async () => {
@@ -109,14 +144,28 @@ test("a failure after a change still runs that change's handler, and the host is
     name: "half",
     dir: import.meta.dirname,
     schema: RoleVars({}),
-    tasks: () => [kv("conf", "2", { notify: ["reload a"] }), { ...kv("next", "1", { notify: ["restart b"] }), apply: () => "fail bad-config" }],
+    tasks: () => [
+      kv("conf", "2", { notify: ["reload a"] }),
+      { ...kv("next", "1", { notify: ["restart b"] }), apply: () => "fail bad-config" },
+    ],
     handlers: { "reload a": () => action("reload-a"), "restart b": () => action("restart-b") },
   });
   const hosts = newHosts(["h1"]);
-  const run = await runFake(definePlaybook("half", [{ name: "p", hosts: "all_fake", roles: [role] }]), fakeInventory(["h1"]), hosts);
+  const run = await runFake(
+    definePlaybook("half", [{ name: "p", hosts: "all_fake", roles: [role] }]),
+    fakeInventory(["h1"]),
+    hosts,
+  );
   assert.is(run.exitCode, 1);
-  assert.equal(hosts.h1!.actions, ["set conf 2", "fail bad-config", "do reload-a"], "the written config is reloaded; the failed task notifies nothing");
-  assert.equal(tasks(run.events, "failed").map((event) => event.id), ["kv:next"]);
+  assert.equal(
+    hosts.h1!.actions,
+    ["set conf 2", "fail bad-config", "do reload-a"],
+    "the written config is reloaded; the failed task notifies nothing",
+  );
+  assert.equal(
+    tasks(run.events, "failed").map((event) => event.id),
+    ["kv:next"],
+  );
 });
 
 test("check mode applies nothing, reports what would change and exits 2", async () => {
@@ -124,7 +173,10 @@ test("check mode applies nothing, reports what would change and exits 2", async 
   const run = await runFake(handlerBook, fakeInventory(["h1"]), hosts, { check: true });
   assert.is(run.exitCode, 2);
   assert.equal(hosts.h1!.actions, []);
-  assert.ok(run.log.execs.every((exec) => !exec.stdin.includes("set -e")), "no apply step was sent");
+  assert.ok(
+    run.log.execs.every((exec) => !exec.stdin.includes("set -e")),
+    "no apply step was sent",
+  );
   assert.is(tasks(run.events, "changed").filter((event) => !event.handler).length, 3);
   hosts.h1!.store.set("conf", "2").set("other", "1").set("quiet", "q");
   const clean = await runFake(handlerBook, fakeInventory(["h1"]), hosts, { check: true });
@@ -136,10 +188,20 @@ test("a failed task stops its host, other hosts go on, exit 1", async () => {
     name: "failing",
     dir: import.meta.dirname,
     schema: RoleVars({}),
-    tasks: ({ host }) => [host.name === "h1" ? { ...kv("a", "1"), apply: () => "fail disk-full" } : kv("a", "1"), kv("b", "2")],
+    tasks: ({ host }) => [
+      host.name === "h1" ? { ...kv("a", "1"), apply: () => "fail disk-full" } : kv("a", "1"),
+      kv("b", "2"),
+    ],
   });
   const hosts = newHosts(["h1", "h2"]);
-  const run = await runFake(definePlaybook("f", [{ name: "p", hosts: "all_fake", roles: [role] }, { name: "q", hosts: "all_fake", roles: [thirtyKeys] }]), fakeInventory(["h1", "h2"]), hosts);
+  const run = await runFake(
+    definePlaybook("f", [
+      { name: "p", hosts: "all_fake", roles: [role] },
+      { name: "q", hosts: "all_fake", roles: [thirtyKeys] },
+    ]),
+    fakeInventory(["h1", "h2"]),
+    hosts,
+  );
   assert.is(run.exitCode, 1);
   const failed = tasks(run.events, "failed");
   assert.is(failed.length, 1);
@@ -151,7 +213,9 @@ test("a failed task stops its host, other hosts go on, exit 1", async () => {
 
 test("an unreachable host is reported, the others converge, exit 3", async () => {
   const hosts = newHosts(["h1", "h2", "h3"]);
-  const run = await runFake(playbook, fakeInventory(["h1", "h2", "h3"]), hosts, { fake: { h2: { unreachable: true } } });
+  const run = await runFake(playbook, fakeInventory(["h1", "h2", "h3"]), hosts, {
+    fake: { h2: { unreachable: true } },
+  });
   assert.is(run.exitCode, 3);
   assert.is(run.counts.h2!.unreachable, 1);
   assert.is(hosts.h1!.store.get("k29"), "v29");
@@ -198,12 +262,21 @@ test("serial: 1 converges hosts one after the other and leaves the rest alone af
   assert.equal(applyOrder, names);
 
   const hosts = newHosts(names);
-  const failing = defineRole({ ...role, name: "failing", tasks: ({ host }) => [host.name === "h1" ? { ...kv("release", "v2"), apply: () => "fail release" } : kv("release", "v2")] });
+  const failing = defineRole({
+    ...role,
+    name: "failing",
+    tasks: ({ host }) => [
+      host.name === "h1" ? { ...kv("release", "v2"), apply: () => "fail release" } : kv("release", "v2"),
+    ],
+  });
   const broken = definePlaybook("rolling", [{ name: "web", hosts: "all_fake", roles: [failing], serial: 1 }]);
   const failingRun = await runFake(broken, fakeInventory(names), hosts);
   assert.is(failingRun.exitCode, 1);
   assert.equal(hosts.h2!.store.get("release"), undefined, "h2 untouched after h1 failed");
-  assert.equal(tasks(failingRun.events, "skipped").map((event) => event.host), ["h2", "h3"]);
+  assert.equal(
+    tasks(failingRun.events, "skipped").map((event) => event.host),
+    ["h2", "h3"],
+  );
 });
 
 test.run();

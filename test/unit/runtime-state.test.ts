@@ -10,34 +10,84 @@ import { dbRuntimeSettings } from "../../roles/mysql_common/runtime-settings-res
 import { liveSettings } from "../../roles/mysql_common/server-config.ts";
 import { partsOf } from "../../lib/facts/probe.ts";
 
-const decode = (script: string) => [...script.matchAll(/<<'__FOOBAR_B64__'[^\n]*\n([\s\S]*?)__FOOBAR_B64__/g)].map((match) => Buffer.from(match[1]!.replace(/\n/g, ""), "base64").toString()).join("\n");
+const decode = (script: string) =>
+  [...script.matchAll(/<<'__FOOBAR_B64__'[^\n]*\n([\s\S]*?)__FOOBAR_B64__/g)]
+    .map((match) => Buffer.from(match[1]!.replace(/\n/g, ""), "base64").toString())
+    .join("\n");
 const options = { hostName: "db-02", serverId: 22, bindAddress: "10.0.0.22", binlogExpireDays: 7, maxConnections: 200 };
 const names = (settings: { name: string }[]) => settings.map((setting) => setting.name);
 
 test("live settings: what SET GLOBAL can change, in file order; settings read at start are left to the restart", () => {
   assert.equal(names(liveSettings(MARIADB, { ...options, role: "replica" })), [
-    "server_id", "max_connections", "character_set_server", "collation_server", "binlog_format", "binlog_expire_logs_seconds", "gtid_strict_mode", "read_only",
+    "server_id",
+    "max_connections",
+    "character_set_server",
+    "collation_server",
+    "binlog_format",
+    "binlog_expire_logs_seconds",
+    "gtid_strict_mode",
+    "read_only",
   ]);
-  assert.equal(names(liveSettings(MYSQL, { ...options, role: "replica" })).slice(-3), ["enforce_gtid_consistency", "read_only", "super_read_only"]);
-  assert.equal(liveSettings(MYSQL, { ...options, role: "primary" }).slice(-2), [{ name: "super_read_only", value: "OFF" }, { name: "read_only", value: "OFF" }]);
+  assert.equal(names(liveSettings(MYSQL, { ...options, role: "replica" })).slice(-3), [
+    "enforce_gtid_consistency",
+    "read_only",
+    "super_read_only",
+  ]);
+  assert.equal(liveSettings(MYSQL, { ...options, role: "primary" }).slice(-2), [
+    { name: "super_read_only", value: "OFF" },
+    { name: "read_only", value: "OFF" },
+  ]);
   for (const flavor of [MARIADB, MYSQL]) {
     const live = names(liveSettings(flavor, { ...options, role: "replica" }));
-    for (const atStart of ["bind_address", "skip_name_resolve", "log_bin", "relay_log", "log_slave_updates", "log_replica_updates", "gtid_mode"]) assert.not.ok(live.includes(atStart), atStart);
+    for (const atStart of [
+      "bind_address",
+      "skip_name_resolve",
+      "log_bin",
+      "relay_log",
+      "log_slave_updates",
+      "log_replica_updates",
+      "gtid_mode",
+    ])
+      assert.not.ok(live.includes(atStart), atStart);
   }
 });
 
 test("db runtime settings: a replica made writable and a changed global are planned and set back; equal values in other spellings are not", () => {
   const resource = dbRuntimeSettings(MARIADB, liveSettings(MARIADB, { ...options, role: "replica" }));
-  assert.equal(partsOf(resource.probe({ diff: false })).map((part) => part.kind), ["sql"], "answered from the database host's one SQL session");
-  const running = "server_id\t22\nmax_connections\t17\ncharacter_set_server\tutf8mb4\ncollation_server\tutf8mb4_unicode_ci\nbinlog_format\trow\nbinlog_expire_logs_seconds\t604800\ngtid_strict_mode\t1\nread_only\t0\n";
+  assert.equal(
+    partsOf(resource.probe({ diff: false })).map((part) => part.kind),
+    ["sql"],
+    "answered from the database host's one SQL session",
+  );
+  const running =
+    "server_id\t22\nmax_connections\t17\ncharacter_set_server\tutf8mb4\ncollation_server\tutf8mb4_unicode_ci\nbinlog_format\trow\nbinlog_expire_logs_seconds\t604800\ngtid_strict_mode\t1\nread_only\t0\n";
   const state = resource.parse(running, 0);
-  assert.equal(resource.plan(state, { diff: false }).map((change) => change.summary), ["max_connections: 17 -> 200 (live)", "read_only: 0 -> ON (live)"]);
+  assert.equal(
+    resource.plan(state, { diff: false }).map((change) => change.summary),
+    ["max_connections: 17 -> 200 (live)", "read_only: 0 -> ON (live)"],
+  );
   assert.is(decode(resource.apply(state)), "SET GLOBAL max_connections = 200;\nSET GLOBAL read_only = ON;");
-  assert.equal(resource.plan(resource.parse(running.replace("max_connections\t17", "max_connections\t200").replace("read_only\t0", "read_only\t1"), 0), { diff: false }), []);
-  assert.equal(resource.plan(resource.parse("", 0), { diff: false }), [], "a server that does not answer: nothing to compare (the service resource starts it)");
+  assert.equal(
+    resource.plan(
+      resource.parse(
+        running.replace("max_connections\t17", "max_connections\t200").replace("read_only\t0", "read_only\t1"),
+        0,
+      ),
+      { diff: false },
+    ),
+    [],
+  );
+  assert.equal(
+    resource.plan(resource.parse("", 0), { diff: false }),
+    [],
+    "a server that does not answer: nothing to compare (the service resource starts it)",
+  );
   const primary = dbRuntimeSettings(MYSQL, liveSettings(MYSQL, { ...options, role: "primary" }));
   const fenced = primary.parse("binlog_format\tMIXED\nsuper_read_only\t1\nread_only\t1\n", 0);
-  assert.is(decode(primary.apply(fenced)), "SET GLOBAL binlog_format = 'ROW';\nSET GLOBAL super_read_only = OFF;\nSET GLOBAL read_only = OFF;");
+  assert.is(
+    decode(primary.apply(fenced)),
+    "SET GLOBAL binlog_format = 'ROW';\nSET GLOBAL super_read_only = OFF;\nSET GLOBAL read_only = OFF;",
+  );
 });
 
 const SERVERS_STATE = [
@@ -63,29 +113,58 @@ test("backend servers: put back what no drain holds; a drain in progress is left
   const resource = backendServers();
   const marks = (until: number) => `mark web-03 until=${until} holder=deploy.ts:debian@ctl\n`;
   const held = resource.parse(`${SERVERS_STATE}\n${marks(2000)}now 1000\n`, 0);
-  assert.equal(resource.plan(held, { diff: false }).map((change) => change.summary), ["web-01: maint -> ready (no drain in progress)", "web-02: weight 0 -> 1 (no drain in progress)"]);
+  assert.equal(
+    resource.plan(held, { diff: false }).map((change) => change.summary),
+    ["web-01: maint -> ready (no drain in progress)", "web-02: weight 0 -> 1 (no drain in progress)"],
+  );
   const apply = resource.apply(held);
   assert.match(apply, /set server foobar_web\/web-01 state ready/);
   assert.match(apply, /set server foobar_web\/web-02 weight 1/);
   assert.not.match(apply, /web-03/);
   const expired = resource.parse(`${SERVERS_STATE}\n${marks(999)}now 1000\n`, 0);
-  assert.ok(resource.plan(expired, { diff: false }).some((change) => change.summary === "web-03: drain -> ready (the drain by deploy.ts:debian@ctl expired)"));
-  assert.match(resource.apply(expired), /set server foobar_web\/web-03 state ready[\s\S]*rm -f '?\/run\/foobar\/haproxy-drains\/foobar_web\.web-03/);
-  assert.equal(resource.plan(resource.parse("now 1000\n", 0), { diff: false }), [], "HAProxy not running yet: nothing to put back");
+  assert.ok(
+    resource
+      .plan(expired, { diff: false })
+      .some((change) => change.summary === "web-03: drain -> ready (the drain by deploy.ts:debian@ctl expired)"),
+  );
+  assert.match(
+    resource.apply(expired),
+    /set server foobar_web\/web-03 state ready[\s\S]*rm -f '?\/run\/foobar\/haproxy-drains\/foobar_web\.web-03/,
+  );
+  assert.equal(
+    resource.plan(resource.parse("now 1000\n", 0), { diff: false }),
+    [],
+    "HAProxy not running yet: nothing to put back",
+  );
 });
 
 test("frontends: one disabled at runtime is enabled again; HAProxy not answering plans nothing", () => {
-  const csv = "# pxname,svname,qcur,scur,status,type\nfoobar_http,FRONTEND,,,OPEN,0\nfoobar_https,FRONTEND,,,PAUSED,0\nstats,FRONTEND,,,OPEN,0\n";
-  assert.equal([...parseFrontends(csv)], [["foobar_http", "OPEN"], ["foobar_https", "PAUSED"], ["stats", "OPEN"]]);
+  const csv =
+    "# pxname,svname,qcur,scur,status,type\nfoobar_http,FRONTEND,,,OPEN,0\nfoobar_https,FRONTEND,,,PAUSED,0\nstats,FRONTEND,,,OPEN,0\n";
+  assert.equal(
+    [...parseFrontends(csv)],
+    [
+      ["foobar_http", "OPEN"],
+      ["foobar_https", "PAUSED"],
+      ["stats", "OPEN"],
+    ],
+  );
   const resource = frontendsOpen();
   const state = resource.parse(csv, 0);
-  assert.equal(resource.plan(state, { diff: false }).map((change) => change.summary), ["foobar_https: PAUSED -> OPEN (disabled at runtime)"]);
-  assert.match(resource.apply(state), /^echo 'enable frontend foobar_https' \| socat -t 5 stdio \/run\/haproxy\/admin\.sock$/);
+  assert.equal(
+    resource.plan(state, { diff: false }).map((change) => change.summary),
+    ["foobar_https: PAUSED -> OPEN (disabled at runtime)"],
+  );
+  assert.match(
+    resource.apply(state),
+    /^echo 'enable frontend foobar_https' \| socat -t 5 stdio \/run\/haproxy\/admin\.sock$/,
+  );
   assert.equal(resource.plan(resource.parse("", 0), { diff: false }), []);
 });
 
 test("show stat of the web backend: one server's status and current sessions; absent when not listed or no header", () => {
-  const csv = "# pxname,svname,qcur,scur,status\nfoobar_web,web-01,0,3,DRAIN\nfoobar_web,web-02,0,0,UP\nacme_challenge,certbot,0,0,no check\n";
+  const csv =
+    "# pxname,svname,qcur,scur,status\nfoobar_web,web-01,0,3,DRAIN\nfoobar_web,web-02,0,0,UP\nacme_challenge,certbot,0,0,no check\n";
   assert.equal(parseServerStat(csv, "web-01"), { status: "DRAIN", sessions: 3 });
   assert.equal(parseServerStat(csv, "web-02"), { status: "UP", sessions: 0 });
   assert.is(parseServerStat(csv, "certbot"), undefined, "another backend's server");
@@ -94,8 +173,14 @@ test("show stat of the web backend: one server's status and current sessions; ab
 
 test("drain marks: written before the drain, one word per holder, read back", () => {
   const command = drainWithMark("web-01", { holder: "deploy.ts:ops team@ctl", until: 1234 });
-  assert.match(command, /echo 'until=1234 holder=deploy\.ts:ops_team@ctl' > \/run\/foobar\/haproxy-drains\/foobar_web\.web-01 && echo 'set server foobar_web\/web-01 state drain'/);
-  assert.equal([...parseDrainMarks("mark web-01 until=1234 holder=deploy.ts:ops_team@ctl\nnoise\n")], [["web-01", { until: 1234, holder: "deploy.ts:ops_team@ctl" }]]);
+  assert.match(
+    command,
+    /echo 'until=1234 holder=deploy\.ts:ops_team@ctl' > \/run\/foobar\/haproxy-drains\/foobar_web\.web-01 && echo 'set server foobar_web\/web-01 state drain'/,
+  );
+  assert.equal(
+    [...parseDrainMarks("mark web-01 until=1234 holder=deploy.ts:ops_team@ctl\nnoise\n")],
+    [["web-01", { until: 1234, holder: "deploy.ts:ops_team@ctl" }]],
+  );
 });
 
 test.run();

@@ -55,7 +55,10 @@ async function as<T>(identity: string | undefined, body: () => Promise<T>): Prom
   try {
     return await body();
   } finally {
-    for (const [name, value] of [[IDENTITY_ENV, saved.inline], [IDENTITY_FILE_ENV, saved.file]] as const) {
+    for (const [name, value] of [
+      [IDENTITY_ENV, saved.inline],
+      [IDENTITY_FILE_ENV, saved.file],
+    ] as const) {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
     }
@@ -83,20 +86,36 @@ test("the age CLI reads what the runner writes, and the runner reads what the ag
   const decrypted = await capture(tool("age"), ["--decrypt", "-i", identityFile, file.path]);
   assert.is(decrypted.code, 0, decrypted.stderr);
   assert.equal(JSON.parse(decrypted.stdout), { db_app_password: VALUE });
-  const encrypted = await capture(tool("age"), ["--encrypt", "--armor", "-r", alice.recipient.key, "-o", file.path], { input: JSON.stringify({ db_app_password: "written-by-the-age-cli" }) });
+  const encrypted = await capture(tool("age"), ["--encrypt", "--armor", "-r", alice.recipient.key, "-o", file.path], {
+    input: JSON.stringify({ db_app_password: "written-by-the-age-cli" }),
+  });
   assert.is(encrypted.code, 0, encrypted.stderr);
   assert.equal(await as(alice.identity, () => file.read()), { db_app_password: "written-by-the-age-cli" });
 });
 
-const role = defineRole({ name: "db", dir: import.meta.dirname, schema: RoleVars({ password: SecretVar({ default: secret("db_app_password"), description: "The password." }) }), tasks: ({ vars }) => [kv("password", vars.password.reveal())] });
+const role = defineRole({
+  name: "db",
+  dir: import.meta.dirname,
+  schema: RoleVars({ password: SecretVar({ default: secret("db_app_password"), description: "The password." }) }),
+  tasks: ({ vars }) => [kv("password", vars.password.reveal())],
+});
 
 /** Converge the one-role playbook on production of `repo`: the error it ends with, and the hosts it connected to. */
 async function converge(repo: string): Promise<{ error?: Error; connects: string[] }> {
   const connects: string[] = [];
-  const inventory = defineInventory({ environments: { production: { hosts: { "db-1": { address: "10.0.0.21" } }, groups: { db: { hosts: ["db-1"] } } } } });
+  const inventory = defineInventory({
+    environments: { production: { hosts: { "db-1": { address: "10.0.0.21" } }, groups: { db: { hosts: ["db-1"] } } } },
+  });
   try {
     await runPlaybook(definePlaybook("t", [{ name: "p", hosts: "db", roles: [role] }]), {
-      inventory, environment: "production", check: true, diff: false, forks: 1, reporter: recorder(), repoRoot: repo, factsDir: null,
+      inventory,
+      environment: "production",
+      check: true,
+      diff: false,
+      forks: 1,
+      reporter: recorder(),
+      repoRoot: repo,
+      factsDir: null,
       connect: async (host) => {
         connects.push(host.name);
         throw new Error("connected");
@@ -177,19 +196,27 @@ test("edit: the editor gets a 0600 file on tmpfs, its result is validated, and t
   const dir = scratch("editor-");
   const editor = join(dir, "editor.sh");
   const report = join(dir, "report");
-  writeFileSync(editor, `#!/bin/sh\nprintf '%s %s %s' "$1" "$(stat -c %a "$1")" "$(stat -f -c %T "$1")" > ${report}\nsed -i "s/old-value-123/new-value-456/" "$1"\n`);
+  writeFileSync(
+    editor,
+    `#!/bin/sh\nprintf '%s %s %s' "$1" "$(stat -c %a "$1")" "$(stat -f -c %T "$1")" > ${report}\nsed -i "s/old-value-123/new-value-456/" "$1"\n`,
+  );
   chmodSync(editor, 0o755);
   const saved = process.env.EDITOR;
   process.env.EDITOR = editor;
   delete process.env.VISUAL;
   try {
-    assert.equal(editValues({ db_app_password: "old-value-123" }, "secrets/production.age"), { db_app_password: "new-value-456" });
+    assert.equal(editValues({ db_app_password: "old-value-123" }, "secrets/production.age"), {
+      db_app_password: "new-value-456",
+    });
     const [path, mode, filesystem] = readFileSync(report, "utf8").split(" ");
     assert.is(mode, "600");
     assert.is(filesystem, "tmpfs");
     assert.not.ok(existsSync(path!), "the private file is removed");
     writeFileSync(editor, `#!/bin/sh\necho '{"db_app_password": 42}' > "$1"\n`);
-    assert.throws(() => editValues({ db_app_password: "old-value-123" }, "secrets/production.age"), /must be a JSON object of names to string values; secrets\/production\.age left as it was/);
+    assert.throws(
+      () => editValues({ db_app_password: "old-value-123" }, "secrets/production.age"),
+      /must be a JSON object of names to string values; secrets\/production\.age left as it was/,
+    );
   } finally {
     if (saved === undefined) delete process.env.EDITOR;
     else process.env.EDITOR = saved;

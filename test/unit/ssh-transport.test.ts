@@ -27,9 +27,11 @@ interface KeyPair {
 /** A fresh key pair; ssh2 1.17 emits an unparsable ed25519 public key about once in 200 tries, so retry those. */
 function keyPair(type: "ed25519" | "ecdsa"): KeyPair {
   for (;;) {
-    const pair = type === "ed25519" ? utils.generateKeyPairSync("ed25519") : utils.generateKeyPairSync("ecdsa", { bits: 256 });
+    const pair =
+      type === "ed25519" ? utils.generateKeyPairSync("ed25519") : utils.generateKeyPairSync("ecdsa", { bits: 256 });
     const parsed = utils.parseKey(pair.public);
-    if (!(parsed instanceof Error) && !(utils.parseKey(pair.private) instanceof Error)) return { private: pair.private, parsed, blob: parsed.getPublicSSH() };
+    if (!(parsed instanceof Error) && !(utils.parseKey(pair.private) instanceof Error))
+      return { private: pair.private, parsed, blob: parsed.getPublicSSH() };
   }
 }
 
@@ -64,7 +66,8 @@ function startServer(hostKeys: KeyPair[]): Promise<TestServer> {
     connection.on("close", () => connections.delete(connection));
     connection.on("error", () => {});
     connection.on("authentication", (context) => {
-      if (context.method !== "publickey" || !context.key.data.equals(clientKey.blob)) return context.reject(["publickey"]);
+      if (context.method !== "publickey" || !context.key.data.equals(clientKey.blob))
+        return context.reject(["publickey"]);
       if (!context.signature) return context.accept();
       if (clientKey.parsed.verify(context.blob!, context.signature, context.hashAlgo)) return context.accept();
       context.reject(["publickey"]);
@@ -132,7 +135,12 @@ function entry(hostName: string, key: KeyPair): string {
 }
 
 function optionsWith(knownHostsFiles: string[], extra: Partial<SshOptions> = {}): SshOptions {
-  return { knownHostsFiles, pinFile: join(dir, `pin-${randomBytes(4).toString("hex")}`, "known_hosts"), acceptNewHostKeys: false, ...extra };
+  return {
+    knownHostsFiles,
+    pinFile: join(dir, `pin-${randomBytes(4).toString("hex")}`, "known_hosts"),
+    acceptNewHostKeys: false,
+    ...extra,
+  };
 }
 
 async function connectError(host: Host, options: SshOptions): Promise<UnreachableError> {
@@ -143,7 +151,13 @@ async function connectError(host: Host, options: SshOptions): Promise<Unreachabl
     assert.instance(error, UnreachableError);
     return error as UnreachableError;
   }
-  throw new assert.Assertion({ message: "connectSsh should have failed", generated: false, operator: "throws", expects: "error", actual: "connected" });
+  throw new assert.Assertion({
+    message: "connectSsh should have failed",
+    generated: false,
+    operator: "throws",
+    expects: "error",
+    actual: "connected",
+  });
 }
 
 async function until(condition: () => boolean, what: string): Promise<void> {
@@ -182,7 +196,7 @@ test("exec round trip: stdin in, stdout and stderr out, non-zero exit code", asy
   const transport = await connectSsh(hostOn(main.port), trusted);
   try {
     assert.is(transport.host, "web-01");
-    const script = await transport.exec("sh -s", { stdin: "echo \"hello $(printf world)\"\necho oops >&2\nexit 3\n" });
+    const script = await transport.exec("sh -s", { stdin: 'echo "hello $(printf world)"\necho oops >&2\nexit 3\n' });
     assert.equal(script, { stdout: "hello world\n", stderr: "oops\n", code: 3 });
     const cat = await transport.exec("cat", { stdin: "ünïcödé ✓\n" });
     assert.equal(cat, { stdout: "ünïcödé ✓\n", stderr: "", code: 0 });
@@ -195,8 +209,18 @@ test("several execs run concurrently on one connection", async () => {
   const transport = await connectSsh(hostOn(main.port), trusted);
   try {
     const started = Date.now();
-    const results = await Promise.all([1, 2, 3, 4].map((index) => transport.exec(`sleep 0.5; echo ${index}; exit ${index}`)));
-    assert.equal(results.map((result) => [result.stdout, result.code]), [["1\n", 1], ["2\n", 2], ["3\n", 3], ["4\n", 4]]);
+    const results = await Promise.all(
+      [1, 2, 3, 4].map((index) => transport.exec(`sleep 0.5; echo ${index}; exit ${index}`)),
+    );
+    assert.equal(
+      results.map((result) => [result.stdout, result.code]),
+      [
+        ["1\n", 1],
+        ["2\n", 2],
+        ["3\n", 3],
+        ["4\n", 4],
+      ],
+    );
     assert.ok(Date.now() - started < 1900, "the four sleeps overlapped");
   } finally {
     await transport.close();
@@ -255,7 +279,10 @@ test("--accept-new-host-keys pins the key, and the next connect trusts it withou
   await first.close();
   assert.is(readFileSync(options.pinFile, "utf8"), `${entry(`[127.0.0.1]:${main.port}`, hostKeyEd25519)}\n`);
   assert.is(statSync(options.pinFile).mode & 0o777, 0o600);
-  const second = await connectSsh(hostOn(main.port), { ...options, knownHostsFiles: [...options.knownHostsFiles, options.pinFile] });
+  const second = await connectSsh(hostOn(main.port), {
+    ...options,
+    knownHostsFiles: [...options.knownHostsFiles, options.pinFile],
+  });
   assert.is((await second.exec("echo pinned")).stdout, "pinned\n");
   await second.close();
 });

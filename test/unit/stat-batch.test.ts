@@ -57,7 +57,9 @@ test("probes with content (--diff) are never batched", async () => {
  */
 const fakeBin = join(root, "bin");
 mkdirSync(fakeBin);
-writeFileSync(join(fakeBin, "systemctl"), `#!/bin/sh
+writeFileSync(
+  join(fakeBin, "systemctl"),
+  `#!/bin/sh
 command=$1; shift
 for unit; do
   case $command:$unit in
@@ -71,8 +73,12 @@ for unit; do
   show:*.service) echo "ActiveEnterTimestamp=" ;;
   esac
 done
-`, { mode: 0o755 });
-writeFileSync(join(fakeBin, "dbus-send"), `#!/bin/sh
+`,
+  { mode: 0o755 },
+);
+writeFileSync(
+  join(fakeBin, "dbus-send"),
+  `#!/bin/sh
 [ "$FAKE_BUS" = yes ] || exit 1
 for argument; do names=\${argument#array:string:}; done
 echo "method return time=1795667751.970716 sender=:1.0 -> destination=:1.359 serial=25107 reply_serial=2"
@@ -83,30 +89,45 @@ for unit in $names; do
   printf '      struct {\n         string "%s"\n         string "A "quoted" description"\n         string "%s"\n         string "%s"\n         string "dead"\n      }\n' "$unit" "$load" "$active"
 done
 echo "   ]"
-`, { mode: 0o755 });
-const fakeEnvironment = (since: string, bus: boolean) => `export PATH=${fakeBin}:$PATH FAKE_SINCE=${since} FAKE_BUS=${bus ? "yes" : "no"}\n`;
+`,
+  { mode: 0o755 },
+);
+const fakeEnvironment = (since: string, bus: boolean) =>
+  `export PATH=${fakeBin}:$PATH FAKE_SINCE=${since} FAKE_BUS=${bus ? "yes" : "no"}\n`;
 
 async function runFaked(probes: Probe[], since = "@1", bus = true) {
   const script = buildScript([], probes);
   const text = script.text.replace(/\n/, `\n${fakeEnvironment(since, bus)}`);
-  return parseScriptOutput((await localTransport().exec("sh -s", { stdin: text })).stdout, script).probes.map((section) => section.output);
+  return parseScriptOutput((await localTransport().exec("sh -s", { stdin: text })).stdout, script).probes.map(
+    (section) => section.output,
+  );
 }
 
 /** What a probe prints run on its own, against the same recorded table. */
 async function ownOutput(probe: Probe, since = "@1") {
-  return (await localTransport().exec("sh -s", { stdin: `${fakeEnvironment(since, false)}${probeScript(probe)}` })).stdout;
+  return (await localTransport().exec("sh -s", { stdin: `${fakeEnvironment(since, false)}${probeScript(probe)}` }))
+    .stdout;
 }
 
 test("one D-Bus call (or systemctl is-active) and one list-unit-files answer every unit probe, each with the text of its own probe", async () => {
   const probes = ["nginx", "foobar-app.service", "nginx", "absent-unit"].map(unitProbe);
   const script = buildScript([], probes);
   assert.is(script.batches.slots.size, 4);
-  assert.is((script.text.match(/ListUnitsByNames array:string:nginx\.service,foobar-app\.service,absent-unit\.service /g) ?? []).length, 1, "one active-state call for all four probes");
+  assert.is(
+    (script.text.match(/ListUnitsByNames array:string:nginx\.service,foobar-app\.service,absent-unit\.service /g) ?? [])
+      .length,
+    1,
+    "one active-state call for all four probes",
+  );
   assert.is((script.text.match(/systemctl list-unit-files/g) ?? []).length, 1, "one unit-file command");
   assert.not.match(script.text, /systemctl (show|is-enabled)/);
   for (const bus of [true, false]) {
     const outputs = await runFaked(probes, "@1", bus);
-    assert.equal(outputs.map((output) => parseUnit("unit", output)).map((unit) => `${unit.active}/${unit.unitFile}`), ["active/enabled", "failed/enabled", "active/enabled", "inactive/"], bus ? "from the bus" : "from systemctl");
+    assert.equal(
+      outputs.map((output) => parseUnit("unit", output)).map((unit) => `${unit.active}/${unit.unitFile}`),
+      ["active/enabled", "failed/enabled", "active/enabled", "inactive/"],
+      bus ? "from the bus" : "from systemctl",
+    );
     for (const [index, probe] of probes.entries()) assert.is(outputs[index], await ownOutput(probe), `probe ${index}`);
   }
 });
@@ -115,7 +136,14 @@ test("the unit-file states are a memo block over the unit directories and the su
   const script = buildScript([], [unitProbe("nginx"), unitProbe("certbot.timer")]);
   const [paths] = [...script.blocks.values()];
   assert.ok(paths, "a memo block");
-  for (const path of ["/etc/systemd/system", "/etc/systemd/system/*/", "/run/systemd/system/*/", "/lib/systemd/system", "/usr/lib/systemd/system"]) assert.ok(paths.includes(path), path);
+  for (const path of [
+    "/etc/systemd/system",
+    "/etc/systemd/system/*/",
+    "/run/systemd/system/*/",
+    "/lib/systemd/system",
+    "/usr/lib/systemd/system",
+  ])
+    assert.ok(paths.includes(path), path);
   assert.not.ok(paths.includes("/usr/lib/systemd/system/*/"), "vendor links count only for template instances");
   const instance = [...buildScript([], [unitProbe("getty@tty1"), unitProbe("nginx")]).blocks.values()][0]!;
   assert.ok(instance.includes("/usr/lib/systemd/system/*/"));
@@ -128,14 +156,30 @@ test("service freshness: active state, start time and mtimes come from the batch
   const probes = [unitProbe("ssh"), fresh.probe({ diff: false }), unitProbe("nginx")];
   const script = buildScript([], probes);
   assert.is(script.batches.slots.size, 3);
-  assert.is((script.text.match(/ListUnitsByNames/g) ?? []).length, 1, "the freshness probe's unit rides in the active-state batch");
+  assert.is(
+    (script.text.match(/ListUnitsByNames/g) ?? []).length,
+    1,
+    "the freshness probe's unit rides in the active-state batch",
+  );
   assert.not.match(script.text, /stat -c '?%Y/, "the mtimes come from the shared stat");
-  assert.match(script.text, /\/run\/systemd\/units\/invocation:mariadb\.service/, "the start time is read from systemd's invocation link");
+  assert.match(
+    script.text,
+    /\/run\/systemd\/units\/invocation:mariadb\.service/,
+    "the start time is read from systemd's invocation link",
+  );
   const later = `@${Math.floor(Date.now() / 1000) + 60}`;
   assert.is(fresh.parse((await runFaked(probes, later))[1]!, 0), "fresh");
-  assert.is(fresh.parse((await runFaked(probes, "@1"))[1]!, 0), "stale", "the file was written after a start at epoch 1");
+  assert.is(
+    fresh.parse((await runFaked(probes, "@1"))[1]!, 0),
+    "stale",
+    "the file was written after a start at epoch 1",
+  );
   // No invocation link on this machine: the batch falls back to systemctl show, like the probe itself.
-  assert.is((await runFaked(probes, "@1"))[1], await ownOutput(fresh.probe({ diff: false }), "@1"), "the same text the probe itself prints");
+  assert.is(
+    (await runFaked(probes, "@1"))[1],
+    await ownOutput(fresh.probe({ diff: false }), "@1"),
+    "the same text the probe itself prints",
+  );
 });
 
 test("a unit's start time is its invocation link's ctime, from the shared stat, when the link is there", () => {
@@ -148,31 +192,55 @@ test("a unit's start time is its invocation link's ctime, from the shared stat, 
 
 test("SQL probes share one client session; each gets the rows of its own statements, with names only where asked", () => {
   const probes = [
-    sqlProbe("mariadb", ["SELECT CONCAT('exists ', COUNT(*)) FROM mysql.user WHERE User='root'", "SELECT Host FROM mysql.user WHERE User='nobody'"]),
+    sqlProbe("mariadb", [
+      "SELECT CONCAT('exists ', COUNT(*)) FROM mysql.user WHERE User='root'",
+      "SELECT Host FROM mysql.user WHERE User='nobody'",
+    ]),
     sqlProbe("mariadb", ["SHOW REPLICA STATUS\\G"], { columnNames: true }),
     sqlProbe("mariadb", ["SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME='foobar'"]),
   ];
   const script = buildScript([], probes);
   assert.is(script.batches.slots.size, 3);
-  assert.match(script.text, /mariadb --batch --force 2>\/dev\/null <<'__FOOBAR_SQL_END__'\nSELECT '__FOOBAR_SQL_0_0__';\nSELECT CONCAT\('exists ', COUNT\(\*\)\) FROM mysql.user WHERE User='root';\nSELECT '__FOOBAR_SQL_0_1__';/);
+  assert.match(
+    script.text,
+    /mariadb --batch --force 2>\/dev\/null <<'__FOOBAR_SQL_END__'\nSELECT '__FOOBAR_SQL_0_0__';\nSELECT CONCAT\('exists ', COUNT\(\*\)\) FROM mysql.user WHERE User='root';\nSELECT '__FOOBAR_SQL_0_1__';/,
+  );
   assert.match(script.text, /SELECT '__FOOBAR_SQL_1_0__';\nSHOW REPLICA STATUS\\G\nSELECT '__FOOBAR_SQL_2_0__';/);
   // Recorded from MariaDB 10.11 (shortened): a marker prints its header and its row; an empty result prints nothing.
   const recorded = [
-    "__FOOBAR_SQL_0_0__", "__FOOBAR_SQL_0_0__", "CONCAT('exists ', COUNT(*))", "exists 1",
-    "__FOOBAR_SQL_0_1__", "__FOOBAR_SQL_0_1__",
-    "__FOOBAR_SQL_1_0__", "__FOOBAR_SQL_1_0__", "*************************** 1. row ***************************", "              Slave_IO_Running: Yes", "             Slave_SQL_Running: Yes",
-    "__FOOBAR_SQL_2_0__", "__FOOBAR_SQL_2_0__", "COUNT(*)", "1",
+    "__FOOBAR_SQL_0_0__",
+    "__FOOBAR_SQL_0_0__",
+    "CONCAT('exists ', COUNT(*))",
+    "exists 1",
+    "__FOOBAR_SQL_0_1__",
+    "__FOOBAR_SQL_0_1__",
+    "__FOOBAR_SQL_1_0__",
+    "__FOOBAR_SQL_1_0__",
+    "*************************** 1. row ***************************",
+    "              Slave_IO_Running: Yes",
+    "             Slave_SQL_Running: Yes",
+    "__FOOBAR_SQL_2_0__",
+    "__FOOBAR_SQL_2_0__",
+    "COUNT(*)",
+    "1",
   ].join("\n");
   const output = `${recorded}\n\n${script.boundary} b${BATCH_ORDER.indexOf("sql")} 0\n`;
-  assert.equal(parseScriptOutput(output, script).probes.map((section) => section.output), [
-    "exists 1\n",
-    "*************************** 1. row ***************************\n              Slave_IO_Running: Yes\n             Slave_SQL_Running: Yes\n",
-    "1\n",
-  ]);
+  assert.equal(
+    parseScriptOutput(output, script).probes.map((section) => section.output),
+    [
+      "exists 1\n",
+      "*************************** 1. row ***************************\n              Slave_IO_Running: Yes\n             Slave_SQL_Running: Yes\n",
+      "1\n",
+    ],
+  );
 });
 
 test("a vertical (\\G) SQL probe without column names runs on its own: the batch could not print its bare values", () => {
-  const probes = [sqlProbe("mariadb", ["SHOW REPLICA STATUS\\G"]), sqlProbe("mariadb", ["SELECT 1"]), sqlProbe("mariadb", ["SELECT 2"])];
+  const probes = [
+    sqlProbe("mariadb", ["SHOW REPLICA STATUS\\G"]),
+    sqlProbe("mariadb", ["SELECT 1"]),
+    sqlProbe("mariadb", ["SELECT 2"]),
+  ];
   const script = buildScript([], probes);
   assert.equal([...script.batches.slots.keys()], [1, 2]);
   assert.match(script.text, /mariadb --batch --skip-column-names --force -e 'SHOW REPLICA STATUS\\G'/);
@@ -194,13 +262,17 @@ test("one dpkg-query answers every package probe with its own packages", async (
 });
 
 test("-vv output shows a SQL probe's statements only as plain text, where the mask sees them", () => {
-  const secretSql = "SELECT COUNT(*) FROM mysql.user WHERE authentication_string='*0123456789ABCDEF0123456789ABCDEF01234567'";
+  const secretSql =
+    "SELECT COUNT(*) FROM mysql.user WHERE authentication_string='*0123456789ABCDEF0123456789ABCDEF01234567'";
   const script = buildScript([], [sqlProbe("mariadb", [secretSql])]);
   assert.is(script.batches.slots.size, 0, "a single SQL probe runs on its own");
   const text = redactHeredocs(script.text);
   assert.ok(text.includes(secretSql.replace(/'/g, "'\\''")), "the statement, shell-quoted");
   assert.not.ok(text.includes(Buffer.from(secretSql).toString("base64").slice(0, 32)), "never encoded");
-  assert.not.ok(text.includes(Buffer.from(JSON.stringify(secretSql)).toString("base64url").slice(0, 32)), "never encoded");
+  assert.not.ok(
+    text.includes(Buffer.from(JSON.stringify(secretSql)).toString("base64url").slice(0, 32)),
+    "never encoded",
+  );
 });
 
 test.run();

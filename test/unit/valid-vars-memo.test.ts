@@ -31,11 +31,23 @@ test("a pair recorded and saved passes in the next run; anything else does not",
   assert.ok(next.passed(role, vars));
   assert.not.ok(next.passed(role, { ...vars, port: 81 }), "another value");
   assert.not.ok(next.passed(role, { ...vars, password: "********" }), "a plain string where the secret was");
-  assert.ok(next.passed(role, { ...vars, password: new Secret("stats", "another-value-2") }), "a secret counts by name: rotating it needs no validation");
-  const stricter = { ...role, schema: RoleVars({ ...role.schema.properties, port: Type.Integer({ minimum: 1, maximum: 1024, default: 80, description: "Port." }) }) };
+  assert.ok(
+    next.passed(role, { ...vars, password: new Secret("stats", "another-value-2") }),
+    "a secret counts by name: rotating it needs no validation",
+  );
+  const stricter = {
+    ...role,
+    schema: RoleVars({
+      ...role.schema.properties,
+      port: Type.Integer({ minimum: 1, maximum: 1024, default: 80, description: "Port." }),
+    }),
+  };
   assert.not.ok(next.passed(stricter, vars), "another schema");
   assert.not.ok(validVarsMemo(dir, "production").passed(role, vars), "another environment");
-  assert.not.ok(readFileSync(join(dir, "lab", "valid-vars.json"), "utf8").includes("s3cret"), "no secret value on disk");
+  assert.not.ok(
+    readFileSync(join(dir, "lab", "valid-vars.json"), "utf8").includes("s3cret"),
+    "no secret value on disk",
+  );
 });
 
 test("without a directory nothing is kept between runs", () => {

@@ -41,24 +41,33 @@ function inventory(lbVars: { env?: object; group?: object; host?: object }) {
   });
 }
 
-async function run(spec: ReturnType<typeof inventory>, playVars?: object, env: Record<string, string> = { FOOBAR_SECRET_LB_PASSWORD: "s3cret-value-1" }) {
+async function run(
+  spec: ReturnType<typeof inventory>,
+  playVars?: object,
+  env: Record<string, string> = { FOOBAR_SECRET_LB_PASSWORD: "s3cret-value-1" },
+) {
   const connects: string[] = [];
   Object.assign(process.env, env);
   try {
-    return await runPlaybook(definePlaybook("t", [{ name: "p", hosts: "lb", roles: [{ role: lb, vars: playVars as Record<string, unknown> }] }]), {
-      inventory: spec,
-      environment: "test",
-      check: true,
-      diff: false,
-      forks: 5,
-      reporter: recorder(),
-      connect: async (host) => {
-        connects.push(host.name);
-        throw new Error("no connection expected");
+    return await runPlaybook(
+      definePlaybook("t", [
+        { name: "p", hosts: "lb", roles: [{ role: lb, vars: playVars as Record<string, unknown> }] },
+      ]),
+      {
+        inventory: spec,
+        environment: "test",
+        check: true,
+        diff: false,
+        forks: 5,
+        reporter: recorder(),
+        connect: async (host) => {
+          connects.push(host.name);
+          throw new Error("no connection expected");
+        },
+        repoRoot: scratchDir("repo-"),
+        factsDir: null,
       },
-      repoRoot: scratchDir("repo-"),
-      factsDir: null,
-    }).then(
+    ).then(
       (result) => ({ result, connects, error: undefined }),
       (error: unknown) => ({ result: undefined, connects, error }),
     );
@@ -68,7 +77,11 @@ async function run(spec: ReturnType<typeof inventory>, playVars?: object, env: R
 }
 
 test("vars merge defaults -> inventory -> group -> host -> play", async () => {
-  const spec = inventory({ env: { from: "env", port: 81, password: secret("lb_password") }, group: { from: "group", port: 82 }, host: { from: "host" } });
+  const spec = inventory({
+    env: { from: "env", port: 81, password: secret("lb_password") },
+    group: { from: "group", port: 82 },
+    host: { from: "host" },
+  });
   const { error, connects } = await run(spec, { port: 8080 });
   assert.is(error, undefined);
   assert.equal(connects.sort(), ["lb-1", "lb-2"], "valid vars: the run went on to connect");
@@ -80,12 +93,18 @@ test("vars merge defaults -> inventory -> group -> host -> play", async () => {
 });
 
 test("schema errors name host, role, path, expectation and value — all of them, with no connection", async () => {
-  const spec = inventory({ host: { balance: "random", port: "eighty", colour: "blue" }, group: { password: "plain-text" } });
+  const spec = inventory({
+    host: { balance: "random", port: "eighty", colour: "blue" },
+    group: { password: "plain-text" },
+  });
   const { error, connects } = await run(spec, undefined, {});
   assert.ok(error instanceof InputError, String(error));
   assert.equal(connects, []);
   const text = (error as InputError).problems.join("\n");
-  assert.match(text, /host lb-1, role lb: \/balance: must be one of "roundrobin", "leastconn", "source", found "random"/);
+  assert.match(
+    text,
+    /host lb-1, role lb: \/balance: must be one of "roundrobin", "leastconn", "source", found "random"/,
+  );
   assert.match(text, /host lb-1, role lb: \/port: must be integer, found "eighty"/);
   assert.match(text, /host lb-1, role lb: \/: unknown var "colour"/);
   assert.match(text, /host lb-2, role lb: \/password: expected a secret/);
@@ -96,7 +115,10 @@ test("a missing secret is an input error naming it and where to put it", async (
   const spec = inventory({ env: { password: secret("lb_password") } });
   const { error, connects } = await run(spec, undefined, {});
   assert.ok(error instanceof InputError);
-  assert.match((error as Error).message, /missing secret "lb_password": set FOOBAR_SECRET_LB_PASSWORD or run `npx tsx playbooks\/secrets.ts -i test set lb_password`/);
+  assert.match(
+    (error as Error).message,
+    /missing secret "lb_password": set FOOBAR_SECRET_LB_PASSWORD or run `npx tsx playbooks\/secrets.ts -i test set lb_password`/,
+  );
   assert.equal(connects, []);
 });
 
@@ -109,7 +131,9 @@ test("secrets resolve from the environment, then the secrets file; labs may gene
   assert.is(store.lookup("b_pw")!.reveal(), "from-env-4567");
   assert.is(store.lookup("c_pw"), undefined);
   delete process.env.FOOBAR_SECRET_B_PW;
-  const generated = (await openSecretStore({ file: "lab/secrets.json", repoRoot: repo, environment: "lab", generate: true })).lookup("d_pw")!;
+  const generated = (
+    await openSecretStore({ file: "lab/secrets.json", repoRoot: repo, environment: "lab", generate: true })
+  ).lookup("d_pw")!;
   assert.ok(generated.reveal().length >= 16);
   assert.is(String(generated), "********");
   assert.is(JSON.parse(readFileSync(join(repo, "lab/secrets.json"), "utf8")).d_pw, generated.reveal());

@@ -20,7 +20,10 @@ export class MemoryStore implements Store {
 
   async listMessages(limit: number): Promise<Message[]> {
     this.use("replica", "listMessages");
-    return this.rows.slice(-limit).reverse().map((row) => ({ ...row }));
+    return this.rows
+      .slice(-limit)
+      .reverse()
+      .map((row) => ({ ...row }));
   }
 
   async getMessage(id: number): Promise<Message | null> {
@@ -40,7 +43,12 @@ export class MemoryStore implements Store {
     const failure = (side: Side) => (this.up[side] ? {} : { error: `${side} is down` });
     return {
       primary: { reachable: this.up.primary, ms: 0, ...failure("primary") },
-      replica: { reachable: this.up.replica, ms: 0, lagSeconds: this.up.replica ? this.replicaLagSeconds : null, ...failure("replica") },
+      replica: {
+        reachable: this.up.replica,
+        ms: 0,
+        lagSeconds: this.up.replica ? this.replicaLagSeconds : null,
+        ...failure("replica"),
+      },
     };
   }
 

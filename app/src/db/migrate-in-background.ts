@@ -7,7 +7,11 @@ export interface BackgroundMigration {
   stop(): void;
 }
 
-export function migrateInBackground(migrate: () => Promise<string[]>, log: Logger, retryMs = 5000): BackgroundMigration {
+export function migrateInBackground(
+  migrate: () => Promise<string[]>,
+  log: Logger,
+  retryMs = 5000,
+): BackgroundMigration {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let wake: () => void = () => {};

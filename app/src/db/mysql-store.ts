@@ -123,7 +123,11 @@ export class MysqlStore implements Store {
   private async probePrimary(): Promise<EndpointHealth> {
     const started = performance.now();
     try {
-      await withTimeout(this.writer.query({ sql: "SELECT 1", timeout: PROBE_TIMEOUT_MS }), PROBE_TIMEOUT_MS, "primary probe");
+      await withTimeout(
+        this.writer.query({ sql: "SELECT 1", timeout: PROBE_TIMEOUT_MS }),
+        PROBE_TIMEOUT_MS,
+        "primary probe",
+      );
       return { reachable: true, ms: elapsedMs(started) };
     } catch (error) {
       return { reachable: false, ms: elapsedMs(started), error: errorMessage(error) };

@@ -17,4 +17,3 @@ export function healthStatus(database: HealthReport["database"]): HealthStatus {
   const reachable = [database.primary.reachable, database.replica.reachable].filter(Boolean).length;
   return reachable === 2 ? "ok" : reachable === 1 ? "degraded" : "down";
 }
-

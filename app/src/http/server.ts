@@ -21,7 +21,12 @@ function pathOf(url: string | undefined): string {
   return (url ?? "/").split("?", 1)[0] ?? "/";
 }
 
-async function replyTo(app: AppContext, routes: readonly Route[], request: IncomingMessage, path: string): Promise<Reply> {
+async function replyTo(
+  app: AppContext,
+  routes: readonly Route[],
+  request: IncomingMessage,
+  path: string,
+): Promise<Reply> {
   const match = matchRoute(routes, request.method ?? "GET", path);
   try {
     switch (match.kind) {
@@ -58,7 +63,12 @@ export function createAppServer(app: AppContext): Server {
     const started = performance.now();
     const path = pathOf(request.url);
     response.once("finish", () => {
-      app.log("request", { method: request.method, path, status: response.statusCode, ms: Math.round(performance.now() - started) });
+      app.log("request", {
+        method: request.method,
+        path,
+        status: response.statusCode,
+        ms: Math.round(performance.now() - started),
+      });
     });
     replyTo(app, routes, request, path).then(
       (reply) => send(response, reply, app.version, !server.listening),

@@ -18,5 +18,6 @@ async function latestMessages(app: AppContext): Promise<MessagesView> {
 }
 
 export function homePage(app: AppContext): Handler {
-  return async () => html(200, renderHomePage({ hostname: app.hostname, version: app.version, messages: await latestMessages(app) }));
+  return async () =>
+    html(200, renderHomePage({ hostname: app.hostname, version: app.version, messages: await latestMessages(app) }));
 }

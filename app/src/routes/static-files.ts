@@ -19,7 +19,8 @@ export function loadStaticFiles(dir: string): Map<string, StaticFile> {
   if (!existsSync(dir)) return files;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const contentType = CONTENT_TYPES[extname(entry.name)];
-    if (entry.isFile() && contentType) files.set(entry.name, { contentType, body: readFileSync(join(dir, entry.name)) });
+    if (entry.isFile() && contentType)
+      files.set(entry.name, { contentType, body: readFileSync(join(dir, entry.name)) });
   }
   return files;
 }

@@ -10,7 +10,14 @@ import keepalived from "../../../roles/keepalived/index.ts";
 export const SECOND_VIP = `${LAB_PREFIX}.101`;
 
 export const activeActive = definePlaybook("lb-active-active", [
-  { name: "load balancers, active-active", hosts: "lb", roles: [haproxy, { role: keepalived, vars: { mode: "active-active", second_vip: SECOND_VIP, transport: "unicast" } }] },
+  {
+    name: "load balancers, active-active",
+    hosts: "lb",
+    roles: [
+      haproxy,
+      { role: keepalived, vars: { mode: "active-active", second_vip: SECOND_VIP, transport: "unicast" } },
+    ],
+  },
 ]);
 
 if (isMain(import.meta.url)) void run(activeActive, inventory);

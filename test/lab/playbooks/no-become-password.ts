@@ -7,6 +7,10 @@ import { defineInventory } from "../../../lib/inventory/define.ts";
 import { site } from "../../../playbooks/site.ts";
 
 const lab = inventory.environments.lab;
-export const withoutBecomePassword = defineInventory({ environments: { lab: { ...lab, hosts: { ...lab.hosts, [SUDO_ASKS_ON]: { address: lab.hosts[SUDO_ASKS_ON].address } } } } });
+export const withoutBecomePassword = defineInventory({
+  environments: {
+    lab: { ...lab, hosts: { ...lab.hosts, [SUDO_ASKS_ON]: { address: lab.hosts[SUDO_ASKS_ON].address } } },
+  },
+});
 
 if (isMain(import.meta.url)) void run(site, withoutBecomePassword);

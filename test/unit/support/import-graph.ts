@@ -12,7 +12,9 @@ export interface Edge {
 
 /** Every TypeScript file of a directory tree of the repository, as an absolute path (an esbuild entry point). */
 export function sourcesUnder(dir: string): string[] {
-  return readdirSync(join(REPO_ROOT, dir), { recursive: true, encoding: "utf8" }).filter((file) => file.endsWith(".ts")).map((file) => join(REPO_ROOT, dir, file));
+  return readdirSync(join(REPO_ROOT, dir), { recursive: true, encoding: "utf8" })
+    .filter((file) => file.endsWith(".ts"))
+    .map((file) => join(REPO_ROOT, dir, file));
 }
 
 /** esbuild drops `import type` and `export type ... from`: rewritten as side-effect imports, which it keeps, they are edges too. */
@@ -21,7 +23,10 @@ const typeImportsKept: Plugin = {
   setup(builder) {
     builder.onLoad({ filter: /\.ts$/ }, (args) => ({
       loader: "ts",
-      contents: readFileSync(args.path, "utf8").replace(/\b(?:import|export)\s+type\s+(?:\{[^}]*\}|\*\s*as\s+\w+|\w+)\s*from\s*("[^"]+"|'[^']+')/g, "import $1"),
+      contents: readFileSync(args.path, "utf8").replace(
+        /\b(?:import|export)\s+type\s+(?:\{[^}]*\}|\*\s*as\s+\w+|\w+)\s*from\s*("[^"]+"|'[^']+')/g,
+        "import $1",
+      ),
     }));
   },
 };
@@ -30,11 +35,25 @@ const typeImportsKept: Plugin = {
 export async function importEdges(entryPoints: string[]): Promise<Edge[]> {
   // verbatimModuleSyntax keeps an import whose names are all `type` ones (`import { type A } from`) as a side-effect import.
   const { metafile } = await build({
-    entryPoints, bundle: true, write: false, metafile: true, platform: "node", format: "esm", packages: "external", outdir: "/nonexistent", logLevel: "silent",
-    tsconfigRaw: { compilerOptions: { verbatimModuleSyntax: true } }, plugins: [typeImportsKept],
+    entryPoints,
+    bundle: true,
+    write: false,
+    metafile: true,
+    platform: "node",
+    format: "esm",
+    packages: "external",
+    outdir: "/nonexistent",
+    logLevel: "silent",
+    tsconfigRaw: { compilerOptions: { verbatimModuleSyntax: true } },
+    plugins: [typeImportsKept],
   });
   return Object.entries(metafile.inputs).flatMap(([from, input]) =>
-    input.imports.filter((edge) => !edge.external).map((edge) => ({ from: relative(REPO_ROOT, join(process.cwd(), from)), to: relative(REPO_ROOT, join(process.cwd(), edge.path)) })),
+    input.imports
+      .filter((edge) => !edge.external)
+      .map((edge) => ({
+        from: relative(REPO_ROOT, join(process.cwd(), from)),
+        to: relative(REPO_ROOT, join(process.cwd(), edge.path)),
+      })),
   );
 }
 
@@ -77,6 +96,16 @@ export function folderCycles(edges: Edge[]): string[] {
   const between = edgesBetweenFolders(edges);
   const folderEdges = [...between].flatMap(([from, targets]) => [...targets.keys()].map((to) => ({ from, to })));
   return cycles(folderEdges).map((cycle) =>
-    [cycle.join(" → "), ...cycle.slice(1).map((to, hop) => `  ${cycle[hop]} → ${to}: ${between.get(cycle[hop]!)!.get(to)!.map((edge) => `${edge.from} → ${edge.to}`).join(", ")}`)].join("\n"),
+    [
+      cycle.join(" → "),
+      ...cycle.slice(1).map(
+        (to, hop) =>
+          `  ${cycle[hop]} → ${to}: ${between
+            .get(cycle[hop]!)!
+            .get(to)!
+            .map((edge) => `${edge.from} → ${edge.to}`)
+            .join(", ")}`,
+      ),
+    ].join("\n"),
   );
 }

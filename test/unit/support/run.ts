@@ -42,5 +42,8 @@ export async function runFake(
 }
 
 export function tasks(events: RunEvent[], status?: string) {
-  return events.filter((event): event is Extract<RunEvent, { type: "task" }> => event.type === "task" && (!status || event.status === status));
+  return events.filter(
+    (event): event is Extract<RunEvent, { type: "task" }> =>
+      event.type === "task" && (!status || event.status === status),
+  );
 }
