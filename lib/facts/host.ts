@@ -1,6 +1,7 @@
 // Fact: the host itself — OS release, hostname, IPv4 addresses (with their interfaces), CPU count and memory.
 import type { HostProbe } from "./probe.ts";
 import { ProbeParseError } from "./probe-error.ts";
+import type { Fields } from "./fields.ts";
 
 export interface HostFacts {
   os: { id: string; version: string; codename: string; pretty: string };
@@ -47,15 +48,7 @@ function cpuCount(list: string): number {
 export function parseHostFacts(stdout: string): HostFacts {
   const lines = stdout.split("\n");
   if (lines.length < 8 || !lines[0]) throw new ProbeParseError("facts", "short output", stdout);
-  const [id, version, codename, pretty, hostname, cpus, memoryKiB] = lines as [
-    string,
-    string,
-    string,
-    string,
-    string,
-    string,
-    string,
-  ];
+  const [id, version, codename, pretty, hostname, cpus, memoryKiB] = lines as Fields<7>;
   // `ip -o` lines: "2: eth0    inet 192.168.56.10/24 brd 192.168.56.255 scope global eth0\ ..."
   const interfaces = lines
     .slice(7)

@@ -36,7 +36,23 @@ export interface KindOf<P> {
 
 type Kinds = { [K in ProbeKind]: KindOf<Extract<ProbePart, { kind: K }>> };
 
-const units = (probes: readonly { unit: string }[]) => probes.map((probe) => probe.unit);
+type UnitPart = { unit: string };
+const units = (probes: readonly UnitPart[]) => probes.map((probe) => probe.unit);
+
+/** The batch of a unit kind, from its functions over unit names. */
+function unitBatch(
+  accepts: (unit: string) => boolean,
+  script: (units: readonly string[]) => ShellPiece,
+  split: (output: string, units: readonly string[], stat: SharedStat) => string[],
+  statPaths?: (units: readonly string[]) => string[],
+): BatchOf<UnitPart> {
+  return {
+    accepts: (probe) => accepts(probe.unit),
+    script: (probes) => script(units(probes)),
+    split: (output, probes, stat) => split(output, units(probes), stat),
+    ...(statPaths && { statPaths: (probes: readonly UnitPart[]) => statPaths(units(probes)) }),
+  };
+}
 
 export const PROBE_KINDS: Kinds = {
   shell: { render: (probe) => (probe.dependsOn ? memoBlock(probe.dependsOn, probe.script) : probe.script) },
@@ -44,30 +60,11 @@ export const PROBE_KINDS: Kinds = {
     render: (probe) => (probe.dependsOn ? memoBlock(probe.dependsOn, statScript(probe)) : statScript(probe)),
     batch: { accepts: statBatchable, script: statBatchScript, statPaths: statBatchPaths, split: splitStatBatch },
   },
-  "unit-active": {
-    render: unitActiveScript,
-    batch: {
-      accepts: (probe) => unitBatchable(probe.unit),
-      script: (probes) => activeBatchScript(units(probes)),
-      split: (output, probes) => splitActiveBatch(output, units(probes)),
-    },
-  },
-  "unit-file": {
-    render: unitFileScript,
-    batch: {
-      accepts: (probe) => unitBatchable(probe.unit),
-      script: (probes) => fileBatchScript(units(probes)),
-      split: (output, probes) => splitFileBatch(output, units(probes)),
-    },
-  },
+  "unit-active": { render: unitActiveScript, batch: unitBatch(unitBatchable, activeBatchScript, splitActiveBatch) },
+  "unit-file": { render: unitFileScript, batch: unitBatch(unitBatchable, fileBatchScript, splitFileBatch) },
   "unit-since": {
     render: unitSinceScript,
-    batch: {
-      accepts: (probe) => sinceBatchable(probe.unit),
-      script: (probes) => sinceBatchScript(units(probes)),
-      statPaths: (probes) => sinceBatchPaths(units(probes)),
-      split: (output, probes, stat) => splitSinceBatch(output, units(probes), stat),
-    },
+    batch: unitBatch(sinceBatchable, sinceBatchScript, splitSinceBatch, sinceBatchPaths),
   },
   sql: { render: sqlScript, batch: { accepts: sqlBatchable, script: sqlBatchScript, split: splitSqlBatch } },
   packages: {

@@ -1,6 +1,7 @@
 // The shared stat: one `stat` at the start of an exec's probes for every path a batch or a memo block reads, kept in
 // $FOOBAR_STAT for the memo gates and parsed here for the controller.
 import { posix } from "node:path";
+import type { Fields } from "./fields.ts";
 
 /** Paths a stat line can carry unambiguously (no spaces, quotes, newlines, shell syntax or `|`); the stat batch's rule too. */
 const STATABLE = /^\/[A-Za-z0-9_./@:+-]*$/;
@@ -93,18 +94,7 @@ export function parseStatLines(output: string, asked: ReadonlySet<string>): Shar
       if (line) unreadable = true;
       continue;
     }
-    const [path, , , size, mtime, ctime, type, owner, group, mode] = fields as [
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-    ];
+    const [path, , , size, mtime, ctime, type, owner, group, mode] = fields as Fields<10>;
     if (path === NOW_PATH) {
       now = Number(ctime);
       continue;

@@ -4,6 +4,7 @@ import { sh } from "../shell.ts";
 import { LOADED_RULES_PROBE, sameRules } from "./ufw-loaded.ts";
 import { ProbeParseError } from "../facts/probe-error.ts";
 import { commonFields, type Change, type CommonOptions, type Resource } from "./resource.ts";
+import type { Fields } from "../facts/fields.ts";
 
 /** One inbound allow rule: `ufw allow proto <proto> from <from> to any [port <port>]`. */
 export interface UfwRule {
@@ -109,29 +110,11 @@ export function parseTuple(id: string, line: string): UfwTuple {
     .split(/\s+/)
     .filter((field) => !field.startsWith("comment="));
   if (fields.length === 7) {
-    const [action, proto, dport, dst, sport, src, direction] = fields as [
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-    ];
+    const [action, proto, dport, dst, sport, src, direction] = fields as Fields<7>;
     return { action, proto, dport, dst, sport, src, direction };
   }
   if (fields.length === 9) {
-    const [action, proto, dport, dst, sport, src, dapp, sapp, direction] = fields as [
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-    ];
+    const [action, proto, dport, dst, sport, src, dapp, sapp, direction] = fields as Fields<9>;
     return { action, proto, dport, dst, sport, src, dapp, sapp, direction };
   }
   throw new ProbeParseError(id, `unknown ufw rule format "${line}"`, line);

@@ -18,6 +18,7 @@ import { decide, replication } from "../../roles/mysql_common/replication-resour
 import { serverConfig } from "../../roles/mysql_common/server-config.ts";
 import { topologyGuard } from "../../roles/mysql_common/topology-guard-resource.ts";
 import { hostsTsChange, swapDbGroups } from "../../roles/mysql_common/topology-swap.ts";
+import { DB_02 } from "./support/db-server.ts";
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, "fixtures", "mysql", name), "utf8");
 const decode = (script: string) =>
@@ -103,14 +104,7 @@ test("fence, wait and promote speak each flavour: read_only vs super_read_only, 
 });
 
 test("server config keeps replicated transactions in the binary log (a promoted replica serves its old primary by GTID)", () => {
-  const options = {
-    hostName: "db-02",
-    serverId: 22,
-    bindAddress: "10.0.0.22",
-    binlogExpireDays: 7,
-    maxConnections: 200,
-    role: "replica" as const,
-  };
+  const options = { ...DB_02, role: "replica" as const };
   assert.match(serverConfig(MARIADB, options), /log_slave_updates = ON/);
   assert.match(serverConfig(MYSQL, options), /log_replica_updates = ON/);
 });

@@ -12,6 +12,7 @@ import { parseReplicaStatus } from "../../roles/mysql_common/replica-status.ts";
 import { serverConfig } from "../../roles/mysql_common/server-config.ts";
 import { dbUser } from "../../roles/mysql_common/user-resource.ts";
 import { probeScript } from "../../lib/facts/probe-kinds.ts";
+import { DB_02 } from "./support/db-server.ts";
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, "fixtures", "mysql", name), "utf8");
 const facts = (id: string): HostFacts => ({
@@ -196,13 +197,7 @@ test("accounts during a rotation: both passwords accepted (MariaDB alternatives,
 });
 
 test("server config: replica read-only (super_read_only on MySQL), GTID settings per flavour", () => {
-  const options = {
-    hostName: "db-02",
-    serverId: 22,
-    bindAddress: "10.0.0.22",
-    binlogExpireDays: 7,
-    maxConnections: 200,
-  };
+  const options = DB_02;
   const mariadb = serverConfig(MARIADB, { ...options, role: "replica" });
   assert.match(mariadb, /server_id = 22\nbind_address = 10\.0\.0\.22/);
   assert.match(mariadb, /read_only = ON/);

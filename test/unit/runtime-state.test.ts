@@ -9,12 +9,13 @@ import { MARIADB, MYSQL } from "../../roles/mysql_common/flavor.ts";
 import { dbRuntimeSettings } from "../../roles/mysql_common/runtime-settings-resource.ts";
 import { liveSettings } from "../../roles/mysql_common/server-config.ts";
 import { partsOf } from "../../lib/facts/probe.ts";
+import { DB_02 } from "./support/db-server.ts";
 
 const decode = (script: string) =>
   [...script.matchAll(/<<'__FOOBAR_B64__'[^\n]*\n([\s\S]*?)__FOOBAR_B64__/g)]
     .map((match) => Buffer.from(match[1]!.replace(/\n/g, ""), "base64").toString())
     .join("\n");
-const options = { hostName: "db-02", serverId: 22, bindAddress: "10.0.0.22", binlogExpireDays: 7, maxConnections: 200 };
+const options = DB_02;
 const names = (settings: { name: string }[]) => settings.map((setting) => setting.name);
 
 test("live settings: what SET GLOBAL can change, in file order; settings read at start are left to the restart", () => {
