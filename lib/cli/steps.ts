@@ -30,7 +30,9 @@ export async function runStep(
 ): Promise<number> {
   const result = await runPlaybook(playbook, {
     ...cli,
-    // As before the options became one type: a step always applies and takes no --skip-tags (issue 36 decides both).
+    // Where a step still differs from a plain run (main.ts), as before the options became one type (issue 36): it
+    // always applies (no --check) and drops --skip-tags; below, it has no connectFresh (the lockout check after a
+    // firewall or sshd change rides `connect`, an OpenSSH master under --persist) and no --profile reporter.
     check: false,
     skipTags: undefined,
     limit,

@@ -12,7 +12,7 @@ import { mapLimit } from "./concurrency.ts";
 import { factsCache, sameFacts, type FactsCache } from "./facts-cache.ts";
 import type { ChainsContext, HostRun } from "./host-chains.ts";
 import type { RunLock } from "./host-lock.ts";
-import { execScript } from "./host-session.ts";
+import { execScript, type HostSession } from "./host-session.ts";
 import { installAhead } from "./install-ahead.ts";
 import { buildHostWork, type planPlays } from "./plan.ts";
 import type { RunOptions } from "./run-options.ts";
@@ -52,21 +52,37 @@ export async function gatherHosts(gathering: Gathering): Promise<void> {
   if (inputErrors.length) throw new InputError(inputErrors.flatMap((error) => error.problems));
 }
 
+/** One host logged in, its work built from its facts, and all of it pre-probed in one exec. */
 async function gatherHost(run: HostRun, gathering: Gathering, cache: FactsCache): Promise<void> {
-  const { options, inventory, reporter, lock } = gathering;
-  const transport = await options.connect(run.host);
-  const memo = ProbeMemo.forHost(options.factsDir, inventory.environment, run.host.name);
-  run.session = {
-    host: run.host.name,
+  const loggedIn = Object.assign(run, { session: await logIn(run.host, gathering) });
+  await buildFromKnownFacts(loggedIn, gathering, cache);
+  await preProbe(loggedIn, gathering, cache);
+}
+
+/** A host's run once it is logged in. */
+type LoggedIn = HostRun & { session: HostSession };
+
+/** The host's session: its login, how it becomes root, its probe memo and its part of this run's lock. */
+async function logIn(host: Host, { options, inventory, reporter, lock }: Gathering): Promise<HostSession> {
+  const transport = await options.connect(host);
+  const memo = ProbeMemo.forHost(options.factsDir, inventory.environment, host.name);
+  return {
+    host: host.name,
     transport,
-    login: becomeExec(run.host),
+    login: becomeExec(host),
     reporter,
     timeoutMs: (options.timeoutSeconds ?? 900) * 1000,
     memo,
     lock: lock && { run: lock, held: false, noWait: options.noWait ?? false },
   };
-  // Built from cached facts once this host is logged in, so the pre-probe below is the only round trip of a no-op
-  // run (and one host's build does not hold up the others' logins on the event loop).
+}
+
+/**
+ * The host's work built from its cached facts, or from facts gathered first. Built once the host is logged in, so the
+ * pre-probe is the only round trip of a no-op run (and one host's build does not hold up the others' logins on the
+ * event loop).
+ */
+async function buildFromKnownFacts(run: LoggedIn, gathering: Gathering, cache: FactsCache): Promise<void> {
   run.facts = cache.get(run.host.name);
   if (run.facts) buildWork(run, run.facts, gathering);
   else {
@@ -75,6 +91,14 @@ async function gatherHost(run: HostRun, gathering: Gathering, cache: FactsCache)
     run.facts = gathered;
     buildWork(run, gathered, gathering);
   }
+}
+
+/**
+ * One exec probes the host's facts, who locked it last and every resource of its plays; the answers are kept per play,
+ * unless the facts changed since they were cached: then the work is built anew and each play probes for itself.
+ */
+async function preProbe(run: LoggedIn, gathering: Gathering, cache: FactsCache): Promise<void> {
+  const { options } = gathering;
   const playIndexes = [...run.work.keys()];
   const lockState = run.session.lock ? [lockStateProbe] : [];
   const probes: Probe[] = [
@@ -88,7 +112,6 @@ async function gatherHost(run: HostRun, gathering: Gathering, cache: FactsCache)
   if (run.session.lock) run.session.lock.lastBeforeProbe = parseLockState(sections[1]!.output);
   const facts = parseHostFacts(sections[0]!.output);
   if (!sameFacts(run.facts, facts)) {
-    // The host changed since its facts were cached: its work is built anew, and each play probes for itself.
     cache.set(run.host.name, facts);
     run.facts = facts;
     buildWork(run, facts, gathering);

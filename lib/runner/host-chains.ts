@@ -39,6 +39,7 @@ export interface ChainsContext {
   hostError: (run: HostRun, play: string, error: unknown) => void;
 }
 
+/** Every host through its plays, each play once the plays it needs are done. */
 export async function runHostChains(context: ChainsContext): Promise<void> {
   await new HostChains(context).run();
 }
@@ -53,6 +54,7 @@ interface PlayProgress {
   announced: boolean;
 }
 
+/** A play with no outcomes yet. */
 function playProgress(): PlayProgress {
   let finish = () => {};
   const finished = new Promise<void>((done) => {
@@ -61,6 +63,7 @@ function playProgress(): PlayProgress {
   return { outcomes: new Map(), finished, finish, serialStopped: false, announced: false };
 }
 
+/** The hosts' chains of plays, and what each play has done so far. */
 class HostChains {
   private readonly needs: number[][];
   private readonly progress: PlayProgress[];
@@ -77,6 +80,7 @@ class HostChains {
     this.serials = context.playbook.plays.map((play) => limiter(play.serial ?? Infinity));
   }
 
+  /** Every host's chain, all at once. */
   async run(): Promise<void> {
     await Promise.all([...this.context.runs.values()].map((run) => this.chain(run)));
   }
@@ -105,6 +109,7 @@ class HostChains {
     }
   }
 
+  /** A host's outcome of play `index`; the play is finished once every host of it has one. */
   private record(index: number, host: string, outcome: PlayOutcome): void {
     const progress = this.progress[index]!;
     progress.outcomes.set(host, outcome);
@@ -127,6 +132,7 @@ class HostChains {
     return undefined;
   }
 
+  /** Play `index` on one host, announced with the first of its hosts; a serial play stops at its first failing host. */
   private async runPlay(run: HostRun, index: number): Promise<PlayOutcome> {
     const { playbook, playHosts, runs, reporter } = this.context;
     const play = playbook.plays[index]!;
@@ -159,6 +165,7 @@ class HostChains {
     return outcome;
   }
 
+  /** Report play `index` skipped on this host, and why. */
   private skip(run: HostRun, index: number, why: string): "skipped" {
     this.context.reporter.emit({
       type: "task",

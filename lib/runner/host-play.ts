@@ -24,6 +24,7 @@ interface Planned {
   changes: Change[];
 }
 
+/** A resource's state from its probe's answer, and the changes that bring it to what it should be. */
 function planOf(resource: Resource, section: Section, context: ProbeContext): Planned {
   const state = resource.parse(section.output, section.status);
   return { state, changes: resource.plan(state, context) };
@@ -78,6 +79,7 @@ class HostPlay {
     this.context = { diff: options.diff };
   }
 
+  /** The play: its resources (probed in one exec unless `probed`), then its handlers. */
   async converge(probed?: Section[]): Promise<HostOutcome> {
     this.sections =
       probed ??
@@ -94,6 +96,7 @@ class HostPlay {
     return (await this.runHandlers()) ? outcome : "failed";
   }
 
+  /** Report one task's result on this host. */
   private emit(id: string, status: "ok" | "changed" | "failed", extra: TaskExtra = {}): void {
     this.session.reporter.emit({
       type: "task",

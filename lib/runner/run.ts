@@ -28,6 +28,7 @@ function exitCode(counts: Record<string, Counts>, check: boolean): number {
   return 0;
 }
 
+/** Validate, gather every host, run each host through its plays, recap: the run's exit code and each host's counts. */
 export async function runPlaybook(playbook: Playbook, options: RunOptions): Promise<RunResult> {
   const started = performance.now();
   const { inventory, plays } = await validateRun(playbook, options);
