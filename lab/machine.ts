@@ -211,14 +211,12 @@ export function sshOptions(): string[] {
     "IdentitiesOnly=yes",
     "-o",
     `UserKnownHostsFile=${paths.knownHosts}`,
-    "-o",
-    "StrictHostKeyChecking=yes",
-    "-o",
-    "BatchMode=yes",
-    "-o",
-    "LogLevel=ERROR",
+    ...STRICT_QUIET_BATCH,
   ];
 }
+
+/** Known host keys only, no prompt, no chatter: how the lab and its tests run OpenSSH. */
+export const STRICT_QUIET_BATCH = ["-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes", "-o", "LogLevel=ERROR"];
 
 /** The container's nspawn exited before SSH answered; carries the end of its console log. */
 class BootExitError extends Error {

@@ -3,15 +3,7 @@
 import { commonFields, type Change, type Resource } from "../../lib/resources/resource.ts";
 import type { DbFlavor } from "./flavor.ts";
 import { sqlProbe } from "../../lib/facts/sql-batch.ts";
-import {
-  describeGrants,
-  grantLines,
-  grantStatements,
-  normaliseGrants,
-  parseShowGrants,
-  sameGrants,
-  type Grants,
-} from "./grants.ts";
+import * as privileges from "./grants.ts";
 import { account, sqlString } from "./sql.ts";
 import { sqlScript } from "./sql-script.ts";
 
@@ -20,8 +12,12 @@ interface SocketAccountState {
   grants: Map<string, string[]>;
 }
 
-export function dbSocketAccount(flavor: DbFlavor, user: string, grants: Grants): Resource<SocketAccountState> {
-  const wanted = normaliseGrants(grants);
+export function dbSocketAccount(
+  flavor: DbFlavor,
+  user: string,
+  grants: privileges.Grants,
+): Resource<SocketAccountState> {
+  const wanted = privileges.normaliseGrants(grants);
   const who = account(user, "localhost");
   const plugin = flavor.name === "mariadb" ? "unix_socket" : "auth_socket";
   const identified = flavor.name === "mariadb" ? "IDENTIFIED VIA unix_socket" : "IDENTIFIED WITH auth_socket";
@@ -39,15 +35,19 @@ export function dbSocketAccount(flavor: DbFlavor, user: string, grants: Grants):
         .find((line) => line.startsWith("plugin "))
         ?.slice(7)
         .trim();
-      return { plugin: found || undefined, grants: parseShowGrants(grantLines(lines)) };
+      return { plugin: found || undefined, grants: privileges.parseShowGrants(privileges.grantLines(lines)) };
     },
     plan(state): Change[] {
-      if (!state.plugin) return [{ summary: `create (socket login) with ${describeGrants(wanted)}` }];
+      if (!state.plugin) return [{ summary: `create (socket login) with ${privileges.describeGrants(wanted)}` }];
       return [
         ...(state.plugin !== plugin ? [{ summary: `authentication ${state.plugin} -> ${plugin}` }] : []),
-        ...(sameGrants(state.grants, wanted)
+        ...(privileges.sameGrants(state.grants, wanted)
           ? []
-          : [{ summary: `privileges ${describeGrants(state.grants)} -> ${describeGrants(wanted)}` }]),
+          : [
+              {
+                summary: `privileges ${privileges.describeGrants(state.grants)} -> ${privileges.describeGrants(wanted)}`,
+              },
+            ]),
       ];
     },
     apply: (state) =>
@@ -57,7 +57,7 @@ export function dbSocketAccount(flavor: DbFlavor, user: string, grants: Grants):
           "SET SESSION sql_log_bin = 0;",
           `CREATE USER IF NOT EXISTS ${who} ${identified};`,
           ...(state.plugin && state.plugin !== plugin ? [`ALTER USER ${who} ${identified};`] : []),
-          ...grantStatements(who, wanted, Boolean(state.plugin)),
+          ...privileges.grantStatements(who, wanted, Boolean(state.plugin)),
         ].join("\n"),
       ),
   };

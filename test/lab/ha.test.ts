@@ -71,16 +71,15 @@ interface Outage {
   window?: [number, number];
 }
 
+/** The test's load, shared out over `vips`. */
+function loadsVia(vips: string[]) {
+  const share = { concurrency: LOAD.concurrency / vips.length, maxRequests: LOAD.maxRequests / vips.length };
+  return vips.map((via) => backgroundLoad(SITE_URL, { ...LOAD, ...share, via }));
+}
+
 /** Under load on `vips`, make lb-01's HAProxy stop serving (`breakCommand`), wait for lb-02 to hold every VIP, keep loading 3 s. */
 async function failover(vips: string[], breakCommand: string): Promise<Outage> {
-  const loads = vips.map((via) =>
-    backgroundLoad(SITE_URL, {
-      ...LOAD,
-      concurrency: LOAD.concurrency / vips.length,
-      maxRequests: LOAD.maxRequests / vips.length,
-      via,
-    }),
-  );
+  const loads = loadsVia(vips);
   await sleep(1500);
   const watcher = takeoverTime("lb-02", vips);
   await sleep(300);
@@ -104,14 +103,7 @@ async function failover(vips: string[], breakCommand: string): Promise<Outage> {
 
 /** Under load on `vips`, make lb-01 serve again (`repairCommand`) and wait until its checks pass; nothing may fail, no VIP may move. */
 async function restore(vips: string[], repairCommand: string): Promise<LoadResult[]> {
-  const loads = vips.map((via) =>
-    backgroundLoad(SITE_URL, {
-      ...LOAD,
-      concurrency: LOAD.concurrency / vips.length,
-      maxRequests: LOAD.maxRequests / vips.length,
-      via,
-    }),
-  );
+  const loads = loadsVia(vips);
   await sleep(1000);
   await mustOnHost("lb-01", repairCommand);
   assert.ok(

@@ -7,6 +7,7 @@ import inventory from "../../hosts.ts";
 import { loadInventory } from "../../lib/inventory/load.ts";
 import type { Host } from "../../lib/inventory/types.ts";
 import { reset } from "../../lab/lab.ts";
+import { STRICT_QUIET_BATCH } from "../../lab/machine.ts";
 import { paths, REPO_ROOT } from "../../lab/paths.ts";
 import { SITE_NAMES, siteAddress } from "../../lab/topology.ts";
 import { capture, type CommandResult } from "../../lab/run-command.ts";
@@ -45,12 +46,7 @@ function sshArgs(target: Host): string[] {
     "/dev/null",
     ...key,
     ...knownHosts,
-    "-o",
-    "StrictHostKeyChecking=yes",
-    "-o",
-    "BatchMode=yes",
-    "-o",
-    "LogLevel=ERROR",
+    ...STRICT_QUIET_BATCH,
     "-o",
     "ConnectTimeout=5",
     "-p",

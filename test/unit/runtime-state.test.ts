@@ -40,16 +40,8 @@ test("live settings: what SET GLOBAL can change, in file order; settings read at
   ]);
   for (const flavor of [MARIADB, MYSQL]) {
     const live = names(liveSettings(flavor, { ...options, role: "replica" }));
-    for (const atStart of [
-      "bind_address",
-      "skip_name_resolve",
-      "log_bin",
-      "relay_log",
-      "log_slave_updates",
-      "log_replica_updates",
-      "gtid_mode",
-    ])
-      assert.not.ok(live.includes(atStart), atStart);
+    const atStart = "bind_address skip_name_resolve log_bin relay_log log_slave_updates log_replica_updates gtid_mode";
+    for (const name of atStart.split(" ")) assert.not.ok(live.includes(name), name);
   }
 });
 
