@@ -1,7 +1,7 @@
 // Batching: the probes of one exec whose parts are all of batchable kinds share one command per kind (one process
 // start instead of one per resource), or none when the exec's shared stat answers them; each probe still gets the
 // exact text its own shell would have printed (for a probe of several parts: its parts' answers, in order).
-import { BATCH_ORDER, kindOf, type BatchOf, type ShellPiece } from "./probe-kinds.ts";
+import { BATCH_ORDER, PROBE_KINDS, type BatchOf, type ShellPiece } from "./probe-kinds.ts";
 import { partsOf, type Probe, type ProbeKind, type ProbePart } from "./probe.ts";
 import { NO_STAT, type SharedStat } from "./shared-stat.ts";
 
@@ -18,7 +18,8 @@ export interface BatchPlan {
   batches: { kind: ProbeKind; members: ProbePart[] }[];
 }
 
-const batchOf = (kind: ProbeKind) => kindOf({ kind } as ProbePart).batch as BatchOf<ProbePart> | undefined;
+/** A kind's batch, over parts of any kind (each batch only ever holds parts of its own). */
+const batchOf = (kind: ProbeKind) => PROBE_KINDS[kind].batch as BatchOf<ProbePart> | undefined;
 
 /** Batchable when every part is of a batching kind that accepts it. */
 function batchable(parts: readonly ProbePart[]): boolean {
