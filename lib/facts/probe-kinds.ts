@@ -55,9 +55,9 @@ function unitBatch(
 }
 
 export const PROBE_KINDS: Kinds = {
-  shell: { render: (probe) => (probe.dependsOn ? memoBlock(probe.dependsOn, probe.script) : probe.script) },
+  shell: { render: (probe) => memoBlock(probe.dependsOn, probe.script) },
   stat: {
-    render: (probe) => (probe.dependsOn ? memoBlock(probe.dependsOn, statScript(probe)) : statScript(probe)),
+    render: (probe) => memoBlock(probe.dependsOn, statScript(probe)),
     batch: { accepts: statBatchable, script: statBatchScript, statPaths: statBatchPaths, split: splitStatBatch },
   },
   "unit-active": { render: unitActiveScript, batch: unitBatch(unitBatchable, activeBatchScript, splitActiveBatch) },

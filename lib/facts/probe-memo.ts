@@ -29,10 +29,10 @@ export interface MemoBlock {
 
 /**
  * `body` as a memo block on `paths` (a child glob, see isChildGlob, stands for every subdirectory of a directory);
- * paths a stat line cannot carry leave the body as it is: it then runs every time.
+ * no paths (a probe that names none), or paths a stat line cannot carry, leave the body as it is: it then runs every time.
  */
-export function memoBlock(paths: readonly string[], body: string): MemoBlock | string {
-  return paths.length === 0 || !paths.every(statPattern) ? body : { paths, body };
+export function memoBlock(paths: readonly string[] | undefined, body: string): MemoBlock | string {
+  return !paths || paths.length === 0 || !paths.every(statPattern) ? body : { paths, body };
 }
 
 /** A block's saved answer: the stat line of each path it depends on (null: absent), and what it printed. */
