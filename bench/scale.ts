@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { sshConnector } from "../lib/cli/main.ts";
+import { sshConnector } from "../lib/cli/connector.ts";
 import { loadInventory } from "../lib/inventory/load.ts";
 import { runPlaybook } from "../lib/runner/run.ts";
 import { REPO_ROOT } from "../lab/paths.ts";

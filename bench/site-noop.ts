@@ -1,7 +1,7 @@
 // No-op re-converge of site.ts on the lab over SSH, against the floor: one ssh2 connect + `true` per host in parallel.
 import { join } from "node:path";
 import inventory from "../hosts.ts";
-import { REPO_ROOT, sshConnector } from "../lib/cli/main.ts";
+import { REPO_ROOT, sshConnector } from "../lib/cli/connector.ts";
 import { loadInventory } from "../lib/inventory/load.ts";
 import { runPlaybook } from "../lib/runner/run.ts";
 import { site } from "../playbooks/site.ts";

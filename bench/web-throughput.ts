@@ -1,7 +1,7 @@
 // Requests/s of the site through HAProxy (HTTPS, as users reach it) vs straight to one web host (HTTP :80), both
 // measured with ApacheBench from lb-01 — the firewall lets only the load balancer reach the web hosts. Bounded count.
 import inventory from "../hosts.ts";
-import { sshConnector } from "../lib/cli/main.ts";
+import { sshConnector } from "../lib/cli/connector.ts";
 import { runScript } from "../lib/connection/shell-session.ts";
 import { loadInventory } from "../lib/inventory/load.ts";
 

@@ -2,9 +2,12 @@
 // (--force overrides), fence the old primary, promote the replica, re-point the apps one web host at a time through
 // the drain-aware path, and print the hosts.ts swap that makes site.ts converge the old primary as a replica.
 import inventory from "../hosts.ts";
-import { parseCli, USAGE, type CliOptions } from "../lib/cli/args.ts";
-import { isMain, REPO_ROOT, sshConnector } from "../lib/cli/main.ts";
+import { parseCli, USAGE, type CliOptions, type CommandOptions } from "../lib/cli/args.ts";
+import { REPO_ROOT, sshConnector } from "../lib/cli/connector.ts";
+import { isMain } from "../lib/cli/main.ts";
 import { exitWith, runStep, sayer, secondsOption } from "../lib/cli/steps.ts";
+import { holdConvergeLocks } from "../lib/runner/command-lock.ts";
+import { runLock, type RunLock } from "../lib/runner/host-lock.ts";
 import { runScript } from "../lib/connection/shell-session.ts";
 import type { Transport } from "../lib/connection/transport.ts";
 import { InputError } from "../lib/errors.ts";
@@ -33,13 +36,36 @@ import { gtidGap } from "../roles/mysql_common/gtid.ts";
 import { hostsTsChange, swapDbGroups } from "../roles/mysql_common/topology-swap.ts";
 import mysqlPrimary from "../roles/mysql_primary/index.ts";
 
-const OPTIONS = {
-  promote: { type: "string" },
-  force: { type: "boolean" },
-  "catch-up-timeout": { type: "string" },
-  "drain-timeout": { type: "string" },
-  "health-timeout": { type: "string" },
-} as const;
+/** What failover.ts takes: its own options, and the shared ones it honours (it acts on the whole database tier). */
+export const FAILOVER_COMMAND: CommandOptions = {
+  name: "failover.ts",
+  extra: {
+    promote: { type: "string" },
+    force: { type: "boolean" },
+    "catch-up-timeout": { type: "string" },
+    "drain-timeout": { type: "string" },
+    "health-timeout": { type: "string" },
+  },
+  honours: [
+    "environment",
+    "diff",
+    "json",
+    "verbosity",
+    "acceptNewHostKeys",
+    "timeoutSeconds",
+    "persistSeconds",
+    "noWait",
+    "profile",
+  ],
+  refusals: {
+    check: "failover.ts has no dry run (site.ts --check shows the topology afterwards)",
+    limit: "failover.ts acts on the whole database tier and every web host",
+    tags: "failover.ts applies exactly the roles a failover needs",
+    skipTags: "failover.ts applies exactly the roles a failover needs",
+    forks: "failover.ts re-points the web hosts one at a time",
+    listHosts: "failover.ts acts on the database tier, every web host and the load balancers (hosts.ts groups)",
+  },
+};
 
 const FAILOVER_USAGE = `${USAGE}
 Failover options:
@@ -78,21 +104,13 @@ interface Plan {
   target: Host;
   webHosts: Host[];
   lbHosts: Host[];
+  /** failover.ts's converge lock on the database and web hosts, held over its own logins; its steps take it again. */
+  lock: RunLock;
 }
 
 function planOf(argv: string[], spec: InventorySpec): Plan | undefined {
-  const cli = parseCli(argv, OPTIONS);
+  const cli = parseCli(argv, FAILOVER_COMMAND);
   if (cli.help) return undefined;
-  const unsupported = [
-    cli.check && "--check",
-    cli.limit && "--limit",
-    cli.tags && "--tags",
-    cli.skipTags && "--skip-tags",
-  ].filter(Boolean);
-  if (unsupported.length > 0)
-    throw new InputError([
-      `failover.ts acts on the whole database tier and has no dry run: ${unsupported.join(", ")} not supported (site.ts --check shows the topology afterwards)`,
-    ]);
   const loaded = loadInventory(spec, cli.environment);
   const promote = cli.extra.promote;
   if (typeof promote !== "string") throw new InputError(["--promote HOST is required (a host of group db_replica)"]);
@@ -116,6 +134,7 @@ function planOf(argv: string[], spec: InventorySpec): Plan | undefined {
     target: loaded.host(promote),
     webHosts: loaded.group("web"),
     lbHosts: loaded.group("lb"),
+    lock: runLock("failover.ts"),
   };
 }
 
@@ -137,6 +156,17 @@ export async function failover(argv = process.argv.slice(2), spec: InventorySpec
       `${old.name}: unreachable over SSH (${error.message}): it cannot be fenced from here; going on — keep it from serving writes (power it off) until it rejoins`,
     );
     return undefined;
+  });
+  // No converge changes these hosts while the failover does (a site.ts run on the old primary would unfence it).
+  const locks = await holdConvergeLocks(
+    [...(oldTransport ? [old] : []), target, ...plan.webHosts],
+    connect,
+    plan.lock,
+    cli.noWait ? 0 : cli.timeoutSeconds,
+    say,
+  ).catch(async (error: Error) => {
+    await Promise.all([targetTransport.close(), oldTransport?.close()]);
+    throw error;
   });
   try {
     const flavor = await flavorOn(targetTransport, target);
@@ -189,7 +219,7 @@ export async function failover(argv = process.argv.slice(2), spec: InventorySpec
     }
     return await promote(plan, flavor, { target: targetTransport, old: oldTransport }, say);
   } finally {
-    await Promise.all([targetTransport.close(), oldTransport?.close()]);
+    await Promise.all([targetTransport.close(), oldTransport?.close(), locks.release()]);
   }
 }
 
@@ -215,7 +245,7 @@ async function promote(
   const primaryPlay = definePlaybook("failover-primary", [
     { name: `promoted primary ${target.name}`, hosts: "db_primary", roles: [mysqlPrimary] },
   ]);
-  if ((await runStep(cli, swapped, primaryPlay, target.name)) !== 0) {
+  if ((await runStep(cli, swapped, primaryPlay, target.name, undefined, plan.lock)) !== 0) {
     say(`${target.name}: FAILED to converge as the primary (see above); the apps still point at ${old.name}`);
     return 1;
   }
@@ -244,6 +274,7 @@ async function promote(
           ]),
           host.name,
           [DATABASE_TAG],
+          plan.lock,
         );
       },
       healthy: (health) => typeof health.database === "object" && health.database.primary?.reachable === true,

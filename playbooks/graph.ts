@@ -1,11 +1,13 @@
 // `npx tsx playbooks/graph.ts [-i ENV] [--plays]`: the topology of hosts.ts as a Mermaid diagram (tiers, addresses,
 // allowed paths), or with --plays the order site.ts's plays run in (which play waits for which).
-import { parseArgs } from "node:util";
 import inventory from "../hosts.ts";
 import { playGraphMermaid } from "../lib/graph/play-graph.ts";
 import { topologyMermaid } from "../lib/graph/topology-graph.ts";
 import { loadInventory } from "../lib/inventory/load.ts";
+import { parseCli, type CommandOptions, type FlagName } from "../lib/cli/args.ts";
+import { FLAGS } from "../lib/cli/flags.ts";
 import { isMain } from "../lib/cli/main.ts";
+import { exitWith } from "../lib/cli/steps.ts";
 import { playTargets } from "../lib/runner/plan.ts";
 import { site } from "./site.ts";
 import ufw from "../roles/ufw/index.ts";
@@ -36,12 +38,34 @@ export function sitePlayGraph(environment = "production"): string {
   return playGraphMermaid(site, (index) => playTargets(site.plays[index]!, loaded).map((host) => host.name));
 }
 
-if (isMain(import.meta.url)) {
-  const { values } = parseArgs({
-    options: {
-      inventory: { type: "string", short: "i", default: "production" },
-      plays: { type: "boolean", default: false },
-    },
-  });
-  process.stdout.write(values.plays ? sitePlayGraph(values.inventory) : siteGraph(values.inventory));
+/** What graph.ts takes: --plays, and the shared -i; it reads hosts.ts only, so nothing else applies. */
+export const GRAPH_COMMAND: CommandOptions = {
+  name: "graph.ts",
+  extra: { plays: { type: "boolean" } },
+  honours: ["environment"],
+  refusals: Object.fromEntries(
+    (Object.keys(FLAGS) as FlagName[]).map((flag) => [flag, "graph.ts draws hosts.ts and site.ts, it runs nothing"]),
+  ),
+};
+
+const GRAPH_USAGE = `Usage: npx tsx playbooks/graph.ts [-i ENV] [--plays]     (or bin/foobar-infra graph …)
+
+Prints a Mermaid flowchart on stdout: the hosts of ENV (default production) by tier with the firewall's allowed
+paths, or with --plays the plays of site.ts in the order they run and the hosts each targets.
+  -i, --inventory NAME       environment of hosts.ts: production (default), lab, vagrant
+      --plays                the play order instead of the topology
+  -h, --help                 this text
+Exit codes: 0 drawn, 4 invalid input.`;
+
+/** The graph command: the topology or the play order of `-i ENV` on stdout. */
+export async function graph(argv = process.argv.slice(2)): Promise<number> {
+  const cli = parseCli(argv, GRAPH_COMMAND);
+  if (cli.help) {
+    console.log(GRAPH_USAGE);
+    return 0;
+  }
+  process.stdout.write(cli.extra.plays ? sitePlayGraph(cli.environment) : siteGraph(cli.environment));
+  return 0;
 }
+
+if (isMain(import.meta.url)) exitWith(graph());

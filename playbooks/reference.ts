@@ -1,10 +1,12 @@
 // `npx tsx playbooks/reference.ts [--check]`: writes roles/<name>/README.md for every role of the site, from its declaration and a synthesis on a production host.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import inventorySpec from "../hosts.ts";
+import { parseCli, type CommandOptions, type FlagName } from "../lib/cli/args.ts";
+import { FLAGS } from "../lib/cli/flags.ts";
 import { isMain } from "../lib/cli/main.ts";
+import { exitWith } from "../lib/cli/steps.ts";
 import { roleReference } from "../lib/docs/role-reference.ts";
 import { openSynthesis } from "../lib/docs/synthesis.ts";
 import { loadInventory } from "../lib/inventory/load.ts";
@@ -60,24 +62,47 @@ export async function roleReferences(): Promise<Map<string, string>> {
   }
 }
 
-if (isMain(import.meta.url)) {
-  const { values } = parseArgs({ options: { check: { type: "boolean", default: false } } });
+/** What reference.ts takes: --check (exit 2 when a page is stale, writing nothing); it synthesises production only. */
+export const REFERENCE_COMMAND: CommandOptions = {
+  name: "reference.ts",
+  honours: ["check"],
+  refusals: Object.fromEntries(
+    (Object.keys(FLAGS) as FlagName[]).map((flag) => [
+      flag,
+      "reference.ts writes roles/*/README.md from the roles and the production vars of hosts.ts; it connects nowhere",
+    ]),
+  ),
+};
+
+const REFERENCE_USAGE = `Usage: npx tsx playbooks/reference.ts [--check]     (or bin/foobar-infra reference …)
+
+Writes roles/<name>/README.md for every role of site.ts, from its declaration and a synthesis on a production host.
+  -C, --check                write nothing; exit 2 when a page is stale, naming it
+  -h, --help                 this text
+Exit codes: 0 current (or written), 2 --check found a stale page, 4 invalid input.`;
+
+/** Write (or with --check, compare) every role's reference page; the exit code. */
+export async function reference(argv = process.argv.slice(2)): Promise<number> {
+  const cli = parseCli(argv, REFERENCE_COMMAND);
+  if (cli.help) {
+    console.log(REFERENCE_USAGE);
+    return 0;
+  }
   const stale: string[] = [];
   for (const [path, page] of await roleReferences()) {
-    let current = "";
-    try {
-      current = readFileSync(path, "utf8");
-    } catch {}
+    const current = existsSync(path) ? readFileSync(path, "utf8") : "";
     if (current === page) continue;
     stale.push(path);
-    if (!values.check) writeFileSync(path, page);
+    if (!cli.check) writeFileSync(path, page);
   }
-  if (values.check && stale.length) {
-    process.stderr.write(
-      `stale role references (run npx tsx playbooks/reference.ts):\n${stale.map((path) => `  ${path}\n`).join("")}`,
+  if (cli.check && stale.length) {
+    console.error(
+      `stale role references (run npx tsx playbooks/reference.ts):\n${stale.map((path) => `  ${path}`).join("\n")}`,
     );
-    process.exit(1);
+    return 2;
   }
-  if (!values.check)
-    process.stdout.write(stale.length ? `wrote ${stale.join(", ")}\n` : "role references are current\n");
+  if (!cli.check) console.log(stale.length ? `wrote ${stale.join(", ")}` : "role references are current");
+  return 0;
 }
+
+if (isMain(import.meta.url)) exitWith(reference());

@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import inventorySpec from "../../hosts.ts";
-import { sshConnector } from "../../lib/cli/main.ts";
+import { sshConnector } from "../../lib/cli/connector.ts";
 import { probeScript } from "../../lib/facts/probe-kinds.ts";
 import type { Host } from "../../lib/inventory/types.ts";
 import { loadInventory } from "../../lib/inventory/load.ts";

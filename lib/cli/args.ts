@@ -1,4 +1,5 @@
-// Command-line options shared by every playbook file: parsed with node:util parseArgs from the table in flags.ts.
+// Command-line options shared by every playbook file: parsed with node:util parseArgs from the table in flags.ts; a
+// command names the shared options it honours, and any other one given is refused (exit 4), never ignored.
 import { parseArgs } from "node:util";
 import { InputError } from "../errors.ts";
 import { FLAGS, OPTIONS_USAGE, type Flag, type FlagValues } from "./flags.ts";
@@ -12,9 +13,27 @@ export const USAGE = `Options:
 ${OPTIONS_USAGE}
 Exit codes: 0 converged, 1 a task failed, 2 --check found drift, 3 a host was unreachable, 4 invalid input.`;
 
-type ExtraOptions = Record<string, { type: "string" | "boolean"; short?: string }>;
+export type ExtraOptions = Record<string, { type: "string" | "boolean"; short?: string }>;
 
-const entries = Object.entries(FLAGS) as [keyof FlagValues, Flag<unknown>][];
+export type FlagName = keyof FlagValues;
+
+/** What a command takes on its command line. */
+export interface CommandOptions {
+  /** How messages name the command, e.g. "deploy.ts" or "secrets.ts list". */
+  name: string;
+  /** The command's own options. */
+  extra?: ExtraOptions;
+  /** The shared options it honours ("all": a playbook run); --help always. Any other one given is refused. */
+  honours: "all" | readonly FlagName[];
+  /** Why a shared option is refused, where more can be said than "not an option of this command". */
+  refusals?: Partial<Record<FlagName, string>>;
+}
+
+/** A playbook run (site.ts, a user's own playbook file): every shared option. */
+export const PLAYBOOK_RUN: CommandOptions = { name: "playbook", honours: "all" };
+
+const entries = Object.entries(FLAGS) as [FlagName, Flag<unknown>][];
+const fieldOfLong = new Map(entries.map(([field, spec]) => [spec.long, field]));
 
 /** parseArgs' options for the table's flags. */
 function parseArgsOptions() {
@@ -29,18 +48,37 @@ function parseArgsOptions() {
   ) as Record<string, { type: "string" | "boolean"; short?: string; multiple?: boolean; default?: string | boolean }>;
 }
 
-export function parseCli(argv: string[], extra: ExtraOptions = {}): CliOptions {
-  let values: Record<string, string | boolean | boolean[] | undefined>;
+/** The shared options given on the command line that `command` does not honour, each with why. */
+function refusedIn(given: Set<string>, command: CommandOptions): string[] {
+  if (command.honours === "all") return [];
+  const honoured = new Set<FlagName>([...command.honours, "help"]);
+  return [...given]
+    .map((long) => fieldOfLong.get(long))
+    .filter((field): field is FlagName => field !== undefined && !honoured.has(field))
+    .map(
+      (field) =>
+        `${command.name}: --${FLAGS[field].long} is not supported: ${command.refusals?.[field] ?? "it is not an option of this command"}`,
+    );
+}
+
+export function parseCli(argv: string[], command: CommandOptions = PLAYBOOK_RUN): CliOptions {
+  const extra = command.extra ?? {};
+  let parsed: ReturnType<typeof parseArgs>;
   try {
-    values = parseArgs({
+    parsed = parseArgs({
       args: argv,
       strict: true,
       allowPositionals: false,
+      tokens: true,
       options: { ...parseArgsOptions(), ...extra },
-    }).values as typeof values;
+    });
   } catch (error) {
-    throw new InputError([(error as Error).message]);
+    throw new InputError([`${command.name}: ${(error as Error).message}`]);
   }
+  const values = parsed.values as Record<string, string | boolean | boolean[] | undefined>;
+  const given = new Set((parsed.tokens ?? []).flatMap((token) => (token.kind === "option" ? [token.name] : [])));
+  const refused = refusedIn(given, command);
+  if (refused.length) throw new InputError(refused);
   const options = Object.fromEntries(
     entries.map(([field, spec]) => [field, spec.read(values[spec.long], spec.long)]),
   ) as FlagValues;

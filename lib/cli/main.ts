@@ -1,50 +1,16 @@
 // run(playbook): every playbook file is a CLI — parse argv, converge, print, exit with the right code.
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { knownHostsFilesFor, PIN_FILE } from "../connection/known-hosts.ts";
-import { homedir } from "node:os";
-import { connectOpenSsh } from "../connection/openssh.ts";
-import { connectSsh } from "../connection/ssh.ts";
 import { InputError } from "../errors.ts";
-import type { Host, InventorySpec } from "../inventory/types.ts";
+import type { InventorySpec } from "../inventory/types.ts";
 import { loadInventory } from "../inventory/load.ts";
 import type { Playbook } from "../dsl/playbook.ts";
-import { fanOut } from "../report/events.ts";
-import { humanReporter } from "../report/human.ts";
 import { mask } from "../mask.ts";
-import { ndjsonReporter } from "../report/ndjson.ts";
-import { profileReporter } from "../report/profile.ts";
 import { applyLimit } from "../runner/limit.ts";
 import { playTargets } from "../runner/plan.ts";
 import { runPlaybook } from "../runner/run.ts";
 import { parseCli, USAGE, type CliOptions } from "./args.ts";
-
-/** The repository root: everything relative in hosts.ts (keys, known_hosts, secrets) is relative to it. */
-export const REPO_ROOT = resolve(import.meta.dirname, "../..");
-
-/** Where persistent logins keep their control sockets: the user's runtime directory, else their cache. */
-export function controlDir(): string {
-  return join(process.env.XDG_RUNTIME_DIR || join(homedir(), ".cache"), "foobar-infra", "ssh");
-}
-
-/** SSH connector for a run: strict host keys from the host's known_hosts plus ./known_hosts; ssh2, or OpenSSH with --persist. */
-export function sshConnector(
-  options: Pick<CliOptions, "acceptNewHostKeys" | "timeoutSeconds"> & { persistSeconds?: number },
-) {
-  const pinFile = join(REPO_ROOT, PIN_FILE);
-  return (host: Host) => {
-    const sshOptions = {
-      knownHostsFiles: knownHostsFilesFor(host, REPO_ROOT),
-      pinFile,
-      acceptNewHostKeys: options.acceptNewHostKeys,
-      commandTimeoutMs: options.timeoutSeconds * 1000,
-      repoRoot: REPO_ROOT,
-    };
-    return options.persistSeconds
-      ? connectOpenSsh(host, { ...sshOptions, persistSeconds: options.persistSeconds, controlDir: controlDir() })
-      : connectSsh(host, sshOptions);
-  };
-}
+import { cliRunOptions } from "./cli-run.ts";
 
 function listHosts(playbook: Playbook, inventory: InventorySpec, cli: CliOptions): void {
   const loaded = loadInventory(inventory, cli.environment);
@@ -76,26 +42,7 @@ export async function run(playbook: Playbook, inventory: InventorySpec, argv = p
       process.exitCode = 0;
       return 0;
     }
-    const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
-    const output = cli.json
-      ? ndjsonReporter()
-      : humanReporter({ verbosity: cli.verbosity, color, live: Boolean(process.stdout.isTTY) });
-    // Under --json the profile goes to stderr: stdout stays NDJSON.
-    const reporter = cli.profile
-      ? fanOut(
-          output,
-          profileReporter((line) => (cli.json ? console.error(line) : console.log(line))),
-        )
-      : output;
-    const result = await runPlaybook(playbook, {
-      ...cli,
-      inventory,
-      reporter,
-      connect: sshConnector(cli),
-      connectFresh: sshConnector({ ...cli, persistSeconds: 0 }),
-      repoRoot: REPO_ROOT,
-      factsDir: join(REPO_ROOT, ".cache", "facts"),
-    });
+    const result = await runPlaybook(playbook, cliRunOptions(cli, inventory, true));
     code = result.exitCode;
   } catch (error) {
     if (!(error instanceof InputError)) throw error;

@@ -1,4 +1,5 @@
-// Which secrets a playbook uses in an environment, and where: read from role defaults, inventory and play vars.
+// Which secrets a playbook uses in an environment, and where: read from role defaults, inventory and play vars, and
+// the hosts' become passwords (sudo's, given on stdin).
 import type { Inventory } from "../inventory/types.ts";
 import { roleUses, type Playbook } from "../dsl/playbook.ts";
 import { playTargets } from "../runner/plan.ts";
@@ -11,6 +12,8 @@ export interface SecretUse {
   roles: string[];
   /** Host names, in playbook order. */
   hosts: string[];
+  /** Hosts whose login user's sudo password it is (hosts.ts `becomePassword`), in inventory order. */
+  becomeHosts: string[];
 }
 
 function refsIn(value: unknown, found: Set<string>): void {
@@ -21,22 +24,28 @@ function refsIn(value: unknown, found: Set<string>): void {
 
 /** Every secret the playbook's roles refer to on the environment's hosts, by name. */
 export function secretUses(playbook: Playbook, inventory: Inventory): SecretUse[] {
-  const uses = new Map<string, { roles: Set<string>; hosts: Set<string> }>();
+  const uses = new Map<string, { roles: Set<string>; hosts: Set<string>; becomeHosts: Set<string> }>();
+  const useOf = (name: string) => {
+    const use = uses.get(name) ?? { roles: new Set(), hosts: new Set(), becomeHosts: new Set() };
+    uses.set(name, use);
+    return use;
+  };
   for (const play of playbook.plays) {
     for (const host of playTargets(play, inventory)) {
       for (const { role, vars } of roleUses(play)) {
         const names = new Set<string>();
         refsIn(mergeRoleVars(role, inventory, host, vars), names);
         for (const name of names) {
-          const use = uses.get(name) ?? { roles: new Set(), hosts: new Set() };
+          const use = useOf(name);
           use.roles.add(role.name);
           use.hosts.add(host.name);
-          uses.set(name, use);
         }
       }
     }
   }
+  for (const host of inventory.hosts)
+    if (host.ssh.becomePassword instanceof SecretRef) useOf(host.ssh.becomePassword.name).becomeHosts.add(host.name);
   return [...uses]
-    .map(([name, use]) => ({ name, roles: [...use.roles], hosts: [...use.hosts] }))
+    .map(([name, use]) => ({ name, roles: [...use.roles], hosts: [...use.hosts], becomeHosts: [...use.becomeHosts] }))
     .sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -2,8 +2,8 @@
 import { generateX25519Identity, identityToRecipient } from "age-encryption";
 import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline/promises";
-import { parseCli, USAGE, type CliOptions } from "./args.ts";
-import { REPO_ROOT } from "./main.ts";
+import { parseCli, USAGE, type CliOptions, type CommandOptions, type FlagName } from "./args.ts";
+import { REPO_ROOT } from "./connector.ts";
 import { sayer } from "./steps.ts";
 import { InputError } from "../errors.ts";
 import { loadInventory } from "../inventory/load.ts";
@@ -17,7 +17,7 @@ import { Secret } from "../secret.ts";
 import { secretsFileFor } from "../secrets/open-file.ts";
 import type { SecretsFile } from "../secrets/secrets-file.ts";
 import { generateSecretValue, secretEnvName } from "../secrets/store.ts";
-import { secretUses } from "./secret-usage.ts";
+import { secretUses, type SecretUse } from "./secret-usage.ts";
 
 export const SECRETS_USAGE = `Usage: npx tsx playbooks/secrets.ts COMMAND [ARGS] [-i ENV] [options]
 
@@ -54,6 +54,69 @@ interface Context {
   file: SecretsFile;
   /** A line of narrative: plain, or `{"type":"secrets","message":…}` under --json; masked either way. */
   say: (line: string) => void;
+}
+
+/** A rotation converges every host that uses the secret: the options of a converge, but not a narrower selection. */
+const ROTATE_HONOURS: FlagName[] = [
+  "environment",
+  "check",
+  "diff",
+  "forks",
+  "json",
+  "verbosity",
+  "acceptNewHostKeys",
+  "timeoutSeconds",
+  "persistSeconds",
+  "noWait",
+  "profile",
+];
+const NOT_A_CONVERGE = "this secrets command converges nothing";
+const LOCAL_ONLY: Partial<Record<FlagName, string>> = Object.fromEntries(
+  (
+    [
+      "check",
+      "diff",
+      "forks",
+      "verbosity",
+      "acceptNewHostKeys",
+      "timeoutSeconds",
+      "persistSeconds",
+      "noWait",
+      "profile",
+      "limit",
+      "tags",
+      "skipTags",
+      "listHosts",
+    ] as FlagName[]
+  ).map((flag) => [flag, NOT_A_CONVERGE]),
+);
+
+/** What each subcommand takes; an option another one honours is refused, never ignored. */
+export function secretsCommandOptions(command: string): CommandOptions {
+  const name = `secrets.ts ${command}`;
+  switch (command) {
+    case "identity":
+      return {
+        name,
+        honours: ["json"],
+        refusals: { ...LOCAL_ONLY, environment: "your age identity is the same for every environment" },
+      };
+    case "set":
+      return { name, extra: { generate: { type: "boolean" } }, honours: ["environment", "json"], refusals: LOCAL_ONLY };
+    case "rotate":
+      return {
+        name,
+        honours: ROTATE_HONOURS,
+        refusals: {
+          limit: "a rotation applies the new value to every host that uses the secret",
+          tags: "a rotation converges the roles that use the secret",
+          skipTags: "a rotation converges the roles that use the secret",
+          listHosts: "`secrets.ts list` names the hosts that use each secret",
+        },
+      };
+    default:
+      return { name, honours: ["environment", "json"], refusals: LOCAL_ONLY };
+  }
 }
 
 /** Leading words are the command and its arguments; options follow. */
@@ -129,10 +192,20 @@ async function list({ site, inventory, file, say }: Context): Promise<void> {
             : "MISSING";
     const rotating = values[retiringKey(name)] !== undefined ? ", rotation unfinished" : "";
     say(
-      `  ${name.padEnd(24)} ${(source + rotating).padEnd(12)} ${use ? `roles ${use.roles.join(", ")}; hosts ${use.hosts.join(", ")}` : "used by no role here"}`,
+      `  ${name.padEnd(24)} ${(source + rotating).padEnd(12)} ${use ? whereUsed(use) : "used by no role or host here"}`,
     );
   }
   if (unreadable) say(`(values not checked: ${unreadable})`);
+}
+
+/** "roles app; hosts web-01, web-02", "sudo password (become) on mon-01", or both. */
+function whereUsed(use: SecretUse): string {
+  return [
+    use.roles.length ? `roles ${use.roles.join(", ")}; hosts ${use.hosts.join(", ")}` : "",
+    use.becomeHosts.length ? `sudo password (become) on ${use.becomeHosts.join(", ")}` : "",
+  ]
+    .filter(Boolean)
+    .join("; ");
 }
 
 async function set(
@@ -170,6 +243,10 @@ async function recipients(context: Context, words: string[]): Promise<number> {
   const current = readRecipients(path);
   const [action, key, ...owner] = words;
   if (action === undefined) {
+    if (current.length === 0)
+      say(
+        `${recipientsPathOf(file.name)} does not exist yet: nobody can decrypt ${file.name}. Start it with your own key: \`secrets.ts identity\`, then \`secrets.ts -i ${inventory.environment} recipients add KEY "Your Name"\``,
+      );
     for (const recipient of current) say(`${recipient.key} ${recipient.owner}`);
     return 0;
   }
@@ -207,14 +284,30 @@ async function recipients(context: Context, words: string[]): Promise<number> {
 }
 
 async function rotate({ site, cli, inventory, file, say }: Context, names: string[]): Promise<number> {
-  if (names.length === 0) throw new InputError(["secrets rotate: name the secrets to rotate"]);
+  if (names.length === 0) throw new InputError(["secrets.ts rotate: name the secrets to rotate"]);
   const uses = secretUses(site.playbook, inventory);
+  const unused = names.filter((name) => !uses.some((item) => item.name === name && item.roles.length));
+  if (unused.length)
+    throw new InputError(
+      unused.map((name) => {
+        const become = uses.find((item) => item.name === name)?.becomeHosts ?? [];
+        return become.length
+          ? `secrets.ts rotate: ${name} is the sudo password on ${become.join(", ")}, which no role sets: change it there (passwd), then \`secrets.ts -i ${inventory.environment} set ${name}\``
+          : `secrets.ts rotate: no role of ${site.playbook.name} uses ${name} in ${inventory.environment}`;
+      }),
+    );
+  if (cli.check) {
+    for (const name of names) {
+      const use = uses.find((item) => item.name === name)!;
+      say(
+        `--check: ${name}: would store a new value in ${file.name}, then apply it to ${use.hosts.join(", ")} (roles ${use.roles.join(", ")})${site.rotations[name] ? ", the account accepting the old and the new password until every web host has been drained, converged with the new one and put back" : " by converging them"}`,
+      );
+    }
+    say("--check: nothing was changed");
+    return 2;
+  }
   for (const name of names) {
-    const use = uses.find((item) => item.name === name);
-    if (!use)
-      throw new InputError([
-        `secrets rotate: no role of ${site.playbook.name} uses ${name} in ${inventory.environment}`,
-      ]);
+    const use = uses.find((item) => item.name === name)!;
     const plan = site.rotations[name]?.(cli, say) ?? (async () => site.converge(cli, use.hosts.join(",")));
     const code = await rotateSecret(file, name, plan, say);
     if (code !== 0) return code;
@@ -225,11 +318,19 @@ async function rotate({ site, cli, inventory, file, say }: Context, names: strin
 /** Run the secrets command; returns the exit code (4 for bad input, such as no identity for the file). */
 export async function secretsCommand(site: SecretsCommandSite, argv = process.argv.slice(2)): Promise<number> {
   const { words, options } = splitArgs(argv);
-  const cli = parseCli(options, { generate: { type: "boolean" } });
   const [command, ...rest] = words;
-  if (cli.help || !command) {
+  if (!command) {
+    if (options.includes("--help") || options.includes("-h")) {
+      console.log(SECRETS_USAGE);
+      return 0;
+    }
+    console.error(SECRETS_USAGE);
+    return 4;
+  }
+  const cli = parseCli(options, secretsCommandOptions(command));
+  if (cli.help) {
     console.log(SECRETS_USAGE);
-    return command || cli.help ? 0 : 4;
+    return 0;
   }
   const say = sayer(cli, "secrets");
   if (command === "identity") return identity(say).then(() => 0);
@@ -253,6 +354,8 @@ export async function secretsCommand(site: SecretsCommandSite, argv = process.ar
     case "rotate":
       return rotate(context, rest);
     default:
-      throw new InputError([`secrets: unknown command "${command}" (identity, list, set, edit, recipients, rotate)`]);
+      throw new InputError([
+        `secrets.ts: unknown command "${command}" (identity, list, set, edit, recipients, rotate)`,
+      ]);
   }
 }

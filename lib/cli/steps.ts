@@ -1,16 +1,14 @@
-// Helpers of the operational CLIs (deploy.ts, failover.ts) that run playbooks as steps: a message printer that
-// honours --json and masks secrets, and one playbook run with the CLI's reporter and options on a limit.
-import { join } from "node:path";
+// Helpers of the operational CLIs (deploy.ts, failover.ts, secrets.ts rotate) that run playbooks as steps: a message
+// printer that honours --json and masks secrets, and one playbook run with every option the CLI was given, on a limit.
 import { UnreachableError } from "../connection/transport.ts";
 import { InputError } from "../errors.ts";
 import type { InventorySpec } from "../inventory/types.ts";
 import type { Playbook } from "../dsl/playbook.ts";
-import { humanReporter } from "../report/human.ts";
 import { mask } from "../mask.ts";
-import { ndjsonReporter } from "../report/ndjson.ts";
 import { runPlaybook } from "../runner/run.ts";
+import type { RunOptions } from "../runner/run-options.ts";
 import type { CliOptions } from "./args.ts";
-import { REPO_ROOT, sshConnector } from "./main.ts";
+import { cliRunOptions } from "./cli-run.ts";
 
 /** Print one line of the CLI's own narrative: `{"type": <kind>, "message": …}` under --json, plain otherwise. */
 export function sayer(cli: Pick<CliOptions, "json">, kind: string): (line: string) => void {
@@ -20,36 +18,30 @@ export function sayer(cli: Pick<CliOptions, "json">, kind: string): (line: strin
       : console.log(mask(line));
 }
 
-/** Run `playbook` on `limit` as the CLI was asked (environment, diff, -v, --json, timeout); returns its exit code. */
+/**
+ * Run `playbook` on `limit` with every option of `cli` (--check, --diff, -v, --json, --profile, --persist, --no-wait…);
+ * `tags` narrows what the step applies. `held`: a converge lock this command holds already (lib/runner/host-lock.ts).
+ */
+export function stepRunOptions(
+  cli: CliOptions,
+  inventory: InventorySpec,
+  limit: string,
+  tags?: string[],
+  held?: RunOptions["heldLock"],
+): RunOptions {
+  return { ...cliRunOptions(cli, inventory, false), limit, tags: tags ?? cli.tags, heldLock: held };
+}
+
+/** One step: `playbook` run on `limit` as stepRunOptions says; returns its exit code. */
 export async function runStep(
   cli: CliOptions,
   inventory: InventorySpec,
   playbook: Playbook,
   limit: string,
   tags?: string[],
+  held?: RunOptions["heldLock"],
 ): Promise<number> {
-  const result = await runPlaybook(playbook, {
-    ...cli,
-    // Where a step still differs from a plain run (main.ts), as before the options became one type (issue 36): it
-    // always applies (no --check) and drops --skip-tags; below, it has no connectFresh (the lockout check after a
-    // firewall or sshd change rides `connect`, an OpenSSH master under --persist) and no --profile reporter.
-    check: false,
-    skipTags: undefined,
-    limit,
-    tags,
-    inventory,
-    reporter: cli.json
-      ? ndjsonReporter()
-      : humanReporter({
-          verbosity: cli.verbosity,
-          color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
-          live: false,
-        }),
-    connect: sshConnector(cli),
-    repoRoot: REPO_ROOT,
-    factsDir: join(REPO_ROOT, ".cache", "facts"),
-  });
-  return result.exitCode;
+  return (await runPlaybook(playbook, stepRunOptions(cli, inventory, limit, tags, held))).exitCode;
 }
 
 /** A positive number of seconds from an option, in ms (`fallback` seconds when absent). */
@@ -61,13 +53,18 @@ export function secondsOption(value: string | boolean | undefined, fallback: num
   return number * 1000;
 }
 
-/** Set the process's exit code from an operational CLI's run: its own code, else 4 bad input, 3 unreachable, 1. */
+/** The exit code of an operational CLI that threw: 4 bad input, 3 unreachable, 1 anything else. */
+export function exitCodeOf(error: unknown): number {
+  return error instanceof InputError ? 4 : error instanceof UnreachableError ? 3 : 1;
+}
+
+/** Set the process's exit code from an operational CLI's run: its own code, else exitCodeOf its error (printed). */
 export function exitWith(result: Promise<number>): void {
   result.then(
     (code) => (process.exitCode = code),
     (error: Error) => {
       console.error(mask(`error: ${error.message}`));
-      process.exitCode = error instanceof InputError ? 4 : error instanceof UnreachableError ? 3 : 1;
+      process.exitCode = exitCodeOf(error);
     },
   );
 }

@@ -30,6 +30,8 @@ export interface RoleDefinition<S extends TObject> {
   tasks(context: RoleContext<Static<S>>): Resource<any>[];
   /** Named actions run once at the end of the play when notified, in this order. */
   handlers?: Record<string, (context: RoleContext<Static<S>>) => Resource<any>>;
+  /** Tags its resources may carry besides the role's name: --tags and --skip-tags are checked against them up front. */
+  tags?: readonly string[];
 }
 
 export interface Role<V = any> {
@@ -39,6 +41,8 @@ export interface Role<V = any> {
   /** Values used when neither inventory nor play sets a var: the declaration's defaults. */
   readonly defaults: Partial<V>;
   readonly templatesDir: string;
+  /** The tags its resources may carry besides its name. */
+  readonly tags: readonly string[];
   tasks(context: RoleContext<V>): Resource<any>[];
   handlers?: Record<string, (context: RoleContext<V>) => Resource<any>>;
 }
@@ -48,6 +52,7 @@ export function defineRole<S extends TObject>(definition: RoleDefinition<S>): Ro
   return {
     ...definition,
     defaults: defaultsOf(definition.schema) as Partial<Static<S>>,
+    tags: definition.tags ?? [],
     templatesDir: join(definition.dir, "templates"),
   };
 }

@@ -1,5 +1,6 @@
 // Load one environment of hosts.ts: defaults filled in, groups checked, hosts resolved.
 import { InputError } from "../errors.ts";
+import { didYouMean } from "../suggest.ts";
 import type { EnvironmentSpec, Host, Inventory, InventorySpec } from "./types.ts";
 
 const HOST_NAME = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/;
@@ -33,7 +34,10 @@ function checkEnvironment(name: string, env: EnvironmentSpec): string[] {
 /** Resolve environment `name` (default "production"). Every problem is an InputError (exit 4). */
 export function loadInventory(spec: InventorySpec, name = "production"): Inventory {
   const env = spec.environments[name];
-  if (!env) throw new InputError([`unknown inventory "${name}" (known: ${Object.keys(spec.environments).join(", ")})`]);
+  if (!env) {
+    const known = Object.keys(spec.environments);
+    throw new InputError([`unknown inventory "${name}"${didYouMean(name, known)} (known: ${known.join(", ")})`]);
+  }
   const problems = checkEnvironment(name, env);
   if (problems.length) throw new InputError(problems);
   const groupsOf = (host: string) =>

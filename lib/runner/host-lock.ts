@@ -42,12 +42,15 @@ export function runLock(playbook: string): RunLock {
  * as the login this script came through — the first ancestor that is not a shell or sudo: sshd's session process (the
  * controller itself over the local transport) — and exits within 0.2 s of it. A holder whose login is already gone (the
  * last run just closed it) is ended at once rather than waited for. Prints `lock=held` (or `lock=unavailable` when not
- * root: nothing to lock against); when another run holds it, `lock=busy` and that run's description, exit 75.
+ * root: nothing to lock against); when another run holds it, `lock=busy` and that run's description, exit 75. A run
+ * whose holder has the lock already (a command's step under its `heldLock`) gets `lock=held` at once.
  */
 export function lockStep(lock: RunLock, waitSeconds: number, lastBeforeProbe: string | undefined): Step {
   const seconds = Math.max(0, Math.floor(waitSeconds));
   const script = [
     "if ! { [ -d /run/foobar ] || mkdir -p /run/foobar 2>/dev/null; } || ! [ -w /run/foobar ]; then echo lock=unavailable; exit 0; fi",
+    // Held already by this very run (a command that took the lock and runs a playbook as one of its steps).
+    `if read -r foobar_id foobar_holder _ < ${HOLDER_FILE} 2>/dev/null && [ "$foobar_id" = ${quote(lock.id)} ] && [ -d "/proc/$foobar_holder" ]; then echo lock=held; exit 0; fi`,
     `exec 9>>${LOCK_FILE}`,
     "foobar_stale() {",
     `  read -r _ foobar_holder foobar_owner < ${HOLDER_FILE} 2>/dev/null && ! [ -d "/proc/$foobar_owner" ] && kill "$foobar_holder" 2>/dev/null && flock -w 2 9`,

@@ -20,7 +20,7 @@ function matching(inventory: Inventory, pattern: string): Host[] {
   );
 }
 
-/** Hosts selected by a comma-separated limit; every pattern must match something. */
+/** Hosts selected by a comma-separated limit; every pattern must match something, and the result must not be empty. */
 export function applyLimit(inventory: Inventory, limit: string | undefined): Set<string> {
   if (!limit) return new Set(inventory.hosts.map((host) => host.name));
   const patterns = limit
@@ -40,5 +40,9 @@ export function applyLimit(inventory: Inventory, limit: string | undefined): Set
     (included.length ? included : ["*"]).flatMap((pattern) => matching(inventory, pattern).map((host) => host.name)),
   );
   for (const pattern of excluded) for (const host of matching(inventory, pattern)) selected.delete(host.name);
+  if (selected.size === 0)
+    throw new InputError([
+      `--limit "${limit}" selects no host of inventory ${inventory.environment}: its exclusions remove every host it names`,
+    ]);
   return selected;
 }

@@ -50,7 +50,7 @@ export function planPlays(
   memo?: ValidVarsMemo,
 ): HostPlay[][] {
   const problems: string[] = [];
-  const missing = new Set<string>();
+  const missing = new Map<string, string>();
   const plays = playbook.plays.map((play) => {
     let hosts: Host[] = [];
     try {
@@ -72,7 +72,9 @@ export function planPlays(
       }),
     }));
   });
-  problems.push(...missing);
+  // No secrets file at all: how to make one says more than each secret's absence and the schema's "found a plain object".
+  if (missing.size && secrets.absentFile) throw new InputError([secrets.absentFile([...missing.keys()].sort())]);
+  problems.push(...missing.values());
   if (problems.length) throw new InputError(problems);
   return plays;
 }
@@ -102,6 +104,7 @@ export function buildHostWork(
   const problems: string[] = [];
   const resources: Resource[] = [];
   const handlers: { name: string; resource: Resource }[] = [];
+  const ownerRole = new Map<Resource, Role>();
   const where = (role: Role) => `host ${hostPlay.host.name}, play "${hostPlay.play.name}", role ${role.name}`;
   for (const { role, vars } of hostPlay.roles) {
     const data = { ...vars, vars, host: hostPlay.host, facts, inventory };
@@ -114,7 +117,11 @@ export function buildHostWork(
       checkNewConnection,
     };
     try {
-      for (const resource of role.tasks(context)) resources.push({ ...resource, tags: [role.name, ...resource.tags] });
+      for (const resource of role.tasks(context)) {
+        const tagged = { ...resource, tags: [role.name, ...resource.tags] };
+        ownerRole.set(tagged, role);
+        resources.push(tagged);
+      }
       for (const [name, make] of Object.entries(role.handlers ?? {})) handlers.push({ name, resource: make(context) });
     } catch (error) {
       problems.push(`${where(role)}: ${(error as Error).message}`);
@@ -122,6 +129,10 @@ export function buildHostWork(
   }
   const ids = new Set<string>();
   for (const resource of resources) {
+    const role = ownerRole.get(resource)!;
+    const undeclared = resource.tags.filter((tag) => tag !== role.name && !role.tags.includes(tag));
+    if (undeclared.length)
+      problems.push(`${where(role)}: ${resource.id} has tag ${undeclared.join(", ")}, which the role does not declare`);
     if (ids.has(resource.id))
       problems.push(`host ${hostPlay.host.name}, play "${hostPlay.play.name}": ${resource.id} is described twice`);
     ids.add(resource.id);

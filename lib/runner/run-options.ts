@@ -3,6 +3,7 @@
 import type { Transport } from "../connection/transport.ts";
 import type { Host, InventorySpec } from "../inventory/types.ts";
 import type { Reporter } from "../report/events.ts";
+import type { RunLock } from "./host-lock.ts";
 import type { Selection } from "./plan.ts";
 
 export interface RunChoices extends Selection {
@@ -34,4 +35,8 @@ export interface RunOptions extends RunChoices {
   repoRoot: string;
   /** Where host facts are cached between runs (null: memory only). */
   factsDir: string | null;
+  /** Role names a var namespace of the inventory may name besides the playbook's own (the repository's roles). */
+  knownRoles?: readonly string[];
+  /** The converge lock of the command this run is a step of (failover.ts): held already, taken again at once. */
+  heldLock?: RunLock;
 }

@@ -8,9 +8,10 @@ import { resolveBecomePasswords } from "../secrets/become.ts";
 import { openSecretStore } from "../secrets/store.ts";
 import { gatherHosts } from "./gather.ts";
 import { runHostChains, type HostRun } from "./host-chains.ts";
-import { releaseScript, runLock } from "./host-lock.ts";
+import { releaseScript, runLock, type RunLock } from "./host-lock.ts";
 import { applyLimit } from "./limit.ts";
 import { planPlays } from "./plan.ts";
+import { checkSelection, checkVarNamespaces } from "./selection.ts";
 import type { RunOptions } from "./run-options.ts";
 import { validVarsMemo } from "./valid-vars-memo.ts";
 
@@ -47,7 +48,7 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
   const hostError = hostErrorReporter(reporter);
   try {
     // Taken before the first change on each host (lib/runner/host-lock.ts); --check changes nothing and takes none.
-    const lock = options.check ? undefined : runLock(playbook.name);
+    const lock = options.check ? undefined : (options.heldLock ?? runLock(playbook.name));
     await gatherHosts({ runs, plays, inventory, options, reporter, hostError, lock });
     await runHostChains({
       playbook,
@@ -60,7 +61,7 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
       hostError,
     });
   } finally {
-    await closeSessions(runs);
+    await closeSessions(runs, options.heldLock);
   }
   const code = exitCode(counts, options.check);
   reporter.emit({
@@ -88,7 +89,9 @@ async function validateRun(playbook: Playbook, options: RunOptions) {
     generate: inventory.generateSecrets,
   });
   const validVars = validVarsMemo(options.factsDir, inventory.environment);
+  checkVarNamespaces(playbook, inventory, options.knownRoles);
   const plays = planPlays(playbook, inventory, selected, secrets, validVars);
+  checkSelection(playbook, plays, options);
   resolveBecomePasswords(
     inventory.hosts.filter((host) => selected.has(host.name)),
     secrets,
@@ -129,13 +132,16 @@ function hostErrorReporter(reporter: Reporter) {
   };
 }
 
-/** Each host's memo saved and its login closed; a login kept for the next run (--persist) first ends this run's lock holder. */
-function closeSessions(runs: Map<string, HostRun>) {
+/**
+ * Each host's memo saved and its login closed; a login kept for the next run (--persist) first ends this run's lock
+ * holder, unless the lock is `kept`: the command this run is a step of holds it and ends it.
+ */
+function closeSessions(runs: Map<string, HostRun>, kept: RunLock | undefined) {
   return Promise.all(
     [...runs.values()].map(async (run) => {
       run.session?.memo.save();
       const session = run.session;
-      if (session?.lock?.held && session.transport.outlivesRun) {
+      if (session?.lock?.held && session.lock.run !== kept && session.transport.outlivesRun) {
         await session.transport
           .exec(session.login.command, {
             stdin: session.login.stdinPrefix + releaseScript(session.lock.run),

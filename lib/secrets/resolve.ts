@@ -2,12 +2,12 @@
 import type { SecretStore } from "./store.ts";
 import { SecretRef } from "../secret.ts";
 
-/** Replace every SecretRef inside `vars` (deeply); missing secrets are added to `missing` with how to provide them. */
-export function resolveSecrets<T>(vars: T, store: SecretStore, missing: Set<string>): T {
+/** Replace every SecretRef inside `vars` (deeply); missing secrets are added to `missing`: name → how to provide it. */
+export function resolveSecrets<T>(vars: T, store: SecretStore, missing: Map<string, string>): T {
   const walk = (value: unknown): unknown => {
     if (value instanceof SecretRef) {
       const secret = store.lookup(value.name);
-      if (!secret) missing.add(`missing secret "${value.name}": ${store.howToSet(value.name)}`);
+      if (!secret) missing.set(value.name, `missing secret "${value.name}": ${store.howToSet(value.name)}`);
       return secret ?? value;
     }
     if (Array.isArray(value)) return value.map(walk);

@@ -1,5 +1,6 @@
 // The secrets a run can use: `FOOBAR_SECRET_<NAME>` first, then the environment's secrets file (decrypted in memory).
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import { InputError } from "../errors.ts";
 import { writeClearValues } from "./clear-file.ts";
 import { Secret } from "../secret.ts";
@@ -20,6 +21,8 @@ export interface SecretStore {
   lookup(name: string): Secret | undefined;
   /** How an operator provides `name`, for the "missing secret" message. */
   howToSet(name: string): string;
+  /** When the environment's encrypted file does not exist yet: how to create it, for a run that needs `names`. */
+  absentFile?: (names: string[]) => string;
 }
 
 export interface StoreOptions {
@@ -68,9 +71,24 @@ export async function openSecretStore(options: StoreOptions): Promise<SecretStor
       cache.set(name, secret);
       return secret;
     },
+    absentFile: file.encrypted && !existsSync(file.path) ? (names) => absentFileHelp(options, names) : undefined,
     howToSet: (name) =>
       file.encrypted
         ? `set ${secretEnvName(name)} or run \`npx tsx playbooks/secrets.ts -i ${options.environment} set ${name}\``
         : `set ${secretEnvName(name)} or add "${name}" to ${options.file}`,
   };
+}
+
+/** The steps that create an environment's encrypted secrets file, in order, for a run that needs `names`. */
+function absentFileHelp({ environment, file }: StoreOptions, names: string[]): string {
+  const command = `npx tsx playbooks/secrets.ts -i ${environment}`;
+  return [
+    `environment ${environment} keeps its secrets in ${file}, which does not exist yet; this run needs ${names.length}: ${names.join(", ")}.`,
+    "Create it, in this order:",
+    "  1. npx tsx playbooks/secrets.ts identity   (your age key; prints your public key, age1…)",
+    `  2. ${command} recipients add AGE1_PUBLIC_KEY "Your Name"`,
+    `  3. ${command} set NAME --generate   for each secret (or pipe a value in; \`${command} edit\` sets them all)`,
+    `  4. commit ${file} and its .recipients file`,
+    "To converge the built-in lab instead, add -i lab.",
+  ].join("\n");
 }

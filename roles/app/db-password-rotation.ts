@@ -1,7 +1,7 @@
 // Rotating a database account's password without a failed request: the account accepts the new and the retiring
 // password, each web host is drained, converged with the new one and put back once healthy, then the old one is dropped.
 import type { CliOptions } from "../../lib/cli/args.ts";
-import { REPO_ROOT, sshConnector } from "../../lib/cli/main.ts";
+import { REPO_ROOT, sshConnector } from "../../lib/cli/connector.ts";
 import { runStep } from "../../lib/cli/steps.ts";
 import { loadInventory } from "../../lib/inventory/load.ts";
 import type { InventorySpec } from "../../lib/inventory/types.ts";

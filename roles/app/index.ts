@@ -18,6 +18,7 @@ export default defineRole({
   name: "app",
   dir: import.meta.dirname,
   schema,
+  tags: [DATABASE_TAG],
   tasks: ({ r, vars, host, inventory }) => {
     const release = readRelease(vars.build_dir, REPO_ROOT);
     const version = vars.version ?? release.version;

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { capture } from "../../lab/run-command.ts";
-import { controlDir } from "../../lib/cli/main.ts";
+import { controlDir } from "../../lib/cli/connector.ts";
 import { closeControlMasters } from "../../lib/connection/control-masters.ts";
 import { converge, hosts, mustOnHost } from "./harness.ts";
 

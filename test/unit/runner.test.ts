@@ -230,6 +230,7 @@ test("--tags and --skip-tags select resources; role names are tags", async () =>
     dir: import.meta.dirname,
     schema: RoleVars({}),
     tasks: () => [kv("a", "1", { tags: ["alpha"] }), kv("b", "2", { tags: ["beta"] })],
+    tags: ["alpha", "beta"],
   });
   const book = definePlaybook("t", [{ name: "p", hosts: "all_fake", roles: [tagged, thirtyKeys] }]);
   const hosts = newHosts(["h1"]);

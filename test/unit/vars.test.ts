@@ -111,13 +111,35 @@ test("schema errors name host, role, path, expectation and value — all of them
   assert.not.match(text, /plain-text/, "a value meant as a secret is never echoed");
 });
 
-test("a missing secret is an input error naming it and where to put it", async () => {
+test("a missing secret with no secrets file yet: the file named, with the commands that create it in order", async () => {
   const spec = inventory({ env: { password: secret("lb_password") } });
   const { error, connects } = await run(spec, undefined, {});
   assert.ok(error instanceof InputError);
+  const message = (error as Error).message;
   assert.match(
-    (error as Error).message,
-    /missing secret "lb_password": set FOOBAR_SECRET_LB_PASSWORD or run `npx tsx playbooks\/secrets.ts -i test set lb_password`/,
+    message,
+    /^environment test keeps its secrets in secrets\/test\.age, which does not exist yet; this run needs 1: lb_password\./,
+  );
+  const steps = [
+    "secrets.ts identity",
+    "secrets.ts -i test recipients add",
+    "secrets.ts -i test set NAME",
+    "commit secrets/test.age",
+  ];
+  const at = steps.map((step) => message.indexOf(step));
+  assert.ok(
+    at.every((index) => index > 0),
+    message,
+  );
+  assert.equal(
+    [...at].sort((a, b) => a - b),
+    at,
+    "the steps in the order they must run",
+  );
+  assert.not.match(
+    message,
+    /found a plain object/,
+    "the schema's complaint about the unresolved reference is left out",
   );
   assert.equal(connects, []);
 });

@@ -1,0 +1,35 @@
+// How the CLI reaches hosts: the repository root everything relative in hosts.ts hangs off, and the SSH connector.
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+import { knownHostsFilesFor, PIN_FILE } from "../connection/known-hosts.ts";
+import { connectOpenSsh } from "../connection/openssh.ts";
+import { connectSsh } from "../connection/ssh.ts";
+import type { Host } from "../inventory/types.ts";
+import type { CliOptions } from "./args.ts";
+
+/** The repository root: everything relative in hosts.ts (keys, known_hosts, secrets) is relative to it. */
+export const REPO_ROOT = resolve(import.meta.dirname, "../..");
+
+/** Where persistent logins keep their control sockets: the user's runtime directory, else their cache. */
+export function controlDir(): string {
+  return join(process.env.XDG_RUNTIME_DIR || join(homedir(), ".cache"), "foobar-infra", "ssh");
+}
+
+/** SSH connector for a run: strict host keys from the host's known_hosts plus ./known_hosts; ssh2, or OpenSSH with --persist. */
+export function sshConnector(
+  options: Pick<CliOptions, "acceptNewHostKeys" | "timeoutSeconds"> & { persistSeconds?: number },
+) {
+  const pinFile = join(REPO_ROOT, PIN_FILE);
+  return (host: Host) => {
+    const sshOptions = {
+      knownHostsFiles: knownHostsFilesFor(host, REPO_ROOT),
+      pinFile,
+      acceptNewHostKeys: options.acceptNewHostKeys,
+      commandTimeoutMs: options.timeoutSeconds * 1000,
+      repoRoot: REPO_ROOT,
+    };
+    return options.persistSeconds
+      ? connectOpenSsh(host, { ...sshOptions, persistSeconds: options.persistSeconds, controlDir: controlDir() })
+      : connectSsh(host, sshOptions);
+  };
+}
