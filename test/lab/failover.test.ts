@@ -7,6 +7,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { REPO_ROOT } from "../../lab/paths.ts";
 import { capture } from "../../lab/run-command.ts";
+import { HOLDER_FILE } from "../../lib/facts/lock-state.ts";
 import { converge, eventually, freshHosts, host, http, mustOnHost, SITE_URL } from "./harness.ts";
 
 const HOSTS = ["lb-01", "lb-02", "web-01", "web-02", "db-01", "db-02"];
@@ -162,10 +163,30 @@ test("inventory swapped: site.ts makes db-01 a replica of db-02 by GTID; a new r
   assert.is(second.changed, 0, second.changedTasks.join("\n"));
 });
 
-test("planned fail-back (primary answers, caught up): --promote db-01 proceeds; plain site.ts makes db-02 a replica again", async () => {
-  const back = await failover(["--promote", "db-01"], "test/lab/playbooks/failover-swapped.ts");
+test("planned fail-back (primary answers, caught up): --promote db-01 proceeds while a converge started meanwhile waits for its lock; plain site.ts makes db-02 a replica again", async () => {
+  const started = failover(["--promote", "db-01"], "test/lab/playbooks/failover-swapped.ts").then((result) => ({
+    ...result,
+    endedAt: Date.now(),
+  }));
+  assert.ok(
+    await eventually(
+      async () => /playbook failover\.ts,/.test(await mustOnHost("db-01", `cat ${HOLDER_FILE} 2>/dev/null || true`)),
+      30_000,
+      100,
+    ),
+    "failover.ts took db-01's converge lock",
+  );
+  const meanwhile = await converge("test/lab/playbooks/mark-host.ts", ["-l", "db-01"]);
+  const convergedAt = Date.now();
+  const back = await started;
   assert.is(back.code, 0, back.output);
   assert.match(back.output, /db-02: fenced: read-only now/);
+  assert.is(meanwhile.exitCode, 0, meanwhile.output);
+  assert.ok(
+    meanwhile.events.some((event) => event.type === "waiting" && /playbook failover\.ts,/.test(event.message)),
+    `the converge waited for failover.ts's lock: ${meanwhile.output}`,
+  );
+  assert.ok(convergedAt >= back.endedAt - 1000, "the converge changed db-01 only once the failover was done");
   const normal = await converge("site");
   assert.is(normal.exitCode, 0, normal.output);
   assert.ok(await eventually(() => replicatesFrom("db-02", "db-01"), 10_000), "db-02 replicates from db-01");

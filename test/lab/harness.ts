@@ -15,6 +15,8 @@ import type { Counts, RunEvent } from "../../lib/report/events.ts";
 import { becomeExec } from "../../lib/connection/become.ts";
 import { resolveBecomePasswordsOf } from "../../lib/secrets/become.ts";
 import { heredocBase64 } from "../../lib/shell.ts";
+import { runtimeCommand } from "../../roles/haproxy/runtime.ts";
+import { parseServersState } from "../../roles/haproxy/server-state-resource.ts";
 
 /** Where the lab tests run: the local nspawn lab (default) or the user's Vagrant VMs (TEST_TARGET=vagrant). */
 export const TARGET = process.env.TEST_TARGET === "vagrant" ? "vagrant" : "lab";
@@ -81,6 +83,15 @@ export async function mustOnHost(name: string, command: string, input?: string):
   if (result.code !== 0)
     throw new Error(`${name}: \`${command}\` failed (exit ${result.code}): ${result.stderr || result.stdout}`);
   return result.stdout;
+}
+
+/** HAProxy's admin state of a web server on a load balancer: "ready", "drain" or "maint" (set through its runtime API). */
+export async function adminState(lb: string, server: string): Promise<string> {
+  return (
+    parseServersState(await mustOnHost(lb, runtimeCommand("show servers state foobar_web"))).find(
+      (running) => running.name === server,
+    )?.admin ?? "absent"
+  );
 }
 
 export interface Converge {

@@ -9,9 +9,8 @@ import { REPO_ROOT } from "../../lab/paths.ts";
 import type { RunEvent } from "../../lib/report/events.ts";
 import { capture, run } from "../../lab/run-command.ts";
 import { labHost, siteAddress, SWITCH } from "../../lab/topology.ts";
-import { parseServerStat, runtimeCommand, SHOW_SERVER_STATS } from "../../roles/haproxy/runtime.ts";
-import { parseServersState } from "../../roles/haproxy/server-state-resource.ts";
-import { abWhile, changedTaskIds, converge, eventually, mustOnHost } from "./harness.ts";
+import { parseServerStat, SHOW_SERVER_STATS } from "../../roles/haproxy/runtime.ts";
+import { abWhile, adminState, changedTaskIds, converge, eventually, mustOnHost } from "./harness.ts";
 
 const AB_SITE = `https://${siteAddress()}/`;
 const DB_AND_LB = ["-l", "db-01,db-02,lb-01"];
@@ -28,14 +27,6 @@ const summaries = (events: RunEvent[]) =>
 
 async function serverStatus(lb: string, server: string): Promise<string> {
   return parseServerStat(await mustOnHost(lb, SHOW_SERVER_STATS), server)?.status ?? "absent";
-}
-
-async function adminState(lb: string, server: string): Promise<string> {
-  return (
-    parseServersState(await mustOnHost(lb, runtimeCommand("show servers state foobar_web"))).find(
-      (running) => running.name === server,
-    )?.admin ?? "absent"
-  );
 }
 
 const upEverywhere = async (server: string) =>

@@ -10,6 +10,7 @@ import { capture } from "../../lab/run-command.ts";
 import { siteAddress } from "../../lab/topology.ts";
 import {
   abWhile,
+  adminState,
   backgroundLoad,
   changedTaskIds,
   converge,
@@ -38,7 +39,7 @@ async function servedBy(count: number): Promise<string[]> {
   return servers;
 }
 
-async function deploy(buildDir: string) {
+async function deploy(buildDir: string, options: string[] = []) {
   const result = await capture(
     process.execPath,
     [
@@ -51,6 +52,7 @@ async function deploy(buildDir: string) {
       buildDir,
       "--health-timeout",
       "20",
+      ...options,
     ],
     { cwd: REPO_ROOT },
   );
@@ -197,6 +199,35 @@ test("a web tier config change through site.ts under ab load (50 concurrent): on
   assert.ok(totals.completed >= 1000, `ab completed ${totals.completed}`);
   assert.is(totals.failed, 0, JSON.stringify(totals));
   assert.is(totals.non2xx, 0, JSON.stringify(totals));
+});
+
+test("deploy --check of a new release: the plan host by host, exit 2; no host drained, nothing changed", async () => {
+  const next = join(scratch, "checked");
+  cpSync(join(REPO_ROOT, "app/dist"), next, { recursive: true });
+  writeFileSync(join(next, "public/release-note.txt"), "a release only checked\n");
+  const before = await versionsThroughLb();
+  const seen = new Set<string>();
+  let checking = true;
+  const watch = (async () => {
+    while (checking) {
+      for (const server of ["web-01", "web-02"]) seen.add(`${server}=${await adminState("lb-01", server)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+  const checked = await deploy(next, ["--check"]).finally(() => (checking = false));
+  await watch;
+  assert.is(checked.code, 2, checked.output);
+  for (const name of ["web-01", "web-02"])
+    assert.match(
+      checked.output,
+      new RegExp(`${name}: runs \\S+; would drain it in HAProxy on lb-01, lb-02, switch it to r-`),
+    );
+  assert.match(
+    checked.output,
+    /--check: would deploy r-\S+ from \S+ to web-01, web-02, one at a time; nothing is changed/,
+  );
+  assert.equal([...seen].sort(), ["web-01=ready", "web-02=ready"], "no host was drained while --check ran");
+  assert.equal(await versionsThroughLb(), before, "both hosts still serve the release they had");
 });
 
 test("rolling deploy under load: no request fails; a broken release stops at the first host, the others keep serving", async () => {
