@@ -53,7 +53,13 @@ export async function run(playbook: Playbook, inventory: InventorySpec, argv = p
   return code;
 }
 
+/** Where isMain notes the file it found to be the program: on globalThis, because bin/foobar-infra's bundle has its
+ * own copy of this module; the launcher reads it after importing the bundle (no note: the file defines no run). */
+const MAIN_MARK = Symbol.for("foobar-infra.main");
+
 /** True when `moduleUrl` is the file node was started with (a playbook run as a CLI, not imported). */
 export function isMain(moduleUrl: string): boolean {
-  return Boolean(process.argv[1]) && resolve(process.argv[1]!) === fileURLToPath(moduleUrl);
+  const main = Boolean(process.argv[1]) && resolve(process.argv[1]!) === fileURLToPath(moduleUrl);
+  if (main) (globalThis as Record<symbol, unknown>)[MAIN_MARK] = fileURLToPath(moduleUrl);
+  return main;
 }
