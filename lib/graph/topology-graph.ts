@@ -2,10 +2,10 @@
 import type { Inventory } from "../inventory/types.ts";
 
 export interface TierPath {
-  /** Hosts of this group accept the connection... */
+  /** Hosts of this group accept the connection ("all": every host)... */
   group: string;
   ports?: number[];
-  /** "vrrp" is drawn as a dotted link between the hosts; other protocols as arrows labelled with their ports. */
+  /** "vrrp" is drawn as a dotted link between the hosts; TCP and UDP as arrows labelled with their ports. */
   proto?: string;
   /** ...from anyone ("any") or from these groups' hosts. */
   from: "any" | string[];
@@ -24,6 +24,60 @@ export interface GraphOptions {
 
 const nodeId = (name: string) => name.replace(/[^A-Za-z0-9]/g, "_");
 
+/** The hosts a rule for `group` lands on, as roles/ufw expands it: "all" is every host unless a group has that name. */
+function ruleTargets(inventory: Inventory, group: string): string[] {
+  if (group === "all" && !(group in inventory.groups)) return inventory.hosts.map((host) => host.name);
+  return inventory.groups[group]?.hosts ?? [];
+}
+
+/** How a port reads on an arrow: TCP bare ("80"), other protocols suffixed ("53/udp"). */
+const portLabel = (port: number, proto: string) => (proto === "tcp" ? String(port) : `${port}/${proto}`);
+
+/**
+ * The firewall's allowed paths as Mermaid edges, one per pair of ends: an arrow labelled with every port the rules
+ * open from its source to its target, a dotted VRRP link (both ways when both ways are allowed), and users reaching
+ * the entry group through the virtual address.
+ */
+function pathLines(inventory: Inventory, options: GraphOptions): string[] {
+  const edges = new Map<string, { kind: "ports" | "vrrp" | "hop"; from: string; to: string; labels: string[] }>();
+  const add = (kind: "ports" | "vrrp" | "hop", from: string, to: string, label?: string) => {
+    const key = `${kind} ${from} ${to}`;
+    const edge = edges.get(key) ?? { kind, from, to, labels: [] };
+    if (label !== undefined && !edge.labels.includes(label)) edge.labels.push(label);
+    edges.set(key, edge);
+  };
+  for (const path of options.paths) {
+    const targets = ruleTargets(inventory, path.group);
+    const proto = path.proto ?? "tcp";
+    const labels = (path.ports ?? []).map((port) => portLabel(port, proto));
+    const viaEntry = path.from === "any" && options.entry?.group === path.group && proto !== "vrrp";
+    if (viaEntry) {
+      for (const label of labels) add("ports", "users", "vip", label);
+      for (const target of targets) add("hop", "vip", target);
+      continue;
+    }
+    // Like the role: a source group the inventory lacks opens nothing, and a host never gets a rule for itself.
+    const sources =
+      path.from === "any" ? ["users"] : path.from.flatMap((group) => inventory.groups[group]?.hosts ?? []);
+    for (const source of sources)
+      for (const target of targets.filter((target) => target !== source)) {
+        if (proto === "vrrp") add("vrrp", source, target);
+        else for (const label of labels) add("ports", source, target, label);
+      }
+  }
+  const lines: string[] = [];
+  for (const { kind, from, to, labels } of edges.values()) {
+    const [source, target] = [nodeId(from), nodeId(to)];
+    if (kind === "hop") lines.push(`  ${source} -.-> ${target}`);
+    if (kind === "ports") lines.push(`  ${source} -->|${labels.join(", ")}| ${target}`);
+    if (kind !== "vrrp") continue;
+    const bothWays = edges.has(`vrrp ${to} ${from}`);
+    if (!bothWays) lines.push(`  ${source} -.->|VRRP| ${target}`);
+    else if (from < to) lines.push(`  ${source} <-.->|VRRP| ${target}`);
+  }
+  return lines;
+}
+
 export function topologyMermaid(inventory: Inventory, options: GraphOptions): string {
   const lines = ["flowchart LR", "  users((users))", "  operator((operator))"];
   for (const [group, { hosts }] of Object.entries(inventory.groups)) {
@@ -38,31 +92,7 @@ export function topologyMermaid(inventory: Inventory, options: GraphOptions): st
     lines.push("  end");
   }
   if (options.entry) lines.push(`  vip(("${options.entry.label}"))`);
-  for (const path of options.paths) {
-    const targets = inventory.groups[path.group]?.hosts ?? [];
-    const label = (path.ports ?? []).join(", ");
-    if (path.proto === "vrrp") {
-      const peers = path.from === "any" ? targets : path.from.flatMap((group) => inventory.groups[group]?.hosts ?? []);
-      for (const target of targets)
-        for (const source of peers)
-          if (source < target) lines.push(`  ${nodeId(source)} <-.->|VRRP| ${nodeId(target)}`);
-      continue;
-    }
-    if (path.from === "any" && options.entry?.group === path.group) {
-      lines.push(`  users -->|${label}| vip`, ...targets.map((target) => `  vip -.-> ${nodeId(target)}`));
-      continue;
-    }
-    if (path.from === "any") {
-      for (const target of targets) lines.push(`  users -->|${label}| ${nodeId(target)}`);
-      continue;
-    }
-    for (const group of path.from) {
-      for (const source of inventory.groups[group]?.hosts ?? []) {
-        for (const target of targets)
-          if (source !== target) lines.push(`  ${nodeId(source)} -->|${label}| ${nodeId(target)}`);
-      }
-    }
-  }
+  lines.push(...pathLines(inventory, options));
   for (const note of options.notes ?? []) {
     for (const source of inventory.groups[note.from]?.hosts ?? []) {
       for (const target of inventory.groups[note.to]?.hosts ?? [])
