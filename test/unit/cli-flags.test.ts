@@ -65,7 +65,11 @@ test("every flag of the table is parsed into its option, short names included", 
 });
 
 test("defaults, a playbook's own options, and bad values named by their flag", () => {
-  const options = parseCli(["--build", "dist"], { name: "deploy.ts", honours: "all", extra: { build: { type: "string" } } });
+  const options = parseCli(["--build", "dist"], {
+    name: "deploy.ts",
+    honours: "all",
+    extra: { build: { type: "string" } },
+  });
   assert.is(options.environment, "production");
   assert.is(options.forks, 50);
   assert.is(options.timeoutSeconds, 900);
