@@ -15,6 +15,7 @@ import { applyLimit } from "../lib/runner/limit.ts";
 import app from "../roles/app/index.ts";
 import { readRelease } from "../roles/app/release.ts";
 import { hostHealth, rollWebHosts } from "../roles/app/rolling.ts";
+import { counted } from "../lib/report/words.ts";
 
 /** What deploy.ts takes: its own options, and the shared ones it honours. */
 export const DEPLOY_COMMAND: CommandOptions = {
@@ -96,7 +97,7 @@ export async function deploy(argv = process.argv.slice(2)): Promise<number> {
       healthy: (health) => health.version === version,
       expected: `version ${version} healthy`,
     });
-    if (code === 0) say(`deployed ${version} to ${webHosts.length} host(s)`);
+    if (code === 0) say(`deployed ${version} to ${counted(webHosts.length, "host")}`);
     return code;
   } finally {
     await Promise.all(lbs.map((lb) => lb.transport.close()));

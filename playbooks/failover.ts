@@ -6,6 +6,7 @@ import { parseCli, USAGE, type CliOptions, type CommandOptions } from "../lib/cl
 import { REPO_ROOT, sshConnector } from "../lib/cli/connector.ts";
 import { isMain } from "../lib/cli/main.ts";
 import { exitWith, runStep, sayer, secondsOption } from "../lib/cli/steps.ts";
+import { counted } from "../lib/report/words.ts";
 import { holdConvergeLocks } from "../lib/runner/command-lock.ts";
 import { runLock, type RunLock } from "../lib/runner/host-lock.ts";
 import { runScript } from "../lib/connection/shell-session.ts";
@@ -185,7 +186,7 @@ export async function failover(argv = process.argv.slice(2), spec: InventorySpec
       }
       if (gap.transactions > 0)
         say(
-          `--force: promoting ${target.name} without ${gap.transactions} transaction(s) of ${old.name}: ${gap.description}`,
+          `--force: promoting ${target.name} without ${counted(gap.transactions, "transaction")} of ${old.name}: ${gap.description}`,
         );
       await run(oldTransport!, old, fenceScript(flavor, true));
       say(`${old.name}: fenced: read-only now and in ${fenceConfigPath(flavor)}`);

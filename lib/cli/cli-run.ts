@@ -14,7 +14,7 @@ import { REPO_ROOT, sshConnector } from "./connector.ts";
 export function cliReporter(cli: CliOptions, live: boolean): Reporter {
   const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
   const output = cli.json
-    ? ndjsonReporter()
+    ? ndjsonReporter(cli.verbosity)
     : humanReporter({ verbosity: cli.verbosity, color, live: live && Boolean(process.stdout.isTTY) });
   if (!cli.profile) return output;
   return fanOut(

@@ -110,7 +110,7 @@ export const FLAGS = {
     long: "json",
     type: "boolean",
     default: false,
-    help: ["NDJSON events on stdout (one per task result, then the recap)"],
+    help: ["NDJSON events on stdout, one per line (docs/events.md lists them)"],
     read: on,
   }),
   verbosity: flag({

@@ -18,6 +18,7 @@ import { secretsFileFor } from "../secrets/open-file.ts";
 import type { SecretsFile } from "../secrets/secrets-file.ts";
 import { generateSecretValue, secretEnvName } from "../secrets/store.ts";
 import { secretUses, type SecretUse } from "./secret-usage.ts";
+import { counted } from "../report/words.ts";
 
 export const SECRETS_USAGE = `Usage: npx tsx playbooks/secrets.ts COMMAND [ARGS] [-i ENV] [options]
 
@@ -178,7 +179,7 @@ async function list({ site, inventory, file, say }: Context): Promise<void> {
   }
   const names = [...new Set([...uses.map((use) => use.name), ...secretNames(values)])].sort();
   say(
-    `secrets of ${inventory.environment} (${file.name}${file.encrypted ? `, encrypted to ${readRecipients(recipientsPathOf(file.path)).length} recipient(s)` : ", clear: a throw-away environment"}):`,
+    `secrets of ${inventory.environment} (${file.name}${file.encrypted ? `, encrypted to ${counted(readRecipients(recipientsPathOf(file.path)).length, "recipient")}` : ", clear: a throw-away environment"}):`,
   );
   for (const name of names) {
     const use = uses.find((item) => item.name === name);

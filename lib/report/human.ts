@@ -1,6 +1,8 @@
-// Human reporter: changed/failed lines as they happen, a live progress line on a TTY, the recap.
+// Human reporter: changed/failed lines as they happen, each under its own play's header (hosts go through plays on
+// their own, so a header is printed again when a line belongs to another play), a live progress line on a TTY, the recap.
 import { mask } from "../mask.ts";
 import { emptyCounts, type Counts, type Reporter, type RunEvent } from "./events.ts";
+import { counted, duration } from "./words.ts";
 
 export interface HumanOptions {
   verbosity: number;
@@ -18,6 +20,12 @@ export function humanReporter(options: HumanOptions): Reporter {
     options.color ? `\x1b[${codes[color]}m${text}\x1b[0m` : text;
   const counts = new Map<string, Counts>();
   let progress = "";
+  /** The play whose header was printed last: a task line of another play prints that play's header first. */
+  let headerPlay: string | undefined;
+  const header = (play: string, hosts: string[]) => {
+    headerPlay = play;
+    out(paint("bold", `PLAY ${play} [${hosts.join(", ")}]`));
+  };
   const out = (text: string) => {
     if (progress) write("\r\x1b[2K");
     write(`${mask(text)}\n`);
@@ -33,7 +41,7 @@ export function humanReporter(options: HumanOptions): Reporter {
       (sum, item) => sum + item.ok + item.changed + item.failed + item.skipped,
       0,
     );
-    progress = paint("dim", `  … ${done} tasks checked on ${counts.size} hosts`);
+    progress = paint("dim", `  … ${counted(done, "task")} checked on ${counted(counts.size, "host")}`);
     write(`\r\x1b[2K${progress}`);
   };
   const diffText = (diff: string) =>
@@ -55,16 +63,18 @@ export function humanReporter(options: HumanOptions): Reporter {
           out(
             paint(
               "bold",
-              `PLAYBOOK ${event.playbook} · inventory ${event.environment} · ${event.hosts.length} hosts${event.check ? " · check mode (nothing is changed)" : ""}`,
+              `PLAYBOOK ${event.playbook} · inventory ${event.environment} · ${counted(event.hosts.length, "host")}${event.check ? " · check mode (nothing is changed)" : ""}`,
             ),
           );
           break;
         case "play":
-          out(paint("bold", `PLAY ${event.play} [${event.hosts.join(", ")}]`));
+          header(event.play, event.hosts);
           break;
         case "task": {
           tally(event.host)[event.status]++;
           const label = `${event.handler ? "handler " : ""}${event.id}`;
+          const shown = event.status === "changed" || event.status === "failed" || options.verbosity > 0;
+          if (shown && event.play !== headerPlay) header(event.play, [event.host]);
           if (event.status === "changed") {
             out(
               `  ${paint("yellow", "changed")}  ${event.host}  ${label}: ${(event.changes ?? []).map((change) => change.summary).join(", ")}`,
@@ -98,9 +108,7 @@ export function humanReporter(options: HumanOptions): Reporter {
               `  ${paint(color, host.padEnd(16))} ok=${item.ok} changed=${item.changed} failed=${item.failed} unreachable=${item.unreachable} skipped=${item.skipped}`,
             );
           }
-          out(
-            `  ${(event.durationMs / 1000).toFixed(2)} s${event.check ? " (check mode)" : ""}, exit ${event.exitCode}`,
-          );
+          out(`  ${duration(event.durationMs, 2)}${event.check ? " (check mode)" : ""}, exit ${event.exitCode}`);
           break;
       }
     },

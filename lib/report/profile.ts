@@ -1,11 +1,10 @@
 // --profile: at the end of a run, the slowest tasks and each host's way through the plays — busy inside a play, idle
 // while the play before waits for its slowest host — so the next slowdown is found in one run (like profile_tasks).
 import type { Reporter, RunEvent } from "./events.ts";
+import { duration } from "./words.ts";
 
 type TaskEvent = Extract<RunEvent, { type: "task" }>;
 type HostPlayEvent = Extract<RunEvent, { type: "host-play" }>;
-
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /** The report's lines from a run's events (exported for tests). */
 export function profileLines(events: readonly RunEvent[], slowest = 10): string[] {
@@ -27,7 +26,7 @@ export function profileLines(events: readonly RunEvent[], slowest = 10): string[
   const lines = ["PROFILE", `  slowest tasks (the exec that applied each, with the re-probe of what follows):`];
   for (const task of tasks)
     lines.push(
-      `  ${seconds(task.durationMs!).padStart(8)}  ${task.host.padEnd(10)} ${task.handler ? "handlers from " : ""}${task.id}  [${task.play}]`,
+      `  ${duration(task.durationMs!).padStart(8)}  ${task.host.padEnd(10)} ${task.handler ? "handlers from " : ""}${task.id}  [${task.play}]`,
     );
   if (tasks.length === 0) lines.push("    none: nothing was applied");
   const byHost = new Map<string, HostPlayEvent[]>();
@@ -39,10 +38,10 @@ export function profileLines(events: readonly RunEvent[], slowest = 10): string[
     const plays = byHost.get(host)!.sort((a, b) => a.startedAt - b.startedAt);
     const busy = plays.reduce((sum, event) => sum + event.durationMs, 0);
     lines.push(
-      `  ${host.padEnd(10)} done at ${seconds(done(host))}, busy ${seconds(busy)}, idle ${seconds(done(host) - busy)}`,
+      `  ${host.padEnd(10)} done at ${duration(done(host))}, busy ${duration(busy)}, idle ${duration(done(host) - busy)}`,
     );
     lines.push(
-      `      ${plays.map((event) => `${event.play} ${seconds(at(event.startedAt))} +${seconds(event.durationMs)}`).join(" | ")}`,
+      `      ${plays.map((event) => `${event.play} ${duration(at(event.startedAt))} +${duration(event.durationMs)}`).join(" | ")}`,
     );
   }
   return lines;

@@ -201,7 +201,7 @@ test("replica behind a primary that answers: --promote refuses with the GTID gap
   assert.is((await sql("db-01", "SELECT @@read_only")).trim(), "0", "db-01 still writable");
   const forced = await failover(["--promote", "db-02", "--force"]);
   assert.is(forced.code, 0, forced.output);
-  assert.match(forced.output, /--force: promoting db-02 without 3 transaction\(s\) of db-01/);
+  assert.match(forced.output, /--force: promoting db-02 without 3 transactions of db-01/);
   const swapped = await converge("test/lab/playbooks/site-swapped.ts");
   assert.is(swapped.exitCode, 0, swapped.output);
   assert.ok(

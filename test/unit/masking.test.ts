@@ -66,7 +66,7 @@ async function runWith(json: boolean): Promise<{ text: string; log: FakeLog; exi
   process.env.FOOBAR_SECRET_APP_DB = PASSWORD;
   const inventory = fakeInventory(["web-1"], { vars: { app: { password: secret("app_db") } } });
   const reporter = json
-    ? ndjsonReporter(write)
+    ? ndjsonReporter(2, write)
     : fanOut(humanReporter({ verbosity: 2, color: false, live: false, write }));
   const result = await runPlaybook(definePlaybook("mask", [{ name: "p", hosts: "web", roles: [role] }]), {
     inventory,

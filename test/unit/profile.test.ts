@@ -68,7 +68,17 @@ test("profile: slowest applied tasks, handlers of one exec once, hosts last-done
     "b waited 29 s for a's first play",
   );
   assert.match(hostLines[1]!, /^\s+a\s+done at 33\.0 s, busy 32\.0 s, idle 1\.0 s$/);
-  assert.ok(lines.includes("      gather facts 0.0 s +2.0 s | one 2.0 s +2.0 s | two 33.0 s +4.0 s"));
+  assert.ok(lines.includes("      gather facts 0 ms +2.0 s | one 2.0 s +2.0 s | two 33.0 s +4.0 s"));
+});
+
+test("profile: a duration under 0.1 s is shown in ms, not as 0.0 s", () => {
+  const quick = events.map((event) =>
+    event.type === "task" && event.id === "package:nginx" ? { ...event, durationMs: 36 } : event,
+  );
+  assert.ok(
+    profileLines(quick).some((line) => /^\s+36 ms\s+a\s+package:nginx\s+\[one\]$/.test(line)),
+    profileLines(quick).join("\n"),
+  );
 });
 
 test("the runner's events carry each task's and host's start and duration", async () => {
