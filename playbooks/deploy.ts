@@ -2,7 +2,7 @@
 // A host that fails its health check stays drained and the deploy stops: the other hosts keep the old release.
 // --check prints that plan host by host, with what the app role would change, and changes nothing.
 import inventory from "../hosts.ts";
-import { parseCli, USAGE, type CliOptions, type CommandOptions } from "../lib/cli/args.ts";
+import { parseCli, USAGE, STEP_FLAGS, type CliOptions, type CommandOptions } from "../lib/cli/args.ts";
 import { REPO_ROOT, sshConnector } from "../lib/cli/connector.ts";
 import { isMain } from "../lib/cli/main.ts";
 import { exitWith, runStep, sayer, secondsOption } from "../lib/cli/steps.ts";
@@ -25,20 +25,7 @@ export const DEPLOY_COMMAND: CommandOptions = {
     "drain-timeout": { type: "string" },
     "health-timeout": { type: "string" },
   },
-  honours: [
-    "environment",
-    "limit",
-    "check",
-    "diff",
-    "json",
-    "verbosity",
-    "acceptNewHostKeys",
-    "timeoutSeconds",
-    "persistSeconds",
-    "noWait",
-    "profile",
-    "listHosts",
-  ],
+  honours: ["environment", "limit", "check", "diff", "listHosts", ...STEP_FLAGS],
   refusals: {
     tags: "a deploy converges the whole app role on each web host it rolls",
     skipTags: "a deploy converges the whole app role on each web host it rolls",

@@ -2,7 +2,7 @@
 // (--force overrides), fence the old primary, promote the replica, re-point the apps one web host at a time through
 // the drain-aware path, and print the hosts.ts swap that makes site.ts converge the old primary as a replica.
 import inventory from "../hosts.ts";
-import { parseCli, USAGE, type CliOptions, type CommandOptions } from "../lib/cli/args.ts";
+import { parseCli, USAGE, STEP_FLAGS, type CliOptions, type CommandOptions } from "../lib/cli/args.ts";
 import { REPO_ROOT, sshConnector } from "../lib/cli/connector.ts";
 import { isMain } from "../lib/cli/main.ts";
 import { exitWith, runStep, sayer, secondsOption } from "../lib/cli/steps.ts";
@@ -47,17 +47,7 @@ export const FAILOVER_COMMAND: CommandOptions = {
     "drain-timeout": { type: "string" },
     "health-timeout": { type: "string" },
   },
-  honours: [
-    "environment",
-    "diff",
-    "json",
-    "verbosity",
-    "acceptNewHostKeys",
-    "timeoutSeconds",
-    "persistSeconds",
-    "noWait",
-    "profile",
-  ],
+  honours: ["environment", "diff", ...STEP_FLAGS],
   refusals: {
     check: "failover.ts has no dry run (site.ts --check shows the topology afterwards)",
     limit: "failover.ts acts on the whole database tier and every web host",

@@ -29,6 +29,24 @@ export interface CommandOptions {
   refusals?: Partial<Record<FlagName, string>>;
 }
 
+/** What a command honours when it runs playbooks as steps: how they connect, wait and report. */
+export const STEP_FLAGS: readonly FlagName[] = [
+  "json",
+  "verbosity",
+  "acceptNewHostKeys",
+  "timeoutSeconds",
+  "persistSeconds",
+  "noWait",
+  "profile",
+];
+
+/** Every shared option, each refused for `reason`, but those `kept`: for commands that take few of them. */
+export function refusedBut(kept: readonly FlagName[], reason: string): Partial<Record<FlagName, string>> {
+  return Object.fromEntries(
+    (Object.keys(FLAGS) as FlagName[]).filter((flag) => !kept.includes(flag)).map((flag) => [flag, reason]),
+  );
+}
+
 /** A playbook run (site.ts, a user's own playbook file): every shared option. */
 export const PLAYBOOK_RUN: CommandOptions = { name: "playbook", honours: "all" };
 

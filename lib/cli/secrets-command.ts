@@ -2,7 +2,15 @@
 import { generateX25519Identity, identityToRecipient } from "age-encryption";
 import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline/promises";
-import { parseCli, USAGE, type CliOptions, type CommandOptions, type FlagName } from "./args.ts";
+import {
+  parseCli,
+  refusedBut,
+  STEP_FLAGS,
+  USAGE,
+  type CliOptions,
+  type CommandOptions,
+  type FlagName,
+} from "./args.ts";
 import { REPO_ROOT } from "./connector.ts";
 import { sayer } from "./steps.ts";
 import { InputError } from "../errors.ts";
@@ -58,39 +66,8 @@ interface Context {
 }
 
 /** A rotation converges every host that uses the secret: the options of a converge, but not a narrower selection. */
-const ROTATE_HONOURS: FlagName[] = [
-  "environment",
-  "check",
-  "diff",
-  "forks",
-  "json",
-  "verbosity",
-  "acceptNewHostKeys",
-  "timeoutSeconds",
-  "persistSeconds",
-  "noWait",
-  "profile",
-];
-const NOT_A_CONVERGE = "this secrets command converges nothing";
-const LOCAL_ONLY: Partial<Record<FlagName, string>> = Object.fromEntries(
-  (
-    [
-      "check",
-      "diff",
-      "forks",
-      "verbosity",
-      "acceptNewHostKeys",
-      "timeoutSeconds",
-      "persistSeconds",
-      "noWait",
-      "profile",
-      "limit",
-      "tags",
-      "skipTags",
-      "listHosts",
-    ] as FlagName[]
-  ).map((flag) => [flag, NOT_A_CONVERGE]),
-);
+const ROTATE_HONOURS: FlagName[] = ["environment", "check", "diff", "forks", ...STEP_FLAGS];
+const LOCAL_ONLY = refusedBut(["environment", "json"], "this secrets command converges nothing");
 
 /** What each subcommand takes; an option another one honours is refused, never ignored. */
 export function secretsCommandOptions(command: string): CommandOptions {
