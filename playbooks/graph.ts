@@ -4,7 +4,7 @@ import inventory from "../hosts.ts";
 import { playGraphMermaid } from "../lib/graph/play-graph.ts";
 import { topologyMermaid } from "../lib/graph/topology-graph.ts";
 import { loadInventory } from "../lib/inventory/load.ts";
-import { parseCli, refusedBut, type CommandOptions } from "../lib/cli/args.ts";
+import { parseCli, type CommandOptions } from "../lib/cli/args.ts";
 import { isMain } from "../lib/cli/main.ts";
 import { exitWith } from "../lib/cli/steps.ts";
 import { playTargets } from "../lib/runner/plan.ts";
@@ -42,7 +42,7 @@ export const GRAPH_COMMAND: CommandOptions = {
   name: "graph.ts",
   extra: { plays: { type: "boolean" } },
   honours: ["environment"],
-  refusals: refusedBut(["environment"], "graph.ts draws hosts.ts and site.ts, it runs nothing"),
+  refusal: "graph.ts draws hosts.ts and site.ts, it runs nothing",
 };
 
 const GRAPH_USAGE = `Usage: npx tsx playbooks/graph.ts [-i ENV] [--plays]     (or bin/foobar-infra graph …)

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import inventorySpec from "../hosts.ts";
-import { parseCli, refusedBut, type CommandOptions } from "../lib/cli/args.ts";
+import { parseCli, type CommandOptions } from "../lib/cli/args.ts";
 import { isMain } from "../lib/cli/main.ts";
 import { exitWith } from "../lib/cli/steps.ts";
 import { roleReference } from "../lib/docs/role-reference.ts";
@@ -65,10 +65,8 @@ export async function roleReferences(): Promise<Map<string, string>> {
 export const REFERENCE_COMMAND: CommandOptions = {
   name: "reference.ts",
   honours: ["check"],
-  refusals: refusedBut(
-    ["check"],
+  refusal:
     "reference.ts writes roles/*/README.md from the roles and the production vars of hosts.ts; it connects nowhere",
-  ),
 };
 
 const REFERENCE_USAGE = `Usage: npx tsx playbooks/reference.ts [--check]     (or bin/foobar-infra reference …)

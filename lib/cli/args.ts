@@ -27,6 +27,8 @@ export interface CommandOptions {
   honours: "all" | readonly FlagName[];
   /** Why a shared option is refused, where more can be said than "not an option of this command". */
   refusals?: Partial<Record<FlagName, string>>;
+  /** Why any other refused option is: for commands that take few (graph.ts: "it runs nothing"). */
+  refusal?: string;
 }
 
 /** What a command honours when it runs playbooks as steps: how they connect, wait and report. */
@@ -39,13 +41,6 @@ export const STEP_FLAGS: readonly FlagName[] = [
   "noWait",
   "profile",
 ];
-
-/** Every shared option, each refused for `reason`, but those `kept`: for commands that take few of them. */
-export function refusedBut(kept: readonly FlagName[], reason: string): Partial<Record<FlagName, string>> {
-  return Object.fromEntries(
-    (Object.keys(FLAGS) as FlagName[]).filter((flag) => !kept.includes(flag)).map((flag) => [flag, reason]),
-  );
-}
 
 /** A playbook run (site.ts, a user's own playbook file): every shared option. */
 export const PLAYBOOK_RUN: CommandOptions = { name: "playbook", honours: "all" };
@@ -75,7 +70,7 @@ function refusedIn(given: Set<string>, command: CommandOptions): string[] {
     .filter((field): field is FlagName => field !== undefined && !honoured.has(field))
     .map(
       (field) =>
-        `${command.name}: --${FLAGS[field].long} is not supported: ${command.refusals?.[field] ?? "it is not an option of this command"}`,
+        `${command.name}: --${FLAGS[field].long} is not supported: ${command.refusals?.[field] ?? command.refusal ?? "it is not an option of this command"}`,
     );
 }
 

@@ -2,15 +2,7 @@
 import { generateX25519Identity, identityToRecipient } from "age-encryption";
 import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline/promises";
-import {
-  parseCli,
-  refusedBut,
-  STEP_FLAGS,
-  USAGE,
-  type CliOptions,
-  type CommandOptions,
-  type FlagName,
-} from "./args.ts";
+import { parseCli, STEP_FLAGS, USAGE, type CliOptions, type CommandOptions, type FlagName } from "./args.ts";
 import { REPO_ROOT } from "./connector.ts";
 import { sayer } from "./steps.ts";
 import { InputError } from "../errors.ts";
@@ -67,7 +59,7 @@ interface Context {
 
 /** A rotation converges every host that uses the secret: the options of a converge, but not a narrower selection. */
 const ROTATE_HONOURS: FlagName[] = ["environment", "check", "diff", "forks", ...STEP_FLAGS];
-const LOCAL_ONLY = refusedBut(["environment", "json"], "this secrets command converges nothing");
+const NOT_A_CONVERGE = "this secrets command converges nothing";
 
 /** What each subcommand takes; an option another one honours is refused, never ignored. */
 export function secretsCommandOptions(command: string): CommandOptions {
@@ -77,10 +69,16 @@ export function secretsCommandOptions(command: string): CommandOptions {
       return {
         name,
         honours: ["json"],
-        refusals: { ...LOCAL_ONLY, environment: "your age identity is the same for every environment" },
+        refusals: { environment: "your age identity is the same for every environment" },
+        refusal: NOT_A_CONVERGE,
       };
     case "set":
-      return { name, extra: { generate: { type: "boolean" } }, honours: ["environment", "json"], refusals: LOCAL_ONLY };
+      return {
+        name,
+        extra: { generate: { type: "boolean" } },
+        honours: ["environment", "json"],
+        refusal: NOT_A_CONVERGE,
+      };
     case "rotate":
       return {
         name,
@@ -93,7 +91,7 @@ export function secretsCommandOptions(command: string): CommandOptions {
         },
       };
     default:
-      return { name, honours: ["environment", "json"], refusals: LOCAL_ONLY };
+      return { name, honours: ["environment", "json"], refusal: NOT_A_CONVERGE };
   }
 }
 
