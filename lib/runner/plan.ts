@@ -104,7 +104,6 @@ export function buildHostWork(
   const problems: string[] = [];
   const resources: Resource[] = [];
   const handlers: { name: string; resource: Resource }[] = [];
-  const ownerRole = new Map<Resource, Role>();
   const where = (role: Role) => `host ${hostPlay.host.name}, play "${hostPlay.play.name}", role ${role.name}`;
   for (const { role, vars } of hostPlay.roles) {
     const data = { ...vars, vars, host: hostPlay.host, facts, inventory };
@@ -118,9 +117,12 @@ export function buildHostWork(
     };
     try {
       for (const resource of role.tasks(context)) {
-        const tagged = { ...resource, tags: [role.name, ...resource.tags] };
-        ownerRole.set(tagged, role);
-        resources.push(tagged);
+        const undeclared = resource.tags.filter((tag) => tag !== role.name && !role.tags.includes(tag));
+        if (undeclared.length)
+          problems.push(
+            `${where(role)}: ${resource.id} has tag ${undeclared.join(", ")}, which the role does not declare`,
+          );
+        resources.push({ ...resource, tags: [role.name, ...resource.tags] });
       }
       for (const [name, make] of Object.entries(role.handlers ?? {})) handlers.push({ name, resource: make(context) });
     } catch (error) {
@@ -129,10 +131,6 @@ export function buildHostWork(
   }
   const ids = new Set<string>();
   for (const resource of resources) {
-    const role = ownerRole.get(resource)!;
-    const undeclared = resource.tags.filter((tag) => tag !== role.name && !role.tags.includes(tag));
-    if (undeclared.length)
-      problems.push(`${where(role)}: ${resource.id} has tag ${undeclared.join(", ")}, which the role does not declare`);
     if (ids.has(resource.id))
       problems.push(`host ${hostPlay.host.name}, play "${hostPlay.play.name}": ${resource.id} is described twice`);
     ids.add(resource.id);
