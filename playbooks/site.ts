@@ -20,7 +20,7 @@ export const site = definePlaybook("site", [
   // Hardening first, on every host: sshd and the firewall are in place before any service listens.
   { name: "hardening: sshd and firewall", hosts: "all", roles: [sshHardening, ufw] },
   // Each host goes on as soon as the plays it `needs` are done everywhere (its own plays above always come first);
-  // a play that names no needs waits for every play above it. `bin/foobar-infra graph -i lab` draws the order.
+  // a play that names no needs waits for every play above it. `bin/foobar-infra graph --plays -i lab` draws the order.
   { name: "host metrics", hosts: "all", roles: [nodeExporter], needs: [] },
   { name: "database primary", hosts: "db_primary", roles: [mysqlPrimary, mysqldExporter], needs: [] },
   // The replica copies the primary through its replication account.

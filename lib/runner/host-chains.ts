@@ -1,5 +1,5 @@
 // Each host goes through its plays on its own: it starts a play once it is done with its earlier plays and every host
-// of the plays that play needs is done with them (lib/runner/play-needs.ts). A play whose need did not complete on
+// of the plays that play needs is done with them (lib/runner/play-needs.ts, read before any connection). A play whose need did not complete on
 // some host is skipped on this host, naming that host, and so are the host's later plays; --forks bounds the hosts
 // at work at once, `serial` the hosts in one play.
 import type { HostFacts } from "../facts/host.ts";
@@ -10,7 +10,6 @@ import { limiter } from "./concurrency.ts";
 import { runHostPlay, type HostOutcome } from "./host-play.ts";
 import type { HostSession } from "./host-session.ts";
 import type { HostWork } from "./plan.ts";
-import { playNeeds } from "./play-needs.ts";
 import type { Section } from "./script.ts";
 
 export interface HostRun {
@@ -28,6 +27,8 @@ type PlayOutcome = HostOutcome | "skipped" | "unreachable";
 
 export interface ChainsContext {
   playbook: Playbook;
+  /** Each play's needs as play indexes (playNeeds, checked before any connection). */
+  needs: number[][];
   /** The hosts of each play, by play index. */
   playHosts: string[][];
   runs: Map<string, HostRun>;
@@ -73,7 +74,7 @@ class HostChains {
   private worldUnchanged = true;
 
   constructor(private readonly context: ChainsContext) {
-    this.needs = playNeeds(context.playbook);
+    this.needs = context.needs;
     this.progress = context.playHosts.map(playProgress);
     context.playHosts.forEach((hosts, index) => hosts.length === 0 && this.progress[index]!.finish());
     this.forks = limiter(context.forks);

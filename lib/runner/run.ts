@@ -11,6 +11,7 @@ import { runHostChains, type HostRun } from "./host-chains.ts";
 import { releaseScript, runLock, type RunLock } from "./host-lock.ts";
 import { applyLimit } from "./limit.ts";
 import { planPlays } from "./plan.ts";
+import { playNeeds } from "./play-needs.ts";
 import { checkSelection, checkVarNamespaces } from "./selection.ts";
 import type { RunOptions } from "./run-options.ts";
 import { validVarsMemo } from "./valid-vars-memo.ts";
@@ -32,7 +33,7 @@ function exitCode(counts: Record<string, Counts>, check: boolean): number {
 /** Validate, gather every host, run each host through its plays, recap: the run's exit code and each host's counts. */
 export async function runPlaybook(playbook: Playbook, options: RunOptions): Promise<RunResult> {
   const started = performance.now();
-  const { inventory, plays } = await validateRun(playbook, options);
+  const { inventory, plays, needs } = await validateRun(playbook, options);
   const runs = new Map<string, HostRun>();
   for (const hostPlay of plays.flat())
     runs.set(hostPlay.host.name, { host: hostPlay.host, work: new Map(), probed: new Map(), state: "ok" });
@@ -52,6 +53,7 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
     await gatherHosts({ runs, plays, inventory, options, reporter, hostError, lock });
     await runHostChains({
       playbook,
+      needs,
       playHosts: plays.map((hostPlays) => hostPlays.map((item) => item.host.name)),
       runs,
       check: options.check,
@@ -76,12 +78,13 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
 }
 
 /**
- * Everything checked before any connection: the inventory and limit, the secrets, every role's vars and templates
- * (planPlays), and the become passwords of the hosts selected.
+ * Everything checked before any connection: the inventory and limit, the plays' needs, the secrets, every role's vars
+ * and templates (planPlays), and the become passwords of the hosts selected.
  */
 async function validateRun(playbook: Playbook, options: RunOptions) {
   const inventory = loadInventory(options.inventory, options.environment);
   const selected = applyLimit(inventory, options.limit);
+  const needs = playNeeds(playbook);
   const secrets = await openSecretStore({
     file: inventory.secretsFile,
     repoRoot: options.repoRoot,
@@ -97,7 +100,7 @@ async function validateRun(playbook: Playbook, options: RunOptions) {
     secrets,
   );
   validVars.save();
-  return { inventory, plays };
+  return { inventory, plays, needs };
 }
 
 /** The run's reporter: counts each host's task results and unreachability on the way to `reporter`. */

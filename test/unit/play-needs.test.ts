@@ -56,6 +56,20 @@ test("needs: the named earlier plays, or every play above when none is named; un
   }
 });
 
+test("an unknown need stops the run before any connection: an input error, and no host is connected to", async () => {
+  const book = definePlaybook("b", [play("a", "h1"), play("x", "h2", ["nope"])]);
+  const connected: string[] = [];
+  const connect = async (host: { name: string }): Promise<Transport> => {
+    connected.push(host.name);
+    throw new Error(`connected to ${host.name}`);
+  };
+  await runFake(book, fakeInventory(names), newHosts(names), { connect }).then(
+    () => assert.unreachable("the run went on"),
+    (error: unknown) => assert.ok(error instanceof InputError && /needs "nope"/.test(error.message), String(error)),
+  );
+  assert.equal(connected, []);
+});
+
 test("a host goes on as soon as what its play needs is done: h3's play that needs nothing ends before slow h1's; h2 waits for h1", async () => {
   const hosts = newHosts(names);
   const book = definePlaybook("b", [play("first", "h1"), play("after first", "h2", ["first"]), play("free", "h3", [])]);
