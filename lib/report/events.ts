@@ -16,7 +16,8 @@ export type RunEvent =
   | { type: "play"; play: string; hosts: string[] }
   /**
    * startedAt (epoch ms) and durationMs: the exec that applied it (with the re-probe of what follows); 0 for a task
-   * planned from a probe. A play's handlers run in one exec: each shows that exec's time.
+   * planned from a probe, a play skipped and a host's failed exec (when it was reported). A play's handlers run in one
+   * exec: each shows that exec's time.
    */
   | {
       type: "task";
@@ -27,8 +28,8 @@ export type RunEvent =
       changes?: Change[];
       message?: string;
       handler?: boolean;
-      startedAt?: number;
-      durationMs?: number;
+      startedAt: number;
+      durationMs: number;
     }
   /** One host's part of one play, start (epoch ms) to end; play "gather facts": login, facts and the first probe. */
   | { type: "host-play"; play: string; host: string; startedAt: number; durationMs: number }

@@ -175,6 +175,8 @@ class HostChains {
       id: "play",
       status: "skipped",
       message: why,
+      startedAt: Date.now(),
+      durationMs: 0,
     });
     return "skipped";
   }

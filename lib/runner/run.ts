@@ -130,6 +130,8 @@ function hostErrorReporter(reporter: Reporter) {
         id: "exec",
         status: "failed",
         message: (error as Error).message,
+        startedAt: Date.now(),
+        durationMs: 0,
       });
     }
   };

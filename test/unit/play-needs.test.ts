@@ -104,6 +104,10 @@ test("a need that did not complete: the waiting play is skipped naming the host,
       ["h2", "replica extras", 'an earlier play of this host ("replica") was skipped'],
     ],
   );
+  assert.ok(
+    skipped.every((event) => typeof event.startedAt === "number" && event.durationMs === 0),
+    "a skipped play's task event carries its time, as every task event does (docs/events.md)",
+  );
   assert.equal(hosts.h2!.actions, []);
   assert.is(hosts.h3!.store.get("k29"), "v29", "the balancer play needs nothing and ran");
 });

@@ -23,6 +23,8 @@ const change = (host: string, play: string, id: string): RunEvent => ({
   host,
   id,
   status: "changed",
+  startedAt: 0,
+  durationMs: 0,
   changes: [{ summary: "content" }],
 });
 
