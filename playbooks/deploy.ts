@@ -33,7 +33,10 @@ export const DEPLOY_COMMAND: CommandOptions = {
   },
 };
 
-const DEPLOY_USAGE = `${USAGE}
+/** deploy.ts --help. */
+export const DEPLOY_HELP = `Usage: npx tsx playbooks/deploy.ts [options]
+
+${USAGE}
 Deploy options:
       --build DIR            built release to ship (default: the app role's build_dir, app/dist)
       --drain-timeout SEC    how long to wait for a drained host's sessions to reach 0 (default 30)
@@ -42,7 +45,7 @@ Deploy options:
 export async function deploy(argv = process.argv.slice(2)): Promise<number> {
   const cli = parseCli(argv, DEPLOY_COMMAND);
   if (cli.help) {
-    console.log(`Usage: npx tsx playbooks/deploy.ts [options]\n\n${DEPLOY_USAGE}`);
+    console.log(DEPLOY_HELP);
     return 0;
   }
   const drainMs = secondsOption(cli.extra["drain-timeout"], 30, "drain-timeout");

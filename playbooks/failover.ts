@@ -58,7 +58,10 @@ export const FAILOVER_COMMAND: CommandOptions = {
   },
 };
 
-const FAILOVER_USAGE = `${USAGE}
+/** failover.ts --help. */
+export const FAILOVER_HELP = `Usage: npx tsx playbooks/failover.ts --promote HOST [options]
+
+${USAGE}
 Failover options:
       --promote HOST         the replica (group db_replica) to make the primary
       --force                promote even when it lacks transactions of a primary that still answers (they are lost to it)
@@ -133,7 +136,7 @@ function planOf(argv: string[], spec: InventorySpec): Plan | undefined {
 export async function failover(argv = process.argv.slice(2), spec: InventorySpec = inventory): Promise<number> {
   const plan = planOf(argv, spec);
   if (!plan) {
-    console.log(`Usage: npx tsx playbooks/failover.ts --promote HOST [options]\n\n${FAILOVER_USAGE}`);
+    console.log(FAILOVER_HELP);
     return 0;
   }
   const { cli, old, target } = plan;

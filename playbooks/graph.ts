@@ -45,7 +45,8 @@ export const GRAPH_COMMAND: CommandOptions = {
   refusal: "graph.ts draws hosts.ts and site.ts, it runs nothing",
 };
 
-const GRAPH_USAGE = `Usage: npx tsx playbooks/graph.ts [-i ENV] [--plays]     (or bin/foobar-infra graph …)
+/** graph.ts --help. */
+export const GRAPH_HELP = `Usage: npx tsx playbooks/graph.ts [-i ENV] [--plays]     (or bin/foobar-infra graph …)
 
 Prints a Mermaid flowchart on stdout: the hosts of ENV (default production) by tier with the firewall's allowed
 paths, or with --plays the plays of site.ts in the order they run and the hosts each targets.
@@ -58,7 +59,7 @@ Exit codes: 0 drawn, 4 invalid input.`;
 export async function graph(argv = process.argv.slice(2)): Promise<number> {
   const cli = parseCli(argv, GRAPH_COMMAND);
   if (cli.help) {
-    console.log(GRAPH_USAGE);
+    console.log(GRAPH_HELP);
     return 0;
   }
   process.stdout.write(cli.extra.plays ? sitePlayGraph(cli.environment) : siteGraph(cli.environment));

@@ -1,20 +1,31 @@
-// `npx tsx playbooks/reference.ts [--check]`: writes roles/<name>/README.md for every role of the site, from its declaration and a synthesis on a production host.
+// `npx tsx playbooks/reference.ts [--check]`: writes roles/<name>/README.md for every role of the site, from its declaration and a synthesis on a production host,
+// and docs/cli.md, the CLI reference, from each command's --help and the shared options it takes.
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import inventorySpec from "../hosts.ts";
-import { parseCli, type CommandOptions } from "../lib/cli/args.ts";
-import { isMain } from "../lib/cli/main.ts";
+import { parseCli, PLAYBOOK_RUN, type CommandOptions } from "../lib/cli/args.ts";
+import { isMain, playbookHelp } from "../lib/cli/main.ts";
+import { SECRETS_COMMANDS, secretsCommandOptions, secretsHelp } from "../lib/cli/secrets-command.ts";
 import { exitWith } from "../lib/cli/steps.ts";
+import { cliReference } from "../lib/docs/cli-reference.ts";
 import { roleReference } from "../lib/docs/role-reference.ts";
 import { openSynthesis } from "../lib/docs/synthesis.ts";
 import { loadInventory } from "../lib/inventory/load.ts";
 import { roleUses } from "../lib/dsl/playbook.ts";
 import type { Role } from "../lib/dsl/role.ts";
 import { playTargets } from "../lib/runner/plan.ts";
+import { DEPLOY_COMMAND, DEPLOY_HELP } from "./deploy.ts";
+import { FAILOVER_COMMAND, FAILOVER_HELP } from "./failover.ts";
+import { GRAPH_COMMAND, GRAPH_HELP } from "./graph.ts";
 import { site } from "./site.ts";
 
-const ROLES_DIR = join(import.meta.dirname, "..", "roles");
+const REPO_ROOT = join(import.meta.dirname, "..");
+const ROLES_DIR = join(REPO_ROOT, "roles");
+export const CLI_REFERENCE_FILE = join(REPO_ROOT, "docs", "cli.md");
+/** How the CLI reference names your identity file: secrets.ts --help prints its full path, under $XDG_CONFIG_HOME. */
+const IDENTITY_FILE_SHOWN = "~/.config/foobar-infra/age-identity.txt";
 /** The app's release name is a hash of the build: the page names it in words, so a change to app/ leaves it current. */
 const RELEASE_NAME = /\br-[0-9a-f]{12}\b/g;
 
@@ -66,25 +77,52 @@ export const REFERENCE_COMMAND: CommandOptions = {
   name: "reference.ts",
   honours: ["check"],
   refusal:
-    "reference.ts writes roles/*/README.md from the roles and the production vars of hosts.ts; it connects nowhere",
+    "reference.ts writes roles/*/README.md and docs/cli.md from the code and the production vars of hosts.ts; it connects nowhere",
 };
 
-const REFERENCE_USAGE = `Usage: npx tsx playbooks/reference.ts [--check]     (or bin/foobar-infra reference …)
+/** reference.ts --help. */
+export const REFERENCE_HELP = `Usage: npx tsx playbooks/reference.ts [--check]     (or bin/foobar-infra reference …)
 
-Writes roles/<name>/README.md for every role of site.ts, from its declaration and a synthesis on a production host.
+Writes roles/<name>/README.md for every role of site.ts, from its declaration and a synthesis on a production host,
+and docs/cli.md, the CLI reference, from each command's --help and the shared options it takes.
   -C, --check                write nothing; exit 2 when a page is stale, naming it
   -h, --help                 this text
 Exit codes: 0 current (or written), 2 --check found a stale page, 4 invalid input.`;
 
-/** Write (or with --check, compare) every role's reference page; the exit code. */
+/** What bin/foobar-infra --help prints (the launcher is plain JavaScript: it is run, not imported). */
+function launcherHelp(): string {
+  return execFileSync(process.execPath, [join(REPO_ROOT, "bin", "foobar-infra"), "--help"], { encoding: "utf8" });
+}
+
+/** docs/cli.md: the launcher and every command of playbooks/, each with its --help and the shared options it takes. */
+export function cliReferencePage(): string {
+  return cliReference({
+    launcherHelp: launcherHelp(),
+    commands: [
+      { name: "site.ts", help: playbookHelp(site.name), options: [{ ...PLAYBOOK_RUN, name: "site.ts" }] },
+      { name: "deploy.ts", help: DEPLOY_HELP, options: [DEPLOY_COMMAND] },
+      { name: "failover.ts", help: FAILOVER_HELP, options: [FAILOVER_COMMAND] },
+      {
+        name: "secrets.ts",
+        help: secretsHelp(IDENTITY_FILE_SHOWN),
+        options: SECRETS_COMMANDS.map((command) => secretsCommandOptions(command)),
+      },
+      { name: "graph.ts", help: GRAPH_HELP, options: [GRAPH_COMMAND] },
+      { name: "reference.ts", help: REFERENCE_HELP, options: [REFERENCE_COMMAND] },
+    ],
+  });
+}
+
+/** Write (or with --check, compare) every role's reference page and the CLI reference; the exit code. */
 export async function reference(argv = process.argv.slice(2)): Promise<number> {
   const cli = parseCli(argv, REFERENCE_COMMAND);
   if (cli.help) {
-    console.log(REFERENCE_USAGE);
+    console.log(REFERENCE_HELP);
     return 0;
   }
+  const pages = new Map([...(await roleReferences()), [CLI_REFERENCE_FILE, cliReferencePage()]]);
   const stale: string[] = [];
-  for (const [path, page] of await roleReferences()) {
+  for (const [path, page] of pages) {
     const current = existsSync(path) ? readFileSync(path, "utf8") : "";
     if (current === page) continue;
     stale.push(path);
@@ -92,11 +130,12 @@ export async function reference(argv = process.argv.slice(2)): Promise<number> {
   }
   if (cli.check && stale.length) {
     console.error(
-      `stale role references (run npx tsx playbooks/reference.ts):\n${stale.map((path) => `  ${path}`).join("\n")}`,
+      `stale references (run npx tsx playbooks/reference.ts):\n${stale.map((path) => `  ${path}`).join("\n")}`,
     );
     return 2;
   }
-  if (!cli.check) console.log(stale.length ? `wrote ${stale.join(", ")}` : "role references are current");
+  if (!cli.check)
+    console.log(stale.length ? `wrote ${stale.join(", ")}` : "role references and the CLI reference are current");
   return 0;
 }
 

@@ -9,9 +9,18 @@ export interface CliOptions extends FlagValues {
   extra: Record<string, string | boolean | undefined>;
 }
 
+/** What a run's exit code means, by code: USAGE's last line and the CLI reference's table. */
+export const EXIT_CODES = [
+  "converged",
+  "a task failed",
+  "--check found drift",
+  "a host was unreachable",
+  "invalid input",
+] as const;
+
 export const USAGE = `Options:
 ${OPTIONS_USAGE}
-Exit codes: 0 converged, 1 a task failed, 2 --check found drift, 3 a host was unreachable, 4 invalid input.`;
+Exit codes: ${EXIT_CODES.map((meaning, code) => `${code} ${meaning}`).join(", ")}.`;
 
 export type ExtraOptions = Record<string, { type: "string" | "boolean"; short?: string }>;
 
@@ -61,17 +70,22 @@ function parseArgsOptions() {
   ) as Record<string, { type: "string" | "boolean"; short?: string; multiple?: boolean; default?: string | boolean }>;
 }
 
+/** True when `command` takes the shared option `field` (--help always). */
+export function honoursFlag(command: CommandOptions, field: FlagName): boolean {
+  return command.honours === "all" || field === "help" || command.honours.includes(field);
+}
+
+/** Why `command` refuses the shared option `field`. */
+export function refusalOf(command: CommandOptions, field: FlagName): string {
+  return command.refusals?.[field] ?? command.refusal ?? "it is not an option of this command";
+}
+
 /** The shared options given on the command line that `command` does not honour, each with why. */
 function refusedIn(given: Set<string>, command: CommandOptions): string[] {
-  if (command.honours === "all") return [];
-  const honoured = new Set<FlagName>([...command.honours, "help"]);
   return [...given]
     .map((long) => fieldOfLong.get(long))
-    .filter((field): field is FlagName => field !== undefined && !honoured.has(field))
-    .map(
-      (field) =>
-        `${command.name}: --${FLAGS[field].long} is not supported: ${command.refusals?.[field] ?? command.refusal ?? "it is not an option of this command"}`,
-    );
+    .filter((field): field is FlagName => field !== undefined && !honoursFlag(command, field))
+    .map((field) => `${command.name}: --${FLAGS[field].long} is not supported: ${refusalOf(command, field)}`);
 }
 
 export function parseCli(argv: string[], command: CommandOptions = PLAYBOOK_RUN): CliOptions {

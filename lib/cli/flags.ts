@@ -142,7 +142,7 @@ export const FLAGS = {
     arg: "SECONDS",
     help: [
       "keep each host's login open SECONDS after the run (OpenSSH ControlPersist,",
-      'sockets in a private 0700 directory; see README "Persistent connections")',
+      "sockets in a private 0700 directory; see docs/operations.md)",
     ],
     // The environment's default is read at parse time, as a test or a wrapper may set it after start.
     read: (value) => persistSeconds(value ?? process.env.FOOBAR_SSH_PERSIST ?? "0"),

@@ -27,13 +27,16 @@ function listHosts(playbook: Playbook, inventory: InventorySpec, cli: CliOptions
   }
 }
 
+/** A playbook run's --help: every playbook file, site.ts or one of your own, takes the same options. */
+export const playbookHelp = (name: string) => `Usage: npx tsx playbooks/${name}.ts [options]\n\n${USAGE}`;
+
 /** Parse process.argv, run the playbook and set process.exitCode (0, 1, 2, 3 or 4). */
 export async function run(playbook: Playbook, inventory: InventorySpec, argv = process.argv.slice(2)): Promise<number> {
   let code: number;
   try {
     const cli = parseCli(argv);
     if (cli.help) {
-      console.log(`Usage: npx tsx playbooks/${playbook.name}.ts [options]\n\n${USAGE}`);
+      console.log(playbookHelp(playbook.name));
       process.exitCode = 0;
       return 0;
     }

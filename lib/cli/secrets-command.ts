@@ -20,10 +20,16 @@ import { generateSecretValue, secretEnvName } from "../secrets/store.ts";
 import { secretUses, type SecretUse } from "./secret-usage.ts";
 import { counted } from "../report/words.ts";
 
-export const SECRETS_USAGE = `Usage: npx tsx playbooks/secrets.ts COMMAND [ARGS] [-i ENV] [options]
+/** The subcommands, in the order the help lists them. */
+export const SECRETS_COMMANDS = ["identity", "list", "set", "edit", "recipients", "rotate"] as const;
+
+/** secrets.ts --help; it names your identity file (the CLI reference shows it as under ~/.config). */
+export const secretsHelp = (
+  identityFile = defaultIdentityFile(),
+) => `Usage: npx tsx playbooks/secrets.ts COMMAND [ARGS] [-i ENV] [options]
 
 Commands:
-  identity                     print your age public key (creating your key in ${defaultIdentityFile()} if you have none)
+  identity                     print your age public key (creating your key in ${identityFile} if you have none)
   list                         every secret: whether it has a value, which roles and hosts use it
   set NAME [--generate]        store NAME's value, read from stdin (or a new random one)
   edit                         edit every value in $EDITOR (through a 0600 file on tmpfs, removed after)
@@ -32,7 +38,7 @@ Commands:
   recipients remove KEY|OWNER  take access away (re-encrypts; the old values must then be rotated)
   rotate NAME...               new value, applied to every host that uses it (DB passwords without a failed request)
 
-The identity comes from $FOOBAR_AGE_IDENTITY (the key), $${IDENTITY_FILE_ENV} (a file), or ${defaultIdentityFile()}.
+The identity comes from $FOOBAR_AGE_IDENTITY (the key), $${IDENTITY_FILE_ENV} (a file), or ${identityFile}.
 Values are never printed. rotate takes the converge options below.
 
 ${USAGE}`;
@@ -297,15 +303,15 @@ export async function secretsCommand(site: SecretsCommandSite, argv = process.ar
   const [command, ...rest] = words;
   if (!command) {
     if (options.includes("--help") || options.includes("-h")) {
-      console.log(SECRETS_USAGE);
+      console.log(secretsHelp());
       return 0;
     }
-    console.error(SECRETS_USAGE);
+    console.error(secretsHelp());
     return 4;
   }
   const cli = parseCli(options, secretsCommandOptions(command));
   if (cli.help) {
-    console.log(SECRETS_USAGE);
+    console.log(secretsHelp());
     return 0;
   }
   const say = sayer(cli, "secrets");
@@ -330,8 +336,6 @@ export async function secretsCommand(site: SecretsCommandSite, argv = process.ar
     case "rotate":
       return rotate(context, rest);
     default:
-      throw new InputError([
-        `secrets.ts: unknown command "${command}" (identity, list, set, edit, recipients, rotate)`,
-      ]);
+      throw new InputError([`secrets.ts: unknown command "${command}" (${SECRETS_COMMANDS.join(", ")})`]);
   }
 }
