@@ -1,6 +1,7 @@
 // `npm run bench`: engine cost, the first converge vs its package floor, no-op site re-converge vs the SSH floor vs
 // Ansible, scale on loopback SSH hosts, web throughput via the LB vs direct. Brings the lab up and converges site.ts first; results also go to
-// bench/results/<time>.json. `npm run bench -- --quick` skips Ansible and the 100-host scale run.
+// bench/results/<time>.json, and docs/benchmarks.md is generated again from them (bench/page.ts).
+// `npm run bench -- --quick` skips Ansible and the 100-host scale run.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
@@ -13,6 +14,7 @@ import { ansibleAvailable, ansibleNoop } from "./ansible-noop.ts";
 import { asTyped } from "./as-typed.ts";
 import { engineNoop } from "./engine.ts";
 import { firstConverge } from "./first-converge.ts";
+import { writeBenchmarksPage } from "./page.ts";
 import { scale } from "./scale.ts";
 import { siteNoop } from "./site-noop.ts";
 import { ms } from "./stats.ts";
@@ -161,6 +163,7 @@ async function main(): Promise<void> {
   const file = join(directory, `${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\nresults: ${file}`);
+  console.log(`page: ${writeBenchmarksPage()}`);
 }
 
 main().catch((error: Error) => {
