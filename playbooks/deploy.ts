@@ -2,7 +2,7 @@
 // A host that fails its health check stays drained and the deploy stops: the other hosts keep the old release.
 // --check prints that plan host by host, with what the app role would change, and changes nothing.
 import inventory from "../hosts.ts";
-import { parseCli, USAGE, STEP_FLAGS, type CliOptions, type CommandOptions } from "../lib/cli/args.ts";
+import { parseCli, usageOf, STEP_FLAGS, type CliOptions, type CommandOptions } from "../lib/cli/args.ts";
 import { REPO_ROOT, sshConnector } from "../lib/cli/connector.ts";
 import { isMain } from "../lib/cli/main.ts";
 import { exitWith, runStep, sayer, secondsOption } from "../lib/cli/steps.ts";
@@ -36,7 +36,7 @@ export const DEPLOY_COMMAND: CommandOptions = {
 /** deploy.ts --help. */
 export const DEPLOY_HELP = `Usage: npx tsx playbooks/deploy.ts [options]
 
-${USAGE}
+${usageOf(DEPLOY_COMMAND)}
 Deploy options:
       --build DIR            built release to ship (default: the app role's build_dir, app/dist)
       --drain-timeout SEC    how long to wait for a drained host's sessions to reach 0 (default 30)

@@ -2,7 +2,7 @@
 // (--force overrides), fence the old primary, promote the replica, re-point the apps one web host at a time through
 // the drain-aware path, and print the hosts.ts swap that makes site.ts converge the old primary as a replica.
 import inventory from "../hosts.ts";
-import { parseCli, USAGE, STEP_FLAGS, type CliOptions, type CommandOptions } from "../lib/cli/args.ts";
+import { parseCli, usageOf, STEP_FLAGS, type CliOptions, type CommandOptions } from "../lib/cli/args.ts";
 import { REPO_ROOT, sshConnector } from "../lib/cli/connector.ts";
 import { isMain } from "../lib/cli/main.ts";
 import { exitWith, runStep, sayer, secondsOption } from "../lib/cli/steps.ts";
@@ -61,7 +61,7 @@ export const FAILOVER_COMMAND: CommandOptions = {
 /** failover.ts --help. */
 export const FAILOVER_HELP = `Usage: npx tsx playbooks/failover.ts --promote HOST [options]
 
-${USAGE}
+${usageOf(FAILOVER_COMMAND)}
 Failover options:
       --promote HOST         the replica (group db_replica) to make the primary
       --force                promote even when it lacks transactions of a primary that still answers (they are lost to it)

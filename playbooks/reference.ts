@@ -9,7 +9,7 @@ import { parseCli, PLAYBOOK_RUN, type CommandOptions } from "../lib/cli/args.ts"
 import { isMain, playbookHelp } from "../lib/cli/main.ts";
 import { SECRETS_COMMANDS, secretsCommandOptions, secretsHelp } from "../lib/cli/secrets-command.ts";
 import { exitWith } from "../lib/cli/steps.ts";
-import { cliReference } from "../lib/docs/cli-reference.ts";
+import { cliReference } from "../lib/cli/cli-reference.ts";
 import { roleReference } from "../lib/docs/role-reference.ts";
 import { openSynthesis } from "../lib/docs/synthesis.ts";
 import { loadInventory } from "../lib/inventory/load.ts";

@@ -2,7 +2,7 @@
 // command names the shared options it honours, and any other one given is refused (exit 4), never ignored.
 import { parseArgs } from "node:util";
 import { InputError } from "../errors.ts";
-import { FLAGS, OPTIONS_USAGE, type Flag, type FlagValues } from "./flags.ts";
+import { FLAGS, OPTIONS_USAGE, optionsUsage, type Flag, type FlagValues } from "./flags.ts";
 
 export interface CliOptions extends FlagValues {
   /** Options a playbook defines for itself (e.g. deploy.ts --version). */
@@ -18,9 +18,21 @@ export const EXIT_CODES = [
   "invalid input",
 ] as const;
 
+const EXIT_LINE = `Exit codes: ${EXIT_CODES.map((meaning, code) => `${code} ${meaning}`).join(", ")}.`;
+
+/** A playbook run's options and exit codes, for its --help. */
 export const USAGE = `Options:
 ${OPTIONS_USAGE}
-Exit codes: ${EXIT_CODES.map((meaning, code) => `${code} ${meaning}`).join(", ")}.`;
+${EXIT_LINE}`;
+
+/** The shared options `commands` take (any of them; --help always), and the exit codes: the part of a --help after
+ * the command's own text. Options a command refuses are not listed. */
+export function usageOf(...commands: CommandOptions[]): string {
+  const taken = (field: FlagName) => field === "help" || commands.some((command) => honoursFlag(command, field));
+  return `Options:
+${optionsUsage((Object.keys(FLAGS) as FlagName[]).filter(taken))}
+${EXIT_LINE}`;
+}
 
 export type ExtraOptions = Record<string, { type: "string" | "boolean"; short?: string }>;
 

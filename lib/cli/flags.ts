@@ -192,7 +192,13 @@ function usageLines(spec: Flag<unknown>): string[] {
   ];
 }
 
-/** The options part of every playbook's --help. */
-export const OPTIONS_USAGE = Object.values(FLAGS)
-  .flatMap((spec) => usageLines(spec as Flag<unknown>))
-  .join("\n");
+/** The options part of a command's --help: the given options (all by default), in the table's order. */
+export function optionsUsage(fields: readonly (keyof typeof FLAGS)[] = Object.keys(FLAGS) as (keyof typeof FLAGS)[]) {
+  return (Object.keys(FLAGS) as (keyof typeof FLAGS)[])
+    .filter((field) => fields.includes(field))
+    .flatMap((field) => usageLines(FLAGS[field] as Flag<unknown>))
+    .join("\n");
+}
+
+/** The options part of a playbook run's --help: every option. */
+export const OPTIONS_USAGE = optionsUsage();

@@ -2,7 +2,7 @@
 import { generateX25519Identity, identityToRecipient } from "age-encryption";
 import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline/promises";
-import { parseCli, STEP_FLAGS, USAGE, type CliOptions, type CommandOptions, type FlagName } from "./args.ts";
+import { parseCli, STEP_FLAGS, usageOf, type CliOptions, type CommandOptions, type FlagName } from "./args.ts";
 import { REPO_ROOT } from "./connector.ts";
 import { sayer } from "./steps.ts";
 import { InputError } from "../errors.ts";
@@ -39,9 +39,9 @@ Commands:
   rotate NAME...               new value, applied to every host that uses it (DB passwords without a failed request)
 
 The identity comes from $FOOBAR_AGE_IDENTITY (the key), $${IDENTITY_FILE_ENV} (a file), or ${identityFile}.
-Values are never printed. rotate takes the converge options below.
+Values are never printed. rotate takes the converge options below; each command's own: docs/cli.md.
 
-${USAGE}`;
+${usageOf(...SECRETS_COMMANDS.map(secretsCommandOptions))}`;
 
 export interface SecretsCommandSite {
   inventory: InventorySpec;

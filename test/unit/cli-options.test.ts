@@ -8,8 +8,8 @@ import { FLAGS } from "../../lib/cli/flags.ts";
 import { run } from "../../lib/cli/main.ts";
 import { secretsCommand, secretsCommandOptions } from "../../lib/cli/secrets-command.ts";
 import { exitCodeOf, stepRunOptions } from "../../lib/cli/steps.ts";
-import { DEPLOY_COMMAND, deploy } from "../../playbooks/deploy.ts";
-import { FAILOVER_COMMAND, failover } from "../../playbooks/failover.ts";
+import { DEPLOY_COMMAND, DEPLOY_HELP, deploy } from "../../playbooks/deploy.ts";
+import { FAILOVER_COMMAND, FAILOVER_HELP, failover } from "../../playbooks/failover.ts";
 import { GRAPH_COMMAND, graph } from "../../playbooks/graph.ts";
 import { REFERENCE_COMMAND, reference } from "../../playbooks/reference.ts";
 import { secretsSite } from "../../playbooks/secrets.ts";
@@ -171,6 +171,21 @@ test("deploy --list-hosts names the web hosts it would roll and the load balance
     stdout,
     "web hosts, one at a time: web-02 (192.168.56.12)\ndrained on the load balancers: lb-01 (192.168.56.10), lb-02 (192.168.56.9)\n",
   );
+});
+
+test("a command's --help lists the shared options it takes and none it refuses", () => {
+  for (const [help, command] of [
+    [DEPLOY_HELP, DEPLOY_COMMAND],
+    [FAILOVER_HELP, FAILOVER_COMMAND],
+  ] as const) {
+    const listed = (Object.keys(FLAGS) as FlagName[]).filter((field) =>
+      new RegExp(`^ {2}(-[a-zA-Z], |    )--${FLAGS[field].long}\\b`, "m").test(help),
+    );
+    const taken = (Object.keys(FLAGS) as FlagName[]).filter(
+      (field) => field === "help" || (command.honours as readonly FlagName[]).includes(field),
+    );
+    assert.equal(listed, taken, command.name);
+  }
 });
 
 test.run();

@@ -1,6 +1,6 @@
 // docs/cli.md, the CLI reference: each command's --help verbatim and the shared options it takes, from its CommandOptions.
-import { EXIT_CODES, honoursFlag, refusalOf, type CommandOptions, type FlagName } from "../cli/args.ts";
-import { FLAGS } from "../cli/flags.ts";
+import { EXIT_CODES, honoursFlag, refusalOf, type CommandOptions, type FlagName } from "./args.ts";
+import { FLAGS } from "./flags.ts";
 
 /** One command's section: its heading (the file name), its --help text, and what it takes (secrets.ts: per subcommand). */
 export interface CommandReference {
