@@ -28,6 +28,7 @@ export const TOOLS: Record<string, { pkg: string; for: Purpose[] }> = {
   vagrant: { pkg: "vagrant", for: ["test"] },
   ps: { pkg: "procps", for: ["test"] },
   git: { pkg: "git", for: ["test"] },
+  bash: { pkg: "bash", for: ["test"] },
   age: { pkg: "age", for: ["test"] },
   id: { pkg: "coreutils", for: ["bench"] },
   chown: { pkg: "coreutils", for: ["bench"] },

@@ -110,17 +110,17 @@ test("README.md and docs/architecture.md embed the current diagram", () => {
   }
 });
 
-test("the plays' order: solid arrows for needs, dotted ones for a host's own previous play; README shows the current one", () => {
+test("the plays' order: solid arrows for needs, dotted ones for a host's own previous play; docs/how-it-works.md shows the current one", () => {
   const graph = sitePlayGraph("production");
   assert.match(graph, /  p2 --> p3\n/, "the replica waits for the primary");
   assert.match(graph, /  p2 --> p4\n/, "the web tier waits for the primary");
   assert.match(graph, /  p5 --> p6\n/, "the certificate waits for the load balancers");
   assert.match(graph, /  p1 -.-> p5\n/, "the load balancers wait only for their own host metrics");
   assert.not.match(graph, /p4 --> p5/, "the load balancers do not wait for the web tier");
-  const readme = readFileSync(join(import.meta.dirname, "../..", "README.md"), "utf8");
+  const page = readFileSync(join(import.meta.dirname, "../..", "docs/how-it-works.md"), "utf8");
   assert.ok(
-    readme.includes(`\`\`\`mermaid\n${graph}\`\`\``),
-    "README.md's play order is stale: run bin/foobar-infra graph --plays and paste it",
+    page.includes(`\`\`\`mermaid\n${graph}\`\`\``),
+    "docs/how-it-works.md's play order is stale: run bin/foobar-infra graph --plays and paste it",
   );
 });
 
