@@ -34,6 +34,8 @@ export interface FakeHostOptions {
 /** Everything a test may count or inspect after a run. */
 export interface FakeLog {
   execs: { host: string; command: string; stdin: string }[];
+  /** Every connect attempt, by host name, in order (recorded when the test gives the log this array). */
+  connects?: string[];
 }
 
 /** A connect function (host name -> Transport) over handlers, recording every exec in `log`. */
@@ -43,6 +45,7 @@ export function fakeConnector(
   options: Record<string, FakeHostOptions> = {},
 ) {
   return async (host: { name: string }): Promise<Transport> => {
+    log.connects?.push(host.name);
     const handler = handlers[host.name];
     if (!handler || options[host.name]?.unreachable)
       throw new UnreachableError(host.name, "connect ECONNREFUSED (fake)", "refused");

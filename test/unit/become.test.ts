@@ -6,11 +6,17 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { becomeExec, sudoRefusal } from "../../lib/connection/become.ts";
 import { localTransport } from "../../lib/connection/local.ts";
+import { definePlaybook } from "../../lib/dsl/playbook.ts";
+import { defineRole } from "../../lib/dsl/role.ts";
+import { RoleVars } from "../../lib/dsl/role-vars.ts";
 import { InputError } from "../../lib/errors.ts";
 import { defineInventory } from "../../lib/inventory/define.ts";
 import { loadInventory } from "../../lib/inventory/load.ts";
 import { resolveBecomePasswords } from "../../lib/secrets/become.ts";
 import { Secret, secret, type SecretRef } from "../../lib/secret.ts";
+import type { FakeLog } from "../../lib/testing/fake-transport.ts";
+import { connectorFor, kv, newHosts } from "./support/kv-host.ts";
+import { runFake } from "./support/run.ts";
 
 const PASSWORD = `s3cret pass'word "with" $HOME`;
 const ssh = (becomePassword?: Secret | SecretRef) => ({
@@ -126,6 +132,46 @@ test("become_password per host, else the host's first group that sets one, else 
     /host c-1: missing secret "env_pw" \(its become_password\): set FOOBAR_SECRET_ENV_PW/,
   );
   assert.ok(loaded.hosts[0]!.ssh.becomePassword instanceof Secret, "the others are resolved");
+});
+
+test("a run whose host's become_password secret is nowhere stops with an InputError naming it: 0 connects, 0 execs", async () => {
+  // h1's sudo asks for a password whose secret neither FOOBAR_SECRET_ nor secrets/test.age (absent) has; h2 needs none.
+  const spec = defineInventory({
+    environments: {
+      test: {
+        ssh: { user: "ops" },
+        hosts: {
+          h1: { address: "10.9.0.1", ssh: { becomePassword: secret("become_absent_37") } },
+          h2: { address: "10.9.0.2" },
+        },
+        groups: { all_fake: { hosts: ["h1", "h2"] } },
+      },
+    },
+  });
+  const role = defineRole({
+    name: "one_key",
+    dir: import.meta.dirname,
+    schema: RoleVars({}),
+    tasks: () => [kv("k", "v")],
+  });
+  const log: FakeLog = { execs: [], connects: [] };
+  const hosts = newHosts(["h1", "h2"]);
+  delete process.env.FOOBAR_SECRET_BECOME_ABSENT_37;
+  const error = await runFake(
+    definePlaybook("become", [{ name: "p", hosts: "all_fake", roles: [role] }]),
+    spec,
+    hosts,
+    {
+      connect: connectorFor(hosts, log),
+    },
+  ).then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  assert.ok(error instanceof InputError, `an InputError, not ${String(error)}`);
+  assert.match((error as Error).message, /host h1: missing secret "become_absent_37" \(its become_password\)/);
+  assert.equal(log.connects, [], "no host was connected to");
+  assert.equal(log.execs, [], "nothing ran on any host");
 });
 
 test.run();
