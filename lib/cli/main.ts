@@ -9,6 +9,7 @@ import { mask } from "../mask.ts";
 import { applyLimit } from "../runner/limit.ts";
 import { playTargets } from "../runner/plan.ts";
 import { runPlaybook } from "../runner/run.ts";
+import type { RunOptions } from "../runner/run-options.ts";
 import { parseCli, USAGE, type CliOptions } from "./args.ts";
 import { cliRunOptions } from "./cli-run.ts";
 
@@ -30,8 +31,16 @@ function listHosts(playbook: Playbook, inventory: InventorySpec, cli: CliOptions
 /** A playbook run's --help: every playbook file, site.ts or one of your own, takes the same options. */
 export const playbookHelp = (name: string) => `Usage: npx tsx playbooks/${name}.ts [options]\n\n${USAGE}`;
 
-/** Parse process.argv, run the playbook and set process.exitCode (0, 1, 2, 3 or 4). */
-export async function run(playbook: Playbook, inventory: InventorySpec, argv = process.argv.slice(2)): Promise<number> {
+/**
+ * Parse process.argv, run the playbook and set process.exitCode (0, 1, 2, 3 or 4). `replaced`: run options a test puts
+ * in place of the command line's own (a fake connector, no facts cache, a recording reporter).
+ */
+export async function run(
+  playbook: Playbook,
+  inventory: InventorySpec,
+  argv = process.argv.slice(2),
+  replaced: Partial<RunOptions> = {},
+): Promise<number> {
   let code: number;
   try {
     const cli = parseCli(argv);
@@ -45,7 +54,7 @@ export async function run(playbook: Playbook, inventory: InventorySpec, argv = p
       process.exitCode = 0;
       return 0;
     }
-    const result = await runPlaybook(playbook, cliRunOptions(cli, inventory, true));
+    const result = await runPlaybook(playbook, { ...cliRunOptions(cli, inventory, true), ...replaced });
     code = result.exitCode;
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
