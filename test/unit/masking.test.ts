@@ -11,7 +11,10 @@ import { defineRole } from "../../lib/dsl/role.ts";
 import { runPlaybook } from "../../lib/runner/run.ts";
 import { Secret, secret } from "../../lib/secret.ts";
 import { command } from "../../lib/resources/command.ts";
-import { fakeInventory } from "./support/kv-host.ts";
+import { connectorFor, fakeInventory, newHosts } from "./support/kv-host.ts";
+import { recorder } from "./support/run.ts";
+import { run } from "../../lib/cli/main.ts";
+import { exitWith } from "../../lib/cli/steps.ts";
 import { RoleVars, SecretVar, Type } from "../../lib/dsl/role-vars.ts";
 import { MARIADB } from "../../roles/mysql_common/flavor.ts";
 import { sqlScript } from "../../roles/mysql_common/sql-script.ts";
@@ -124,6 +127,57 @@ test("a Secret prints as the mask in every conversion", () => {
   assert.is(`${value}`, "********");
   assert.is(JSON.stringify({ value }), '{"value":"********"}');
   assert.not.ok(inspect(value).includes("another"));
+});
+
+/** What console.error printed while `act` ran; process.exitCode is reset after. */
+async function errorLines(act: () => Promise<unknown>): Promise<string> {
+  let printed = "";
+  const { error } = console;
+  console.error = (...parts: unknown[]) => {
+    printed += `${parts.join(" ")}\n`;
+  };
+  try {
+    await act();
+  } finally {
+    console.error = error;
+    process.exitCode = 0;
+  }
+  return printed;
+}
+
+test("the CLI's run() error line: a role error quoting a secret's value prints ******** in its place, exit 4", async () => {
+  const quoting = defineRole({
+    name: "app",
+    dir: import.meta.dirname,
+    schema: RoleVars({ password: SecretVar({ description: "Its password." }) }),
+    tasks: ({ vars }) => {
+      throw new Error(`cannot use password ${vars.password.reveal()}`);
+    },
+  });
+  process.env.FOOBAR_SECRET_APP_DB = PASSWORD;
+  let code = -1;
+  const printed = await errorLines(async () => {
+    code = await run(
+      definePlaybook("mask", [{ name: "p", hosts: "web", roles: [quoting] }]),
+      fakeInventory(["web-1"], { vars: { app: { password: secret("app_db") } } }),
+      ["-i", "test"],
+      { connect: connectorFor(newHosts(["web-1"]), { execs: [] }), reporter: recorder(), factsDir: null },
+    );
+  }).finally(() => delete process.env.FOOBAR_SECRET_APP_DB);
+  assert.is(code, 4, printed);
+  assert.not.ok(printed.includes(PASSWORD), "the secret's value is on the error line");
+  assert.ok(printed.includes("role app: cannot use password ********"), printed);
+});
+
+test("exitWith's error line (deploy, failover, secrets, graph, reference): an error quoting a secret's value prints ******** in its place", async () => {
+  const value = new Secret("step", "step-secret-value-37").reveal();
+  const printed = await errorLines(async () => {
+    exitWith(Promise.reject(new Error(`step failed with ${value}`)));
+    await new Promise((done) => setImmediate(done));
+    assert.is(process.exitCode, 1, "a plain error exits 1");
+  });
+  assert.not.ok(printed.includes(value), "the secret's value is on the error line");
+  assert.is(printed, "error: step failed with ********\n");
 });
 
 test.run();
