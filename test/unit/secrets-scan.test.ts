@@ -1,10 +1,14 @@
-// No secret in clear in the repository, now or in its git history: identities, private keys, clear secrets files, known values.
+// No secret in clear in the repository, now or in its git history: identities, private keys, clear secrets files, known
+// values; and a secret seeded here, which the CLI's outputs must mask, so the scan has a value to check in every tier.
 import { execFileSync, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import { tool } from "../../lab/requirements.ts";
 import * as assert from "uvu/assert";
+import { withDecodedBase64 } from "./support/base64-runs.ts";
+import type { SecretCliRun } from "./support/secret-cli.ts";
 
 const REPO = join(import.meta.dirname, "../..");
 const git = (...args: string[]) =>
@@ -42,8 +46,72 @@ test("git history: no commit ever added an identity, a private key or a clear se
   assert.equal([...new Set(everCommitted)], [], "clear secrets files in history");
 });
 
-test("no value of a secret this machine knows (lab, vagrant, FOOBAR_SECRET_*) is in a tracked file or in history", () => {
-  const values = new Set<string>();
+/** Made up for this run: in no file and no commit, and (FOOBAR_SECRET_SCAN_SEED) the secret scan_seed of the CLI runs below. */
+const SEED = `seed-${randomBytes(12).toString("base64url")}`;
+
+/** The CLI paths that must mask a secret, each a run of test/unit/support/secret-cli.ts (one process), and its exit code. */
+const CLI_RUNS: { what: string; run: SecretCliRun; code: number }[] = [
+  {
+    what: "--json -vv (a changed key, a failed step, scripts)",
+    run: { argv: ["-i", "test", "--json", "-vv"] },
+    code: 1,
+  },
+  {
+    what: "-vv --diff (a changed key, a failed step, scripts)",
+    run: { argv: ["-i", "test", "-vv", "--diff"] },
+    code: 1,
+  },
+  { what: "a role error (the CLI's error line)", run: { argv: ["-i", "test"], roleError: true }, code: 4 },
+];
+
+test("the seeded secret reaches the fake host on every CLI path, and nothing the CLI prints holds it (******** instead)", () => {
+  const result = spawnSync(process.execPath, ["--import", "tsx", join(REPO, "test/unit/support/secret-cli.ts")], {
+    cwd: REPO,
+    encoding: "utf8",
+    env: {
+      ...process.env,
+      FOOBAR_SECRET_SCAN_SEED: SEED,
+      SECRET_CLI_RUNS: JSON.stringify(CLI_RUNS.map((item) => item.run)),
+    },
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const printed = `${result.stdout}\n${result.stderr}`;
+  // The value itself is never put in a message: its length says enough.
+  assert.not.ok(
+    withDecodedBase64(printed).includes(SEED),
+    `the seeded secret (${SEED.length} characters) is in what the CLI printed`,
+  );
+  assert.is(result.status, 0, result.stderr.slice(-2000));
+  const outcomes = [...result.stderr.matchAll(/^run (\d+): exit (\d+), execs carrying the secret: (\d+)$/gm)];
+  assert.equal(
+    outcomes.map((match) => `${CLI_RUNS[Number(match[1])]?.what}: exit ${match[2]}`),
+    CLI_RUNS.map(({ what, code }) => `${what}: exit ${code}`),
+    "each run's exit code",
+  );
+  for (const [index, { what, run }] of CLI_RUNS.entries())
+    if (!run.roleError) assert.ok(Number(outcomes[index]![3]) > 0, `${what}: the secret reached the host`);
+  assert.match(result.stdout, /"message":"boom: \*{8}"/, "--json: the failed step's output, masked");
+  assert.match(result.stdout, /FAILED +h1 +kv:check: boom: \*{8}/, "-vv: the failed step's output, masked");
+  assert.match(result.stdout, /^ +set seed \*{8}$/m, "-vv: the script shown, masked");
+  assert.match(result.stderr, /^error: host h1, play "p", role scan: cannot use \*{8}$/m, "the error line, masked");
+});
+
+/** Where `value` is in the repository: a tracked file, the git history, or undefined (exit status only, never printed). */
+function whereFound(value: string): string | undefined {
+  if (spawnSync(tool("git"), ["grep", "-q", "-F", "-e", value, "--", "."], { cwd: REPO }).status === 0)
+    return "a tracked file";
+  if (git("log", "--all", "-S", value, "--format=%h").trim() !== "") return "the git history";
+  return undefined;
+}
+
+test("the value scan finds a value that is in a tracked file (this file's first line), and not the seeded value", () => {
+  const firstLine = readFileSync(join(REPO, "test/unit/secrets-scan.test.ts"), "utf8").split("\n")[0]!;
+  assert.is(whereFound(firstLine), "a tracked file");
+  assert.is(whereFound(SEED), undefined);
+});
+
+test("no value of a secret this machine knows (the seeded one, lab, vagrant, FOOBAR_SECRET_*) is in a tracked file or in history", () => {
+  const values = new Set<string>([SEED]);
   for (const file of [".lab/secrets.json", ".vagrant-ssh/secrets.json"]) {
     if (existsSync(join(REPO, file)))
       for (const value of Object.values(JSON.parse(readFileSync(join(REPO, file), "utf8")) as Record<string, string>))
@@ -51,14 +119,11 @@ test("no value of a secret this machine knows (lab, vagrant, FOOBAR_SECRET_*) is
   }
   for (const [name, value] of Object.entries(process.env))
     if (name.startsWith("FOOBAR_SECRET_") && value) values.add(value);
+  assert.ok(values.size > 0, "no secret value to check: the scan would pass without looking");
   for (const value of values) {
     // Exit status only: a failure message must not print the value it found.
-    const inTree = spawnSync(tool("git"), ["grep", "-q", "-F", "-e", value, "--", "."], { cwd: REPO }).status === 0;
-    const inHistory = git("log", "--all", "-S", value, "--format=%h").trim() !== "";
-    assert.not.ok(
-      inTree || inHistory,
-      `a secret's value (${value.length} characters) is in ${inTree ? "a tracked file" : "the git history"}`,
-    );
+    const found = whereFound(value);
+    assert.is(found, undefined, `a secret's value (${value.length} characters) is in ${found}`);
   }
 });
 
