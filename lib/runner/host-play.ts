@@ -1,7 +1,7 @@
 // Converge one play on one host: plan from probes, apply what differs (re-probing the rest in the same exec), run handlers.
 import type { Change, ProbeContext, Resource } from "../resources/resource.ts";
 import { lockStep, parseLock, type SessionLock } from "./host-lock.ts";
-import { execScript, type HostSession } from "./host-session.ts";
+import { ExecError, execScript, type HostSession } from "./host-session.ts";
 import type { HostWork } from "./plan.ts";
 import type { Section } from "./script.ts";
 
@@ -152,7 +152,24 @@ class HostPlay {
     const rest = resources.slice(index + 1).map((next) => next.probe(this.context));
     const lock = this.session.lock && !this.session.lock.held ? this.session.lock : undefined;
     const steps = [...(lock ? [lockStep(lock.run, 0, lock.lastBeforeProbe)] : []), resource.apply(planned.state)];
-    const [result, time] = await timed(() => execScript(this.session, steps, rest));
+    const started = Date.now();
+    let executed: [Awaited<ReturnType<typeof execScript>>, ExecTime];
+    try {
+      executed = await timed(() => execScript(this.session, steps, rest));
+    } catch (error) {
+      if (!(error instanceof ExecError)) throw error;
+      // The exec failed as a whole (--timeout, a shell cut short) while it applied this resource: its failure, so the
+      // handlers of the changes before it still run. The lock step in front of it may have taken the lock.
+      if (lock) lock.held = true;
+      this.emit(resource.id, "failed", {
+        changes: planned.changes,
+        message: error.message,
+        startedAt: started,
+        durationMs: Date.now() - started,
+      });
+      return "failed";
+    }
+    const [result, time] = executed;
     if (lock) {
       const taken = parseLock(result.steps[0]!.output, result.steps[0]!.status);
       result.steps.shift();
