@@ -1,7 +1,9 @@
 // The secrets command: identity, list, set, edit, recipients and rotate for one environment's secrets file.
 import { generateX25519Identity, identityToRecipient } from "age-encryption";
 import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
 import { createInterface } from "node:readline/promises";
+import { FLAGS } from "./flags.ts";
 import { parseCli, STEP_FLAGS, usageOf, type CliOptions, type CommandOptions, type FlagName } from "./args.ts";
 import { REPO_ROOT } from "./connector.ts";
 import { sayer } from "./steps.ts";
@@ -101,10 +103,22 @@ export function secretsCommandOptions(command: string): CommandOptions {
   }
 }
 
-/** Leading words are the command and its arguments; options follow. */
+/**
+ * The command and its arguments (the words), and the options, which may come before, between or after them: `list -i
+ * lab` and `-i lab list` (the order this command's own messages print) are the same. parseArgs reads the shared
+ * flags' and the commands' own types, so a string flag's value (-i lab) is never taken for a word.
+ */
 function splitArgs(argv: string[]): { words: string[]; options: string[] } {
-  const first = argv.findIndex((arg) => arg.startsWith("-"));
-  return first === -1 ? { words: argv, options: [] } : { words: argv.slice(0, first), options: argv.slice(first) };
+  const types = Object.fromEntries([
+    ...Object.values(FLAGS).map(({ long, type, short }) => [long, short ? { type, short } : { type }]),
+    ...SECRETS_COMMANDS.flatMap((command) => Object.entries(secretsCommandOptions(command).extra ?? {})),
+  ]) as Record<string, { type: "string" | "boolean"; short?: string }>;
+  const { tokens } = parseArgs({ args: argv, options: types, strict: false, allowPositionals: true, tokens: true });
+  const words = new Set(tokens.flatMap((token) => (token.kind === "positional" ? [token.index] : [])));
+  return {
+    words: argv.filter((_, index) => words.has(index)),
+    options: argv.filter((_, index) => !words.has(index)),
+  };
 }
 
 function readStdin(): string {
