@@ -28,7 +28,7 @@ ${EXIT_LINE}`;
 /** The shared options `commands` take (any of them; --help always), and the exit codes: the part of a --help after
  * the command's own text. Options a command refuses are not listed. */
 export function usageOf(...commands: CommandOptions[]): string {
-  const taken = (field: FlagName) => field === "help" || commands.some((command) => honoursFlag(command, field));
+  const taken = (field: FlagName) => commands.some((command) => honoursFlag(command, field));
   return `Options:
 ${optionsUsage((Object.keys(FLAGS) as FlagName[]).filter(taken))}
 ${EXIT_LINE}`;
