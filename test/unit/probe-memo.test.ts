@@ -1,12 +1,14 @@
 // Probe memo through the real /bin/sh and stat: a block answered without running while its files are unchanged, and
 // run again after any change to content, mode, a link's target or existence; recent files are not trusted; the apt
-// cache check that moved from the probe to the install step.
+// cache check that moved from the probe to the install step. The host's clock is the test's (hostClock), not a sleep.
 import { createHash } from "node:crypto";
 import {
   chmodSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
+  lstatSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -29,20 +31,55 @@ import { buildScript, parseScriptOutput } from "../../lib/runner/script.ts";
 const root = mkdtempSync(join(tmpdir(), "probe-memo-"));
 test.after(() => rmSync(root, { recursive: true, force: true }));
 const path = (name: string) => join(root, name);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Every path under root with its ctime (ns): what settled() saw, so a later write, chmod or link shows as a change. */
+function ctimesUnderRoot(dir = root, into = new Map<string, bigint>()): Map<string, bigint> {
+  for (const name of readdirSync(dir)) {
+    const entry = join(dir, name);
+    const stat = lstatSync(entry, { bigint: true });
+    into.set(entry, stat.ctimeNs);
+    if (stat.isDirectory()) ctimesUnderRoot(entry, into);
+  }
+  return into;
+}
+
+/**
+ * The host's clock as the memo reads it (the ctime of /proc/self/ in the shared stat's output, see shared-stat.ts): real
+ * time, but after settled() and while nothing under root has changed since, as far ahead as the memo's racy window
+ * (1 s) and a margin, as if the test had waited that long.
+ */
+const hostClock = {
+  settledFiles: undefined as Map<string, bigint> | undefined,
+  aheadSeconds(): number {
+    const now = ctimesUnderRoot();
+    const settled = this.settledFiles;
+    const unchanged =
+      settled !== undefined &&
+      now.size === settled.size &&
+      [...now].every(([path, ctime]) => settled.get(path) === ctime);
+    return unchanged ? 1.1 : 0;
+  },
+  /** The shared stat's output with the clock line moved ahead. */
+  shift(stdout: string): string {
+    const ahead = this.aheadSeconds();
+    if (ahead === 0) return stdout;
+    return stdout.replace(/^(\/proc\/self\/(?:\|[^|\n]*){4}\|)([0-9.]+)\|/m, (_, before: string, ctime: string) => {
+      return `${before}${(Number(ctime) + ahead).toFixed(9)}|`;
+    });
+  },
+};
+
+/** Files older than the racy window, so the memo may keep their blocks: the host's clock moves past them. */
+function settled() {
+  hostClock.settledFiles = ctimesUnderRoot();
+}
 
 /** Run probes once; `ran` says which blocks ran their body (their output was captured, not taken from the memo). */
 async function run(memo: ProbeMemo, probes: Probe[]) {
   const script = buildScript([], probes, memo);
-  const stdout = (await localTransport().exec("sh -s", { stdin: script.text })).stdout;
+  const stdout = hostClock.shift((await localTransport().exec("sh -s", { stdin: script.text })).stdout);
   const ran = (stdout.match(/_BEGIN__/g) ?? []).length;
   return { outputs: parseScriptOutput(stdout, script).probes.map((section) => section.output), ran, text: script.text };
-}
-
-/** Files older than the racy window, so the memo may keep their blocks. */
-async function settled(...names: string[]) {
-  await sleep(1100);
-  for (const name of names) assert.ok(Date.now() / 1000 - statSync(path(name)).ctimeMs / 1000 > 1, `${name} settled`);
 }
 
 const catBlock = (...names: string[]) =>
@@ -50,7 +87,7 @@ const catBlock = (...names: string[]) =>
 
 test("a block is answered from the memo while its file is unchanged, and runs again after a write or a chmod", async () => {
   writeFileSync(path("a.conf"), "one\n");
-  await settled("a.conf");
+  settled();
   const memo = new ProbeMemo(null);
   const first = await run(memo, [catBlock("a.conf")]);
   assert.equal(first.outputs, ["one\nend\n"]);
@@ -63,7 +100,7 @@ test("a block is answered from the memo while its file is unchanged, and runs ag
   assert.equal(changed.outputs, ["two\nend\n"]);
   assert.is(changed.ran, 1);
   assert.is((await run(memo, [catBlock("a.conf")])).ran, 1, "a file written within the last second is not trusted yet");
-  await settled("a.conf");
+  settled();
   assert.is((await run(memo, [catBlock("a.conf")])).ran, 1, "saved now");
   assert.is((await run(memo, [catBlock("a.conf")])).ran, 0);
   chmodSync(path("a.conf"), 0o600);
@@ -73,7 +110,7 @@ test("a block is answered from the memo while its file is unchanged, and runs ag
 test("a file's content edited with its mtime put back is still a change", async () => {
   writeFileSync(path("b.conf"), "same size 1\n");
   const before = statSync(path("b.conf"));
-  await settled("b.conf");
+  settled();
   const memo = new ProbeMemo(null);
   await run(memo, [catBlock("b.conf")]);
   assert.is((await run(memo, [catBlock("b.conf")])).ran, 0);
@@ -86,7 +123,7 @@ test("a file's content edited with its mtime put back is still a change", async 
 
 test("an absent file is part of the answer: creating it runs the block again", async () => {
   const memo = new ProbeMemo(null);
-  await settled();
+  settled();
   await run(memo, [catBlock("later.conf")]);
   assert.is((await run(memo, [catBlock("later.conf")])).ran, 0, "absent both times");
   writeFileSync(path("later.conf"), "now\n");
@@ -96,7 +133,7 @@ test("an absent file is part of the answer: creating it runs the block again", a
 test("through a symlink: the target is followed, so editing the target runs the block again", async () => {
   writeFileSync(path("target-1.pem"), "cert 1\n");
   symlinkSync(path("target-1.pem"), path("live.pem"));
-  await settled("target-1.pem");
+  settled();
   const memo = new ProbeMemo(null);
   assert.is(
     (await run(memo, [catBlock("live.pem")])).ran,
@@ -111,7 +148,7 @@ test("through a symlink: the target is followed, so editing the target runs the 
 
 test("a command guard with dependsOn is memoized; one without is not; the memo file is private and keeps only used blocks", async () => {
   writeFileSync(path("receipt"), "abc\n");
-  await settled("receipt");
+  settled();
   const dir = mkdtempSync(join(tmpdir(), "probe-memo-store-"));
   try {
     const guarded = command("push", "true", {
@@ -144,7 +181,7 @@ test("a command guard with dependsOn is memoized; one without is not; the memo f
 test("a file's hash is saved, a sensitive file's is not: it is read on every run and never written to the memo", async () => {
   writeFileSync(path("plain.conf"), "port=80\n");
   writeFileSync(path("secret.conf"), "password=hunter2\n");
-  await settled("plain.conf", "secret.conf");
+  settled();
   const dir = mkdtempSync(join(tmpdir(), "probe-memo-store-"));
   try {
     const probes = [
@@ -170,7 +207,7 @@ test("a file's hash is saved, a sensitive file's is not: it is read on every run
 test("a probe with two blocks and a plain line between them: each block gated on its own, the line always runs", async () => {
   writeFileSync(path("one"), "1\n");
   writeFileSync(path("two"), "2\n");
-  await settled("one", "two");
+  settled();
   const memo = new ProbeMemo(null);
   const probe = [catBlock("one"), shellProbe("echo middle"), catBlock("two")];
   const first = await run(memo, [probe]);
@@ -188,7 +225,7 @@ test("a child glob: the subdirectories' lines are kept, so a link added inside o
   const units = path("units");
   mkdirSync(join(units, "multi-user.target.wants"), { recursive: true });
   writeFileSync(join(units, "a.service"), "[Unit]\n");
-  await settled("units/multi-user.target.wants", "units/a.service");
+  settled();
   const memo = new ProbeMemo(null);
   const probe = shellProbe(`ls ${units}/*/; echo end`, [units, `${units}/*/`]);
   assert.is((await run(memo, [probe])).ran, 1);
@@ -201,7 +238,7 @@ test("a child glob: the subdirectories' lines are kept, so a link added inside o
     /a\.service/,
     "the link inside the subdirectory changed its line",
   );
-  await settled("units/multi-user.target.wants");
+  settled();
   await run(memo, [probe]);
   assert.is((await run(memo, [probe])).ran, 0);
   mkdirSync(join(units, "timers.target.wants"));
@@ -210,7 +247,7 @@ test("a child glob: the subdirectories' lines are kept, so a link added inside o
 
 test("an absent path in a directory the block also depends on is not checked on its own: the directory's line covers it", async () => {
   mkdirSync(path("conf.d"));
-  await settled("conf.d");
+  settled();
   const memo = new ProbeMemo(null);
   const probe = shellProbe(`cat ${path("conf.d/extra.conf")} 2>/dev/null; echo end`, [
     path("conf.d"),
@@ -228,7 +265,7 @@ test("an absent path in a directory the block also depends on is not checked on 
 test("an unchanged stat answers every gate with one comparison; a change elsewhere falls back to each block's own lines", async () => {
   writeFileSync(path("gate-1"), "1\n");
   writeFileSync(path("gate-2"), "2\n");
-  await settled("gate-1", "gate-2");
+  settled();
   const memo = new ProbeMemo(null);
   const probes = [catBlock("gate-1"), catBlock("gate-2")];
   await run(memo, probes);
