@@ -17,28 +17,41 @@ const play = (name: string, hosts: string, needs?: string[]): Play => ({
   ...(needs ? { needs } : {}),
 });
 const names = ["h1", "h2", "h3"];
-const hostPlays = (events: RunEvent[]) =>
-  events.filter(
-    (event): event is Extract<RunEvent, { type: "host-play" }> =>
-      event.type === "host-play" && event.play !== "gather facts",
-  );
-const ended = (events: RunEvent[], play: string, host: string) => {
-  const event = hostPlays(events).find((item) => item.play === play && item.host === host)!;
-  return event.startedAt + event.durationMs;
-};
 
-/** The fake hosts, h1 answering every exec 80 ms late (a slow host). */
-function slowH1(hosts: ReturnType<typeof newHosts>) {
+/**
+ * A run whose hosts log, in one sequence with the run's events, each exec they start; h1's execs after its facts wait
+ * until h3 has ended its play "free" (or, should h3 be waiting for h1, until a deadlock breaker lets the run finish, and
+ * the test fail on releasedBy).
+ */
+async function runWithSlowH1(book: ReturnType<typeof definePlaybook>, hosts: ReturnType<typeof newHosts>) {
+  const sequence: string[] = [];
+  let releaseH1 = (_by: string) => {};
+  const h3Done = new Promise<string>((resolve) => (releaseH1 = resolve));
+  const deadlockBreaker = setTimeout(() => releaseH1("the deadlock breaker"), 5000);
   const connect = connectorFor(hosts, { execs: [] });
-  return async (host: { name: string }): Promise<Transport> => {
-    const transport = await connect(host);
-    if (host.name !== "h1") return transport;
-    const exec: Transport["exec"] = async (command, options) => {
-      await new Promise((resolve) => setTimeout(resolve, 80));
-      return transport.exec(command, options);
-    };
-    return { ...transport, exec };
+  const reporter = {
+    events: [] as RunEvent[],
+    emit(event: RunEvent) {
+      this.events.push(event);
+      if (event.type === "host-play") sequence.push(`ended ${event.play} on ${event.host}`);
+      if (event.type === "host-play" && event.play === "free" && event.host === "h3") releaseH1("h3's play");
+    },
+    close() {},
   };
+  const run = await runFake(book, fakeInventory(names), hosts, {
+    reporter,
+    connect: async (host: { name: string }): Promise<Transport> => {
+      const transport = await connect(host);
+      const exec: Transport["exec"] = async (command, options) => {
+        sequence.push(`exec on ${host.name}`);
+        if (host.name === "h1" && sequence.includes("ended gather facts on h1")) await h3Done;
+        return transport.exec(command, options);
+      };
+      return { ...transport, exec };
+    },
+  });
+  clearTimeout(deadlockBreaker);
+  return { ...run, events: reporter.events, sequence, releasedBy: await h3Done };
 }
 
 test("needs: the named earlier plays, or every play above when none is named; unknown or later names are input errors", () => {
@@ -70,17 +83,20 @@ test("an unknown need stops the run before any connection: an input error, and n
   assert.equal(connected, []);
 });
 
-test("a host goes on as soon as what its play needs is done: h3's play that needs nothing ends before slow h1's; h2 waits for h1", async () => {
+test("a host goes on as soon as what its play needs is done: h3's play that needs nothing ends while h1 is held; h2 waits for h1", async () => {
   const hosts = newHosts(names);
   const book = definePlaybook("b", [play("first", "h1"), play("after first", "h2", ["first"]), play("free", "h3", [])]);
-  const run = await runFake(book, fakeInventory(names), hosts, { connect: slowH1(hosts) });
+  const run = await runWithSlowH1(book, hosts);
   assert.is(run.exitCode, 0);
-  assert.ok(ended(run.events, "free", "h3") < ended(run.events, "first", "h1"), "h3 did not wait for h1");
-  const afterFirst = hostPlays(run.events).find((event) => event.play === "after first")!;
-  assert.ok(
-    afterFirst.startedAt >= ended(run.events, "first", "h1"),
-    "h2 started only once h1 was done with the play it needs",
-  );
+  assert.is(run.releasedBy, "h3's play", "h3 ended its play while h1 was held");
+  const at = (entry: string) => {
+    const index = run.sequence.indexOf(entry);
+    assert.ok(index >= 0, `${entry} is in ${run.sequence.join(", ")}`);
+    return index;
+  };
+  assert.ok(at("ended free on h3") < at("ended first on h1"), "h3 did not wait for h1");
+  const h2Plays = run.sequence.indexOf("exec on h2", at("ended gather facts on h2"));
+  assert.ok(h2Plays > at("ended first on h1"), "h2's play started only once h1 was done with the play it needs");
   assert.is(hosts.h2!.store.get("k29"), "v29");
 });
 
