@@ -1,4 +1,7 @@
 // The local transport: stdin, exit codes, stderr and timeouts that kill the whole process group.
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { localTransport } from "../../lib/connection/local.ts";
@@ -29,14 +32,18 @@ test("a command that ignores its stdin still completes", async () => {
   assert.is(result.code, 3);
 });
 
-test("a timeout kills the process group quickly and reports code null", async () => {
-  const started = Date.now();
-  // The backgrounded sleep is a grandchild: only a process-group kill reaches it and lets stdout close.
-  const result = await local.exec("sleep 30 & echo started; wait", { timeoutMs: 300 });
-  const elapsed = Date.now() - started;
-  assert.is(result.code, null);
-  assert.is(result.stdout, "started\n");
-  assert.ok(elapsed < 5000, `took ${elapsed} ms`);
+test("a timeout kills the process group and reports code null", async () => {
+  const marks = mkdtempSync(join(tmpdir(), "local-transport-"));
+  try {
+    // The backgrounded subshell is a grandchild: only a process-group kill reaches it; left alive, it would write its
+    // mark after the sleep (and hold stdout open until then).
+    const result = await local.exec(`(sleep 30; touch ${marks}/outlived) & echo started; wait`, { timeoutMs: 300 });
+    assert.is(result.code, null);
+    assert.is(result.stdout, "started\n");
+    assert.not.ok(existsSync(join(marks, "outlived")), "the grandchild was killed with its group");
+  } finally {
+    rmSync(marks, { recursive: true, force: true });
+  }
 });
 
 test("a command that finishes before its timeout keeps its exit code", async () => {

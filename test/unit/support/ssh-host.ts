@@ -16,10 +16,11 @@ export interface KeyPair {
   blob: Buffer;
 }
 
-/** A fresh ed25519 pair; ssh2 1.17 emits an unparsable one about once in 200 tries, so those are made again. */
-export function keyPair(): KeyPair {
+/** A fresh pair (ed25519 unless asked); ssh2 1.17 emits an unparsable one about once in 200 tries, so those are made again. */
+export function keyPair(type: "ed25519" | "ecdsa" = "ed25519"): KeyPair {
   for (;;) {
-    const pair = utils.generateKeyPairSync("ed25519");
+    const pair =
+      type === "ed25519" ? utils.generateKeyPairSync("ed25519") : utils.generateKeyPairSync("ecdsa", { bits: 256 });
     const parsed = utils.parseKey(pair.public);
     if (!(parsed instanceof Error) && !(utils.parseKey(pair.private) instanceof Error))
       return { private: pair.private, parsed, blob: parsed.getPublicSSH() };
@@ -59,8 +60,12 @@ export interface SshHost {
   knownHostsLine: string;
   /** Commands started on it so far, in order. */
   commands: string[];
+  /** Resolves once `count` commands have started on the host (at once if they have). */
+  started(count: number): Promise<void>;
   /** Resolves once no command runs on the host (at once if none does). */
   idle(): Promise<void>;
+  /** Cut every login's TCP connection from the host's side, as a host that goes away does. */
+  dropConnections(): void;
   close(): Promise<void>;
 }
 
@@ -71,6 +76,8 @@ export interface SshHostOptions {
   account: Account;
   /** The working directory and $HOME of every command. */
   home: string;
+  /** The keys the host offers, in its order of preference (default: one fresh ed25519 key). */
+  hostKeys?: KeyPair[];
 }
 
 /** The login shell's environment: what sshd gives a session, no more (the test's own variables stay out). */
@@ -90,18 +97,26 @@ function sessionEnv(account: Account, home: string): NodeJS.ProcessEnv {
  * channel the client closes (its timeout) has its command's process group killed. No pty, shell or subsystem.
  */
 export function startSshHost(options: SshHostOptions): Promise<SshHost> {
-  const hostKey = keyPair();
+  const hostKeys = options.hostKeys ?? [keyPair()];
+  const hostKey = hostKeys[0]!;
   const connections = new Set<Connection>();
   const running = new Set<number>();
   const commands: string[] = [];
-  let waiters: (() => void)[] = [];
+  let idleWaiters: (() => void)[] = [];
+  let startWaiters: { count: number; wake: () => void }[] = [];
   const ended = (pid: number) => {
     running.delete(pid);
     if (running.size > 0) return;
-    for (const wake of waiters) wake();
-    waiters = [];
+    for (const wake of idleWaiters) wake();
+    idleWaiters = [];
   };
-  const server = new Server({ hostKeys: [hostKey.private] }, (connection) => {
+  const began = (command: string) => {
+    commands.push(command);
+    const ready = startWaiters.filter((waiter) => commands.length >= waiter.count);
+    startWaiters = startWaiters.filter((waiter) => commands.length < waiter.count);
+    for (const waiter of ready) waiter.wake();
+  };
+  const server = new Server({ hostKeys: hostKeys.map((key) => key.private) }, (connection) => {
     connections.add(connection);
     // As sshd does (and the client, lib/connection/ssh.ts): no Nagle delay on the small packets of an exec.
     // (ssh2's Connection has setNoDelay; @types/ssh2 leaves it out.)
@@ -123,7 +138,6 @@ export function startSshHost(options: SshHostOptions): Promise<SshHost> {
       connection.on("session", (acceptSession) => {
         acceptSession().on("exec", (acceptExec, _reject, info) => {
           const channel = acceptExec();
-          commands.push(info.command);
           const child = spawn("/bin/sh", ["-c", info.command], {
             cwd: options.home,
             env: sessionEnv(options.account, options.home),
@@ -131,6 +145,7 @@ export function startSshHost(options: SshHostOptions): Promise<SshHost> {
             ...(options.account.switched ? { uid: options.account.uid, gid: options.account.gid } : {}),
           });
           running.add(child.pid!);
+          began(info.command);
           child.stdin.on("error", () => {});
           channel.pipe(child.stdin);
           child.stdout.pipe(channel, { end: false });
@@ -161,7 +176,12 @@ export function startSshHost(options: SshHostOptions): Promise<SshHost> {
         hostKey,
         knownHostsLine: `[127.0.0.1]:${port} ${hostKey.parsed.type} ${hostKey.blob.toString("base64")}`,
         commands,
-        idle: () => (running.size === 0 ? Promise.resolve() : new Promise((wake) => waiters.push(wake))),
+        started: (count) =>
+          commands.length >= count ? Promise.resolve() : new Promise((wake) => startWaiters.push({ count, wake })),
+        idle: () => (running.size === 0 ? Promise.resolve() : new Promise((wake) => idleWaiters.push(wake))),
+        dropConnections: () => {
+          for (const connection of connections) connection.end();
+        },
         close: () =>
           new Promise((resolveClosed) => {
             for (const pid of running) {
