@@ -1,4 +1,6 @@
 // uvu's runner over DIR's files matching PATTERN, as its CLI runs them, failing each file that did not run as written.
+import { writeFileSync } from "node:fs";
+import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import type { Callback, Test } from "uvu";
 import { parse } from "uvu/parse";
@@ -22,6 +24,8 @@ interface FileRun {
   passed: number;
   skipped: number;
   total: number;
+  /** How long its suites ran (ms), for test/uvu-shards.ts's balance. */
+  durationMs: number;
 }
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -64,7 +68,9 @@ function watch(test: Test, file: () => FileRun): void {
 const counted =
   (suite: Suite, file: FileRun): Suite =>
   async () => {
+    const started = performance.now();
     const result = await suite();
+    file.durationMs += performance.now() - started;
     const [failures, passed, skipped, total] = result;
     file.failed ||= failures !== true;
     file.passed += passed;
@@ -87,7 +93,7 @@ async function main(dir: string, pattern: string): Promise<void> {
   const files: FileRun[] = [];
   watch(test, () => files.at(-1)!);
   for (const [index, { name, file }] of selected.entries()) {
-    const run: FileRun = { name, focused: false, failed: false, passed: 0, skipped: 0, total: 0 };
+    const run: FileRun = { name, focused: false, failed: false, passed: 0, skipped: 0, total: 0, durationMs: 0 };
     files.push(run);
     globalThis.UVU_INDEX = index;
     UVU_QUEUE.push([name]);
@@ -112,6 +118,9 @@ async function main(dir: string, pattern: string): Promise<void> {
   });
   for (const line of failed) console.error(line);
   if (failed.length > 0) process.exitCode = 1;
+  const durationsFile = process.env.FOOBAR_UVU_DURATIONS;
+  if (durationsFile)
+    writeFileSync(durationsFile, JSON.stringify(Object.fromEntries(files.map((file) => [file.name, file.durationMs]))));
 }
 
 const [dir, pattern] = process.argv.slice(2);
