@@ -1,5 +1,5 @@
 // A converge through bin/foobar-infra, over SSH to two loopback hosts, with each shared option a run takes: the
-// fixture playbook (test/unit/playbooks/files.ts) writes files only under a scratch directory, as an unprivileged account.
+// fixture playbook (test/cli/playbooks/files.ts) writes files only under a scratch directory, as an unprivileged account.
 import { chmodSync, chownSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";

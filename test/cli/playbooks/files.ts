@@ -1,4 +1,4 @@
-// Test playbook: the cli_files playbook as its own CLI (bin/foobar-infra test/unit/playbooks/files.ts -i ENV …).
+// Test playbook: the cli_files playbook as its own CLI (bin/foobar-infra test/cli/playbooks/files.ts -i ENV …).
 import { isMain, run } from "../../../lib/cli/main.ts";
 import { filesPlaybook, inventory } from "./fixture-site.ts";
 

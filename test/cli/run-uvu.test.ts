@@ -5,7 +5,7 @@ import { execa } from "execa";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { shardFiles } from "../uvu-shards.ts";
-import { scratchDir } from "./support/scratch.ts";
+import { scratchDir } from "../unit/support/scratch.ts";
 
 const REPO_ROOT = join(import.meta.dirname, "../..");
 const HEALTHY = `test("one", () => {});\ntest("two", () => {});\ntest.run();`;

@@ -1,4 +1,4 @@
-// Test playbook: the cli_vault playbook as its own CLI (bin/foobar-infra test/unit/playbooks/vault.ts -i ENV …).
+// Test playbook: the cli_vault playbook as its own CLI (bin/foobar-infra test/cli/playbooks/vault.ts -i ENV …).
 import { isMain, run } from "../../../lib/cli/main.ts";
 import { inventory, vaultPlaybook } from "./fixture-site.ts";
 

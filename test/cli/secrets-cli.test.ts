@@ -23,7 +23,7 @@ const printed: string[] = [];
 /** The value `set --generate` stored (read from the file). */
 let generatedValue = "";
 
-/** `bin/foobar-infra test/unit/playbooks/FILE.ts -i ENV ARGS` with the throwaway identity. */
+/** `bin/foobar-infra test/cli/playbooks/FILE.ts -i ENV ARGS` with the throwaway identity. */
 async function cli(
   file: "secrets" | "vault",
   args: string[],

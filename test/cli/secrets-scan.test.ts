@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { test } from "uvu";
 import { tool } from "../../lab/requirements.ts";
 import * as assert from "uvu/assert";
-import { withDecodedBase64 } from "./support/base64-runs.ts";
+import { withDecodedBase64 } from "../unit/support/base64-runs.ts";
 import type { SecretCliRun } from "./support/secret-cli.ts";
 
 const REPO = join(import.meta.dirname, "../..");
@@ -49,7 +49,7 @@ test("git history: no commit ever added an identity, a private key or a clear se
 /** Made up for this run: in no file and no commit, and (FOOBAR_SECRET_SCAN_SEED) the secret scan_seed of the CLI runs below. */
 const SEED = `seed-${randomBytes(12).toString("base64url")}`;
 
-/** The CLI paths that must mask a secret, each a run of test/unit/support/secret-cli.ts (one process), and its exit code. */
+/** The CLI paths that must mask a secret, each a run of test/cli/support/secret-cli.ts (one process), and its exit code. */
 const CLI_RUNS: { what: string; run: SecretCliRun; code: number }[] = [
   {
     what: "--json -vv (a changed key, a failed step, scripts)",
@@ -65,7 +65,7 @@ const CLI_RUNS: { what: string; run: SecretCliRun; code: number }[] = [
 ];
 
 test("the seeded secret reaches the fake host on every CLI path, and nothing the CLI prints holds it (******** instead)", () => {
-  const result = spawnSync(process.execPath, ["--import", "tsx", join(REPO, "test/unit/support/secret-cli.ts")], {
+  const result = spawnSync(process.execPath, ["--import", "tsx", join(REPO, "test/cli/support/secret-cli.ts")], {
     cwd: REPO,
     encoding: "utf8",
     env: {
@@ -105,7 +105,7 @@ function whereFound(value: string): string | undefined {
 }
 
 test("the value scan finds a value that is in a tracked file (this file's first line), and not the seeded value", () => {
-  const firstLine = readFileSync(join(REPO, "test/unit/secrets-scan.test.ts"), "utf8").split("\n")[0]!;
+  const firstLine = readFileSync(join(REPO, "test/cli/secrets-scan.test.ts"), "utf8").split("\n")[0]!;
   assert.is(whereFound(firstLine), "a tracked file");
   assert.is(whereFound(SEED), undefined);
 });

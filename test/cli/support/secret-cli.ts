@@ -8,8 +8,8 @@ import { defineRole } from "../../../lib/dsl/role.ts";
 import { RoleVars, SecretVar } from "../../../lib/dsl/role-vars.ts";
 import { secret } from "../../../lib/secret.ts";
 import type { FakeLog } from "../../../lib/testing/fake-transport.ts";
-import { withDecodedBase64 } from "./base64-runs.ts";
-import { connectorFor, fakeInventory, kv, newHosts } from "./kv-host.ts";
+import { withDecodedBase64 } from "../../unit/support/base64-runs.ts";
+import { connectorFor, fakeInventory, kv, newHosts } from "../../unit/support/kv-host.ts";
 
 export interface SecretCliRun {
   argv: string[];

@@ -1,10 +1,10 @@
-// Test support: the fixture site of test/unit/playbooks/ on loopback SSH hosts in a scratch directory, and bin/foobar-infra run on it as a child process.
+// Test support: the fixture site of test/cli/playbooks/ on loopback SSH hosts in a scratch directory, and bin/foobar-infra run on it as a child process.
 import { chmodSync, chownSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
 import { FIXTURE_ENV, type FixtureConfig } from "../playbooks/fixture-config.ts";
-import { scratchDir } from "./scratch.ts";
-import { hostAccount, keyPair, startSshHost, type Account, type SshHost } from "./ssh-host.ts";
+import { scratchDir } from "../../unit/support/scratch.ts";
+import { hostAccount, keyPair, startSshHost, type Account, type SshHost } from "../../unit/support/ssh-host.ts";
 
 const REPO_ROOT = join(import.meta.dirname, "../../..");
 
@@ -22,7 +22,7 @@ export interface CliSite {
   account: Account;
   /** Where the operator's files live: HOME and XDG_CONFIG_HOME of every run. */
   home: string;
-  /** `bin/foobar-infra test/unit/playbooks/FILE.ts ARGS… -i ENV`, from the repository root; -i is left to ARGS when
+  /** `bin/foobar-infra test/cli/playbooks/FILE.ts ARGS… -i ENV`, from the repository root; -i is left to ARGS when
    * they have one, or out with `inventory: false` (a command that takes none). */
   cli(
     file: "files" | "vault" | "secrets",
@@ -90,7 +90,7 @@ export async function cliSite(
       const result = await execa(
         join(REPO_ROOT, "bin/foobar-infra"),
         [
-          `test/unit/playbooks/${file}.ts`,
+          `test/cli/playbooks/${file}.ts`,
           ...args,
           ...(args.includes("-i") || options.inventory === false ? [] : ["-i", config.environment]),
         ],
