@@ -133,15 +133,18 @@ test("background migration retries until the primary answers", async () => {
 
 test("background migration stops when asked, between attempts", async () => {
   let attempts = 0;
+  let attempted: () => void = () => {};
+  const firstAttempt = new Promise<void>((resolve) => (attempted = resolve));
   const background = migrateInBackground(
     async () => {
       attempts++;
+      attempted();
       throw new Error("down");
     },
     () => {},
     60_000,
   );
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  await firstAttempt;
   background.stop();
   await background.finished;
   assert.is(attempts, 1);

@@ -342,16 +342,19 @@ test("static files from the loaded map; HEAD answers without a body", () =>
 test("graceful close lets an in-flight request finish and answers it with Connection: close", async () => {
   let release: () => void = () => {};
   const gate = new Promise<void>((resolve) => (release = resolve));
+  let reached: () => void = () => {};
+  const requestInStore = new Promise<void>((resolve) => (reached = resolve));
   const store = new MemoryStore();
   const slowStore = Object.assign(Object.create(store) as MemoryStore, {
     listMessages: async (limit: number) => {
+      reached();
       await gate;
       return store.listMessages(limit);
     },
   });
   const app = await startApp(slowStore);
   const inFlight = fetch(`${app.base}/api/messages`);
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  await requestInStore;
   const closed = closeGracefully(app.server, 5000);
   release();
   const response = await inFlight;
