@@ -8,6 +8,7 @@ import certbot from "../../roles/certbot/index.ts";
 import haproxy from "../../roles/haproxy/index.ts";
 import sshHardening from "../../roles/ssh_hardening/index.ts";
 import ufw from "../../roles/ufw/index.ts";
+import { verifiedSshdDropIn } from "../../roles/ssh_hardening/verified-drop-in.ts";
 import { address, find, synth, written } from "./support/synth.ts";
 import { probeScript } from "../../lib/facts/probe-kinds.ts";
 
@@ -293,7 +294,7 @@ test("certbot: lab vars point at Pebble, obtaining is guarded by the live certif
   assert.ok(resources.some((item) => item.id === "service:certbot.timer"));
 });
 
-test("ssh_hardening: key-only, no root, modern algorithms, validated by sshd -t, reloaded and proven by a new login", () => {
+test("ssh_hardening: key-only, no root, modern algorithms, validated by sshd -t, reloaded, with a verify step and a rollback", () => {
   const resources = synth({ name: "ssh", hosts: "all", roles: [sshHardening] }, "db-02");
   const dropIn = written(resources, "template:/etc/ssh/sshd_config.d/00-foobar-hardening.conf");
   assert.match(dropIn, /^PasswordAuthentication no$/m);
@@ -309,7 +310,7 @@ test("ssh_hardening: key-only, no root, modern algorithms, validated by sshd -t,
     /cp -p \/etc\/ssh\/sshd_config\.d\/00-foobar-hardening\.conf \/var\/lib\/foobar-infra\/sshd-rollback\.conf/,
   );
   assert.match(apply, /if ! out=\$\(sshd -t 2>&1\)[\s\S]*systemctl try-reload-or-restart ssh$/);
-  assert.ok(resource.verify, "a new login proves the change");
+  assert.ok(resource.verify, "a new login proves the change (next test)");
   assert.match(
     resource.rollback!({ kind: "absent" }),
     /cp -p \/var\/lib\/foobar-infra\/sshd-rollback\.conf \/etc\/ssh\/sshd_config\.d\/00-foobar-hardening\.conf/,
@@ -331,6 +332,41 @@ test("ssh_hardening: key-only, no root, modern algorithms, validated by sshd -t,
     "template:/etc/ssh/sshd_config.d/00-foobar-hardening.conf",
   );
   assert.match(allowed, /^AllowUsers debian ops@10\.0\.0\.0\/8$/m);
+});
+
+test("ssh_hardening: a new login proves the reload: one that sshd turns down fails the step at once; a port closed while sshd re-executes is tried again", async () => {
+  const dropIn = find(
+    synth({ name: "ssh", hosts: "all", roles: [sshHardening] }, "db-02"),
+    "template:/etc/ssh/sshd_config.d/00-foobar-hardening.conf",
+  );
+  const verifyWith = (answers: (Error | undefined)[]) => {
+    const logins: number[] = [];
+    const newLogin = async () => {
+      logins.push(logins.length);
+      const answer = answers[logins.length - 1];
+      if (answer) throw answer;
+    };
+    return {
+      logins,
+      verify: () => verifiedSshdDropIn(dropIn, "/etc/ssh/sshd_config.d/x.conf", newLogin).verify!({ kind: "absent" }),
+    };
+  };
+  const fine = verifyWith([undefined]);
+  await fine.verify();
+  assert.is(fine.logins.length, 1, "one new login");
+  const turnedDown = verifyWith([new Error("All configured authentication methods failed")]);
+  await turnedDown.verify().then(
+    () => assert.unreachable("a login sshd turned down passed"),
+    (error: Error) =>
+      assert.match(
+        error.message,
+        /^sshd change refused: a new SSH login as the converge's user failed after the reload \(All configured/,
+      ),
+  );
+  assert.is(turnedDown.logins.length, 1, "not tried again");
+  const restarting = verifyWith([new Error("connect ECONNREFUSED 192.0.2.22:22"), undefined]);
+  await restarting.verify();
+  assert.is(restarting.logins.length, 2, "the refused connection was tried again, and the second login passed");
 });
 
 test.run();
