@@ -27,7 +27,7 @@ const cached = (file: string, extension: ".mjs" | ".json") => {
 };
 const bundle = cached("playbooks/site.ts", ".mjs");
 
-/** Playbook files written under .cache/test-launcher-PID/ (path: contents) for `body`, removed afterwards. */
+/** Playbook files written under .cache/test-launcher-PID/ (path: contents) for `body`, removed afterwards with their bundles. */
 function withPlaybooks(files: Record<string, string>, body: (dir: string) => void): void {
   const dir = `.cache/test-launcher-${process.pid}`;
   try {
@@ -37,6 +37,9 @@ function withPlaybooks(files: Record<string, string>, body: (dir: string) => voi
     }
     body(dir);
   } finally {
+    // Their bundles are keyed by this process's directory: no later run reuses them.
+    for (const file of Object.keys(files))
+      for (const extension of [".mjs", ".json"] as const) rmSync(cached(`${dir}/${file}`, extension), { force: true });
     rmSync(join(REPO_ROOT, dir), { recursive: true, force: true });
   }
 }
