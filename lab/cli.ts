@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import { down, reset, status, up } from "./lab.ts";
 import { ADMIN_USER, BECOME_SECRET, LAB_SECRETS_FILE, SUDO_ASKS_ON } from "./environment/admin-user.ts";
 import { rootCommand, sshOptions } from "./machine.ts";
-import { GATEWAY, SUBNET, labHost } from "./topology.ts";
+import { GATEWAY, SUBNET, labHost, labHosts } from "./topology.ts";
 import { tool } from "./requirements.ts";
 
 const USAGE = `Usage: npm run lab -- <command>
@@ -17,6 +17,24 @@ const USAGE = `Usage: npm run lab -- <command>
 The lab needs root. Hosts are on ${SUBNET}, reachable from this machine over ${GATEWAY.link} (${GATEWAY.address}).
 FOOBAR_LAB_INSTANCE=1..9 drives a second lab beside the default one (its own subnet and names).`;
 
+/** Exit code of a usage error (README's exit codes: 4 is invalid input; 2 only means "something would change"). */
+const USAGE_ERROR = 4;
+
+/** A usage error: its message and the usage on stderr. */
+function usageError(message: string): number {
+  console.error(`lab: ${message}\n\n${USAGE}`);
+  return USAGE_ERROR;
+}
+
+/** The names that are no lab host, said in words, or undefined when all are. */
+function unknownHosts(names: string[]): string | undefined {
+  const known = labHosts().map((host) => host.name);
+  const unknown = names.filter((name) => !known.includes(name));
+  return unknown.length === 0
+    ? undefined
+    : `no lab host ${unknown.map((name) => `"${name}"`).join(", ")} (lab hosts: ${known.join(", ")})`;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -27,7 +45,8 @@ async function main(argv: string[]): Promise<number> {
       await down();
       return 0;
     case "reset":
-      if (rest.length === 0) throw new Error("lab reset: name at least one host");
+      if (rest.length === 0) return usageError("reset: name at least one host");
+      if (unknownHosts(rest)) return usageError(`reset: ${unknownHosts(rest)}`);
       await reset(rest);
       return 0;
     case "status": {
@@ -42,7 +61,8 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case "ssh": {
-      if (!rest[0]) throw new Error("lab ssh: name a host");
+      if (!rest[0]) return usageError("ssh: name a host");
+      if (unknownHosts([rest[0]])) return usageError(`ssh: ${unknownHosts([rest[0]])}`);
       const host = labHost(rest[0]);
       if (rest.length === 1) {
         if (host.name === SUDO_ASKS_ON)
@@ -59,13 +79,13 @@ async function main(argv: string[]): Promise<number> {
       return spawnSync(tool("ssh"), args, { input, stdio: ["pipe", "inherit", "inherit"] }).status ?? 1;
     }
     case undefined:
+      return usageError("name a command");
     case "-h":
     case "--help":
       console.log(USAGE);
-      return command === undefined ? 2 : 0;
+      return 0;
     default:
-      console.error(`lab: unknown command "${command}"\n\n${USAGE}`);
-      return 2;
+      return usageError(`unknown command "${command}"`);
   }
 }
 

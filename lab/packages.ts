@@ -2,6 +2,8 @@
 import { ensurePackages, misattributedTools, packagesFor, type Purpose } from "./requirements.ts";
 
 const PURPOSES: Purpose[] = ["lab", "test", "bench"];
+/** Exit code of a usage error (README's exit codes: 4 is invalid input; 2 only means "something would change"). */
+const USAGE_ERROR = 4;
 const USAGE = `Usage: tsx lab/packages.ts install|verify|list ${PURPOSES.join("|")}...
   install  apt-get install what is missing (as root; otherwise prints the command to run)
   verify   every listed command is on PATH and comes from the package the list names
@@ -12,7 +14,7 @@ function main([command, ...rest]: string[]): number {
   const unknown = purposes.filter((purpose) => !PURPOSES.includes(purpose));
   if (!command || purposes.length === 0 || unknown.length > 0) {
     console.error(unknown.length > 0 ? `packages: unknown purpose ${unknown.join(", ")}\n\n${USAGE}` : USAGE);
-    return 2;
+    return USAGE_ERROR;
   }
   switch (command) {
     case "install":
@@ -29,8 +31,8 @@ function main([command, ...rest]: string[]): number {
       console.log(packagesFor(purposes).join(" "));
       return 0;
     default:
-      console.error(USAGE);
-      return 2;
+      console.error(`packages: unknown command "${command}"\n\n${USAGE}`);
+      return USAGE_ERROR;
   }
 }
 
