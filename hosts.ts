@@ -4,6 +4,7 @@ import { ACME_DIRECTORY } from "./lab/environment/gateway.ts";
 import { ADMIN_USER, BECOME_SECRET, LAB_SECRETS_FILE, SUDO_ASKS_ON } from "./lab/environment/admin-user.ts";
 import { secret } from "./lib/secret.ts";
 import { LAB_PREFIX } from "./lab/environment/instance.ts";
+import { TEXTFILE_DIRECTORY } from "./roles/node_exporter/index.ts";
 
 /** The machines of the design, their tier and last address octet. */
 const machines = {
@@ -25,6 +26,9 @@ const groups = {
   db_replica: { hosts: ["db-02"] },
   monitoring: { hosts: ["mon-01"] },
 };
+
+/** Each converge and drift check is published to the monitoring host's node_exporter (bin/foobar-infra drift). */
+const runMetrics = { host: "mon-01", directory: TEXTFILE_DIRECTORY };
 
 /** The floating address clients and DNS use (role keepalived): last octet on the same /24 as the hosts. */
 const VIP_OCTET = 100;
@@ -49,6 +53,7 @@ export default defineInventory({
         "mon-01": { address: "203.0.113.30", privateAddress: "10.0.0.30" },
       },
       groups,
+      runMetrics,
       // The address www.foobar.com's DNS points at, held by whichever load balancer is master (VRRP on the public side).
       vars: { keepalived: { vip: `203.0.113.${VIP_OCTET}` } },
     },
@@ -65,12 +70,18 @@ export default defineInventory({
         },
       },
       groups,
+      runMetrics,
       // Certificates from the lab's Pebble, whose API certificate `lab up` exports to .lab/pebble-api.pem.
       vars: {
         keepalived: { vip: `${LAB_PREFIX}.${VIP_OCTET}` },
         certbot: { acme_server: ACME_DIRECTORY, acme_ca_bundle: ".lab/pebble-api.pem" },
         // The lab's certificates chain to Pebble's root; short intervals keep alert tests quick.
-        prometheus: { probe_ca_bundle: ".lab/pebble-root.pem", scrape_interval_seconds: 5 },
+        prometheus: {
+          probe_ca_bundle: ".lab/pebble-root.pem",
+          scrape_interval_seconds: 5,
+          drift_alert_minutes: 0,
+          check_stale_minutes: 2,
+        },
       },
       secretsFile: LAB_SECRETS_FILE,
       generateSecrets: true,
@@ -80,6 +91,7 @@ export default defineInventory({
       ssh: { user: "vagrant", key: ".vagrant-ssh/id_ed25519", knownHosts: ".vagrant-ssh/known_hosts" },
       hosts: onPrivateNetwork("192.168.56"),
       groups,
+      runMetrics,
       vars: { keepalived: { vip: `192.168.56.${VIP_OCTET}` } },
       secretsFile: ".vagrant-ssh/secrets.json",
       generateSecrets: true,

@@ -17,6 +17,7 @@ import { roleUses } from "../lib/dsl/playbook.ts";
 import type { Role } from "../lib/dsl/role.ts";
 import { playTargets } from "../lib/runner/plan.ts";
 import { DEPLOY_COMMAND, DEPLOY_HELP } from "./deploy.ts";
+import { DRIFT_COMMAND, DRIFT_HELP } from "./drift.ts";
 import { FAILOVER_COMMAND, FAILOVER_HELP } from "./failover.ts";
 import { GRAPH_COMMAND, GRAPH_HELP } from "./graph.ts";
 import { site } from "./site.ts";
@@ -102,6 +103,7 @@ export function cliReferencePage(): string {
       { name: "site.ts", help: playbookHelp(site.name), options: [{ ...PLAYBOOK_RUN, name: "site.ts" }] },
       { name: "deploy.ts", help: DEPLOY_HELP, options: [DEPLOY_COMMAND] },
       { name: "failover.ts", help: FAILOVER_HELP, options: [FAILOVER_COMMAND] },
+      { name: "drift.ts", help: DRIFT_HELP, options: [DRIFT_COMMAND] },
       {
         name: "secrets.ts",
         help: secretsHelp(IDENTITY_FILE_SHOWN),

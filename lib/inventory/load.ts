@@ -28,6 +28,13 @@ function checkEnvironment(name: string, env: EnvironmentSpec): string[] {
       problems.push(`inventory ${name}: hosts "${other}" and "${host}" have the same address ${key} (duplicate host)`);
     addresses.set(key, host);
   }
+  const metrics = env.runMetrics;
+  if (metrics && !(metrics.host in env.hosts))
+    problems.push(`inventory ${name}: runMetrics.host "${metrics.host}" is not a host of this environment`);
+  if (metrics && !/^\/[A-Za-z0-9_./-]+$/.test(metrics.directory))
+    problems.push(
+      `inventory ${name}: runMetrics.directory "${metrics.directory}" is not an absolute path of [A-Za-z0-9_./-]`,
+    );
   return problems;
 }
 
@@ -79,6 +86,7 @@ export function loadInventory(spec: InventorySpec, name = "production"): Invento
     vars: env.vars ?? {},
     secretsFile: env.secretsFile ?? `secrets/${name}.age`,
     generateSecrets: env.generateSecrets ?? false,
+    ...(env.runMetrics ? { runMetrics: { ...env.runMetrics } } : {}),
     host(hostName) {
       const host = byName.get(hostName);
       if (!host) throw new InputError([`inventory ${name}: unknown host "${hostName}"`]);

@@ -49,6 +49,16 @@ export interface EnvironmentSpec {
   secretsFile?: string;
   /** Create missing secrets (random) in secretsFile instead of failing: for throw-away labs only. */
   generateSecrets?: boolean;
+  /** Where each run publishes its outcome as Prometheus metrics (lib/report/run-metrics.ts); absent: nowhere. */
+  runMetrics?: RunMetricsSpec;
+}
+
+/** The site's own monitoring as the record of converges and drift checks: node_exporter's textfile collector on a host. */
+export interface RunMetricsSpec {
+  /** The host whose node_exporter reads the files (it must be in this environment). */
+  host: string;
+  /** Its textfile collector directory (absolute). */
+  directory: string;
 }
 
 export interface InventorySpec {
@@ -79,6 +89,7 @@ export interface Inventory {
   vars: Vars;
   secretsFile: string;
   generateSecrets: boolean;
+  runMetrics?: RunMetricsSpec;
   host(name: string): Host;
   /** Hosts of a group, in declaration order. */
   group(name: string): Host[];

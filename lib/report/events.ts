@@ -37,6 +37,8 @@ export type RunEvent =
   /** The host's converge lock is held by another run: this one waits for it. */
   | { type: "waiting"; host: string; message: string }
   | { type: "command"; host: string; script: string }
+  /** The run's metrics written to the inventory's runMetrics host (`files`), or why they were not (`error`). */
+  | { type: "metrics"; host: string; files: number; error?: string }
   | { type: "recap"; hosts: Record<string, Counts>; durationMs: number; exitCode: number; check: boolean };
 
 export interface Reporter {

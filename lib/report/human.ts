@@ -95,6 +95,10 @@ export function humanReporter(options: HumanOptions): Reporter {
         case "waiting":
           out(`  ${paint("yellow", "waiting")}  ${event.host}  ${event.message}`);
           break;
+        case "metrics":
+          if (event.error) out(`  ${paint("yellow", "metrics")}  publishing to ${event.host} failed: ${event.error}`);
+          else if (options.verbosity > 0) out(`  metrics  ${event.files} file(s) published to ${event.host}`);
+          break;
         case "command":
           if (options.verbosity > 1) out(paint("dim", `  [${event.host}] $ ${event.script.replace(/\n/g, "\n    ")}`));
           break;

@@ -39,4 +39,6 @@ export interface RunOptions extends RunChoices {
   knownRoles?: readonly string[];
   /** The converge lock of the command this run is a step of (failover.ts): held already, taken again at once. */
   heldLock?: RunLock;
+  /** A check publishes what it found to the inventory's runMetrics host (drift.ts); a converge always does. */
+  publishCheck?: boolean;
 }

@@ -3,7 +3,8 @@
 import { UnreachableError } from "../connection/transport.ts";
 import type { Playbook } from "../dsl/playbook.ts";
 import { loadInventory } from "../inventory/load.ts";
-import { emptyCounts, type Counts, type Reporter } from "../report/events.ts";
+import { emptyCounts, fanOut, type Counts, type Reporter } from "../report/events.ts";
+import { RunMetricsRecorder } from "../report/run-metrics.ts";
 import { resolveBecomePasswords } from "../secrets/become.ts";
 import { openSecretStore } from "../secrets/store.ts";
 import { gatherHosts } from "./gather.ts";
@@ -12,6 +13,7 @@ import { releaseScript, runLock, type RunLock } from "./host-lock.ts";
 import { applyLimit } from "./limit.ts";
 import { planPlays } from "./plan.ts";
 import { playNeeds } from "./play-needs.ts";
+import { publishMetrics } from "./publish-metrics.ts";
 import { checkSelection, checkVarNamespaces } from "./selection.ts";
 import type { RunOptions } from "./run-options.ts";
 import { validVarsMemo } from "./valid-vars-memo.ts";
@@ -38,7 +40,9 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
   for (const hostPlay of plays.flat())
     runs.set(hostPlay.host.name, { host: hostPlay.host, work: new Map(), probed: new Map(), state: "ok" });
   const counts: Record<string, Counts> = Object.fromEntries([...runs.keys()].map((name) => [name, emptyCounts()]));
-  const reporter = countingReporter(options.reporter, counts);
+  const publishing = inventory.runMetrics && (!options.check || options.publishCheck);
+  const metrics = publishing ? new RunMetricsRecorder() : undefined;
+  const reporter = countingReporter(metrics ? fanOut(options.reporter, metrics) : options.reporter, counts);
   reporter.emit({
     type: "start",
     playbook: playbook.name,
@@ -62,6 +66,17 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
       reporter,
       hostError,
     });
+    if (metrics) {
+      const now = Math.round(Date.now() / 1000);
+      const files = options.check ? metrics.checkFiles(now) : metrics.convergeFiles(now);
+      const error = await publishMetrics(inventory, runs, options.connect, files);
+      reporter.emit({
+        type: "metrics",
+        host: inventory.runMetrics!.host,
+        files: files.length,
+        ...(error ? { error } : {}),
+      });
+    }
   } finally {
     await closeSessions(runs, options.heldLock);
   }
@@ -95,8 +110,9 @@ async function validateRun(playbook: Playbook, options: RunOptions) {
   checkVarNamespaces(playbook, inventory, options.knownRoles);
   const plays = planPlays(playbook, inventory, selected, secrets, validVars);
   checkSelection(playbook, plays, options);
+  // The metrics host is logged in to even when the limit leaves it out (lib/runner/publish-metrics.ts).
   resolveBecomePasswords(
-    inventory.hosts.filter((host) => selected.has(host.name)),
+    inventory.hosts.filter((host) => selected.has(host.name) || host.name === inventory.runMetrics?.host),
     secrets,
   );
   validVars.save();

@@ -1,5 +1,5 @@
 // Vars of the prometheus role, declared once: checked before any connection, typed, documented in README.md.
-import { Matching, RoleVars, Type } from "../../lib/dsl/role-vars.ts";
+import { ControllerPath, RoleVars, Type, Url } from "../../lib/dsl/role-vars.ts";
 
 const ratio = (fallback: number, description: string) =>
   Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1, default: fallback, description });
@@ -17,18 +17,12 @@ export const schema = RoleVars({
     default: 15,
     description: "Days of metrics Prometheus keeps.",
   }),
-  probe_urls: Type.Array(
-    Matching("^https://[A-Za-z0-9.-]+(:[0-9]+)?/[^\\s\"']*$", "an https:// URL with a path (no quotes or spaces)", {
-      description: "A URL.",
-    }),
-    {
-      default: ["https://www.foobar.com/"],
-      description: "URLs whose TLS certificate expiry is watched (blackbox exporter).",
-    },
-  ),
+  probe_urls: Type.Array(Url({ description: "A URL." }, "https"), {
+    default: ["https://www.foobar.com/"],
+    description: "URLs whose TLS certificate expiry is watched (blackbox exporter).",
+  }),
   probe_ca_bundle: Type.Optional(
-    Type.String({
-      minLength: 1,
+    ControllerPath({
       description:
         "Controller-side PEM file the blackbox exporter trusts in addition to the system CAs (the lab's ACME root).",
     }),
@@ -44,10 +38,22 @@ export const schema = RoleVars({
     default: 14,
     description: "Alert when a probed certificate expires within this many days.",
   }),
+  drift_alert_minutes: Type.Integer({
+    minimum: 0,
+    default: 30,
+    description:
+      "ConfigurationDrift fires when a host's last check found drift for this many minutes (bin/foobar-infra drift).",
+  }),
+  check_stale_minutes: Type.Integer({
+    minimum: 1,
+    default: 60,
+    description:
+      "ConfigurationCheckStale fires when a host was not checked for this many minutes, or its last check could not reach it.",
+  }),
   disk_free_ratio: ratio(0.1, "Alert when a host's free disk share falls below this."),
   error_ratio: ratio(0.05, "Alert when this share of requests through HAProxy fails (5xx)."),
   alert_webhook_url: Type.Optional(
-    Matching("^https?://[^\\s\"']+$", "an http:// or https:// URL (no quotes or spaces)", {
+    Url({
       description: "Alertmanager: POST alerts to this webhook; without it alerts stay visible in Alertmanager only.",
     }),
   ),

@@ -9,6 +9,7 @@ import { run } from "../../lib/cli/main.ts";
 import { secretsCommand, secretsCommandOptions } from "../../lib/cli/secrets-command.ts";
 import { exitCodeOf, stepRunOptions } from "../../lib/cli/steps.ts";
 import { DEPLOY_COMMAND, DEPLOY_HELP, deploy } from "../../playbooks/deploy.ts";
+import { DRIFT_COMMAND, DRIFT_HELP, drift } from "../../playbooks/drift.ts";
 import { FAILOVER_COMMAND, FAILOVER_HELP, failover } from "../../playbooks/failover.ts";
 import { GRAPH_COMMAND, graph } from "../../playbooks/graph.ts";
 import { REFERENCE_COMMAND, reference } from "../../playbooks/reference.ts";
@@ -50,6 +51,7 @@ const COMMANDS: Command[] = [
   { options: { ...PLAYBOOK_RUN, name: "site.ts" }, run: (argv) => run(site, inventory, argv) },
   { options: DEPLOY_COMMAND, run: deploy },
   { options: FAILOVER_COMMAND, run: (argv) => failover(["--promote", "db-02", ...argv]) },
+  { options: DRIFT_COMMAND, run: drift },
   { options: GRAPH_COMMAND, run: graph },
   { options: REFERENCE_COMMAND, run: reference },
   ...Object.entries(SECRETS_WORDS).map(([word, words]) => ({
@@ -177,6 +179,7 @@ test("a command's --help lists the shared options it takes and none it refuses",
   for (const [help, command] of [
     [DEPLOY_HELP, DEPLOY_COMMAND],
     [FAILOVER_HELP, FAILOVER_COMMAND],
+    [DRIFT_HELP, DRIFT_COMMAND],
   ] as const) {
     const listed = (Object.keys(FLAGS) as FlagName[]).filter((field) =>
       new RegExp(`^ {2}(-[a-zA-Z], |    )--${FLAGS[field].long}\\b`, "m").test(help),

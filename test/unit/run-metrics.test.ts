@@ -1,0 +1,155 @@
+// Run metrics: a check publishes drift per host and play, a converge what it changed and failed, to the inventory's
+// runMetrics host over the run's own login; the files, written by the published script through a real /bin/sh, read back.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { localTransport } from "../../lib/connection/local.ts";
+import { definePlaybook } from "../../lib/dsl/playbook.ts";
+import type { EnvironmentSpec } from "../../lib/inventory/types.ts";
+import type { RunEvent } from "../../lib/report/events.ts";
+import { RunMetricsRecorder } from "../../lib/report/run-metrics.ts";
+import { publishScript } from "../../lib/runner/publish-metrics.ts";
+import { fakeInventory, newHosts, thirtyKeys } from "./support/kv-host.ts";
+import { runFake } from "./support/run.ts";
+
+const names = ["h1", "h2", "h3"];
+const book = definePlaybook("b", [
+  { name: "first", hosts: "all_fake", roles: [thirtyKeys] },
+  { name: "second", hosts: "h1", roles: [thirtyKeys] },
+]);
+const directory = mkdtempSync(join(tmpdir(), "run-metrics-"));
+test.after(() => rmSync(directory, { recursive: true, force: true }));
+
+/** The fake inventory with h3 as the metrics host, publishing into this test's scratch directory. */
+function inventory() {
+  const spec = fakeInventory(names);
+  (spec.environments.test as EnvironmentSpec).runMetrics = { host: "h3", directory };
+  return spec;
+}
+
+/** Run the script a run sent to h3 through /bin/sh here, and read every file it wrote. */
+async function published(stdin: string): Promise<Record<string, string>> {
+  rmSync(directory, { recursive: true, force: true });
+  const result = await localTransport().exec("sh -s", { stdin });
+  assert.is(result.code, 0, result.stderr);
+  return Object.fromEntries(readdirSync(directory).map((name) => [name, readFileSync(join(directory, name), "utf8")]));
+}
+
+const samples = (files: Record<string, string>) =>
+  Object.values(files)
+    .flatMap((text) => text.split("\n"))
+    .filter((line) => line && !line.startsWith("#"))
+    .sort();
+
+test("a check publishes each host's drift per play, its exit code and check time; an unreachable host only as unreachable", async () => {
+  const hosts = newHosts(names);
+  hosts.h3!.store = new Map(Array.from({ length: 30 }, (_, index) => [`k${index}`, `v${index}`]));
+  hosts.h1!.store = new Map(Array.from({ length: 28 }, (_, index) => [`k${index}`, `v${index}`]));
+  const run = await runFake(book, inventory(), hosts, {
+    check: true,
+    publishCheck: true,
+    fake: { h2: { unreachable: true } },
+  });
+  assert.is(run.exitCode, 3, "the check's own code: an unreachable host");
+  const publish = run.log.execs.filter((exec) => exec.stdin.includes(directory));
+  assert.is(publish.length, 1, "one exec on h3 writes the files");
+  assert.is(publish[0]!.host, "h3");
+  const files = await published(publish[0]!.stdin);
+  assert.equal(Object.keys(files).sort(), [
+    "foobar-check-h1.prom",
+    "foobar-check-h3.prom",
+    "foobar-reach-h1.prom",
+    "foobar-reach-h2.prom",
+    "foobar-reach-h3.prom",
+  ]);
+  const values = samples(files).map((line) => line.replace(/ \d{10}$/, " NOW"));
+  assert.equal(values, [
+    'foobar_check_exit_code{host="h1"} 2',
+    'foobar_check_exit_code{host="h3"} 0',
+    'foobar_check_last_run_timestamp_seconds{host="h1"} NOW',
+    'foobar_check_last_run_timestamp_seconds{host="h3"} NOW',
+    'foobar_check_unreachable{host="h1"} 0',
+    'foobar_check_unreachable{host="h2"} 1',
+    'foobar_check_unreachable{host="h3"} 0',
+    'foobar_drift_resources{host="h1",play="first"} 2',
+    'foobar_drift_resources{host="h1",play="second"} 2',
+    'foobar_drift_resources{host="h3",play="first"} 0',
+  ]);
+  const event = run.events.find((item) => item.type === "metrics");
+  assert.equal(event, {
+    type: "metrics",
+    host: "h3",
+    files: 5,
+    error: "writing " + directory + " on h3 exited 2: fake: not a framed script",
+  });
+});
+
+test("a plain --check publishes nothing; a converge publishes changed, failed and duration, and a success time only when clean", async () => {
+  const check = await runFake(book, inventory(), newHosts(names), { check: true });
+  assert.is(check.log.execs.filter((exec) => exec.stdin.includes(directory)).length, 0);
+  assert.not.ok(check.events.some((event) => event.type === "metrics"));
+  const converge = await runFake(book, inventory(), newHosts(names), { fake: { h2: { unreachable: true } } });
+  const publish = converge.log.execs.filter((exec) => exec.stdin.includes(directory));
+  const files = await published(publish[0]!.stdin);
+  assert.equal(Object.keys(files).sort(), [
+    "foobar-converge-h1.prom",
+    "foobar-converge-h2.prom",
+    "foobar-converge-h3.prom",
+    "foobar-converge-success-h1.prom",
+    "foobar-converge-success-h3.prom",
+  ]);
+  const values = samples(files)
+    .filter((line) => !line.startsWith("foobar_converge_duration"))
+    .map((line) => line.replace(/ \d{10}$/, " NOW"));
+  assert.equal(values, [
+    'foobar_converge_changed{host="h1"} 30',
+    'foobar_converge_changed{host="h2"} 0',
+    'foobar_converge_changed{host="h3"} 30',
+    'foobar_converge_failed{host="h1"} 0',
+    'foobar_converge_failed{host="h2"} 1',
+    'foobar_converge_failed{host="h3"} 0',
+    'foobar_converge_last_success_timestamp_seconds{host="h1"} NOW',
+    'foobar_converge_last_success_timestamp_seconds{host="h3"} NOW',
+  ]);
+  assert.match(files["foobar-converge-h1.prom"]!, /^foobar_converge_duration_seconds\{host="h1"\} \d+\.\d{3}$/m);
+});
+
+test("a metrics host that cannot be reached: the run keeps its exit code and says publishing failed", async () => {
+  const hosts = newHosts(names);
+  const run = await runFake(book, inventory(), hosts, {
+    check: true,
+    publishCheck: true,
+    fake: { h3: { unreachable: true } },
+  });
+  assert.is(run.exitCode, 3);
+  const event = run.events.find((item) => item.type === "metrics") as Extract<RunEvent, { type: "metrics" }>;
+  assert.is(event.host, "h3");
+  assert.match(event.error ?? "", /^h3: connect ECONNREFUSED \(fake\)/);
+});
+
+test("label values are escaped; each file is replaced whole through a temporary name the collector ignores", async () => {
+  const recorder = new RunMetricsRecorder();
+  recorder.emit({ type: "start", playbook: "b", environment: "test", hosts: ["h1"], check: true });
+  const play = 'odd "play"\\name\nsecond line';
+  recorder.emit({ type: "host-play", play, host: "h1", startedAt: 1000, durationMs: 5 });
+  recorder.emit({ type: "task", play, host: "h1", id: "kv:a", status: "changed", startedAt: 1000, durationMs: 0 });
+  const files = recorder.checkFiles(1_700_000_000);
+  const script = publishScript(directory, files);
+  assert.match(script, /\/\.foobar-check-h1\.prom\.tmp'? && chmod 0644 [^&]+ && mv -f /);
+  const written = await published(script);
+  assert.ok(
+    written["foobar-check-h1.prom"]!.includes(
+      'foobar_drift_resources{host="h1",play="odd \\"play\\"\\\\name\\nsecond line"} 1\n',
+    ),
+    written["foobar-check-h1.prom"],
+  );
+  assert.equal(
+    readdirSync(directory).filter((name) => name.startsWith(".")),
+    [],
+    "no temporary file left",
+  );
+});
+
+test.run();
