@@ -6,7 +6,7 @@ import * as assert from "uvu/assert";
 
 const REPO_ROOT = join(import.meta.dirname, "../..");
 /** `tsx FILE ARGS…` from the repo root, in a child process. */
-const tool = (file: string, ...args: string[]) =>
+const tsxRun = (file: string, ...args: string[]) =>
   spawnSync(process.execPath, ["--import", "tsx", file, ...args], { cwd: REPO_ROOT, encoding: "utf8" });
 
 test("lab/cli.ts: an unknown command or host is a usage error (exit 4), before anything runs", () => {
@@ -14,7 +14,7 @@ test("lab/cli.ts: an unknown command or host is a usage error (exit 4), before a
     [["stat"], /^lab: unknown command "stat"\n\nUsage: npm run lab/],
     [["reset", "db-01", "db-9"], /^lab: reset: no lab host "db-9" \(lab hosts: /],
   ] as const) {
-    const result = tool("lab/cli.ts", ...args);
+    const result = tsxRun("lab/cli.ts", ...args);
     assert.is(result.status, 4, `lab ${args.join(" ")}: ${result.stderr}`);
     assert.match(result.stderr, message);
     assert.is(result.stdout, "");
@@ -23,7 +23,7 @@ test("lab/cli.ts: an unknown command or host is a usage error (exit 4), before a
 
 test("lab/packages.ts: an unknown command is a usage error (exit 4)", () => {
   for (const args of [["instal", "lab"]]) {
-    const result = tool("lab/packages.ts", ...args);
+    const result = tsxRun("lab/packages.ts", ...args);
     assert.is(result.status, 4, `packages ${args.join(" ")}: ${result.stderr}`);
     assert.match(result.stderr, /Usage: tsx lab\/packages\.ts /);
   }
