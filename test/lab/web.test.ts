@@ -8,6 +8,7 @@ import * as assert from "uvu/assert";
 import { REPO_ROOT } from "../../lab/paths.ts";
 import { capture } from "../../lab/run-command.ts";
 import { siteAddress } from "../../lab/topology.ts";
+import { readRelease } from "../../roles/app/release.ts";
 import {
   abWhile,
   adminState,
@@ -168,9 +169,9 @@ test("rolling deploy under ab load (50 concurrent): 0 failed or non-2xx, both ho
   assert.ok(totals.completed >= 1000, `ab completed ${totals.completed}`);
   assert.is(totals.failed, 0, JSON.stringify(totals));
   assert.is(totals.non2xx, 0, JSON.stringify(totals));
-  const versions = await versionsThroughLb();
-  assert.equal(Object.keys(versions).sort(), ["web-01", "web-02"]);
-  assert.is(versions["web-01"], versions["web-02"]);
+  const rolledVersion = readRelease(release, REPO_ROOT).version;
+  assert.is.not(rolledVersion, readRelease("app/dist", REPO_ROOT).version, "the release note made it a new release");
+  assert.equal(await versionsThroughLb(), { "web-01": rolledVersion, "web-02": rolledVersion });
 });
 
 test("a web tier config change through site.ts under ab load (50 concurrent): one host restarts at a time, 0 failed or non-2xx", async () => {
