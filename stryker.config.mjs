@@ -11,6 +11,7 @@ const engineTests = [
   "exit-codes",
   "graph",
   "host-lock",
+  "human-report",
   "install-ahead",
   "masking",
   "play-needs",

@@ -1,7 +1,8 @@
 // What the reporters print: each change under its own play, plural forms, and the scripts sent only at -vv.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import type { RunEvent } from "../../lib/report/events.ts";
+import { registerSecret } from "../../lib/mask.ts";
+import { fanOut, type Reporter, type RunEvent } from "../../lib/report/events.ts";
 import { humanReporter } from "../../lib/report/human.ts";
 import { ndjsonReporter } from "../../lib/report/ndjson.ts";
 import { counted, duration } from "../../lib/report/words.ts";
@@ -76,6 +77,35 @@ test("--json carries the scripts sent (command events) only at -vv", () => {
   assert.equal(lines(0), ["waiting"]);
   assert.equal(lines(1), ["waiting"]);
   assert.equal(lines(2), ["command", "waiting"]);
+});
+
+test("each NDJSON line is the event, masked, with the time it was written, and a newline", () => {
+  registerSecret("ndjson-line-secret");
+  const written: string[] = [];
+  const before = Date.now();
+  ndjsonReporter(0, (line) => written.push(line)).emit({
+    type: "unreachable",
+    host: "web-01",
+    message: "refused ndjson-line-secret",
+  });
+  assert.is(written.length, 1);
+  assert.ok(written[0]!.endsWith("}\n"), "one line");
+  const { time, ...event } = JSON.parse(written[0]!);
+  assert.equal(event, { type: "unreachable", host: "web-01", message: "refused ********" });
+  assert.match(time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  assert.ok(Date.parse(time) >= before, "written now, not earlier");
+});
+
+test("fanOut sends each event, and the close, to every reporter", () => {
+  const seen: string[] = [];
+  const recorder = (name: string): Reporter => ({
+    emit: (event) => seen.push(`${name} ${event.type}`),
+    close: () => seen.push(`${name} close`),
+  });
+  const both = fanOut(recorder("a"), recorder("b"));
+  both.emit({ type: "waiting", host: "web-01", message: "lock" });
+  both.close();
+  assert.equal(seen, ["a waiting", "b waiting", "a close", "b close"]);
 });
 
 test.run();
