@@ -1,7 +1,8 @@
 // StrykerJS over the engine's contract files (issue 37): `npm run test:mutation`, on demand, not in CI; docs/testing.md.
 // The command runner runs the unit tier's files that load these modules in one uvu guard process, through tsx, so
 // each mutant is the sandbox's instrumented .ts source itself (no bundle in between). Left out of the pattern:
-// engine-imports (reads import statements, never runs the code) and local-converge (real /bin/sh, 4 s a run).
+// engine-imports (reads import statements, never runs the code), local-converge (real /bin/sh, 4 s a run),
+// probe-memo and stat-batch (the facts layer under the runner, 1-2 s each), openssh-transport (the transport).
 const engineTests = [
   "become",
   "cli-flags",
@@ -10,17 +11,23 @@ const engineTests = [
   "exec-timeout",
   "exit-codes",
   "graph",
+  "hardening-synth",
   "host-lock",
   "human-report",
   "install-ahead",
+  "lb-pair-synth",
   "masking",
+  "plan",
   "play-needs",
   "profile",
   "report-output",
+  "role-vars",
+  "roles-synth",
   "run-metrics",
   "runner",
   "secrets-file",
   "selection",
+  "valid-vars-memo",
   "vars",
 ];
 

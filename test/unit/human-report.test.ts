@@ -4,6 +4,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { RunEvent } from "../../lib/report/events.ts";
 import { humanReporter } from "../../lib/report/human.ts";
+import { ndjsonReporter } from "../../lib/report/ndjson.ts";
 
 const task = (play: string, host: string, id: string, status: "ok" | "changed" | "failed" | "skipped") =>
   ({ type: "task", play, host, id, status, startedAt: 0, durationMs: 0 }) as const;
@@ -143,6 +144,25 @@ test("a run's recap without check mode and a run that changed nothing", () => {
     "  100 ms, exit 0",
     "",
   ]);
+});
+
+test("without a write function both reporters write to stdout", () => {
+  const written: string[] = [];
+  const write = process.stdout.write;
+  process.stdout.write = ((chunk: string) => written.push(chunk) > 0) as typeof process.stdout.write;
+  try {
+    humanReporter({ verbosity: 0, color: false, live: false }).emit({
+      type: "play",
+      play: "web tier",
+      hosts: ["web-01"],
+    });
+    ndjsonReporter().emit({ type: "play", play: "web tier", hosts: ["web-01"] });
+  } finally {
+    process.stdout.write = write;
+  }
+  assert.is(written[0], "PLAY web tier [web-01]\n");
+  assert.match(written[1]!, /^\{"type":"play","play":"web tier","hosts":\["web-01"\],"time":"[^"]+"\}\n$/);
+  assert.is(written.length, 2);
 });
 
 test.run();

@@ -236,8 +236,9 @@ test("--tags and --skip-tags select resources; role names are tags", async () =>
   const hosts = newHosts(["h1"]);
   await runFake(book, fakeInventory(["h1"]), hosts, { tags: ["alpha"] });
   assert.equal([...hosts.h1!.store.keys()], ["a"]);
-  await runFake(book, fakeInventory(["h1"]), hosts, { skipTags: ["thirty", "alpha"] });
-  assert.equal([...hosts.h1!.store.keys()].sort(), ["a", "b"]);
+  const fresh = newHosts(["h1"]);
+  await runFake(book, fakeInventory(["h1"]), fresh, { skipTags: ["thirty", "alpha"] });
+  assert.equal([...fresh.h1!.store.keys()], ["b"], "a resource goes when any one of its tags is skipped");
 });
 
 test("--limit narrows hosts by name, group and glob", async () => {
