@@ -13,6 +13,7 @@ const engineTests = [
   "graph",
   "hardening-synth",
   "host-lock",
+  "host-work",
   "human-report",
   "install-ahead",
   "lb-pair-synth",

@@ -183,6 +183,14 @@ test("check mode applies nothing, reports what would change and exits 2", async 
   assert.is(clean.exitCode, 0);
 });
 
+test("check mode exits 2 when one host of two would change", async () => {
+  const hosts = newHosts(["h1", "h2"]);
+  hosts.h1!.store.set("conf", "2").set("other", "1").set("quiet", "q");
+  const run = await runFake(handlerBook, fakeInventory(["h1", "h2"]), hosts, { check: true });
+  assert.equal([run.counts.h1!.changed, run.counts.h2!.changed > 0], [0, true]);
+  assert.is(run.exitCode, 2);
+});
+
 test("a failed task stops its host, other hosts go on, exit 1", async () => {
   const role = defineRole({
     name: "failing",
