@@ -25,6 +25,7 @@ const engineTests = [
   "role-vars",
   "roles-synth",
   "run-metrics",
+  "run-lifecycle",
   "runner",
   "secrets-file",
   "selection",
