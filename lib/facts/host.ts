@@ -29,7 +29,9 @@ export const HOST_FACTS_SCRIPT = [
   `printf '%s\\n' "$ID" "$VERSION_ID" "\${VERSION_CODENAME:-}" "$PRETTY_NAME" "$hostname"`,
   `while read -r key value; do case $key in Cpus_allowed_list:) echo "$value"; break ;; esac; done < /proc/self/status`,
   `read -r key value unit < /proc/meminfo; echo "$value"`,
-  `ip -o -4 addr show scope global 2>/dev/null`,
+  // Primary addresses only: a floating one (keepalived's VIP, a secondary address of the host's subnet) moves with a
+  // failover, and facts that changed make the next run build and probe each play anew (lib/runner/gather.ts).
+  `ip -o -4 addr show scope global primary 2>/dev/null`,
 ].join("\n");
 
 export const hostFactsProbe: HostProbe = { kind: "host" };
