@@ -103,10 +103,18 @@ test("converge: every host hardened, the site served over HTTPS with a certifica
 test("second run: 0 changed, one exec per host, no new certificate requested", async () => {
   const before = await issuedCount();
   const started = performance.now();
-  const second = await converge("site");
+  const second = await converge("site", ["-vv"]); // -vv: a command event per exec
   assert.is(second.exitCode, 0, second.output);
   assert.is(second.changed, 0, second.changedTasks.join("\n"));
   console.log(`  no-op converge of every host: ${seconds(started)}`);
+  const execsPerHost: Record<string, number> = {};
+  for (const event of second.events)
+    if (event.type === "command") execsPerHost[event.host] = (execsPerHost[event.host] ?? 0) + 1;
+  assert.equal(
+    execsPerHost,
+    Object.fromEntries(hosts.hosts.map((item) => [item.name, 1])),
+    "each host's work in one framed script (the run's command events)",
+  );
   assert.is(await issuedCount(), before);
 });
 
