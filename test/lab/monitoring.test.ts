@@ -2,26 +2,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { converge, eventually, freshHosts, host, hosts, mustOnHost, onHost } from "./harness.ts";
-
-interface Alert {
-  labels: Record<string, string>;
-  state: string;
-}
-
-/** GET a Prometheus API path on mon-01 (Prometheus listens on its loopback only). */
-async function prometheus<T>(path: string): Promise<T> {
-  return JSON.parse(await mustOnHost("mon-01", `curl -sf 'http://127.0.0.1:9090${path}'`)).data as T;
-}
-
-async function firing(name: string, labels: Record<string, string> = {}): Promise<boolean> {
-  const { alerts } = await prometheus<{ alerts: Alert[] }>("/api/v1/alerts");
-  return alerts.some(
-    (alert) =>
-      alert.labels.alertname === name &&
-      alert.state === "firing" &&
-      Object.entries(labels).every(([key, value]) => alert.labels[key] === value),
-  );
-}
+import { firing, prometheus } from "./prometheus.ts";
 
 test.before(async () => {
   await freshHosts("mon-01");
