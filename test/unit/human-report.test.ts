@@ -146,6 +146,27 @@ test("a run's recap without check mode and a run that changed nothing", () => {
   ]);
 });
 
+test("-vv in colour: a play's hosts, an ok task of another play under its header, bare changed and failed lines, a script", () => {
+  const events: RunEvent[] = [
+    { type: "play", play: "web tier", hosts: ["web-01", "web-02"] },
+    { type: "play", play: "database", hosts: ["db-01"] },
+    task("web tier", "web-01", "package:nginx", "ok"),
+    task("web tier", "web-02", "kv:k", "changed"),
+    task("web tier", "web-02", "kv:j", "failed"),
+    { type: "command", host: "web-02", script: "echo probe" },
+  ];
+  assert.equal(printed(events, { verbosity: 2, color: true, live: false }), [
+    bold("PLAY web tier [web-01, web-02]"),
+    bold("PLAY database [db-01]"),
+    bold("PLAY web tier [web-01]"),
+    `  ${green("ok")}       web-01  package:nginx`,
+    `  ${yellow("changed")}  web-02  kv:k: `,
+    `  ${red("FAILED")}   web-02  kv:j: `,
+    dim("  [web-02] $ echo probe"),
+    "",
+  ]);
+});
+
 test("without a write function both reporters write to stdout", () => {
   const written: string[] = [];
   const write = process.stdout.write;

@@ -9,6 +9,7 @@ import { definePlaybook, type Play } from "../../lib/dsl/playbook.ts";
 import { defineRole } from "../../lib/dsl/role.ts";
 import { RoleVars, SecretVar } from "../../lib/dsl/role-vars.ts";
 import { planPlays } from "../../lib/runner/plan.ts";
+import type { ValidVarsMemo } from "../../lib/runner/valid-vars-memo.ts";
 import { secret } from "../../lib/secret.ts";
 import { openSecretStore } from "../../lib/secrets/store.ts";
 import { kv } from "./support/kv-host.ts";
@@ -35,8 +36,13 @@ const spec = defineInventory({
 });
 
 /** planPlays over `plays` on every host of the test environment, with the secrets `values` set; its error if any. */
-async function plan(plays: Play[], values: Record<string, string>) {
-  const inventory = loadInventory(spec, "test");
+async function plan(plays: Play[], values: Record<string, string>, memo?: ValidVarsMemo, groups = {}) {
+  const inventory = loadInventory(
+    {
+      environments: { test: { ...spec.environments.test!, groups: { ...spec.environments.test!.groups, ...groups } } },
+    },
+    "test",
+  );
   Object.assign(process.env, values);
   try {
     const secrets = await openSecretStore({
@@ -46,7 +52,7 @@ async function plan(plays: Play[], values: Record<string, string>) {
       generate: false,
     });
     const selected = new Set(inventory.hosts.map((host) => host.name));
-    return planPlays(definePlaybook("plan", plays), inventory, selected, secrets);
+    return planPlays(definePlaybook("plan", plays), inventory, selected, secrets, memo);
   } finally {
     for (const name of Object.keys(values)) delete process.env[name];
   }
@@ -79,6 +85,33 @@ test("missing secrets with no secrets file yet are named in alphabetical order",
   const error = await plan([{ name: "p", hosts: "web", roles: [keys] }], {}).catch((thrown: unknown) => thrown);
   assert.ok(error instanceof InputError, String(error));
   assert.match(error.message, /this run needs 2: alpha_key, zeta_key\./);
+});
+
+test('hosts "all" in an environment with an "all" group is that group', async () => {
+  const plays = await plan([{ name: "some", hosts: "all", roles: [keys] }], both, undefined, {
+    all: { hosts: ["db-1"] },
+  });
+  assert.equal(
+    plays.map((hostPlays) => hostPlays.map((item) => item.host.name)),
+    [["db-1"]],
+  );
+});
+
+test("the valid-vars memo: vars it passed are not validated again, vars that passed now are recorded", async () => {
+  const recorded: string[] = [];
+  const memo = (passed: boolean): ValidVarsMemo => ({
+    passed: () => passed,
+    record: (role) => recorded.push(role.name),
+    save: () => {},
+  });
+  const plays = [{ name: "p", hosts: "db", roles: [{ role: keys, vars: { first: 42 } }] }];
+  assert.equal((await plan(plays, both, memo(true))).length, 1, "42 is no secret, but the memo says these vars passed");
+  assert.equal(recorded, []);
+  const refused = await plan(plays, both, memo(false)).catch((error: unknown) => error);
+  assert.ok(refused instanceof InputError, String(refused));
+  assert.equal(recorded, [], "vars that failed are not recorded");
+  await plan([{ name: "p", hosts: "web", roles: [keys] }], both, memo(false));
+  assert.equal(recorded, ["keys", "keys"]);
 });
 
 test.run();
