@@ -1,6 +1,7 @@
 // Template rendering with ejs: strict variables, secrets revealed only into the rendered file.
 import { readFileSync } from "node:fs";
 import ejs from "ejs";
+import { envFileValue, keyOptionValue, shellWord, sqlString } from "./encode.ts";
 import { Secret } from "./secret.ts";
 
 export interface Rendered {
@@ -56,7 +57,8 @@ function compile(file: string, names: string[]): ejs.TemplateFunction {
 /**
  * Render an ejs file with `data` as top-level names. `<%= name %>` inserts a value as is
  * (no HTML escaping: these are config files) and reveals Secret values; an undefined
- * name or property fails with the template file and line.
+ * name or property fails with the template file and line. `encode.shell(value)`, `encode.envFile`, `encode.keyOption`
+ * and `encode.sql` write a value encoded for where it lands (lib/encode.ts).
  */
 export function renderTemplate(file: string, data: Record<string, unknown>): Rendered {
   let sensitive = false;
@@ -68,8 +70,21 @@ export function renderTemplate(file: string, data: Record<string, unknown>): Ren
     }
     return String(value);
   };
-  const names = Object.keys(data).sort();
-  const view = Object.fromEntries(names.map((name) => [name, strictView(data[name], name)]));
+  // The encoders a template writes a value with where it lands (a Secret revealed into them, marking the file sensitive).
+  const encoder =
+    (encode: (text: string) => string) =>
+    (value: unknown): string =>
+      encode(reveal(value));
+  const encoders = {
+    shell: encoder(shellWord),
+    envFile: encoder(envFileValue),
+    keyOption: encoder(keyOptionValue),
+    sql: encoder(sqlString),
+  };
+  const names = [...Object.keys(data), "encode"].sort();
+  const view = Object.fromEntries(
+    names.map((name) => [name, name === "encode" ? encoders : strictView(data[name], name)]),
+  );
   let fn: ejs.TemplateFunction;
   try {
     fn = compile(file, names);

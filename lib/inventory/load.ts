@@ -1,12 +1,15 @@
 // Load one environment of hosts.ts: defaults filled in, groups checked, hosts resolved.
 import { InputError } from "../errors.ts";
 import { didYouMean } from "../suggest.ts";
+import { quoted } from "../value-formats.ts";
+import { fieldProblems } from "./field-formats.ts";
 import type { EnvironmentSpec, Host, Inventory, InventorySpec } from "./types.ts";
 
-const HOST_NAME = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/;
+/** A host name as the inventory spells it: lower case, up to 63 characters. */
+const HOST_NAME = /^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$/;
 
 function checkEnvironment(name: string, env: EnvironmentSpec): string[] {
-  const problems: string[] = [];
+  const problems = fieldProblems(name, env);
   const inGroups = new Map<string, string[]>();
   for (const [group, spec] of Object.entries(env.groups)) {
     const seen = new Set<string>();
@@ -19,7 +22,7 @@ function checkEnvironment(name: string, env: EnvironmentSpec): string[] {
   }
   const addresses = new Map<string, string>();
   for (const [host, spec] of Object.entries(env.hosts)) {
-    if (!HOST_NAME.test(host)) problems.push(`inventory ${name}: host name "${host}" is not a valid hostname`);
+    if (!HOST_NAME.test(host)) problems.push(`inventory ${name}: host name ${quoted(host)} is not a valid hostname`);
     if (!inGroups.has(host)) problems.push(`inventory ${name}: host "${host}" is in no group`);
     if (!spec.address) problems.push(`inventory ${name}: host "${host}" has no address`);
     const key = `${spec.address}:${spec.ssh?.port ?? env.ssh?.port ?? 22}`;
@@ -31,10 +34,6 @@ function checkEnvironment(name: string, env: EnvironmentSpec): string[] {
   const metrics = env.runMetrics;
   if (metrics && !(metrics.host in env.hosts))
     problems.push(`inventory ${name}: runMetrics.host "${metrics.host}" is not a host of this environment`);
-  if (metrics && !/^\/[A-Za-z0-9_./-]+$/.test(metrics.directory))
-    problems.push(
-      `inventory ${name}: runMetrics.directory "${metrics.directory}" is not an absolute path of [A-Za-z0-9_./-]`,
-    );
   return problems;
 }
 

@@ -5,8 +5,8 @@ import addFormats from "ajv-formats";
 /** Engine formats beyond ajv-formats': name → regular expression. */
 const ENGINE_FORMATS: Record<string, RegExp> = {
   "host-port":
-    /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+|[0-9a-fA-F:.]+):([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$/,
-  "interface-name": /^[A-Za-z0-9_.:@-]{1,15}$/,
+    /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9][A-Za-z0-9.-]{0,252}|[0-9a-fA-F:.]+):([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$/,
+  "interface-name": /^[A-Za-z0-9_][A-Za-z0-9_.:@-]{0,14}$/,
 };
 
 /** The engine formats' expressions: part of the valid-vars memo's key, so a changed format validates everything again. */
@@ -22,7 +22,7 @@ export const FORMAT_MEANINGS: Record<string, string> = {
   uri: "an absolute URL",
   email: "an email address",
   "host-port": "host:port (a name or address, then a port from 1 to 65535)",
-  "interface-name": "a network interface name (up to 15 letters, digits or _.:@-)",
+  "interface-name": "a network interface name (up to 15 letters, digits or _.:@-, not starting with . : @ or -)",
 };
 
 export function registerFormats(ajv: Ajv): void {

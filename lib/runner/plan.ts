@@ -1,4 +1,5 @@
 // From playbook + inventory to per-host work: targets, validated vars, then resources and handlers.
+import { groupVarProblems } from "./group-vars.ts";
 import { InputError } from "../errors.ts";
 import type { HostFacts } from "../facts/host.ts";
 import type { Host, Inventory, Vars } from "../inventory/types.ts";
@@ -68,6 +69,7 @@ export function planPlays(
           if (found.length) problems.push(...found);
           else memo?.record(role, merged);
         }
+        problems.push(...groupVarProblems(role, host, merged, inventory));
         return { role, vars: withDeclaredKeys(role, merged) };
       }),
     }));

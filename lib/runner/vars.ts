@@ -3,6 +3,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import type { Host, Inventory, Vars } from "../inventory/types.ts";
 import type { Role } from "../dsl/role.ts";
 import { Secret } from "../secret.ts";
+import { quoted } from "../value-formats.ts";
 import { FORMAT_MEANINGS, registerFormats } from "./formats.ts";
 
 // Per run, compiling the roles' validators is the engine's largest start-up cost: validating each schema against the
@@ -18,6 +19,8 @@ const ajv = new Ajv({
 registerFormats(ajv);
 /** What a pattern accepts, in words (lib/dsl/role-vars.ts Matching): used instead of the raw expression in messages. */
 ajv.addKeyword({ keyword: "meaning", schemaType: "string" });
+/** A var that names an inventory group (GroupName): checked against the inventory by group-vars.ts, not by ajv. */
+ajv.addKeyword({ keyword: "inventoryGroup", schemaType: "boolean" });
 ajv.addKeyword({
   keyword: "secret",
   schemaType: "boolean",
@@ -60,7 +63,7 @@ function valueAt(data: unknown, pointer: string): unknown {
 function describe(value: unknown): string {
   if (value instanceof Secret) return "a secret";
   if (value === undefined) return "nothing";
-  return JSON.stringify(value);
+  return quoted(value);
 }
 
 /** The rule a value broke, in words: "must be an IPv4 address", "must be <= 65535", "must be one of ...". */

@@ -35,7 +35,7 @@ export function readRelease(dir: string, repoRoot: string): Release {
   if (root === DEFAULT_OUT_DIR && ensureAppBuilt())
     console.error(`app: built ${dir} from app/ (it was missing or older than the sources)`);
   if (!statSync(root, { throwIfNoEntry: false })?.isDirectory()) {
-    throw new Error(`no built release in ${dir}: run \`npm run build:app\` first`);
+    throw new Error(`no built release in ${dir} (var build_dir): run \`npm run build:app\` first`);
   }
   const hash = createHash("sha256");
   const files = new Map<string, Buffer>();

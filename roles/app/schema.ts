@@ -1,21 +1,31 @@
 // Vars of the app role, declared once: checked before any connection, typed, documented in README.md.
-import { IpAddress, Matching, Port, RoleVars, SecretVar, Type } from "../../lib/dsl/role-vars.ts";
+import {
+  AbsolutePath,
+  ControllerPath,
+  HostOrAddress,
+  IpAddress,
+  Name,
+  Port,
+  RoleVars,
+  SecretVar,
+  Type,
+  UserName,
+} from "../../lib/dsl/role-vars.ts";
 import { secret } from "../../lib/secret.ts";
 import { accountName, dbName } from "../mysql_common/vars.ts";
 
 export const schema = RoleVars({
-  build_dir: Type.String({
-    minLength: 1,
+  build_dir: ControllerPath({
     default: "app/dist",
     description: "Directory on the controller holding the built release (server.js + public/), relative to the repo.",
   }),
   version: Type.Optional(
-    Matching("^[A-Za-z0-9._-]{1,64}$", "a release name of up to 64 letters, digits or ._-", {
+    Name({
       description:
         'Release name; default: "r-" + the first 12 hex digits of the build\'s sha256 (same build, same name).',
     }),
   ),
-  root: Matching("^/[A-Za-z0-9/._-]+$", "an absolute path of letters, digits and /._-", {
+  root: AbsolutePath({
     default: "/srv/foobar",
     description: "Where releases live on the host: <root>/releases/<version>, <root>/current.",
   }),
@@ -25,7 +35,7 @@ export const schema = RoleVars({
     default: 3,
     description: "Releases kept on the host, the current one included.",
   }),
-  user: Matching("^[a-z_][a-z0-9_-]{0,31}$", "a Unix user name (lower case, up to 32)", {
+  user: UserName({
     default: "foobar",
     description: "The system user the app runs as.",
   }),
@@ -33,14 +43,12 @@ export const schema = RoleVars({
   listen_port: Port({ default: 3000, description: "Port the app listens on." }),
   db_name: dbName,
   db_primary_host: Type.Optional(
-    Type.String({
-      minLength: 1,
+    HostOrAddress({
       description: "Where writes go (default: the first host of the inventory's db_primary group; none: no database).",
     }),
   ),
   db_replica_host: Type.Optional(
-    Type.String({
-      minLength: 1,
+    HostOrAddress({
       description: "Where reads go (default: the first host of db_replica, else the primary).",
     }),
   ),

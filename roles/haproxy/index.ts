@@ -1,4 +1,5 @@
 // Role haproxy: the load balancer over the web tier (HTTPS, HTTP -> HTTPS), health checks, stats, metrics, runtime API.
+import { keyOptionValue } from "../../lib/encode.ts";
 import { posix } from "node:path";
 import { defineRole } from "../../lib/dsl/role.ts";
 import {
@@ -54,7 +55,7 @@ export default defineRole({
       r.file(SYNC_KNOWN_HOSTS, peerHostKeys(peers.others), { mode: "0644" }),
       r.line(
         "/root/.ssh/authorized_keys",
-        `restrict,from="${peers.others.map((peer) => peer.privateAddress).join(",")}",command="${INSTALL_PEM}" ${syncKey.publicKey}`,
+        `restrict,from=${keyOptionValue(peers.others.map((peer) => peer.privateAddress).join(","))},command=${keyOptionValue(INSTALL_PEM)} ${syncKey.publicKey}`,
         {
           regexp: / foobar-cert-sync$/,
           state: peers.others.length > 0 ? "present" : "absent",

@@ -1,5 +1,18 @@
 // Vars of the haproxy role, declared once: checked before any connection, typed, documented in README.md.
-import { IpAddress, Lines, Matching, OneOf, Port, RoleVars, SecretVar, Type } from "../../lib/dsl/role-vars.ts";
+import {
+  AbsolutePath,
+  Formatted,
+  GroupName,
+  IpAddress,
+  Lines,
+  Name,
+  OneOf,
+  Port,
+  RoleVars,
+  SecretVar,
+  Type,
+  UrlPath,
+} from "../../lib/dsl/role-vars.ts";
 import { secret } from "../../lib/secret.ts";
 
 /** The PEM HTTPS serves; role certbot's deploy hook writes the real one here. */
@@ -10,8 +23,7 @@ export const schema = RoleVars({
     default: "roundrobin",
     description: "Load-balancing algorithm over the web tier.",
   }),
-  backend_group: Type.String({
-    minLength: 1,
+  backend_group: GroupName({
     default: "web",
     description: "Inventory group whose hosts are the backends.",
   }),
@@ -24,26 +36,25 @@ export const schema = RoleVars({
     default: 443,
     description: 'Public HTTPS port: TLS terminates here (Mozilla "intermediate": TLS 1.2 + 1.3, ECDHE AEAD ciphers).',
   }),
-  tls_pem: Matching("^/[^\\s]+\\.pem$", "an absolute path ending in .pem", {
-    default: TLS_PEM,
-    description:
-      "PEM (certificate chain + private key) the HTTPS frontend loads; a self-signed placeholder until certbot's deploy hook replaces it.",
-  }),
+  tls_pem: AbsolutePath(
+    {
+      default: TLS_PEM,
+      description:
+        "PEM (certificate chain + private key) the HTTPS frontend loads; a self-signed placeholder until certbot's deploy hook replaces it.",
+    },
+    ".pem",
+  ),
   hsts_max_age: Type.Integer({
     minimum: 0,
     default: 63072000,
     description: "Strict-Transport-Security max-age in seconds on every HTTPS response.",
   }),
-  acme_challenge_address: Matching(
-    "^[0-9a-fA-F.:\\[\\]]+:[0-9]{1,5}$",
-    "an IP address and port such as 127.0.0.1:8888",
-    {
-      default: "127.0.0.1:8888",
-      description:
-        "Where /.well-known/acme-challenge/ requests go: the local certbot (role certbot) during issuance and renewal.",
-    },
-  ),
-  health_path: Matching("^/[^\\s]*$", "an absolute URL path without spaces", {
+  acme_challenge_address: Formatted("host-port", {
+    default: "127.0.0.1:8888",
+    description:
+      "Where /.well-known/acme-challenge/ requests go: the local certbot (role certbot) during issuance and renewal.",
+  }),
+  health_path: UrlPath({
     default: "/health",
     description: "Health check: GET this path, expect 200.",
   }),
@@ -89,7 +100,7 @@ export const schema = RoleVars({
     IpAddress({ description: "Stats page and Prometheus /metrics listen here (default: the host's private address)." }),
   ),
   stats_port: Port({ default: 8404, description: "Port of the stats page and Prometheus /metrics." }),
-  stats_user: Matching("^[A-Za-z0-9_.-]+$", "a user name of letters, digits and _.-", {
+  stats_user: Name({
     default: "admin",
     description: "User of the stats page's basic auth.",
   }),
@@ -97,8 +108,7 @@ export const schema = RoleVars({
     default: secret("haproxy_stats_password"),
     description: "Password of the stats page's basic auth.",
   }),
-  lb_group: Type.String({
-    minLength: 1,
+  lb_group: GroupName({
     default: "lb",
     description:
       "The load balancers' group: the first host obtains the certificate (role certbot) and pushes it to the others.",

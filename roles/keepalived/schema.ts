@@ -1,5 +1,5 @@
 // Vars of the keepalived role, declared once: checked before any connection, typed, documented in README.md.
-import { Formatted, Matching, OneOf, RoleVars, SecretVar, Type, type Static } from "../../lib/dsl/role-vars.ts";
+import { Formatted, GroupName, OneOf, RoleVars, SecretVar, Type, Url, type Static } from "../../lib/dsl/role-vars.ts";
 import { secret } from "../../lib/secret.ts";
 import { MONITOR_URI } from "../haproxy/index.ts";
 
@@ -26,8 +26,7 @@ export const schema = RoleVars(
       default: 24,
       description: "Prefix length of the VIPs' subnet.",
     }),
-    group: Type.String({
-      minLength: 1,
+    group: GroupName({
       default: "lb",
       description: "Inventory group of the load balancers sharing the VIPs; their order is the VRRP priority order.",
     }),
@@ -57,10 +56,13 @@ export const schema = RoleVars(
       description:
         "VRRP PASS authentication (keepalived uses the first 8 characters). Guards against misconfigured neighbours, not attackers: the firewall admits VRRP from the peers only.",
     }),
-    check_url: Matching('^http://[^\\s"]+$', "an http:// URL without spaces or quotes", {
-      default: `http://127.0.0.1:80${MONITOR_URI}`,
-      description: "HAProxy's monitor URL on this host: the VIP leaves a host whose HAProxy stops answering it.",
-    }),
+    check_url: Url(
+      {
+        default: `http://127.0.0.1:80${MONITOR_URI}`,
+        description: "HAProxy's monitor URL on this host: the VIP leaves a host whose HAProxy stops answering it.",
+      },
+      "http",
+    ),
     check_interval_seconds: Type.Integer({
       minimum: 1,
       maximum: 60,

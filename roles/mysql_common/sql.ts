@@ -1,9 +1,8 @@
 // SQL text building for the database roles: string literals, identifiers and accounts (no server flavour needed).
+import { sqlString } from "../../lib/encode.ts";
 
-/** A single-quoted SQL string literal (backslash and quote escaped). */
-export function sqlString(value: string): string {
-  return `'${value.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
-}
+/** A single-quoted SQL string literal (lib/encode.ts: the one encoder for SQL strings). */
+export { sqlString };
 
 /** A backquoted identifier. */
 export function sqlIdent(name: string): string {

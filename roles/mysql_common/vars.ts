@@ -1,18 +1,12 @@
 // Vars both database roles declare the same way (lib/dsl/role-vars.ts pieces): the database, accounts, server settings.
-import { Matching, SecretVar, Type, type Static } from "../../lib/dsl/role-vars.ts";
+import { Identifier, SecretVar, Type, type Static } from "../../lib/dsl/role-vars.ts";
 import { secret } from "../../lib/secret.ts";
 
 /** An account name: letters, digits and _, up to 32. */
 export const accountName = (fallback: string, description: string) =>
-  Matching("^[A-Za-z0-9_]{1,32}$", "an account name of up to 32 letters, digits or _", {
-    default: fallback,
-    description,
-  });
+  Identifier({ default: fallback, description }, 32);
 
-export const dbName = Matching("^[A-Za-z0-9_]{1,64}$", "a database name of up to 64 letters, digits or _", {
-  default: "foobar",
-  description: "The app's database.",
-});
+export const dbName = Identifier({ default: "foobar", description: "The app's database." });
 
 /** The old password an account keeps accepting while `secrets.ts rotate` moves every app to the new one; set by that command only. */
 export const retiringPassword = (secretName: string) =>

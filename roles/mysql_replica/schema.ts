@@ -1,5 +1,5 @@
 // Vars of the mysql_replica role, declared once: checked before any connection, typed, documented in README.md.
-import { Matching, RoleVars, SecretVar, Type } from "../../lib/dsl/role-vars.ts";
+import { AbsolutePath, Matching, RoleVars, SecretVar, Type } from "../../lib/dsl/role-vars.ts";
 import { secret } from "../../lib/secret.ts";
 import { accountName, dbName, replicationAccount, retiringPassword, serverSettings } from "../mysql_common/vars.ts";
 
@@ -16,13 +16,17 @@ export const schema = RoleVars({
     default: 30,
     description: "Seconds the converge waits for replication to run after starting or bootstrapping it.",
   }),
-  backup_dir: Matching("^/[A-Za-z0-9/._-]+$", "an absolute path of letters, digits and /._-", {
+  backup_dir: AbsolutePath({
     default: "/var/backups/foobar-db",
     description: "Where the nightly dumps go.",
   }),
   backup_keep: Type.Integer({ minimum: 1, maximum: 365, default: 7, description: "Backups kept (the newest N)." }),
-  backup_schedule: Matching("^[A-Za-z0-9*:/ ,.~-]{1,64}$", "a systemd OnCalendar expression such as *-*-* 03:15:00", {
-    default: "*-*-* 03:15:00",
-    description: "systemd OnCalendar expression of the backup timer.",
-  }),
+  backup_schedule: Matching(
+    "^[A-Za-z0-9*][A-Za-z0-9*:/ ,.~-]{0,62}[A-Za-z0-9*]$|^[A-Za-z0-9*]$",
+    "a systemd OnCalendar expression such as *-*-* 03:15:00 (letters, digits, spaces and *:/,.~-, starting and ending with a letter, digit or *)",
+    {
+      default: "*-*-* 03:15:00",
+      description: "systemd OnCalendar expression of the backup timer.",
+    },
+  ),
 });

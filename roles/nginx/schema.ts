@@ -1,20 +1,26 @@
 // Vars of the nginx role, declared once: checked before any connection, typed, documented in README.md.
-import { Formatted, Matching, Port, RoleVars, Type } from "../../lib/dsl/role-vars.ts";
+import { AbsolutePath, Formatted, Matching, Port, RoleVars, Type } from "../../lib/dsl/role-vars.ts";
 
 export const schema = RoleVars({
   listen: Port({ default: 80, description: "Port the site listens on (the load balancer's backends point here)." }),
   server_names: Type.Array(
-    Type.String({ pattern: "^[A-Za-z0-9.*_-]+$", meaning: "a server name such as www.foobar.com, *.foobar.com or _" }),
+    Type.String({
+      pattern: "^(_|(\\*\\.)?[A-Za-z0-9_]([A-Za-z0-9_-]{0,62})(\\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,62}))*)$",
+      meaning: "a server name such as www.foobar.com, *.foobar.com or _",
+    }),
     { minItems: 1, default: ["www.foobar.com", "foobar.com"], description: "Server names of the site." },
   ),
   app_upstream: Formatted("host-port", {
     default: "127.0.0.1:3000",
     description: "Where the application server listens (host:port on this host).",
   }),
-  static_root: Matching("^/[^;{}\\s]*/$", "an absolute directory path ending in /", {
-    default: "/srv/foobar/current/public/",
-    description: "Directory served at /static/ (the current release's public assets).",
-  }),
+  static_root: AbsolutePath(
+    {
+      default: "/srv/foobar/current/public/",
+      description: "Directory served at /static/ (the current release's public assets).",
+    },
+    "/",
+  ),
   static_max_age: Type.Integer({
     minimum: 0,
     default: 604800,

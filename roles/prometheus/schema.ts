@@ -1,5 +1,5 @@
 // Vars of the prometheus role, declared once: checked before any connection, typed, documented in README.md.
-import { Matching, RoleVars, Type } from "../../lib/dsl/role-vars.ts";
+import { ControllerPath, RoleVars, Type, Url } from "../../lib/dsl/role-vars.ts";
 
 const ratio = (fallback: number, description: string) =>
   Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1, default: fallback, description });
@@ -17,18 +17,12 @@ export const schema = RoleVars({
     default: 15,
     description: "Days of metrics Prometheus keeps.",
   }),
-  probe_urls: Type.Array(
-    Matching("^https://[A-Za-z0-9.-]+(:[0-9]+)?/[^\\s\"']*$", "an https:// URL with a path (no quotes or spaces)", {
-      description: "A URL.",
-    }),
-    {
-      default: ["https://www.foobar.com/"],
-      description: "URLs whose TLS certificate expiry is watched (blackbox exporter).",
-    },
-  ),
+  probe_urls: Type.Array(Url({ description: "A URL." }, "https"), {
+    default: ["https://www.foobar.com/"],
+    description: "URLs whose TLS certificate expiry is watched (blackbox exporter).",
+  }),
   probe_ca_bundle: Type.Optional(
-    Type.String({
-      minLength: 1,
+    ControllerPath({
       description:
         "Controller-side PEM file the blackbox exporter trusts in addition to the system CAs (the lab's ACME root).",
     }),
@@ -59,7 +53,7 @@ export const schema = RoleVars({
   disk_free_ratio: ratio(0.1, "Alert when a host's free disk share falls below this."),
   error_ratio: ratio(0.05, "Alert when this share of requests through HAProxy fails (5xx)."),
   alert_webhook_url: Type.Optional(
-    Matching("^https?://[^\\s\"']+$", "an http:// or https:// URL (no quotes or spaces)", {
+    Url({
       description: "Alertmanager: POST alerts to this webhook; without it alerts stay visible in Alertmanager only.",
     }),
   ),

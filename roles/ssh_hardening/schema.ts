@@ -2,11 +2,16 @@
 import { Matching, OneOf, RoleVars, Type } from "../../lib/dsl/role-vars.ts";
 
 const algorithms = (fallback: string[], description: string) =>
-  Type.Array(Matching("^[A-Za-z0-9@._+-]+$", "an OpenSSH algorithm name", { description: "An algorithm." }), {
-    minItems: 1,
-    default: fallback,
-    description,
-  });
+  Type.Array(
+    Matching("^[A-Za-z0-9][A-Za-z0-9@._+-]{0,127}$", "an OpenSSH algorithm name (letters, digits and @._+-)", {
+      description: "An algorithm.",
+    }),
+    {
+      minItems: 1,
+      default: fallback,
+      description,
+    },
+  );
 
 export const schema = RoleVars({
   permit_root_login: OneOf(["no", "forced-commands-only", "prohibit-password"], {
@@ -16,7 +21,7 @@ export const schema = RoleVars({
   }),
   allow_users: Type.Optional(
     Type.Array(
-      Matching("^[a-z_][a-z0-9_-]*[$]?(@[A-Za-z0-9.:/*?-]+)?$", "a user name, optionally @host pattern", {
+      Matching("^[a-z_][a-z0-9_-]{0,31}[$]?(@[A-Za-z0-9.:/*?-]{1,253})?$", "a user name, optionally @host pattern", {
         description: "A user (USER or USER@HOST).",
       }),
       {

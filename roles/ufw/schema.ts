@@ -1,5 +1,5 @@
 // Vars of the ufw role, declared once: checked before any connection, typed, documented in README.md.
-import { Matching, OneOf, RoleVars, Type, type Static } from "../../lib/dsl/role-vars.ts";
+import { Matching, Name, OneOf, RoleVars, Type, type Static } from "../../lib/dsl/role-vars.ts";
 
 const ipv4 = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}";
 /** "any", IPv4 with an optional /0-32, or IPv6 (hex and colons) with an optional /0-128. */
@@ -14,8 +14,7 @@ const source = Matching(SOURCE_PATTERN, '"any", an IPv4 or IPv6 address, or a CI
 /** Inbound ports a tier opens, to anyone or to the hosts of other groups. */
 const tierRule = Type.Object(
   {
-    group: Type.String({
-      minLength: 1,
+    group: Name({
       description: 'Hosts of this inventory group get the rule ("all": every host).',
     }),
     ports: Type.Optional(
@@ -25,7 +24,7 @@ const tierRule = Type.Object(
       }),
     ),
     proto: Type.Optional(OneOf(["tcp", "udp", "vrrp"], { description: 'Default "tcp".' })),
-    from: Type.Union([Type.Literal("any"), Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })], {
+    from: Type.Union([Type.Literal("any"), Type.Array(Name({ description: "An inventory group." }), { minItems: 1 })], {
       meaning: '"any" or a non-empty list of inventory groups',
       description:
         '"any", or inventory groups whose hosts\' private addresses may connect (the host itself is left out).',

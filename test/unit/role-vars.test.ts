@@ -38,6 +38,7 @@ test("every role's schema is valid JSON Schema (the runner skips this check to s
   registerFormats(ajv);
   ajv.addKeyword({ keyword: "secret", schemaType: "boolean" });
   ajv.addKeyword({ keyword: "meaning", schemaType: "string" });
+  ajv.addKeyword({ keyword: "inventoryGroup", schemaType: "boolean" });
   const roots = join(import.meta.dirname, "../../roles");
   const names = readdirSync(roots).filter((name) => existsSync(join(roots, name, "index.ts")));
   assert.ok(names.length >= 13);
@@ -64,7 +65,7 @@ test("a format reads as words: IPv4 address, host:port, interface name", () => {
   ]);
   synth({ name: "p", hosts: "lb", roles: [{ role: haproxy, vars: { stats_address: "fd00::1" } }] }, "lb-01"); // IPv6 is accepted
   assert.equal(problems(keepalived, "lb", "lb-01", { vrrp_interface: "an-interface-name-too-long" }), [
-    'host lb-01, role keepalived: /vrrp_interface: must be a network interface name (up to 15 letters, digits or _.:@-), found "an-interface-name-too-long"',
+    'host lb-01, role keepalived: /vrrp_interface: must be a network interface name (up to 15 letters, digits or _.:@-, not starting with . : @ or -), found "an-interface-name-too-long"',
   ]);
 });
 
