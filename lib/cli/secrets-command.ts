@@ -226,7 +226,7 @@ async function set(
 async function edit({ file, say }: Context): Promise<void> {
   const values = await file.read();
   for (const [name, value] of Object.entries(values)) if (value.length >= 4) new Secret(name, value);
-  const edited = editValues(values, file.name);
+  const edited = await editValues(values, file.name);
   if (!edited) return say(`${file.name}: unchanged`);
   await file.write(edited);
   say(`${file.name}: saved (${Object.keys(edited).length} values)`);

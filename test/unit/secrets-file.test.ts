@@ -205,7 +205,7 @@ test("edit: the editor gets a 0600 file on tmpfs, its result is validated, and t
   process.env.EDITOR = editor;
   delete process.env.VISUAL;
   try {
-    assert.equal(editValues({ db_app_password: "old-value-123" }, "secrets/production.age"), {
+    assert.equal(await editValues({ db_app_password: "old-value-123" }, "secrets/production.age"), {
       db_app_password: "new-value-456",
     });
     const [path, mode, filesystem] = readFileSync(report, "utf8").split(" ");
@@ -213,9 +213,13 @@ test("edit: the editor gets a 0600 file on tmpfs, its result is validated, and t
     assert.is(filesystem, "tmpfs");
     assert.not.ok(existsSync(path!), "the private file is removed");
     writeFileSync(editor, `#!/bin/sh\necho '{"db_app_password": 42}' > "$1"\n`);
-    assert.throws(
-      () => editValues({ db_app_password: "old-value-123" }, "secrets/production.age"),
-      /must be a JSON object of names to string values; secrets\/production\.age left as it was/,
+    await editValues({ db_app_password: "old-value-123" }, "secrets/production.age").then(
+      () => assert.unreachable("a value that is not a string is refused"),
+      (error: Error) =>
+        assert.match(
+          error.message,
+          /must be a JSON object of names to string values; secrets\/production\.age left as it was/,
+        ),
     );
   } finally {
     if (saved === undefined) delete process.env.EDITOR;
