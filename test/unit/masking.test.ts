@@ -20,7 +20,8 @@ import { MARIADB } from "../../roles/mysql_common/flavor.ts";
 import { sqlScript } from "../../roles/mysql_common/sql-script.ts";
 import { withDecodedBase64 } from "./support/base64-runs.ts";
 
-const PASSWORD = "Tr0ub4dor&3-horse";
+const PLAIN_PASSWORD = "Tr0ub4dor&3-horse";
+const PASSWORD = PLAIN_PASSWORD;
 
 const role = defineRole({
   name: "app",
@@ -43,7 +44,13 @@ const role = defineRole({
   ],
 });
 
-async function runWith(json: boolean): Promise<{ text: string; log: FakeLog; exitCode: number }> {
+/** A secret with a double quote, a backslash, a single quote and a dollar: each output escapes it its own way. */
+const QUOTED_PASSWORD = `Qu"ot\\ed'pa$$word-7`;
+
+async function runWith(
+  json: boolean,
+  PASSWORD = PLAIN_PASSWORD,
+): Promise<{ text: string; log: FakeLog; exitCode: number }> {
   let text = "";
   const write = (chunk: string) => {
     text += chunk;
@@ -178,6 +185,27 @@ test("exitWith's error line (deploy, failover, secrets, graph, reference): an er
   });
   assert.not.ok(printed.includes(value), "the secret's value is on the error line");
   assert.is(printed, "error: step failed with ********\n");
+});
+
+test("a secret with \", \\, ' and $ is masked in every form: human -vv --diff, and --json", async () => {
+  const forms = [
+    QUOTED_PASSWORD,
+    JSON.stringify(QUOTED_PASSWORD).slice(1, -1),
+    QUOTED_PASSWORD.replace(/'/g, "'\\''"),
+    QUOTED_PASSWORD.replace(/\\/g, "\\\\").replace(/'/g, "\\'"),
+  ];
+  for (const json of [false, true]) {
+    const { text, log } = await runWith(json, QUOTED_PASSWORD);
+    assert.ok(
+      log.execs.some((exec) => withDecodedBase64(exec.stdin).includes(QUOTED_PASSWORD)),
+      "the secret did reach the host",
+    );
+    const shown = withDecodedBase64(text);
+    for (const form of forms)
+      assert.not.ok(shown.includes(form), `${json ? "--json" : "human"} output shows the secret as ${form}`);
+    assert.match(text, /\*{8}/);
+    if (json) for (const line of text.trim().split("\n")) JSON.parse(line); // every event still parses
+  }
 });
 
 test.run();
