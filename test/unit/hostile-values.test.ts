@@ -12,7 +12,8 @@ import { envFileValue, keyOptionValue, shellWord, sqlString } from "../../lib/en
 import { InputError } from "../../lib/errors.ts";
 import type { EnvironmentSpec } from "../../lib/inventory/types.ts";
 import { loadInventory } from "../../lib/inventory/load.ts";
-import { mergeRoleVars } from "../../lib/runner/vars.ts";
+import { mergeRoleVars, validateRoleVars } from "../../lib/runner/vars.ts";
+import { Secret, SecretRef } from "../../lib/secret.ts";
 import { site } from "../../playbooks/site.ts";
 import { hostileValues, seededRandom } from "./support/hostile.ts";
 import { renderedTexts } from "./support/rendered.ts";
@@ -143,6 +144,13 @@ test("every string var of every role: refused naming host, role and var, or iner
     seenRoles.add(role.name);
     const host = inventory.host(hostName);
     const merged = mergeRoleVars(role, inventory, host);
+    // The vars as the run validates them: each secret("name") resolved (to a stand-in value).
+    const resolved = Object.fromEntries(
+      Object.entries(merged).map(([key, value]) => [
+        key,
+        value instanceof SecretRef ? new Secret(value.name, "stand-in-secret-value") : value,
+      ]),
+    );
     const paths = new Map(
       stringPaths(role.schema as Schema).map(([path, first]) => [path.join("/"), [path as Path, first] as const]),
     );
@@ -163,6 +171,9 @@ test("every string var of every role: refused naming host, role and var, or iner
       for (const value of values) {
         let texts: string[];
         try {
+          // The run's own check first (plan.ts's validateRoleVars, which a refused value never gets past), then the play.
+          const problems = validateRoleVars(role, host, { ...resolved, [name]: withLeaf(base, below, value) });
+          if (problems.length > 0) throw new InputError(problems);
           texts = renderedTexts(synthesise(playWith(value), hostName));
         } catch (error) {
           assert.instance(error, InputError, `${role.name}/${shown} = ${JSON.stringify(value).slice(0, 60)}: ${error}`);
