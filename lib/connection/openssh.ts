@@ -22,9 +22,20 @@ export function prepareControlDir(dir: string): void {
     throw new Error(`control directory ${dir} belongs to uid ${stat.uid}, not to this user`);
 }
 
-/** ssh options shared by the master and every command: strict host keys from our files, our key, no prompts, one socket per host. */
+/** ssh options shared by the master and every command: no user or system config (-F none), no forwarding of the agent,
+ * X11 or ports, no local command; strict host keys from our files, our key, no prompts, one socket per host. */
 function sshArgs(host: Host, options: PersistOptions): string[] {
   const args = [
+    "-F",
+    "none",
+    "-o",
+    "ForwardAgent=no",
+    "-o",
+    "ForwardX11=no",
+    "-o",
+    "ClearAllForwardings=yes",
+    "-o",
+    "PermitLocalCommand=no",
     "-o",
     "BatchMode=yes",
     "-o",
@@ -90,8 +101,15 @@ interface StartedSsh {
   discard(): void;
 }
 
+/** The environment ssh (and the master it may become, which outlives the run) gets: what it needs to find itself, its
+ * home and the agent, and nothing else (no FOOBAR_AGE_IDENTITY, no FOOBAR_SECRET_*). */
+function sshEnvironment(from: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const kept = ["PATH", "HOME", "USER", "LOGNAME", "LANG", "SSH_AUTH_SOCK"];
+  return Object.fromEntries(kept.filter((name) => from[name] !== undefined).map((name) => [name, from[name]]));
+}
+
 function startSsh(args: string[]): StartedSsh {
-  const child = spawn("ssh", args, { stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn("ssh", args, { stdio: ["pipe", "pipe", "pipe"], env: sshEnvironment() });
   let stdout = "";
   let stderr = "";
   let timer: NodeJS.Timeout | undefined;

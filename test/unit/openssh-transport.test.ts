@@ -1,5 +1,5 @@
 // The OpenSSH transport (--persist): the ssh arguments it builds, its private socket directory, results and login errors, with a fake `ssh` on PATH.
-import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -19,7 +19,8 @@ writeFileSync(
   join(bin, "ssh"),
   `#!/bin/sh
 printf '%s\\n' "$@" > "${scratch}/args"
-case "$FAKE_SSH" in
+env > "${scratch}/env"
+case "$(cat "${scratch}/fail" 2>/dev/null)" in
   hostkey) echo "Host key verification failed." >&2; exit 255 ;;
   denied) echo "root@10.0.0.5: Permission denied (publickey)." >&2; exit 255 ;;
 esac
@@ -72,6 +73,24 @@ test("an exec is one ssh over the host's control socket, strict host keys, the c
   assert.is(statSync(join(scratch, "cm")).mode & 0o777, 0o700, "the socket directory is private");
 });
 
+test("ssh reads no user config and forwards nothing; it and its master get no secret from the environment", async () => {
+  process.env.FOOBAR_AGE_IDENTITY = "AGE-SECRET-KEY-TEST";
+  process.env.FOOBAR_SECRET_DB_APP = "test-secret-value";
+  try {
+    await (await connectOpenSsh(host, options)).exec("true");
+  } finally {
+    delete process.env.FOOBAR_AGE_IDENTITY;
+    delete process.env.FOOBAR_SECRET_DB_APP;
+  }
+  const args = readFileSync(join(scratch, "args"), "utf8").trim().split("\n");
+  assert.equal(args.slice(0, 2), ["-F", "none"], "no ~/.ssh/config, no /etc/ssh/ssh_config");
+  for (const option of ["ForwardAgent=no", "ForwardX11=no", "ClearAllForwardings=yes", "PermitLocalCommand=no"])
+    assert.ok(args.includes(option), option);
+  const environment = readFileSync(join(scratch, "env"), "utf8");
+  assert.not.match(environment, /FOOBAR_/, "no FOOBAR_AGE_IDENTITY or FOOBAR_SECRET_* reaches ssh");
+  assert.match(environment, /^PATH=/m, "it still finds its programs");
+});
+
 test("--accept-new-host-keys maps to accept-new; a group-readable socket directory is made private again", async () => {
   chmodSync(join(scratch, "cm"), 0o755);
   const transport = await connectOpenSsh(host, { ...options, acceptNewHostKeys: true });
@@ -85,14 +104,14 @@ test("a refused host key or login is UnreachableError with its reason, not a fai
     ["hostkey", "hostkey", /host key of 10\.0\.0\.5:2222 refused/],
     ["denied", "auth", /authentication as admin on 10\.0\.0\.5:2222 failed/],
   ] as const) {
-    process.env.FAKE_SSH = mode;
+    writeFileSync(join(scratch, "fail"), mode); // a file: ssh gets none of this process's environment but PATH and HOME
     const transport = await connectOpenSsh(host, options);
     const error = await transport.exec("true").catch((caught: unknown) => caught);
     assert.instance(error, UnreachableError);
     assert.is((error as UnreachableError).reason, reason);
     assert.match((error as Error).message, text);
   }
-  delete process.env.FAKE_SSH;
+  rmSync(join(scratch, "fail"));
 });
 
 test("--persist: whole seconds, 0 (off) by default, FOOBAR_SSH_PERSIST as the default", () => {
