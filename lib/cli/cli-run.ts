@@ -1,4 +1,5 @@
-// The engine's options for one playbook run as the command line asked for it: reporters, connectors, the repo's paths.
+// The engine's options for one playbook run as the command line asked for it: reporters (the run history's among
+// them), connectors, the repo's paths.
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import type { InventorySpec } from "../inventory/types.ts";
@@ -9,13 +10,22 @@ import { profileReporter } from "../report/profile.ts";
 import type { RunOptions } from "../runner/run-options.ts";
 import type { CliOptions } from "./args.ts";
 import { REPO_ROOT, sshConnector } from "./connector.ts";
+import { cliHistoryReporter } from "./history.ts";
 
-/** Human lines (a live progress line on a TTY) or NDJSON, plus the profile when asked (to stderr under --json). */
+/**
+ * Human lines (live progress lines on a TTY, and the command that reruns what failed) or NDJSON, plus the profile when
+ * asked (to stderr under --json). `live`: a run of its own, not a step of a command that prints between steps.
+ */
 export function cliReporter(cli: CliOptions, live: boolean): Reporter {
   const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
   const output = cli.json
     ? ndjsonReporter(cli.verbosity)
-    : humanReporter({ verbosity: cli.verbosity, color, live: live && Boolean(process.stdout.isTTY) });
+    : humanReporter({
+        verbosity: cli.verbosity,
+        color,
+        live: live && Boolean(process.stdout.isTTY),
+        rerunHint: live,
+      });
   if (!cli.profile) return output;
   return fanOut(
     output,
@@ -37,7 +47,7 @@ export function cliRunOptions(cli: CliOptions, inventory: InventorySpec, live: b
   return {
     ...cli,
     inventory,
-    reporter: cliReporter(cli, live),
+    reporter: fanOut(cliReporter(cli, live), cliHistoryReporter(cli, inventory)),
     connect: sshConnector(cli),
     // The lockout check after a firewall or sshd change must prove a new login, never ride a kept OpenSSH master.
     connectFresh: sshConnector({ ...cli, persistSeconds: 0 }),

@@ -12,6 +12,8 @@ import { runPlaybook } from "../runner/run.ts";
 import type { RunOptions } from "../runner/run-options.ts";
 import { parseCli, USAGE, type CliOptions } from "./args.ts";
 import { cliRunOptions } from "./cli-run.ts";
+import { resolveFailedLimit } from "./failed-limit.ts";
+import { historyDir } from "./history.ts";
 
 function listHosts(playbook: Playbook, inventory: InventorySpec, cli: CliOptions): void {
   const loaded = loadInventory(inventory, cli.environment);
@@ -43,12 +45,19 @@ export async function run(
 ): Promise<number> {
   let code: number;
   try {
-    const cli = parseCli(argv);
-    if (cli.help) {
+    const given = parseCli(argv);
+    if (given.help) {
       console.log(playbookHelp(playbook.name));
       process.exitCode = 0;
       return 0;
     }
+    const failed = resolveFailedLimit(given.limit, playbook.name, given.environment, historyDir());
+    if ("nothing" in failed) {
+      console.log(failed.nothing);
+      process.exitCode = 0;
+      return 0;
+    }
+    const cli = { ...given, limit: failed.limit };
     if (cli.listHosts) {
       listHosts(playbook, inventory, cli);
       process.exitCode = 0;

@@ -48,6 +48,7 @@ export function fieldProblems(name: string, env: EnvironmentSpec): string[] {
     ...misfits({ description: of(formats.freeText), secretsFile: of(formats.controllerPath) }, env),
     ...misfits(SSH_FIELDS, env.ssh, "ssh."),
     ...misfits({ directory: of(formats.absolutePath()) }, env.runMetrics, "runMetrics."),
+    ...misfits({ runs: integer(1, 100_000), days: integer(1, 36_500) }, env.runHistory, "runHistory."),
   ].map((problem) => `${where}: ${problem}`);
   for (const [host, spec] of Object.entries(env.hosts))
     problems.push(

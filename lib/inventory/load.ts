@@ -86,6 +86,7 @@ export function loadInventory(spec: InventorySpec, name = "production"): Invento
     secretsFile: env.secretsFile ?? `secrets/${name}.age`,
     generateSecrets: env.generateSecrets ?? false,
     ...(env.runMetrics ? { runMetrics: { ...env.runMetrics } } : {}),
+    runHistory: { runs: env.runHistory?.runs ?? 100, days: env.runHistory?.days ?? 30 },
     host(hostName) {
       const host = byName.get(hostName);
       if (!host) throw new InputError([`inventory ${name}: unknown host "${hostName}"`]);

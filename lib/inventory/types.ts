@@ -51,6 +51,14 @@ export interface EnvironmentSpec {
   generateSecrets?: boolean;
   /** Where each run publishes its outcome as Prometheus metrics (lib/report/run-metrics.ts); absent: nowhere. */
   runMetrics?: RunMetricsSpec;
+  /** How much run history the controller keeps for this environment (.runs/<environment>/): default 100 runs, 30 days. */
+  runHistory?: RunHistorySpec;
+}
+
+/** A history record is removed once it is not among the last `runs` of its environment, or older than `days`. */
+export interface RunHistorySpec {
+  runs?: number;
+  days?: number;
 }
 
 /** The site's own monitoring as the record of converges and drift checks: node_exporter's textfile collector on a host. */
@@ -90,6 +98,7 @@ export interface Inventory {
   secretsFile: string;
   generateSecrets: boolean;
   runMetrics?: RunMetricsSpec;
+  runHistory: Required<RunHistorySpec>;
   host(name: string): Host;
   /** Hosts of a group, in declaration order. */
   group(name: string): Host[];

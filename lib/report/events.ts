@@ -12,7 +12,15 @@ export interface Counts {
 }
 
 export type RunEvent =
-  | { type: "start"; playbook: string; environment: string; hosts: string[]; check: boolean }
+  /** hostPlays: how many plays each host has in this run (the live progress's done/total). */
+  | {
+      type: "start";
+      playbook: string;
+      environment: string;
+      hosts: string[];
+      check: boolean;
+      hostPlays?: Record<string, number>;
+    }
   | { type: "play"; play: string; hosts: string[] }
   /**
    * startedAt (epoch ms) and durationMs: the exec that applied it (with the re-probe of what follows); 0 for a task

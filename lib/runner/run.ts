@@ -49,6 +49,7 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
     environment: inventory.environment,
     hosts: [...runs.keys()],
     check: options.check,
+    hostPlays: playsPerHost(plays.flat().map((hostPlay) => hostPlay.host.name)),
   });
   const hostError = hostErrorReporter(reporter);
   try {
@@ -117,6 +118,13 @@ async function validateRun(playbook: Playbook, options: RunOptions) {
   );
   validVars.save();
   return { inventory, plays, needs };
+}
+
+/** How many plays each host has: its name once per play it is in. */
+function playsPerHost(names: string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const name of names) counts[name] = (counts[name] ?? 0) + 1;
+  return counts;
 }
 
 /** The run's reporter: counts each host's task results and unreachability on the way to `reporter`. */

@@ -2,12 +2,13 @@
 // values; and a secret seeded here, which the CLI's outputs must mask, so the scan has a value to check in every tier.
 import { execFileSync, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import { tool } from "../../lab/requirements.ts";
 import * as assert from "uvu/assert";
 import { withDecodedBase64 } from "../unit/support/base64-runs.ts";
+import { scratchDir } from "../unit/support/scratch.ts";
 import type { SecretCliRun } from "./support/secret-cli.ts";
 
 const REPO = join(import.meta.dirname, "../..");
@@ -64,17 +65,34 @@ const CLI_RUNS: { what: string; run: SecretCliRun; code: number }[] = [
   { what: "a role error (the CLI's error line)", run: { argv: ["-i", "test"], roleError: true }, code: 4 },
 ];
 
-test("the seeded secret reaches the fake host on every CLI path, and nothing the CLI prints holds it (******** instead)", () => {
+/** Every file of the run history the CLI runs wrote, each as path and text. */
+const historyFiles = (dir: string) =>
+  readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => ({
+      path: join(entry.parentPath, entry.name),
+      text: readFileSync(join(entry.parentPath, entry.name), "utf8"),
+    }));
+
+test("the seeded secret reaches the fake host on every CLI path, and nothing the CLI prints or records in its run history holds it (******** instead)", () => {
+  const history = scratchDir("secrets-scan-history-");
   const result = spawnSync(process.execPath, ["--import", "tsx", join(REPO, "test/cli/support/secret-cli.ts")], {
     cwd: REPO,
     encoding: "utf8",
     env: {
       ...process.env,
       FOOBAR_SECRET_SCAN_SEED: SEED,
+      FOOBAR_RUN_HISTORY_DIR: history,
       SECRET_CLI_RUNS: JSON.stringify(CLI_RUNS.map((item) => item.run)),
     },
     maxBuffer: 16 * 1024 * 1024,
   });
+  const records = historyFiles(history);
+  assert.is(records.length, 2, "the two runs that reached the host are recorded (the role error ran nothing)");
+  for (const record of records) {
+    assert.not.ok(withDecodedBase64(record.text).includes(SEED), `the seeded secret is in ${record.path}`);
+    assert.match(record.text, /"message":"boom: \*{8}"/, `${record.path}: the failed step's output, masked`);
+  }
   const printed = `${result.stdout}\n${result.stderr}`;
   // The value itself is never put in a message: its length says enough.
   assert.not.ok(

@@ -1,10 +1,11 @@
-// The human reporter's whole output for one run's events: each line's words, colours and verbosity, the live progress
-// line on a TTY, the recap's colour per host.
+// The human reporter's whole output for one run's events: each line's words, colours and verbosity, the live lines
+// on a TTY (one per host) as a terminal shows them, the recap's colour per host and the rerun command.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { RunEvent } from "../../lib/report/events.ts";
 import { humanReporter } from "../../lib/report/human.ts";
 import { ndjsonReporter } from "../../lib/report/ndjson.ts";
+import { Screen } from "./support/terminal.ts";
 
 const task = (play: string, host: string, id: string, status: "ok" | "changed" | "failed" | "skipped") =>
   ({ type: "task", play, host, id, status, startedAt: 0, durationMs: 0 }) as const;
@@ -89,45 +90,127 @@ const dim = (text: string) => `\x1b[2m${text}\x1b[0m`;
 const red = (text: string) => `\x1b[31m${text}\x1b[0m`;
 const green = (text: string) => `\x1b[32m${text}\x1b[0m`;
 const yellow = (text: string) => `\x1b[33m${text}\x1b[0m`;
-const clear = "\r\x1b[2K";
-const progress = (tasks: string, hosts: string) => dim(`  … ${tasks} checked on ${hosts}`);
+/** What a terminal of `columns` and `rows` shows after each event of `events`, the reporter live. */
+function screens(events: RunEvent[], rows = 24, rerunHint = false, columns = 100): string[][] {
+  const screen = new Screen();
+  const reporter = humanReporter({
+    verbosity: 0,
+    color: false,
+    live: true,
+    rerunHint,
+    terminal: { columns, rows },
+    write: (text) => screen.write(text),
+  });
+  return events.map((event) => {
+    reporter.emit(event);
+    return screen.text();
+  });
+}
 
-test("on a TTY: colours, and the progress line (tasks of every status, hosts) is cleared around each line", () => {
-  const oneTask = progress("1 task", "1 host");
-  const twoTasks = progress("2 tasks", "1 host");
-  const threeTasks = progress("3 tasks", "1 host");
-  const fiveTasks = progress("5 tasks", "3 hosts");
-  assert.equal(printed(run, { verbosity: 0, color: true, live: true }), [
-    bold("PLAYBOOK site · inventory lab · 2 hosts · check mode (nothing is changed)"),
-    bold("PLAY web tier [web-01]"),
-    `${clear}${oneTask}${clear}  ${yellow("changed")}  web-01  file:/etc/nginx/nginx.conf: content, mode 0644`,
-    `${oneTask}${clear}      --- before`,
-    "      +++ after",
-    `      ${red("-old")}`,
-    `      ${green("+new")}`,
-    "       same",
-    `${oneTask}${clear}${twoTasks}${clear}  ${yellow("changed")}  web-01  handler service:nginx: reloaded`,
-    `${twoTasks}${clear}${threeTasks}${clear}  ${red("UNREACHABLE")} lb-01: connection refused`,
-    `${threeTasks}${clear}${bold("PLAY database [db-01]")}`,
-    `${threeTasks}${clear}  ${red("FAILED")}   db-01  file:/etc/mysql/my.cnf: validator said no`,
-    `${threeTasks}${clear}${progress("4 tasks", "3 hosts")}${clear}${fiveTasks}${clear}  ${yellow("waiting")}  web-01  converge lock held by pid 42`,
-    `${fiveTasks}${clear}  ${yellow("metrics")}  publishing to mon-01 failed: permission denied`,
-    `${fiveTasks}${clear}${bold("RECAP")}`,
-    `  ${yellow("web-01          ")} ok=1 changed=2 failed=0 unreachable=0 skipped=0`,
-    `  ${red("db-01           ")} ok=0 changed=0 failed=1 unreachable=0 skipped=1`,
-    `  ${red("lb-01           ")} ok=0 changed=0 failed=0 unreachable=1 skipped=0`,
-    `  ${green("mon-01          ")} ok=3 changed=0 failed=0 unreachable=0 skipped=0`,
-    "  1.23 s (check mode), exit 1",
-    "",
+const started: RunEvent = { ...run[0]!, hostPlays: { "web-01": 2, "db-01": 1 } } as RunEvent;
+
+test("on a TTY: a live line per host (plays done/total, its play and last task, or why it stopped) below the printed lines", () => {
+  const shown = screens([started, ...run.slice(1)]);
+  assert.equal(shown[0], [
+    "PLAYBOOK site · inventory lab · 2 hosts · check mode (nothing is changed)",
+    "  web-01  0/2  connecting",
+    "  db-01   0/1  connecting",
   ]);
+  assert.equal(shown[3]!.slice(-2), [
+    "  web-01  0/2  web tier · file:/etc/nginx/nginx.conf (2 tasks)",
+    "  db-01   0/1  connecting",
+  ]);
+  const beforeRecap = shown.at(-2)!;
+  assert.equal(beforeRecap.slice(-3), [
+    "  web-01  0/2  web tier · service:nginx (3 tasks)",
+    "  db-01   0/1  failed: file:/etc/mysql/my.cnf (2 tasks)",
+    "  lb-01   0/?  unreachable (0 tasks)",
+  ]);
+  assert.equal(
+    beforeRecap.slice(0, -3),
+    plain(0).slice(0, beforeRecap.length - 3),
+    "above the live lines: the lines printed as without a TTY",
+  );
+  assert.equal(shown.at(-1), [...plain(0)], "the recap clears the live lines: the screen holds what a pipe gets");
 });
 
-test("closing a live reporter before its recap clears the progress line; without a TTY nothing is cleared", () => {
-  const started = [task("web tier", "web-01", "package:nginx", "ok")];
-  assert.equal(printed(started, { verbosity: 0, color: false, live: true }), [
-    `${clear}  … 1 task checked on 1 host${clear}`,
+test("on a TTY: colours as without one; a play's end counts for its host, gather facts does not", () => {
+  const done: RunEvent[] = [
+    started,
+    { type: "host-play", play: "gather facts", host: "db-01", startedAt: 0, durationMs: 5 },
+    task("database", "db-01", "package:mariadb", "ok"),
+    { type: "host-play", play: "database", host: "db-01", startedAt: 0, durationMs: 5 },
+  ];
+  assert.equal(screens(done).at(-1)!.slice(-1), ["  db-01   1/1  done (1 task)"]);
+  let text = "";
+  const reporter = humanReporter({
+    verbosity: 0,
+    color: true,
+    live: true,
+    terminal: { columns: 100, rows: 24 },
+    write: (chunk) => (text += chunk),
+  });
+  reporter.emit(run[3]!);
+  assert.ok(text.startsWith(`${bold("PLAY web tier [web-01]")}\n`), JSON.stringify(text));
+  assert.ok(text.includes(`  ${yellow("changed")}  web-01  file:/etc/nginx/nginx.conf: content, mode 0644\n`));
+  assert.ok(text.endsWith(dim("  web-01  0/?  web tier · file:/etc/nginx/nginx.conf (1 task)")), JSON.stringify(text));
+});
+
+test("on a TTY: live lines fit the terminal's width, and its height with the hosts left over counted", () => {
+  const many: RunEvent = {
+    type: "start",
+    playbook: "site",
+    environment: "lab",
+    hosts: ["h1", "h2", "h3", "h4", "h5", "h6"],
+    check: false,
+  };
+  const long = task("a play whose name is long enough to pass sixty columns", "h1", "file:/etc/x", "ok");
+  const shown = screens([many, long], 6, false, 60).at(-1)!;
+  assert.equal(shown.slice(-4), [
+    "  h1  0/?  a play whose name is long enough to pass sixty …",
+    "  h2  0/?  connecting",
+    "  h3  0/?  connecting",
+    "  … and 3 more hosts",
   ]);
-  assert.equal(printed(started, { verbosity: 0, color: false, live: false }), [""]);
+  assert.ok(shown.every((line) => line.length <= 59));
+});
+
+test("closing a live reporter before its recap clears its lines; without a TTY nothing is drawn", () => {
+  const beforeRecap = [started, task("web tier", "web-01", "package:nginx", "ok")];
+  let text = "";
+  const screen = new Screen();
+  const reporter = humanReporter({
+    verbosity: 0,
+    color: false,
+    live: true,
+    terminal: { columns: 60, rows: 24 },
+    write: (chunk) => screen.write(chunk),
+  });
+  for (const event of beforeRecap) reporter.emit(event);
+  reporter.close();
+  assert.equal(screen.text(), ["PLAYBOOK site · inventory lab · 2 hosts · check mode (nothing is changed)", ""]);
+  const offTty = humanReporter({ verbosity: 0, color: false, live: false, write: (chunk) => (text += chunk) });
+  for (const event of beforeRecap) offTty.emit(event);
+  offTty.close();
+  assert.is(text, "PLAYBOOK site · inventory lab · 2 hosts · check mode (nothing is changed)\n");
+});
+
+test("the recap of a run of its own ends with the command that reruns the hosts that did not complete, and why each", () => {
+  const lines = screens([started, ...run.slice(1)], 24, true).at(-1)!;
+  assert.equal(lines.slice(-5), [
+    "  1.23 s (check mode), exit 1",
+    "  rerun what did not complete: bin/foobar-infra site -i lab --check --limit @failed",
+    "    lb-01: unreachable",
+    "    db-01: failed: file:/etc/mysql/my.cnf",
+    "",
+  ]);
+  const clean = [started, task("web tier", "web-01", "package:nginx", "ok"), run.at(-1)!];
+  assert.not.ok(
+    screens(clean, 24, true)
+      .at(-1)!
+      .some((line) => line.includes("rerun")),
+    "a run where every host completed prints no rerun line",
+  );
 });
 
 test("a run's recap without check mode and a run that changed nothing", () => {

@@ -66,7 +66,14 @@ test("start lists the run's hosts; the recap's duration lies within the call; th
     },
   );
   const elapsed = performance.now() - before;
-  assert.equal(start, { type: "start", playbook: "frame", environment: "test", hosts: ["h1", "h2"], check: false });
+  assert.equal(start, {
+    type: "start",
+    playbook: "frame",
+    environment: "test",
+    hosts: ["h1", "h2"],
+    check: false,
+    hostPlays: { h1: 1, h2: 1 },
+  });
   assert.ok(recap?.type === "recap" && recap.durationMs >= 0 && recap.durationMs <= Math.ceil(elapsed), `${elapsed}`);
   assert.equal(seen.slice(-2), ["recap", "close"]);
   assert.equal(seen.filter((type) => type === "close").length, 1);

@@ -100,6 +100,7 @@ export async function cliSite(
             ...inherited,
             HOME: home,
             XDG_CONFIG_HOME: join(home, ".config"),
+            FOOBAR_RUN_HISTORY_DIR: join(scratch, "runs"),
             [FIXTURE_ENV]: JSON.stringify({ ...config, ...options.config }),
             ...options.env,
           },
