@@ -2,7 +2,8 @@
 // long) for every string var of every role of the site and every field of the inventory. Each is refused before any
 // connection by an error naming host, role and var (or environment, host and field), or it reaches what the play
 // renders as inert data: rendered, then read back, the texts are the valid value's with only the value changed.
-import { basename, dirname } from "node:path";
+import { writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import inventorySpec from "../../hosts.ts";
@@ -20,7 +21,27 @@ import { renderedTexts } from "./support/rendered.ts";
 import { scratchDir } from "./support/scratch.ts";
 
 const SEED = 31;
-const inventory = loadInventory(inventorySpec, "lab");
+/**
+ * The lab environment, its controller CA files (written by `npm run lab -- up`, absent on a fresh clone) replaced by
+ * one in a scratch directory, so that the test reads nothing the lab makes.
+ */
+function labWithScratchCa() {
+  const lab = inventorySpec.environments.lab!;
+  const ca = join(scratchDir("hostile-ca-"), "ca.pem");
+  writeFileSync(ca, "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+  const vars = lab.vars as Record<string, Record<string, unknown>>;
+  const env = {
+    ...lab,
+    vars: {
+      ...vars,
+      certbot: { ...vars.certbot, acme_ca_bundle: ca },
+      prometheus: { ...vars.prometheus, probe_ca_bundle: ca },
+    },
+  };
+  return { environments: { lab: env as EnvironmentSpec } };
+}
+
+const inventory = loadInventory(labWithScratchCa(), "lab");
 const synthesise = await openSynthesis(inventory, scratchDir("hostile-"));
 
 /** A string var's place: the role's var and, inside it, "[]" for an array's first item or a property name. */
