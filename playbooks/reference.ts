@@ -7,6 +7,8 @@ import { join } from "node:path";
 import inventorySpec from "../hosts.ts";
 import { parseCli, PLAYBOOK_RUN, type CommandOptions } from "../lib/cli/args.ts";
 import { isMain, playbookHelp } from "../lib/cli/main.ts";
+import { REPORT_COMMAND, REPORT_HELP } from "../lib/cli/report-command.ts";
+import { RUNS_COMMAND, RUNS_HELP } from "../lib/cli/runs-command.ts";
 import { SECRETS_COMMANDS, secretsCommandOptions, secretsHelp } from "../lib/cli/secrets-command.ts";
 import { exitWith } from "../lib/cli/steps.ts";
 import { cliReference } from "../lib/cli/cli-reference.ts";
@@ -110,6 +112,8 @@ export function cliReferencePage(): string {
         options: SECRETS_COMMANDS.map((command) => secretsCommandOptions(command)),
       },
       { name: "graph.ts", help: GRAPH_HELP, options: [GRAPH_COMMAND] },
+      { name: "runs.ts", help: RUNS_HELP, options: [RUNS_COMMAND] },
+      { name: "report.ts", help: REPORT_HELP, options: [REPORT_COMMAND] },
       { name: "reference.ts", help: REFERENCE_HELP, options: [REFERENCE_COMMAND] },
     ],
   });

@@ -1,9 +1,8 @@
 // The secrets command: identity, list, set, edit, recipients and rotate for one environment's secrets file.
 import { generateX25519Identity, identityToRecipient } from "age-encryption";
 import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { createInterface } from "node:readline/promises";
-import { FLAGS } from "./flags.ts";
+import { splitWords } from "./split-words.ts";
 import { parseCli, STEP_FLAGS, usageOf, type CliOptions, type CommandOptions, type FlagName } from "./args.ts";
 import { REPO_ROOT } from "./connector.ts";
 import { sayer } from "./steps.ts";
@@ -101,24 +100,6 @@ export function secretsCommandOptions(command: string): CommandOptions {
     default:
       return { name, honours: ["environment", "json"], refusal: NOT_A_CONVERGE };
   }
-}
-
-/**
- * The command and its arguments (the words), and the options, which may come before, between or after them: `list -i
- * lab` and `-i lab list` (the order this command's own messages print) are the same. parseArgs reads the shared
- * flags' and the commands' own types, so a string flag's value (-i lab) is never taken for a word.
- */
-function splitArgs(argv: string[]): { words: string[]; options: string[] } {
-  const types = Object.fromEntries([
-    ...Object.values(FLAGS).map(({ long, type, short }) => [long, short ? { type, short } : { type }]),
-    ...SECRETS_COMMANDS.flatMap((command) => Object.entries(secretsCommandOptions(command).extra ?? {})),
-  ]) as Record<string, { type: "string" | "boolean"; short?: string }>;
-  const { tokens } = parseArgs({ args: argv, options: types, strict: false, allowPositionals: true, tokens: true });
-  const words = new Set(tokens.flatMap((token) => (token.kind === "positional" ? [token.index] : [])));
-  return {
-    words: argv.filter((_, index) => words.has(index)),
-    options: argv.filter((_, index) => !words.has(index)),
-  };
 }
 
 function readStdin(): string {
@@ -313,7 +294,12 @@ async function rotate({ site, cli, inventory, file, say }: Context, names: strin
 
 /** Run the secrets command; returns the exit code (4 for bad input, such as no identity for the file). */
 export async function secretsCommand(site: SecretsCommandSite, argv = process.argv.slice(2)): Promise<number> {
-  const { words, options } = splitArgs(argv);
+  const { words, options } = splitWords(
+    argv,
+    Object.fromEntries(
+      SECRETS_COMMANDS.flatMap((command) => Object.entries(secretsCommandOptions(command).extra ?? {})),
+    ),
+  );
   const [command, ...rest] = words;
   if (!command) {
     if (options.includes("--help") || options.includes("-h")) {

@@ -6,6 +6,18 @@ import { duration } from "./words.ts";
 type TaskEvent = Extract<RunEvent, { type: "task" }>;
 type HostPlayEvent = Extract<RunEvent, { type: "host-play" }>;
 
+/** The tasks that took time, longest first (a play's handlers share one exec: counted once, under the first of them). */
+export function timedTasks(events: readonly RunEvent[]): TaskEvent[] {
+  const seen = new Set<string>();
+  return events
+    .filter((event): event is TaskEvent => event.type === "task" && (event.durationMs ?? 0) > 0)
+    .filter((event) => {
+      const key = `${event.host} ${event.startedAt} ${event.durationMs}`;
+      return !seen.has(key) && seen.add(key);
+    })
+    .sort((a, b) => b.durationMs - a.durationMs);
+}
+
 /** The report's lines from a run's events (exported for tests). */
 export function profileLines(events: readonly RunEvent[], slowest = 10): string[] {
   const start = events.find((event) => event.type === "start");
@@ -13,16 +25,7 @@ export function profileLines(events: readonly RunEvent[], slowest = 10): string[
   if (!start || hostPlays.length === 0) return [];
   const origin = Math.min(...hostPlays.map((event) => event.startedAt));
   const at = (epochMs: number) => epochMs - origin;
-  // A play's handlers share one exec: counted once, under the first of them.
-  const seen = new Set<string>();
-  const tasks = events
-    .filter((event): event is TaskEvent => event.type === "task" && (event.durationMs ?? 0) > 0)
-    .filter((event) => {
-      const key = `${event.host} ${event.startedAt} ${event.durationMs}`;
-      return !seen.has(key) && seen.add(key);
-    })
-    .sort((a, b) => b.durationMs! - a.durationMs!)
-    .slice(0, slowest);
+  const tasks = timedTasks(events).slice(0, slowest);
   const lines = ["PROFILE", `  slowest tasks (the exec that applied each, with the re-probe of what follows):`];
   for (const task of tasks)
     lines.push(

@@ -6,6 +6,8 @@ import inventory from "../../hosts.ts";
 import { parseCli, PLAYBOOK_RUN, type CommandOptions, type FlagName } from "../../lib/cli/args.ts";
 import { FLAGS } from "../../lib/cli/flags.ts";
 import { run } from "../../lib/cli/main.ts";
+import { REPORT_COMMAND, reportCommand } from "../../lib/cli/report-command.ts";
+import { RUNS_COMMAND, runsCommand } from "../../lib/cli/runs-command.ts";
 import { secretsCommand, secretsCommandOptions } from "../../lib/cli/secrets-command.ts";
 import { exitCodeOf, stepRunOptions } from "../../lib/cli/steps.ts";
 import { DEPLOY_COMMAND, DEPLOY_HELP, deploy } from "../../playbooks/deploy.ts";
@@ -54,6 +56,8 @@ const COMMANDS: Command[] = [
   { options: DRIFT_COMMAND, run: drift },
   { options: GRAPH_COMMAND, run: graph },
   { options: REFERENCE_COMMAND, run: reference },
+  { options: RUNS_COMMAND, run: (argv) => runsCommand(inventory, argv) },
+  { options: REPORT_COMMAND, run: (argv) => reportCommand(inventory, ["-o", "/dev/null", ...argv]) },
   ...Object.entries(SECRETS_WORDS).map(([word, words]) => ({
     options: secretsCommandOptions(word),
     run: (argv: string[]) => secretsCommand(secretsSite, [...words, ...argv]),
