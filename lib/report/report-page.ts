@@ -27,9 +27,14 @@ ${rerun.length ? `<p>Rerun what did not complete: <code>${esc(rerunCommand(heade
 </section>`;
 }
 
-/** A diff's lines, added and removed ones marked. */
+/** How many lines of one diff the page shows (a release's bundle is a diff of tens of thousands). */
+const DIFF_LINES = 200;
+
+/** A diff's first lines, added and removed ones marked, and how many more the run's record holds. */
 function diffBlock(diff: string): string {
-  const lines = diff.split("\n").map((line) => {
+  const all = diff.split("\n");
+  const rest = all.length - DIFF_LINES;
+  const lines = all.slice(0, DIFF_LINES).map((line) => {
     const kind =
       line.startsWith("+") && !line.startsWith("+++")
         ? "add"
@@ -38,7 +43,8 @@ function diffBlock(diff: string): string {
           : "";
     return kind ? `<span class="${kind}">${esc(line)}</span>` : esc(line);
   });
-  return `<pre class="diff">${lines.join("\n")}</pre>`;
+  const more = rest > 0 ? `\n… ${rest} more lines (bin/foobar-infra runs show ID prints the whole diff)` : "";
+  return `<pre class="diff">${lines.join("\n")}${more}</pre>`;
 }
 
 function changesSection(events: readonly RunEvent[], check: boolean): string {

@@ -43,6 +43,16 @@ const events: RunEvent[] = [
     startedAt: T + 1000,
     durationMs: 3000,
   },
+  {
+    type: "task",
+    play: "web <tier>",
+    host: "a",
+    id: "file:/srv/bundle.js",
+    status: "changed",
+    changes: [{ summary: "created", diff: Array.from({ length: 250 }, (_, index) => `+line ${index}`).join("\n") }],
+    startedAt: T + 1000,
+    durationMs: 0,
+  },
   { type: "host-play", play: "web <tier>", host: "a", startedAt: T + 1000, durationMs: 4000 },
   {
     type: "task",
@@ -112,6 +122,13 @@ test("the recap, the changed resource with its diff, the failure, the slowest ta
   assert.ok(page.includes('<span class="del">-password=********</span>'), "the diff's removed line, masked");
   assert.ok(page.includes('<span class="add">+&lt;script&gt;x&lt;/script&gt;</span>'), "markup in a diff is text");
   assert.ok(page.includes("web &lt;tier&gt;"), "a play's name is escaped");
+  assert.ok(
+    page.includes(
+      '<span class="add">+line 199</span>\n… 50 more lines (bin/foobar-infra runs show ID prints the whole diff)</pre>',
+    ),
+    "a long diff: its first 200 lines, then how many more",
+  );
+  assert.not.ok(page.includes("+line 200"));
   assert.ok(page.includes('<b>b</b> file:/etc/b <small>[db]</small>: <pre class="diff">no: ********</pre>'));
   assert.ok(page.includes("<b>c</b> unreachable: connect ECONNREFUSED"));
   assert.ok(page.includes("bin/foobar-infra site -i lab --limit @failed"));
