@@ -30,6 +30,7 @@ export const TOOLS: Record<string, { pkg: string; for: Purpose[] }> = {
   git: { pkg: "git", for: ["test"] },
   bash: { pkg: "bash", for: ["test"] },
   age: { pkg: "age", for: ["test"] },
+  chromium: { pkg: "chromium", for: ["test"] },
   id: { pkg: "coreutils", for: ["bench"] },
   chown: { pkg: "coreutils", for: ["bench"] },
   useradd: { pkg: "passwd", for: ["bench"] },

@@ -17,6 +17,7 @@ import {
   onHost,
   SITE_URL,
   TARGET,
+  historyText,
   TEST_LOG,
 } from "./harness.ts";
 import { tool } from "../../lab/requirements.ts";
@@ -319,6 +320,7 @@ test("rotate db_app_password under ab -k -c 50 and writes: 0 failed; the old pas
       ...rotations.map((rotation) => rotation.output),
       next.output,
       readFileSync(TEST_LOG, "utf8"),
+      historyText(),
       ...processLists,
     ].join("\n"),
   );
@@ -326,7 +328,7 @@ test("rotate db_app_password under ab -k -c 50 and writes: 0 failed; the old pas
   for (const value of [before, after])
     assert.not.ok(
       everything.includes(value),
-      "a password value appeared (plain or base64) in the output, the test log or a process list",
+      "a password value appeared (plain or base64) in the output, the test log, the run history or a process list",
     );
 });
 
@@ -343,13 +345,13 @@ test("no password in any output: --diff, --json, -vv, the runner's process list,
   assert.is(outputs[1]!.exitCode, 0, outputs[1]!.output);
   assert.ok(outputs[1]!.changedTasks.includes("db-02: db-replication"));
   const everything = withDecodedBase64(
-    [...outputs.map((result) => result.output), readFileSync(TEST_LOG, "utf8"), ...seen].join("\n"),
+    [...outputs.map((result) => result.output), readFileSync(TEST_LOG, "utf8"), historyText(), ...seen].join("\n"),
   );
   assert.ok(seen.length > 5, "the process list was sampled");
   for (const value of secrets())
     assert.not.ok(
       everything.includes(value),
-      "a secret value appeared (plain or base64) in the output, the test log or the process list",
+      "a secret value appeared (plain or base64) in the output, the test log, the run history or the process list",
     );
   assert.match(everything, /\*\*\*\*\*\*\*\*/);
 });

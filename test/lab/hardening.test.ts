@@ -24,6 +24,7 @@ import {
   mustOnHost,
   onHost,
   SITE_URL,
+  historyText,
   TEST_LOG,
 } from "./harness.ts";
 
@@ -252,11 +253,17 @@ test(`become_password (${SUDO_ASKS_ON}): in no output, --json, -vv script, proce
   assert.is(journal.stdout.trim(), "0", "the password is in the host's journal");
   assert.ok(hostLists.length > 5 && local.length > 5, "the process lists were sampled");
   const everything = withDecodedBase64(
-    [...runs.map((result) => result.output), readFileSync(TEST_LOG, "utf8"), ...hostLists, ...local].join("\n"),
+    [
+      ...runs.map((result) => result.output),
+      readFileSync(TEST_LOG, "utf8"),
+      historyText(),
+      ...hostLists,
+      ...local,
+    ].join("\n"),
   );
   assert.not.ok(
     everything.includes(password),
-    "the become_password appeared (plain or base64) in an output, the test log or a process list",
+    "the become_password appeared (plain or base64) in an output, the test log, the run history or a process list",
   );
 });
 

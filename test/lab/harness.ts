@@ -1,5 +1,5 @@
 // Lab test helper: fresh hosts, run a playbook through its real CLI, run commands on hosts, HTTP from outside.
-import { appendFileSync, mkdirSync, readFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { join, resolve } from "node:path";
@@ -12,6 +12,7 @@ import { paths, REPO_ROOT } from "../../lab/paths.ts";
 import { SITE_NAMES, siteAddress } from "../../lab/topology.ts";
 import { capture, type CommandResult } from "../../lab/run-command.ts";
 import type { Counts, RunEvent } from "../../lib/report/events.ts";
+import { historyDir } from "../../lib/cli/history.ts";
 import { becomeExec } from "../../lib/connection/become.ts";
 import { resolveBecomePasswordsOf } from "../../lib/secrets/become.ts";
 import { heredocBase64 } from "../../lib/shell.ts";
@@ -23,6 +24,15 @@ export const TARGET = process.env.TEST_TARGET === "vagrant" ? "vagrant" : "lab";
 export const hosts = loadInventory(inventory, TARGET);
 /** Every line any converge printed, for the tests that grep outputs for secrets. */
 export const TEST_LOG = join(REPO_ROOT, ".lab", "test-logs", `${TARGET}.log`);
+
+/** Every record of the run history the runs against the target wrote (.runs/<target>/), for the tests that grep for secrets. */
+export function historyText(): string {
+  const dir = join(historyDir(), TARGET);
+  if (!existsSync(dir)) return "";
+  return readdirSync(dir)
+    .map((name) => readFileSync(join(dir, name), "utf8"))
+    .join("\n");
+}
 
 export function host(name: string): Host {
   return hosts.host(name);
