@@ -80,17 +80,25 @@ async function logIn(host: Host, { options, inventory, reporter, lock }: Gatheri
 /**
  * The host's work built from its cached facts, or from facts gathered first. Built once the host is logged in, so the
  * pre-probe is the only round trip of a no-op run (and one host's build does not hold up the others' logins on the
- * event loop).
+ * event loop). Cached facts a role refuses may be stale (a host rebuilt with another address): the host's facts are
+ * then gathered, and only a refusal of those is the run's input error.
  */
 async function buildFromKnownFacts(run: LoggedIn, gathering: Gathering, cache: FactsCache): Promise<void> {
-  run.facts = cache.get(run.host.name);
-  if (run.facts) buildWork(run, run.facts, gathering);
-  else {
-    const gathered = parseHostFacts((await execScript(run.session, [], [hostFactsProbe])).probes[0]!.output);
-    cache.set(run.host.name, gathered);
-    run.facts = gathered;
-    buildWork(run, gathered, gathering);
+  const cached = cache.get(run.host.name);
+  if (cached) {
+    try {
+      run.facts = cached;
+      buildWork(run, cached, gathering);
+      return;
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      run.work.clear();
+    }
   }
+  const gathered = parseHostFacts((await execScript(run.session, [], [hostFactsProbe])).probes[0]!.output);
+  cache.set(run.host.name, gathered);
+  run.facts = gathered;
+  buildWork(run, gathered, gathering);
 }
 
 /**
