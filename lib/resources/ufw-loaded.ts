@@ -8,6 +8,19 @@ export const LOADED_RULES_PROBE = [
   "else echo chains=absent; fi",
 ].join("\n");
 
+/** Protocols by number: user.rules names them (`-p vrrp`), iptables 1.8.11 (Debian 13) prints some as numbers (`-p 112`). */
+const PROTOCOL_NUMBERS: Record<string, string> = {
+  icmp: "1",
+  igmp: "2",
+  tcp: "6",
+  udp: "17",
+  ipv6: "41",
+  gre: "47",
+  esp: "50",
+  ah: "51",
+  vrrp: "112",
+};
+
 /** The options of one `-A ufw-user-input …` rule that decide what it admits, the same however iptables prints them. */
 export function ruleSignature(line: string): string {
   const words = line.trim().split(/\s+/);
@@ -21,7 +34,8 @@ export function ruleSignature(line: string): string {
       index++;
       const address = word === "-s" || word === "-d";
       // user.rules quotes a comment's value ('dapp_OpenSSH'), iptables -S does not.
-      const bare = value.replace(/^'(.*)'$/, "$1");
+      const unquoted = value.replace(/^'(.*)'$/, "$1");
+      const bare = word === "-p" ? (PROTOCOL_NUMBERS[unquoted] ?? unquoted) : unquoted;
       if (!(address && bare === "0.0.0.0/0"))
         options.push(`${word.replace(/^--(d|s)ports$/, "--$1port")}=${address ? bare.replace(/\/32$/, "") : bare}`);
     }

@@ -153,6 +153,15 @@ test("ufw: the kernel's rules compared with the stored ones, however iptables pr
     ruleSignature("-A ufw-user-input -p tcp -m tcp --dport 22 -m comment --comment dapp_OpenSSH -j ACCEPT"),
     "a comment quoted in user.rules, bare in iptables -S",
   );
+  assert.is(
+    ruleSignature("-A ufw-user-input -s 192.0.2.9/32 -p 112 -j ACCEPT"),
+    ruleSignature("-A ufw-user-input -p vrrp -s 192.0.2.9 -j ACCEPT"),
+    "a protocol named in user.rules, numbered by iptables 1.8.11 (Debian 13)",
+  );
+  assert.is.not(
+    ruleSignature("-A ufw-user-input -s 192.0.2.9/32 -p 112 -j ACCEPT"),
+    ruleSignature("-A ufw-user-input -p udp -s 192.0.2.9 -j ACCEPT"),
+  );
   assert.is.not(
     ruleSignature("-A ufw-user-input -p tcp -m tcp --dport 9100 -j ACCEPT"),
     ruleSignature("-A ufw-user-input -p tcp --dport 9100 -s 192.0.2.30 -j ACCEPT"),
