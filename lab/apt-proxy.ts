@@ -1,12 +1,13 @@
-// The lab's restricted apt proxy: GET/HEAD to the Debian mirror only, 403 for anything else; caches .deb and by-hash files.
+// The lab's restricted apt proxy: GET/HEAD to the Debian mirror and the suites the lab's images install from only, 403
+// for anything else; caches .deb and by-hash files.
 import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { dirname, join, normalize } from "node:path";
 import { randomBytes } from "node:crypto";
 
 export interface AptProxyOptions {
-  /** Host names (host[:port]) requests may go to, e.g. ["deb.debian.org"]. */
-  allowedHosts: string[];
+  /** What requests may reach. */
+  allowed: AptProxyAllowed;
   /** Directory of cached package files; survives restarts. */
   cacheDir: string;
   log?: (line: string) => void;
@@ -25,13 +26,27 @@ const HOP_BY_HOP = new Set([
 /** Immutable files: safe to keep forever under their URL. Index files (Release, Packages) always go upstream. */
 const CACHEABLE = /(\/pool\/.+\.(deb|udeb|dsc|tar\.\w+)$)|(\/by-hash\/[A-Za-z0-9]+\/[0-9a-f]{32,}$)/;
 
+export interface AptProxyAllowed {
+  /** Host names requests may go to, e.g. ["deb.debian.org"]. */
+  hosts: string[];
+  /** Suites whose index files (dists/SUITE/…) may be fetched, e.g. ["trixie", "trixie-updates", "trixie-security"]. */
+  suites: readonly string[];
+}
+
 /** Why a request is refused, or undefined when it may pass. */
-export function refusal(method: string | undefined, url: URL | undefined, allowedHosts: string[]): string | undefined {
+export function refusal(
+  method: string | undefined,
+  url: URL | undefined,
+  allowed: AptProxyAllowed,
+): string | undefined {
   if (method !== "GET" && method !== "HEAD") return `method ${method} not allowed`;
   if (!url) return "not an absolute http:// URL";
   if (url.protocol !== "http:") return `scheme ${url.protocol} not allowed`;
   if (url.port !== "" && url.port !== "80") return `port ${url.port} not allowed`;
-  if (!allowedHosts.includes(url.hostname)) return `destination ${url.hostname} is not the Debian mirror`;
+  if (!allowed.hosts.includes(url.hostname)) return `destination ${url.hostname} is not the Debian mirror`;
+  const suite = /\/dists\/([^/]+)/.exec(url.pathname)?.[1];
+  if (suite !== undefined && !allowed.suites.includes(decodeURIComponent(suite)))
+    return `suite ${suite} is not one the lab's images install from (${allowed.suites.join(", ")})`;
   return undefined;
 }
 
@@ -116,7 +131,7 @@ export function createAptProxy(options: AptProxyOptions): Server {
     client.on("error", () => undefined);
     response.on("error", () => undefined);
     const url = parseTarget(client.url);
-    const refused = refusal(client.method, url, options.allowedHosts);
+    const refused = refusal(client.method, url, options.allowed);
     if (refused || !url) {
       log(`403 ${client.method} ${client.url}: ${refused}`);
       response.writeHead(403, { "content-type": "text/plain" }).end(`lab apt proxy: ${refused}\n`);

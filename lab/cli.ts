@@ -2,13 +2,15 @@
 import { spawnSync } from "node:child_process";
 import { down, reset, status, up } from "./lab.ts";
 import { ADMIN_USER, BECOME_SECRET, LAB_SECRETS_FILE, SUDO_ASKS_ON } from "./environment/admin-user.ts";
+import { LabOsError, labOs, type LabOs } from "./environment/os.ts";
 import { rootCommand, sshOptions } from "./machine.ts";
 import { GATEWAY, SUBNET, labHost, labHosts } from "./topology.ts";
 import { tool } from "./requirements.ts";
 
 const USAGE = `Usage: npm run lab -- <command>
 
-  up              build the base image if needed, boot the lab hosts (hosts.ts, lab environment), start the apt proxy and Pebble
+  up [--os OS]    build the base image if needed, boot the lab hosts (hosts.ts, lab environment), start the apt proxy and Pebble;
+                  OS is debian13 (the default) or debian12, also as FOOBAR_LAB_OS
   down            stop everything and remove namespaces, mounts, cgroups and state (caches are kept)
   status          show what runs
   reset HOST...   give hosts a pristine root filesystem (same SSH host key) and boot them again
@@ -35,12 +37,28 @@ function unknownHosts(names: string[]): string | undefined {
     : `no lab host ${unknown.map((name) => `"${name}"`).join(", ")} (lab hosts: ${known.join(", ")})`;
 }
 
+/** `up`'s --os, or why the arguments are wrong. */
+function upOs(args: string[]): { release: LabOs | undefined } | string {
+  if (args.length === 0) return { release: undefined };
+  const [flag, value] = args.length === 1 ? args[0]!.split(/=(.*)/) : args;
+  if (flag !== "--os" || value === undefined || args.length > 2)
+    return `unexpected ${args.map((arg) => `"${arg}"`).join(" ")} (up takes --os debian13|debian12)`;
+  try {
+    return { release: labOs(value, "--os") };
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
-    case "up":
-      await up();
+    case "up": {
+      const os = upOs(rest);
+      if (typeof os === "string") return usageError(`up: ${os}`);
+      await up(console.log, undefined, os.release);
       return 0;
+    }
     case "down":
       await down();
       return 0;
@@ -55,6 +73,7 @@ async function main(argv: string[]): Promise<number> {
         console.log(
           `${host.name.padEnd(8)} ${host.address.padEnd(15)} ${host.running ? `running (pid ${host.pid})` : "stopped"}${host.stray ? "  no longer in hosts.ts: `npm run lab -- down` removes it" : ""}`,
         );
+      if (state.os) console.log(`os: ${state.os.release} (${state.os.name})`);
       console.log(
         `apt proxy: ${state.aptProxy ? "running" : "stopped"}; pebble: ${state.acme ? "running" : "stopped"}`,
       );
@@ -93,6 +112,6 @@ main(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),
   (error: Error) => {
     console.error(error.message);
-    process.exitCode = 1;
+    process.exitCode = error instanceof LabOsError ? USAGE_ERROR : 1;
   },
 );

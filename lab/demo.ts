@@ -5,7 +5,8 @@ import { request as plainRequest } from "node:http";
 import { request } from "node:https";
 import { join } from "node:path";
 import { buildApp } from "../app/build.ts";
-import { up } from "./lab.ts";
+import { status, up } from "./lab.ts";
+import { chooseLabOs } from "./os-choice.ts";
 import { rootCommand } from "./machine.ts";
 import { paths, REPO_ROOT } from "./paths.ts";
 import { SITE_NAMES, SUBNET, labHosts, siteAddress, type LabHost } from "./topology.ts";
@@ -63,8 +64,9 @@ function step(title: string): void {
 }
 
 async function main(): Promise<number> {
-  step(`lab: ${labHosts().length} Debian 12 hosts booted with systemd-nspawn on ${SUBNET}`);
-  await up();
+  const os = chooseLabOs(status().hosts.some((host) => host.running));
+  step(`lab: ${labHosts().length} ${os.release} hosts booted with systemd-nspawn on ${SUBNET}`);
+  await up(console.log, undefined, os);
   step("build the code base (app/ → app/dist)");
   await buildApp();
   step("converge: bin/foobar-infra site -i lab");

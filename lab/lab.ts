@@ -7,7 +7,9 @@ import { presentCgroups } from "./cgroups.ts";
 import { daemonPid, startDaemon, stopDaemon } from "./daemons.ts";
 import { ensureLabKeys } from "./keys.ts";
 import { machinePid, startedHosts, startMachine, stopMachine } from "./machine.ts";
+import type { LabOs } from "./environment/os.ts";
 import { ensureSwitch, presentNetworkParts, removeSwitch } from "./network.ts";
+import { chooseLabOs, forgetLabOs, labOsOf, recordLabOs } from "./os-choice.ts";
 import { paths, REPO_ROOT, STATE_DIR } from "./paths.ts";
 import { prepareLabMachine } from "./requirements.ts";
 import { labHost, labHosts, siteAddress, type LabHost } from "./topology.ts";
@@ -63,14 +65,19 @@ function claimLab(): void {
   writeFileSync(ownerFile(), `${REPO_ROOT}\n`);
 }
 
-/** Bring the whole lab up; a second call finds everything running and returns quickly. */
-export async function up(log: Log = console.log, hosts = labHosts()): Promise<void> {
+const anyHostRunning = () => allHosts().some((host) => machinePid(host) !== undefined);
+
+/** Bring the whole lab up on `os` (else FOOBAR_LAB_OS, the running lab's, Debian 13); a second call finds everything
+ * running and returns quickly. */
+export async function up(log: Log = console.log, hosts = labHosts(), os?: LabOs): Promise<void> {
+  const release = chooseLabOs(anyHostRunning(), os);
   prepareLabMachine(log);
   claimLab();
   const started = Date.now();
   await cleanStale(hosts, log);
   await ensureSwitch();
-  const baseDir = await ensureBaseImage(log);
+  const baseDir = await ensureBaseImage(release, log);
+  recordLabOs(release);
   await ensureLabKeys(labHosts());
   startAptProxy();
   await startAcme(siteAddress());
@@ -78,7 +85,7 @@ export async function up(log: Log = console.log, hosts = labHosts()): Promise<vo
   const strays = allHosts().filter((host) => host.stray && machinePid(host) !== undefined);
   if (strays.length > 0) log(strayNote(strays.map((host) => host.name)));
   log(
-    `lab up: ${hosts.map((host) => `${host.name} ${host.address}`).join(", ")} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+    `lab up (${release.release}): ${hosts.map((host) => `${host.name} ${host.address}`).join(", ")} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
   );
 }
 
@@ -94,6 +101,7 @@ export async function down(log: Log = console.log): Promise<void> {
   rmSync(paths.acmeState, { recursive: true, force: true });
   rmSync(paths.pids, { recursive: true, force: true });
   rmSync(ownerFile(), { force: true });
+  forgetLabOs();
   const leftovers = leftoverParts();
   if (leftovers.length > 0) throw new Error(`lab down: still present: ${leftovers.join(", ")}`);
   log(`lab down: nothing left (state dir ${STATE_DIR} cleared; caches kept in ${paths.baseImages}, ${paths.aptCache})`);
@@ -101,12 +109,13 @@ export async function down(log: Log = console.log): Promise<void> {
 
 /** Give hosts a pristine root filesystem (same SSH host keys) and boot them again, in parallel. */
 export async function reset(names: string[], log: Log = console.log): Promise<void> {
+  const release = chooseLabOs(anyHostRunning());
   prepareLabMachine(log);
   claimLab();
   const hosts = names.map(labHost);
   const started = Date.now();
   await ensureSwitch();
-  const baseDir = await ensureBaseImage(log);
+  const baseDir = await ensureBaseImage(release, log);
   await Promise.all(
     hosts.map(async (host) => {
       await stopMachine(host, { discard: true });
@@ -142,8 +151,9 @@ export interface HostStatus {
   stray: boolean;
 }
 
-export function status(): { hosts: HostStatus[]; aptProxy: boolean; acme: boolean } {
+export function status(): { hosts: HostStatus[]; os?: LabOs; aptProxy: boolean; acme: boolean } {
   return {
+    os: labOsOf(anyHostRunning()),
     hosts: allHosts().map((host) => ({
       name: host.name,
       address: host.address,

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { ensureBaseImage } from "../../lab/base-image.ts";
+import { chooseLabOs } from "../../lab/os-choice.ts";
 import { LAB_PREFIX } from "../../lab/environment/instance.ts";
 import { leftoverParts, status, up } from "../../lab/lab.ts";
 import { ensureLabKeys } from "../../lab/keys.ts";
@@ -101,7 +102,7 @@ if (TARGET === "lab") {
   test("a host the lab started that hosts.ts does not name: status and up call it stray, it counts as a leftover until down", async () => {
     const stray = labHostFor("gone-01", `${LAB_PREFIX}.99`);
     await ensureLabKeys([stray]); // as `up` did while hosts.ts still named it
-    await startMachine(stray, await ensureBaseImage(() => undefined));
+    await startMachine(stray, await ensureBaseImage(chooseLabOs(true), () => undefined));
     const reported = status().hosts.find((host) => host.name === "gone-01");
     assert.equal({ running: reported?.running, stray: reported?.stray }, { running: true, stray: true });
     assert.ok(

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { refusal } from "../../lab/apt-proxy.ts";
+import { LAB_SUITES } from "../../lab/environment/os.ts";
 import { packagesFor, TOOLS, tool } from "../../lab/requirements.ts";
 
 const REPO_ROOT = join(import.meta.dirname, "../..");
@@ -53,8 +54,8 @@ test("a command outside the list is refused by name", () => {
   assert.ok(packagesFor(["bench"]).includes("ansible-core") && !packagesFor(["test"]).includes("ansible-core"));
 });
 
-test("apt proxy refusal: only GET/HEAD over http to the mirror on port 80", () => {
-  const mirror = ["deb.debian.org"];
+test("apt proxy refusal: only GET/HEAD over http to the mirror on port 80, index files of the lab's suites only", () => {
+  const mirror = { hosts: ["deb.debian.org"], suites: LAB_SUITES };
   const url = (text: string) => new URL(text);
   assert.is(refusal("GET", url("http://deb.debian.org/debian/dists/bookworm/Release"), mirror), undefined);
   assert.is(refusal("HEAD", url("http://deb.debian.org:80/debian/"), mirror), undefined);
@@ -64,6 +65,19 @@ test("apt proxy refusal: only GET/HEAD over http to the mirror on port 80", () =
   assert.match(refusal("GET", url("https://deb.debian.org/"), mirror)!, /scheme https:/);
   assert.match(refusal("GET", undefined, mirror)!, /absolute http/);
   assert.match(refusal("CONNECT", url("http://deb.debian.org/"), mirror)!, /method CONNECT/);
+  for (const suite of ["trixie", "trixie-updates", "bookworm", "bookworm-updates"])
+    assert.is(refusal("GET", url(`http://deb.debian.org/debian/dists/${suite}/InRelease`), mirror), undefined, suite);
+  assert.is(
+    refusal("GET", url("http://deb.debian.org/debian-security/dists/trixie-security/InRelease"), mirror),
+    undefined,
+  );
+  assert.is(refusal("GET", url("http://deb.debian.org/debian/pool/main/h/haproxy/x.deb"), mirror), undefined);
+  for (const suite of ["bullseye", "experimental", "trixie-backports", "%62ullseye"])
+    assert.match(
+      refusal("GET", url(`http://deb.debian.org/debian/dists/${suite}/Release`), mirror)!,
+      /suite .* is not one the lab's images install from/,
+      suite,
+    );
 });
 
 test.run();
