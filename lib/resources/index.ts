@@ -1,5 +1,6 @@
 // The resource factory handed to roles as `r`: every resource kind, templates resolved in the role.
 import { join } from "node:path";
+import { certificate } from "./certificate.ts";
 import { command } from "./command.ts";
 import { directory } from "./directory.ts";
 import { file, type FileOptions } from "./file.ts";
@@ -31,6 +32,7 @@ export function resourceFactory(templatesDir: string, templateData: Record<strin
     user,
     group,
     command,
+    certificate,
     /** Render templates/<name> with the role's vars (and `data` names) to a string, e.g. for systemdUnit. */
     render: (name: string, data: Record<string, unknown> = {}) =>
       renderTemplate(join(templatesDir, name), { ...templateData, ...data }).content,

@@ -1,0 +1,82 @@
+// A certificate authority derived from a secret: its Ed25519 key and its certificate are a function of the secret's value,
+// so the secrets file holds the key and the certificate needs no file of its own. It issues server certificates.
+import {
+  createHash,
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+} from "node:crypto";
+import { Secret } from "../secret.ts";
+import { issueCertificate } from "./x509.ts";
+
+/** PKCS#8 DER prefix of an Ed25519 private key; the 32-byte seed follows. */
+const PKCS8_ED25519_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
+
+/** The CA certificate's validity: fixed, so that the same secret always gives the same certificate. */
+const CA_NOT_BEFORE = new Date("2025-01-01T00:00:00Z");
+const CA_NOT_AFTER = new Date("2045-01-01T00:00:00Z");
+
+export interface ServerCertificate {
+  certificate: string;
+  /** PKCS#8 PEM, masked in every output. */
+  privateKey: Secret;
+}
+
+export interface DerivedCa {
+  /** The CA's common name. */
+  name: string;
+  /** The CA certificate (PEM): public, the same on every run. */
+  certificate: string;
+  /** A new key pair and a certificate for it, naming `names` (DNS names and IP addresses), valid `days` from `now`. */
+  issue(subject: string, names: readonly string[], days: number, now?: Date): ServerCertificate;
+}
+
+function positiveSerial(bytes: Buffer): Buffer {
+  const serial = Buffer.from(bytes.subarray(0, 16));
+  serial[0] = serial[0]! & 0x7f;
+  return serial;
+}
+
+/** The CA for `purpose` (its common name, e.g. "foobar database CA"), derived from `secret` (HMAC-SHA256 → Ed25519 seed). */
+export function derivedCa(secret: Secret, purpose: string): DerivedCa {
+  const seed = createHmac("sha256", secret.reveal()).update(`foobar-infra CA: ${purpose}`).digest();
+  const key: KeyObject = createPrivateKey({
+    key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]),
+    format: "der",
+    type: "pkcs8",
+  });
+  const certificate = issueCertificate(
+    {
+      subject: purpose,
+      serial: positiveSerial(createHash("sha256").update(seed).update("serial").digest()),
+      notBefore: CA_NOT_BEFORE,
+      notAfter: CA_NOT_AFTER,
+      publicKey: createPublicKey(key),
+      use: { ca: true },
+    },
+    { name: purpose, key },
+  );
+  return {
+    name: purpose,
+    certificate,
+    issue(subject, names, days, now = new Date()) {
+      const pair = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
+      const pem = pair.privateKey.export({ format: "pem", type: "pkcs8" }).toString();
+      const notBefore = new Date(now.getTime() - 60 * 60 * 1000); // an hour back: clocks that lag still accept it
+      const cert = issueCertificate(
+        {
+          subject,
+          serial: positiveSerial(createHash("sha256").update(pem).digest()),
+          notBefore,
+          notAfter: new Date(now.getTime() + days * 86_400_000),
+          publicKey: pair.publicKey,
+          use: { ca: false, names },
+        },
+        { name: purpose, key },
+      );
+      return { certificate: cert, privateKey: new Secret(`${secret.name} (${subject} key)`, pem) };
+    },
+  };
+}
