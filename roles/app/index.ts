@@ -2,12 +2,15 @@
 import { join, posix } from "node:path";
 import { defineRole } from "../../lib/dsl/role.ts";
 import { sh } from "../../lib/shell.ts";
+import { databaseCa } from "../mysql_common/tls.ts";
 import { topologyGuard } from "../mysql_common/topology-guard-resource.ts";
 import { readRelease } from "./release.ts";
 import { schema } from "./schema.ts";
 
 export const SERVICE = "foobar-app.service";
 export const ENV_FILE = "/etc/foobar/app.env";
+/** The database CA's certificate on a web host: the app verifies the database servers against it. */
+export const DB_CA_FILE = "/etc/foobar/db-ca.pem";
 /** The bundle's entry file inside a release. */
 export const ENTRY = "server.js";
 /** Tag of the resources that point the app at its databases (failover.ts re-points with only these). */
@@ -27,8 +30,15 @@ export default defineRole({
     const firstOf = (group: string) =>
       inventory.groups[group] ? inventory.group(group)[0]?.privateAddress : undefined;
     const primary = vars.db_primary_host ?? firstOf("db_primary");
-    const db = primary ? { primary, replica: vars.db_replica_host ?? firstOf("db_replica") ?? primary } : undefined;
-    const data = { data: { version, entry: posix.join(vars.root, "current", ENTRY), db: db ?? null } };
+    const replica = vars.db_replica_host ?? firstOf("db_replica") ?? primary;
+    // The name each server's certificate carries: the inventory host with that private address (or the address).
+    const nameOf = (address: string) =>
+      inventory.hosts.find((item) => item.privateAddress === address)?.name ?? address;
+    const db =
+      primary && replica ? { primary, replica, primaryName: nameOf(primary), replicaName: nameOf(replica) } : undefined;
+    const data = {
+      data: { version, entry: posix.join(vars.root, "current", ENTRY), db: db ?? null, db_ca_file: DB_CA_FILE },
+    };
     return [
       ...(db
         ? [
@@ -56,6 +66,17 @@ export default defineRole({
         r.file(posix.join(releaseDir, name), content, { owner: "root", group: "root", mode: "0644" }),
       ),
       r.directory("/etc/foobar", { owner: "root", group: "root", mode: "0755" }),
+      ...(db
+        ? [
+            r.file(DB_CA_FILE, databaseCa(vars.db_ca_key).certificate, {
+              owner: "root",
+              group: "root",
+              mode: "0644",
+              notify: "restart app",
+              tags: [DATABASE_TAG],
+            }),
+          ]
+        : []),
       r.template(ENV_FILE, "app.env.ejs", {
         owner: "root",
         group: "root",

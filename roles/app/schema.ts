@@ -57,6 +57,11 @@ export const schema = RoleVars({
   db_password: Type.Optional(
     SecretVar({ default: secret("db_app_password"), description: "The writer account's password." }),
   ),
+  db_ca_key: SecretVar({
+    default: secret("db_ca_key"),
+    description:
+      "The database CA's key (role mysql_primary's ca_key): the app gets the CA's certificate, derived from it, and verifies the servers against it.",
+  }),
   db_read_user: accountName("foobar_read", "The read-only account on the replica (role mysql_replica's read_user)."),
   db_read_password: Type.Optional(
     SecretVar({ default: secret("db_read_password"), description: "The read-only account's password." }),

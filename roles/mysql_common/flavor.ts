@@ -20,6 +20,10 @@ export interface DbFlavor {
     sourceUser: string;
     lag: string;
     gtid: string;
+    /** TLS to the source: "Yes" when on, the CA file, "Yes" when the source's certificate and name are verified. */
+    ssl: string;
+    sslCa: string;
+    sslVerify: string;
   };
   /** Value of `columns.gtid` when the replica uses GTID positioning. */
   gtidOn: string;
@@ -42,7 +46,12 @@ export interface DbFlavor {
   /** SQL printing the GTIDs of `mine` missing from `theirs` — when the server itself does not refuse a replica that
    *  holds transactions its source lacks (MySQL only checks the source's own UUID; MariaDB's gtid_strict_mode refuses). */
   subtractGtids?: (mine: string, theirs: string) => string;
-  changeSource(host: string, port: number, user: string, password: string): string;
+  /** Points replication at a source over TLS, the source's certificate verified against `caFile` and its name. */
+  changeSource(host: string, port: number, user: string, password: string, caFile: string): string;
+  /** [client] option lines: TLS to the server, its certificate verified against `caFile` and its name. */
+  clientTls(caFile: string): string[];
+  /** Reloads the server's certificate, key and CA from its files, without a restart. */
+  reloadTls: string;
   resetReplica: string;
   /** Before importing a dump that sets the GTID position: the replica's own binary log must not hold newer GTIDs. */
   resetBeforeImport: string;
@@ -66,6 +75,9 @@ export const MARIADB: DbFlavor = {
     sourceUser: "Master_User",
     lag: "Seconds_Behind_Master",
     gtid: "Using_Gtid",
+    ssl: "Master_SSL_Allowed",
+    sslCa: "Master_SSL_CA_File",
+    sslVerify: "Master_SSL_Verify_Server_Cert",
   },
   gtidOn: "Slave_Pos",
   privileges: { binlogMonitor: "BINLOG MONITOR", replicaMonitor: "SLAVE MONITOR" },
@@ -76,8 +88,10 @@ export const MARIADB: DbFlavor = {
   receivedGtidsColumn: "Gtid_IO_Pos",
   waitForGtids: (gtids, seconds) => `SELECT MASTER_GTID_WAIT(${sqlString(gtids)}, ${seconds})`,
   adoptOwnPosition: "SET GLOBAL gtid_slave_pos = @@GLOBAL.gtid_binlog_pos;",
-  changeSource: (host, port, user, password) =>
-    `CHANGE MASTER TO MASTER_HOST=${sqlString(host)}, MASTER_PORT=${port}, MASTER_USER=${sqlString(user)}, MASTER_PASSWORD=${sqlString(password)}, MASTER_USE_GTID=slave_pos`,
+  changeSource: (host, port, user, password, caFile) =>
+    `CHANGE MASTER TO MASTER_HOST=${sqlString(host)}, MASTER_PORT=${port}, MASTER_USER=${sqlString(user)}, MASTER_PASSWORD=${sqlString(password)}, MASTER_USE_GTID=slave_pos, MASTER_SSL=1, MASTER_SSL_CA=${sqlString(caFile)}, MASTER_SSL_VERIFY_SERVER_CERT=1`,
+  clientTls: (caFile) => ["ssl", `ssl-ca=${caFile}`, "ssl-verify-server-cert"],
+  reloadTls: "FLUSH SSL",
   resetReplica: "STOP REPLICA; RESET REPLICA ALL;",
   resetBeforeImport: "RESET MASTER;",
   dumpOptions: [
@@ -107,6 +121,9 @@ export const MYSQL: DbFlavor = {
     sourceUser: "Source_User",
     lag: "Seconds_Behind_Source",
     gtid: "Auto_Position",
+    ssl: "Source_SSL_Allowed",
+    sslCa: "Source_SSL_CA_File",
+    sslVerify: "Source_SSL_Verify_Server_Cert",
   },
   gtidOn: "1",
   privileges: { binlogMonitor: "REPLICATION CLIENT", replicaMonitor: "REPLICATION CLIENT" },
@@ -120,12 +137,13 @@ export const MYSQL: DbFlavor = {
   waitForGtids: (gtids, seconds) => `SELECT WAIT_FOR_EXECUTED_GTID_SET(${sqlString(gtids)}, ${seconds})`,
   adoptOwnPosition: "",
   subtractGtids: (mine, theirs) => `SELECT GTID_SUBTRACT(${mine}, ${theirs})`,
-  changeSource: (host, port, user, password) =>
-    `CHANGE REPLICATION SOURCE TO SOURCE_HOST=${sqlString(host)}, SOURCE_PORT=${port}, SOURCE_USER=${sqlString(user)}, SOURCE_PASSWORD=${sqlString(password)}, SOURCE_AUTO_POSITION=1, GET_SOURCE_PUBLIC_KEY=1`,
+  changeSource: (host, port, user, password, caFile) =>
+    `CHANGE REPLICATION SOURCE TO SOURCE_HOST=${sqlString(host)}, SOURCE_PORT=${port}, SOURCE_USER=${sqlString(user)}, SOURCE_PASSWORD=${sqlString(password)}, SOURCE_AUTO_POSITION=1, SOURCE_SSL=1, SOURCE_SSL_CA=${sqlString(caFile)}, SOURCE_SSL_VERIFY_SERVER_CERT=1`,
+  clientTls: (caFile) => ["ssl-mode=VERIFY_IDENTITY", `ssl-ca=${caFile}`],
+  reloadTls: "ALTER INSTANCE RELOAD TLS",
   resetReplica: "STOP REPLICA; RESET REPLICA ALL;",
   resetBeforeImport: "RESET MASTER;",
   dumpOptions: [
-    "--get-server-public-key",
     "--single-transaction",
     "--set-gtid-purged=ON",
     "--source-data=1",

@@ -10,6 +10,8 @@ export interface ReplicaStatus {
   sourcePort: number;
   sourceUser: string;
   usesGtid: boolean;
+  /** Replicates over TLS with the source's certificate and name verified against this CA file ("" when not). */
+  verifiedTlsCa: string;
   lagSeconds: number | null;
   lastIoErrno: number;
   lastIoError: string;
@@ -34,6 +36,8 @@ export function parseReplicaStatus(flavor: DbFlavor, stdout: string): ReplicaSta
     sourcePort: Number(get(flavor.columns.sourcePort) || 0),
     sourceUser: get(flavor.columns.sourceUser),
     usesGtid: get(flavor.columns.gtid) === flavor.gtidOn,
+    verifiedTlsCa:
+      get(flavor.columns.ssl) === "Yes" && get(flavor.columns.sslVerify) === "Yes" ? get(flavor.columns.sslCa) : "",
     lagSeconds: lag === "" || lag === "NULL" ? null : Number(lag),
     lastIoErrno: Number(get("Last_IO_Errno") || 0),
     lastIoError: get("Last_IO_Error"),

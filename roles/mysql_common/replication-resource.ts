@@ -14,6 +14,8 @@ export interface ReplicationSource {
   port: number;
   user: string;
   password: string;
+  /** The CA file the source's certificate is verified against (replication and the bootstrap's dump use TLS). */
+  caFile: string;
   /** Databases copied by a bootstrap. */
   databases: string[];
   /** Seconds to wait for both replication threads to run after a change. */
@@ -50,6 +52,8 @@ export function decide(status: ReplicationState, source: ReplicationSource): Rep
   const actual = `${status.sourceUser}@${status.sourceHost}:${status.sourcePort}`;
   if (actual !== expected) return { kind: "repoint", why: `replicates from ${actual}, expected ${expected}` };
   if (!status.usesGtid) return { kind: "repoint", why: "not using GTID positioning" };
+  if (status.verifiedTlsCa !== source.caFile)
+    return { kind: "repoint", why: `not over TLS with the source's certificate verified against ${source.caFile}` };
   if (status.ioRunning !== "Yes" || status.sqlRunning !== "Yes") {
     const ioError = status.lastIoErrno !== 0 ? `; IO error ${status.lastIoErrno}: ${status.lastIoError}` : "";
     return {
@@ -68,9 +72,9 @@ function field(column: string): string {
 function applyScript(flavor: DbFlavor, source: ReplicationSource, action: ReplicationAction): string {
   const changeAndStart = sqlScript(
     flavor,
-    `STOP REPLICA;\n${flavor.changeSource(source.host, source.port, source.user, source.password)};\nSTART REPLICA;`,
+    `STOP REPLICA;\n${flavor.changeSource(source.host, source.port, source.user, source.password, source.caFile)};\nSTART REPLICA;`,
   );
-  const clientOptions = `[client]\nuser=${source.user}\npassword="${source.password.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"\nhost=${source.host}\nport=${source.port}\n`;
+  const clientOptions = `[client]\nuser=${source.user}\npassword="${source.password.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"\nhost=${source.host}\nport=${source.port}\n${flavor.clientTls(source.caFile).join("\n")}\n`;
   const waitSteps = (source.waitSeconds ?? 30) * 5;
   return [
     `replica_status() { ${flavor.client} -e 'SHOW REPLICA STATUS\\G'; }`,

@@ -1,6 +1,7 @@
 // The server's replication settings as one drop-in file (server id, bind address, binary log, GTIDs, read-only),
 // and which of them a running server can change (SET GLOBAL): those are also checked live (runtime-settings-resource.ts).
 import type { DbFlavor } from "./flavor.ts";
+import { tlsSettings } from "./tls.ts";
 
 export interface ServerConfigOptions {
   role: "primary" | "replica";
@@ -31,6 +32,10 @@ const READ_AT_START = new Set([
   "log_slave_updates",
   "log_replica_updates",
   "gtid_mode",
+  "ssl_ca",
+  "ssl_cert",
+  "ssl_key",
+  "tls_version",
 ]);
 
 export function serverConfigPath(flavor: DbFlavor): string {
@@ -62,6 +67,7 @@ function configLines(flavor: DbFlavor, options: ServerConfigOptions): string[] {
     "log_bin = foobar-bin",
     "binlog_format = ROW",
     `binlog_expire_logs_seconds = ${options.binlogExpireDays * 86400}`,
+    ...tlsSettings(),
     ...flavor.gtidSettings,
     ...(replica ? ["relay_log = foobar-relay-bin", ...readOnlySettings(flavor)] : writableSettings(flavor)),
     "",

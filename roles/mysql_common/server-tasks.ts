@@ -1,5 +1,5 @@
 // The resources both database roles start with: the server package, its drop-in config, the running service
-// (restarted when the config is newer), the config's live values (SET GLOBAL when changed by hand), and the
+// (restarted when the config is newer), its TLS certificate (renewed live), the config's live values (SET GLOBAL when changed by hand), and the
 // security baseline.
 import type { Host } from "../../lib/inventory/types.ts";
 import type { ResourceFactory } from "../../lib/resources/index.ts";
@@ -9,6 +9,7 @@ import type { DbFlavor } from "./flavor.ts";
 import { dbRuntimeSettings } from "./runtime-settings-resource.ts";
 import { liveSettings, serverConfig, serverConfigPath, type ServerConfigOptions } from "./server-config.ts";
 import { defaultServerId } from "./tier.ts";
+import { tlsTasks, type TlsVars } from "./tls.ts";
 import type { ServerVars } from "./vars.ts";
 
 // Resource<any>: the same element type role tasks return (lib/dsl/role.ts).
@@ -17,7 +18,7 @@ export function serverTasks(
   flavor: DbFlavor,
   role: "primary" | "replica",
   host: Host,
-  vars: ServerVars,
+  vars: ServerVars & TlsVars,
 ): Resource<any>[] {
   const config = serverConfigPath(flavor);
   const options: ServerConfigOptions = {
@@ -30,6 +31,7 @@ export function serverTasks(
   };
   return [
     r.package(flavor.serverPackage),
+    ...tlsTasks(r, flavor, host, vars),
     r.file(config, serverConfig(flavor, options), { mode: "0644" }),
     r.service(flavor.service, { state: "started", enabled: true }),
     r.serviceFresh(flavor.service, [config]),

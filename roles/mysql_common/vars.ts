@@ -41,5 +41,27 @@ export const serverSettings = {
     description: "The server's max_connections.",
   }),
 };
+/** The database tier's TLS (tls.ts): the CA's key, and how long server certificates last. */
+export const tlsVars = {
+  ca_key: SecretVar({
+    default: secret("db_ca_key"),
+    description:
+      "The database CA's key, as a secret: the CA's Ed25519 key and certificate are derived from it (lib/secrets/derived-ca.ts).",
+  }),
+  cert_valid_days: Type.Integer({
+    minimum: 2,
+    maximum: 825,
+    default: 90,
+    description: "Days a server certificate the converge issues is valid.",
+  }),
+  cert_renew_days: Type.Integer({
+    minimum: 1,
+    maximum: 824,
+    default: 30,
+    description:
+      "A server certificate expiring within this many days is replaced by the next converge (live, no restart).",
+  }),
+};
+
 const serverSettingsObject = Type.Object(serverSettings);
 export type ServerVars = Static<typeof serverSettingsObject>;

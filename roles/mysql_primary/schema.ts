@@ -1,7 +1,14 @@
 // Vars of the mysql_primary role, declared once: checked before any connection, typed, documented in README.md.
 import { OneOf, RoleVars, SecretVar, Type } from "../../lib/dsl/role-vars.ts";
 import { secret } from "../../lib/secret.ts";
-import { accountName, dbName, replicationAccount, retiringPassword, serverSettings } from "../mysql_common/vars.ts";
+import {
+  accountName,
+  dbName,
+  replicationAccount,
+  retiringPassword,
+  serverSettings,
+  tlsVars,
+} from "../mysql_common/vars.ts";
 
 const PRIVILEGES = [
   "SELECT",
@@ -34,4 +41,5 @@ export const schema = RoleVars({
   }),
   ...replicationAccount,
   ...serverSettings,
+  ...tlsVars,
 });

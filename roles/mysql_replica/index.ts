@@ -6,6 +6,7 @@ import { flavorOf } from "../mysql_common/flavor.ts";
 import { replication } from "../mysql_common/replication-resource.ts";
 import { serverTasks } from "../mysql_common/server-tasks.ts";
 import { dbTopology } from "../mysql_common/tier.ts";
+import { TLS_FILES } from "../mysql_common/tls.ts";
 import { topologyGuard } from "../mysql_common/topology-guard-resource.ts";
 import { dbUser, dbUserOnlyFrom } from "../mysql_common/user-resource.ts";
 import { schema } from "./schema.ts";
@@ -34,6 +35,7 @@ export default defineRole({
         port: 3306,
         user: vars.repl_user,
         password: reveal(vars.repl_password),
+        caFile: TLS_FILES.ca,
         databases: [vars.db_name],
         waitSeconds: vars.replication_wait_seconds,
       }),

@@ -1,7 +1,14 @@
 // Vars of the mysql_replica role, declared once: checked before any connection, typed, documented in README.md.
 import { AbsolutePath, Matching, RoleVars, SecretVar, Type } from "../../lib/dsl/role-vars.ts";
 import { secret } from "../../lib/secret.ts";
-import { accountName, dbName, replicationAccount, retiringPassword, serverSettings } from "../mysql_common/vars.ts";
+import {
+  accountName,
+  dbName,
+  replicationAccount,
+  retiringPassword,
+  serverSettings,
+  tlsVars,
+} from "../mysql_common/vars.ts";
 
 export const schema = RoleVars({
   db_name: dbName,
@@ -10,6 +17,7 @@ export const schema = RoleVars({
   read_password_retiring: retiringPassword("db_read_password"),
   ...replicationAccount,
   ...serverSettings,
+  ...tlsVars,
   replication_wait_seconds: Type.Integer({
     minimum: 1,
     maximum: 600,

@@ -44,7 +44,65 @@ test("a full database configuration", () => {
     password: "s3cret-writer",
     readUser: "foobar_read",
     readPassword: "s3cret-reader",
+    tls: null,
   });
+});
+
+const CA_PEM = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+
+test("DB_CA_FILE: TLS verified against the CA certificate it names, read when the settings load", () => {
+  const read: string[] = [];
+  const tlsEnv = { DB_CA_FILE: "/etc/foobar/db-ca.pem", DB_PRIMARY_NAME: "db-01", DB_REPLICA_NAME: "db-02" };
+  const config = loadConfig({ ...DB_ENV, ...tlsEnv }, (path) => {
+    read.push(path);
+    return CA_PEM;
+  });
+  assert.equal(read, ["/etc/foobar/db-ca.pem"]);
+  assert.equal(config.database?.tls, {
+    caFile: "/etc/foobar/db-ca.pem",
+    ca: CA_PEM,
+    primaryName: "db-01",
+    replicaName: "db-02",
+  });
+  assert.equal(
+    (describeConfig(config).database as Record<string, unknown>).tls,
+    "verified against /etc/foobar/db-ca.pem as db-01 and db-02",
+  );
+  const byName = loadConfig(
+    { DB_PRIMARY_HOST: "db1.example", DB_USER: "u", DB_PASSWORD: "p", DB_CA_FILE: "/ca.pem" },
+    () => CA_PEM,
+  );
+  assert.equal([byName.database?.tls?.primaryName, byName.database?.tls?.replicaName], ["db1.example", "db1.example"]);
+});
+
+test("DB_CA_FILE refused: relative, unreadable, holding no certificate, or with an IP address and no name", () => {
+  const failing = (env: Record<string, string>, readFile: (path: string) => string) => {
+    try {
+      loadConfig({ ...DB_ENV, ...env }, readFile);
+    } catch (error) {
+      if (error instanceof ConfigError) return error.message;
+      throw error;
+    }
+    throw new Error("expected a ConfigError");
+  };
+  assert.is(
+    failing({ DB_CA_FILE: "/etc/foobar/db-ca.pem", DB_REPLICA_NAME: "db-02" }, () => CA_PEM),
+    "DB_PRIMARY_NAME is required with DB_CA_FILE when DB_PRIMARY_HOST is an IP address: the name its certificate must carry",
+  );
+  assert.is(
+    failing({ DB_CA_FILE: "db-ca.pem" }, () => CA_PEM),
+    'DB_CA_FILE must be an absolute path, got "db-ca.pem"',
+  );
+  assert.is(
+    failing({ DB_CA_FILE: "/nope.pem" }, () => {
+      throw new Error("ENOENT: no such file or directory, open '/nope.pem'");
+    }),
+    "DB_CA_FILE cannot be read: ENOENT: no such file or directory, open '/nope.pem'",
+  );
+  assert.is(
+    failing({ DB_CA_FILE: "/etc/foobar/app.env" }, () => "DB_PASSWORD=x\n"),
+    "DB_CA_FILE must name a PEM certificate file, /etc/foobar/app.env holds none",
+  );
 });
 
 test("replica host and read account default to the primary's", () => {

@@ -25,7 +25,14 @@ const decode = (script: string) =>
   [...script.matchAll(/<<'__FOOBAR_B64__'[^\n]*\n([\s\S]*?)__FOOBAR_B64__/g)]
     .map((match) => Buffer.from(match[1]!.replace(/\n/g, ""), "base64").toString())
     .join("\n");
-const source = { host: "10.0.0.22", port: 3306, user: "foobar_repl", password: "s3cr3t-Pa55", databases: ["foobar"] };
+const source = {
+  host: "10.0.0.22",
+  port: 3306,
+  user: "foobar_repl",
+  password: "s3cr3t-Pa55",
+  caFile: "/etc/mysql/tls/ca.pem",
+  databases: ["foobar"],
+};
 const UUID_A = "6d3c1f0e-8a4b-11ef-9c4a-525400123456";
 const UUID_B = "9b2e44a1-8a4b-11ef-8d21-525400654321";
 

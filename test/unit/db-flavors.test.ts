@@ -28,6 +28,7 @@ const labSource = {
   port: 3306,
   user: "foobar_repl",
   password: "s3cr3t-Pa55",
+  caFile: "/etc/mysql/tls/ca.pem",
   databases: ["foobar"],
 };
 const prodSource = { ...labSource, host: "10.0.0.21" };
@@ -48,9 +49,16 @@ test("MariaDB replica status (recorded): running → nothing to do; stopped → 
     [running.ioRunning, running.sqlRunning, running.sourceHost, running.usesGtid, running.lagSeconds],
     ["Yes", "Yes", "192.168.56.21", true, 0],
   );
-  assert.equal(decide(running, labSource), { kind: "none" });
-  assert.equal(decide(running, { ...labSource, host: "192.168.56.99" }).kind, "repoint");
-  const stopped = decide(parseReplicaStatus(MARIADB, fixture("mariadb-replica-stopped.txt")), labSource);
+  assert.equal(decide(running, labSource), {
+    kind: "repoint",
+    why: "not over TLS with the source's certificate verified against /etc/mysql/tls/ca.pem",
+  });
+  const overTls = parseReplicaStatus(MARIADB, fixture("mariadb-replica-running-tls.txt"));
+  assert.equal(decide(overTls, labSource), { kind: "none" });
+  assert.equal(decide(overTls, { ...labSource, host: "192.168.56.99" }).kind, "repoint");
+  // The recorded stopped replica predates TLS: here it replicates over verified TLS, so starting it is all it needs.
+  const stoppedStatus = parseReplicaStatus(MARIADB, fixture("mariadb-replica-stopped.txt"));
+  const stopped = decide({ ...stoppedStatus, verifiedTlsCa: labSource.caFile }, labSource);
   assert.equal(stopped, { kind: "start", why: "replication stopped (IO thread No, SQL thread No)" });
   const broken = decide(parseReplicaStatus(MARIADB, fixture("mariadb-replica-sql-error.txt")), labSource);
   assert.is(broken.kind, "bootstrap");
@@ -79,19 +87,23 @@ test("replication apply scripts speak each flavour's dialect and carry the passw
   assert.not.ok(mariadb.includes("s3cr3t-Pa55"), "plain password in the script");
   assert.match(
     decode(mariadb),
-    /CHANGE MASTER TO MASTER_HOST='192\.168\.56\.21', MASTER_PORT=3306, MASTER_USER='foobar_repl', MASTER_PASSWORD='s3cr3t-Pa55', MASTER_USE_GTID=slave_pos/,
+    /CHANGE MASTER TO MASTER_HOST='192\.168\.56\.21', MASTER_PORT=3306, MASTER_USER='foobar_repl', MASTER_PASSWORD='s3cr3t-Pa55', MASTER_USE_GTID=slave_pos, MASTER_SSL=1, MASTER_SSL_CA='\/etc\/mysql\/tls\/ca\.pem', MASTER_SSL_VERIFY_SERVER_CERT=1/,
+  );
+  assert.match(
+    decode(mariadb),
+    /\[client\]\n[\s\S]*\nssl\nssl-ca=\/etc\/mysql\/tls\/ca\.pem\nssl-verify-server-cert\n/,
+    "the dump verifies the source",
   );
   assert.match(mariadb, /mariadb-dump --defaults-extra-file="\$cnf" --single-transaction --gtid --master-data=1/);
   const mysql = replication(MYSQL, prodSource).apply(parseReplicaStatus(MYSQL, ""));
   assert.match(
     decode(mysql),
-    /CHANGE REPLICATION SOURCE TO SOURCE_HOST='10\.0\.0\.21'.*SOURCE_AUTO_POSITION=1, GET_SOURCE_PUBLIC_KEY=1/,
+    /CHANGE REPLICATION SOURCE TO SOURCE_HOST='10\.0\.0\.21'.*SOURCE_AUTO_POSITION=1, SOURCE_SSL=1, SOURCE_SSL_CA='\/etc\/mysql\/tls\/ca\.pem', SOURCE_SSL_VERIFY_SERVER_CERT=1/,
   );
+  assert.not.match(decode(mysql), /PUBLIC_KEY|public-key/, "no RSA key retrieval");
+  assert.match(decode(mysql), /\nssl-mode=VERIFY_IDENTITY\nssl-ca=\/etc\/mysql\/tls\/ca\.pem\n/);
   assert.match(decode(mysql), /RESET MASTER;/);
-  assert.match(
-    mysql,
-    /mysqldump --defaults-extra-file="\$cnf" --get-server-public-key --single-transaction --set-gtid-purged=ON/,
-  );
+  assert.match(mysql, /mysqldump --defaults-extra-file="\$cnf" --single-transaction --set-gtid-purged=ON/);
   assert.match(mysql, /^bootstrap$/m, "a replica with no replication is bootstrapped directly");
 });
 

@@ -26,6 +26,7 @@ test("live settings: what SET GLOBAL can change, in file order; settings read at
     "collation_server",
     "binlog_format",
     "binlog_expire_logs_seconds",
+    "require_secure_transport",
     "gtid_strict_mode",
     "read_only",
   ]);
@@ -40,7 +41,8 @@ test("live settings: what SET GLOBAL can change, in file order; settings read at
   ]);
   for (const flavor of [MARIADB, MYSQL]) {
     const live = names(liveSettings(flavor, { ...options, role: "replica" }));
-    const atStart = "bind_address skip_name_resolve log_bin relay_log log_slave_updates log_replica_updates gtid_mode";
+    const atStart =
+      "bind_address skip_name_resolve log_bin relay_log log_slave_updates log_replica_updates gtid_mode ssl_ca ssl_cert ssl_key tls_version";
     for (const name of atStart.split(" ")) assert.not.ok(live.includes(name), name);
   }
 });

@@ -1,8 +1,9 @@
 // Store on MySQL/MariaDB with two pools: the writer account on the primary, the read-only account on the replica.
+import { connect } from "node:net";
 import { performance } from "node:perf_hooks";
 import { createPool, type Pool, type PoolConnection, type RowDataPacket, type ResultSetHeader } from "mysql2/promise";
 import type { DatabaseConfig } from "../config.ts";
-import { errorMessage } from "../log.ts";
+import { connectErrorMessage } from "./connect-error.ts";
 import type { SqlSession } from "./migrate.ts";
 import { replicaLagSeconds } from "./replica-lag.ts";
 import type { DatabaseHealth, EndpointHealth, Message, NewMessage, ReplicaHealth, Store } from "./store.ts";
@@ -38,9 +39,23 @@ function elapsedMs(started: number): number {
   return Math.round(performance.now() - started);
 }
 
-function openPool(db: DatabaseConfig, host: string, user: string, password: string): Pool {
+/**
+ * With TLS, mysql2 connects through `stream` to the address and is given the certificate's name as its host: it checks
+ * a name it is given (as SNI and against the certificate), never an IP address.
+ */
+function tlsTarget(db: DatabaseConfig, address: string, name: string) {
+  if (!db.tls) return { host: address };
+  const connectTo = () => connect({ host: address, port: db.port, noDelay: true, keepAlive: true });
+  return {
+    host: name,
+    stream: connectTo,
+    ssl: { ca: db.tls.ca, rejectUnauthorized: true, verifyIdentity: true },
+  };
+}
+
+function openPool(db: DatabaseConfig, address: string, name: string, user: string, password: string): Pool {
   return createPool({
-    host,
+    ...tlsTarget(db, address, name),
     port: db.port,
     user,
     password,
@@ -57,8 +72,8 @@ export class MysqlStore implements Store {
   private readonly reader: Pool;
 
   constructor(db: DatabaseConfig) {
-    this.writer = openPool(db, db.primaryHost, db.user, db.password);
-    this.reader = openPool(db, db.replicaHost, db.readUser, db.readPassword);
+    this.writer = openPool(db, db.primaryHost, db.tls?.primaryName ?? db.primaryHost, db.user, db.password);
+    this.reader = openPool(db, db.replicaHost, db.tls?.replicaName ?? db.replicaHost, db.readUser, db.readPassword);
   }
 
   async listMessages(limit: number): Promise<Message[]> {
@@ -130,7 +145,7 @@ export class MysqlStore implements Store {
       );
       return { reachable: true, ms: elapsedMs(started) };
     } catch (error) {
-      return { reachable: false, ms: elapsedMs(started), error: errorMessage(error) };
+      return { reachable: false, ms: elapsedMs(started), error: connectErrorMessage(error) };
     }
   }
 
@@ -140,7 +155,7 @@ export class MysqlStore implements Store {
       const lagSeconds = await withTimeout(this.replicaLag(), PROBE_TIMEOUT_MS, "replica probe");
       return { reachable: true, ms: elapsedMs(started), lagSeconds };
     } catch (error) {
-      return { reachable: false, ms: elapsedMs(started), lagSeconds: null, error: errorMessage(error) };
+      return { reachable: false, ms: elapsedMs(started), lagSeconds: null, error: connectErrorMessage(error) };
     }
   }
 

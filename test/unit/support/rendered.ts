@@ -21,6 +21,8 @@ export function renderedTexts(work: HostWork): string[] {
     }
     // The script with its files' bodies left out (each is read back decoded, where the value is plain text).
     const shape = script.replace(/<<'__FOOBAR_B64__'\n[\s\S]*?__FOOBAR_B64__/g, "<<(a file, below)");
+    // A certificate resource issues a new key (and so certificate) on every apply: only its id and probe compare.
+    if (resource.id.startsWith("certificate:")) return [resource.id, JSON.stringify(resource.probe({ diff: false }))];
     return [resource.id, JSON.stringify(resource.probe({ diff: false })), shape, ...decodedBodies(script)];
   });
 }
