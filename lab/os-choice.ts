@@ -5,17 +5,19 @@ import { join } from "node:path";
 import { DEFAULT_LAB_OS, envLabOs, LabOsError, labOs, type LabOs } from "./environment/os.ts";
 import { STATE_DIR } from "./paths.ts";
 
-const osFile = () => join(STATE_DIR, "os");
+/** `stateDir` is the lab's state directory; tests name a scratch one. */
+const osFile = (stateDir: string) => join(stateDir, "os");
 
 /** The release the running lab booted; a lab brought up before the choice existed booted Debian 12. */
-function runningOs(): LabOs {
-  return labOs(existsSync(osFile()) ? readFileSync(osFile(), "utf8").trim() : "debian12", osFile());
+function runningOs(stateDir: string): LabOs {
+  const file = osFile(stateDir);
+  return labOs(existsSync(file) ? readFileSync(file, "utf8").trim() : "debian12", file);
 }
 
 /** The release to boot: `asked` (else FOOBAR_LAB_OS), checked against the running lab's when hosts run. */
-export function chooseLabOs(running: boolean, asked: LabOs | undefined = envLabOs()): LabOs {
+export function chooseLabOs(running: boolean, asked: LabOs | undefined = envLabOs(), stateDir = STATE_DIR): LabOs {
   if (!running) return asked ?? labOs(DEFAULT_LAB_OS, "default");
-  const current = runningOs();
+  const current = runningOs(stateDir);
   if (asked && asked.name !== current.name)
     throw new LabOsError(
       `lab: the lab runs ${current.release} (${current.name}), not ${asked.release}: \`npm run lab -- down\` first, then \`npm run lab -- up --os ${asked.name}\``,
@@ -24,16 +26,16 @@ export function chooseLabOs(running: boolean, asked: LabOs | undefined = envLabO
 }
 
 /** Remember the release the lab was brought up with, for later commands (reset, status, the tests). */
-export function recordLabOs(os: LabOs): void {
-  writeFileSync(osFile(), `${os.name}\n`);
+export function recordLabOs(os: LabOs, stateDir = STATE_DIR): void {
+  writeFileSync(osFile(stateDir), `${os.name}\n`);
 }
 
 /** The running lab's release, for status; undefined when no host runs. */
-export function labOsOf(running: boolean): LabOs | undefined {
-  return running ? runningOs() : undefined;
+export function labOsOf(running: boolean, stateDir = STATE_DIR): LabOs | undefined {
+  return running ? runningOs(stateDir) : undefined;
 }
 
 /** Forget it once the lab is down. */
-export function forgetLabOs(): void {
-  rmSync(osFile(), { force: true });
+export function forgetLabOs(stateDir = STATE_DIR): void {
+  rmSync(osFile(stateDir), { force: true });
 }

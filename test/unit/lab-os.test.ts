@@ -3,13 +3,17 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { envLabOs, labOs } from "../../lab/environment/os.ts";
+import * as choice from "../../lab/os-choice.ts";
 import { scratchDir } from "./support/scratch.ts";
 
+/** A scratch state directory, never the machine's lab (another test file may have loaded lab/paths.ts already). */
 const state = scratchDir("lab-state-");
-process.env.FOOBAR_LAB_STATE = state;
 delete process.env.FOOBAR_LAB_OS;
-const { chooseLabOs, recordLabOs, forgetLabOs, labOsOf } = await import("../../lab/os-choice.ts");
-const { labOs, envLabOs } = await import("../../lab/environment/os.ts");
+const chooseLabOs = (running: boolean, asked: ReturnType<typeof envLabOs>) => choice.chooseLabOs(running, asked, state);
+const recordLabOs = (os: NonNullable<ReturnType<typeof envLabOs>>) => choice.recordLabOs(os, state);
+const forgetLabOs = () => choice.forgetLabOs(state);
+const labOsOf = (running: boolean) => choice.labOsOf(running, state);
 
 const failure = (run: () => unknown) => {
   try {
