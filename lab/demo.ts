@@ -5,7 +5,7 @@ import { request as plainRequest } from "node:http";
 import { request } from "node:https";
 import { join } from "node:path";
 import { buildApp } from "../app/build.ts";
-import { status, up } from "./lab.ts";
+import { up } from "./lab.ts";
 import { chooseLabOs } from "./os-choice.ts";
 import { rootCommand } from "./machine.ts";
 import { paths, REPO_ROOT } from "./paths.ts";
@@ -64,7 +64,7 @@ function step(title: string): void {
 }
 
 async function main(): Promise<number> {
-  const os = chooseLabOs(status().hosts.some((host) => host.running));
+  const os = chooseLabOs();
   step(`lab: ${labHosts().length} ${os.release} hosts booted with systemd-nspawn on ${SUBNET}`);
   await up(console.log, undefined, os);
   step("build the code base (app/ → app/dist)");

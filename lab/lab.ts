@@ -9,7 +9,7 @@ import { ensureLabKeys } from "./keys.ts";
 import { machinePid, startedHosts, startMachine, stopMachine } from "./machine.ts";
 import type { LabOs } from "./environment/os.ts";
 import { ensureSwitch, presentNetworkParts, removeSwitch } from "./network.ts";
-import { chooseLabOs, forgetLabOs, labOsOf, recordLabOs } from "./os-choice.ts";
+import { chooseLabOs, runningLabOs } from "./os-choice.ts";
 import { paths, REPO_ROOT, STATE_DIR } from "./paths.ts";
 import { prepareLabMachine } from "./requirements.ts";
 import { labHost, labHosts, siteAddress, type LabHost } from "./topology.ts";
@@ -65,19 +65,16 @@ function claimLab(): void {
   writeFileSync(ownerFile(), `${REPO_ROOT}\n`);
 }
 
-const anyHostRunning = () => allHosts().some((host) => machinePid(host) !== undefined);
-
 /** Bring the whole lab up on `os` (else FOOBAR_LAB_OS, the running lab's, Debian 13); a second call finds everything
  * running and returns quickly. */
 export async function up(log: Log = console.log, hosts = labHosts(), os?: LabOs): Promise<void> {
-  const release = chooseLabOs(anyHostRunning(), os);
+  const release = chooseLabOs(os);
   prepareLabMachine(log);
   claimLab();
   const started = Date.now();
   await cleanStale(hosts, log);
   await ensureSwitch();
   const baseDir = await ensureBaseImage(release, log);
-  recordLabOs(release);
   await ensureLabKeys(labHosts());
   startAptProxy();
   await startAcme(siteAddress());
@@ -101,7 +98,6 @@ export async function down(log: Log = console.log): Promise<void> {
   rmSync(paths.acmeState, { recursive: true, force: true });
   rmSync(paths.pids, { recursive: true, force: true });
   rmSync(ownerFile(), { force: true });
-  forgetLabOs();
   const leftovers = leftoverParts();
   if (leftovers.length > 0) throw new Error(`lab down: still present: ${leftovers.join(", ")}`);
   log(`lab down: nothing left (state dir ${STATE_DIR} cleared; caches kept in ${paths.baseImages}, ${paths.aptCache})`);
@@ -109,7 +105,7 @@ export async function down(log: Log = console.log): Promise<void> {
 
 /** Give hosts a pristine root filesystem (same SSH host keys) and boot them again, in parallel. */
 export async function reset(names: string[], log: Log = console.log): Promise<void> {
-  const release = chooseLabOs(anyHostRunning());
+  const release = chooseLabOs();
   prepareLabMachine(log);
   claimLab();
   const hosts = names.map(labHost);
@@ -153,7 +149,7 @@ export interface HostStatus {
 
 export function status(): { hosts: HostStatus[]; os?: LabOs; aptProxy: boolean; acme: boolean } {
   return {
-    os: labOsOf(anyHostRunning()),
+    os: runningLabOs(),
     hosts: allHosts().map((host) => ({
       name: host.name,
       address: host.address,

@@ -102,7 +102,7 @@ if (TARGET === "lab") {
   test("a host the lab started that hosts.ts does not name: status and up call it stray, it counts as a leftover until down", async () => {
     const stray = labHostFor("gone-01", `${LAB_PREFIX}.99`);
     await ensureLabKeys([stray]); // as `up` did while hosts.ts still named it
-    await startMachine(stray, await ensureBaseImage(chooseLabOs(true), () => undefined));
+    await startMachine(stray, await ensureBaseImage(chooseLabOs(), () => undefined));
     const reported = status().hosts.find((host) => host.name === "gone-01");
     assert.equal({ running: reported?.running, stray: reported?.stray }, { running: true, stray: true });
     assert.ok(
