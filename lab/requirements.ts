@@ -24,6 +24,7 @@ export const TOOLS: Record<string, { pkg: string; for: Purpose[] }> = {
   umount: { pkg: "mount", for: ["lab"] },
   ab: { pkg: "apache2-utils", for: ["test", "bench"] },
   curl: { pkg: "curl", for: ["test"] },
+  tcpdump: { pkg: "tcpdump", for: ["test"] },
   testssl: { pkg: "testssl.sh", for: ["test"] },
   vagrant: { pkg: "vagrant", for: ["test"] },
   ps: { pkg: "procps", for: ["test"] },

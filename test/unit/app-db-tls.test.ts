@@ -52,6 +52,19 @@ test("a certificate of another CA: refused with the reason", async () => {
   );
 });
 
+test("as mysql2 reports it (its own code on Node's error): still named a refused certificate", async () => {
+  const error = Object.assign((await refusal(["db-01", "10.9.9.9"])) as Error, { code: "HANDSHAKE_SSL_ERROR" });
+  assert.match(
+    connectErrorMessage(error),
+    /^the server's TLS certificate was refused \(HANDSHAKE_SSL_ERROR\): Hostname\/IP does not match/,
+  );
+  const protocol = Object.assign(new Error("unsupported protocol"), { code: "HANDSHAKE_SSL_ERROR" });
+  assert.is(
+    connectErrorMessage(protocol),
+    "the TLS handshake with the server failed (HANDSHAKE_SSL_ERROR): unsupported protocol",
+  );
+});
+
 test("other errors keep their message", () => {
   assert.is(
     connectErrorMessage(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" })),
