@@ -1,5 +1,6 @@
-// Many light SSH hosts for the scale benchmark: sshd instances on 127.0.1.1…127.0.1.N (port 2222), one user with
-// /bin/sh and no rc files (root's shell setup here costs ~150 ms per command), keys and known_hosts of their own.
+// Many light SSH hosts for the scale benchmark: sshd instances on 127.0.x.y (port 2222), one user with /bin/sh and no
+// rc files (root's shell setup here costs ~150 ms per command), keys and known_hosts of their own. Every sshd started
+// is stopped by its PID: by stop(), when starting fails half-way, and when the process is interrupted.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -15,6 +16,8 @@ import {
   loopbackNames,
 } from "./loopback-inventory.ts";
 
+/** openssh-server's daemon (lab/requirements.ts lists it for the benchmark). */
+const SSHD = "/usr/sbin/sshd";
 /** sshd listens on at most 16 sockets per process. */
 const ADDRESSES_PER_SSHD = 15;
 
@@ -69,8 +72,66 @@ async function waitListening(addresses: string[]): Promise<void> {
   throw new Error(`bench sshd did not listen on ${addresses.length} loopback addresses`);
 }
 
+/** Rejects when the sshd cannot be started or exits before it listens (its stderr in the message). */
+function failedStart(daemon: ChildProcess, config: string): Promise<never> {
+  let stderr = "";
+  daemon.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((_, reject) => {
+    daemon.once("error", (error) => reject(new Error(`bench sshd (${config}) did not start: ${error.message}`)));
+    daemon.once("close", (code, signal) =>
+      reject(
+        new Error(`bench sshd (${config}) exited (${signal ?? `code ${code}`}) before listening: ${stderr.trim()}`),
+      ),
+    );
+  });
+}
+
+/** End the sshds started here (by their PIDs) and wait for them; remove the hosts' data. */
+async function stopDaemons(daemons: ChildProcess[]): Promise<void> {
+  const running = daemons.filter((daemon) => daemon.exitCode === null && daemon.signalCode === null);
+  const exited = running.map((daemon) => new Promise((resolve) => daemon.once("exit", resolve)));
+  for (const daemon of running) daemon.kill("SIGTERM");
+  await Promise.all(exited);
+  rmSync(DATA_DIR, { recursive: true, force: true });
+}
+
+/** On SIGINT, SIGTERM or SIGHUP: no more starts, stop the daemons, then end as that signal would have. Returns the undo. */
+function stopOnSignals(daemons: ChildProcess[], starting: AbortController): () => void {
+  const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+  const handler = (signal: NodeJS.Signals) => {
+    undo();
+    starting.abort(new Error(`interrupted by ${signal}`));
+    void stopDaemons(daemons).finally(() => process.kill(process.pid, signal));
+  };
+  const undo = () => signals.forEach((signal) => process.off(signal, handler));
+  signals.forEach((signal) => process.once(signal, handler));
+  return undo;
+}
+
 /** Start `count` loopback hosts; `stop()` ends the sshd processes started here (by PID) and removes their data. */
 export async function startLoopbackHosts(count: number): Promise<LoopbackHosts> {
+  const daemons: ChildProcess[] = [];
+  const starting = new AbortController();
+  const undoSignals = stopOnSignals(daemons, starting);
+  try {
+    await startDaemons(count, daemons, starting.signal);
+  } catch (error) {
+    undoSignals();
+    await stopDaemons(daemons);
+    throw error;
+  }
+  return {
+    inventory: loopbackInventory(count),
+    names: loopbackNames(count),
+    stop: async () => {
+      undoSignals();
+      await stopDaemons(daemons);
+    },
+  };
+}
+
+/** Keys, the user, known_hosts, then one sshd per ADDRESSES_PER_SSHD hosts, each pushed to `daemons` as it starts. */
+async function startDaemons(count: number, daemons: ChildProcess[], interrupted: AbortSignal): Promise<void> {
   mkdirSync(DIR, { recursive: true, mode: 0o700 });
   const clientKey = join(DIR, "id_ed25519");
   const hostKey = join(DIR, "ssh_host_ed25519_key");
@@ -84,26 +145,16 @@ export async function startLoopbackHosts(count: number): Promise<LoopbackHosts> 
     join(DIR, "known_hosts"),
     names.map((_, index) => `[${address(index)}]:${PORT} ${hostPublic}`).join("\n") + "\n",
   );
-  const daemons: ChildProcess[] = [];
   for (let first = 0; first < count; first += ADDRESSES_PER_SSHD) {
     const addresses = names.slice(first, first + ADDRESSES_PER_SSHD).map((_, offset) => address(first + offset));
     const config = join(DIR, `sshd-${first}.conf`);
     writeFileSync(config, sshdConfig(hostKey, addresses));
-    daemons.push(spawn("/usr/sbin/sshd", ["-D", "-e", "-f", config], { stdio: ["ignore", "ignore", "pipe"] }));
-    await waitListening(addresses);
+    interrupted.throwIfAborted();
+    // sshd re-executes itself, so it must be started by its absolute path.
+    const daemon = spawn(SSHD, ["-D", "-e", "-f", config], { stdio: ["ignore", "ignore", "pipe"] });
+    daemons.push(daemon);
+    const failed = failedStart(daemon, config);
+    failed.catch(() => undefined); // once listening, its later exit (stop) is no failure
+    await Promise.race([waitListening(addresses), failed]);
   }
-  const inventory = loopbackInventory(count);
-  return {
-    inventory,
-    names,
-    stop: async () => {
-      for (const daemon of daemons) daemon.kill("SIGTERM");
-      await Promise.all(
-        daemons.map((daemon) =>
-          daemon.exitCode === null ? new Promise((resolve) => daemon.once("exit", resolve)) : undefined,
-        ),
-      );
-      rmSync(DATA_DIR, { recursive: true, force: true });
-    },
-  };
 }

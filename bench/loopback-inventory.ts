@@ -1,4 +1,5 @@
-// The loopback hosts' inventory (environment "bench"): N hosts on 127.0.1.1…, one sshd user, keys under .cache/bench/loopback.
+// The loopback hosts' inventory (environment "bench"): N hosts on 127.0.1.1…127.0.1.250, 127.0.2.1…, one sshd user,
+// keys under .cache/bench/loopback.
 import { join } from "node:path";
 import { defineInventory } from "../lib/inventory/define.ts";
 
@@ -9,9 +10,12 @@ export const LOOPBACK_DIR = join(import.meta.dirname, "..", ".cache", "bench", "
 /** Where the synthetic role writes its files on every host (they share one machine). */
 export const DATA_DIR = join(LOOPBACK_HOME, "data");
 
-export const loopbackAddress = (index: number) => `127.0.1.${index + 1}`;
+/** 250 hosts per 127.0.x.0/24, from 127.0.1.1: 1,000 hosts end at 127.0.4.250. */
+const HOSTS_PER_NETWORK = 250;
+export const loopbackAddress = (index: number) =>
+  `127.0.${1 + Math.floor(index / HOSTS_PER_NETWORK)}.${1 + (index % HOSTS_PER_NETWORK)}`;
 export const loopbackNames = (count: number) =>
-  Array.from({ length: count }, (_, index) => `h${String(index + 1).padStart(3, "0")}`);
+  Array.from({ length: count }, (_, index) => `h${String(index + 1).padStart(4, "0")}`);
 
 export function loopbackInventory(count: number) {
   const names = loopbackNames(count);

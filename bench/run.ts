@@ -1,7 +1,7 @@
 // `npm run bench`: engine cost, the first converge vs its package floor, no-op site re-converge vs the SSH floor vs
 // Ansible, scale on loopback SSH hosts, web throughput via the LB vs direct. Brings the lab up and converges site.ts first; results also go to
 // bench/results/<time>.json, and docs/benchmarks.md is generated again from them (bench/page.ts).
-// `npm run bench -- --quick` skips Ansible and the 100-host scale run.
+// `npm run bench -- --quick` skips Ansible and the 1,000-host scale run.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
@@ -131,7 +131,7 @@ async function main(): Promise<void> {
       `${(fastest / typed.site.median).toFixed(1)}× faster here; with kept logins ${(fastest / kept.site.median).toFixed(1)}×`,
     );
   } else row("Ansible", quick ? "skipped (--quick)" : "skipped: apt-get install ansible-core");
-  for (const count of quick ? [50] : [50, 100]) {
+  for (const count of quick ? [10, 100] : [10, 100, 1000]) {
     const result = await scale(count, 5);
     results[`scale${count}`] = result;
     row(`scale: 30 resources × ${count} loopback hosts, first run`, seconds(result.firstRunMs));
@@ -140,7 +140,10 @@ async function main(): Promise<void> {
       `${ms(result.noop)}${count === 100 ? " (target < 3 s)" : ""}`,
     );
     row(`scale: floor, ${count} hosts`, ms(result.floor));
-    row(`scale: no-op as typed, ${count} hosts, whole process: ${result.asTyped.command}`, ms(result.asTyped.run));
+    row(
+      `scale: no-op as typed, ${count} hosts, whole process: ${result.asTyped.command}`,
+      `${ms(result.asTyped.run)}; controller CPU ${ms(result.asTyped.cpu)}`,
+    );
     row(
       `scale: OpenSSH floor, ssh HOST true for ${count} hosts in parallel from a shell script`,
       `${ms(result.asTyped.opensshFloor)}; as typed / floor ${(result.asTyped.run.median / result.asTyped.opensshFloor.median).toFixed(2)}×`,

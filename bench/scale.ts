@@ -11,7 +11,7 @@ import { tool } from "../lab/requirements.ts";
 import { startLoopbackHosts } from "./loopback-hosts.ts";
 import { scalePlaybook } from "./playbooks/scale.ts";
 import { summarise, timeRuns, type Summary } from "./stats.ts";
-import { sshTrueEverywhere, timedRun } from "./whole-process.ts";
+import { measuredRun, sshTrueEverywhere, timedRun } from "./whole-process.ts";
 
 const silent = { emit() {}, close() {} };
 const connect = sshConnector({ acceptNewHostKeys: false, timeoutSeconds: 120 });
@@ -21,8 +21,9 @@ export interface ScaleResult {
   firstRunMs: number;
   noop: Summary;
   floor: Summary;
-  /** The no-op as a user types it, a new process each run, and `ssh HOST true` to every host from a shell script, alternated. */
-  asTyped: { command: string; run: Summary; opensshFloor: Summary };
+  /** The no-op as a user types it, a new process each run (wall, and the controller CPU it used), and `ssh HOST true`
+   *  to every host from a shell script, alternated. */
+  asTyped: { command: string; run: Summary; cpu: Summary; opensshFloor: Summary };
 }
 
 export async function scale(count: number, runs: number): Promise<ScaleResult> {
@@ -87,10 +88,12 @@ export async function scale(count: number, runs: number): Promise<ScaleResult> {
     const command = ["bin/foobar-infra", "bench/playbooks/scale.ts", "-i", "bench", "-f", String(count)];
     const env = { ...process.env, FOOBAR_BENCH_HOSTS: String(count) };
     timedRun(command, env); // warm-up: the bundle, and the facts cache of the command's own runs
-    const times = { run: [] as number[], openssh: [] as number[] };
+    const times = { run: [] as number[], cpu: [] as number[], openssh: [] as number[] };
     for (let index = 0; index < runs; index++) {
       times.openssh.push(timedRun(opensshFloor, env));
-      times.run.push(timedRun(command, env));
+      const measured = measuredRun(command, env);
+      times.run.push(measured.wallMs);
+      times.cpu.push(measured.cpuMs);
     }
     return {
       hosts: count,
@@ -100,6 +103,7 @@ export async function scale(count: number, runs: number): Promise<ScaleResult> {
       asTyped: {
         command: `FOOBAR_BENCH_HOSTS=${count} ${command.join(" ")}`,
         run: summarise(times.run),
+        cpu: summarise(times.cpu),
         opensshFloor: summarise(times.openssh),
       },
     };

@@ -4,21 +4,40 @@ import { REPO_ROOT } from "../lab/paths.ts";
 
 /** Wall milliseconds of one whole command; throws with its output when it fails or is not a no-op. */
 export function timedRun(argv: string[], env: NodeJS.ProcessEnv = process.env): number {
+  return measuredRun(argv, env).wallMs;
+}
+
+/** bash's `times`, after the command: its second line is the children's user and system time ("0m1.234s 0m0.345s"). */
+const WITH_TIMES = ['"$@"; status=$?; times >&2; exit $status', "bash"];
+
+/**
+ * Wall and CPU milliseconds of one whole command (CPU: user + system of the command and every process it waited for,
+ * as bash's `times` reports them); throws with its output when it fails or is not a no-op.
+ */
+export function measuredRun(argv: string[], env: NodeJS.ProcessEnv = process.env): { wallMs: number; cpuMs: number } {
   const started = performance.now();
-  const result = spawnSync(argv[0]!, argv.slice(1), {
+  const result = spawnSync("bash", ["-c", ...WITH_TIMES, ...argv], {
     cwd: REPO_ROOT,
     encoding: "utf8",
     stdio: ["ignore", "pipe", "pipe"],
     env,
   });
-  const elapsed = performance.now() - started;
+  const wallMs = performance.now() - started;
   if (result.status !== 0)
     throw new Error(
       `${argv.join(" ")} failed (exit ${result.status}):\n${result.stdout.slice(-1500)}${result.stderr.slice(-1500)}`,
     );
   if (/changed=[1-9]/.test(result.stdout))
     throw new Error(`${argv.join(" ")} is not a no-op:\n${result.stdout.slice(-1500)}`);
-  return elapsed;
+  return { wallMs, cpuMs: childrenCpuMs(result.stderr) };
+}
+
+/** The children's line of bash's `times` (the last line), in milliseconds. */
+export function childrenCpuMs(stderr: string): number {
+  const line = stderr.trimEnd().split("\n").at(-1) ?? "";
+  const times = [...line.matchAll(/(\d+)m([\d.]+)s/g)];
+  if (times.length !== 2) throw new Error(`no CPU times from bash's times: "${line}"`);
+  return times.reduce((sum, [, minutes, seconds]) => sum + (Number(minutes) * 60 + Number(seconds)) * 1000, 0);
 }
 
 /**
