@@ -29,6 +29,10 @@ export interface FakeHostOptions {
   factsOutput?: string;
   /** Another run holds the converge lock (this description): a first attempt finds it busy, a wait gets it. */
   lockHolder?: string;
+  /** With lockHolder: the holder keeps the lock past a wait too. */
+  lockKept?: boolean;
+  /** Another run had the lock since this one probed: the first attempt takes it, stale (probe again). */
+  lockTakenMeanwhile?: boolean;
 }
 
 /** Everything a test may count or inspect after a run. */
@@ -50,12 +54,14 @@ export function fakeConnector(
     if (!handler || options[host.name]?.unreachable)
       throw new UnreachableError(host.name, "connect ECONNREFUSED (fake)", "refused");
     const facts = options[host.name]?.factsOutput ?? debianFacts(host.name);
-    const holder = options[host.name]?.lockHolder;
-    // With a holder: its lock is found held, busy to a first attempt, and had (after it) by a wait.
+    const { lockHolder: holder, lockKept, lockTakenMeanwhile } = options[host.name] ?? {};
+    // With a holder: its lock is found held, busy to a first attempt, and had (after it) by a wait unless it is kept.
     const lockAnswer = (waitSeconds: number): SnippetResult =>
       !holder
-        ? { output: "lock=held", status: 0 }
-        : waitSeconds === 0
+        ? lockTakenMeanwhile
+          ? { output: "lock=held-stale", status: 76 }
+          : { output: "lock=held", status: 0 }
+        : waitSeconds === 0 || lockKept
           ? { output: `lock=busy\n${holder}`, status: 75 }
           : { output: "lock=held-stale", status: 76 };
     const probeAnswer = (parts: readonly ProbePart[]): SnippetResult => {
