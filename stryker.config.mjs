@@ -7,6 +7,8 @@ const engineTests = [
   "become",
   "cli-flags",
   "cli-options",
+  "cli-run",
+  "cli-steps",
   "events-doc",
   "exec-timeout",
   "exit-codes",
