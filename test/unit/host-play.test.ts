@@ -163,7 +163,7 @@ function failing(name: string): AnyResource {
   return { ...action(name), apply: () => `fail ${name}` };
 }
 
-test("--check reports each notified handler as 'would run' and the host as drifted (exit 2), running nothing", async () => {
+test("--check reports each notified handler as 'would run' and the host as drifted (exit 2), running nothing; the host's later plays are checked too", async () => {
   const hosts = newHosts(["h1"]);
   const run = await runFake(
     book(() => [kv("x", "1", { notify: ["reload"] })], { reload: () => action("reload") }),
@@ -176,6 +176,12 @@ test("--check reports each notified handler as 'would run' and the host as drift
     task("kv:x", "changed", { changes: [{ summary: "x (unset) -> 1" }] }),
     task("reload", "changed", { changes: [{ summary: "would run" }], handler: true }),
   ]);
+  assert.equal(
+    tasks(run.events)
+      .filter((event) => event.play === "later")
+      .map(({ id, status }) => [id, status]),
+    [["kv:after", "changed"]],
+  );
   assert.equal(hosts.h1!.actions, []);
 });
 
@@ -262,19 +268,26 @@ function connectOtherRunConverges(hosts: Record<string, KvHost>, fake: FakeHostO
   };
 }
 
-test("when another run had the lock since the probe (busy, then waited for; or stale at once), the rest is probed again and planned anew: what it converged is not applied again", async () => {
+test("when another run had the lock since the probe (busy, then waited for; or stale at once), the rest from the first change on is probed again and planned anew: what it converged is not applied again", async () => {
   for (const [name, fake, onWait] of [
     ["busy", { lockHolder: HOLDER }, true],
     ["stale", { lockTakenMeanwhile: true }, false],
   ] as const) {
     const hosts = newHosts(["h1"]);
-    const run = await runFake(lockPlaybook, fakeInventory(["h1"]), hosts, {
-      connect: connectOtherRunConverges(hosts, fake, onWait),
-    });
+    hosts.h1!.store.set("w", "1");
+    const run = await runFake(
+      book(() => [kv("w", "1"), kv("x", "1"), kv("y", "1")]),
+      fakeInventory(["h1"]),
+      hosts,
+      {
+        connect: connectOtherRunConverges(hosts, fake, onWait),
+      },
+    );
     assert.is(run.exitCode, 0, name);
     assert.equal(
       playTasks(run).map(({ id, status }) => [id, status]),
       [
+        ["kv:w", "ok"],
         ["kv:x", "ok"],
         ["kv:y", "ok"],
       ],
