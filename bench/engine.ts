@@ -25,6 +25,7 @@ export async function engineNoop(count: number): Promise<Summary> {
       forks: 200,
       reporter: silent,
       connect: connectorFor(hosts, { execs: [] }),
+      connectFresh: connectorFor(hosts, { execs: [] }),
       repoRoot: process.cwd(),
       factsDir,
     });

@@ -39,6 +39,7 @@ export async function scale(count: number, runs: number): Promise<ScaleResult> {
         forks: count,
         reporter: silent,
         connect,
+        connectFresh: connect,
         repoRoot: REPO_ROOT,
         factsDir,
       });

@@ -21,6 +21,7 @@ export async function siteNoop(runs: number): Promise<{ site: Summary; floor: Su
       forks: 50,
       reporter: silent,
       connect,
+      connectFresh: connect,
       repoRoot: REPO_ROOT,
       factsDir: join(REPO_ROOT, ".cache", "facts"),
     });

@@ -148,7 +148,7 @@ function buildWork(run: HostRun, facts: HostFacts, { plays, inventory, options }
 
 /** A genuinely new login runs `true` (a safety check after a firewall or sshd change must not ride a reused connection). */
 async function checkNewConnection(host: Host, options: RunOptions): Promise<void> {
-  const transport = await (options.connectFresh ?? options.connect)(host);
+  const transport = await options.connectFresh(host);
   try {
     const result = await transport.exec("true", { timeoutMs: 15_000 });
     if (result.code !== 0)

@@ -30,8 +30,11 @@ export interface RunOptions extends RunChoices {
   inventory: InventorySpec;
   reporter: Reporter;
   connect: Connector;
-  /** A genuinely new login (a safety check after a firewall or sshd change must not ride a reused connection); default: connect. */
-  connectFresh?: Connector;
+  /**
+   * A genuinely new login on every call, never a kept master or a shared session: the lockout check after a firewall
+   * or sshd change uses it alone. Required, so no run can fall back to `connect` (under --persist, a kept master).
+   */
+  connectFresh: Connector;
   repoRoot: string;
   /** Where host facts are cached between runs (null: memory only). */
   factsDir: string | null;

@@ -73,6 +73,7 @@ async function converge(options: { check?: boolean } = {}) {
     forks: 1,
     reporter,
     connect: async () => localTransport("localhost"),
+    connectFresh: async () => localTransport("localhost"),
     repoRoot: root,
     factsDir,
   });
@@ -139,6 +140,7 @@ test("a failing validator keeps the live file and fails the task with the valida
     forks: 1,
     reporter,
     connect: async () => localTransport("localhost"),
+    connectFresh: async () => localTransport("localhost"),
     repoRoot: root,
     factsDir,
   });

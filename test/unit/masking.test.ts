@@ -86,6 +86,7 @@ async function runWith(
     forks: 1,
     reporter,
     connect: fakeConnector({ "web-1": handler }, log),
+    connectFresh: fakeConnector({ "web-1": handler }, log),
     repoRoot: process.cwd(),
     factsDir: null,
   });

@@ -120,6 +120,9 @@ async function converge(repo: string): Promise<{ error?: Error; connects: string
         connects.push(host.name);
         throw new Error("connected");
       },
+      connectFresh: async () => {
+        throw new Error("connected");
+      },
     });
     return { connects };
   } catch (error) {

@@ -64,6 +64,9 @@ async function run(
           connects.push(host.name);
           throw new Error("no connection expected");
         },
+        connectFresh: async () => {
+          throw new Error("no connection expected");
+        },
         repoRoot: scratchDir("repo-"),
         factsDir: null,
       },

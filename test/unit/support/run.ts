@@ -34,6 +34,7 @@ export async function runFake(
     forks: 10,
     reporter,
     connect: connectorFor(hosts, log, options.fake),
+    connectFresh: connectorFor(hosts, log, options.fake),
     repoRoot: process.cwd(),
     factsDir: null,
     ...options,
