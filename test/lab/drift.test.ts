@@ -26,7 +26,7 @@ test("eight kinds of drift are listed by --check, repaired by a converge, and go
     "db-02: db-replication",
     "lb-01: command:haproxy PEM from the live certificate",
     "lb-01: command:placeholder TLS certificate",
-    "lb-01: package:certbot,curl,haproxy,keepalived,openssh-server,openssl,prometheus-node-exporter,socat,ufw", // the host's packages are one resource
+    "lb-01: package:certbot,curl,haproxy,keepalived,nftables,openssh-server,openssl,prometheus-node-exporter,socat,ufw", // the host's packages are one resource
     "lb-01: service:haproxy",
     "web-01: template:/etc/nginx/sites-available/foobar",
     "web-02: template:/etc/foobar/app.env",
