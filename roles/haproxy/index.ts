@@ -16,6 +16,7 @@ import { BACKEND, RUNTIME_SOCKET } from "./runtime.ts";
 import { schema, TLS_PEM } from "./schema.ts";
 import { frontendsOpen } from "./frontend-state-resource.ts";
 import { backendServers } from "./server-state-resource.ts";
+import { configuredFrontends, configuredServers } from "./configured.ts";
 
 export { BACKEND };
 /** Servers' runtime states saved by a reload for the new workers (see templates/server-state.conf.ejs). */
@@ -36,6 +37,9 @@ export default defineRole({
       ? vars.acme_challenge_address
       : `${peers.leader.privateAddress}:${vars.http_port}`;
     const syncKey = certificateSyncKey(vars.cert_sync_secret);
+    const backends = inventory
+      .group(vars.backend_group)
+      .map((web) => ({ name: web.name, address: web.privateAddress }));
     return [
       r.package("haproxy"),
       r.package("socat"), // talks to the runtime API socket (deploy.ts drains servers through it)
@@ -72,7 +76,7 @@ export default defineRole({
         validate: "haproxy -c -f %s",
         notify: "reload haproxy",
         data: {
-          backends: inventory.group(vars.backend_group).map((web) => ({ name: web.name, address: web.privateAddress })),
+          backends,
           stats_bind: vars.stats_address ?? host.privateAddress,
           runtime_socket: RUNTIME_SOCKET,
           server_state_file: SERVER_STATE_FILE,
@@ -82,8 +86,8 @@ export default defineRole({
         },
       }),
       r.service("haproxy", { state: "started", enabled: true }),
-      frontendsOpen(),
-      backendServers(),
+      frontendsOpen(configuredFrontends(vars)),
+      backendServers(configuredServers(vars, backends)),
     ];
   },
   handlers: {

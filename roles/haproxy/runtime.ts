@@ -28,10 +28,12 @@ export interface ServerStat {
   sessions: number;
 }
 
-/** `show stat` CSV as one record per row, by the column names of its `# ` header line; [] without one. */
+/** `show stat` CSV as one record per row, by the column names of its `# pxname` header line; [] without one. */
 export function statRows(csv: string): Record<string, string>[] {
-  const [header, ...rows] = csv.split("\n").filter((line) => line.trim() !== "");
-  if (!header?.startsWith("# ")) return [];
+  const lines = csv.split("\n").filter((line) => line.trim() !== "");
+  const at = lines.findIndex((line) => line.startsWith("# pxname,"));
+  if (at < 0) return [];
+  const [header, ...rows] = lines.slice(at) as [string, ...string[]];
   const columns = header.slice(2).split(",");
   return rows.map((row) => {
     const fields = row.split(",");

@@ -9,6 +9,7 @@ import {
   OneOf,
   Port,
   RoleVars,
+  type Static,
   SecretVar,
   Type,
   UrlPath,
@@ -126,3 +127,5 @@ export const schema = RoleVars({
   extra_frontend: Lines({ default: [], description: "Extra raw lines appended to the HTTPS frontend." }),
   extra_backend: Lines({ default: [], description: "Extra raw lines appended to the web backend." }),
 });
+
+export type HaproxyVars = Static<typeof schema>;
