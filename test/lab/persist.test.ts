@@ -54,6 +54,19 @@ test("with --persist the firewall's safety check still opens a new login: a lock
   assert.is(await mustOnHost("db-02", "ufw status"), before);
 });
 
+test("with --persist an sshd change that would lock new logins out is rolled back: the run exits 1 and says so", async () => {
+  const before = await mustOnHost("db-02", "sshd -T | sort");
+  const locked = await converge("test/lab/playbooks/sshd-lockout.ts", ["-l", "db-02", "--persist", "60"]);
+  assert.is(locked.exitCode, 1, locked.output);
+  assert.match(
+    locked.output,
+    /sshd change refused: a new SSH login as the converge's user failed after the reload .*\(rolled back\)/,
+  );
+  assert.is(await mustOnHost("db-02", "sshd -T | sort"), before, "the drop-in in force before is back");
+  const again = await converge("site", ["-l", "db-02", "--check", "--persist", "60"]);
+  assert.is(again.exitCode, 0, again.output);
+});
+
 test("drift made behind a kept login is found and repaired like any other", async () => {
   await mustOnHost("web-01", "rm /etc/nginx/sites-enabled/foobar");
   const repaired = await converge("site", ["-l", "web-01", "--persist", "60"]);
