@@ -53,7 +53,13 @@ interface Repair {
 function repairs(state: Frontends, configured: ConfiguredFrontends): Repair[] {
   const found: Repair[] = [];
   for (const [name, frontend] of state.frontends) {
-    if (frontend.status !== "OPEN")
+    // `shutdown frontend` (STOP) releases the listener for good: only a reload opens it again.
+    if (frontend.status === "STOP")
+      found.push({
+        summary: `${name}: STOP -> OPEN (shut down at runtime: reload)`,
+        command: "systemctl reload haproxy",
+      });
+    else if (frontend.status !== "OPEN")
       found.push({
         summary: `${name}: ${frontend.status} -> OPEN (disabled at runtime)`,
         command: runtimeCommand(`enable frontend ${name}`),
@@ -84,9 +90,6 @@ export function frontendsOpen(configured: ConfiguredFrontends): Resource<Fronten
     probe: () => shellProbe(`${runtimeCommand("show stat -1 1 -1; show info")} 2>/dev/null; true`),
     parse: (stdout) => ({ frontends: parseFrontends(stdout), info: parseInfo(stdout) }),
     plan: (state): Change[] => repairs(state, configured).map((repair) => ({ summary: repair.summary })),
-    apply: (state) =>
-      repairs(state, configured)
-        .map((repair) => repair.command)
-        .join("\n"),
+    apply: (state) => [...new Set(repairs(state, configured).map((repair) => repair.command))].join("\n"),
   };
 }

@@ -280,6 +280,20 @@ test("frontends' maxconn and the global limits changed at runtime are set back; 
     resource.plan(state, { diff: false }).map((change) => change.summary),
     ["foobar_https: maxconn 5 -> 4096", "global Maxconn: 10 -> 4096", "global ConnRateLimit: 3 -> 0"],
   );
+  const stopped = resource.parse(
+    answer.replace("foobar_http,FRONTEND,,,4096,OPEN", "foobar_http,FRONTEND,,,4096,STOP"),
+    0,
+  );
+  assert.ok(
+    resource
+      .plan(stopped, { diff: false })
+      .some((change) => change.summary === "foobar_http: STOP -> OPEN (shut down at runtime: reload)"),
+  );
+  assert.match(
+    resource.apply(stopped),
+    /^systemctl reload haproxy$/m,
+    "a shut-down listener comes back with a reload only",
+  );
   const apply = resource.apply(state);
   for (const command of [
     "set maxconn frontend foobar_https 4096",
