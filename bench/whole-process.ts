@@ -1,6 +1,7 @@
 // Timing whole commands for the as-typed rows: one new process per run, and the OpenSSH floor as one shell script.
 import { spawnSync } from "node:child_process";
 import { REPO_ROOT } from "../lab/paths.ts";
+import { tool } from "../lab/requirements.ts";
 
 /** Wall milliseconds of one whole command; throws with its output when it fails or is not a no-op. */
 export function timedRun(argv: string[], env: NodeJS.ProcessEnv = process.env): number {
@@ -16,7 +17,7 @@ const WITH_TIMES = ['"$@"; status=$?; times >&2; exit $status', "bash"];
  */
 export function measuredRun(argv: string[], env: NodeJS.ProcessEnv = process.env): { wallMs: number; cpuMs: number } {
   const started = performance.now();
-  const result = spawnSync("bash", ["-c", ...WITH_TIMES, ...argv], {
+  const result = spawnSync(tool("bash"), ["-c", ...WITH_TIMES, ...argv], {
     cwd: REPO_ROOT,
     encoding: "utf8",
     stdio: ["ignore", "pipe", "pipe"],

@@ -145,7 +145,8 @@ test("several execs run concurrently on one connection: each sees all four start
 });
 
 test("a timed-out exec resolves with code null and the connection stays usable", async () => {
-  const transport = await connectSsh(hostOn(main.port), { ...trusted, commandTimeoutMs: 300 });
+  // 1 s: long enough for the shell to start and print under a loaded machine (300 ms lost "before" at load 25).
+  const transport = await connectSsh(hostOn(main.port), { ...trusted, commandTimeoutMs: 1000 });
   try {
     const slow = await transport.exec("echo before; sleep 30");
     assert.is(slow.code, null, "the timeout ended it (the sleep would have exited 0)");
