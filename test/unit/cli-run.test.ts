@@ -109,7 +109,7 @@ const refuse = async (host: { name: string }) => {
   throw new Error(`connected to ${host.name}`);
 };
 
-test("--list-hosts prints each play's hosts within --limit, with their addresses, or 'no hosts'; it connects to none", async () => {
+test("--list-hosts prints each play's hosts within --limit, with their addresses, comma-separated, or 'no hosts'; it connects to none", async () => {
   const inventory = fakeInventory(names);
   let code = -1;
   const listed = await printed(async () => {
@@ -117,6 +117,8 @@ test("--list-hosts prints each play's hosts within --limit, with their addresses
   });
   assert.is(code, 0);
   assert.is(listed.stdout, 'play "web": h1 (10.9.0.1)\nplay "rest": h3 (10.9.0.3)\n');
+  const both = await printed(() => run(book, inventory, ["-i", "test", "--list-hosts"], { connect: refuse }));
+  assert.is(both.stdout, 'play "web": h1 (10.9.0.1), h2 (10.9.0.2)\nplay "rest": h3 (10.9.0.3)\n');
   const none = await printed(() =>
     run(book, inventory, ["-i", "test", "--list-hosts", "-l", "h3"], { connect: refuse }),
   );
@@ -152,6 +154,30 @@ test("run() on the command line's own reporter: the converge's lines, the rerun 
       /\n {2}rerun what did not complete: bin\/foobar-infra site -i test --limit @failed\n {4}h3: failed: kv:y\n$/,
     );
     assert.is(readdirSync(join(history, "test")).length, 1, "one run recorded");
+  } finally {
+    delete process.env.FOOBAR_RUN_HISTORY_DIR;
+    rmSync(history, { recursive: true, force: true });
+  }
+});
+
+test("--limit @failed after a run that completed everywhere: says there is nothing to rerun, exit 0, no connection", async () => {
+  const history = mkdtempSync(join(tmpdir(), "foobar-history-"));
+  process.env.FOOBAR_RUN_HISTORY_DIR = history;
+  const web = definePlaybook("site", [book.plays[0]!]);
+  try {
+    let code = -1;
+    const out = await printed(async () => {
+      await run(web, fakeInventory(names), ["-i", "test"], {
+        connect: connectorFor(newHosts(names), { execs: [] }),
+        factsDir: null,
+      });
+      code = await run(web, fakeInventory(names), ["-i", "test", "--limit", "@failed"], { connect: refuse });
+    });
+    assert.is(code, 0);
+    assert.match(
+      out.stdout,
+      /\n--limit @failed: nothing to rerun: the last run of site on test \(\S+, exit 0\) completed on every host\n$/,
+    );
   } finally {
     delete process.env.FOOBAR_RUN_HISTORY_DIR;
     rmSync(history, { recursive: true, force: true });
