@@ -24,8 +24,11 @@ import { tool } from "../../lab/requirements.ts";
 import { capture } from "../../lab/run-command.ts";
 import { siteAddress } from "../../lab/topology.ts";
 import { withDecodedBase64 } from "../unit/support/base64-runs.ts";
+import { DB_CA_FILE } from "../../roles/app/index.ts";
 
 const SITE = SITE_URL;
+/** Client options of a login from a web host: the servers require TLS, verified against the CA the app uses. */
+const VERIFIED_TLS = `ssl-ca=${DB_CA_FILE}\nssl-verify-server-cert\n`;
 const labSecrets = () =>
   JSON.parse(readFileSync(join(REPO_ROOT, ".lab/secrets.json"), "utf8")) as Record<string, string>;
 const secrets = () => Object.values(labSecrets());
@@ -85,7 +88,7 @@ test("writes straight to the replica with the app's accounts are refused", async
     ["foobar_app", "db_app_password"],
   ] as const) {
     // Credentials travel on stdin into a 0600 file on web-01: never on a command line.
-    const options = `[client]\nuser=${user}\npassword=${stored[secretName]}\nhost=${replica}\n`;
+    const options = `[client]\nuser=${user}\npassword=${stored[secretName]}\nhost=${replica}\n${VERIFIED_TLS}`;
     const result = await onHost(
       "web-01",
       `f=$(mktemp); cat > "$f"; mariadb --defaults-extra-file="$f" -e "INSERT INTO foobar.messages (author, text) VALUES ('x', 'y')"; rc=$?; rm -f "$f"; exit $rc`,
@@ -97,7 +100,7 @@ test("writes straight to the replica with the app's accounts are refused", async
   const reads = await onHost(
     "web-01",
     `f=$(mktemp); cat > "$f"; mariadb --defaults-extra-file="$f" -NBe "SELECT COUNT(*) >= 1 FROM foobar.messages"; rc=$?; rm -f "$f"; exit $rc`,
-    `[client]\nuser=foobar_read\npassword=${stored.db_read_password}\nhost=${replica}\n`,
+    `[client]\nuser=foobar_read\npassword=${stored.db_read_password}\nhost=${replica}\n${VERIFIED_TLS}`,
   );
   assert.is(reads.stdout.trim(), "1", reads.stderr);
 });
@@ -201,7 +204,7 @@ async function secretsCommand(args: string[]): Promise<{ code: number; output: s
 async function appLogin(web: string, password: string): Promise<{ code: number; output: string }> {
   const result = await onHost(
     web,
-    `read -r pw; MYSQL_PWD="$pw" mariadb -h ${host("db-01").privateAddress} -u foobar_app -e 'SELECT 1' foobar`,
+    `read -r pw; MYSQL_PWD="$pw" mariadb --ssl-ca=${DB_CA_FILE} --ssl-verify-server-cert -h ${host("db-01").privateAddress} -u foobar_app -e 'SELECT 1' foobar`,
     `${password}\n`,
   );
   return { code: result.code ?? 1, output: result.stderr };
