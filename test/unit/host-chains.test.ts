@@ -213,6 +213,21 @@ test("an error thrown while a host works on a play: unreachable (exit 3) when it
   }
 });
 
+test("a host whose play failed records its later plays as failed: a play that needs one of them names it", async () => {
+  const book = definePlaybook("b", [
+    play("a", "h1", "fail-a"),
+    play("b", "h1", "y"),
+    play("c", "h2", "z", { needs: ["b"] }),
+  ]);
+  const hosts = newHosts(["h1", "h2"]);
+  const run = await runFake(book, fakeInventory(["h1", "h2"]), hosts);
+  assert.equal(
+    skips(run.events).map((skip) => skip.message),
+    ['needs play "b", which did not complete on h1 (failed)'],
+  );
+  assert.equal(hosts.h2!.actions, []);
+});
+
 test("a host failed by an error skips its later plays as failed: a play that needs one of them names it", async () => {
   const book = definePlaybook("b", [
     play("a", "h1", "x"),

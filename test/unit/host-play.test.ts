@@ -274,9 +274,9 @@ test("when another run had the lock since the probe (busy, then waited for; or s
     ["stale", { lockTakenMeanwhile: true }, false],
   ] as const) {
     const hosts = newHosts(["h1"]);
-    hosts.h1!.store.set("w", "1");
+    hosts.h1!.store.set("w", "2");
     const run = await runFake(
-      book(() => [kv("w", "1"), kv("x", "1"), kv("y", "1")]),
+      book(() => [kv("w", "2"), kv("x", "1"), kv("y", "1")]),
       fakeInventory(["h1"]),
       hosts,
       {
