@@ -1,5 +1,6 @@
 // Resource: the kernel's whole ruleset (every table of every family, IPv4 and IPv6) holds no rule outside ufw's that
 // admits traffic, and ufw's input policy is in force; foreign rules are deleted by handle, with a lockout check.
+import { verifiedByNewLogin } from "./firewall-verify.ts";
 import { shellProbe } from "../facts/probe.ts";
 import { jumpTarget, NFT_RULESET_PROBE, parseNftRuleset, ruleWords, type NftTable } from "../facts/nft-ruleset.ts";
 import { ProbeParseError } from "../facts/probe-error.ts";
@@ -163,15 +164,7 @@ export function ufwForeignRules(options: UfwForeignOptions): Resource<KernelFire
         .filter(Boolean)
         .join("\n");
     },
-    async verify() {
-      try {
-        await options.verify();
-      } catch (error) {
-        throw new Error(
-          `firewall change refused: a new SSH connection failed after foreign rules were removed (${(error as Error).message})`,
-        );
-      }
-    },
+    verify: verifiedByNewLogin(options.verify, "foreign rules were removed"),
     rollback: (state) =>
       [
         sh`iptables-restore < ${`${BACKUP_DIR}/iptables`} && ip6tables-restore < ${`${BACKUP_DIR}/ip6tables`}`,

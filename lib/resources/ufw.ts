@@ -1,4 +1,5 @@
 // Resource: the whole ufw firewall of a host — default policies, the exact set of allow rules, enabled — with a lockout check.
+import { verifiedByNewLogin } from "./firewall-verify.ts";
 import { shellProbe, type ShellProbe } from "../facts/probe.ts";
 import { sh } from "../shell.ts";
 import { LOADED_RULES_PROBE, sameRules } from "./ufw-loaded.ts";
@@ -236,15 +237,7 @@ export function ufw(options: UfwOptions): Resource<UfwState> {
         .filter(Boolean)
         .join("\n");
     },
-    async verify() {
-      try {
-        await options.verify();
-      } catch (error) {
-        throw new Error(
-          `firewall change refused: a new SSH connection failed after it was applied (${(error as Error).message})`,
-        );
-      }
-    },
+    verify: verifiedByNewLogin(options.verify, "it was applied"),
     rollback: (state) =>
       [
         ...CONFIG_FILES.map((path) => sh`cp -p ${`${UFW_BACKUP_DIR}/${path.split("/").at(-1)}`} ${path}`),
