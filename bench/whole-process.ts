@@ -5,7 +5,7 @@ import { tool } from "../lab/requirements.ts";
 
 /** Wall milliseconds of one whole command; throws with its output when it fails or is not a no-op. */
 export function timedRun(argv: string[], env: NodeJS.ProcessEnv = process.env): number {
-  return measuredRun(argv, env).wallMs;
+  return noopRun(argv, argv, env).wallMs;
 }
 
 /** bash's `times`, after the command: its second line is the children's user and system time ("0m1.234s 0m0.345s"). */
@@ -13,11 +13,18 @@ const WITH_TIMES = ['"$@"; status=$?; times >&2; exit $status', "bash"];
 
 /**
  * Wall and CPU milliseconds of one whole command (CPU: user + system of the command and every process it waited for,
- * as bash's `times` reports them); throws with its output when it fails or is not a no-op.
+ * as bash's `times` reports them; bash adds its own start to the wall time); throws with its output when it fails or
+ * is not a no-op.
  */
 export function measuredRun(argv: string[], env: NodeJS.ProcessEnv = process.env): { wallMs: number; cpuMs: number } {
+  const { wallMs, stderr } = noopRun([tool("bash"), "-c", ...WITH_TIMES, ...argv], argv, env);
+  return { wallMs, cpuMs: childrenCpuMs(stderr) };
+}
+
+/** Run `spawned` (which runs the command `argv`) once, timed; throws with its output when it fails or is not a no-op. */
+function noopRun(spawned: string[], argv: string[], env: NodeJS.ProcessEnv): { wallMs: number; stderr: string } {
   const started = performance.now();
-  const result = spawnSync(tool("bash"), ["-c", ...WITH_TIMES, ...argv], {
+  const result = spawnSync(spawned[0]!, spawned.slice(1), {
     cwd: REPO_ROOT,
     encoding: "utf8",
     stdio: ["ignore", "pipe", "pipe"],
@@ -30,7 +37,7 @@ export function measuredRun(argv: string[], env: NodeJS.ProcessEnv = process.env
     );
   if (/changed=[1-9]/.test(result.stdout))
     throw new Error(`${argv.join(" ")} is not a no-op:\n${result.stdout.slice(-1500)}`);
-  return { wallMs, cpuMs: childrenCpuMs(result.stderr) };
+  return { wallMs, stderr: result.stderr };
 }
 
 /** The children's line of bash's `times` (the last line), in milliseconds. */
