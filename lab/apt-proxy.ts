@@ -33,6 +33,15 @@ export interface AptProxyAllowed {
   suites: readonly string[];
 }
 
+/** A path segment decoded, or as it is when its %-escapes are malformed (a refusal, never a throw in the proxy). */
+function decodedOrRaw(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 /** Why a request is refused, or undefined when it may pass. */
 export function refusal(
   method: string | undefined,
@@ -45,7 +54,7 @@ export function refusal(
   if (url.port !== "" && url.port !== "80") return `port ${url.port} not allowed`;
   if (!allowed.hosts.includes(url.hostname)) return `destination ${url.hostname} is not the Debian mirror`;
   const suite = /\/dists\/([^/]+)/.exec(url.pathname)?.[1];
-  if (suite !== undefined && !allowed.suites.includes(decodeURIComponent(suite)))
+  if (suite !== undefined && !allowed.suites.includes(decodedOrRaw(suite)))
     return `suite ${suite} is not one the lab's images install from (${allowed.suites.join(", ")})`;
   return undefined;
 }

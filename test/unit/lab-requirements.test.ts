@@ -72,7 +72,7 @@ test("apt proxy refusal: only GET/HEAD over http to the mirror on port 80, index
     undefined,
   );
   assert.is(refusal("GET", url("http://deb.debian.org/debian/pool/main/h/haproxy/x.deb"), mirror), undefined);
-  for (const suite of ["bullseye", "experimental", "trixie-backports", "%62ullseye"])
+  for (const suite of ["bullseye", "experimental", "trixie-backports", "%62ullseye", "%zz"])
     assert.match(
       refusal("GET", url(`http://deb.debian.org/debian/dists/${suite}/Release`), mirror)!,
       /suite .* is not one the lab's images install from/,
