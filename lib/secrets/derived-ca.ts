@@ -39,9 +39,22 @@ function positiveSerial(bytes: Buffer): Buffer {
   return serial;
 }
 
+/** The CAs derived in this process, by seed and purpose: building a CA certificate costs milliseconds (the ASN.1
+ * encoding), and each host of a run that trusts the CA asks for it again. */
+const derived = new Map<string, DerivedCa>();
+
 /** The CA for `purpose` (its common name, e.g. "foobar database CA"), derived from `secret` (HMAC-SHA256 → Ed25519 seed). */
 export function derivedCa(secret: Secret, purpose: string): DerivedCa {
   const seed = createHmac("sha256", secret.reveal()).update(`foobar-infra CA: ${purpose}`).digest();
+  const memoKey = `${createHash("sha256").update(seed).digest("hex")}\0${purpose}\0${secret.name}`;
+  const known = derived.get(memoKey);
+  if (known) return known;
+  const ca = buildCa(secret, purpose, seed);
+  derived.set(memoKey, ca);
+  return ca;
+}
+
+function buildCa(secret: Secret, purpose: string, seed: Buffer): DerivedCa {
   const key: KeyObject = createPrivateKey({
     key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]),
     format: "der",

@@ -22,6 +22,13 @@ test("the CA certificate is a function of the secret", () => {
   assert.ok(ca.verify(ca.publicKey), "self-signed");
 });
 
+test("a run derives each CA once: the same secret value, name and purpose give the same CA, not a second build", () => {
+  const first = derivedCa(secret, "foobar database CA");
+  assert.is(derivedCa(new Secret("db_ca_key", "derived-ca-test-secret-1"), "foobar database CA"), first);
+  assert.is.not(derivedCa(secret, "another CA"), first);
+  assert.is.not(derivedCa(new Secret("other_key", "derived-ca-test-secret-1"), "foobar database CA"), first);
+});
+
 test("a server certificate: signed by the CA, its names as SANs, valid for the days asked", () => {
   const ca = derivedCa(secret, "foobar database CA");
   const now = new Date("2031-01-01T00:00:00Z");
