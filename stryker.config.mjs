@@ -26,21 +26,28 @@ const engineTests = [
   "play-needs",
   "profile",
   "report-output",
+  "report-page",
   "role-vars",
   "roles-synth",
-  "run-metrics",
+  "run-history",
   "run-lifecycle",
+  "run-metrics",
+  "run-origin",
   "runner",
+  "runs-command",
   "secrets-file",
   "selection",
   "valid-vars-memo",
   "vars",
 ];
 
+// MUTATION_TESTS=a,b runs only those unit files: a group's own, for `--mutate` of that group (docs/testing.md).
+const tests = process.env.MUTATION_TESTS?.split(",") ?? engineTests;
+
 export default {
   testRunner: "command",
   commandRunner: {
-    command: `node --import tsx test/uvu-guard.ts test/unit "^(${engineTests.join("|")})\\.test\\.ts$"`,
+    command: `node --import tsx test/uvu-guard.ts test/unit "^(${tests.join("|")})\\.test\\.ts$"`,
   },
   mutate: [
     "lib/report/*.ts",

@@ -2,9 +2,11 @@
 // masks, who/where/what), the bound keeps the last runs and days; `--limit @failed` reruns the failed, unreachable and
 // need-skipped hosts of the last run, and after a clean rerun says there is nothing to rerun.
 import { readdirSync, readFileSync, statSync } from "node:fs";
+import { hostname, userInfo } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { REPO_ROOT } from "../../lib/cli/connector.ts";
 import { run } from "../../lib/cli/main.ts";
 import { definePlaybook } from "../../lib/dsl/playbook.ts";
 import { defineRole } from "../../lib/dsl/role.ts";
@@ -12,6 +14,7 @@ import { RoleVars, SecretVar } from "../../lib/dsl/role-vars.ts";
 import { fanOut } from "../../lib/report/events.ts";
 import { historyReporter } from "../../lib/report/history-reporter.ts";
 import { listHeaders, readRecord } from "../../lib/report/history-store.ts";
+import { headCommit } from "../../lib/report/run-origin.ts";
 import { secret } from "../../lib/secret.ts";
 import type { FakeHostOptions, FakeLog } from "../../lib/testing/fake-transport.ts";
 import { connectorFor, fakeInventory, kv, newHosts } from "./support/kv-host.ts";
@@ -117,8 +120,9 @@ test("a CLI run is recorded: 0600 in a 0700 directory, its header says what, who
       },
     },
   );
-  assert.match(header!.commit ?? "", /^[0-9a-f]{40}$/, "the checkout's commit");
-  assert.ok(header!.user && header!.controller);
+  assert.is(header!.commit, headCommit(REPO_ROOT), "the checkout's commit (run-origin.test reads it from git's files)");
+  assert.is(header!.user, process.env.SUDO_USER || userInfo().username);
+  assert.is(header!.controller, hostname());
   const text = readFileSync(file, "utf8");
   assert.not.ok(text.includes(SEED), "the secret's value is in the record");
   assert.ok(text.includes("boom: ********"), "the failed step's output, masked");
