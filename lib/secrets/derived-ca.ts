@@ -7,7 +7,10 @@ import {
   createPublicKey,
   generateKeyPairSync,
   type KeyObject,
+  X509Certificate,
 } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { Secret } from "../secret.ts";
 import { issueCertificate } from "./x509.ts";
 
@@ -39,38 +42,53 @@ function positiveSerial(bytes: Buffer): Buffer {
   return serial;
 }
 
+/** Where CA certificates are kept between runs, named by a hash of the key's seed and the purpose. They are public, and
+ * one is used only when it is signed by the derived key, binds that key and has the fixed name and validity: a file put
+ * there cannot stand in for the CA. A no-op run then builds no certificate (and loads no ASN.1 code). */
+export const CA_CACHE_DIR = resolve(import.meta.dirname, "../../.cache/derived-ca");
+
 /** The CAs derived in this process, by seed and purpose: building a CA certificate costs milliseconds (the ASN.1
  * encoding), and each host of a run that trusts the CA asks for it again. */
 const derived = new Map<string, DerivedCa>();
 
 /** The CA for `purpose` (its common name, e.g. "foobar database CA"), derived from `secret` (HMAC-SHA256 → Ed25519 seed). */
-export function derivedCa(secret: Secret, purpose: string): DerivedCa {
+export function derivedCa(secret: Secret, purpose: string, cacheDir = CA_CACHE_DIR): DerivedCa {
   const seed = createHmac("sha256", secret.reveal()).update(`foobar-infra CA: ${purpose}`).digest();
-  const memoKey = `${createHash("sha256").update(seed).digest("hex")}\0${purpose}\0${secret.name}`;
+  const memoKey = `${createHash("sha256").update(seed).digest("hex")}\0${purpose}\0${secret.name}\0${cacheDir}`;
   const known = derived.get(memoKey);
   if (known) return known;
-  const ca = buildCa(secret, purpose, seed);
+  const ca = buildCa(secret, purpose, seed, cacheDir);
   derived.set(memoKey, ca);
   return ca;
 }
 
-function buildCa(secret: Secret, purpose: string, seed: Buffer): DerivedCa {
+function buildCa(secret: Secret, purpose: string, seed: Buffer, cacheDir: string): DerivedCa {
   const key: KeyObject = createPrivateKey({
     key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]),
     format: "der",
     type: "pkcs8",
   });
-  const certificate = issueCertificate(
-    {
-      subject: purpose,
-      serial: positiveSerial(createHash("sha256").update(seed).update("serial").digest()),
-      notBefore: CA_NOT_BEFORE,
-      notAfter: CA_NOT_AFTER,
-      publicKey: createPublicKey(key),
-      use: { ca: true },
-    },
-    { name: purpose, key },
+  const publicKey = createPublicKey(key);
+  const cacheFile = join(
+    cacheDir,
+    `${createHash("sha256").update(seed).update(`cache: ${purpose}`).digest("hex")}.pem`,
   );
+  const certificate =
+    cachedCaCertificate(cacheFile, purpose, publicKey) ??
+    keptInCache(
+      cacheFile,
+      issueCertificate(
+        {
+          subject: purpose,
+          serial: positiveSerial(createHash("sha256").update(seed).update("serial").digest()),
+          notBefore: CA_NOT_BEFORE,
+          notAfter: CA_NOT_AFTER,
+          publicKey,
+          use: { ca: true },
+        },
+        { name: purpose, key },
+      ),
+    );
   return {
     name: purpose,
     certificate,
@@ -92,4 +110,45 @@ function buildCa(secret: Secret, purpose: string, seed: Buffer): DerivedCa {
       return { certificate: cert, privateKey: new Secret(`${secret.name} (${subject} key)`, pem) };
     },
   };
+}
+
+/** The cached CA certificate when it is this CA's own: self-signed by `publicKey`, binding it, named and valid as built. */
+function cachedCaCertificate(file: string, purpose: string, publicKey: KeyObject): string | undefined {
+  let certificate: X509Certificate;
+  try {
+    certificate = new X509Certificate(readFileSync(file));
+  } catch {
+    return undefined; // none yet, unreadable or not a certificate: build it
+  }
+  const spki = (key: KeyObject) => key.export({ format: "der", type: "spki" });
+  const own =
+    certificate.ca &&
+    certificate.subject === `CN=${purpose}` &&
+    certificate.issuer === `CN=${purpose}` &&
+    Date.parse(certificate.validFrom) === CA_NOT_BEFORE.getTime() &&
+    Date.parse(certificate.validTo) === CA_NOT_AFTER.getTime() &&
+    spki(certificate.publicKey).equals(spki(publicKey)) &&
+    certificate.verify(publicKey);
+  return own ? certificate.toString() : undefined;
+}
+
+/** CA certificates the cache keeps: the newest, so that test runs with throwaway secrets do not grow it without end. */
+const CA_CACHE_SIZE = 16;
+
+/** `certificate`, written to the cache for the next run; a cache that cannot be written (a read-only checkout) is skipped. */
+function keptInCache(file: string, certificate: string): string {
+  try {
+    const dir = resolve(file, "..");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(`${file}.${process.pid}.tmp`, certificate);
+    renameSync(`${file}.${process.pid}.tmp`, file);
+    const kept = readdirSync(dir)
+      .filter((name) => name.endsWith(".pem"))
+      .map((name) => ({ path: join(dir, name), mtime: statSync(join(dir, name)).mtimeMs }))
+      .sort((a, b) => b.mtime - a.mtime);
+    for (const old of kept.slice(CA_CACHE_SIZE)) rmSync(old.path, { force: true });
+  } catch {
+    // The next run builds it again.
+  }
+  return certificate;
 }

@@ -1,32 +1,18 @@
 // X.509 certificates built with @peculiar/asn1-x509 (DER structures) and signed with node:crypto (Ed25519 issuers).
 import { type KeyObject, sign, X509Certificate } from "node:crypto";
 import { isIP } from "node:net";
-import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
-import {
-  AlgorithmIdentifier,
-  AttributeTypeAndValue,
-  AttributeValue,
-  BasicConstraints,
-  Certificate,
-  ExtendedKeyUsage,
-  Extension,
-  Extensions,
-  GeneralName,
-  id_ce_basicConstraints,
-  id_ce_extKeyUsage,
-  id_ce_keyUsage,
-  id_ce_subjectAltName,
-  id_kp_serverAuth,
-  KeyUsage,
-  KeyUsageFlags,
-  Name,
-  RelativeDistinguishedName,
-  SubjectAlternativeName,
-  SubjectPublicKeyInfo,
-  TBSCertificate,
-  Validity,
-  Version,
-} from "@peculiar/asn1-x509";
+import { createRequire } from "node:module";
+
+type Asn1 = typeof import("@peculiar/asn1-schema") & typeof import("@peculiar/asn1-x509");
+
+const requireCjs = createRequire(import.meta.url);
+let loaded: Asn1 | undefined;
+/** The ASN.1 structures, loaded with the first certificate built: about 80 modules whose start a run that builds no
+ * certificate (a no-op, with the CA certificate cached) does not pay for. */
+function asn1(): Asn1 {
+  loaded ??= { ...requireCjs("@peculiar/asn1-schema"), ...requireCjs("@peculiar/asn1-x509") } as Asn1;
+  return loaded;
+}
 
 /** The Ed25519 signature algorithm (RFC 8410): the only issuer key type this module signs with. */
 const ED25519 = "1.3.101.112";
@@ -52,7 +38,8 @@ export interface Issuer {
   key: KeyObject;
 }
 
-function commonName(name: string): Name {
+function commonName(name: string) {
+  const { Name, RelativeDistinguishedName, AttributeTypeAndValue, AttributeValue } = asn1();
   return new Name([
     new RelativeDistinguishedName([
       new AttributeTypeAndValue({ type: COMMON_NAME, value: new AttributeValue({ utf8String: name }) }),
@@ -60,11 +47,14 @@ function commonName(name: string): Name {
   ]);
 }
 
-function extension(id: string, critical: boolean, value: unknown): Extension {
+function extension(id: string, critical: boolean, value: unknown) {
+  const { Extension, OctetString, AsnConvert } = asn1();
   return new Extension({ extnID: id, critical, extnValue: new OctetString(AsnConvert.serialize(value)) });
 }
 
-function extensionsFor(use: CertificateFields["use"]): Extension[] {
+function extensionsFor(use: CertificateFields["use"]) {
+  const { BasicConstraints, ExtendedKeyUsage, GeneralName, KeyUsage, KeyUsageFlags, SubjectAlternativeName } = asn1();
+  const { id_ce_basicConstraints, id_ce_extKeyUsage, id_ce_keyUsage, id_ce_subjectAltName, id_kp_serverAuth } = asn1();
   if (use.ca)
     return [
       extension(id_ce_basicConstraints, true, new BasicConstraints({ cA: true, pathLenConstraint: 0 })),
@@ -81,6 +71,8 @@ function extensionsFor(use: CertificateFields["use"]): Extension[] {
 
 /** A certificate for `fields`, signed by `issuer`, as PEM. Ed25519 signatures are deterministic: same input, same bytes. */
 export function issueCertificate(fields: CertificateFields, issuer: Issuer): string {
+  const { AlgorithmIdentifier, AsnConvert, Certificate, Extensions, SubjectPublicKeyInfo, TBSCertificate } = asn1();
+  const { Validity, Version } = asn1();
   const algorithm = new AlgorithmIdentifier({ algorithm: ED25519 });
   const tbs = new TBSCertificate({
     version: Version.v3,

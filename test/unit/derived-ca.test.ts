@@ -1,6 +1,9 @@
 // The CA derived from a secret: the same secret gives the same CA certificate; another secret another CA; it issues
 // server certificates that verify against it and name exactly what was asked.
 import { X509Certificate } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { derivedCa } from "../../lib/secrets/derived-ca.ts";
@@ -27,6 +30,32 @@ test("a run derives each CA once: the same secret value, name and purpose give t
   assert.is(derivedCa(new Secret("db_ca_key", "derived-ca-test-secret-1"), "foobar database CA"), first);
   assert.is.not(derivedCa(secret, "another CA"), first);
   assert.is.not(derivedCa(new Secret("other_key", "derived-ca-test-secret-1"), "foobar database CA"), first);
+});
+
+test("the CA certificate is kept in the cache directory, and a cached file that is not this CA's own is replaced", () => {
+  const dir = mkdtempSync(join(tmpdir(), "derived-ca-"));
+  try {
+    const built = derivedCa(new Secret("db_ca_key", "derived-ca-cache-1"), "foobar database CA", dir).certificate;
+    const [file] = readdirSync(dir);
+    assert.ok(file, "the certificate was written to the cache");
+    assert.is(readFileSync(join(dir, file!), "utf8"), built);
+    assert.not.match(file!, /derived-ca-cache-1/, "the file is named by a hash, not the secret");
+    // Another CA's certificate (a different key signed it) in this CA's cache file: not used, and replaced.
+    const other = derivedCa(new Secret("db_ca_key", "derived-ca-cache-2"), "foobar database CA", dir).certificate;
+    writeFileSync(join(dir, file!), other);
+    // Another spelling of the same directory: derived afresh, not taken from this process's memo.
+    const again = derivedCa(new Secret("db_ca_key", "derived-ca-cache-1"), "foobar database CA", `${dir}/`).certificate;
+    assert.is(again, built, "the certificate is this CA's");
+    assert.is(readFileSync(join(dir, file!), "utf8"), built, "the foreign file was replaced");
+    // Garbage in the cache file: built again.
+    writeFileSync(join(dir, file!), "not a certificate");
+    assert.is(
+      derivedCa(new Secret("db_ca_key", "derived-ca-cache-1"), "foobar database CA", `${dir}//`).certificate,
+      built,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("a server certificate: signed by the CA, its names as SANs, valid for the days asked", () => {
