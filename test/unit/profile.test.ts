@@ -4,7 +4,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { definePlaybook } from "../../lib/dsl/playbook.ts";
 import type { RunEvent } from "../../lib/report/events.ts";
-import { profileLines } from "../../lib/report/profile.ts";
+import { profileLines, profileReporter } from "../../lib/report/profile.ts";
 import { fakeInventory, newHosts, thirtyKeys } from "./support/kv-host.ts";
 import { runFake } from "./support/run.ts";
 
@@ -79,6 +79,66 @@ test("profile: a duration under 0.1 s is shown in ms, not as 0.0 s", () => {
     profileLines(quick).some((line) => /^\s+36 ms\s+a\s+package:nginx\s+\[one\]$/.test(line)),
     profileLines(quick).join("\n"),
   );
+});
+
+const WHOLE = [
+  "PROFILE",
+  "  slowest tasks (the exec that applied each, with the re-probe of what follows):",
+  "    30.0 s  a          package:nginx  [one]",
+  "     0.5 s  b          handlers from reload nginx  [one]",
+  "  hosts, last to finish first (busy: inside its plays; idle: waiting between them for other hosts):",
+  "  b          done at 37.0 s, busy 8.0 s, idle 29.0 s",
+  "      gather facts 0 ms +2.0 s | one 2.0 s +2.0 s | two 33.0 s +4.0 s",
+  "  a          done at 33.0 s, busy 32.0 s, idle 1.0 s",
+  "      gather facts 0 ms +1.0 s | one 2.0 s +31.0 s",
+];
+
+test("profile: the whole report, columns aligned, whatever order the tasks and host plays came in", () => {
+  assert.equal(profileLines(events), WHOLE);
+  const tasks = events.filter((event) => event.type === "task");
+  const hostPlays = events.filter((event) => event.type === "host-play");
+  const shuffled = [events[0]!, ...hostPlays.reverse(), tasks[1]!, tasks[2]!, tasks[3]!, tasks[0]!];
+  assert.equal(profileLines(shuffled), WHOLE);
+});
+
+test("profile: the slowest N tasks only; nothing applied says so; no start or no host play is no report", () => {
+  const many: RunEvent[] = [
+    ...events.filter((event) => event.type !== "task"),
+    ...[1, 2, 3, 4, 5].map(
+      (n): RunEvent => ({
+        type: "task",
+        play: "one",
+        host: "a",
+        id: `t${n}`,
+        status: "changed",
+        startedAt: T + n,
+        durationMs: n * 1000,
+      }),
+    ),
+  ];
+  assert.equal(
+    profileLines(many, 2).slice(2, 4),
+    ["     5.0 s  a          t5  [one]", "     4.0 s  a          t4  [one]"],
+    "the 2 slowest, longest first",
+  );
+  assert.ok(profileLines(many, 2)[4]!.startsWith("  hosts,"));
+  assert.is(profileLines(many).filter((line) => / t\d {2}\[one\]$/.test(line)).length, 5, "10 by default");
+  const untimed = events.map((event) =>
+    event.type === "task" ? ({ ...event, durationMs: event.status === "ok" ? undefined : 0 } as RunEvent) : event,
+  );
+  assert.equal(profileLines(untimed).slice(1, 4), [WHOLE[1], "    none: nothing was applied", WHOLE[4]]);
+  assert.equal(profileLines(events.slice(1)), [], "no start event");
+  assert.equal(profileLines(events.filter((event) => event.type !== "host-play")), [], "no host-play event");
+});
+
+test("profileReporter: prints the report through write when the run closes, from the events it was sent", () => {
+  const written: string[] = [];
+  const reporter = profileReporter((line) => written.push(line));
+  for (const event of events) reporter.emit(event);
+  reporter.emit({ type: "play", play: "one", hosts: ["a", "b"] });
+  assert.equal(written, [], "nothing before the end");
+  reporter.close();
+  assert.equal(written, WHOLE);
 });
 
 test("the runner's events carry each task's and host's start and duration", async () => {

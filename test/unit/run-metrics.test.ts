@@ -129,6 +129,85 @@ test("a metrics host that cannot be reached: the run keeps its exit code and say
   assert.match(event.error ?? "", /^h3: connect ECONNREFUSED \(fake\)/);
 });
 
+/** A metric's HELP and TYPE lines as the exposition format has them. */
+const head = (name: string, help: string) => `# HELP ${name} ${help}\n# TYPE ${name} gauge\n`;
+const REACH = head("foobar_check_unreachable", "1 when the last check could not log in to the host.");
+const DRIFT = head("foobar_drift_resources", "Resources the last check found would change, per play.");
+const EXIT = head(
+  "foobar_check_exit_code",
+  "The last check's exit code for this host (0 converged, 1 failed, 2 drift).",
+);
+const CHECKED = head("foobar_check_last_run_timestamp_seconds", "When the host was last checked (Unix time).");
+const CHANGED = head("foobar_converge_changed", "Resources the last converge changed on the host.");
+const FAILED = head("foobar_converge_failed", "Failed tasks of the last converge (1 when the host was unreachable).");
+const TOOK = head("foobar_converge_duration_seconds", "How long the last converge worked on the host.");
+const SUCCESS = head(
+  "foobar_converge_last_success_timestamp_seconds",
+  "When the host last converged with no failure (Unix time).",
+);
+
+test("the recorder's files, whole: drift per play without gather facts or handlers, exit code by worst outcome, a host's span", () => {
+  const recorder = new RunMetricsRecorder();
+  const task = (host: string, play: string, id: string, status: "ok" | "changed" | "failed", handler = false) =>
+    recorder.emit({
+      type: "task",
+      play,
+      host,
+      id,
+      status,
+      startedAt: 0,
+      durationMs: 0,
+      ...(handler ? { handler } : {}),
+    });
+  const hostPlay = (host: string, play: string, startedAt: number, durationMs: number) =>
+    recorder.emit({ type: "host-play", play, host, startedAt, durationMs });
+  recorder.emit({ type: "start", playbook: "b", environment: "test", hosts: ["a", "b", "c", "d"], check: true });
+  hostPlay("a", "gather facts", 1000, 500);
+  task("a", "p1", "kv:x", "changed");
+  task("a", "p1", "kv:y", "changed");
+  task("a", "p1", "reload", "changed", true);
+  hostPlay("a", "p1", 2000, 3000);
+  task("a", "p2", "kv:z", "ok");
+  hostPlay("a", "p2", 6000, 1000);
+  task("b", "p1", "kv:x", "failed");
+  task("b", "p1", "kv:y", "changed");
+  hostPlay("b", "p1", 3000, 250);
+  recorder.emit({ type: "unreachable", host: "c", message: "refused" });
+  const reach = (host: string, value: number) => ({
+    name: `foobar-reach-${host}.prom`,
+    text: `${REACH}foobar_check_unreachable{host="${host}"} ${value}\n`,
+  });
+  const check = (host: string, drift: string[], code: number) => ({
+    name: `foobar-check-${host}.prom`,
+    text: `${DRIFT}${drift.map((line) => `${line}\n`).join("")}${EXIT}foobar_check_exit_code{host="${host}"} ${code}\n${CHECKED}foobar_check_last_run_timestamp_seconds{host="${host}"} 100\n`,
+  });
+  assert.equal(recorder.checkFiles(100), [
+    reach("a", 0),
+    check("a", ['foobar_drift_resources{host="a",play="p1"} 2', 'foobar_drift_resources{host="a",play="p2"} 0'], 2),
+    reach("b", 0),
+    check("b", ['foobar_drift_resources{host="b",play="p1"} 1'], 1),
+    reach("c", 1),
+    reach("d", 0),
+    check("d", [], 0),
+  ]);
+  const converge = (host: string, changed: number, failed: number, seconds: string) => ({
+    name: `foobar-converge-${host}.prom`,
+    text: `${CHANGED}foobar_converge_changed{host="${host}"} ${changed}\n${FAILED}foobar_converge_failed{host="${host}"} ${failed}\n${TOOK}foobar_converge_duration_seconds{host="${host}"} ${seconds}\n`,
+  });
+  const success = (host: string) => ({
+    name: `foobar-converge-success-${host}.prom`,
+    text: `${SUCCESS}foobar_converge_last_success_timestamp_seconds{host="${host}"} 200\n`,
+  });
+  assert.equal(recorder.convergeFiles(200), [
+    converge("a", 2, 0, "6.000"),
+    success("a"),
+    converge("b", 1, 1, "0.250"),
+    converge("c", 0, 1, "0.000"),
+    converge("d", 0, 0, "0.000"),
+    success("d"),
+  ]);
+});
+
 test("label values are escaped; each file is replaced whole through a temporary name the collector ignores", async () => {
   const recorder = new RunMetricsRecorder();
   recorder.emit({ type: "start", playbook: "b", environment: "test", hosts: ["h1"], check: true });
