@@ -50,7 +50,7 @@ export function cliRunOptions(cli: CliOptions, inventory: InventorySpec, live: b
     reporter: fanOut(cliReporter(cli, live), cliHistoryReporter(cli, inventory)),
     connect: sshConnector(cli),
     // The lockout check after a firewall or sshd change must prove a new login, never ride a kept OpenSSH master.
-    connectFresh: sshConnector({ ...cli, persistSeconds: 0 }),
+    connectFresh: sshConnector({ ...cli, persistSeconds: 0 }, "fresh"),
     repoRoot: REPO_ROOT,
     factsDir: join(REPO_ROOT, ".cache", "facts"),
     knownRoles: repoRoleNames(),

@@ -2,10 +2,10 @@
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { knownHostsFilesFor, PIN_FILE } from "../connection/known-hosts.ts";
-import { connectOpenSsh } from "../connection/openssh.ts";
-import { connectSsh } from "../connection/ssh.ts";
+import { connectTarget, takeLoginAhead, type LoginTarget } from "../connection/logins-ahead.ts";
 import type { Host } from "../inventory/types.ts";
 import type { CliOptions } from "./args.ts";
+import { noteLogin } from "./login-record.ts";
 
 /** The repository root: everything relative in hosts.ts (keys, known_hosts, secrets) is relative to it. */
 export const REPO_ROOT = resolve(import.meta.dirname, "../..");
@@ -15,9 +15,14 @@ export function controlDir(): string {
   return join(process.env.XDG_RUNTIME_DIR || join(homedir(), ".cache"), "foobar-infra", "ssh");
 }
 
-/** SSH connector for a run: strict host keys from the host's known_hosts plus ./known_hosts; ssh2, or OpenSSH with --persist. */
+/**
+ * SSH connector for a run: strict host keys from the host's known_hosts plus ./known_hosts; ssh2, or OpenSSH with
+ * --persist. A run's connector takes over a login bin/foobar-infra started ahead for the same host and options, and
+ * notes each login for the next start (lib/cli/login-record.ts); a `fresh` one always logs in anew (the lockout check).
+ */
 export function sshConnector(
   options: Pick<CliOptions, "acceptNewHostKeys" | "timeoutSeconds"> & { persistSeconds?: number },
+  use: "run" | "fresh" = "run",
 ) {
   const pinFile = join(REPO_ROOT, PIN_FILE);
   return (host: Host) => {
@@ -28,8 +33,14 @@ export function sshConnector(
       commandTimeoutMs: options.timeoutSeconds * 1000,
       repoRoot: REPO_ROOT,
     };
-    return options.persistSeconds
-      ? connectOpenSsh(host, { ...sshOptions, persistSeconds: options.persistSeconds, controlDir: controlDir() })
-      : connectSsh(host, sshOptions);
+    const target: LoginTarget = {
+      host,
+      options: options.persistSeconds
+        ? { ...sshOptions, persistSeconds: options.persistSeconds, controlDir: controlDir() }
+        : sshOptions,
+    };
+    if (use === "fresh") return connectTarget(target);
+    noteLogin(target);
+    return takeLoginAhead(target) ?? connectTarget(target);
   };
 }

@@ -1,6 +1,7 @@
 // run(playbook): every playbook file is a CLI — parse argv, converge, print, exit with the right code.
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { closeLoginsAhead } from "../connection/logins-ahead.ts";
 import { InputError } from "../errors.ts";
 import type { InventorySpec } from "../inventory/types.ts";
 import { loadInventory } from "../inventory/load.ts";
@@ -14,6 +15,7 @@ import { parseCli, USAGE, type CliOptions } from "./args.ts";
 import { cliRunOptions } from "./cli-run.ts";
 import { resolveFailedLimit } from "./failed-limit.ts";
 import { historyDir } from "./history.ts";
+import { saveLoginRecord } from "./login-record.ts";
 
 function listHosts(playbook: Playbook, inventory: InventorySpec, cli: CliOptions): void {
   const loaded = loadInventory(inventory, cli.environment);
@@ -69,6 +71,10 @@ export async function run(
     if (!(error instanceof InputError)) throw error;
     console.error(mask(`error: ${error.message}`));
     code = 4;
+  } finally {
+    // The logins bin/foobar-infra started ahead that this run did not take over; this run's, for its next start.
+    await closeLoginsAhead();
+    saveLoginRecord();
   }
   process.exitCode = code;
   return code;

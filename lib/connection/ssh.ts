@@ -167,8 +167,8 @@ function readKnownHosts(host: Host, options: SshOptions): HostKeyLookup {
   }
 }
 
-/** Connect and authenticate; resolves once the session is ready for execs. */
-async function openClient(host: Host, options: SshOptions): Promise<SshClient> {
+/** Connect and authenticate; resolves once the session is ready for execs. `signal` abandons a login still under way. */
+async function openClient(host: Host, options: SshOptions, signal?: AbortSignal): Promise<SshClient> {
   const ssh2 = await loadSsh2();
   const known = readKnownHosts(host, options);
   const check = hostKeyCheck(host, options, known);
@@ -191,13 +191,19 @@ async function openClient(host: Host, options: SshOptions): Promise<SshClient> {
       if (failed) return;
       failed = true;
       client.removeListener("ready", ready);
+      signal?.removeEventListener("abort", abandon);
       reject(check.refusal ?? connectError(host, error));
       client.destroy();
     };
+    const abandon = () =>
+      fail(Object.assign(new Error("login abandoned: the run did not need it"), { level: "abandoned" }));
     const ready = () => {
       client.removeListener("error", fail);
+      signal?.removeEventListener("abort", abandon);
       resolveClient(client);
     };
+    if (signal?.aborted) return abandon();
+    signal?.addEventListener("abort", abandon, { once: true });
     client.once("ready", ready);
     client.on("error", fail);
     client.once("close", () =>
@@ -315,8 +321,8 @@ function sshTransport(client: SshClient, host: Host, commandTimeoutMs: number | 
 }
 
 /** Open an SSH connection to `host` with strict host-key checking; throws UnreachableError. */
-export async function connectSsh(host: Host, options: SshOptions): Promise<Transport> {
-  const client = await openClient(host, options);
+export async function connectSsh(host: Host, options: SshOptions, signal?: AbortSignal): Promise<Transport> {
+  const client = await openClient(host, options, signal);
   return sshTransport(client, host, options.commandTimeoutMs);
 }
 

@@ -31,8 +31,18 @@ export interface Transport {
   close(): Promise<void>;
 }
 
+/** The brand of UnreachableError: the launcher's logins-ahead bundle has its own copy of this class (lib/connection/logins-ahead.ts). */
+const UNREACHABLE = Symbol.for("foobar-infra.unreachable");
+
 /** Thrown by a connect function when the host cannot be reached or authenticated. */
 export class UnreachableError extends Error {
+  readonly [UNREACHABLE] = true;
+
+  /** An UnreachableError of either copy of this module (the logins started ahead by bin/foobar-infra come from the other). */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[UNREACHABLE] === true;
+  }
+
   constructor(
     readonly host: string,
     message: string,

@@ -1,5 +1,5 @@
 // Test support: the fixture site of test/cli/playbooks/ on loopback SSH hosts in a scratch directory, and bin/foobar-infra run on it as a child process.
-import { chmodSync, chownSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
 import { FIXTURE_ENV, type FixtureConfig } from "../playbooks/fixture-config.ts";
@@ -27,8 +27,17 @@ export interface CliSite {
   cli(
     file: "files" | "vault" | "secrets",
     args: string[],
-    options?: { input?: string; env?: Record<string, string>; config?: Partial<FixtureConfig>; inventory?: boolean },
+    options?: {
+      input?: string;
+      env?: Record<string, string>;
+      config?: Partial<FixtureConfig>;
+      inventory?: boolean;
+      /** Kill the run after this long (it then fails): for a test whose failure is a run that never ends. */
+      killAfterMs?: number;
+    },
   ): Promise<CliResult>;
+  /** The login records bin/foobar-infra keeps for this site's commands (.cache/logins/), by file. */
+  loginRecords(): string[];
   close(): Promise<void>;
 }
 
@@ -108,13 +117,25 @@ export async function cliSite(
           input: options.input ?? "",
           reject: false,
           stripFinalNewline: false,
+          ...(options.killAfterMs ? { timeout: options.killAfterMs } : {}),
         },
       );
       return { code: result.exitCode ?? -1, stdout: result.stdout, stderr: result.stderr };
     },
+    loginRecords: () => loginRecordsOf(scratch),
     async close() {
       await Promise.all(Object.values(servers).map((server) => server.close()));
       rmSync(join(REPO_ROOT, ".cache", "facts", config.environment), { recursive: true, force: true });
+      for (const file of loginRecordsOf(scratch)) rmSync(file, { force: true });
     },
   };
+}
+
+/** The launcher's login records of runs against this scratch site: those that name its files (its known_hosts). */
+function loginRecordsOf(scratch: string): string[] {
+  const dir = join(REPO_ROOT, ".cache", "logins");
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .map((name) => join(dir, name))
+    .filter((file) => file.endsWith(".json") && readFileSync(file, "utf8").includes(scratch));
 }

@@ -60,6 +60,8 @@ export interface SshHost {
   knownHostsLine: string;
   /** Commands started on it so far, in order. */
   commands: string[];
+  /** Each login accepted so far, in order, with how many commands it started. */
+  logins: { commands: number }[];
   /** Resolves once `count` commands have started on the host (at once if they have). */
   started(count: number): Promise<void>;
   /** Resolves once no command runs on the host (at once if none does). */
@@ -102,6 +104,7 @@ export function startSshHost(options: SshHostOptions): Promise<SshHost> {
   const connections = new Set<Connection>();
   const running = new Set<number>();
   const commands: string[] = [];
+  const logins: { commands: number }[] = [];
   let idleWaiters: (() => void)[] = [];
   let startWaiters: { count: number; wake: () => void }[] = [];
   const ended = (pid: number) => {
@@ -135,8 +138,11 @@ export function startSshHost(options: SshHostOptions): Promise<SshHost> {
       context.reject(["publickey"]);
     });
     connection.on("ready", () => {
+      const login = { commands: 0 };
+      logins.push(login);
       connection.on("session", (acceptSession) => {
         acceptSession().on("exec", (acceptExec, _reject, info) => {
+          login.commands++;
           const channel = acceptExec();
           const child = spawn("/bin/sh", ["-c", info.command], {
             cwd: options.home,
@@ -176,6 +182,7 @@ export function startSshHost(options: SshHostOptions): Promise<SshHost> {
         hostKey,
         knownHostsLine: `[127.0.0.1]:${port} ${hostKey.parsed.type} ${hostKey.blob.toString("base64")}`,
         commands,
+        logins,
         started: (count) =>
           commands.length >= count ? Promise.resolve() : new Promise((wake) => startWaiters.push({ count, wake })),
         idle: () => (running.size === 0 ? Promise.resolve() : new Promise((wake) => idleWaiters.push(wake))),
