@@ -1,8 +1,16 @@
 // The kit a role declares its vars with: one TypeBox declaration gives ajv its schema, TypeScript its type, each var its doc and default.
-import { Type, type Static, type TObject, type TSchema, type TString, type TUnsafe } from "@sinclair/typebox";
+import { createRequire } from "node:module";
+import type { Static, TObject, TSchema, TString, TUnsafe } from "@sinclair/typebox";
 import type { Secret, SecretRef } from "../secret.ts";
 import * as formats from "../value-formats.ts";
 import type { ValueFormat } from "../value-formats.ts";
+
+/**
+ * TypeBox from its CommonJS build: imported as ES modules, its ~200 files would each go through tsx's loader, about a
+ * fifth of a cold `npx tsx playbooks/site.ts`. bin/foobar-infra's bundle has a `require` and inlines it.
+ */
+const { Type }: typeof import("@sinclair/typebox") =
+  typeof require === "function" ? require("@sinclair/typebox") : createRequire(import.meta.url)("@sinclair/typebox");
 
 export { Type, type Static, type TObject, type TSchema };
 

@@ -1,6 +1,6 @@
 // Resource: a regular file with exact content (or absent), owner, group and mode.
 import { createHash } from "node:crypto";
-import { createTwoFilesPatch } from "diff";
+import { createRequire } from "node:module";
 import { normalMode, parseStat, statProbe, type PathStat } from "../facts/file-stat.ts";
 import { sh } from "../shell.ts";
 import { atomicWriteScript, type Validator } from "./atomic-write.ts";
@@ -29,10 +29,17 @@ function sha256(content: string | Buffer): string {
 }
 
 /** Unified diff for --diff, or a note when the content cannot or must not be shown. */
+const requireCjs = createRequire(import.meta.url);
+/** The diff package, loaded by the first --diff: a run without it never starts its modules. */
+let diffPackage: typeof import("diff") | undefined;
+const diffLibrary = () => (diffPackage ??= requireCjs("diff") as typeof import("diff"));
+
 export function contentDiff(path: string, before: string | undefined, after: string, sensitive: boolean): string {
   if (sensitive) return "(content hidden: sensitive)";
   if (before === undefined) return "(current content too large to show)";
-  return createTwoFilesPatch(`${path} (host)`, `${path} (wanted)`, before, after, undefined, undefined, { context: 3 });
+  return diffLibrary().createTwoFilesPatch(`${path} (host)`, `${path} (wanted)`, before, after, undefined, undefined, {
+    context: 3,
+  });
 }
 
 export function file(path: string, content: string | Buffer | null, options: FileOptions = {}): Resource<PathStat> {

@@ -1,6 +1,6 @@
 // The string formats role vars may name, each with the words a validation message uses for it.
+import { createRequire } from "node:module";
 import type { Ajv } from "ajv";
-import addFormats from "ajv-formats";
 
 /** Engine formats beyond ajv-formats': name → regular expression. */
 const ENGINE_FORMATS: Record<string, RegExp> = {
@@ -25,7 +25,10 @@ export const FORMAT_MEANINGS: Record<string, string> = {
   "interface-name": "a network interface name (up to 15 letters, digits or _.:@-, not starting with . : @ or -)",
 };
 
+/** ajv-formats' formats and the engine's on `ajv` (ajv-formats is CommonJS: inlined by the bundle, else required). */
 export function registerFormats(ajv: Ajv): void {
-  addFormats.default(ajv, ["ipv4", "ipv6", "hostname", "uri", "email"]);
+  const addFormats: typeof import("ajv-formats").default =
+    typeof require === "function" ? require("ajv-formats") : createRequire(import.meta.url)("ajv-formats");
+  addFormats(ajv, ["ipv4", "ipv6", "hostname", "uri", "email"]);
   for (const [name, pattern] of Object.entries(ENGINE_FORMATS)) ajv.addFormat(name, pattern);
 }

@@ -1,34 +1,50 @@
 // Role vars for one host: merge defaults -> inventory -> groups -> host -> play, then validate.
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { createRequire } from "node:module";
+import type { Ajv, ErrorObject, ValidateFunction } from "ajv";
 import type { Host, Inventory, Vars } from "../inventory/types.ts";
 import type { Role } from "../dsl/role.ts";
 import { Secret } from "../secret.ts";
 import { quoted } from "../value-formats.ts";
 import { FORMAT_MEANINGS, registerFormats } from "./formats.ts";
 
-// Per run, compiling the roles' validators is the engine's largest start-up cost: validating each schema against the
-// meta-schema (~60 ms, done once by a unit test instead) and optimising the generated code (~25 ms) are left out.
-const ajv = new Ajv({
-  allErrors: true,
-  strict: true,
-  allowUnionTypes: true,
-  verbose: true,
-  validateSchema: false,
-  code: { optimize: false },
-});
-registerFormats(ajv);
-/** What a pattern accepts, in words (lib/dsl/role-vars.ts Matching): used instead of the raw expression in messages. */
-ajv.addKeyword({ keyword: "meaning", schemaType: "string" });
-/** A var that names an inventory group (GroupName): checked against the inventory by group-vars.ts, not by ajv. */
-ajv.addKeyword({ keyword: "inventoryGroup", schemaType: "boolean" });
-ajv.addKeyword({
-  keyword: "secret",
-  schemaType: "boolean",
-  validate: function isSecret(wanted: boolean, data: unknown) {
-    return !wanted || data instanceof Secret;
-  },
-  errors: false,
-});
+let validator: Ajv | undefined;
+
+/**
+ * The validator of role vars, made with the first var set to validate: a run whose vars were all validated before
+ * (lib/runner/valid-vars-memo.ts) never loads ajv. Per run, compiling the roles' validators is the engine's largest
+ * start-up cost: validating each schema against the meta-schema (~60 ms, done once by a unit test instead) and
+ * optimising the generated code (~25 ms) are left out. ajv is CommonJS: bin/foobar-infra's bundle has a `require`
+ * and inlines it; under tsx it loads through Node's CommonJS loader, not tsx's.
+ */
+function varsValidator(): Ajv {
+  if (validator) return validator;
+  const { Ajv }: typeof import("ajv") =
+    typeof require === "function" ? require("ajv") : createRequire(import.meta.url)("ajv");
+  const ajv = new Ajv({
+    allErrors: true,
+    strict: true,
+    allowUnionTypes: true,
+    verbose: true,
+    validateSchema: false,
+    code: { optimize: false },
+  });
+  registerFormats(ajv);
+  /** What a pattern accepts, in words (lib/dsl/role-vars.ts Matching): used instead of the raw expression in messages. */
+  ajv.addKeyword({ keyword: "meaning", schemaType: "string" });
+  /** A var that names an inventory group (GroupName): checked against the inventory by group-vars.ts, not by ajv. */
+  ajv.addKeyword({ keyword: "inventoryGroup", schemaType: "boolean" });
+  ajv.addKeyword({
+    keyword: "secret",
+    schemaType: "boolean",
+    validate: function isSecret(wanted: boolean, data: unknown) {
+      return !wanted || data instanceof Secret;
+    },
+    errors: false,
+  });
+  validator = ajv;
+  return ajv;
+}
+
 const compiled = new WeakMap<object, ValidateFunction>();
 
 function roleSection(vars: Vars, role: string): Vars {
@@ -104,7 +120,7 @@ function explain(error: ErrorObject, data: unknown): string {
 export function validateRoleVars(role: Role, host: Host, vars: Vars): string[] {
   let validate = compiled.get(role.schema);
   if (!validate) {
-    validate = ajv.compile(role.schema);
+    validate = varsValidator().compile(role.schema);
     compiled.set(role.schema, validate);
   }
   if (validate(vars)) return [];
