@@ -19,6 +19,9 @@ export const AS_TYPED = {
   npxTsx: ["npx", "tsx", "playbooks/site.ts", "-i", "lab"],
 };
 
+/** tsx's own start: `npx tsx` of an empty file, the floor the same run under tsx adds its work to. */
+const NPX_TSX_EMPTY = ["npx", "tsx", "bench/floors/empty.ts"];
+
 export interface AsTyped {
   hosts: number;
   command: string;
@@ -26,6 +29,8 @@ export interface AsTyped {
   opensshFloor: Summary;
   ssh2Floor: Summary;
   npxTsx?: Summary;
+  /** `npx tsx` of an empty file, in the same rounds as npxTsx. */
+  npxTsxEmpty?: Summary;
   /** With --persist: the login kept from the previous run (OpenSSH ControlPersist), against OpenSSH over a kept master too. */
   persisted: { command: string; site: Summary; opensshFloor: Summary };
 }
@@ -86,6 +91,7 @@ export function asTyped(runs: number, withNpxTsx: boolean): AsTyped {
     openssh: [] as number[],
     ssh2: [] as number[],
     npxTsx: [] as number[],
+    npxTsxEmpty: [] as number[],
     persisted: [] as number[],
     opensshPersisted: [] as number[],
   };
@@ -99,7 +105,10 @@ export function asTyped(runs: number, withNpxTsx: boolean): AsTyped {
       times.site.push(timedRun(AS_TYPED.launcher));
       times.opensshPersisted.push(timedRun(opensshPersisted));
       times.persisted.push(timedRun(AS_TYPED.persisted, persistedEnv));
-      if (withNpxTsx) times.npxTsx.push(timedRun(AS_TYPED.npxTsx));
+      if (withNpxTsx) {
+        times.npxTsxEmpty.push(timedRun(NPX_TSX_EMPTY));
+        times.npxTsx.push(timedRun(AS_TYPED.npxTsx));
+      }
     }
   } finally {
     closeMasters(floorControl);
@@ -112,7 +121,7 @@ export function asTyped(runs: number, withNpxTsx: boolean): AsTyped {
     site: summarise(times.site),
     opensshFloor: summarise(times.openssh),
     ssh2Floor: summarise(times.ssh2),
-    ...(withNpxTsx ? { npxTsx: summarise(times.npxTsx) } : {}),
+    ...(withNpxTsx ? { npxTsx: summarise(times.npxTsx), npxTsxEmpty: summarise(times.npxTsxEmpty) } : {}),
     persisted: {
       command: AS_TYPED.persisted.join(" "),
       site: summarise(times.persisted),
