@@ -25,6 +25,8 @@ export interface Results {
   quick?: boolean;
   /** The parts a `--only` run measured (bench/run.ts). */
   only?: string[];
+  /** The lab hosts' release and database; files from before it was recorded measured Debian 12 with MariaDB. */
+  target?: { os: string; db: string };
   engine?: Record<string, Summary>;
   firstConverge?: FirstConvergeResult;
   asTyped?: AsTyped;
@@ -332,6 +334,12 @@ function engineGroups(files: ResultsFile[]): Group[] {
   return [engineRows, warmSiteRows, ...scaleCounts(files).map(warmScaleRows)];
 }
 
+/** "Debian 13, MariaDB": what the run's lab hosts ran. */
+const targetName = (results: Results) => {
+  const { os, db } = results.target ?? { os: "Debian 12", db: "mariadb" };
+  return `${os}, ${db === "mysql" ? "MySQL" : "MariaDB"}`;
+};
+
 /** "2026-12-04 12:44 UTC": the minute the run started. */
 const runDate = (file: ResultsFile) => `${file.results.date.slice(0, 16).replace("T", " ")} UTC`;
 
@@ -342,7 +350,7 @@ function runCell(file: ResultsFile): string {
     : quick
       ? "`--quick` run"
       : "full run";
-  return `[${runDate(file)}](../bench/results/${file.name}), ${kind}`;
+  return `[${runDate(file)}](../bench/results/${file.name}), ${kind}, ${targetName(file.results)}`;
 }
 
 function table(placed: PlacedRows[]): string[] {
@@ -469,6 +477,12 @@ export function renderBenchmarksPage(files: ResultsFile[]): string {
   const place = (groups: Group[]) => groups.flatMap((group) => fromNewest(newest, group) ?? []);
   const headline = place(headlineGroups(newest));
   const engine = place(engineGroups(newest));
+  const targets = [...new Set(newest.map((file) => targetName(file.results)))];
+  const perTarget = targets.flatMap((target) => {
+    const ofTarget = newest.filter((file) => targetName(file.results) === target);
+    const rows = [firstConvergeRows, asTypedRows].flatMap((group) => fromNewest(ofTarget, group) ?? []);
+    return rows.length ? ["", `### ${target}`, "", ...table(rows)] : [];
+  });
   const lines = [
     "# Benchmarks",
     "",
@@ -480,6 +494,13 @@ export function renderBenchmarksPage(files: ResultsFile[]): string {
     "as they were. A ratio compares figures of that same file.",
     "",
     ...table(headline),
+    "",
+    "## Per target",
+    "",
+    "The first converge and the no-op as typed on each release and database the lab has run, each from the newest",
+    "results file of that target (`FOOBAR_LAB_OS=debian12 npm run bench -- --only first-converge,as-typed` on a lab",
+    "of that release).",
+    ...perTarget,
     "",
     "## Engine work only (warm, in-process) — never what a user runs",
     "",
