@@ -73,9 +73,15 @@ test("docs/benchmarks.md is the page bench/page.ts renders from bench/results", 
 test("each row comes from the newest results file holding its measure: a --quick run leaves the Ansible row as it was", () => {
   const page = pageFromFixtures();
   const asTyped = row(page, "`bin/foobar-infra site -i lab`, no-op");
-  assert.ok(asTyped.includes("(../bench/results/2026-01-02T10-05-00-000Z.json), `--quick` run |"), asTyped);
+  assert.ok(
+    asTyped.includes("(../bench/results/2026-01-02T10-05-00-000Z.json), `--quick` run, Debian 12, MariaDB |"),
+    asTyped,
+  );
   const ansible = row(page, "Ansible as installed");
-  assert.ok(ansible.includes("(../bench/results/2026-01-01T10-30-00-000Z.json), full run |"), ansible);
+  assert.ok(
+    ansible.includes("(../bench/results/2026-01-01T10-30-00-000Z.json), full run, Debian 12, MariaDB |"),
+    ansible,
+  );
   assert.ok(ansible.includes("| 50.0 s (45.0–55.0), 3 runs |"), ansible);
   assert.ok(ansible.includes("the same state as 15 tasks"), ansible);
 });
@@ -84,6 +90,24 @@ test("a row's ratio is to the floor of its own results file", () => {
   const page = pageFromFixtures();
   assert.ok(row(page, "`bin/foobar-infra site -i lab`, no-op").includes("| 3.00× the OpenSSH floor"), page);
   assert.ok(row(page, "Ansible as installed").includes("| 100× the no-op as typed |"), page);
+});
+
+test("Per target: each release and database's no-op from its own newest file; the headline from the newest of all", () => {
+  const dir = scratchDir("foobar-bench-targets-");
+  const debian13 = {
+    ...asTypedRun("2026-01-03T10:00:00.000Z", true, 300, 200),
+    target: { os: "Debian 13", db: "mariadb" },
+  };
+  const mysql = { ...asTypedRun("2026-01-04T10:00:00.000Z", true, 400, 200), target: { os: "Debian 13", db: "mysql" } };
+  writeFileSync(join(dir, "old.json"), JSON.stringify(asTypedRun("2026-01-01T10:00:00.000Z", false, 500, 250)));
+  writeFileSync(join(dir, "d13.json"), JSON.stringify(debian13));
+  writeFileSync(join(dir, "mysql.json"), JSON.stringify(mysql));
+  const page = renderBenchmarksPage(readResultsFiles(dir));
+  const section = (title: string) => page.split(`### ${title}\n`)[1]?.split("\n\n")[0] ?? "";
+  assert.match(section("Debian 13, MySQL"), /\| 2\.00× the OpenSSH floor .*mysql\.json/);
+  assert.match(section("Debian 13, MariaDB"), /\| 1\.50× the OpenSSH floor .*d13\.json/);
+  assert.match(section("Debian 12, MariaDB"), /\| 2\.00× the OpenSSH floor .*old\.json/);
+  assert.ok(row(page, "`bin/foobar-infra site -i lab`, no-op").includes("mysql.json"), "the headline: the newest file");
 });
 
 test("the same results render the same page, whatever order the files come in", () => {
