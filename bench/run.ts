@@ -2,7 +2,8 @@
 // Ansible, scale on loopback SSH hosts, web throughput via the LB vs direct. Brings the lab up and converges site.ts first; results also go to
 // bench/results/<time>.json, and docs/benchmarks.md is generated again from them (bench/page.ts).
 // `npm run bench -- --quick` skips Ansible and the 1,000-host scale run; `--only as-typed,scale` runs those parts alone
-// (engine, first-converge, as-typed, site-noop, ansible, scale, web), and the page keeps the other rows as they were.
+// (engine, first-converge, as-typed, site-noop, ansible, scale, web), and the page keeps the other rows as they were;
+// `--scale 10,1000` picks the loopback host counts.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
@@ -36,6 +37,16 @@ function partsAsked(): Set<Part> {
   return new Set(asked as Part[]);
 }
 const parts = partsAsked();
+
+/** The loopback host counts: `--scale 10,1000`, else 10, 100 and 1,000 (not 1,000 with --quick). */
+function scaleCounts(): number[] {
+  const at = process.argv.indexOf("--scale");
+  if (at < 0) return quick ? [10, 100] : [10, 100, 1000];
+  const counts = (process.argv[at + 1] ?? "").split(",").map(Number);
+  if (counts.length === 0 || counts.some((count) => !Number.isInteger(count) || count < 1 || count > 1000))
+    throw new Error(`--scale takes host counts from 1 to 1000, comma-separated; got "${process.argv[at + 1] ?? ""}"`);
+  return counts;
+}
 /** Site no-op runs, alternated with the floor: a 15-run median moved by ±0.06 in the ratio from batch to batch here. */
 const SITE_RUNS = 30;
 /** Whole-process rounds of the as-typed no-op (each round: OpenSSH floor, ssh2 floor, the command; npx tsx too unless --quick). */
@@ -188,7 +199,7 @@ async function labSection(results: Record<string, unknown>, row: Row): Promise<v
 
 /** Loopback hosts: 10, 100 and 1,000 (not 1,000 with --quick), each as typed against its OpenSSH floor. */
 async function scaleSection(results: Record<string, unknown>, row: Row): Promise<void> {
-  for (const count of quick ? [10, 100] : [10, 100, 1000]) {
+  for (const count of scaleCounts()) {
     const result = await scale(count, 5);
     results[`scale${count}`] = result;
     row(`scale: 30 resources × ${count} loopback hosts, first run`, seconds(result.firstRunMs));
