@@ -6,6 +6,7 @@ import * as assert from "uvu/assert";
 import type { RunEvent } from "../../lib/report/events.ts";
 import { registerSecret } from "../../lib/mask.ts";
 import { reportPage } from "../../lib/report/report-page.ts";
+import { REPORT_STYLE } from "../../lib/report/report-style.ts";
 import type { RecordedEvent, RunHeader } from "../../lib/report/run-record.ts";
 
 const T = 1_700_000_000_000;
@@ -135,6 +136,302 @@ test("the recap, the changed resource with its diff, the failure, the slowest ta
   assert.match(page, /<tr><td class="n">4\.0 s<\/td><td>b<\/td><td>file:\/etc\/b<\/td><td>db<\/td><\/tr>/);
   assert.not.ok(page.includes(SECRET), "the secret's value is on the page");
   assert.not.ok(/<script|\b(src|href)=|url\(|@import/i.test(page), "the page fetches nothing and runs nothing");
+});
+
+/** The page's section `id`, from its opening tag to its closing one. */
+function section(html: string, id: string): string {
+  const start = html.indexOf(`<section id="${id}">`);
+  return html.slice(start, html.indexOf("</section>", start) + "</section>".length);
+}
+
+const cells = (values: number[], classes: string[] = []) =>
+  values.map((value, index) => `<td class="n${classes[index] ? ` ${classes[index]}` : ""}">${value}</td>`).join("");
+
+test("the head, the recap table with each count coloured, the rerun line; failures and slowest tasks, whole", () => {
+  assert.ok(
+    page.startsWith(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>site on lab · 20231114-221320.000-abcd</title>
+<style>${REPORT_STYLE}</style></head>
+<body>
+<h1>site on lab</h1>
+<p class="meta">run 20231114-221320.000-abcd (site on lab, 2023-11-14 22:13 UTC, 10.0 s, exit 3)<br>by ops on ctl · commit c0ffee</p>
+<section id="recap">`),
+  );
+  assert.ok(page.endsWith("</section>\n</body></html>\n"));
+  assert.is(
+    section(page, "recap"),
+    `<section id="recap"><h2>Recap</h2>
+<table><thead><tr><th>host</th><th>ok</th><th>changed</th><th>failed</th><th>unreachable</th><th>skipped</th></tr></thead>
+<tbody><tr><td>a</td>${cells([1, 1, 0, 0, 0], ["", "changed-text"])}</tr>
+<tr><td>b</td>${cells([1, 0, 1, 0, 0], ["", "", "failed-text"])}</tr>
+<tr><td>c</td>${cells([1, 0, 0, 1, 0], ["", "", "", "failed-text"])}</tr></tbody></table>
+<p>10.00 s, exit 3</p>
+<p>Rerun what did not complete: <code>bin/foobar-infra site -i lab --limit @failed</code> (b: failed: file:/etc/b; c: unreachable)</p>
+</section>`,
+  );
+  assert.is(
+    section(page, "failures"),
+    `<section id="failures"><h2>Failures (2)</h2>
+<ul><li><b>c</b> unreachable: connect ECONNREFUSED</li>
+<li><b>b</b> file:/etc/b <small>[db]</small>: <pre class="diff">no: ********</pre></li></ul></section>`,
+  );
+  assert.is(
+    section(page, "slowest"),
+    `<section id="slowest"><h2>Slowest tasks</h2>
+<table><thead><tr><th>time</th><th>host</th><th>task (the exec that applied it)</th><th>play</th></tr></thead><tbody><tr><td class="n">4.0 s</td><td>b</td><td>file:/etc/b</td><td>db</td></tr>
+<tr><td class="n">3.0 s</td><td>a</td><td>file:/etc/a</td><td>web &lt;tier&gt;</td></tr></tbody></table></section>`,
+  );
+});
+
+test("the changes: each changed resource with its summaries and diffs, a long diff cut at 200 lines", () => {
+  const bundle = Array.from({ length: 200 }, (_, index) => `<span class="add">+line ${index}</span>`).join("\n");
+  assert.is(
+    section(page, "changes"),
+    `<section id="changes"><h2>Changed (2)</h2>
+<div class="change" data-host="a" data-id="file:/etc/a">
+<h3>a · file:/etc/a <small>[web &lt;tier&gt;]</small></h3>
+<div>content</div>
+<pre class="diff">--- before
++++ after
+<span class="del">-password=********</span>
+<span class="add">+&lt;script&gt;x&lt;/script&gt;</span></pre></div>
+<div class="change" data-host="a" data-id="file:/srv/bundle.js">
+<h3>a · file:/srv/bundle.js <small>[web &lt;tier&gt;]</small></h3>
+<div>created</div>
+<pre class="diff">${bundle}
+… 50 more lines (bin/foobar-infra runs show ID prints the whole diff)</pre></div>
+</section>`,
+  );
+});
+
+test("the timeline's legend, axis ticks at quarters of the run, and each host's done, busy and idle", () => {
+  const timeline = section(page, "timeline");
+  assert.ok(
+    timeline.startsWith(`<section id="timeline"><h2>Timeline</h2>
+<p class="legend"><i class="ok"></i>ok <i class="changed"></i>changed <i class="failed"></i>failed <i class="idle"></i>idle (waiting for other hosts) — upper lane: plays, lower lane: tasks that took time</p>
+<div class="axis"><div class="who"></div><div class="ticks"><span style="left:0.0000%">0 ms</span><span style="left:25.0000%">2.5 s</span><span style="left:50.0000%">5.0 s</span><span style="left:75.0000%">7.5 s</span><span style="left:100.0000%">10.0 s</span></div></div>
+<div class="row" data-host="a">`),
+  );
+  assert.equal(
+    [...timeline.matchAll(/<div class="who"><b>(\w+)<\/b><small>([^<]*)<\/small><\/div>/g)].map((match) =>
+      match.slice(1),
+    ),
+    [
+      ["a", "done at 5.0 s · busy 5.0 s · idle 0 ms"],
+      ["b", "done at 10.0 s · busy 6.0 s · idle 4.0 s"],
+      ["c", "done at 0.5 s · busy 0.5 s · idle 0 ms"],
+    ],
+  );
+  assert.ok(
+    timeline.includes(
+      '<div class="bar failed" data-kind="task" data-started-at="1700000006000" data-duration-ms="4000" style="left:60.0000%;width:40.0000%" title="file:/etc/b 4.0 s"><span>file:/etc/b 4.0 s</span></div></div></div>\n</div>',
+    ),
+    "a task bar: its times, place, size and title",
+  );
+  assert.ok(timeline.includes('<div class="lane tasks"></div></div>\n</div>\n</section>'), "c timed no task");
+});
+
+test("a quiet --check: would change without diffs, a handler, no failure, nothing timed, no rerun, a limit, no commit", () => {
+  const quiet: RunHeader = {
+    ...header,
+    check: true,
+    limit: "a",
+    commit: undefined,
+    exitCode: 2,
+    rerun: {},
+    hosts: { a: counts(2) },
+  };
+  const quietEvents: RunEvent[] = [
+    { type: "host-play", play: `a&b "q" 'x'`, host: "a", startedAt: T, durationMs: 0 },
+    {
+      type: "task",
+      play: "p",
+      host: "a",
+      id: "kv:k",
+      status: "changed",
+      changes: [{ summary: "k" }],
+      startedAt: T,
+      durationMs: 0,
+    },
+    { type: "task", play: "p", host: "a", id: "reload", status: "changed", handler: true, startedAt: T, durationMs: 0 },
+    { type: "task", play: "p", host: "a", id: "kv:ok", status: "ok", startedAt: T, durationMs: 0 },
+  ];
+  const html = reportPage({
+    header: quiet,
+    events: quietEvents.map((event) => ({ ...event, time: "" }) as RecordedEvent),
+  });
+  assert.ok(html.includes("<h1>site --check on lab</h1>"));
+  assert.ok(html.includes("<br>by ops on ctl · commit unknown · --limit a</p>"));
+  assert.ok(html.includes("<p>10.00 s (check mode), exit 2</p>\n\n</section>"), "no rerun line");
+  assert.is(
+    section(html, "changes"),
+    `<section id="changes"><h2>Would change (2)</h2>
+<div class="change" data-host="a" data-id="kv:k">
+<h3>a · kv:k <small>[p]</small></h3>
+<div>k</div>
+</div>
+<div class="change" data-host="a" data-id="reload">
+<h3>a · handler reload <small>[p]</small></h3>
+<div></div>
+</div>
+<p>File diffs are recorded when the run is given <code>--diff</code>.</p></section>`,
+  );
+  assert.is(section(html, "failures"), `<section id="failures"><h2>Failures (0)</h2>\n<p>None.</p></section>`);
+  assert.is(
+    section(html, "slowest"),
+    `<section id="slowest"><h2>Slowest tasks</h2>\n<p>Nothing was applied.</p></section>`,
+  );
+  assert.ok(
+    section(html, "timeline").includes(
+      `style="left:0%;width:0%" title="a&amp;b &quot;q&quot; &#39;x&#39; 0 ms"><span>a&amp;b &quot;q&quot; &#39;x&#39; 0 ms</span></div>`,
+    ),
+    "a run of no length: bars at 0%; quotes and & escaped",
+  );
+});
+
+test("nothing changed, no host reached a play, a diff of exactly 200 lines shown whole, a handler's slow exec", () => {
+  const lines = Array.from({ length: 200 }, (_, index) => `-gone ${index}`).join("\n");
+  const html = reportPage({
+    header: { ...header, hosts: {} },
+    events: [
+      { type: "task", play: "p", host: "a", id: "kv:x", status: "failed", startedAt: T, durationMs: 10 },
+      {
+        type: "task",
+        play: "p",
+        host: "a",
+        id: "restart",
+        status: "ok",
+        handler: true,
+        startedAt: T,
+        durationMs: 2000,
+      },
+    ].map((event) => ({ ...event, time: "" }) as RecordedEvent),
+  });
+  assert.is(
+    section(html, "timeline"),
+    `<section id="timeline"><h2>Timeline</h2><p>No host got as far as a play.</p></section>`,
+  );
+  assert.is(
+    section(html, "changes"),
+    `<section id="changes"><h2>Changed (0)</h2>\n<p>Nothing changed.</p>\n</section>`,
+  );
+  assert.ok(
+    html.includes('<li><b>a</b> kv:x <small>[p]</small>: <pre class="diff"></pre></li>'),
+    "a failure without message",
+  );
+  assert.ok(
+    html.includes(
+      '<tr><td class="n">2.0 s</td><td>a</td><td>handlers from restart</td><td>p</td></tr>\n<tr><td class="n">10 ms</td>',
+    ),
+  );
+  const whole = reportPage({
+    header,
+    events: [
+      {
+        type: "task",
+        play: "p",
+        host: "a",
+        id: "f",
+        status: "changed",
+        changes: [{ summary: "s", diff: lines }],
+        startedAt: T,
+        durationMs: 0,
+      },
+    ].map((event) => ({ ...event, time: "" }) as RecordedEvent),
+  });
+  assert.ok(whole.includes('<span class="del">-gone 199</span></pre></div>'), "200 lines: no more to count");
+});
+
+/** A timeline bar as the page writes it: kind, class, start (ms after T), duration, place and size (%), its label. */
+const bar = (kind: string, cls: string, at: number, ms: number, left: string, width: string, label: string) =>
+  `<div class="bar ${cls}" data-kind="${kind}" data-started-at="${T + at}" data-duration-ms="${ms}" style="left:${left}%;width:${width}%" title="${label}"><span>${label}</span></div>`;
+
+test("the timeline, whole: rows in the order hosts started, plays sorted by start, idle before them, outcome per play", () => {
+  const timeline: RunEvent[] = [
+    { type: "host-play", play: "gather facts", host: "y", startedAt: T, durationMs: 800 },
+    { type: "task", play: "web", host: "x", id: "kv:a", status: "changed", startedAt: T + 1000, durationMs: 0 },
+    { type: "task", play: "web", host: "y", id: "kv:a", status: "ok", startedAt: T + 1000, durationMs: 0 },
+    {
+      type: "task",
+      play: "web",
+      host: "x",
+      id: "restart",
+      status: "changed",
+      handler: true,
+      startedAt: T + 1500,
+      durationMs: 1000,
+    },
+    { type: "host-play", play: "web", host: "x", startedAt: T + 1000, durationMs: 1000 },
+    { type: "host-play", play: "gather facts", host: "x", startedAt: T, durationMs: 500 },
+    { type: "host-play", play: "web", host: "y", startedAt: T + 1000, durationMs: 500 },
+    { type: "unreachable", host: "x", message: "lost" },
+  ];
+  const html = reportPage({ header, events: timeline.map((event) => ({ ...event, time: "" }) as RecordedEvent) });
+  const ticks = [
+    ["0.0000", "0 ms"],
+    ["25.0000", "0.6 s"],
+    ["50.0000", "1.3 s"],
+    ["75.0000", "1.9 s"],
+    ["100.0000", "2.5 s"],
+  ];
+  assert.is(
+    section(html, "timeline"),
+    `<section id="timeline"><h2>Timeline</h2>
+<p class="legend"><i class="ok"></i>ok <i class="changed"></i>changed <i class="failed"></i>failed <i class="idle"></i>idle (waiting for other hosts) — upper lane: plays, lower lane: tasks that took time</p>
+<div class="axis"><div class="who"></div><div class="ticks">${ticks.map(([left, text]) => `<span style="left:${left}%">${text}</span>`).join("")}</div></div>
+<div class="row" data-host="y">
+<div class="who"><b>y</b><small>done at 1.5 s · busy 1.3 s · idle 0.2 s</small></div>
+<div class="track"><div class="lane plays">${bar("idle", "idle", 800, 200, "32.0000", "8.0000", "idle 0.2 s")}${bar("play", "ok", 0, 800, "0.0000", "32.0000", "gather facts 0.8 s")}${bar("play", "ok", 1000, 500, "40.0000", "20.0000", "web 0.5 s")}</div><div class="lane tasks"></div></div>
+</div>
+<div class="row" data-host="x">
+<div class="who"><b>x</b><small>done at 2.0 s · busy 1.5 s · idle 0.5 s</small></div>
+<div class="track"><div class="lane plays">${bar("idle", "idle", 500, 500, "20.0000", "20.0000", "idle 0.5 s")}${bar("play", "failed", 0, 500, "0.0000", "20.0000", "gather facts 0.5 s")}${bar("play", "changed", 1000, 1000, "40.0000", "40.0000", "web 1.0 s")}</div><div class="lane tasks">${bar("task", "changed", 1500, 1000, "60.0000", "40.0000", "handlers from restart 1.0 s")}</div></div>
+</div>
+</section>`,
+    "the axis ends with the handler's exec, after x's last play; x's login failed only in gather facts",
+  );
+});
+
+test("the slowest 10 tasks only; a change without a diff beside one with a diff is no reason to ask for --diff", () => {
+  const timed: RunEvent[] = Array.from({ length: 11 }, (_, index) => ({
+    type: "task",
+    play: "p",
+    host: "a",
+    id: `kv:${index}`,
+    status: "ok",
+    startedAt: T,
+    durationMs: (index + 1) * 1000,
+  }));
+  const mixed: RunEvent = {
+    type: "task",
+    play: "p",
+    host: "a",
+    id: "file:/f",
+    status: "changed",
+    changes: [{ summary: "mode 0600" }, { summary: "content", diff: "+x" }],
+    startedAt: T,
+    durationMs: 0,
+  };
+  const html = reportPage({
+    header,
+    events: [...timed, mixed].map((event) => ({ ...event, time: "" }) as RecordedEvent),
+  });
+  const rows = [...section(html, "slowest").matchAll(/<td>(kv:\d+)<\/td>/g)].map((match) => match[1]);
+  assert.equal(rows, ["kv:10", "kv:9", "kv:8", "kv:7", "kv:6", "kv:5", "kv:4", "kv:3", "kv:2", "kv:1"]);
+  assert.ok(section(html, "changes").endsWith('<span class="add">+x</span></pre></div>\n</section>'));
+});
+
+test("the stylesheet styles every class the page and its timeline use", () => {
+  const used = new Set(
+    [...page.matchAll(/class="([^"]+)"/g)]
+      .flatMap((match) => match[1]!.split(" "))
+      .filter((name) => name !== "n" && name !== "plays"), // td.n below; the upper lane is styled as .lane
+  );
+  assert.ok(used.size > 15, [...used].join(" "));
+  for (const name of used) assert.ok(new RegExp(`\\.${name}\\b`).test(REPORT_STYLE), `.${name} has no rule`);
+  assert.ok(REPORT_STYLE.includes("td.n {"), "number cells");
+  assert.ok(REPORT_STYLE.includes("@media print {"), "a print layout");
 });
 
 test.run();
