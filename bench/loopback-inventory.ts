@@ -27,6 +27,9 @@ export function loopbackInventory(count: number) {
           port: LOOPBACK_PORT,
           key: join(LOOPBACK_DIR, "id_ed25519"),
           knownHosts: join(LOOPBACK_DIR, "known_hosts"),
+          // 1,000 logins at once on a 2-CPU machine each finish near the end of the whole batch, well past the 10 s
+          // default (the OpenSSH floor takes about 70 s for them all): a login slower than this is a failure.
+          connectTimeoutMs: 180_000,
         },
         hosts: Object.fromEntries(
           names.map((name, index) => [name, { address: loopbackAddress(index), become: false }]),

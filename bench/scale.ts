@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sshConnector } from "../lib/cli/connector.ts";
 import { loadInventory } from "../lib/inventory/load.ts";
+import type { RunEvent } from "../lib/report/events.ts";
 import { runPlaybook } from "../lib/runner/run.ts";
 import { REPO_ROOT } from "../lab/paths.ts";
 import { tool } from "../lab/requirements.ts";
@@ -13,7 +14,19 @@ import { scalePlaybook } from "./playbooks/scale.ts";
 import { summarise, timeRuns, type Summary } from "./stats.ts";
 import { measuredRun, sshTrueEverywhere, timedRun } from "./whole-process.ts";
 
-const silent = { emit() {}, close() {} };
+/** Prints nothing; keeps what made hosts unreachable or failed, for the error of a run that should not have. */
+function quietReporter() {
+  const problems: string[] = [];
+  return {
+    problems,
+    emit(event: RunEvent) {
+      if (event.type === "unreachable") problems.push(event.message);
+      if (event.type === "task" && event.status === "failed")
+        problems.push(`${event.host}: ${event.message ?? event.id}`);
+    },
+    close() {},
+  };
+}
 const connect = sshConnector({ acceptNewHostKeys: false, timeoutSeconds: 120 });
 
 export interface ScaleResult {
@@ -31,13 +44,14 @@ export async function scale(count: number, runs: number): Promise<ScaleResult> {
   const factsDir = mkdtempSync(join(tmpdir(), "bench-scale-facts-"));
   try {
     const converge = async (expectChanges: boolean) => {
+      const reporter = quietReporter();
       const result = await runPlaybook(scalePlaybook, {
         inventory: hosts.inventory,
         environment: "bench",
         check: false,
         diff: false,
         forks: count,
-        reporter: silent,
+        reporter,
         connect,
         connectFresh: connect,
         repoRoot: REPO_ROOT,
@@ -45,7 +59,9 @@ export async function scale(count: number, runs: number): Promise<ScaleResult> {
       });
       const changed = Object.values(result.counts).reduce((sum, counts) => sum + counts.changed, 0);
       if (result.exitCode !== 0 || (expectChanges ? changed !== count * 30 : changed !== 0))
-        throw new Error(`scale run on ${count} hosts: exit ${result.exitCode}, ${changed} changed`);
+        throw new Error(
+          `scale run on ${count} hosts: exit ${result.exitCode}, ${changed} changed; ${reporter.problems.length} problems, first: ${reporter.problems.slice(0, 3).join(" | ")}`,
+        );
     };
     const started = performance.now();
     await converge(true);
