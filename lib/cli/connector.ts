@@ -41,6 +41,7 @@ export function sshConnector(
     };
     if (use === "fresh") return connectTarget(target);
     noteLogin(target);
-    return takeLoginAhead(target) ?? connectTarget(target);
+    // A login ahead that failed (a host still starting, a moment ago) is tried again now, as if none had been started.
+    return takeLoginAhead(target)?.catch(() => connectTarget(target)) ?? connectTarget(target);
   };
 }

@@ -56,6 +56,17 @@ test("a recorded login the run does not make (another host name, the same server
   );
 });
 
+test("a login ahead that the host hung up on is made again by the run: exit 0, the second login runs the commands", async () => {
+  record();
+  site.servers.beta!.hangUpOnNext(1);
+  const before = loginsOf("beta").length;
+  const run = await site.cli("files", []);
+  assert.is(run.code, 0, run.stdout + run.stderr);
+  const logins = loginsOf("beta").slice(before);
+  assert.is(logins.length, 1, "the hung-up attempt never became a login; the run's own did");
+  assert.ok(logins[0]!.commands > 0);
+});
+
 test("a recorded login that never completes (a host that accepts TCP and says nothing) is abandoned when the run ends", async () => {
   const silent: Socket[] = [];
   const server = createServer((socket) => silent.push(socket));

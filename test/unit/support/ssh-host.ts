@@ -68,6 +68,8 @@ export interface SshHost {
   idle(): Promise<void>;
   /** Cut every login's TCP connection from the host's side, as a host that goes away does. */
   dropConnections(): void;
+  /** Hang up on the next `count` connections as they open, as a host that is still starting does. */
+  hangUpOnNext(count: number): void;
   close(): Promise<void>;
 }
 
@@ -119,7 +121,14 @@ export function startSshHost(options: SshHostOptions): Promise<SshHost> {
     startWaiters = startWaiters.filter((waiter) => commands.length < waiter.count);
     for (const waiter of ready) waiter.wake();
   };
+  let hangUps = 0;
   const server = new Server({ hostKeys: hostKeys.map((key) => key.private) }, (connection) => {
+    if (hangUps > 0) {
+      hangUps--;
+      connection.on("error", () => {});
+      connection.end();
+      return;
+    }
     connections.add(connection);
     // As sshd does (and the client, lib/connection/ssh.ts): no Nagle delay on the small packets of an exec.
     // (ssh2's Connection has setNoDelay; @types/ssh2 leaves it out.)
@@ -186,6 +195,9 @@ export function startSshHost(options: SshHostOptions): Promise<SshHost> {
         started: (count) =>
           commands.length >= count ? Promise.resolve() : new Promise((wake) => startWaiters.push({ count, wake })),
         idle: () => (running.size === 0 ? Promise.resolve() : new Promise((wake) => idleWaiters.push(wake))),
+        hangUpOnNext: (count) => {
+          hangUps = count;
+        },
         dropConnections: () => {
           for (const connection of connections) connection.end();
         },
