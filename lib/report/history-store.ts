@@ -58,18 +58,18 @@ export function pruneEnvironment(environmentDir: string, bound: HistoryBound, no
   });
 }
 
-/** A record's first line, read without reading the rest. */
+/** A record's first line, read without reading the rest: bytes up to the first newline, decoded once (a character
+ * split across two reads stays whole; a newline byte is never part of a longer UTF-8 character). */
 function firstLine(file: string): string {
   const fd = openSync(file, "r");
   try {
-    let text = "";
-    const chunk = Buffer.alloc(16_384);
+    const read: Buffer[] = [];
     for (;;) {
-      const read = readSync(fd, chunk, 0, chunk.length, null);
-      text += chunk.subarray(0, read).toString("utf8");
-      const end = text.indexOf("\n");
-      if (end >= 0) return text.slice(0, end);
-      if (read === 0) return text;
+      const chunk = Buffer.alloc(16_384);
+      const size = readSync(fd, chunk, 0, chunk.length, null);
+      const end = chunk.subarray(0, size).indexOf(0x0a);
+      read.push(chunk.subarray(0, end >= 0 ? end : size));
+      if (end >= 0 || size === 0) return Buffer.concat(read).toString("utf8");
     }
   } finally {
     closeSync(fd);

@@ -123,6 +123,17 @@ test("listHeaders: every environment's or one's, sorted by id; a long first line
   assert.equal(listHeaders(dir, "lab")[0], long, "the 40 kB header line, whole");
 });
 
+test("a header line longer than one read, with characters of 3 bytes straddling the read's end, is read back whole", () => {
+  const dir = scratchDir("history-utf8-");
+  mkdirSync(join(dir, "lab"));
+  const written = [0, 1, 2].map((pad) =>
+    header(`20261205-000000.000-000${pad}`, { rerun: { a: `${"x".repeat(pad)}${"…".repeat(10_000)}` } }),
+  );
+  for (const record of written)
+    writeFileSync(join(dir, "lab", `${record.id}.ndjson`), text(record, '{"type":"start"}\n'));
+  assert.equal(listHeaders(dir), written, "one of the three pads splits a character at 16384 bytes");
+});
+
 test("findHeader and readRecord: a whole id, a unique start or -xxxx ending; none or two is input naming them", () => {
   const dir = scratchDir("history-find-");
   const a = header("20261205-100000.000-ab12");
