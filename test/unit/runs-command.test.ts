@@ -82,7 +82,7 @@ test("runs diff: per host, each resource whose outcome differs (A → B), reache
   const lines = printed.split("\n");
   assert.match(
     lines[0]!,
-    new RegExp(`^A ${a!.id} \\(keys on test, \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC, \\d+ ms, exit 1\\)$`),
+    new RegExp(`^A ${a!.id} \\(keys on test, \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC, [\\d.]+ m?s, exit 1\\)$`),
   );
   assert.match(lines[1]!, new RegExp(`^B ${b!.id} \\(keys on test, .* exit 3\\)$`));
   assert.equal(lines.slice(2), [
@@ -105,13 +105,13 @@ test("runs: a row per run of the environment, oldest first, with the hosts that 
   assert.match(
     rows[1]!,
     new RegExp(
-      `^${a!.id} +[-\\d]+ [:\\d]+ +ops@ctl +keys +1 +\\d+ ms +h1 failed 1, h2 unreachable, h3 changed 1, h4 unreachable$`,
+      `^${a!.id} +[-\\d]+ [:\\d]+ +ops@ctl +keys +1 +[\\d.]+ m?s +h1 failed 1, h2 unreachable, h3 changed 1, h4 unreachable$`,
     ),
   );
   assert.match(
     rows[2]!,
     new RegExp(
-      `^${b!.id} +.* ops@ctl +keys +3 +\\d+ ms +h1 changed 1, h2 changed 1, h4 unreachable, 1 host unchanged$`,
+      `^${b!.id} +.* ops@ctl +keys +3 +[\\d.]+ m?s +h1 changed 1, h2 changed 1, h4 unreachable, 1 host unchanged$`,
     ),
   );
   assert.is(rows.length, 3);
