@@ -352,6 +352,8 @@ test("the timeline, whole: rows in the order hosts started, plays sorted by star
     { type: "host-play", play: "gather facts", host: "y", startedAt: T, durationMs: 800 },
     { type: "task", play: "web", host: "x", id: "kv:a", status: "changed", startedAt: T + 1000, durationMs: 0 },
     { type: "task", play: "web", host: "y", id: "kv:a", status: "ok", startedAt: T + 1000, durationMs: 0 },
+    { type: "task", play: "web", host: "y", id: "kv:slow", status: "ok", startedAt: T + 1000, durationMs: 100 },
+    { type: "task", play: "web", host: "y", id: "kv:slower", status: "ok", startedAt: T + 1100, durationMs: 300 },
     {
       type: "task",
       play: "web",
@@ -365,15 +367,16 @@ test("the timeline, whole: rows in the order hosts started, plays sorted by star
     { type: "host-play", play: "web", host: "x", startedAt: T + 1000, durationMs: 1000 },
     { type: "host-play", play: "gather facts", host: "x", startedAt: T, durationMs: 500 },
     { type: "host-play", play: "web", host: "y", startedAt: T + 1000, durationMs: 500 },
+    { type: "host-play", play: "app", host: "y", startedAt: T + 1800, durationMs: 1000 },
     { type: "unreachable", host: "x", message: "lost" },
   ];
   const html = reportPage({ header, events: timeline.map((event) => ({ ...event, time: "" }) as RecordedEvent) });
   const ticks = [
     ["0.0000", "0 ms"],
-    ["25.0000", "0.6 s"],
-    ["50.0000", "1.3 s"],
-    ["75.0000", "1.9 s"],
-    ["100.0000", "2.5 s"],
+    ["25.0000", "0.7 s"],
+    ["50.0000", "1.4 s"],
+    ["75.0000", "2.1 s"],
+    ["100.0000", "2.8 s"],
   ];
   assert.is(
     section(html, "timeline"),
@@ -381,19 +384,19 @@ test("the timeline, whole: rows in the order hosts started, plays sorted by star
 <p class="legend"><i class="ok"></i>ok <i class="changed"></i>changed <i class="failed"></i>failed <i class="idle"></i>idle (waiting for other hosts) — upper lane: plays, lower lane: tasks that took time</p>
 <div class="axis"><div class="who"></div><div class="ticks">${ticks.map(([left, text]) => `<span style="left:${left}%">${text}</span>`).join("")}</div></div>
 <div class="row" data-host="y">
-<div class="who"><b>y</b><small>done at 1.5 s · busy 1.3 s · idle 0.2 s</small></div>
-<div class="track"><div class="lane plays">${bar("idle", "idle", 800, 200, "32.0000", "8.0000", "idle 0.2 s")}${bar("play", "ok", 0, 800, "0.0000", "32.0000", "gather facts 0.8 s")}${bar("play", "ok", 1000, 500, "40.0000", "20.0000", "web 0.5 s")}</div><div class="lane tasks"></div></div>
+<div class="who"><b>y</b><small>done at 2.8 s · busy 2.3 s · idle 0.5 s</small></div>
+<div class="track"><div class="lane plays">${bar("idle", "idle", 800, 200, "28.5714", "7.1429", "idle 0.2 s")}${bar("idle", "idle", 1500, 300, "53.5714", "10.7143", "idle 0.3 s")}${bar("play", "ok", 0, 800, "0.0000", "28.5714", "gather facts 0.8 s")}${bar("play", "ok", 1000, 500, "35.7143", "17.8571", "web 0.5 s")}${bar("play", "ok", 1800, 1000, "64.2857", "35.7143", "app 1.0 s")}</div><div class="lane tasks">${bar("task", "ok", 1100, 300, "39.2857", "10.7143", "kv:slower 0.3 s")}${bar("task", "ok", 1000, 100, "35.7143", "3.5714", "kv:slow 0.1 s")}</div></div>
 </div>
 <div class="row" data-host="x">
 <div class="who"><b>x</b><small>done at 2.0 s · busy 1.5 s · idle 0.5 s</small></div>
-<div class="track"><div class="lane plays">${bar("idle", "idle", 500, 500, "20.0000", "20.0000", "idle 0.5 s")}${bar("play", "failed", 0, 500, "0.0000", "20.0000", "gather facts 0.5 s")}${bar("play", "changed", 1000, 1000, "40.0000", "40.0000", "web 1.0 s")}</div><div class="lane tasks">${bar("task", "changed", 1500, 1000, "60.0000", "40.0000", "handlers from restart 1.0 s")}</div></div>
+<div class="track"><div class="lane plays">${bar("idle", "idle", 500, 500, "17.8571", "17.8571", "idle 0.5 s")}${bar("play", "failed", 0, 500, "0.0000", "17.8571", "gather facts 0.5 s")}${bar("play", "changed", 1000, 1000, "35.7143", "35.7143", "web 1.0 s")}</div><div class="lane tasks">${bar("task", "changed", 1500, 1000, "53.5714", "35.7143", "handlers from restart 1.0 s")}</div></div>
 </div>
 </section>`,
-    "the axis ends with the handler's exec, after x's last play; x's login failed only in gather facts",
+    "the axis ends with y's last play, after x's handler exec; x's login failed only in gather facts",
   );
 });
 
-test("the slowest 10 tasks only; a change without a diff beside one with a diff is no reason to ask for --diff", () => {
+test("the slowest 10 tasks only; a change without a diff beside ones with diffs is no reason to ask for --diff", () => {
   const timed: RunEvent[] = Array.from({ length: 11 }, (_, index) => ({
     type: "task",
     play: "p",
@@ -409,17 +412,27 @@ test("the slowest 10 tasks only; a change without a diff beside one with a diff 
     host: "a",
     id: "file:/f",
     status: "changed",
-    changes: [{ summary: "mode 0600" }, { summary: "content", diff: "+x" }],
+    changes: [{ summary: "mode 0600" }, { summary: "content", diff: "+x" }, { summary: "mode", diff: "+y" }],
     startedAt: T,
     durationMs: 0,
   };
+  const plain: RunEvent = { ...mixed, id: "kv:k", changes: [{ summary: "k" }] };
   const html = reportPage({
     header,
-    events: [...timed, mixed].map((event) => ({ ...event, time: "" }) as RecordedEvent),
+    events: [...timed, mixed, plain].map((event) => ({ ...event, time: "" }) as RecordedEvent),
   });
   const rows = [...section(html, "slowest").matchAll(/<td>(kv:\d+)<\/td>/g)].map((match) => match[1]);
   assert.equal(rows, ["kv:10", "kv:9", "kv:8", "kv:7", "kv:6", "kv:5", "kv:4", "kv:3", "kv:2", "kv:1"]);
-  assert.ok(section(html, "changes").endsWith('<span class="add">+x</span></pre></div>\n</section>'));
+  assert.ok(
+    section(html, "changes").includes(
+      '<div>mode 0600, content, mode</div>\n<pre class="diff"><span class="add">+x</span></pre>\n<pre class="diff"><span class="add">+y</span></pre></div>',
+    ),
+    "summaries joined, one diff block per change",
+  );
+  assert.ok(
+    section(html, "changes").endsWith("<div>k</div>\n</div>\n</section>"),
+    "one change had diffs: no --diff hint",
+  );
 });
 
 test("the stylesheet styles every class the page and its timeline use", () => {
