@@ -4,6 +4,7 @@ import { ACME_DIRECTORY } from "./lab/environment/gateway.ts";
 import { ADMIN_USER, BECOME_SECRET, LAB_SECRETS_FILE, SUDO_ASKS_ON } from "./lab/environment/admin-user.ts";
 import { secret } from "./lib/secret.ts";
 import { LAB_PREFIX } from "./lab/environment/instance.ts";
+import { labDbEngine } from "./lab/environment/running-db.ts";
 import { TEXTFILE_DIRECTORY } from "./roles/node_exporter/index.ts";
 
 /** The machines of the design, their tier and last address octet. */
@@ -26,6 +27,13 @@ const groups = {
   db_replica: { hosts: ["db-02"] },
   monitoring: { hosts: ["mon-01"] },
 };
+
+/** The database server every database role of an environment names (db_engine, roles/mysql_common/vars.ts). */
+const dbRoles = (engine: "mariadb" | "mysql") => ({
+  mysql_primary: { db_engine: engine },
+  mysql_replica: { db_engine: engine },
+  mysqld_exporter: { db_engine: engine },
+});
 
 /** Each converge and drift check is published to the monitoring host's node_exporter (bin/foobar-infra drift). */
 const runMetrics = { host: "mon-01", directory: TEXTFILE_DIRECTORY };
@@ -74,6 +82,8 @@ export default defineInventory({
       // Certificates from the lab's Pebble, whose API certificate `lab up` exports to .lab/pebble-api.pem.
       vars: {
         keepalived: { vip: `${LAB_PREFIX}.${VIP_OCTET}` },
+        // What the lab's database hosts run: `npm run lab -- up --db mysql|mariadb` (lab/db-choice.ts).
+        ...dbRoles(labDbEngine([...groups.db_primary.hosts, ...groups.db_replica.hosts])),
         certbot: { acme_server: ACME_DIRECTORY, acme_ca_bundle: ".lab/pebble-api.pem" },
         // The lab's certificates chain to Pebble's root; short intervals keep alert tests quick.
         prometheus: {
@@ -92,7 +102,8 @@ export default defineInventory({
       hosts: onPrivateNetwork("192.168.56"),
       groups,
       runMetrics,
-      vars: { keepalived: { vip: `192.168.56.${VIP_OCTET}` } },
+      // Ubuntu 24.04's mysql-server is MySQL 8.0.
+      vars: { keepalived: { vip: `192.168.56.${VIP_OCTET}` }, ...dbRoles("mysql") },
       secretsFile: ".vagrant-ssh/secrets.json",
       generateSecrets: true,
     },

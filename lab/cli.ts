@@ -2,15 +2,19 @@
 import { spawnSync } from "node:child_process";
 import { down, reset, status, up } from "./lab.ts";
 import { ADMIN_USER, BECOME_SECRET, LAB_SECRETS_FILE, SUDO_ASKS_ON } from "./environment/admin-user.ts";
-import { LabOsError, labOs, type LabOs } from "./environment/os.ts";
+import { LabDbError } from "./environment/db.ts";
+import { LabOsError } from "./environment/os.ts";
 import { rootCommand, sshOptions } from "./machine.ts";
 import { GATEWAY, SUBNET, labHost, labHosts } from "./topology.ts";
 import { tool } from "./requirements.ts";
+import { upChoices } from "./up-choices.ts";
 
 const USAGE = `Usage: npm run lab -- <command>
 
-  up [--os OS]    build the base image if needed, boot the lab hosts (hosts.ts, lab environment), start the apt proxy and Pebble;
-                  OS is debian13 (the default) or debian12, also as FOOBAR_LAB_OS
+  up [--os OS] [--db DB]
+                  build the base images if needed, boot the lab hosts (hosts.ts, lab environment), start the apt proxy
+                  and Pebble; OS is debian13 (the default) or debian12, also as FOOBAR_LAB_OS; DB is the database hosts'
+                  mariadb (the default) or mysql (Debian's mysql-server, on Debian unstable), also as FOOBAR_LAB_DB
   down            stop everything and remove namespaces, mounts, cgroups and state (caches are kept)
   status          show what runs
   reset HOST...   give hosts a pristine root filesystem (same SSH host key) and boot them again
@@ -37,26 +41,13 @@ function unknownHosts(names: string[]): string | undefined {
     : `no lab host ${unknown.map((name) => `"${name}"`).join(", ")} (lab hosts: ${known.join(", ")})`;
 }
 
-/** `up`'s --os, or why the arguments are wrong. */
-function upOs(args: string[]): { release: LabOs | undefined } | string {
-  if (args.length === 0) return { release: undefined };
-  const [flag, value] = args.length === 1 ? args[0]!.split(/=(.*)/) : args;
-  if (flag !== "--os" || value === undefined || args.length > 2)
-    return `unexpected ${args.map((arg) => `"${arg}"`).join(" ")} (up takes --os debian13|debian12)`;
-  try {
-    return { release: labOs(value, "--os") };
-  } catch (error) {
-    return (error as Error).message;
-  }
-}
-
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case "up": {
-      const os = upOs(rest);
-      if (typeof os === "string") return usageError(`up: ${os}`);
-      await up(console.log, undefined, os.release);
+      const choices = upChoices(rest);
+      if (typeof choices === "string") return usageError(`up: ${choices}`);
+      await up(console.log, undefined, choices.release, choices.db);
       return 0;
     }
     case "down":
@@ -74,6 +65,7 @@ async function main(argv: string[]): Promise<number> {
           `${host.name.padEnd(8)} ${host.address.padEnd(15)} ${host.running ? `running (pid ${host.pid})` : "stopped"}${host.stray ? "  no longer in hosts.ts: `npm run lab -- down` removes it" : ""}`,
         );
       if (state.os) console.log(`os: ${state.os.release} (${state.os.name})`);
+      if (state.db) console.log(`database hosts: ${state.db.label} (${state.db.name})`);
       console.log(
         `apt proxy: ${state.aptProxy ? "running" : "stopped"}; pebble: ${state.acme ? "running" : "stopped"}`,
       );
@@ -112,6 +104,6 @@ main(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),
   (error: Error) => {
     console.error(error.message);
-    process.exitCode = error instanceof LabOsError ? USAGE_ERROR : 1;
+    process.exitCode = error instanceof LabOsError || error instanceof LabDbError ? USAGE_ERROR : 1;
   },
 );

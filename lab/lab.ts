@@ -2,26 +2,48 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { acmeRunning, startAcme, stopAcme } from "./acme.ts";
-import { ensureBaseImage } from "./base-image.ts";
+import { ensureBaseImage, imageSuites } from "./base-image.ts";
 import { presentCgroups } from "./cgroups.ts";
 import { daemonPid, startDaemon, stopDaemon } from "./daemons.ts";
 import { ensureLabKeys } from "./keys.ts";
 import { machinePid, startedHosts, startMachine, stopMachine } from "./machine.ts";
+import type { LabDb } from "./environment/db.ts";
 import type { LabOs } from "./environment/os.ts";
+import { chooseLabDb } from "./db-choice.ts";
+import { runningLabDb } from "./environment/running-db.ts";
 import { ensureSwitch, presentNetworkParts, removeSwitch } from "./network.ts";
 import { chooseLabOs, runningLabOs } from "./os-choice.ts";
 import { paths, REPO_ROOT, STATE_DIR } from "./paths.ts";
 import { prepareLabMachine } from "./requirements.ts";
-import { labHost, labHosts, siteAddress, type LabHost } from "./topology.ts";
+import { labDbHosts, labHost, labHosts, siteAddress, type LabHost } from "./topology.ts";
 
 export type Log = (line: string) => void;
 const APT_PROXY = { name: "lab-apt-proxy", marker: "apt-proxy-main.ts" };
 
-function startAptProxy(): void {
+/** The proxy lets the hosts fetch the index files of `suites` only: those of the images this lab boots. */
+function startAptProxy(suites: readonly string[]): void {
   if (daemonPid(APT_PROXY.name, APT_PROXY.marker) !== undefined) return;
-  startDaemon(APT_PROXY.name, process.execPath, ["--import", "tsx", join(REPO_ROOT, "lab/apt-proxy-main.ts")], {
-    cwd: REPO_ROOT,
-  });
+  startDaemon(
+    APT_PROXY.name,
+    process.execPath,
+    ["--import", "tsx", join(REPO_ROOT, "lab/apt-proxy-main.ts"), suites.join(",")],
+    { cwd: REPO_ROOT },
+  );
+}
+
+/** Each host's base image: the lab OS's, the database hosts the lab database's image when it has its own. */
+async function baseImages(
+  os: LabOs,
+  db: LabDb,
+  log: Log,
+): Promise<{ of: (host: LabHost) => string; suites: string[] }> {
+  const osImage = await ensureBaseImage(os, log);
+  const dbImage = db.image ? await ensureBaseImage(db.image, log) : osImage;
+  const dbHosts = labDbHosts();
+  return {
+    of: (host) => (dbHosts.includes(host.name) ? dbImage : osImage),
+    suites: [...imageSuites(os), ...(db.image ? imageSuites(db.image) : [])],
+  };
 }
 
 /** Stop hosts whose nspawn died (crash, `reboot` inside) and remove what they left: mounts, netns, cgroups. */
@@ -65,24 +87,25 @@ function claimLab(): void {
   writeFileSync(ownerFile(), `${REPO_ROOT}\n`);
 }
 
-/** Bring the whole lab up on `os` (else FOOBAR_LAB_OS, the running lab's, Debian 13); a second call finds everything
- * running and returns quickly. */
-export async function up(log: Log = console.log, hosts = labHosts(), os?: LabOs): Promise<void> {
+/** Bring the whole lab up on `os` (else FOOBAR_LAB_OS, the running lab's, Debian 13) with `db` on its database hosts
+ * (else FOOBAR_LAB_DB, the running lab's, MariaDB); a second call finds everything running and returns quickly. */
+export async function up(log: Log = console.log, hosts = labHosts(), os?: LabOs, db?: LabDb): Promise<void> {
   const release = chooseLabOs(os);
+  const database = chooseLabDb(labDbHosts(), db);
   prepareLabMachine(log);
   claimLab();
   const started = Date.now();
   await cleanStale(hosts, log);
   await ensureSwitch();
-  const baseDir = await ensureBaseImage(release, log);
+  const images = await baseImages(release, database, log);
   await ensureLabKeys(labHosts());
-  startAptProxy();
+  startAptProxy(images.suites);
   await startAcme(siteAddress());
-  await Promise.all(hosts.map((host) => startMachine(host, baseDir)));
+  await Promise.all(hosts.map((host) => startMachine(host, images.of(host))));
   const strays = allHosts().filter((host) => host.stray && machinePid(host) !== undefined);
   if (strays.length > 0) log(strayNote(strays.map((host) => host.name)));
   log(
-    `lab up (${release.release}): ${hosts.map((host) => `${host.name} ${host.address}`).join(", ")} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+    `lab up (${release.release}, ${database.label}): ${hosts.map((host) => `${host.name} ${host.address}`).join(", ")} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
   );
 }
 
@@ -106,16 +129,17 @@ export async function down(log: Log = console.log): Promise<void> {
 /** Give hosts a pristine root filesystem (same SSH host keys) and boot them again, in parallel. */
 export async function reset(names: string[], log: Log = console.log): Promise<void> {
   const release = chooseLabOs();
+  const database = chooseLabDb(labDbHosts());
   prepareLabMachine(log);
   claimLab();
   const hosts = names.map(labHost);
   const started = Date.now();
   await ensureSwitch();
-  const baseDir = await ensureBaseImage(release, log);
+  const images = await baseImages(release, database, log);
   await Promise.all(
     hosts.map(async (host) => {
       await stopMachine(host, { discard: true });
-      await startMachine(host, baseDir);
+      await startMachine(host, images.of(host));
     }),
   );
   log(`reset ${names.join(", ")} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -147,9 +171,10 @@ export interface HostStatus {
   stray: boolean;
 }
 
-export function status(): { hosts: HostStatus[]; os?: LabOs; aptProxy: boolean; acme: boolean } {
+export function status(): { hosts: HostStatus[]; os?: LabOs; db?: LabDb; aptProxy: boolean; acme: boolean } {
   return {
     os: runningLabOs(),
+    db: runningLabDb(labDbHosts()),
     hosts: allHosts().map((host) => ({
       name: host.name,
       address: host.address,

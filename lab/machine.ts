@@ -11,6 +11,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from "node:fs";
 import { connect } from "node:net";
@@ -97,6 +98,20 @@ const consoleLog = (host: LabHost) => join(paths.logs, `${host.name}.log`);
  * host's log (a retry appends, so the failed attempt's console stays readable); while this process lives, nspawn's
  * exit status is appended too (an nspawn killed by a signal prints nothing itself).
  */
+/**
+ * systemd 258 and later refuses to run under a legacy or hybrid cgroup hierarchy (this machine kind's): nspawn then
+ * gives the container the unified (v2) hierarchy alone. Read from the image's systemd, so older releases boot as before.
+ */
+export function needsUnifiedCgroups(root: string): boolean {
+  const lib = join(root, "usr/lib");
+  // libsystemd-shared-NNN.so lives in usr/lib/systemd or, on Debian, usr/lib/<architecture triplet>/systemd.
+  const dirs = [join(lib, "systemd"), ...readdirSync(lib).map((name) => join(lib, name, "systemd"))];
+  return dirs
+    .filter((dir) => existsSync(dir) && statSync(dir).isDirectory())
+    .flatMap((dir) => readdirSync(dir))
+    .some((name) => Number(/^libsystemd-shared-(\d+)\.so$/.exec(name)?.[1] ?? 0) >= 258);
+}
+
 function boot(host: LabHost, root: string, attempt: number): number {
   const cgroups = createCgroups(host.name);
   mkdirSync(paths.logs, { recursive: true });
@@ -124,6 +139,7 @@ function boot(host: LabHost, root: string, attempt: number): number {
   const child = spawn("/bin/sh", ["-c", launcher, "launcher", ...cgroups], {
     detached: true,
     stdio: ["ignore", log, log],
+    env: needsUnifiedCgroups(root) ? { ...process.env, SYSTEMD_NSPAWN_UNIFIED_HIERARCHY: "1" } : process.env,
   });
   if (child.pid === undefined) throw new Error(`lab: could not start ${host.name}`);
   child.once("exit", (code, signal) =>

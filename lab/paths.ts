@@ -1,6 +1,6 @@
 // Where the lab keeps its files: machine-wide cache and state, and the repo's .lab/ (keys, known_hosts, CA).
 import { join, resolve } from "node:path";
-import { LAB_SUFFIX } from "./environment/instance.ts";
+import { LAB_STATE_DIR } from "./environment/instance.ts";
 
 /** Repository root (lab/ is one level below it). */
 export const REPO_ROOT = resolve(import.meta.dirname, "..");
@@ -8,7 +8,7 @@ export const REPO_ROOT = resolve(import.meta.dirname, "..");
 /** Built base images and the apt proxy's package cache: survive `down`, shared by every checkout. */
 export const CACHE_DIR = process.env.FOOBAR_LAB_CACHE ?? "/var/cache/foobar-lab";
 /** Per-host overlays, logs and daemon PID files of the running lab. */
-export const STATE_DIR = process.env.FOOBAR_LAB_STATE ?? `/var/lib/foobar-lab${LAB_SUFFIX}`;
+export const STATE_DIR = LAB_STATE_DIR;
 
 /** Files the runner and the tests read: lab SSH key, known_hosts, host keys, Pebble CA. */
 export const LAB_DIR = join(REPO_ROOT, ".lab");

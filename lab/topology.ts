@@ -78,3 +78,9 @@ export function labHost(name: string): LabHost {
   if (!found) throw new Error(`no lab host "${name}" (lab hosts: ${hosts.map((host) => host.name).join(", ")})`);
   return found;
 }
+
+/** The names of the lab's database hosts (groups db_primary and db_replica): they boot the lab database's image. */
+export function labDbHosts(): string[] {
+  const groups = labInventory().groups;
+  return ["db_primary", "db_replica"].flatMap((group) => groups[group]?.hosts ?? []);
+}

@@ -12,8 +12,6 @@ import { runLock, type RunLock } from "../lib/runner/host-lock.ts";
 import { runScript } from "../lib/connection/shell-session.ts";
 import type { Transport } from "../lib/connection/transport.ts";
 import { InputError } from "../lib/errors.ts";
-import { hostFactsProbe, parseHostFacts } from "../lib/facts/host.ts";
-import { probeScript } from "../lib/facts/probe-kinds.ts";
 import type { Host, Inventory, InventorySpec } from "../lib/inventory/types.ts";
 import { loadInventory } from "../lib/inventory/load.ts";
 import { definePlaybook } from "../lib/dsl/playbook.ts";
@@ -32,10 +30,12 @@ import {
   waited,
   type ServerState,
 } from "../roles/mysql_common/failover-sql.ts";
-import { flavorOf, type DbFlavor } from "../roles/mysql_common/flavor.ts";
+import { flavorOf, type DbEngine, type DbFlavor } from "../roles/mysql_common/flavor.ts";
 import { gtidGap } from "../roles/mysql_common/gtid.ts";
 import { hostsTsChange, swapDbGroups } from "../roles/mysql_common/topology-swap.ts";
 import mysqlPrimary from "../roles/mysql_primary/index.ts";
+import mysqlReplica from "../roles/mysql_replica/index.ts";
+import { mergeRoleVars } from "../lib/runner/vars.ts";
 
 /** What failover.ts takes: its own options, and the shared ones it honours (it acts on the whole database tier). */
 export const FAILOVER_COMMAND: CommandOptions = {
@@ -76,8 +76,9 @@ async function run(transport: Transport, host: Host, script: string, timeoutMs =
   return result.stdout;
 }
 
-async function flavorOn(transport: Transport, host: Host): Promise<DbFlavor> {
-  return flavorOf(parseHostFacts(await run(transport, host, probeScript(hostFactsProbe))));
+/** The engine the inventory names for the replica being promoted (its mysql_replica role's db_engine). */
+function flavorOfReplica(loaded: Inventory, host: Host): DbFlavor {
+  return flavorOf(mergeRoleVars(mysqlReplica, loaded, host).db_engine as DbEngine);
 }
 
 const stateOf = async (flavor: DbFlavor, transport: Transport, host: Host): Promise<ServerState> =>
@@ -163,7 +164,7 @@ export async function failover(argv = process.argv.slice(2), spec: InventorySpec
     throw error;
   });
   try {
-    const flavor = await flavorOn(targetTransport, target);
+    const flavor = flavorOfReplica(plan.loaded, target);
     const replica = await stateOf(flavor, targetTransport, target);
     if (!replica.answers) throw new Error(`${target.name}: the database server does not answer; nothing was changed`);
     const primary = oldTransport ? await stateOf(flavor, oldTransport, old) : undefined;

@@ -15,3 +15,5 @@ export const LAB_INSTANCE = instanceNumber();
 export const LAB_SUFFIX = LAB_INSTANCE === 0 ? "" : String(LAB_INSTANCE);
 /** First three octets of the lab subnet: 192.168.56 for the default lab. */
 export const LAB_PREFIX = `192.168.${56 + LAB_INSTANCE}`;
+/** Per-host overlays, logs and daemon PID files of the running lab (lab/paths.ts). */
+export const LAB_STATE_DIR = process.env.FOOBAR_LAB_STATE ?? `/var/lib/foobar-lab${LAB_SUFFIX}`;

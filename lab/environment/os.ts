@@ -35,10 +35,3 @@ export function envLabOs(): LabOs | undefined {
   const name = process.env.FOOBAR_LAB_OS;
   return name ? labOs(name, "FOOBAR_LAB_OS") : undefined;
 }
-
-/** Every suite an image of the lab installs from: what the apt proxy lets through. */
-export const LAB_SUITES: readonly string[] = LAB_OSES.flatMap((os) => [
-  os.suite,
-  `${os.suite}-updates`,
-  os.securitySuite,
-]);

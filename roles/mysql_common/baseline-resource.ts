@@ -3,7 +3,7 @@ import { commonFields, type Change, type Resource } from "../../lib/resources/re
 import type { DbFlavor } from "./flavor.ts";
 import { sqlProbe } from "../../lib/facts/sql-batch.ts";
 import { account } from "./sql.ts";
-import { sqlScript } from "./sql-script.ts";
+import { sqlScriptPastReadOnly } from "./sql-script.ts";
 
 interface Baseline {
   anonymous: string[];
@@ -43,7 +43,7 @@ export function dbBaseline(flavor: DbFlavor): Resource<Baseline> {
       ];
     },
     apply: (state) =>
-      sqlScript(
+      sqlScriptPastReadOnly(
         flavor,
         [
           "SET SESSION sql_log_bin = 0;",

@@ -3,7 +3,7 @@ import { commonFields, type Resource } from "../../lib/resources/resource.ts";
 import type { DbFlavor } from "./flavor.ts";
 import { sqlProbe } from "../../lib/facts/sql-batch.ts";
 import { sqlIdent, sqlString } from "./sql.ts";
-import { sqlScript } from "./sql-script.ts";
+import { sqlScriptPastReadOnly } from "./sql-script.ts";
 
 export function dbDatabase(flavor: DbFlavor, name: string): Resource<boolean> {
   return {
@@ -16,7 +16,7 @@ export function dbDatabase(flavor: DbFlavor, name: string): Resource<boolean> {
     parse: (stdout) => stdout.trim() === "1",
     plan: (exists) => (exists ? [] : [{ summary: "create (utf8mb4)" }]),
     apply: () =>
-      sqlScript(
+      sqlScriptPastReadOnly(
         flavor,
         `CREATE DATABASE IF NOT EXISTS ${sqlIdent(name)} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;`,
       ),

@@ -19,16 +19,16 @@ export interface ServerState {
 
 /** Drop-in that keeps a fenced former primary read-only across restarts (after the 60-foobar.cnf the roles write). */
 export function fenceConfigPath(flavor: DbFlavor): string {
-  return `${flavor.configDir}/61-foobar-fenced.cnf`;
+  return `${flavor.configDir}/${flavor.dropInPrefix}61-foobar-fenced.cnf`;
 }
 
-/** One exec printing the server's state in `Name: value` lines (SHOW REPLICA STATUS\G and two of ours). */
+/** One exec printing the server's state in `Name: value` lines (SHOW REPLICA STATUS, vertically, and two of ours). */
 export function serverStateScript(flavor: DbFlavor): string {
   const batch = `${flavor.client} --batch --skip-column-names`;
   return [
     `if ${batch} -e 'SELECT 1' >/dev/null 2>&1; then`,
     `  ${batch} -e "SELECT CONCAT('Executed_Gtids: ', ${flavor.executedGtids}); SELECT CONCAT('Read_Only: ', @@GLOBAL.read_only)"`,
-    `  ${flavor.client} -e 'SHOW REPLICA STATUS\\G'`,
+    `  ${flavor.client} --vertical -e 'SHOW REPLICA STATUS'`,
     "else echo 'Executed_Gtids: unknown (the server does not answer)'; fi",
   ].join("\n");
 }

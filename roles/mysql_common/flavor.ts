@@ -1,16 +1,26 @@
-// MySQL 8 (Ubuntu 24.04) vs MariaDB 10.11 (Debian 12): every difference the database roles care about, chosen by facts.
-import type { HostFacts } from "../../lib/facts/host.ts";
+// MySQL (8.0.26 and later, 9.x included) vs MariaDB (10.5.9 and later): every difference the database roles care about,
+// the flavour chosen by the roles' `db_engine`; what differs between releases of one engine is probed on the host.
 import { sqlString } from "./sql.ts";
 
+export const DB_ENGINES = ["mariadb", "mysql"] as const;
+export type DbEngine = (typeof DB_ENGINES)[number];
+
 export interface DbFlavor {
-  name: "mariadb" | "mysql";
+  name: DbEngine;
+  /** In words, for messages. */
+  label: string;
   serverPackage: string;
+  /** The oldest server release whose statements and settings the roles use (see each field). */
+  minimumVersion: string;
   service: string;
   /** Client run as root over the unix socket (root authenticates by socket on both). */
   client: string;
   dump: string;
   /** Drop-in directory for the server configuration. */
   configDir: string;
+  /** Starts the roles' drop-in names so they are read after the package's own (later files win): MySQL's mysqld.cnf
+   *  sets bind-address = 127.0.0.1, MariaDB's is 50-server.cnf. */
+  dropInPrefix: string;
   /** SHOW REPLICA STATUS column names. */
   columns: {
     ioRunning: string;
@@ -53,20 +63,34 @@ export interface DbFlavor {
   /** Reloads the server's certificate, key and CA from its files, without a restart. */
   reloadTls: string;
   resetReplica: string;
-  /** Before importing a dump that sets the GTID position: the replica's own binary log must not hold newer GTIDs. */
+  /** Shell text: before importing a dump that sets the GTID position, the replica's own binary log must not hold
+   *  newer GTIDs. MySQL 8.4 removed RESET MASTER for RESET BINARY LOGS AND GTIDS (8.2+): chosen by the server's version. */
   resetBeforeImport: string;
+  /** How an account's password is given in CREATE / ALTER USER (MySQL names caching_sha2_password: 9.x has no other). */
+  identifiedBy(password: string): string;
+  /** The account's authentication plugin, when the flavour checks it (an account left on another is re-created on it). */
+  passwordPlugin?: string;
   dumpOptions: string[];
+  /** Shell text printing the dump options the installed dump tool needs besides those (probed from its --help). */
+  probedDumpOptions: string;
+  /** Statements around the import of a bootstrap dump as root on a read-only replica: MySQL's super_read_only binds
+   *  root too, MariaDB's read_only does not bind root. */
+  rootWrites: { allow: string; end: string };
   /** How the roles compare a declared password with the account's (see password-check.ts). */
   passwordCheck: "native-hash" | "fingerprint-file";
 }
 
 export const MARIADB: DbFlavor = {
   name: "mariadb",
+  label: "MariaDB",
   serverPackage: "mariadb-server",
+  // SHOW REPLICA STATUS (10.5.1), the BINLOG MONITOR (10.5.2) and SLAVE MONITOR (10.5.9) privileges.
+  minimumVersion: "10.5.9",
   service: "mariadb",
   client: "mariadb",
   dump: "mariadb-dump",
   configDir: "/etc/mysql/mariadb.conf.d",
+  dropInPrefix: "",
   columns: {
     ioRunning: "Slave_IO_Running",
     sqlRunning: "Slave_SQL_Running",
@@ -93,7 +117,8 @@ export const MARIADB: DbFlavor = {
   clientTls: (caFile) => ["ssl", `ssl-ca=${caFile}`, "ssl-verify-server-cert"],
   reloadTls: "FLUSH SSL",
   resetReplica: "STOP REPLICA; RESET REPLICA ALL;",
-  resetBeforeImport: "RESET MASTER;",
+  resetBeforeImport: "mariadb --batch -e 'RESET MASTER'",
+  identifiedBy: (password) => `IDENTIFIED BY ${sqlString(password)}`,
   dumpOptions: [
     "--single-transaction",
     "--gtid",
@@ -103,16 +128,22 @@ export const MARIADB: DbFlavor = {
     "--events",
     "--triggers",
   ],
+  probedDumpOptions: "",
+  rootWrites: { allow: "", end: "" },
   passwordCheck: "native-hash",
 };
 
 export const MYSQL: DbFlavor = {
   name: "mysql",
+  label: "MySQL",
   serverPackage: "mysql-server",
+  // CHANGE REPLICATION SOURCE TO (8.0.23), log_replica_updates and mysqldump --source-data (8.0.26).
+  minimumVersion: "8.0.26",
   service: "mysql",
   client: "mysql",
   dump: "mysqldump",
   configDir: "/etc/mysql/mysql.conf.d",
+  dropInPrefix: "z",
   columns: {
     ioRunning: "Replica_IO_Running",
     sqlRunning: "Replica_SQL_Running",
@@ -142,7 +173,14 @@ export const MYSQL: DbFlavor = {
   clientTls: (caFile) => ["ssl-mode=VERIFY_IDENTITY", `ssl-ca=${caFile}`],
   reloadTls: "ALTER INSTANCE RELOAD TLS",
   resetReplica: "STOP REPLICA; RESET REPLICA ALL;",
-  resetBeforeImport: "RESET MASTER;",
+  resetBeforeImport: [
+    `case "$(mysql --batch --skip-column-names -e 'SELECT VERSION()')" in`,
+    `  8.0.*|8.1.*) mysql --batch -e 'RESET MASTER' ;;`,
+    `  *) mysql --batch -e 'RESET BINARY LOGS AND GTIDS' ;;`,
+    "esac",
+  ].join("\n"),
+  identifiedBy: (password) => `IDENTIFIED WITH caching_sha2_password BY ${sqlString(password)}`,
+  passwordPlugin: "caching_sha2_password",
   dumpOptions: [
     "--single-transaction",
     "--set-gtid-purged=ON",
@@ -151,13 +189,17 @@ export const MYSQL: DbFlavor = {
     "--routines",
     "--events",
     "--triggers",
+    // Tablespaces are the server's own (and reading them needs PROCESS, which the replication account lacks).
+    "--no-tablespaces",
   ],
+  // mysqldump 9.x also dumps masking policies, from a 9.x-only table the replication account cannot read: they are
+  // the primary's own, like its accounts. 8.0's mysqldump has no such option (and refuses unknown ones).
+  probedDumpOptions: "mysqldump --help 2>/dev/null | grep -q -e '--masking-policies' && echo --skip-masking-policies",
+  rootWrites: { allow: "SET GLOBAL super_read_only = OFF;", end: "SET GLOBAL super_read_only = ON;" },
   passwordCheck: "fingerprint-file",
 };
 
-/** Debian ships MariaDB, Ubuntu MySQL 8; anything else is refused with the host's OS named. */
-export function flavorOf(facts: HostFacts): DbFlavor {
-  if (facts.os.id === "debian") return MARIADB;
-  if (facts.os.id === "ubuntu") return MYSQL;
-  throw new Error(`no database flavour for ${facts.os.pretty || facts.os.id} (Debian → MariaDB, Ubuntu → MySQL 8)`);
+/** The flavour of the engine the roles' `db_engine` names. */
+export function flavorOf(engine: DbEngine): DbFlavor {
+  return engine === "mysql" ? MYSQL : MARIADB;
 }

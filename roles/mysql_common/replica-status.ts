@@ -1,4 +1,5 @@
-// SHOW REPLICA STATUS\G parsed into what the replica role decides on (both flavours' column names).
+// SHOW REPLICA STATUS parsed into what the replica role decides on (both flavours' column names). MySQL 9's client
+// runs no client commands such as \G by default: statements print tab-separated rows (--batch) or vertically (--vertical).
 import type { DbFlavor } from "./flavor.ts";
 
 export interface ReplicaStatus {
@@ -19,7 +20,24 @@ export interface ReplicaStatus {
   lastSqlError: string;
 }
 
-/** Parse the vertical (\G) output; `serverDown` output (no client, no server) reads as not configured. */
+/**
+ * `Name: value` lines from --batch output of statements that print one row each (a header line, then its row):
+ * what --vertical prints. Batch escapes a value's newlines as \n: dropped (MySQL breaks long GTID sets after commas).
+ */
+export function verticalFromBatch(stdout: string): string {
+  const lines = stdout.split("\n").filter((line) => line !== "");
+  const fields: string[] = [];
+  for (let index = 0; index + 1 < lines.length; index += 2) {
+    const names = lines[index]!.split("\t");
+    const values = lines[index + 1]!.split("\t");
+    names.forEach((name, column) =>
+      fields.push(`${name}: ${(values[column] ?? "").replace(/\\n/g, "").replace(/\\t/g, " ").replace(/\\\\/g, "\\")}`),
+    );
+  }
+  return fields.join("\n");
+}
+
+/** Parse the vertical output; `serverDown` output (no client, no server) reads as not configured. */
 export function parseReplicaStatus(flavor: DbFlavor, stdout: string): ReplicaStatus {
   const fields = new Map<string, string>();
   for (const line of stdout.split("\n")) {

@@ -6,7 +6,7 @@ import { sqlProbe } from "../../lib/facts/sql-batch.ts";
 import { heredocBase64, quote } from "../../lib/shell.ts";
 import { commonFields, type Change, type Resource } from "../../lib/resources/resource.ts";
 import type { DbFlavor } from "./flavor.ts";
-import { parseReplicaStatus, type ReplicaStatus } from "./replica-status.ts";
+import { parseReplicaStatus, verticalFromBatch, type ReplicaStatus } from "./replica-status.ts";
 import { sqlScript } from "./sql-script.ts";
 
 export interface ReplicationSource {
@@ -77,7 +77,7 @@ function applyScript(flavor: DbFlavor, source: ReplicationSource, action: Replic
   const clientOptions = `[client]\nuser=${source.user}\npassword="${source.password.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"\nhost=${source.host}\nport=${source.port}\n${flavor.clientTls(source.caFile).join("\n")}\n`;
   const waitSteps = (source.waitSeconds ?? 30) * 5;
   return [
-    `replica_status() { ${flavor.client} -e 'SHOW REPLICA STATUS\\G'; }`,
+    `replica_status() { ${flavor.client} --vertical -e 'SHOW REPLICA STATUS'; }`,
     "wait_running() {",
     "  i=0",
     `  while [ "$i" -lt ${waitSteps} ]; do`,
@@ -97,10 +97,13 @@ function applyScript(flavor: DbFlavor, source: ReplicationSource, action: Replic
     heredocBase64('base64 -d > "$cnf"', clientOptions),
     "bootstrap() {",
     `  echo "bootstrapping from ${source.host}: streaming ${source.databases.join(", ")} from the primary" >&2`,
-    sqlScript(flavor, `${flavor.resetReplica}\n${flavor.resetBeforeImport}`),
+    sqlScript(flavor, flavor.resetReplica),
+    flavor.resetBeforeImport,
     // The import is not the replica's own history: kept out of its binary log, or its GTIDs would clash with the primary's.
-    `  { echo 'SET SESSION sql_log_bin = 0;'; ${flavor.dump} --defaults-extra-file="$cnf" ${flavor.dumpOptions.join(" ")} --databases ${source.databases.map(quote).join(" ")} || echo failed > "$failed"; } | ${flavor.client} --batch`,
-    `  if [ -s "$failed" ]; then echo "dump from ${source.host} failed (see above)" >&2; exit 1; fi`,
+    ...(flavor.rootWrites.allow ? [sqlScript(flavor, flavor.rootWrites.allow)] : []),
+    `  imported=0; { echo 'SET SESSION sql_log_bin = 0;'; ${flavor.dump} --defaults-extra-file="$cnf" ${flavor.dumpOptions.join(" ")}${flavor.probedDumpOptions ? ` $(${flavor.probedDumpOptions})` : ""} --databases ${source.databases.map(quote).join(" ")} || echo failed > "$failed"; } | ${flavor.client} --batch || imported=$?`,
+    ...(flavor.rootWrites.end ? [sqlScript(flavor, flavor.rootWrites.end)] : []),
+    `  if [ -s "$failed" ] || [ "$imported" != 0 ]; then echo "dump from ${source.host} failed (see above)" >&2; exit 1; fi`,
     changeAndStart,
     `  rc=0; wait_running || rc=$?`,
     `  if [ "$rc" != 0 ]; then echo "replication did not start after the bootstrap:" >&2; replica_status | grep -E 'Running|Errno|Error' >&2; exit 1; fi`,
@@ -148,16 +151,19 @@ export function replication(flavor: DbFlavor, source: ReplicationSource): Resour
   return {
     id: "db-replication",
     ...commonFields(),
-    // Read in the exec's one SQL session with the other read-only probes (column names on: \G prints name: value);
-    // the executed GTIDs read as one more `Own_Gtids: …` field.
+    // Read in the exec's one SQL session with the other read-only probes (column names on: each statement prints a
+    // header and one row); the executed GTIDs read as one more `Own_Gtids: …` field.
     probe: () =>
-      sqlProbe(flavor.client, ["SHOW REPLICA STATUS\\G", `SELECT ${flavor.executedGtids} AS ${OWN_GTIDS}\\G`], {
+      sqlProbe(flavor.client, ["SHOW REPLICA STATUS", `SELECT ${flavor.executedGtids} AS ${OWN_GTIDS}`], {
         columnNames: true,
       }),
-    parse: (stdout) => ({
-      ...parseReplicaStatus(flavor, stdout),
-      ownGtids: new RegExp(`^\\s*${OWN_GTIDS}: ?(.*)$`, "m").exec(stdout)?.[1]?.trim() ?? "",
-    }),
+    parse: (stdout) => {
+      const fields = verticalFromBatch(stdout);
+      return {
+        ...parseReplicaStatus(flavor, fields),
+        ownGtids: new RegExp(`^${OWN_GTIDS}: ?(.*)$`, "m").exec(fields)?.[1]?.trim() ?? "",
+      };
+    },
     plan(status): Change[] {
       const action = decide(status, source);
       return action.kind === "none" ? [] : [{ summary: `${action.why} -> ${ACTION_TEXT[action.kind]}` }];

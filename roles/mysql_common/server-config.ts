@@ -39,7 +39,7 @@ const READ_AT_START = new Set([
 ]);
 
 export function serverConfigPath(flavor: DbFlavor): string {
-  return `${flavor.configDir}/60-foobar.cnf`;
+  return `${flavor.configDir}/${flavor.dropInPrefix}60-foobar.cnf`;
 }
 
 /** The config lines that keep a server read-only across restarts (a replica, or a fenced former primary). */

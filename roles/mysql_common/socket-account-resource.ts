@@ -5,7 +5,7 @@ import type { DbFlavor } from "./flavor.ts";
 import { sqlProbe } from "../../lib/facts/sql-batch.ts";
 import * as privileges from "./grants.ts";
 import { account, sqlString } from "./sql.ts";
-import { sqlScript } from "./sql-script.ts";
+import { sqlScriptPastReadOnly } from "./sql-script.ts";
 
 interface SocketAccountState {
   plugin: string | undefined;
@@ -51,7 +51,7 @@ export function dbSocketAccount(
       ];
     },
     apply: (state) =>
-      sqlScript(
+      sqlScriptPastReadOnly(
         flavor,
         [
           "SET SESSION sql_log_bin = 0;",

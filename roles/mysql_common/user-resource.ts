@@ -15,7 +15,7 @@ import {
 } from "./grants.ts";
 import { FINGERPRINT_DIR, nativePasswordHash, passwordFingerprint } from "./password-check.ts";
 import { account, sqlString } from "./sql.ts";
-import { sqlScript } from "./sql-script.ts";
+import { sqlScriptPastReadOnly } from "./sql-script.ts";
 
 export interface DbUserOptions extends CommonOptions {
   /** false: statements are kept out of the binary log (accounts of the primary are not replicated). */
@@ -48,21 +48,21 @@ function passwordStatements(
 ): string[] {
   if (flavor.name === "mariadb") {
     return retiring === undefined
-      ? [`ALTER USER ${who} IDENTIFIED BY ${sqlString(password)};`]
+      ? [`ALTER USER ${who} ${flavor.identifiedBy(password)};`]
       : [
           `ALTER USER ${who} IDENTIFIED VIA mysql_native_password USING PASSWORD(${sqlString(password)}) OR mysql_native_password USING PASSWORD(${sqlString(retiring)});`,
         ];
   }
   if (retiring === undefined) {
     return [
-      ...(state?.passwordMatches ? [] : [`ALTER USER ${who} IDENTIFIED BY ${sqlString(password)};`]),
+      ...(state?.passwordMatches ? [] : [`ALTER USER ${who} ${flavor.identifiedBy(password)};`]),
       ...(state?.extraPasswords ? [`ALTER USER ${who} DISCARD OLD PASSWORD;`] : []),
     ];
   }
   // RETAIN CURRENT PASSWORD keeps whatever is main now: make that the retiring password first if the new one is main already.
   return [
-    ...(state?.passwordMatches ? [`ALTER USER ${who} IDENTIFIED BY ${sqlString(retiring)};`] : []),
-    `ALTER USER ${who} IDENTIFIED BY ${sqlString(password)} RETAIN CURRENT PASSWORD;`,
+    ...(state?.passwordMatches ? [`ALTER USER ${who} ${flavor.identifiedBy(retiring)};`] : []),
+    `ALTER USER ${who} ${flavor.identifiedBy(password)} RETAIN CURRENT PASSWORD;`,
   ];
 }
 
@@ -94,6 +94,7 @@ export function dbUser(
         ]
       : [
           `SELECT CONCAT('extra ', COUNT(*)) FROM mysql.user WHERE ${where} AND JSON_EXTRACT(User_attributes, '$.additional_password') IS NOT NULL`,
+          `SELECT CONCAT('plugin ', plugin) FROM mysql.user WHERE ${where}`,
         ];
   // One client session answers existence, password and grants (SHOW GRANTS fails last when the account is missing).
   const statements = [
@@ -128,7 +129,10 @@ export function dbUser(
       const extraPasswords = Number(value("extra") ?? 0);
       return {
         exists: value("exists") === "1",
-        passwordMatches: value("password") === "1",
+        // An account on another plugin (mysql_native_password, from before MySQL 9) gets the password again on the declared one.
+        passwordMatches:
+          value("password") === "1" &&
+          (flavor.passwordPlugin === undefined || value("plugin") === flavor.passwordPlugin),
         extraPasswords,
         retiringAccepted: flavor.passwordCheck === "native-hash" ? value("retiring") === "1" : extraPasswords > 0,
         grants: parseShowGrants(grantLines(lines)),
@@ -158,7 +162,7 @@ export function dbUser(
     apply(state) {
       const statements = [
         ...(options.binlog === false ? ["SET SESSION sql_log_bin = 0;"] : []),
-        `CREATE USER IF NOT EXISTS ${who} IDENTIFIED BY ${sqlString(password)};`,
+        `CREATE USER IF NOT EXISTS ${who} ${flavor.identifiedBy(password)};`,
         ...(state.exists
           ? passwordsAsDeclared(state)
             ? []
@@ -175,7 +179,7 @@ export function dbUser(
               `umask 077; printf '%s' ${quote(passwordFingerprint(user, host, password))} > ${quote(fingerprintFile)}`,
             ]
           : [];
-      return [sqlScript(flavor, statements.join("\n")), ...fingerprint].join("\n");
+      return [sqlScriptPastReadOnly(flavor, statements.join("\n")), ...fingerprint].join("\n");
     },
   };
 }
@@ -203,7 +207,7 @@ export function dbUserOnlyFrom(
         : [];
     },
     apply: (present) =>
-      sqlScript(
+      sqlScriptPastReadOnly(
         flavor,
         [
           ...(options.binlog === false ? ["SET SESSION sql_log_bin = 0;"] : []),

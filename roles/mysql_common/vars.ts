@@ -1,6 +1,16 @@
 // Vars both database roles declare the same way (lib/dsl/role-vars.ts pieces): the database, accounts, server settings.
-import { Identifier, SecretVar, Type, type Static } from "../../lib/dsl/role-vars.ts";
+import { Identifier, OneOf, SecretVar, Type, type Static } from "../../lib/dsl/role-vars.ts";
 import { secret } from "../../lib/secret.ts";
+import { DB_ENGINES } from "./flavor.ts";
+
+/** Which server the database hosts run: every database role of a host must name the same one. */
+export const dbEngine = {
+  db_engine: OneOf(DB_ENGINES, {
+    default: "mariadb",
+    description:
+      "The database server: `mariadb` (package mariadb-server, 10.5.9 or later) or `mysql` (mysql-server, 8.0.26 or later, 9.x included). The converge refuses, before changing anything, a host whose apt sources do not offer it or that runs the other one.",
+  }),
+};
 
 /** An account name: letters, digits and _, up to 32. */
 export const accountName = (fallback: string, description: string) =>

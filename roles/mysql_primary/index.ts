@@ -14,7 +14,7 @@ export default defineRole({
   dir: import.meta.dirname,
   schema,
   tasks: ({ r, vars, host, facts, inventory }) => {
-    const flavor = flavorOf(facts);
+    const flavor = flavorOf(vars.db_engine);
     const { replicas, webHosts } = dbTopology(inventory);
     const binlog = false; // accounts are the primary's own: kept out of the binary log, the replica manages its own
     const replicationGrants = {
@@ -28,7 +28,7 @@ export default defineRole({
         primaryAddress: host.privateAddress,
         wouldUndo: "make it a writable primary again (it was fenced)",
       }),
-      ...serverTasks(r, flavor, "primary", host, vars),
+      ...serverTasks(r, flavor, "primary", host, vars, facts.os.pretty),
       dbDatabase(flavor, vars.db_name),
       ...webHosts.map((web) =>
         dbUser(

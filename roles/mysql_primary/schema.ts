@@ -3,6 +3,7 @@ import { OneOf, RoleVars, SecretVar, Type } from "../../lib/dsl/role-vars.ts";
 import { secret } from "../../lib/secret.ts";
 import {
   accountName,
+  dbEngine,
   dbName,
   replicationAccount,
   retiringPassword,
@@ -40,6 +41,7 @@ export const schema = RoleVars({
     description: "What the writer account may do on the app's database.",
   }),
   ...replicationAccount,
+  ...dbEngine,
   ...serverSettings,
   ...tlsVars,
 });

@@ -19,7 +19,7 @@ export default defineRole({
   dir: import.meta.dirname,
   schema,
   tasks: ({ r, vars, host, facts, inventory }) => {
-    const flavor = flavorOf(facts);
+    const flavor = flavorOf(vars.db_engine);
     const { primary, webHosts } = dbTopology(inventory);
     const names = { client: flavor.client, dump: flavor.dump, service: flavor.service };
     return [
@@ -29,7 +29,7 @@ export default defineRole({
         primaryAddress: primary.privateAddress,
         wouldUndo: `turn it back into a replica of ${primary.name} (it holds writes ${primary.name} lacks)`,
       }),
-      ...serverTasks(r, flavor, "replica", host, vars),
+      ...serverTasks(r, flavor, "replica", host, vars, facts.os.pretty),
       replication(flavor, {
         host: primary.privateAddress,
         port: 3306,

@@ -3,6 +3,7 @@ import { AbsolutePath, Matching, RoleVars, SecretVar, Type } from "../../lib/dsl
 import { secret } from "../../lib/secret.ts";
 import {
   accountName,
+  dbEngine,
   dbName,
   replicationAccount,
   retiringPassword,
@@ -16,6 +17,7 @@ export const schema = RoleVars({
   read_password: SecretVar({ default: secret("db_read_password"), description: "The read-only account's password." }),
   read_password_retiring: retiringPassword("db_read_password"),
   ...replicationAccount,
+  ...dbEngine,
   ...serverSettings,
   ...tlsVars,
   replication_wait_seconds: Type.Integer({

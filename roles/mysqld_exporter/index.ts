@@ -18,8 +18,8 @@ export default defineRole({
   name: "mysqld_exporter",
   dir: import.meta.dirname,
   schema,
-  tasks: ({ r, vars, host, facts }) => {
-    const flavor = flavorOf(facts);
+  tasks: ({ r, vars, host }) => {
+    const flavor = flavorOf(vars.db_engine);
     const account = dbSocketAccount(flavor, EXPORTER_USER, {
       "*.*": ["PROCESS", flavor.privileges.binlogMonitor, flavor.privileges.replicaMonitor],
       "performance_schema.*": ["SELECT"],

@@ -41,7 +41,7 @@ test("a certificate for the host's name and private address, from the CA the ser
 test("the replica verifies the primary's certificate, for replication and the bootstrap's dump", () => {
   const replica = synth({ name: "db", hosts: "db_replica", roles: [mysqlReplica] }, "db-02");
   const replication = find(replica, "db-replication");
-  const plain = replication.parse("Master_Host: x\nSlave_IO_Running: Yes\n", 0);
+  const plain = replication.parse("Master_Host\tSlave_IO_Running\nx\tYes\n", 0);
   assert.match(replication.plan(plain, { diff: false })[0]!.summary, /^replicates from/);
   const encoded = [
     ...replication.apply(replication.parse("", 0)).matchAll(/<<'__FOOBAR_B64__'[^\n]*\n([\s\S]*?)__FOOBAR_B64__/g),

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { refusal } from "../../lab/apt-proxy.ts";
-import { LAB_SUITES } from "../../lab/environment/os.ts";
+import { imageSuites } from "../../lab/base-image.ts";
+import { labOs } from "../../lab/environment/os.ts";
 import { packagesFor, TOOLS, tool } from "../../lab/requirements.ts";
 
 const REPO_ROOT = join(import.meta.dirname, "../..");
@@ -55,7 +56,8 @@ test("a command outside the list is refused by name", () => {
 });
 
 test("apt proxy refusal: only GET/HEAD over http to the mirror on port 80, index files of the lab's suites only", () => {
-  const mirror = { hosts: ["deb.debian.org"], suites: LAB_SUITES };
+  const suites = [...imageSuites(labOs("debian13", "test")), ...imageSuites(labOs("debian12", "test"))];
+  const mirror = { hosts: ["deb.debian.org"], suites };
   const url = (text: string) => new URL(text);
   assert.is(refusal("GET", url("http://deb.debian.org/debian/dists/bookworm/Release"), mirror), undefined);
   assert.is(refusal("HEAD", url("http://deb.debian.org:80/debian/"), mirror), undefined);
