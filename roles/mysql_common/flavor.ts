@@ -71,6 +71,8 @@ export interface DbFlavor {
   /** The account's authentication plugin, when the flavour checks it (an account left on another is re-created on it). */
   passwordPlugin?: string;
   dumpOptions: string[];
+  /** Options of the replica's nightly backup dump besides the common ones (a backup restores into any database). */
+  backupDumpOptions: string[];
   /** Shell text printing the dump options the installed dump tool needs besides those (probed from its --help). */
   probedDumpOptions: string;
   /** Statements around the import of a bootstrap dump as root on a read-only replica: MySQL's super_read_only binds
@@ -128,6 +130,7 @@ export const MARIADB: DbFlavor = {
     "--events",
     "--triggers",
   ],
+  backupDumpOptions: [],
   probedDumpOptions: "",
   rootWrites: { allow: "", end: "" },
   passwordCheck: "native-hash",
@@ -192,6 +195,8 @@ export const MYSQL: DbFlavor = {
     // Tablespaces are the server's own (and reading them needs PROCESS, which the replication account lacks).
     "--no-tablespaces",
   ],
+  // Without SET @@GLOBAL.GTID_PURGED: restoring a backup must not touch the server's GTID state.
+  backupDumpOptions: ["--set-gtid-purged=OFF"],
   // mysqldump 9.x also dumps masking policies, from a 9.x-only table the replication account cannot read: they are
   // the primary's own, like its accounts. 8.0's mysqldump has no such option (and refuses unknown ones).
   probedDumpOptions: "mysqldump --help 2>/dev/null | grep -q -e '--masking-policies' && echo --skip-masking-policies",

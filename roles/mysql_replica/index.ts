@@ -21,7 +21,11 @@ export default defineRole({
   tasks: ({ r, vars, host, facts, inventory }) => {
     const flavor = flavorOf(vars.db_engine);
     const { primary, webHosts } = dbTopology(inventory);
-    const names = { client: flavor.client, dump: flavor.dump, service: flavor.service };
+    const names = {
+      client: flavor.client,
+      dump: [flavor.dump, ...flavor.backupDumpOptions].join(" "),
+      service: flavor.service,
+    };
     return [
       topologyGuard({
         role: "mysql_replica",

@@ -15,11 +15,12 @@ import { Secret } from "../../lib/secret.ts";
 import { DB_CA_FILE } from "../../roles/app/index.ts";
 import { databaseCa, TLS_FILES } from "../../roles/mysql_common/tls.ts";
 import { converge, eventually, historyText, host, http, mustOnHost, onHost, SITE_URL } from "./harness.ts";
+import { DB, forgetGtids, sqlCommand } from "./db-flavor.ts";
 
 const labSecret = (name: string) =>
   (JSON.parse(readFileSync(join(REPO_ROOT, ".lab/secrets.json"), "utf8")) as Record<string, string>)[name]!;
 const primaryAddress = () => host("db-01").privateAddress;
-const onReplica = (sql: string) => mustOnHost("db-02", `mariadb --batch --skip-column-names -e ${JSON.stringify(sql)}`);
+const onReplica = (sql: string) => mustOnHost("db-02", sqlCommand(sql));
 
 /** tcpdump on the lab's bridge, port 3306, into a file; resolves once it listens. stop() returns the capture's bytes. */
 async function captureDatabaseTraffic(): Promise<{ stop: () => Promise<Buffer> }> {
@@ -89,7 +90,7 @@ test.before(async () => {
 test("3306 on the switch while the site writes a marker and the replica is bootstrapped: neither the marker nor a password", async () => {
   const marker = `tls-marker-${process.pid}-${Date.now()}`;
   // A replica with nothing of its own (no replication, no GTIDs): the converge bootstraps it from a dump of the primary.
-  await onReplica("STOP REPLICA; RESET REPLICA ALL; RESET MASTER; SET GLOBAL gtid_slave_pos = ''");
+  await onReplica(`STOP REPLICA; RESET REPLICA ALL; ${forgetGtids}`);
   const capture = await captureDatabaseTraffic();
   let bytes: Buffer;
   try {
@@ -109,7 +110,10 @@ test("3306 on the switch while the site writes a marker and the replica is boots
     bytes = await capture.stop();
   }
   // The servers' greetings precede TLS: the capture did see the database conversations.
-  assert.ok(bytes.includes("mysql_native_password") || bytes.includes("MariaDB"), "the capture holds 3306 traffic");
+  assert.ok(
+    ["mysql_native_password", "caching_sha2_password", "MariaDB"].some((greeting) => bytes.includes(greeting)),
+    "the capture holds 3306 traffic",
+  );
   assert.not.ok(bytes.includes(marker), "the marker crossed the network in clear");
   for (const name of ["db_repl_password", "db_app_password", "db_read_password"])
     assert.not.ok(bytes.includes(labSecret(name)), `${name} crossed the network in clear`);
@@ -139,12 +143,12 @@ test("a login without TLS from a web host is refused; with TLS, verified against
 test("a server certificate with the wrong name: the app refuses it and /health says why; the converge replaces it live", async () => {
   const wrong = databaseCa(new Secret("db_ca_key", labSecret("db_ca_key"))).issue("db-01", ["db-99", "192.0.2.99"], 90);
   const uptime = async () =>
-    Number((await mustOnHost("db-01", "mariadb -NBe \"SHOW GLOBAL STATUS LIKE 'Uptime'\"")).split("\t")[1]);
-  const pid = () => mustOnHost("db-01", "systemctl show -p MainPID --value mariadb");
+    Number((await mustOnHost("db-01", sqlCommand("SHOW GLOBAL STATUS LIKE 'Uptime'"))).split("\t")[1]);
+  const pid = () => mustOnHost("db-01", `systemctl show -p MainPID --value ${DB.service}`);
   const pidBefore = await pid();
   await mustOnHost(
     "db-01",
-    `{ cat > ${TLS_FILES.certificate}; } <<'PEM'\n${wrong.certificate}PEM\ncat > ${TLS_FILES.key}; mariadb -e 'FLUSH SSL'`,
+    `{ cat > ${TLS_FILES.certificate}; } <<'PEM'\n${wrong.certificate}PEM\ncat > ${TLS_FILES.key}; ${DB.client} -e '${DB.reloadTls}'`,
     wrong.privateKey.reveal(),
   );
   await mustOnHost("web-01", "systemctl restart foobar-app"); // new connections: the pooled ones predate the swap
@@ -170,8 +174,8 @@ test("a server certificate with the wrong name: the app refuses it and /health s
   assert.is(repair.exitCode, 0, repair.output);
   assert.equal(repair.changedTasks, [`db-01: certificate:${TLS_FILES.certificate}`]);
   assert.match(repair.output, /names 192\.0\.2\.99, db-99, wanted [\d.]+, db-01 -> issue a new certificate/);
-  assert.is(await pid(), pidBefore, "mariadb was not restarted");
-  assert.ok((await uptime()) >= uptimeBefore, "mariadb's uptime went on");
+  assert.is(await pid(), pidBefore, "the server was not restarted");
+  assert.ok((await uptime()) >= uptimeBefore, "the server's uptime went on");
   assert.ok(
     await eventually(async () => (await appHealth("web-01").catch(() => undefined))?.status === "ok", 10_000, 200),
     "the app accepts the new certificate",

@@ -1,5 +1,6 @@
 // Database tier on booted hosts: writes via the primary, reads from the read-only replica, replication that
 // repairs itself (stopped, re-pointed, broken by a conflict), backups that restore, and no password anywhere.
+import { DB, pastReadOnly, pointAt, replicaStatusCommand, shellPastReadOnly, sqlCommand } from "./db-flavor.ts";
 import { spawn } from "node:child_process";
 import { appendFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -33,8 +34,8 @@ const labSecrets = () =>
   JSON.parse(readFileSync(join(REPO_ROOT, ".lab/secrets.json"), "utf8")) as Record<string, string>;
 const secrets = () => Object.values(labSecrets());
 const secretValue = (name: string) => labSecrets()[name]!;
-const onReplica = (sql: string) => mustOnHost("db-02", `mariadb --batch --skip-column-names -e ${JSON.stringify(sql)}`);
-const onPrimary = (sql: string) => mustOnHost("db-01", `mariadb --batch --skip-column-names -e ${JSON.stringify(sql)}`);
+const onReplica = (sql: string) => mustOnHost("db-02", sqlCommand(sql));
+const onPrimary = (sql: string) => mustOnHost("db-01", sqlCommand(sql));
 
 async function postMessage(text: string): Promise<number> {
   const reply = await http(`${SITE}api/messages`, {
@@ -118,7 +119,7 @@ test("STOP REPLICA on db-02: the next converge reports and repairs it; rows writ
 });
 
 test("replica pointed at another source: re-pointed, rows arrive", async () => {
-  await onReplica("STOP REPLICA; CHANGE MASTER TO MASTER_HOST='192.0.2.99'; START REPLICA");
+  await onReplica(`STOP REPLICA; ${pointAt("192.0.2.99")}; START REPLICA`);
   const id = await postMessage("written while the replica pointed elsewhere");
   const repair = await converge("site", ["-l", "db-02"]);
   assert.is(repair.exitCode, 0, repair.output);
@@ -132,13 +133,15 @@ test("replica pointed at another source: re-pointed, rows arrive", async () => {
 test("a conflicting write on the replica breaks the SQL thread: re-bootstrapped from a streamed dump", async () => {
   const next = Number(await onPrimary("SELECT COALESCE(MAX(id), 0) + 1 FROM foobar.messages"));
   await onReplica(
-    `SET SESSION sql_log_bin=0; INSERT INTO foobar.messages (id, author, text) VALUES (${next}, 'rogue', 'conflict')`,
+    pastReadOnly(
+      `SET SESSION sql_log_bin=0; INSERT INTO foobar.messages (id, author, text) VALUES (${next}, 'rogue', 'conflict')`,
+    ),
   );
   const id = await postMessage("conflicts with the rogue row");
   assert.is(id, next);
   assert.ok(
     await eventually(
-      async () => /Last_SQL_Errno: [1-9]/.test(await mustOnHost("db-02", "mariadb -e 'SHOW REPLICA STATUS\\G'")),
+      async () => /Last_SQL_Errno: [1-9]/.test(await mustOnHost("db-02", replicaStatusCommand)),
       5000,
       100,
     ),
@@ -180,13 +183,15 @@ test("backup: the timer's service dumps the replica; the latest backup restores 
   // Out of the replica's binary log: its own transactions would put its GTIDs ahead of the primary's (strict mode stops replication).
   await mustOnHost(
     "db-02",
-    `mariadb -e 'SET SESSION sql_log_bin=0; DROP DATABASE IF EXISTS foobar_restore_test; CREATE DATABASE foobar_restore_test' && { echo 'SET SESSION sql_log_bin=0;'; zcat ${latest}; } | mariadb foobar_restore_test`,
+    shellPastReadOnly(
+      `${DB.client} -e 'SET SESSION sql_log_bin=0; DROP DATABASE IF EXISTS foobar_restore_test; CREATE DATABASE foobar_restore_test' && { echo 'SET SESSION sql_log_bin=0;'; zcat ${latest}; } | ${DB.client} foobar_restore_test`,
+    ),
   );
   const restored = await onReplica("SELECT COUNT(*) FROM foobar_restore_test.messages");
   const source = await onReplica("SELECT COUNT(*) FROM foobar.messages");
   assert.is(restored.trim(), source.trim());
   assert.ok(Number(source) >= 3);
-  await onReplica("SET SESSION sql_log_bin=0; DROP DATABASE foobar_restore_test");
+  await onReplica(pastReadOnly("SET SESSION sql_log_bin=0; DROP DATABASE foobar_restore_test"));
 });
 
 /** `npx tsx playbooks/secrets.ts ARGS -i <target>` as an operator types it; its output goes to the test log too. */

@@ -9,10 +9,10 @@ import { REPO_ROOT } from "../../lab/paths.ts";
 import { capture } from "../../lab/run-command.ts";
 import { HOLDER_FILE } from "../../lib/facts/lock-state.ts";
 import { converge, eventually, freshHosts, host, http, mustOnHost, SITE_URL } from "./harness.ts";
+import { DB, replicaStatusCommand, sqlCommand } from "./db-flavor.ts";
 
 const HOSTS = ["lb-01", "lb-02", "web-01", "web-02", "db-01", "db-02"];
-const sql = (name: string, statement: string) =>
-  mustOnHost(name, `mariadb --batch --skip-column-names -e ${JSON.stringify(statement)}`);
+const sql = (name: string, statement: string) => mustOnHost(name, sqlCommand(statement));
 const secrets = () =>
   Object.values(JSON.parse(readFileSync(join(REPO_ROOT, ".lab/secrets.json"), "utf8")) as Record<string, string>);
 const count = async (name: string) => Number(await sql(name, "SELECT COUNT(*) FROM foobar.messages"));
@@ -35,11 +35,11 @@ async function write(text: string): Promise<number | undefined> {
 }
 
 async function replicatesFrom(name: string, source: string): Promise<boolean> {
-  const status = await mustOnHost(name, "mariadb -e 'SHOW REPLICA STATUS\\G'");
+  const status = await mustOnHost(name, replicaStatusCommand);
   return (
-    status.includes(`Master_Host: ${host(source).privateAddress}`) &&
-    /Slave_IO_Running: Yes/.test(status) &&
-    /Slave_SQL_Running: Yes/.test(status)
+    status.includes(`${DB.columns.sourceHost}: ${host(source).privateAddress}`) &&
+    status.includes(`${DB.columns.ioRunning}: Yes`) &&
+    status.includes(`${DB.columns.sqlRunning}: Yes`)
   );
 }
 
@@ -85,7 +85,7 @@ test("MariaDB stops on db-01 under writes: --promote db-02 restores writes throu
   const load = writer();
   await new Promise((resolve) => setTimeout(resolve, 2000));
   const stoppedAt = Date.now();
-  await mustOnHost("db-01", "systemctl stop mariadb");
+  await mustOnHost("db-01", `systemctl stop ${DB.service}`);
   const promoted = await failover(["--promote", "db-02", "-vv"]);
   assert.is(promoted.code, 0, promoted.output);
   assert.ok(

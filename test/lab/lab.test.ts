@@ -4,12 +4,13 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { ensureBaseImage } from "../../lab/base-image.ts";
 import { chooseLabOs } from "../../lab/os-choice.ts";
+import { chooseLabDb } from "../../lab/db-choice.ts";
 import { LAB_PREFIX } from "../../lab/environment/instance.ts";
 import { leftoverParts, status, up } from "../../lab/lab.ts";
 import { ensureLabKeys } from "../../lab/keys.ts";
 import { startMachine } from "../../lab/machine.ts";
 import { paths } from "../../lab/paths.ts";
-import { ACME_PORTS, APT_PROXY_PORT, GATEWAY, labHostFor } from "../../lab/topology.ts";
+import { ACME_PORTS, APT_PROXY_PORT, GATEWAY, labDbHosts, labHostFor } from "../../lab/topology.ts";
 import { freshHosts, hosts, mustOnHost, onHost, TARGET } from "./harness.ts";
 
 const PROXY = `http://${GATEWAY.address}:${APT_PROXY_PORT}`;
@@ -57,19 +58,23 @@ if (TARGET === "lab") {
     assert.match(direct.stderr, /(Could not resolve|Network is unreachable|Couldn't connect|Failed to connect)/);
   });
 
-  test("apt proxy: only GET/HEAD to the Debian mirror; CONNECT and other hosts get 403; packages are cached", async () => {
+  test("apt proxy: only GET/HEAD to the Debian mirror and the booted images' suites; CONNECT and other hosts get 403; packages are cached", async () => {
+    const suite = chooseLabOs().suite;
+    // Unstable's index files only while the database hosts boot its image (--db mysql).
+    const unstable = chooseLabDb(labDbHosts()).image ? "200" : "403";
     const codes = await mustOnHost(
       "web-01",
       [
         `curl -s -o /dev/null -w '%{http_code}\\n' -x ${PROXY} http://example.com/`,
-        `curl -s -o /dev/null -w '%{http_code}\\n' -x ${PROXY} -X POST http://deb.debian.org/debian/dists/bookworm/Release`,
+        `curl -s -o /dev/null -w '%{http_code}\\n' -x ${PROXY} -X POST http://deb.debian.org/debian/dists/${suite}/Release`,
         `curl -s -o /dev/null -w '%{http_code}\\n' -x ${PROXY} http://deb.debian.org:8080/debian/`,
-        `curl -s -o /dev/null -w '%{http_code}\\n' -x ${PROXY} http://deb.debian.org/debian/dists/bookworm/Release`,
+        `curl -s -o /dev/null -w '%{http_code}\\n' -x ${PROXY} http://deb.debian.org/debian/dists/${suite}/Release`,
+        `curl -s -o /dev/null -w '%{http_code}\\n' -x ${PROXY} http://deb.debian.org/debian/dists/sid/Release`,
         `curl -s -o /dev/null -w '%{http_code}\\n' -p -x ${PROXY} https://deb.debian.org/ || true`,
       ].join("; "),
     );
-    assert.equal(codes.split("\n").slice(0, 4), ["403", "403", "403", "200"]);
-    assert.match(codes.split("\n")[4] ?? "", /^(403|000)/);
+    assert.equal(codes.split("\n").slice(0, 5), ["403", "403", "403", "200", unstable]);
+    assert.match(codes.split("\n")[5] ?? "", /^(403|000)/);
     const uri = (await mustOnHost("web-01", "apt-get download --print-uris hostname | head -1 | cut -d\\' -f2")).trim();
     assert.match(uri, /^http:\/\/.+\/pool\/.+\.deb$/);
     await mustOnHost("web-01", `curl -sf -o /dev/null -x ${PROXY} ${uri}`);

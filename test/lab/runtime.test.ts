@@ -11,6 +11,7 @@ import { capture, run } from "../../lab/run-command.ts";
 import { labHost, siteAddress, SWITCH } from "../../lab/topology.ts";
 import { parseServerStat, SHOW_SERVER_STATS } from "../../roles/haproxy/runtime.ts";
 import { abWhile, adminState, changedTaskIds, converge, eventually, mustOnHost } from "./harness.ts";
+import { sqlCommand } from "./db-flavor.ts";
 
 const AB_SITE = `https://${siteAddress()}/`;
 const DB_AND_LB = ["-l", "db-01,db-02,lb-01"];
@@ -41,8 +42,8 @@ test.before(async () => {
 test.after(() => rmSync(scratch, { recursive: true, force: true }));
 
 test("values changed live (replica writable, primary read-only, a global, a backend in maint, a weight, a frontend disabled, a loaded firewall rule): --check names each, one converge repairs them", async () => {
-  await mustOnHost("db-02", "mariadb -e 'SET GLOBAL read_only = OFF; SET GLOBAL max_connections = 17'");
-  await mustOnHost("db-01", "mariadb -e 'SET GLOBAL read_only = ON'");
+  await mustOnHost("db-02", sqlCommand("SET GLOBAL read_only = OFF; SET GLOBAL max_connections = 17"));
+  await mustOnHost("db-01", sqlCommand("SET GLOBAL read_only = ON"));
   await mustOnHost("lb-01", "echo 'set server foobar_web/web-01 state maint' | socat stdio /run/haproxy/admin.sock");
   await mustOnHost("lb-01", "echo 'set server foobar_web/web-02 weight 0' | socat stdio /run/haproxy/admin.sock");
   await mustOnHost("lb-01", "echo 'disable frontend stats' | socat stdio /run/haproxy/admin.sock");
@@ -74,8 +75,8 @@ test("values changed live (replica writable, primary read-only, a global, a back
   assert.is(repair.exitCode, 0, repair.output);
   assert.equal(changedTaskIds(repair.events, "tasks").sort(), expected);
   assert.is((await converge("site", [...DB_AND_LB, "--check"])).exitCode, 0);
-  assert.is((await mustOnHost("db-02", "mariadb -N -e 'SELECT @@read_only, @@max_connections'")).trim(), "1\t200");
-  assert.is((await mustOnHost("db-01", "mariadb -N -e 'SELECT @@read_only'")).trim(), "0");
+  assert.is((await mustOnHost("db-02", sqlCommand("SELECT @@read_only, @@max_connections"))).trim(), "1\t200");
+  assert.is((await mustOnHost("db-01", sqlCommand("SELECT @@read_only"))).trim(), "0");
   assert.ok(await eventually(() => upEverywhere("web-01"), 10_000), "web-01 back in rotation");
 });
 
