@@ -8,22 +8,10 @@ import { InputError } from "../../lib/errors.ts";
 import { writeRecord } from "../../lib/report/history-store.ts";
 import type { RunHeader } from "../../lib/report/run-record.ts";
 import { scratchDir } from "./support/scratch.ts";
+import { runHeader } from "./support/run-header.ts";
 
-const header = (id: string, rerun: Record<string, string>, more: Partial<RunHeader> = {}): RunHeader => ({
-  type: "run",
-  id,
-  playbook: "site",
-  environment: "lab",
-  check: false,
-  user: "ops",
-  controller: "ctl",
-  startedAt: 0,
-  durationMs: 0,
-  exitCode: 1,
-  hosts: {},
-  rerun,
-  ...more,
-});
+const header = (id: string, rerun: Record<string, string>, more: Partial<RunHeader> = {}): RunHeader =>
+  runHeader(id, { durationMs: 0, exitCode: 1, rerun, ...more });
 
 /** A history holding these records. */
 function history(...records: RunHeader[]): string {

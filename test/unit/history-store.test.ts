@@ -18,25 +18,12 @@ import {
 } from "../../lib/report/history-store.ts";
 import type { RunHeader } from "../../lib/report/run-record.ts";
 import { scratchDir } from "./support/scratch.ts";
+import { runHeader } from "./support/run-header.ts";
 
 const DAY = 86_400_000;
 const T = Date.UTC(2026, 11, 5, 14, 12, 17, 123);
 
-const header = (id: string, more: Partial<RunHeader> = {}): RunHeader => ({
-  type: "run",
-  id,
-  playbook: "site",
-  environment: "lab",
-  check: false,
-  user: "ops",
-  controller: "ctl",
-  startedAt: 0,
-  durationMs: 1,
-  exitCode: 0,
-  hosts: {},
-  rerun: {},
-  ...more,
-});
+const header = runHeader;
 const text = (record: RunHeader, events = "") => `${JSON.stringify(record)}\n${events}`;
 const KEEP = { runs: 100, days: 100 };
 

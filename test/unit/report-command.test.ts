@@ -11,22 +11,10 @@ import { runTitle } from "../../lib/report/run-diff.ts";
 import type { RunHeader } from "../../lib/report/run-record.ts";
 import { fakeInventory } from "./support/kv-host.ts";
 import { scratchDir } from "./support/scratch.ts";
+import { runHeader } from "./support/run-header.ts";
 
 const dir = scratchDir("report-command-");
-const header = (id: string, environment: string): RunHeader => ({
-  type: "run",
-  id,
-  playbook: "site",
-  environment,
-  check: false,
-  user: "ops",
-  controller: "ctl",
-  startedAt: 0,
-  durationMs: 1,
-  exitCode: 0,
-  hosts: {},
-  rerun: {},
-});
+const header = (id: string, environment: string): RunHeader => runHeader(id, { environment });
 const records = [
   header("20261205-100000.000-0001", "test"),
   header("20261205-110000.000-0002", "test"),

@@ -5,23 +5,17 @@ import * as assert from "uvu/assert";
 import type { Counts, RunEvent } from "../../lib/report/events.ts";
 import { runDiffLines, runTitle } from "../../lib/report/run-diff.ts";
 import type { RecordedEvent, RunHeader, RunRecord } from "../../lib/report/run-record.ts";
+import { runHeader } from "./support/run-header.ts";
 
 const none: Counts = { ok: 0, changed: 0, failed: 0, unreachable: 0, skipped: 0 };
-const header = (id: string, hosts: string[], more: Partial<RunHeader> = {}): RunHeader => ({
-  type: "run",
-  id,
-  playbook: "site",
-  environment: "lab",
-  check: false,
-  user: "ops",
-  controller: "ctl",
-  startedAt: Date.UTC(2026, 11, 5, 9, 5, 59),
-  durationMs: 1500,
-  exitCode: 1,
-  hosts: Object.fromEntries(hosts.map((host) => [host, none])),
-  rerun: {},
-  ...more,
-});
+const header = (id: string, hosts: string[], more: Partial<RunHeader> = {}): RunHeader =>
+  runHeader(id, {
+    startedAt: Date.UTC(2026, 11, 5, 9, 5, 59),
+    durationMs: 1500,
+    exitCode: 1,
+    hosts: Object.fromEntries(hosts.map((host) => [host, none])),
+    ...more,
+  });
 const record = (head: RunHeader, events: RunEvent[]): RunRecord => ({
   header: head,
   events: events.map((event) => ({ ...event, time: "" }) as RecordedEvent),

@@ -5,6 +5,7 @@ import * as assert from "uvu/assert";
 import type { Counts } from "../../lib/report/events.ts";
 import type { RunHeader } from "../../lib/report/run-record.ts";
 import { runsTable } from "../../lib/report/runs-table.ts";
+import { runHeader } from "./support/run-header.ts";
 
 const counts = (more: Partial<Counts> = {}): Counts => ({
   ok: 3,
@@ -14,21 +15,8 @@ const counts = (more: Partial<Counts> = {}): Counts => ({
   skipped: 0,
   ...more,
 });
-const header = (id: string, more: Partial<RunHeader>): RunHeader => ({
-  type: "run",
-  id,
-  playbook: "site",
-  environment: "lab",
-  check: false,
-  user: "ops",
-  controller: "ctl",
-  startedAt: Date.UTC(2026, 11, 5, 14, 12, 59, 999),
-  durationMs: 61_000,
-  exitCode: 0,
-  hosts: {},
-  rerun: {},
-  ...more,
-});
+const header = (id: string, more: Partial<RunHeader>): RunHeader =>
+  runHeader(id, { startedAt: Date.UTC(2026, 11, 5, 14, 12, 59, 999), durationMs: 61_000, ...more });
 
 test("a row per run: id, start to the minute (UTC), user@machine, playbook with --check and -l, exit, time, hosts", () => {
   const table = runsTable([
