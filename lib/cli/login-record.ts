@@ -1,6 +1,7 @@
 // The record of a command's logins that bin/foobar-infra starts ahead the next time the same command runs: the hosts a
 // run connected to and how (address, user, key file, options; no secret). The launcher names the file, by command line.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import { replaceFile } from "../replace-file.ts";
 import { dirname } from "node:path";
 import type { LoginTarget } from "../connection/logins-ahead.ts";
 
@@ -38,8 +39,7 @@ export function saveLoginRecord(): void {
   }
   try {
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(`${file}.${process.pid}.tmp`, record);
-    renameSync(`${file}.${process.pid}.tmp`, file);
+    replaceFile(file, record);
   } catch {
     // A checkout that cannot be written: the next start logs in when the run asks, as without a record.
   }

@@ -1,7 +1,8 @@
 // Which (role schema, merged vars) pairs passed validation in an earlier run: an unchanged run skips compiling the
 // roles' validators (the largest start-up cost). Only hashes are kept; a secret counts by name, never by value.
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import { replaceFile } from "../replace-file.ts";
 import { join } from "node:path";
 import type { Vars } from "../inventory/types.ts";
 import type { Role } from "../dsl/role.ts";
@@ -52,8 +53,7 @@ export function validVarsMemo(dir: string | null, environment: string): ValidVar
     save() {
       if (!file || added.length === 0) return;
       mkdirSync(join(dir!, environment), { recursive: true });
-      writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify([...known, ...added].slice(-MAX_ENTRIES)));
-      renameSync(`${file}.${process.pid}.tmp`, file);
+      replaceFile(file, JSON.stringify([...known, ...added].slice(-MAX_ENTRIES)));
     },
   };
 }

@@ -1,6 +1,7 @@
 // A secrets file encrypted with age (ASCII-armored, so `age -d` reads it too) to the recipients listed beside it.
 // The plaintext exists only in this process's memory: decrypted from the file, encrypted back to it, never a temp file.
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { replaceFile } from "../replace-file.ts";
 import { InputError } from "../errors.ts";
 import { defaultIdentityFile, findIdentities, IDENTITY_ENV, IDENTITY_FILE_ENV } from "./identity.ts";
 import { readRecipients, recipientsPathOf } from "./recipients.ts";
@@ -70,9 +71,7 @@ export function encryptedSecretsFile(name: string, path: string, environment: st
         }
       }
       const armored = armor.encode(await encrypter.encrypt(serialiseValues(values)));
-      const staged = `${path}.${process.pid}.tmp`;
-      writeFileSync(staged, armored, { mode: 0o644 });
-      renameSync(staged, path);
+      replaceFile(path, armored, { mode: 0o644 });
     },
   };
 }

@@ -9,7 +9,8 @@ import {
   type KeyObject,
   X509Certificate,
 } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { replaceFile } from "../replace-file.ts";
 import { join, resolve } from "node:path";
 import { Secret } from "../secret.ts";
 import { issueCertificate } from "./x509.ts";
@@ -140,8 +141,7 @@ function keptInCache(file: string, certificate: string): string {
   try {
     const dir = resolve(file, "..");
     mkdirSync(dir, { recursive: true });
-    writeFileSync(`${file}.${process.pid}.tmp`, certificate);
-    renameSync(`${file}.${process.pid}.tmp`, file);
+    replaceFile(file, certificate);
     const kept = readdirSync(dir)
       .filter((name) => name.endsWith(".pem"))
       .map((name) => ({ path: join(dir, name), mtime: statSync(join(dir, name)).mtimeMs }))
