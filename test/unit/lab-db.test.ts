@@ -10,20 +10,13 @@ import { envLabDb, labDb, SID_IMAGE } from "../../lab/environment/db.ts";
 import { labOs } from "../../lab/environment/os.ts";
 import { mountedLabDb } from "../../lab/environment/running-db.ts";
 import { upChoices } from "../../lab/up-choices.ts";
+import { thrown } from "./support/thrown.ts";
 
 const STATE = "/var/lib/foobar-lab2";
 const DB_HOSTS = ["db-01", "db-02"];
 /** /proc/mounts of a lab whose `host` is mounted on `image`. */
 const mounted = (host: string, image: string, stateDir = STATE) =>
   `overlay ${stateDir}/hosts/${host}/merged overlay rw,relatime,lowerdir=/var/cache/foobar-lab/images/${image},upperdir=${stateDir}/hosts/${host}/upper,workdir=${stateDir}/hosts/${host}/work 0 0\n`;
-const failure = (run: () => unknown) => {
-  try {
-    run();
-    return "no error";
-  } catch (error) {
-    return `${(error as Error).constructor.name}: ${(error as Error).message}`;
-  }
-};
 
 test("up takes --os and --db, each once, as `--flag value` or `--flag=value`", () => {
   const both = upChoices(["--db", "mysql", "--os=debian12"]);
@@ -54,14 +47,14 @@ test("no lab running: the database asked for, else MariaDB; a running lab's is r
 
 test("a running lab asked for another database is refused with the way out, like --os", () => {
   assert.is(
-    failure(() => chooseLabDb(DB_HOSTS, labDb("mysql", "--db"), STATE, mounted("db-01", "trixie-f041ef38d24b16b4"))),
+    thrown(() => chooseLabDb(DB_HOSTS, labDb("mysql", "--db"), STATE, mounted("db-01", "trixie-f041ef38d24b16b4"))),
     "LabDbError: lab: the lab's database hosts run MariaDB (mariadb), not MySQL: `npm run lab -- down` first, then `npm run lab -- up --db mysql`",
   );
   const saved = process.env.FOOBAR_LAB_DB;
   process.env.FOOBAR_LAB_DB = "mysql";
   assert.is(envLabDb()?.image, SID_IMAGE);
   process.env.FOOBAR_LAB_DB = "sqlite";
-  assert.match(failure(envLabDb), /^LabDbError: FOOBAR_LAB_DB: no lab database "sqlite"/);
+  assert.match(thrown(envLabDb), /^LabDbError: FOOBAR_LAB_DB: no lab database "sqlite"/);
   if (saved === undefined) delete process.env.FOOBAR_LAB_DB;
   else process.env.FOOBAR_LAB_DB = saved;
 });

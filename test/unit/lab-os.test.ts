@@ -4,6 +4,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { envLabOs, labOs } from "../../lab/environment/os.ts";
 import { chooseLabOs, runningLabOs } from "../../lab/os-choice.ts";
+import { thrown } from "./support/thrown.ts";
 
 const STATE = "/var/lib/foobar-lab";
 /** /proc/mounts as a lab in `stateDir` running on `image` leaves it, with unrelated mounts around. */
@@ -15,15 +16,6 @@ const mounts = (stateDir: string, image: string) =>
     "",
   ].join("\n");
 const NONE = mounts("/elsewhere", "trixie-f041ef38d24b16b4");
-
-const failure = (run: () => unknown) => {
-  try {
-    run();
-    return "no error";
-  } catch (error) {
-    return `${(error as Error).constructor.name}: ${(error as Error).message}`;
-  }
-};
 
 test("no lab running: the release asked for, else Debian 13", () => {
   assert.is(chooseLabOs(undefined, STATE, NONE).suite, "trixie");
@@ -37,7 +29,7 @@ test("a running lab keeps the release its hosts are mounted on; asking for anoth
   assert.is(chooseLabOs(labOs("debian12", "--os"), STATE, running).name, "debian12");
   assert.is(runningLabOs(STATE, running)?.release, "Debian 12");
   assert.is(
-    failure(() => chooseLabOs(labOs("debian13", "--os"), STATE, running)),
+    thrown(() => chooseLabOs(labOs("debian13", "--os"), STATE, running)),
     "LabOsError: lab: the lab runs Debian 12 (debian12), not Debian 13: `npm run lab -- down` first, then `npm run lab -- up --os debian13`",
   );
 });
@@ -51,12 +43,12 @@ test("another instance's lab (its own state directory) is not this one's", () =>
 
 test("an unknown release, by --os or FOOBAR_LAB_OS, is a usage error listing the ones the lab boots", () => {
   assert.match(
-    failure(() => labOs("ubuntu24", "--os")),
+    thrown(() => labOs("ubuntu24", "--os")),
     /^LabOsError: --os: no lab OS "ubuntu24" \(the lab boots debian13 \(Debian 13\), debian12 \(Debian 12\)\)$/,
   );
   const saved = process.env.FOOBAR_LAB_OS;
   process.env.FOOBAR_LAB_OS = "bullseye";
-  assert.match(failure(envLabOs), /^LabOsError: FOOBAR_LAB_OS: no lab OS "bullseye"/);
+  assert.match(thrown(envLabOs), /^LabOsError: FOOBAR_LAB_OS: no lab OS "bullseye"/);
   process.env.FOOBAR_LAB_OS = "debian12";
   assert.is(envLabOs()?.name, "debian12");
   if (saved === undefined) delete process.env.FOOBAR_LAB_OS;
