@@ -10,7 +10,9 @@ import { cpus } from "node:os";
 import { join } from "node:path";
 import { buildApp } from "../app/build.ts";
 import { up } from "../lab/lab.ts";
+import { labDbEngine } from "../lab/environment/running-db.ts";
 import { runningLabOs } from "../lab/os-choice.ts";
+import { labDbHosts } from "../lab/topology.ts";
 import { REPO_ROOT } from "../lab/paths.ts";
 import { ensurePackages } from "../lab/requirements.ts";
 import { ansibleAvailable, ansibleNoop } from "./ansible-noop.ts";
@@ -98,7 +100,7 @@ type Row = (name: string, value: string) => void;
 /** The lab's parts: first converges from reset hosts, then (on the converged lab) the no-op as typed, warm and by Ansible. */
 async function labSection(results: Record<string, unknown>, row: Row): Promise<void> {
   await up(() => undefined);
-  results.target = { os: runningLabOs()?.release ?? "unknown", db: process.env.FOOBAR_LAB_DB || "mariadb" };
+  results.target = { os: runningLabOs()?.release ?? "unknown", db: labDbEngine(labDbHosts()) };
   await buildApp();
   if (parts.has("first-converge")) {
     const first = await firstConverge(FIRST_CONVERGE_RUNS);
