@@ -60,13 +60,14 @@ async function deploy(buildDir: string, options: string[] = []) {
   return { code: result.code, output: `${result.stdout}\n${result.stderr}` };
 }
 
-/** The release each web host serves through the LB, asked until both have answered (a host a test just restarted
- *  rejoins the rotation after HAProxy's rise checks) or 100 requests went out. */
+/** The release each web host serves through the LB, asked until both have answered 200 (a host a test just restarted
+ *  rejoins the rotation after HAProxy's rise checks) or 100 requests went out; a reply other than 200 is kept as such. */
 async function versionsThroughLb(): Promise<Record<string, string>> {
   const versions: Record<string, string> = {};
   for (let index = 0; index < 100 && Object.keys(versions).length < 2; index++) {
     const reply = await http(`${SITE}health`);
-    versions[String(reply.headers["x-served-by"])] = JSON.parse(reply.body).version;
+    if (reply.status === 200) versions[String(reply.headers["x-served-by"])] = JSON.parse(reply.body).version;
+    else versions[`HTTP ${reply.status}`] = reply.body.slice(0, 80);
     if (index >= 5) await new Promise((resolve) => setTimeout(resolve, 200));
   }
   return versions;
