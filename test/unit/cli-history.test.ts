@@ -28,7 +28,9 @@ function recordRun(dir: string): string {
   reporter.emit({ type: "recap", hosts: { h1: counts }, durationMs: 5, exitCode: 0, check: false });
   let printed = "";
   const { error } = console;
-  console.error = (line: string) => void (printed += `${line}\n`);
+  console.error = (line: string) => {
+    printed += `${line}\n`;
+  };
   try {
     reporter.close();
   } finally {

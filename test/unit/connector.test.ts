@@ -50,8 +50,9 @@ function expectedTarget(host: Host, persistSeconds?: number): LoginTarget {
 /** Put a login in the registry bin/foobar-infra's start fills, as if started ahead for `target`. */
 function startedAhead(target: LoginTarget, login: Promise<Transport>): void {
   const global = globalThis as Record<symbol, Map<string, unknown> | undefined>;
-  const registry = (global[Symbol.for("foobar-infra.logins-ahead")] ??= new Map());
-  registry.set(loginKey(target), { login, abandon: new AbortController() });
+  const key = Symbol.for("foobar-infra.logins-ahead");
+  global[key] ??= new Map();
+  global[key].set(loginKey(target), { login, abandon: new AbortController() });
 }
 
 function fakeLogin(host: string): Transport {

@@ -24,9 +24,14 @@ test("a limit without @failed is kept as given, and the history is not read", ()
   const nowhere = join(scratchDir("failed-limit-"), "none");
   assert.equal(resolveFailedLimit(undefined, "site", "lab", nowhere), { limit: undefined });
   assert.equal(resolveFailedLimit("web-01,@failedx", "site", "lab", nowhere), { limit: "web-01,@failedx" });
+  assert.equal(
+    resolveFailedLimit("@fail!ed", "site", "lab", nowhere),
+    { limit: "@fail!ed" },
+    "only a leading ! excludes",
+  );
 });
 
-test("@failed: the hosts of the playbook's last run on the environment, with the other patterns, trimmed", () => {
+test("@failed: the hosts of the playbook's last run on the environment, with the other patterns, trimmed, empty ones dropped", () => {
   const dir = history(
     header("20261205-100000.000-0001", { old: "failed: kv:x" }),
     header("20261205-110000.000-0002", { h2: "unreachable", h1: "failed: kv:x" }),
@@ -35,6 +40,7 @@ test("@failed: the hosts of the playbook's last run on the environment, with the
   );
   assert.equal(resolveFailedLimit("@failed", "site", "lab", dir), { limit: "h2,h1" });
   assert.equal(resolveFailedLimit(" @failed , web-03", "site", "lab", dir), { limit: "h2,h1,web-03" });
+  assert.equal(resolveFailedLimit("@failed,,web-03,", "site", "lab", dir), { limit: "h2,h1,web-03" }, "empty patterns");
   assert.equal(resolveFailedLimit("web-*,!@failed", "site", "lab", dir), { limit: "web-*,!h2,!h1" });
   assert.equal(resolveFailedLimit("@failed", "deploy", "lab", dir), { limit: "other" });
   assert.equal(resolveFailedLimit("@failed", "site", "production", dir), { limit: "prod" });

@@ -1,5 +1,6 @@
 // `report [ID] -o FILE.html [-i ENV]` over a scratch run history: the named run or the environment's last as the page
-// (0600), the line that says so; its help; -o required, one id at most, an environment with no run: input errors.
+// (0600), the line that says so, the command line after the script by default; its help; -o required, one id at most, an
+// environment with no run: input errors.
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
@@ -19,13 +20,14 @@ const records = [
   header("20261205-100000.000-0001", "test"),
   header("20261205-110000.000-0002", "test"),
   header("20261205-120000.000-0003", "other"),
+  header("20261205-130000.000-0004", "test"),
 ];
 for (const record of records) writeRecord(dir, record, `${JSON.stringify(record)}\n`, { runs: 10, days: 1e6 }, 0);
 const spec = fakeInventory(["h1"]);
 const inventory = { environments: { test: spec.environments.test!, empty: spec.environments.test! } };
 
-/** What `report ARGV` printed and returned, or the message it threw. */
-async function report(argv: string[]): Promise<{ code?: number; printed: string; error?: string }> {
+/** What `report ARGV` printed and returned, or the message it threw (no ARGV: the process's command line). */
+async function report(argv?: string[]): Promise<{ code?: number; printed: string; error?: string }> {
   let printed = "";
   const { log } = console;
   console.log = (...parts: unknown[]) => (printed += `${parts.join(" ")}\n`);
@@ -44,9 +46,9 @@ test("without an id, the environment's last run; with one, that run: the page (0
   const last = join(dir, "last.html");
   assert.equal(await report(["-i", "test", "-o", last]), {
     code: 0,
-    printed: `wrote ${last}: run ${runTitle(records[1]!)}\n`,
+    printed: `wrote ${last}: run ${runTitle(records[3]!)}\n`,
   });
-  assert.is(readFileSync(last, "utf8"), reportPage({ header: records[1]!, events: [] }));
+  assert.is(readFileSync(last, "utf8"), reportPage({ header: records[3]!, events: [] }));
   assert.is(statSync(last).mode & 0o777, 0o600);
   const named = join(dir, "named.html");
   assert.is((await report(["0003", "--output", named])).code, 0);
@@ -63,10 +65,22 @@ test("--help prints the help; -o missing or empty, two ids, an environment with 
     (await report(["-i", "empty", "-o", out])).error,
     `report.ts: no run of inventory empty in the history (${dir})`,
   );
-  assert.match(
-    (await report(["-i", "test", "--check", "-o", out])).error ?? "",
-    /^report\.ts: --check is not supported/,
+  assert.is(
+    (await report(["-i", "test", "--check", "-o", out])).error,
+    "report.ts: --check is not supported: report.ts writes a page from the run history, it runs nothing",
   );
+});
+
+test("without arguments given, the process's command line after the script: the page of the environment's last run", async () => {
+  const page = join(dir, "argv.html");
+  const { argv } = process;
+  process.argv = [process.execPath, "playbooks/report.ts", "-i", "test", "-o", page];
+  try {
+    assert.is((await report()).code, 0);
+  } finally {
+    process.argv = argv;
+  }
+  assert.is(readFileSync(page, "utf8"), reportPage({ header: records[3]!, events: [] }));
 });
 
 test.run();

@@ -1,6 +1,6 @@
 // `secrets list`'s usage: every secret a playbook's roles refer to on an environment's hosts (from inventory, group,
-// host and play vars, nested in lists and objects, the layer that wins), by which roles and hosts in playbook order,
-// and whose sudo password it is; sorted by name.
+// host and play vars, nested in lists and objects among plain strings and nulls, the layer that wins), by which roles
+// and hosts in playbook order, and whose sudo password it is; sorted by name.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { secretUses } from "../../lib/cli/secret-usage.ts";
@@ -24,7 +24,9 @@ const inventory = loadInventory(
     environments: {
       test: {
         ssh: { user: "ops" },
-        vars: { alpha: { pw: secret("alpha_pw"), nested: { list: [1, secret("deep_pw")] } } },
+        vars: {
+          alpha: { pw: secret("alpha_pw"), motd: "no secret", unset: null, nested: { list: [1, secret("deep_pw")] } },
+        },
         hosts: {
           h1: { address: "10.0.0.1", ssh: { becomePassword: secret("alpha_pw") } },
           h2: { address: "10.0.0.2", vars: { beta: { other: secret("h2_other") } } },
