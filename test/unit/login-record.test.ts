@@ -1,7 +1,9 @@
 // The record of a run's logins for bin/foobar-infra's next start (lib/cli/login-record.ts): only the fields a login
 // uses, written where the launcher asked (its directory made), left alone when unchanged, never failing the run.
-import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { noteLogin, saveLoginRecord } from "../../lib/cli/login-record.ts";
@@ -84,6 +86,19 @@ test("a record that cannot be written (its directory is a file) does not fail th
   const blocked = join(scratch, "blocked");
   writeFileSync(blocked, "");
   assert.not.throws(() => saveTo(join(blocked, "logins.json")));
+});
+
+test("a process that made no login writes no record, though the launcher asked for one", () => {
+  // A process of its own: the logins this one's tests noted stay noted.
+  const file = join(scratch, "none", "logins.json");
+  const module = pathToFileURL(join(import.meta.dirname, "../../lib/cli/login-record.ts")).href;
+  const code = `globalThis[Symbol.for("foobar-infra.login-record")] = ${JSON.stringify(file)};
+    (await import(${JSON.stringify(module)})).saveLoginRecord();`;
+  const child = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", code], {
+    encoding: "utf8",
+  });
+  assert.is(child.status, 0, child.stderr);
+  assert.not.ok(existsSync(file));
 });
 
 test.run();

@@ -39,8 +39,8 @@ async function recorded(fake: Record<string, FakeHostOptions>) {
   });
 }
 
-/** What `runs ARGV` prints, and its exit code. */
-async function runs(argv: string[]) {
+/** What `runs ARGV` prints, and its exit code (no ARGV: the process's command line). */
+async function runs(argv?: string[]) {
   let printed = "";
   const { log } = console;
   const { write } = process.stdout;
@@ -115,6 +115,16 @@ test("runs: a row per run of the environment, oldest first, with the hosts that 
     ),
   );
   assert.is(rows.length, 3);
+});
+
+test("without arguments given, the process's command line after the script: the environment's runs", async () => {
+  const { argv } = process;
+  process.argv = [process.execPath, "playbooks/runs.ts", "-i", "test"];
+  try {
+    assert.is((await runs()).printed, (await runs(["-i", "test"])).printed);
+  } finally {
+    process.argv = argv;
+  }
 });
 
 test("runs show: where the run came from, then its lines and recap as printed, with the rerun command", async () => {
