@@ -6,6 +6,7 @@
 const engineTests = [
   "become",
   "cli-dirs",
+  "cli-flag-values",
   "cli-flags",
   "cli-history",
   "cli-options",
