@@ -54,6 +54,7 @@ const engineTests = [
   "runs-input",
   "runs-table",
   "secret-usage",
+  "secrets-command",
   "secrets-file",
   "selection",
   "split-words",
