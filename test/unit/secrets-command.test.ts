@@ -1,7 +1,7 @@
 // `secrets.ts` over a scratch clear secrets file: its help, list (set, missing, from the environment, a rotation left
-// unfinished, an unreadable file), set --generate, rotate's refusals and --check plan, recipients refused on a clear
-// file, an unknown command; values never printed.
-import { readFileSync, writeFileSync } from "node:fs";
+// unfinished, an unreadable file), set --generate, rotate's refusals, --check plan and rotations applied, identity in a
+// scratch key file, recipients refused on a clear file, an unknown command; values never printed.
+import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -15,7 +15,7 @@ import { scratchDir } from "./support/scratch.ts";
 
 const scratch = scratchDir("secrets-command-");
 const role = (name: string) => defineRole({ name, dir: import.meta.dirname, schema: RoleVars({}), tasks: () => [] });
-const site = (secretsFile: string): SecretsCommandSite => ({
+const site = (secretsFile: string, more: Partial<SecretsCommandSite> = {}): SecretsCommandSite => ({
   inventory: defineInventory({
     environments: {
       test: {
@@ -32,7 +32,8 @@ const site = (secretsFile: string): SecretsCommandSite => ({
   }),
   playbook: definePlaybook("site", [{ name: "web", hosts: "web", roles: [role("app")] }]),
   rotations: {},
-  converge: async () => assert.unreachable("a rotation under --check converges nothing") as never,
+  converge: async () => assert.unreachable("no converge expected") as never,
+  ...more,
 });
 
 /** A clear secrets file in the scratch directory holding `values`; its path. */
@@ -43,7 +44,7 @@ function secretsFile(name: string, values: Record<string, string> | string): str
 }
 
 /** What `secrets ARGV` printed on stdout and stderr, and its exit code or the message it threw. */
-async function secrets(file: string, argv: string[]) {
+async function secrets(file: string, argv: string[], more: Partial<SecretsCommandSite> = {}) {
   let out = "";
   let err = "";
   const { log, error } = console;
@@ -54,7 +55,7 @@ async function secrets(file: string, argv: string[]) {
     err += `${line}\n`;
   };
   try {
-    return { code: await secretsCommand(site(file), argv), out, err };
+    return { code: await secretsCommand(site(file, more), argv), out, err };
   } catch (thrown) {
     return { error: (thrown as Error).message, out, err };
   } finally {
@@ -158,6 +159,76 @@ test("rotate --check: the plan per secret and nothing changed, exit 2", async ()
     err: "",
   });
   assert.equal(JSON.parse(readFileSync(file, "utf8")), { app_pw: "app-value-1" });
+});
+
+test("rotate: a new value stored, the hosts that use it converged with it, the old one forgotten; a failed converge stops it", async () => {
+  const file = secretsFile("rotate.json", { app_pw: "app-value-1" });
+  const limits: string[] = [];
+  const converge = async (_cli: unknown, limit: string) => {
+    limits.push(limit);
+    return limits.length === 1 ? 1 : 0;
+  };
+  const stopped = await secrets(file, ["rotate", "app_pw", "-i", "test"], { converge });
+  assert.is(stopped.code, 1);
+  assert.match(stopped.out, /app_pw: rotation stopped \(exit 1\)/);
+  assert.is(JSON.parse(readFileSync(file, "utf8"))["app_pw@retiring"], "app-value-1");
+  const finished = await secrets(file, ["rotate", "app_pw", "-i", "test"], { converge });
+  assert.is(finished.code, 0);
+  assert.match(finished.out, /app_pw: rotated; the old value is forgotten/);
+  assert.equal(limits, ["web1,web2", "web1,web2"]);
+  const values = JSON.parse(readFileSync(file, "utf8")) as Record<string, string>;
+  assert.equal(Object.keys(values), ["app_pw"]);
+  assert.is.not(values.app_pw, "app-value-1");
+});
+
+test("rotate: a secret with a rotation of its own is applied by it, not by a converge", async () => {
+  const file = secretsFile("rotate-own.json", { app_pw: "app-value-1" });
+  const applied: string[] = [];
+  const rotations = {
+    app_pw: () => async () => {
+      applied.push("app_pw");
+      return 0;
+    },
+  };
+  assert.is((await secrets(file, ["rotate", "app_pw", "-i", "test"], { rotations })).code, 0);
+  assert.equal(applied, ["app_pw"]);
+});
+
+test("identity: created in $FOOBAR_AGE_IDENTITY_FILE (0600) with its public key printed; then that key again", async () => {
+  const identityFile = join(scratch, "identity", "age.txt");
+  const saved = { file: process.env.FOOBAR_AGE_IDENTITY_FILE, inline: process.env.FOOBAR_AGE_IDENTITY };
+  process.env.FOOBAR_AGE_IDENTITY_FILE = identityFile;
+  delete process.env.FOOBAR_AGE_IDENTITY;
+  try {
+    const created = await secrets("unused.json", ["identity"]);
+    const [first, recipient, last] = created.out.trimEnd().split("\n");
+    assert.is(
+      first,
+      `created your age identity in ${identityFile} (mode 0600; keep it out of backups you do not trust)`,
+    );
+    assert.match(recipient!, /^age1[a-z0-9]+$/);
+    assert.is(
+      last,
+      "send this public key to someone with access; they run `secrets.ts -i ENV recipients add <key> <your name>` and commit",
+    );
+    assert.is(statSync(identityFile).mode & 0o777, 0o600);
+    assert.equal(await secrets("unused.json", ["identity"]), {
+      code: 0,
+      out: `${recipient}   (from ${identityFile})\n`,
+      err: "",
+    });
+    assert.is(
+      (await secrets("unused.json", ["identity", "-i", "test"])).error,
+      "secrets.ts identity: --inventory is not supported: your age identity is the same for every environment",
+    );
+  } finally {
+    for (const [name, value] of [
+      ["FOOBAR_AGE_IDENTITY_FILE", saved.file],
+      ["FOOBAR_AGE_IDENTITY", saved.inline],
+    ] as const)
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+  }
 });
 
 test("recipients of a clear file, and an unknown command: invalid input", async () => {
