@@ -56,6 +56,7 @@ const engineTests = [
   "secret-usage",
   "secrets-command",
   "secrets-file",
+  "secrets-recipients",
   "selection",
   "split-words",
   "valid-vars-memo",

@@ -5,63 +5,17 @@ import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { secretsCommand, secretsHelp, type SecretsCommandSite } from "../../lib/cli/secrets-command.ts";
-import { definePlaybook } from "../../lib/dsl/playbook.ts";
-import { defineRole } from "../../lib/dsl/role.ts";
-import { RoleVars } from "../../lib/dsl/role-vars.ts";
-import { defineInventory } from "../../lib/inventory/define.ts";
-import { secret } from "../../lib/secret.ts";
+import { secretsHelp } from "../../lib/cli/secrets-command.ts";
 import { scratchDir } from "./support/scratch.ts";
+import { secrets } from "./support/secrets-command.ts";
 
 const scratch = scratchDir("secrets-command-");
-const role = (name: string) => defineRole({ name, dir: import.meta.dirname, schema: RoleVars({}), tasks: () => [] });
-const site = (secretsFile: string, more: Partial<SecretsCommandSite> = {}): SecretsCommandSite => ({
-  inventory: defineInventory({
-    environments: {
-      test: {
-        ssh: { user: "ops" },
-        secretsFile,
-        vars: { app: { pw: secret("app_pw") } },
-        hosts: {
-          web1: { address: "10.0.0.1" },
-          web2: { address: "10.0.0.2", ssh: { becomePassword: secret("sudo_pw") } },
-        },
-        groups: { web: { hosts: ["web1", "web2"] } },
-      },
-    },
-  }),
-  playbook: definePlaybook("site", [{ name: "web", hosts: "web", roles: [role("app")] }]),
-  rotations: {},
-  converge: async () => assert.unreachable("no converge expected") as never,
-  ...more,
-});
 
 /** A clear secrets file in the scratch directory holding `values`; its path. */
 function secretsFile(name: string, values: Record<string, string> | string): string {
   const path = join(scratch, name);
   writeFileSync(path, typeof values === "string" ? values : JSON.stringify(values));
   return path;
-}
-
-/** What `secrets ARGV` printed on stdout and stderr, and its exit code or the message it threw. */
-async function secrets(file: string, argv: string[], more: Partial<SecretsCommandSite> = {}) {
-  let out = "";
-  let err = "";
-  const { log, error } = console;
-  console.log = (line: string) => {
-    out += `${line}\n`;
-  };
-  console.error = (line: string) => {
-    err += `${line}\n`;
-  };
-  try {
-    return { code: await secretsCommand(site(file, more), argv), out, err };
-  } catch (thrown) {
-    return { error: (thrown as Error).message, out, err };
-  } finally {
-    console.log = log;
-    console.error = error;
-  }
 }
 
 test("no command: the help on stderr, exit 4; --help or -h: on stdout, exit 0", async () => {
