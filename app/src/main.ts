@@ -11,6 +11,7 @@ import { withTimeout } from "./db/timeout.ts";
 import { cachedProbe } from "./health/cached-probe.ts";
 import { closeGracefully } from "./http/graceful-close.ts";
 import { createAppServer, listen } from "./http/server.ts";
+import { systemdListenFd } from "./http/systemd-socket.ts";
 import { errorMessage, stdoutLogger as log } from "./log.ts";
 import { loadStaticFiles } from "./routes/static-files.ts";
 
@@ -45,10 +46,11 @@ async function main(): Promise<void> {
     staticFiles: loadStaticFiles(join(__dirname, "public")),
   };
   const server = createAppServer(app);
-  const port = await listen(server, config.listenHost, config.listenPort);
+  const socketFd = systemdListenFd(process.env, process.pid);
+  const port = await listen(server, config.listenHost, config.listenPort, socketFd);
   log("started", {
     ...describeConfig(config),
-    listen: `${config.listenHost}:${port}`,
+    listen: `${config.listenHost}:${port}${socketFd === undefined ? "" : ` (systemd's socket, fd ${socketFd})`}`,
     hostname: app.hostname,
     node: process.version,
   });

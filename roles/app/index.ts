@@ -6,8 +6,11 @@ import { databaseCa } from "../mysql_common/tls.ts";
 import { topologyGuard } from "../mysql_common/topology-guard-resource.ts";
 import { readRelease } from "./release.ts";
 import { schema } from "./schema.ts";
+import { appSocket } from "./socket-resource.ts";
 
 export const SERVICE = "foobar-app.service";
+/** systemd's listening socket for the app: open across the service's restarts. */
+export const SOCKET = "foobar-app.socket";
 export const ENV_FILE = "/etc/foobar/app.env";
 /** The database CA's certificate on a web host: the app verifies the database servers against it. */
 export const DB_CA_FILE = "/etc/foobar/db-ca.pem";
@@ -86,6 +89,7 @@ export default defineRole({
         tags: [DATABASE_TAG],
         ...data,
       }),
+      r.systemdUnit(SOCKET, r.render("foobar-app.socket.ejs"), { notify: ["restart app socket", "restart app"] }),
       r.systemdUnit(SERVICE, r.render("foobar-app.service.ejs", data.data), { notify: "restart app" }),
       r.symlink(posix.join(vars.root, "current"), releaseDir, { notify: "restart app" }),
       r.command(
@@ -97,10 +101,13 @@ export default defineRole({
           description: `keep the last ${vars.keep_releases} releases`,
         },
       ),
+      appSocket(SOCKET, SERVICE),
       r.service(SERVICE, { state: "started", enabled: true }),
     ];
   },
   handlers: {
+    // A new address: the app stops with the old socket (Requires=); "restart app", notified too, starts it on the new one.
+    "restart app socket": ({ r }) => r.serviceAction(SOCKET, "restarted"),
     "restart app": ({ r }) => r.serviceAction(SERVICE, "restarted"),
   },
 });

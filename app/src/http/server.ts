@@ -83,14 +83,18 @@ export function createAppServer(app: AppContext): Server {
   return server;
 }
 
-/** Listen on host:port; resolves with the bound port (useful with port 0). */
-export function listen(server: Server, host: string, port: number): Promise<number> {
+/**
+ * Listen on the socket systemd passed (`fd`), else on host:port; resolves with the bound port (useful with port 0).
+ */
+export function listen(server: Server, host: string, port: number, fd?: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once("error", reject);
-    server.listen(port, host, () => {
+    const onListening = () => {
       server.off("error", reject);
       const address = server.address();
       resolve(typeof address === "object" && address ? address.port : port);
-    });
+    };
+    if (fd === undefined) server.listen(port, host, onListening);
+    else server.listen({ fd }, onListening);
   });
 }
