@@ -1,5 +1,6 @@
 // `drift.ts --install-timer`'s units: the oneshot service (as the installing user under root, drift and unreachable
-// not failures) and its timer, a span refused unless systemd's number-and-unit; written to a scratch unit directory.
+// not failures) and its timer, a span refused unless systemd's number-and-unit; written to a scratch unit directory
+// (for environment "unit": a mutant that writes to /etc/systemd/system as root replaces no real timer).
 import { readdirSync, readFileSync } from "node:fs";
 import { userInfo } from "node:os";
 import { dirname, join } from "node:path";
@@ -63,18 +64,18 @@ test("with a unit directory: both units written there, the enable command printe
   const dir = join(scratchDir("drift-timer-"), "units");
   const self = userInfo();
   const system = self.uid === 0;
-  const lines = installDriftTimer({ environment: "lab", every: "1h", repoRoot: "/srv/infra", unitDir: dir });
+  const lines = installDriftTimer({ environment: "unit", every: "1h", repoRoot: "/srv/infra", unitDir: dir });
   assert.equal(lines, [
-    `wrote ${join(dir, "foobar-drift-lab.service")} and foobar-drift-lab.timer (every 1h, as ${self.username})`,
-    `enable it with: systemctl ${system ? "" : "--user "}enable --now foobar-drift-lab.timer`,
+    `wrote ${join(dir, "foobar-drift-unit.service")} and foobar-drift-unit.timer (every 1h, as ${self.username})`,
+    `enable it with: systemctl ${system ? "" : "--user "}enable --now foobar-drift-unit.timer`,
   ]);
-  assert.equal(readdirSync(dir).sort(), ["foobar-drift-lab.service", "foobar-drift-lab.timer"]);
+  assert.equal(readdirSync(dir).sort(), ["foobar-drift-unit.service", "foobar-drift-unit.timer"]);
   const units = driftUnits(
-    { environment: "lab", every: "1h", repoRoot: "/srv/infra" },
+    { environment: "unit", every: "1h", repoRoot: "/srv/infra" },
     { name: self.username, system },
   );
-  assert.is(readFileSync(join(dir, "foobar-drift-lab.service"), "utf8"), units.service);
-  assert.is(readFileSync(join(dir, "foobar-drift-lab.timer"), "utf8"), units.timer);
+  assert.is(readFileSync(join(dir, "foobar-drift-unit.service"), "utf8"), units.service);
+  assert.is(readFileSync(join(dir, "foobar-drift-unit.timer"), "utf8"), units.timer);
 });
 
 test.run();
