@@ -1,6 +1,6 @@
 // `secrets.ts` over a scratch clear secrets file: its help, list (set, missing, from the environment, a rotation left
-// unfinished, an unreadable file), set --generate, rotate's refusals, --check plan and rotations applied, identity in a
-// scratch key file, recipients refused on a clear file, an unknown command; values never printed.
+// unfinished, an unreadable file), set --generate, edit through $EDITOR, rotate's refusals, --check plan and rotations
+// applied, identity in a scratch key file, recipients refused on a clear file, an unknown command; values never printed.
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
@@ -180,6 +180,27 @@ test("identity: created in $FOOBAR_AGE_IDENTITY_FILE (0600) with its public key 
       ["FOOBAR_AGE_IDENTITY_FILE", saved.file],
       ["FOOBAR_AGE_IDENTITY", saved.inline],
     ] as const)
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+  }
+});
+
+test("edit: the values through $EDITOR, saved when it changed them, else said unchanged", async () => {
+  const file = secretsFile("edit.json", { app_pw: "app-value-1" });
+  const editor = join(scratch, "editor");
+  writeFileSync(editor, `#!/bin/sh\nprintf '{"app_pw":"app-value-2","extra_pw":"extra-value"}' > "$1"\n`, {
+    mode: 0o755,
+  });
+  const saved = { VISUAL: process.env.VISUAL, EDITOR: process.env.EDITOR };
+  delete process.env.VISUAL;
+  try {
+    process.env.EDITOR = "true";
+    assert.equal(await secrets(file, ["edit", "-i", "test"]), { code: 0, out: `${file}: unchanged\n`, err: "" });
+    process.env.EDITOR = editor;
+    assert.equal(await secrets(file, ["edit", "-i", "test"]), { code: 0, out: `${file}: saved (2 values)\n`, err: "" });
+    assert.equal(JSON.parse(readFileSync(file, "utf8")), { app_pw: "app-value-2", extra_pw: "extra-value" });
+  } finally {
+    for (const [name, value] of Object.entries(saved))
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
   }
