@@ -171,6 +171,11 @@ test("identity: created in $FOOBAR_AGE_IDENTITY_FILE (0600) with its public key 
       out: `${recipient}   (from ${identityFile})\n`,
       err: "",
     });
+    writeFileSync(identityFile, "# no key here\n");
+    assert.is(
+      (await secrets("unused.json", ["identity"])).error,
+      `${identityFile} exists already: it is someone's key, not replaced`,
+    );
     assert.is(
       (await secrets("unused.json", ["identity", "-i", "test"])).error,
       "secrets.ts identity: --inventory is not supported: your age identity is the same for every environment",

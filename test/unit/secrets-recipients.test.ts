@@ -40,6 +40,7 @@ test("add: the key with its owner, the file encrypted to it; a key added twice i
   assert.match(readFileSync(file, "utf8"), /^-----BEGIN AGE ENCRYPTED FILE-----/);
   assert.is((await secrets(file, ["recipients", "add", me, "-i", "test"])).out, `${me} is a recipient already\n`);
   assert.is((await secrets(file, ["set", "app_pw", "--generate", "-i", "test"])).code, 0);
+  assert.is((await secrets(file, ["set", "other_pw", "--generate", "-i", "test"])).code, 0);
   assert.is((await secrets(file, ["recipients", "add", other, "Other", "-i", "test"])).code, 0);
   assert.is((await secrets(file, ["recipients", "-i", "test"])).out, `${me} Me Myself\n${other} Other\n`);
   assert.is(
@@ -56,8 +57,8 @@ test("remove by owner: re-encrypted without them, the values they could read nam
   assert.equal(removed, {
     code: 0,
     out: [
-      "Other can no longer decrypt what is written from now on. They could read the values before, and git history keeps the old file: rotate them (app_pw).",
-      "later: npx tsx playbooks/secrets.ts rotate app_pw -i test",
+      "Other can no longer decrypt what is written from now on. They could read the values before, and git history keeps the old file: rotate them (app_pw, other_pw).",
+      "later: npx tsx playbooks/secrets.ts rotate app_pw other_pw -i test",
       "",
     ].join("\n"),
     err: "",
