@@ -34,14 +34,16 @@ export const site = definePlaybook("site", [
     needs: ["database primary"],
   },
   // HAProxy's health checks keep a web host out until it answers /health: the load balancers need not wait for it.
-  // keepalived after HAProxy (same play): a load balancer bids for the VIP only once HAProxy answers its monitor URL.
-  { name: "load balancers and their virtual IP", hosts: "lb", roles: [haproxy, keepalived], needs: [] },
+  { name: "load balancers: HAProxy", hosts: "lb", roles: [haproxy], needs: [] },
+  // keepalived once HAProxy serves on every load balancer: they start it within seconds of each other, so each VIP
+  // goes to its home first (a peer waits takeover_delay_seconds) and stays there (nopreempt).
+  { name: "load balancers: virtual IP", hosts: "lb", roles: [keepalived], needs: ["load balancers: HAProxy"] },
   // The ACME http-01 challenge reaches the leader's certbot through whichever load balancer holds the VIP.
   {
     name: "certificates: ACME through HAProxy",
     hosts: "lb",
     roles: [certbot],
-    needs: ["load balancers and their virtual IP"],
+    needs: ["load balancers: virtual IP"],
   },
   // Prometheus needs its targets only to be useful, not to start: it scrapes them as they come up.
   { name: "monitoring", hosts: "monitoring", roles: [prometheus], needs: [] },

@@ -78,7 +78,7 @@ test("a playbook run through the launcher prints what the same file prints under
   assert.is(viaLauncher.stdout, viaTsx.stdout);
   assert.match(
     viaLauncher.stdout,
-    /^play "load balancers and their virtual IP": lb-01 \(192\.168\.56\.10\), lb-02 \(192\.168\.56\.9\)$/m,
+    /^play "load balancers: HAProxy": lb-01 \(192\.168\.56\.10\), lb-02 \(192\.168\.56\.9\)$/m,
   );
   const options = launcher("site", "--bogus");
   assert.is(options.status, 4);
@@ -131,7 +131,7 @@ test("site.ts is not playbooks/site.ts: missing in the repo root, another file e
     const viaLink = launcher(`${dir}/link.ts`, "-i", "lab", "--list-hosts", "-l", "lb");
     assert.is(viaLink.status, 0, viaLink.stderr);
     assert.is(viaLink.stdout, launcher("./playbooks/site.ts", "-i", "lab", "--list-hosts", "-l", "lb").stdout);
-    assert.match(viaLink.stdout, /^play "load balancers and their virtual IP": lb-01/m);
+    assert.match(viaLink.stdout, /^play "load balancers: HAProxy": lb-01/m);
   });
 });
 

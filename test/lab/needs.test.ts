@@ -43,7 +43,7 @@ test("db-01 unreachable: the replica and the web tier wait for nothing and are s
   ]);
   for (const host of ["lb-01", "lb-02"]) {
     assert.ok(
-      ran(cut.events, host, "load balancers and their virtual IP") &&
+      ran(cut.events, host, "load balancers: virtual IP") &&
         ran(cut.events, host, "certificates: ACME through HAProxy"),
       `${host} went to the end`,
     );
