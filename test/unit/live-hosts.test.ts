@@ -51,7 +51,7 @@ test("each host's line through a run, and which events change one", () => {
   note(task("db-1", "db", "kv:x", "failed"));
   note(task("db-1", "db", "kv:y", "failed"));
   note(task("lb-01", "lb", "play", "skipped", 'needs play "db"'));
-  note({ type: "unreachable", host: "lb-01", message: "refused" });
+  assert.is(note({ type: "unreachable", host: "lb-01", message: "refused" }), true);
   note({ type: "unreachable", host: "mon-01", message: "refused" });
   note(task("mon-01", "mon", "play", "skipped"));
   assert.is(note({ type: "play", play: "web", hosts: ["web-01"] }), false);
@@ -79,7 +79,11 @@ test("fitted: a line cut to the width with an ellipsis, the hosts past the rows 
   const live = new LiveHosts();
   live.note({ type: "start", playbook: "s", environment: "e", hosts: ["a", "b", "c", "d"], check: false });
   assert.equal(live.lines(14, 3), ["  a  0/?  con…", "  b  0/?  con…", "  … and 2 mor…"]);
-  assert.equal(live.lines(80, 4).length, 4, "exactly as many hosts as rows: all shown");
+  assert.equal(
+    live.lines(80, 4),
+    ["  a  0/?  connecting", "  b  0/?  connecting", "  c  0/?  connecting", "  d  0/?  connecting"],
+    "exactly as many hosts as rows: all shown, none summed up",
+  );
   assert.equal(live.lines(19, 4)[0], "  a  0/?  connecti…");
   assert.equal(live.lines(20, 4)[0], "  a  0/?  connecting", "a line as wide as the terminal is whole");
   assert.equal(live.lines(1, 4)[0], "…");
