@@ -18,7 +18,6 @@ function gitDirs(repoRoot: string): { own: string; common: string } | undefined 
   const dotGit = join(repoRoot, ".git");
   const pointer = read(dotGit)?.match(/^gitdir: (.+)$/m)?.[1];
   const own = pointer ? (isAbsolute(pointer) ? pointer : join(repoRoot, pointer)) : dotGit;
-  if (!statSync(join(own, "HEAD"), { throwIfNoEntry: false })) return undefined;
   const common = read(join(own, "commondir"));
   return { own, common: common ? (isAbsolute(common) ? common : join(own, common)) : own };
 }

@@ -58,6 +58,16 @@ test("a worktree: .git is a file naming its git dir (absolute or relative), refs
   assert.is(headCommit(join(main, "wt")), undefined, "a .git file that names no git dir");
 });
 
+test("a gitdir pointer and a HEAD ref count only at a line's start: else no git dir, else HEAD's text is the commit", () => {
+  const git = { "repo/.git/HEAD": "ref: refs/heads/main\n", "repo/.git/refs/heads/main": A };
+  assert.is(headCommit(join(tree({ ...git, "wt/.git": "gitdir: ../repo/.git\n" }), "wt")), A);
+  assert.is(headCommit(join(tree({ ...git, "wt/.git": "# gitdir: ../repo/.git\n" }), "wt")), undefined);
+  assert.is(
+    headCommit(tree({ ".git/HEAD": "x ref: refs/heads/main\n", ".git/refs/heads/main": A })),
+    "x ref: refs/heads/main",
+  );
+});
+
 test("no commit when none can be read: no .git, no HEAD, an empty HEAD, a branch with no ref, a root that is a file", () => {
   assert.is(headCommit(tree({ "README.md": "x" })), undefined);
   assert.is(headCommit(tree({ ".git/config": "" })), undefined);
