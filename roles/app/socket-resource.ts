@@ -9,6 +9,12 @@ export function appSocket(socket: string, appService: string): Resource<UnitStat
   const started = service(socket, { state: "started", enabled: true });
   return {
     ...started,
+    plan: (unit, context) =>
+      started
+        .plan(unit, context)
+        .map((change) =>
+          change.summary.startsWith("start ") ? { summary: `${change.summary}, after stopping ${appService}` } : change,
+        ),
     apply: (unit) =>
       isRunning(unit)
         ? started.apply(unit)
