@@ -77,8 +77,9 @@ test("the bound: the last N records by id, and none older than D days by the id'
   pruneEnvironment(env, { runs: 2, days: 100 }, T + 200 * DAY);
   assert.equal(readdirSync(env), ["notes.txt"], "everything is too old");
   writeFileSync(join(env, "odd-name.ndjson"), text(header("odd-name")));
+  writeFileSync(join(env, "copy-20261205-120000.000-0006.ndjson"), text(header("copy-20261205-120000.000-0006")));
   pruneEnvironment(env, { runs: 2, days: 100 }, T);
-  assert.equal(readdirSync(env).sort(), ["notes.txt"], "an id with no time is as old as can be");
+  assert.equal(readdirSync(env).sort(), ["notes.txt"], "an id that does not start with a time is as old as can be");
 });
 
 test("listHeaders: every environment's or one's, sorted by id; a long first line read whole; broken records left out", () => {
@@ -108,6 +109,41 @@ test("listHeaders: every environment's or one's, sorted by id; a long first line
   );
   assert.equal(listHeaders(dir, "lab").map((found) => found.id).length, 3);
   assert.equal(listHeaders(dir, "lab")[0], long, "the 40 kB header line, whole");
+});
+
+test("listHeaders reads the first line only: a record starting with an empty line is left out, a header after it unread", () => {
+  const dir = scratchDir("history-blank-");
+  mkdirSync(join(dir, "lab"));
+  const kept = header("20261205-000000.000-0001");
+  const late = header("20261205-000000.000-0002");
+  const past = header("20261205-000000.000-0003");
+  writeFileSync(join(dir, "lab", `${kept.id}.ndjson`), JSON.stringify(kept));
+  writeFileSync(join(dir, "lab", `${late.id}.ndjson`), `\n${JSON.stringify(late)}`);
+  const pastTheFirstRead = `\n${" ".repeat(16_383)}${JSON.stringify(past)}`;
+  writeFileSync(join(dir, "lab", `${past.id}.ndjson`), pastTheFirstRead);
+  assert.equal(listHeaders(dir), [kept]);
+});
+
+test("listHeaders stops at the first newline: a record with events past the first read is listed by its header", () => {
+  const dir = scratchDir("history-events-");
+  mkdirSync(join(dir, "lab"));
+  const record = header("20261205-000000.000-0001");
+  const events = Array.from({ length: 1000 }, (_, index) => `{"type":"waiting","host":"h${index}","message":"lock"}\n`);
+  writeFileSync(join(dir, "lab", `${record.id}.ndjson`), text(record, events.join("")));
+  assert.equal(listHeaders(dir), [record]);
+});
+
+test("listHeaders closes each record it opens: the process holds as many open files after a listing as before", () => {
+  const dir = scratchDir("history-fds-");
+  mkdirSync(join(dir, "lab"));
+  for (const index of [1, 2, 3, 4, 5]) {
+    const record = header(`20261205-000000.000-000${index}`);
+    writeFileSync(join(dir, "lab", `${record.id}.ndjson`), text(record));
+  }
+  const openFiles = () => readdirSync("/proc/self/fd").length;
+  const before = openFiles();
+  assert.is(listHeaders(dir).length, 5);
+  assert.is(openFiles(), before);
 });
 
 test("a header line longer than one read, with characters of 3 bytes straddling the read's end, is read back whole", () => {
