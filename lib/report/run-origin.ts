@@ -22,6 +22,10 @@ function gitDirs(repoRoot: string): { own: string; common: string } | undefined 
   return { own, common: common ? (isAbsolute(common) ? common : join(own, common)) : own };
 }
 
+/** `text` when it is a git object id (SHA-1 or SHA-256, lowercase hex), else undefined: nothing else is recorded. */
+const objectId = (text: string | undefined) =>
+  text && /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(text) ? text : undefined;
+
 /** The commit HEAD names, from HEAD, the ref's file or packed-refs; undefined when it cannot be read. */
 export function headCommit(repoRoot: string): string | undefined {
   try {
@@ -29,14 +33,16 @@ export function headCommit(repoRoot: string): string | undefined {
     const head = dirs && read(join(dirs.own, "HEAD"));
     if (!dirs || !head) return undefined;
     const ref = head.match(/^ref: (.+)$/)?.[1];
-    if (!ref) return head;
+    if (!ref) return objectId(head);
     const loose = read(join(dirs.own, ref)) ?? read(join(dirs.common, ref));
-    if (loose) return loose;
+    if (loose) return objectId(loose);
     const packed = read(join(dirs.common, "packed-refs"));
-    return packed
-      ?.split("\n")
-      .find((line) => line.endsWith(` ${ref}`))
-      ?.split(" ")[0];
+    return objectId(
+      packed
+        ?.split("\n")
+        .find((line) => line.endsWith(` ${ref}`))
+        ?.split(" ")[0],
+    );
   } catch {
     return undefined; // an unreadable checkout: the record goes without its commit
   }

@@ -32,6 +32,8 @@ test("a checkout's HEAD: the branch's loose ref, else its line of packed-refs (n
     "a loose ref is newer than packed-refs",
   );
   assert.is(headCommit(tree({ ".git/HEAD": `${B}\n` })), B, "a detached HEAD names the commit itself");
+  const sha256 = "d".repeat(64);
+  assert.is(headCommit(tree({ ".git/HEAD": `${sha256}\n` })), sha256, "a SHA-256 repository's id");
 });
 
 test("a worktree: .git is a file naming its git dir (absolute or relative), refs are read there or in the common dir", () => {
@@ -58,17 +60,14 @@ test("a worktree: .git is a file naming its git dir (absolute or relative), refs
   assert.is(headCommit(join(main, "wt")), undefined, "a .git file that names no git dir");
 });
 
-test("a gitdir pointer and a HEAD ref count only at a line's start: else no git dir, else HEAD's text is the commit", () => {
+test("a gitdir pointer and a HEAD ref count only at a line's start: else no git dir, else no commit", () => {
   const git = { "repo/.git/HEAD": "ref: refs/heads/main\n", "repo/.git/refs/heads/main": A };
   assert.is(headCommit(join(tree({ ...git, "wt/.git": "gitdir: ../repo/.git\n" }), "wt")), A);
   assert.is(headCommit(join(tree({ ...git, "wt/.git": "# gitdir: ../repo/.git\n" }), "wt")), undefined);
-  assert.is(
-    headCommit(tree({ ".git/HEAD": "x ref: refs/heads/main\n", ".git/refs/heads/main": A })),
-    "x ref: refs/heads/main",
-  );
+  assert.is(headCommit(tree({ ".git/HEAD": "x ref: refs/heads/main\n", ".git/refs/heads/main": A })), undefined);
 });
 
-test("no commit when none can be read: no .git, no HEAD, an empty HEAD, a branch with no ref, a root that is a file", () => {
+test("no commit when none can be read: no .git, no HEAD, an empty HEAD, a branch with no ref, a root that is a file, text that is no object id", () => {
   assert.is(headCommit(tree({ "README.md": "x" })), undefined);
   assert.is(headCommit(tree({ ".git/config": "" })), undefined);
   assert.is(headCommit(tree({ ".git/HEAD": "\n" })), undefined);
@@ -77,6 +76,12 @@ test("no commit when none can be read: no .git, no HEAD, an empty HEAD, a branch
     undefined,
   );
   assert.is(headCommit(tree({ ".git/HEAD": "ref: refs/heads/main\n" })), undefined);
+  assert.is(
+    headCommit(tree({ ".git/HEAD": "ref: refs/heads/main\n", ".git/refs/heads/main": "<b>not a commit</b>\n" })),
+    undefined,
+    "a ref file that holds no object id",
+  );
+  assert.is(headCommit(tree({ ".git/HEAD": `${A.toUpperCase()}\n` })), undefined, "git writes ids in lowercase");
   assert.is(headCommit(join(tree({ file: "x" }), "file")), undefined, "not a directory: no throw");
 });
 
