@@ -334,10 +334,10 @@ function engineGroups(files: ResultsFile[]): Group[] {
   return [engineRows, warmSiteRows, ...scaleCounts(files).map(warmScaleRows)];
 }
 
-/** "Debian 13, MariaDB": what the run's lab hosts ran. */
+/** "Debian 13, MariaDB": what the run's lab hosts ran (with MySQL, the database hosts run Debian unstable: lab/README.md). */
 const targetName = (results: Results) => {
   const { os, db } = results.target ?? { os: "Debian 12", db: "mariadb" };
-  return `${os}, ${db === "mysql" ? "MySQL" : "MariaDB"}`;
+  return `${os}, ${db === "mysql" ? "MySQL (database hosts on Debian unstable)" : "MariaDB"}`;
 };
 
 /** "2026-12-04 12:44 UTC": the minute the run started. */
@@ -499,7 +499,7 @@ export function renderBenchmarksPage(files: ResultsFile[]): string {
     "",
     "The first converge and the no-op as typed on each release and database the lab has run, each from the newest",
     "results file of that target (`FOOBAR_LAB_OS=debian12 npm run bench -- --only first-converge,as-typed` on a lab",
-    "of that release).",
+    "of that release, `FOOBAR_LAB_DB=mysql` for MySQL; a lab of another target must be down first).",
     ...perTarget,
     "",
     "## Engine work only (warm, in-process) — never what a user runs",

@@ -104,7 +104,10 @@ test("Per target: each release and database's no-op from its own newest file; th
   writeFileSync(join(dir, "mysql.json"), JSON.stringify(mysql));
   const page = renderBenchmarksPage(readResultsFiles(dir));
   const section = (title: string) => page.split(`### ${title}\n`)[1]?.split("\n\n")[0] ?? "";
-  assert.match(section("Debian 13, MySQL"), /\| 2\.00× the OpenSSH floor .*mysql\.json/);
+  assert.match(
+    section("Debian 13, MySQL (database hosts on Debian unstable)"),
+    /\| 2\.00× the OpenSSH floor .*mysql\.json/,
+  );
   assert.match(section("Debian 13, MariaDB"), /\| 1\.50× the OpenSSH floor .*d13\.json/);
   assert.match(section("Debian 12, MariaDB"), /\| 2\.00× the OpenSSH floor .*old\.json/);
   assert.ok(row(page, "`bin/foobar-infra site -i lab`, no-op").includes("mysql.json"), "the headline: the newest file");
