@@ -13,7 +13,7 @@ test("--list-hosts -i lab prints every play with its hosts and addresses", () =>
   const result = site("-i", "lab", "--list-hosts");
   assert.is(result.status, 0, result.stderr);
   const lines = result.stdout.trim().split("\n");
-  assert.is(lines.length, 8, result.stdout);
+  assert.is(lines.length, 9, result.stdout);
   assert.match(
     lines[0]!,
     /^play "hardening: sshd and firewall": lb-01 \(192\.168\.56\.10\), lb-02 .*mon-01 \(192\.168\.56\.30\)$/,
