@@ -53,6 +53,8 @@ function scaleCounts(): number[] {
 const SITE_RUNS = 30;
 /** Whole-process rounds of the as-typed no-op (each round: OpenSSH floor, ssh2 floor, the command; npx tsx too unless --quick). */
 const AS_TYPED_RUNS = quick ? 10 : 20;
+/** Alternated pairs of the loopback no-op as typed and its OpenSSH floor (issue 34's targets ask for at least 10). */
+const SCALE_PAIRS = quick ? 5 : 10;
 /** First converges from reset hosts, each alternated with its package-install floor (about 2.5 min a pair). */
 const FIRST_CONVERGE_RUNS = quick ? 1 : 3;
 const seconds = (value: number) => `${(value / 1000).toFixed(2)} s`;
@@ -202,7 +204,7 @@ async function labSection(results: Record<string, unknown>, row: Row): Promise<v
 /** Loopback hosts: 10, 100 and 1,000 (not 1,000 with --quick), each as typed against its OpenSSH floor. */
 async function scaleSection(results: Record<string, unknown>, row: Row): Promise<void> {
   for (const count of scaleCounts()) {
-    const result = await scale(count, 5);
+    const result = await scale(count, 5, SCALE_PAIRS);
     results[`scale${count}`] = result;
     row(`scale: 30 resources × ${count} loopback hosts, first run`, seconds(result.firstRunMs));
     row(

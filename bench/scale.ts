@@ -39,7 +39,8 @@ export interface ScaleResult {
   asTyped: { command: string; run: Summary; cpu: Summary; opensshFloor: Summary };
 }
 
-export async function scale(count: number, runs: number): Promise<ScaleResult> {
+/** `runs` in-process runs of each kind, and `pairs` alternated pairs of the no-op as typed and its OpenSSH floor. */
+export async function scale(count: number, runs: number, pairs: number): Promise<ScaleResult> {
   const hosts = await startLoopbackHosts(count);
   const factsDir = mkdtempSync(join(tmpdir(), "bench-scale-facts-"));
   try {
@@ -106,7 +107,7 @@ export async function scale(count: number, runs: number): Promise<ScaleResult> {
     const env = { ...process.env, FOOBAR_BENCH_HOSTS: String(count) };
     timedRun(command, env); // warm-up: the bundle, and the facts cache of the command's own runs
     const times = { run: [] as number[], cpu: [] as number[], openssh: [] as number[] };
-    for (let index = 0; index < runs; index++) {
+    for (let index = 0; index < pairs; index++) {
       times.openssh.push(timedRun(opensshFloor, env));
       const measured = measuredRun(command, env);
       times.run.push(measured.wallMs);
