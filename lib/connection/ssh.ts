@@ -1,5 +1,6 @@
 // SSH transport over ssh2: strict host-key checking against known_hosts, key or agent login, execs with timeouts.
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import type { Client, ClientChannel, ConnectConfig, ServerHostKeyAlgorithm } from "ssh2";
 import type { Host } from "../inventory/types.ts";
@@ -16,10 +17,10 @@ import { UnreachableError, type ExecOptions, type ExecResult, type Transport } f
 type SshClient = Client;
 type Ssh2 = typeof import("ssh2");
 
-/** ssh2 loads on the first connection (~60 ms), so runs that never open one (--persist, --list-hosts, input errors) skip it. */
-let ssh2Module: Promise<Ssh2> | undefined;
-const loadSsh2 = () =>
-  (ssh2Module ??= import("ssh2").then((module) => ((module as { default?: Ssh2 }).default ?? module) as Ssh2));
+/** ssh2 loads on the first connection (~60 ms), so runs that never open one (--persist, --list-hosts, input errors) skip
+ * it. It is CommonJS: required, not imported (no ES module wrapper, no dynamic import in bin/foobar-infra's bundle). */
+let ssh2Module: Ssh2 | undefined;
+const loadSsh2 = () => (ssh2Module ??= createRequire(import.meta.url)("ssh2") as Ssh2);
 type SshError = Error & { level?: string; code?: string };
 
 export interface SshOptions {
@@ -169,7 +170,7 @@ function readKnownHosts(host: Host, options: SshOptions): HostKeyLookup {
 
 /** Connect and authenticate; resolves once the session is ready for execs. `signal` abandons a login still under way. */
 async function openClient(host: Host, options: SshOptions, signal?: AbortSignal): Promise<SshClient> {
-  const ssh2 = await loadSsh2();
+  const ssh2 = loadSsh2();
   const known = readKnownHosts(host, options);
   const check = hostKeyCheck(host, options, known);
   const config: ConnectConfig = {

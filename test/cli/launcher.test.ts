@@ -20,12 +20,12 @@ const REPO_ROOT = join(import.meta.dirname, "../..");
 const launcher = (...args: string[]) =>
   spawnSync(join(REPO_ROOT, "bin/foobar-infra"), args, { cwd: REPO_ROOT, encoding: "utf8" });
 /** The launcher's cache file for a playbook file: its base name and a short sha256 of its real path. */
-const cached = (file: string, extension: ".mjs" | ".json") => {
+const cached = (file: string, extension: ".cjs" | ".cjs.v8" | ".json") => {
   const real = realpathSync(join(REPO_ROOT, file));
   const hash = createHash("sha256").update(real).digest("hex").slice(0, 12);
   return join(REPO_ROOT, ".cache/bundles", `${basename(real, ".ts")}-${hash}${extension}`);
 };
-const bundle = cached("playbooks/site.ts", ".mjs");
+const bundle = cached("playbooks/site.ts", ".cjs");
 
 /** Playbook files written under .cache/test-launcher-PID/ (path: contents) for `body`, removed afterwards with their bundles. */
 function withPlaybooks(files: Record<string, string>, body: (dir: string) => void): void {
@@ -39,7 +39,8 @@ function withPlaybooks(files: Record<string, string>, body: (dir: string) => voi
   } finally {
     // Their bundles are keyed by this process's directory: no later run reuses them.
     for (const file of Object.keys(files))
-      for (const extension of [".mjs", ".json"] as const) rmSync(cached(`${dir}/${file}`, extension), { force: true });
+      for (const extension of [".cjs", ".cjs.v8", ".json"] as const)
+        rmSync(cached(`${dir}/${file}`, extension), { force: true });
     rmSync(join(REPO_ROOT, dir), { recursive: true, force: true });
   }
 }
@@ -174,6 +175,22 @@ test("the bundle is reused while no source changed and rebuilt after one did", (
     readFileSync(bundle, "utf8").includes(JSON.stringify(join(REPO_ROOT, "roles/ufw"))),
     "each module keeps its own import.meta.dirname",
   );
+});
+
+test("the bundle's compiled code is kept beside it, used while V8 accepts it, and made again when it does not", () => {
+  withPlaybooks({ "cached.ts": printing("cached.ts", "from the cached code") }, (dir) => {
+    const codeCache = cached(`${dir}/cached.ts`, ".cjs.v8");
+    const run = () => launcher(`${dir}/cached.ts`);
+    assert.is(run().stdout, "from the cached code\n");
+    const written = statSync(codeCache).mtimeMs;
+    assert.is(run().stdout, "from the cached code\n");
+    assert.is(statSync(codeCache).mtimeMs, written, "an accepted cache is not written again");
+    writeFileSync(codeCache, "not V8's code cache");
+    const third = run();
+    assert.is(third.stdout, "from the cached code\n", third.stderr);
+    assert.is(third.stderr, "");
+    assert.ok(readFileSync(codeCache).length > 100, "a rejected cache is made again");
+  });
 });
 
 test.run();
