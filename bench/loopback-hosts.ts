@@ -56,6 +56,9 @@ function sshdConfig(hostKey: string, addresses: string[]): string {
     "UseDNS no",
     "PrintMotd no",
     "MaxStartups 1000",
+    // 1,000 logins at once on 2 CPUs outlast sshd's default 120 s to authenticate (it then hangs up: EPIPE); the
+    // client's own timeout governs.
+    "LoginGraceTime 600",
     "MaxSessions 100",
     "LogLevel ERROR",
     "",

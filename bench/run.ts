@@ -73,19 +73,28 @@ async function main(): Promise<void> {
     quick,
     ...(process.argv.includes("--only") ? { only: [...parts] } : {}),
   };
-  if (parts.has("engine")) {
-    const engine = { 1: await engineNoop(1), 20: await engineNoop(20), 100: await engineNoop(100) };
-    results.engine = engine;
-    row(
-      "engine only, 30-resource no-op, 1 / 20 / 100 fake hosts",
-      `${engine[1].median.toFixed(1)} / ${engine[20].median.toFixed(1)} / ${engine[100].median.toFixed(1)} ms`,
-    );
+  try {
+    if (parts.has("engine")) {
+      const engine = { 1: await engineNoop(1), 20: await engineNoop(20), 100: await engineNoop(100) };
+      results.engine = engine;
+      row(
+        "engine only, 30-resource no-op, 1 / 20 / 100 fake hosts",
+        `${engine[1].median.toFixed(1)} / ${engine[20].median.toFixed(1)} / ${engine[100].median.toFixed(1)} ms`,
+      );
+    }
+    const lab = ["first-converge", "as-typed", "site-noop", "ansible", "web"].some((part) => parts.has(part as Part));
+    if (lab) await labSection(results, row);
+    if (parts.has("scale")) await scaleSection(results, row);
+    if (parts.has("web")) await webSection(results, row);
+  } finally {
+    // What was measured before a part failed is kept (a 1,000-host run can fail after an hour of other parts).
+    report(rows, results);
   }
-  const lab = ["first-converge", "as-typed", "site-noop", "ansible", "web"].some((part) => parts.has(part as Part));
-  if (lab) await labSection(results, row);
-  if (parts.has("scale")) await scaleSection(results, row);
-  if (parts.has("web")) await webSection(results, row);
+}
 
+/** Prints the rows, writes bench/results/<time>.json and regenerates docs/benchmarks.md. */
+function report(rows: [string, string][], results: Record<string, unknown>): void {
+  if (rows.length === 0) return;
   const width = Math.max(...rows.map(([name]) => name.length));
   console.log(`${"measure".padEnd(width)} | result\n${"-".repeat(width)}-|-------`);
   for (const [name, value] of rows) console.log(`${name.padEnd(width)} | ${value}`);
