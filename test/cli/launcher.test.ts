@@ -20,7 +20,7 @@ const REPO_ROOT = join(import.meta.dirname, "../..");
 const launcher = (...args: string[]) =>
   spawnSync(join(REPO_ROOT, "bin/foobar-infra"), args, { cwd: REPO_ROOT, encoding: "utf8" });
 /** The launcher's cache file for a playbook file: its base name and a short sha256 of its real path. */
-const cached = (file: string, extension: ".cjs" | ".cjs.v8" | ".json") => {
+const cached = (file: string, extension: ".cjs" | ".cjs.v8" | ".mjs" | ".json") => {
   const real = realpathSync(join(REPO_ROOT, file));
   const hash = createHash("sha256").update(real).digest("hex").slice(0, 12);
   return join(REPO_ROOT, ".cache/bundles", `${basename(real, ".ts")}-${hash}${extension}`);
@@ -39,7 +39,7 @@ function withPlaybooks(files: Record<string, string>, body: (dir: string) => voi
   } finally {
     // Their bundles are keyed by this process's directory: no later run reuses them.
     for (const file of Object.keys(files))
-      for (const extension of [".cjs", ".cjs.v8", ".json"] as const)
+      for (const extension of [".cjs", ".cjs.v8", ".mjs", ".json"] as const)
         rmSync(cached(`${dir}/${file}`, extension), { force: true });
     rmSync(join(REPO_ROOT, dir), { recursive: true, force: true });
   }
@@ -190,6 +190,16 @@ test("the bundle's compiled code is kept beside it, used while V8 accepts it, an
     assert.is(third.stdout, "from the cached code\n", third.stderr);
     assert.is(third.stderr, "");
     assert.ok(readFileSync(codeCache).length > 100, "a rejected cache is made again");
+  });
+});
+
+test("a playbook file that awaits at top level runs from an ES module bundle", () => {
+  const lib = relative(join(REPO_ROOT, ".cache/test-launcher"), join(REPO_ROOT, "lib"));
+  const source = `import { isMain } from "${lib}/cli/main.ts";\nconst text = await Promise.resolve("awaited");\nif (isMain(import.meta.url)) console.log(text);\n`;
+  withPlaybooks({ "waits.ts": source }, (dir) => {
+    const result = launcher(`${dir}/waits.ts`);
+    assert.is(result.stdout, "awaited\n", result.stderr);
+    assert.is(result.status, 0);
   });
 });
 
