@@ -340,6 +340,9 @@ const targetName = (results: Results) => {
   return `${os}, ${db === "mysql" ? "MySQL (database hosts on Debian unstable)" : "MariaDB"}`;
 };
 
+/** The parts of bench/run.ts measured on the lab's hosts. */
+const LAB_PARTS = ["first-converge", "as-typed", "site-noop", "ansible", "web"];
+
 /** "2026-12-04 12:44 UTC": the minute the run started. */
 const runDate = (file: ResultsFile) => `${file.results.date.slice(0, 16).replace("T", " ")} UTC`;
 
@@ -350,7 +353,9 @@ function runCell(file: ResultsFile): string {
     : quick
       ? "`--quick` run"
       : "full run";
-  return `[${runDate(file)}](../bench/results/${file.name}), ${kind}, ${targetName(file.results)}`;
+  // A run of the engine or loopback parts alone booted no lab: it has no target.
+  const labless = only !== undefined && !only.some((part) => LAB_PARTS.includes(part));
+  return `[${runDate(file)}](../bench/results/${file.name}), ${kind}, ${labless ? "no lab" : targetName(file.results)}`;
 }
 
 function table(placed: PlacedRows[]): string[] {
