@@ -5,6 +5,7 @@ import { pathToFileURL } from "node:url";
 import { REPO_ROOT } from "../lab/paths.ts";
 import type { AsTyped } from "./as-typed.ts";
 import type { FirstConvergeResult } from "./first-converge.ts";
+import { LAB_PARTS } from "./parts.ts";
 import type { ScaleResult } from "./scale.ts";
 import type { Summary } from "./stats.ts";
 
@@ -340,9 +341,6 @@ const targetName = (results: Results) => {
   return `${os}, ${db === "mysql" ? "MySQL (database hosts on Debian unstable)" : "MariaDB"}`;
 };
 
-/** The parts of bench/run.ts measured on the lab's hosts. */
-const LAB_PARTS = ["first-converge", "as-typed", "site-noop", "ansible", "web"];
-
 /** "2026-12-04 12:44 UTC": the minute the run started. */
 const runDate = (file: ResultsFile) => `${file.results.date.slice(0, 16).replace("T", " ")} UTC`;
 
@@ -354,7 +352,7 @@ function runCell(file: ResultsFile): string {
       ? "`--quick` run"
       : "full run";
   // A run of the engine or loopback parts alone booted no lab: it has no target.
-  const labless = only !== undefined && !only.some((part) => LAB_PARTS.includes(part));
+  const labless = only !== undefined && !only.some((part) => (LAB_PARTS as readonly string[]).includes(part));
   return `[${runDate(file)}](../bench/results/${file.name}), ${kind}, ${labless ? "no lab" : targetName(file.results)}`;
 }
 

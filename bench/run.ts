@@ -20,14 +20,13 @@ import { asTyped, type AsTyped } from "./as-typed.ts";
 import { engineNoop } from "./engine.ts";
 import { firstConverge } from "./first-converge.ts";
 import { writeBenchmarksPage } from "./page.ts";
+import { LAB_PARTS, PARTS, type Part } from "./parts.ts";
 import { scale } from "./scale.ts";
 import { siteNoop } from "./site-noop.ts";
 import { ms } from "./stats.ts";
 import { webThroughput } from "./web-throughput.ts";
 
 const quick = process.argv.includes("--quick");
-const PARTS = ["engine", "first-converge", "as-typed", "site-noop", "ansible", "scale", "web"] as const;
-type Part = (typeof PARTS)[number];
 /** The parts `--only A,B` asks for, else all of them. */
 function partsAsked(): Set<Part> {
   const at = process.argv.indexOf("--only");
@@ -82,8 +81,7 @@ async function main(): Promise<void> {
         `${engine[1].median.toFixed(1)} / ${engine[20].median.toFixed(1)} / ${engine[100].median.toFixed(1)} ms`,
       );
     }
-    const lab = ["first-converge", "as-typed", "site-noop", "ansible", "web"].some((part) => parts.has(part as Part));
-    if (lab) await labSection(results, row);
+    if (LAB_PARTS.some((part) => parts.has(part))) await labSection(results, row);
     if (parts.has("scale")) await scaleSection(results, row);
     if (parts.has("web")) await webSection(results, row);
   } finally {

@@ -3,6 +3,7 @@ import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
   copyFileSync,
+  existsSync,
   mkdirSync,
   readFileSync,
   realpathSync,
@@ -200,6 +201,7 @@ test("a playbook file that awaits at top level runs from an ES module bundle", (
     const result = launcher(`${dir}/waits.ts`);
     assert.is(result.stdout, "awaited\n", result.stderr);
     assert.is(result.status, 0);
+    assert.ok(existsSync(cached(`${dir}/waits.ts`, ".mjs")), "bundled as an ES module");
   });
 });
 
