@@ -14,14 +14,17 @@ export interface SqlProbeOptions {
   columnNames?: boolean;
 }
 
-/** A probe the batch session can answer exactly: a plain client name, no marker text, \G only with column names. */
+/** A client name, with plain options such as `--skip-ssl` or `--ssl-mode=DISABLED`. */
+const PLAIN_CLIENT = /^[a-z]+( --[a-z-]+(=[A-Z]+)?)*$/;
+
+/** A probe the batch session can answer exactly: a plain client, no marker text, \G only with column names. */
 export function sqlBatchable(probe: SqlProbe): boolean {
   const statementsOk = probe.statements.every(
     (statement) => !statement.includes(END) && !statement.includes("__FOOBAR_SQL_"),
   );
   // Without column names, \G output would be bare values the batch (which prints names) cannot reproduce.
   const verticalOk = probe.columnNames || !probe.statements.some(isVertical);
-  return /^[a-z]+$/.test(probe.client) && statementsOk && verticalOk;
+  return PLAIN_CLIENT.test(probe.client) && statementsOk && verticalOk;
 }
 
 /** The statements run as root over the socket by themselves; an error (e.g. a missing account) ends only its statement. */

@@ -97,6 +97,23 @@ function ufwBaseChains(tables: NftTable[], forwardPolicy: string): string[] {
     );
 }
 
+const UFW_CONF = "/etc/ufw/ufw.conf";
+const UFW_DEFAULTS = "/etc/default/ufw";
+
+/**
+ * Prints `enabled=VALUE forward_policy=POLICY` from ufw's files with shell builtins only (two `sed`s were a tenth of a
+ * web host's no-op script): ENABLED= as written, the policy when it is capitals, quoted or not; the last line wins, as
+ * when a shell sources the files; a missing file leaves its value empty.
+ */
+export function ufwSettingsScript(confFile: string, defaultsFile: string): string {
+  return [
+    "foobar_enabled= foobar_forward=",
+    sh`while IFS= read -r foobar_line || [ -n "$foobar_line" ]; do case $foobar_line in ENABLED=*) foobar_enabled=\${foobar_line#ENABLED=} ;; esac; done 2>/dev/null < ${confFile}`,
+    sh`while IFS= read -r foobar_line || [ -n "$foobar_line" ]; do case $foobar_line in DEFAULT_FORWARD_POLICY=*) foobar_value=\${foobar_line#DEFAULT_FORWARD_POLICY=}; foobar_value=\${foobar_value#'"'}; foobar_value=\${foobar_value%'"'}; case $foobar_value in *[!A-Z]*) ;; *) foobar_forward=$foobar_value ;; esac ;; esac; done 2>/dev/null < ${defaultsFile}`,
+    'echo "enabled=$foobar_enabled forward_policy=$foobar_forward"',
+  ].join("\n");
+}
+
 /** The probe's answer: `nft=absent`, or ufw's enable flag and forward policy from its files, then the ruleset. */
 export function parseKernelFirewall(id: string, stdout: string): KernelFirewall {
   if (/^nft=absent$/m.test(stdout)) return { readable: false, foreign: [], reload: [] };
@@ -139,7 +156,7 @@ export function ufwForeignRules(options: UfwForeignOptions): Resource<KernelFire
       shellProbe(
         [
           "if ! command -v nft >/dev/null 2>&1; then echo nft=absent; exit 0; fi",
-          `echo "enabled=$(sed -n 's/^ENABLED=//p' /etc/ufw/ufw.conf 2>/dev/null) forward_policy=$(sed -n 's/^DEFAULT_FORWARD_POLICY="\\{0,1\\}\\([A-Z]*\\)"\\{0,1\\}$/\\1/p' /etc/default/ufw 2>/dev/null)"`,
+          ufwSettingsScript(UFW_CONF, UFW_DEFAULTS),
           // The rules of ufw's own chains are checked by ufw:firewall: left out here, they are most of the ruleset's text.
           `${NFT_RULESET_PROBE} | awk '/^\\tchain ufw6?-/ { print; skip = 1; next } skip && /^\\t}/ { skip = 0 } !skip && NF'`,
         ].join("\n"),

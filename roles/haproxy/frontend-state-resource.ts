@@ -21,9 +21,9 @@ export interface Frontends {
 /** `show stat` of frontends only (type 1): one CSV row each, status and slim (its maxconn) in the columns of those names. */
 export function parseFrontends(csv: string): Map<string, RunningFrontend> {
   return new Map(
-    statRows(csv)
+    statRows(csv, ["pxname", "svname", "status", "slim"])
       .filter((row) => row.svname === "FRONTEND")
-      .map((row) => [row.pxname!, { status: row.status!, maxconn: Number(row.slim || 0) }]),
+      .map((row) => [row.pxname, { status: row.status, maxconn: Number(row.slim || 0) }]),
   );
 }
 

@@ -28,23 +28,31 @@ export interface ServerStat {
   sessions: number;
 }
 
-/** `show stat` CSV as one record per row, by the column names of its `# pxname` header line; [] without one. */
-export function statRows(csv: string): Record<string, string>[] {
+/**
+ * `show stat` CSV as one record per row holding the `wanted` columns, found by the names of its `# pxname` header line
+ * ("" for a column the header lacks); [] without a header. Only the wanted ones: a row has about 200 columns.
+ */
+export function statRows<Column extends string>(csv: string, wanted: readonly Column[]): Record<Column, string>[] {
   const lines = csv.split("\n").filter((line) => line.trim() !== "");
   const at = lines.findIndex((line) => line.startsWith("# pxname,"));
   if (at < 0) return [];
   const [header, ...rows] = lines.slice(at) as [string, ...string[]];
   const columns = header.slice(2).split(",");
+  const positions = wanted.map((column) => [column, columns.indexOf(column)] as const);
   return rows.map((row) => {
     const fields = row.split(",");
-    return Object.fromEntries(columns.map((column, index) => [column, fields[index] ?? ""]));
+    return Object.fromEntries(
+      positions.map(([column, index]) => [column, index < 0 ? "" : (fields[index] ?? "")]),
+    ) as Record<Column, string>;
   });
 }
 
 /** Parse `show stat` CSV into the stats of one server of the web backend; undefined when absent. */
 export function parseServerStat(csv: string, server: string): ServerStat | undefined {
-  const row = statRows(csv).find((fields) => fields.pxname === BACKEND && fields.svname === server);
-  return row && { status: row.status ?? "", sessions: Number(row.scur || 0) };
+  const row = statRows(csv, ["pxname", "svname", "status", "scur"]).find(
+    (fields) => fields.pxname === BACKEND && fields.svname === server,
+  );
+  return row && { status: row.status, sessions: Number(row.scur || 0) };
 }
 
 /**

@@ -71,9 +71,9 @@ export function parseServersState(stdout: string): RunningServer[] {
 /** The servers of `show servers state`, with each one's maxconn from the `show stat` CSV printed after it. */
 export function parseBackend(stdout: string): RunningServer[] {
   const limits = new Map(
-    statRows(stdout)
+    statRows(stdout, ["pxname", "svname", "slim"])
       .filter((row) => row.pxname === BACKEND)
-      .map((row) => [row.svname!, Number(row.slim || 0)]),
+      .map((row) => [row.svname, Number(row.slim || 0)]),
   );
   return parseServersState(stdout).map((server) => ({ ...server, maxconn: limits.get(server.name) ?? 0 }));
 }

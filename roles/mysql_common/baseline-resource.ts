@@ -18,7 +18,7 @@ export function dbBaseline(flavor: DbFlavor): Resource<Baseline> {
     id: "db-baseline",
     ...commonFields(),
     probe: () =>
-      sqlProbe(flavor.client, [
+      sqlProbe(flavor.probeClient, [
         "SELECT CONCAT('anonymous ', Host) FROM mysql.user WHERE User=''",
         `SELECT CONCAT('root ', Host) FROM mysql.user WHERE User='root' AND Host NOT IN (${LOCAL_HOSTS.map((host) => `'${host}'`).join(", ")})`,
         "SELECT 'test-database' FROM information_schema.SCHEMATA WHERE SCHEMA_NAME='test'",

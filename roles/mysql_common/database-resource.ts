@@ -10,7 +10,7 @@ export function dbDatabase(flavor: DbFlavor, name: string): Resource<boolean> {
     id: `db-database:${name}`,
     ...commonFields(),
     probe: () =>
-      sqlProbe(flavor.client, [
+      sqlProbe(flavor.probeClient, [
         `SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME=${sqlString(name)}`,
       ]),
     parse: (stdout) => stdout.trim() === "1",

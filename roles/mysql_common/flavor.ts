@@ -15,6 +15,9 @@ export interface DbFlavor {
   service: string;
   /** Client run as root over the unix socket (root authenticates by socket on both). */
   client: string;
+  /** `client` for the read-only probes, without TLS: a local socket carries nothing TLS protects, and MariaDB 11's
+   *  client negotiates TLS by default (45–80 ms per probe session on a lab host, 27 without). */
+  probeClient: string;
   dump: string;
   /** Drop-in directory for the server configuration. */
   configDir: string;
@@ -90,6 +93,7 @@ export const MARIADB: DbFlavor = {
   minimumVersion: "10.5.9",
   service: "mariadb",
   client: "mariadb",
+  probeClient: "mariadb --skip-ssl",
   dump: "mariadb-dump",
   configDir: "/etc/mysql/mariadb.conf.d",
   dropInPrefix: "",
@@ -144,6 +148,7 @@ export const MYSQL: DbFlavor = {
   minimumVersion: "8.0.26",
   service: "mysql",
   client: "mysql",
+  probeClient: "mysql --ssl-mode=DISABLED",
   dump: "mysqldump",
   configDir: "/etc/mysql/mysql.conf.d",
   dropInPrefix: "z",

@@ -154,7 +154,7 @@ export function replication(flavor: DbFlavor, source: ReplicationSource): Resour
     // Read in the exec's one SQL session with the other read-only probes (column names on: each statement prints a
     // header and one row); the executed GTIDs read as one more `Own_Gtids: …` field.
     probe: () =>
-      sqlProbe(flavor.client, ["SHOW REPLICA STATUS", `SELECT ${flavor.executedGtids} AS ${OWN_GTIDS}`], {
+      sqlProbe(flavor.probeClient, ["SHOW REPLICA STATUS", `SELECT ${flavor.executedGtids} AS ${OWN_GTIDS}`], {
         columnNames: true,
       }),
     parse: (stdout) => {

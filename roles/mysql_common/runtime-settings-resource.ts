@@ -31,7 +31,7 @@ export function dbRuntimeSettings(flavor: DbFlavor, settings: readonly ServerSet
     ...commonFields(),
     probe: () =>
       sqlProbe(
-        flavor.client,
+        flavor.probeClient,
         settings.map((setting) => `SELECT '${setting.name}', @@GLOBAL.${setting.name}`),
       ),
     parse: (stdout) =>

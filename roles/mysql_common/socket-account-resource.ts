@@ -25,7 +25,7 @@ export function dbSocketAccount(
     id: `db-socket-account:${user}`,
     ...commonFields(),
     probe: () =>
-      sqlProbe(flavor.client, [
+      sqlProbe(flavor.probeClient, [
         `SELECT CONCAT('plugin ', plugin) FROM mysql.user WHERE User=${sqlString(user)} AND Host='localhost'`,
         `SHOW GRANTS FOR ${who}`,
       ]),

@@ -105,9 +105,9 @@ export function dbUser(
   // MySQL's fingerprint file is read by the shell, so that probe runs on its own; MariaDB's is pure SQL (batched).
   const probe: Probe =
     flavor.passwordCheck === "native-hash"
-      ? sqlProbe(flavor.client, statements)
+      ? sqlProbe(flavor.probeClient, statements)
       : [
-          sqlProbe(flavor.client, statements),
+          sqlProbe(flavor.probeClient, statements),
           shellProbe(
             sh`[ "$(cat ${fingerprintFile} 2>/dev/null)" = ${passwordFingerprint(user, host, password)} ] && echo 'password 1' || echo 'password 0'`,
           ),
@@ -194,7 +194,7 @@ export function dbUserOnlyFrom(
   return {
     id: `db-user-hosts:${user}`,
     ...commonFields(options),
-    probe: () => sqlProbe(flavor.client, [`SELECT Host FROM mysql.user WHERE User=${sqlString(user)}`]),
+    probe: () => sqlProbe(flavor.probeClient, [`SELECT Host FROM mysql.user WHERE User=${sqlString(user)}`]),
     parse: (stdout) =>
       stdout
         .split("\n")

@@ -1,13 +1,18 @@
 // The kernel's whole ruleset as the ufw role probes it (`nft -a list ruleset`): foreign rules that admit traffic in any
 // table and chain, IPv4 and IPv6, named by --check, deleted by handle, restored by rollback; ufw's own rules left alone.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { tool } from "../../lab/requirements.ts";
 import type { Transport } from "../../lib/connection/transport.ts";
 import { definePlaybook } from "../../lib/dsl/playbook.ts";
 import { defineRole } from "../../lib/dsl/role.ts";
 import { RoleVars } from "../../lib/dsl/role-vars.ts";
 import { parseNftRuleset } from "../../lib/facts/nft-ruleset.ts";
-import { ufwDispatch, ufwForeignRules } from "../../lib/resources/ufw-foreign.ts";
+import { ufwDispatch, ufwForeignRules, ufwSettingsScript } from "../../lib/resources/ufw-foreign.ts";
 import { fakeConnector, shellOf, type FakeLog } from "../../lib/testing/fake-transport.ts";
 import { fakeInventory } from "./support/kv-host.ts";
 import { recorder } from "./support/run.ts";
@@ -221,6 +226,37 @@ test("through the fake transport: --check exits 2 naming the rule, a converge de
   assert.equal(logins, ["h1"], "the removal was proved by a new login");
   assert.is(steps.length, 1);
   assert.is((await run(true)).exitCode, 0);
+});
+
+test("ufw's enable flag and forward policy are read by the shell alone, as sed read them, the last line winning", () => {
+  const dir = mkdtempSync(join(tmpdir(), "ufw-settings-"));
+  const settings = (conf: string | undefined, defaults: string | undefined) => {
+    const confFile = join(dir, "ufw.conf");
+    const defaultsFile = join(dir, "ufw");
+    rmSync(confFile, { force: true });
+    rmSync(defaultsFile, { force: true });
+    if (conf !== undefined) writeFileSync(confFile, conf);
+    if (defaults !== undefined) writeFileSync(defaultsFile, defaults);
+    return execFileSync(tool("sh"), ["-c", ufwSettingsScript(confFile, defaultsFile)], { encoding: "utf8" });
+  };
+  try {
+    const ufwConf = "# /etc/ufw/ufw.conf\n#ENABLED=no\nENABLED=yes\nLOGLEVEL=low\n";
+    const ufwDefaults = 'IPV6=yes\nDEFAULT_INPUT_POLICY="DROP"\nDEFAULT_FORWARD_POLICY="DROP"\nMANAGE_BUILTINS=no\n';
+    assert.is(settings(ufwConf, ufwDefaults), "enabled=yes forward_policy=DROP\n");
+    assert.is(
+      settings("ENABLED=no", "DEFAULT_FORWARD_POLICY=ACCEPT"),
+      "enabled=no forward_policy=ACCEPT\n",
+      "no final newline",
+    );
+    assert.is(
+      settings("ENABLED=no\nENABLED=yes\n", 'DEFAULT_FORWARD_POLICY="DROP"\nDEFAULT_FORWARD_POLICY="ACCEPT"\n'),
+      "enabled=yes forward_policy=ACCEPT\n",
+    );
+    assert.is(settings("ENABLED=yes\n", 'DEFAULT_FORWARD_POLICY="drop me"\n'), "enabled=yes forward_policy=\n");
+    assert.is(settings(undefined, undefined), "enabled= forward_policy=\n", "missing files read as empty");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test.run();

@@ -9,6 +9,7 @@ import { localTransport } from "../../lib/connection/local.ts";
 import { parseStat, statProbe } from "../../lib/facts/file-stat.ts";
 import { packagesProbe, parsePackages } from "../../lib/facts/packages.ts";
 import { sqlProbe } from "../../lib/facts/sql-batch.ts";
+import { MARIADB, MYSQL } from "../../roles/mysql_common/flavor.ts";
 import { parseUnit, unitProbe } from "../../lib/facts/systemd.ts";
 import { splitSinceBatch } from "../../lib/facts/unit-since.ts";
 import { serviceFresh } from "../../lib/resources/service-fresh.ts";
@@ -191,19 +192,20 @@ test("a unit's start time is its invocation link's ctime, from the shared stat, 
 });
 
 test("SQL probes share one client session; each gets the rows of its own statements, with names only where asked", () => {
+  const client = MARIADB.probeClient;
   const probes = [
-    sqlProbe("mariadb", [
+    sqlProbe(client, [
       "SELECT CONCAT('exists ', COUNT(*)) FROM mysql.user WHERE User='root'",
       "SELECT Host FROM mysql.user WHERE User='nobody'",
     ]),
-    sqlProbe("mariadb", ["SHOW REPLICA STATUS\\G"], { columnNames: true }),
-    sqlProbe("mariadb", ["SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME='foobar'"]),
+    sqlProbe(client, ["SHOW REPLICA STATUS\\G"], { columnNames: true }),
+    sqlProbe(client, ["SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME='foobar'"]),
   ];
   const script = buildScript([], probes);
   assert.is(script.batches.slots.size, 3);
   assert.match(
     script.text,
-    /mariadb --batch --force 2>\/dev\/null <<'__FOOBAR_SQL_END__'\nSELECT '__FOOBAR_SQL_0_0__';\nSELECT CONCAT\('exists ', COUNT\(\*\)\) FROM mysql.user WHERE User='root';\nSELECT '__FOOBAR_SQL_0_1__';/,
+    /mariadb --skip-ssl --batch --force 2>\/dev\/null <<'__FOOBAR_SQL_END__'\nSELECT '__FOOBAR_SQL_0_0__';\nSELECT CONCAT\('exists ', COUNT\(\*\)\) FROM mysql.user WHERE User='root';\nSELECT '__FOOBAR_SQL_0_1__';/,
   );
   assert.match(script.text, /SELECT '__FOOBAR_SQL_1_0__';\nSHOW REPLICA STATUS\\G\nSELECT '__FOOBAR_SQL_2_0__';/);
   // Recorded from MariaDB 10.11 (shortened): a marker prints its header and its row; an empty result prints nothing.
@@ -233,6 +235,14 @@ test("SQL probes share one client session; each gets the rows of its own stateme
       "1\n",
     ],
   );
+});
+
+test("the probe clients of both engines batch; a client with any other words runs each probe on its own", () => {
+  const twoProbes = (client: string) => [sqlProbe(client, ["SELECT 1"]), sqlProbe(client, ["SELECT 2"])];
+  for (const client of [MARIADB.probeClient, MYSQL.probeClient])
+    assert.is(buildScript([], twoProbes(client)).batches.slots.size, 2, client);
+  for (const client of ["mariadb -h db-01", "mariadb --defaults-extra-file=/root/x.cnf", "mariadb;id"])
+    assert.is(buildScript([], twoProbes(client)).batches.slots.size, 0, client);
 });
 
 test("a vertical (\\G) SQL probe without column names runs on its own: the batch could not print its bare values", () => {
