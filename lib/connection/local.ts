@@ -22,22 +22,30 @@ function runLocal(command: string, options: ExecOptions): Promise<ExecResult> {
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
     // A command that exits without reading its stdin makes the write fail with EPIPE: not an error here.
     child.stdin.on("error", () => {});
-    const timer =
-      options.timeoutMs === undefined
-        ? undefined
-        : setTimeout(() => {
-            timedOut = true;
-            killGroup(child.pid);
-          }, options.timeoutMs);
+    let timer: NodeJS.Timeout | undefined;
+    let closed = false;
+    const end = (rest: string) => {
+      if (closed) return;
+      if (options.timeoutMs !== undefined)
+        timer = setTimeout(() => {
+          timedOut = true;
+          killGroup(child.pid);
+        }, options.timeoutMs);
+      child.stdin.end(rest);
+    };
     child.on("error", (error) => {
+      closed = true;
       clearTimeout(timer);
       reject(error);
     });
     child.on("close", (code) => {
+      closed = true;
       clearTimeout(timer);
       resolve({ stdout, stderr, code: timedOut ? null : code });
     });
-    child.stdin.end(options.stdin ?? "");
+    if (!options.moreStdin) return end(options.stdin ?? "");
+    child.stdin.write(options.stdin ?? "");
+    options.moreStdin.then(end, () => end(""));
   });
 }
 

@@ -95,9 +95,10 @@ const OPENSSH_FAILURE =
  */
 const READ_COMMAND = 'IFS= read -r command && eval "exec $command"';
 
-/** An `ssh` client started now and given its input later: `feed` writes stdin and starts the timeout. */
+/** An `ssh` client started now and given its input later: `feed` writes stdin (and `more` once it resolves), then ends
+ *  it and starts the timeout. */
 interface StartedSsh {
-  feed(stdin: string, timeoutMs?: number): Promise<ExecResult>;
+  feed(stdin: string, timeoutMs?: number, more?: Promise<string>): Promise<ExecResult>;
   discard(): void;
 }
 
@@ -116,17 +117,28 @@ function startSsh(args: string[]): StartedSsh {
   child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
   child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
   child.stdin.on("error", () => {});
+  let closed = false;
   const done = new Promise<ExecResult>((resolveResult, reject) => {
     child.on("error", reject);
     child.on("close", (code, signal) => {
+      closed = true;
       clearTimeout(timer);
       resolveResult({ stdout, stderr, code: signal ? null : code });
     });
   });
   return {
-    feed(stdin, timeoutMs) {
-      if (timeoutMs !== undefined) timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-      child.stdin.end(stdin);
+    feed(stdin, timeoutMs, more) {
+      const end = (rest = "") => {
+        if (closed) return;
+        if (timeoutMs !== undefined) timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+        child.stdin.end(rest);
+      };
+      if (!more) {
+        end(stdin);
+        return done;
+      }
+      child.stdin.write(stdin);
+      more.then(end, () => end());
       return done;
     },
     discard() {
@@ -162,9 +174,10 @@ export async function connectOpenSsh(host: Host, options: PersistOptions): Promi
       ready = undefined;
       const stdin = execOptions.stdin ?? "";
       const timeoutMs = execOptions.timeoutMs ?? options.commandTimeoutMs;
+      const more = execOptions.moreStdin;
       const result = await (client
-        ? client.feed(`${command}\n${stdin}`, timeoutMs)
-        : startSsh([...base, "--", command]).feed(stdin, timeoutMs));
+        ? client.feed(`${command}\n${stdin}`, timeoutMs, more)
+        : startSsh([...base, "--", command]).feed(stdin, timeoutMs, more));
       if (result.code === 255 && OPENSSH_FAILURE.test(result.stderr)) throw loginError(host, result.stderr);
       return result;
     },

@@ -252,12 +252,14 @@ function runOnChannel(
       outcome();
     };
     const forget = onLost((error) => settle(() => reject(error)));
-    if (options.timeoutMs !== undefined) {
+    const startTimer = () => {
+      if (options.timeoutMs === undefined) return;
       timer = setTimeout(() => {
         if (channel) stopChannel(channel);
         settle(() => resolveResult({ stdout, stderr, code: null }));
       }, options.timeoutMs);
-    }
+    };
+    if (!options.moreStdin) startTimer();
     client.exec(command, (error, opened) => {
       if (error)
         return settle(() =>
@@ -271,7 +273,14 @@ function runOnChannel(
       opened.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
       opened.on("exit", (exitCode: number | null) => (code = exitCode));
       opened.on("close", () => settle(() => resolveResult({ stdout, stderr, code })));
-      opened.end(options.stdin ?? "");
+      if (!options.moreStdin) return opened.end(options.stdin ?? "");
+      opened.write(options.stdin ?? "");
+      const end = (more = "") => {
+        if (settled) return;
+        startTimer();
+        opened.end(more);
+      };
+      options.moreStdin.then(end, () => end());
     });
   });
 }

@@ -12,6 +12,11 @@ export interface ExecResult {
 export interface ExecOptions {
   /** Script text fed to the command on stdin (the engine sends scripts to `sh -s` this way). */
   stdin?: string;
+  /**
+   * The rest of stdin, written after `stdin` once it resolves; only then does stdin end and the timeout start. The
+   * command (e.g. sudo) starts now and waits for its script: a root shell opened before the script is known.
+   */
+  moreStdin?: Promise<string>;
   /** Kill the command after this many milliseconds; the result then has code null. */
   timeoutMs?: number;
   /** The script's sections as values (a transport that runs the text ignores them). */

@@ -26,6 +26,8 @@ export interface Gathering {
   hostError: ChainsContext["hostError"];
   /** This run's converge lock (absent in --check). */
   lock?: RunLock;
+  /** Told of each host's session as soon as it logs in (the metrics publisher opens its shell then). */
+  loggedIn?: (session: HostSession) => void;
 }
 
 /** Gather every host (--forks at a time); the role errors found while building any host's work are one InputError. */
@@ -55,6 +57,7 @@ export async function gatherHosts(gathering: Gathering): Promise<void> {
 /** One host logged in, its work built from its facts, and all of it pre-probed in one exec. */
 async function gatherHost(run: HostRun, gathering: Gathering, cache: FactsCache): Promise<void> {
   const loggedIn = Object.assign(run, { session: await logIn(run.host, gathering) });
+  gathering.loggedIn?.(loggedIn.session);
   await buildFromKnownFacts(loggedIn, gathering, cache);
   await preProbe(loggedIn, gathering, cache);
 }

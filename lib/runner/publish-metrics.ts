@@ -1,12 +1,16 @@
 // Publish a run's metrics files (lib/report/run-metrics.ts) to the inventory's runMetrics host, as root, over the
 // login the run already has there (a new one when the run did not include that host), each file replaced atomically.
 import { becomeExec } from "../connection/become.ts";
-import type { Transport } from "../connection/transport.ts";
-import type { Inventory } from "../inventory/types.ts";
+import type { ExecResult, Transport } from "../connection/transport.ts";
+import type { Host, Inventory } from "../inventory/types.ts";
 import type { MetricsFile } from "../report/run-metrics.ts";
 import { sh } from "../shell.ts";
 import type { HostRun } from "./host-chains.ts";
+import type { HostSession } from "./host-session.ts";
 import type { Connector } from "./run-options.ts";
+
+/** How long the metrics host's shell may take once it has its script. */
+const PUBLISH_TIMEOUT_MS = 30_000;
 
 /** The shell that writes `files` into `directory`: each through a temporary name the collector ignores, then renamed. */
 export function publishScript(directory: string, files: MetricsFile[]): string {
@@ -21,33 +25,71 @@ export function publishScript(directory: string, files: MetricsFile[]): string {
 }
 
 /**
- * Write `files` on the metrics host; undefined when done, else why not (the run's exit code stands either way: a
- * check that cannot publish still reports its drift).
+ * The run's way to the metrics host. The root shell there is opened as soon as the run logs in to that host
+ * (`loggedIn`), so sudo (and its password check) overlaps the other hosts' work instead of following it, and it waits
+ * for its script until the run knows its outcome (`publish`). Without a login of the run there, `publish` logs in.
  */
-export async function publishMetrics(
-  inventory: Inventory,
-  runs: Map<string, HostRun>,
-  connect: Connector,
-  files: MetricsFile[],
-): Promise<string | undefined> {
-  const target = inventory.runMetrics;
-  if (!target || files.length === 0) return undefined;
-  const host = inventory.host(target.host);
-  const session = runs.get(host.name)?.session;
-  const login = session?.login ?? becomeExec(host);
-  let transport: Transport | undefined = session?.transport;
-  try {
-    transport ??= await connect(host);
-    const result = await transport.exec(login.command, {
-      stdin: login.stdinPrefix + publishScript(target.directory, files),
-      timeoutMs: 30_000,
+export class MetricsPublisher {
+  private giveScript?: (script: string) => void;
+  private opened?: Promise<ExecResult>;
+
+  constructor(
+    private readonly inventory: Inventory,
+    private readonly connect: Connector,
+  ) {}
+
+  /** A host's session as the run logs in: on the metrics host, the root shell starts now and waits for its script. */
+  loggedIn(session: HostSession): void {
+    if (session.host !== this.inventory.runMetrics?.host || this.opened) return;
+    const script = new Promise<string>((resolve) => (this.giveScript = resolve));
+    this.opened = session.transport.exec(session.login.command, {
+      stdin: session.login.stdinPrefix,
+      moreStdin: script,
+      timeoutMs: PUBLISH_TIMEOUT_MS,
     });
-    if (result.code !== 0)
-      return `writing ${target.directory} on ${host.name} exited ${result.code}: ${result.stderr.trim().split("\n").at(-1) ?? ""}`;
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
-  } finally {
-    if (!session && transport) await transport.close();
+    this.opened.catch(() => {});
+  }
+
+  /**
+   * Write `files` on the metrics host; undefined when done, else why not (the run's exit code stands either way: a
+   * check that cannot publish still reports its drift).
+   */
+  async publish(runs: Map<string, HostRun>, files: MetricsFile[]): Promise<string | undefined> {
+    const target = this.inventory.runMetrics;
+    if (!target || files.length === 0) return undefined;
+    const host = this.inventory.host(target.host);
+    const script = publishScript(target.directory, files);
+    try {
+      const result = this.opened ? await this.feed(script, this.opened) : await this.logInAndRun(host, runs, script);
+      if (result.code !== 0)
+        return `writing ${target.directory} on ${host.name} exited ${result.code}: ${result.stderr.trim().split("\n").at(-1) ?? ""}`;
+      return undefined;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  }
+
+  /** Ends a root shell still waiting for its script (the run stopped before publishing): it reads end-of-file, exits. */
+  end(): void {
+    this.giveScript?.("");
+    this.giveScript = undefined;
+  }
+
+  private feed(script: string, opened: Promise<ExecResult>): Promise<ExecResult> {
+    this.giveScript?.(script);
+    this.giveScript = undefined;
+    return opened;
+  }
+
+  private async logInAndRun(host: Host, runs: Map<string, HostRun>, script: string): Promise<ExecResult> {
+    const session = runs.get(host.name)?.session;
+    const login = session?.login ?? becomeExec(host);
+    let transport: Transport | undefined = session?.transport;
+    try {
+      transport ??= await this.connect(host);
+      return await transport.exec(login.command, { stdin: login.stdinPrefix + script, timeoutMs: PUBLISH_TIMEOUT_MS });
+    } finally {
+      if (!session && transport) await transport.close();
+    }
   }
 }

@@ -9,11 +9,12 @@ import { resolveBecomePasswords } from "../secrets/become.ts";
 import { openSecretStore } from "../secrets/store.ts";
 import { gatherHosts } from "./gather.ts";
 import { runHostChains, type HostRun } from "./host-chains.ts";
+import type { HostSession } from "./host-session.ts";
 import { releaseScript, runLock, type RunLock } from "./host-lock.ts";
 import { applyLimit } from "./limit.ts";
 import { planPlays } from "./plan.ts";
 import { playNeeds } from "./play-needs.ts";
-import { publishMetrics } from "./publish-metrics.ts";
+import { MetricsPublisher } from "./publish-metrics.ts";
 import { checkSelection, checkVarNamespaces } from "./selection.ts";
 import type { RunOptions } from "./run-options.ts";
 import { validVarsMemo } from "./valid-vars-memo.ts";
@@ -42,6 +43,7 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
   const counts: Record<string, Counts> = Object.fromEntries([...runs.keys()].map((name) => [name, emptyCounts()]));
   const publishing = inventory.runMetrics && (!options.check || options.publishCheck);
   const metrics = publishing ? new RunMetricsRecorder() : undefined;
+  const publisher = publishing ? new MetricsPublisher(inventory, options.connect) : undefined;
   const reporter = countingReporter(metrics ? fanOut(options.reporter, metrics) : options.reporter, counts);
   reporter.emit({
     type: "start",
@@ -55,7 +57,8 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
   try {
     // Taken before the first change on each host (lib/runner/host-lock.ts); --check changes nothing and takes none.
     const lock = options.check ? undefined : (options.heldLock ?? runLock(playbook.name));
-    await gatherHosts({ runs, plays, inventory, options, reporter, hostError, lock });
+    const loggedIn = (session: HostSession) => publisher?.loggedIn(session);
+    await gatherHosts({ runs, plays, inventory, options, reporter, hostError, lock, loggedIn });
     await runHostChains({
       playbook,
       needs,
@@ -67,10 +70,10 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
       reporter,
       hostError,
     });
-    if (metrics) {
+    if (metrics && publisher) {
       const now = Math.round(Date.now() / 1000);
       const files = options.check ? metrics.checkFiles(now) : metrics.convergeFiles(now);
-      const error = await publishMetrics(inventory, runs, options.connect, files);
+      const error = await publisher.publish(runs, files);
       reporter.emit({
         type: "metrics",
         host: inventory.runMetrics!.host,
@@ -79,6 +82,7 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
       });
     }
   } finally {
+    publisher?.end();
     await closeSessions(runs, options.heldLock);
   }
   const code = exitCode(counts, options.check);

@@ -83,7 +83,7 @@ export function fakeConnector(
     return {
       host: host.name,
       async exec(command: string, execOptions: ExecOptions = {}): Promise<ExecResult> {
-        const stdin = execOptions.stdin ?? "";
+        const stdin = (execOptions.stdin ?? "") + ((await execOptions.moreStdin?.catch(() => "")) ?? "");
         log.execs.push({ host: host.name, command, stdin });
         const plan = execOptions.plan;
         if (!plan) return { stdout: "", stderr: "fake: not a framed script", code: 2 };

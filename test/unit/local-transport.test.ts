@@ -32,6 +32,21 @@ test("a command that ignores its stdin still completes", async () => {
   assert.is(result.code, 3);
 });
 
+test("moreStdin: the command starts now, gets the rest of its input when it resolves, and its timeout starts then", async () => {
+  let giveRest: (rest: string) => void = () => {};
+  const rest = new Promise<string>((resolve) => (giveRest = resolve));
+  const running = local.exec('read first; echo "started $first"; cat', {
+    stdin: "now\n",
+    moreStdin: rest,
+    timeoutMs: 400,
+  });
+  await new Promise((resolve) => setTimeout(resolve, 700));
+  giveRest("later\n");
+  assert.equal(await running, { stdout: "started now\nlater\n", stderr: "", code: 0 }, "not killed while it waited");
+  const ended = await local.exec("cat; echo end", { stdin: "only\n", moreStdin: Promise.resolve("") });
+  assert.is(ended.stdout, "only\nend\n", "an empty rest ends stdin");
+});
+
 test("a timeout kills the process group and reports code null", async () => {
   const marks = mkdtempSync(join(tmpdir(), "local-transport-"));
   try {

@@ -10,7 +10,10 @@ import { definePlaybook } from "../../lib/dsl/playbook.ts";
 import type { EnvironmentSpec } from "../../lib/inventory/types.ts";
 import type { RunEvent } from "../../lib/report/events.ts";
 import { RunMetricsRecorder } from "../../lib/report/run-metrics.ts";
-import { publishScript } from "../../lib/runner/publish-metrics.ts";
+import type { ExecOptions, Transport } from "../../lib/connection/transport.ts";
+import { MetricsPublisher, publishScript } from "../../lib/runner/publish-metrics.ts";
+import type { HostSession } from "../../lib/runner/host-session.ts";
+import { loadInventory } from "../../lib/inventory/load.ts";
 import { fakeInventory, newHosts, thirtyKeys } from "./support/kv-host.ts";
 import { runFake } from "./support/run.ts";
 
@@ -127,6 +130,42 @@ test("a metrics host that cannot be reached: the run keeps its exit code and say
   const event = run.events.find((item) => item.type === "metrics") as Extract<RunEvent, { type: "metrics" }>;
   assert.is(event.host, "h3");
   assert.match(event.error ?? "", /^h3: connect ECONNREFUSED \(fake\)/);
+});
+
+test("the metrics host's root shell opens at its login and waits for the script; a run ended early gives it none", async () => {
+  const started: { command: string; options: ExecOptions }[] = [];
+  const transport: Transport = {
+    host: "h3",
+    exec(command, options = {}) {
+      started.push({ command, options });
+      return Promise.all([options.stdin, options.moreStdin]).then(([stdin = "", more = ""]) => ({
+        stdout: "",
+        stderr: stdin + more,
+        code: 0,
+      }));
+    },
+    close: async () => {},
+  };
+  const loaded = loadInventory(inventory(), "test");
+  const session = (host: string) =>
+    ({ host, transport, login: { command: "sudo -n sh -s", stdinPrefix: "" } }) as unknown as HostSession;
+  const refuseLogin = () => Promise.reject(new Error("no new login: the run's own is used"));
+  const publisher = new MetricsPublisher(loaded, refuseLogin);
+  publisher.loggedIn(session("h1"));
+  assert.is(started.length, 0, "another host's login opens nothing");
+  publisher.loggedIn(session("h3"));
+  assert.is(started.length, 1, "the metrics host's shell starts at its login");
+  assert.is(started[0]!.command, "sudo -n sh -s");
+  assert.ok(started[0]!.options.moreStdin, "its script comes later");
+  const files = [{ name: "foobar-x.prom", text: "x 1\n" }];
+  assert.is(await publisher.publish(new Map(), files), undefined);
+  assert.is(started.length, 1, "publishing uses the shell opened at login");
+  assert.is(await started[0]!.options.moreStdin, publishScript(directory, files));
+
+  const endedEarly = new MetricsPublisher(loaded, refuseLogin);
+  endedEarly.loggedIn(session("h3"));
+  endedEarly.end();
+  assert.is(await started[1]!.options.moreStdin, "", "end-of-file: the shell exits having run nothing");
 });
 
 /** A metric's HELP and TYPE lines as the exposition format has them. */
