@@ -12,7 +12,12 @@ import { definePlaybook } from "../../lib/dsl/playbook.ts";
 import { defineRole } from "../../lib/dsl/role.ts";
 import { RoleVars } from "../../lib/dsl/role-vars.ts";
 import { parseNftRuleset } from "../../lib/facts/nft-ruleset.ts";
-import { ufwDispatch, ufwForeignRules, ufwSettingsScript } from "../../lib/resources/ufw-foreign.ts";
+import {
+  ufwDispatch,
+  ufwForeignRules,
+  ufwSettingsScript,
+  withoutUfwChainRules,
+} from "../../lib/resources/ufw-foreign.ts";
 import { fakeConnector, shellOf, type FakeLog } from "../../lib/testing/fake-transport.ts";
 import { fakeInventory } from "./support/kv-host.ts";
 import { recorder } from "./support/run.ts";
@@ -117,6 +122,21 @@ test("nft ruleset: tables with their family, iptables-nft's marked, base chains'
 
 test("a converged host's ruleset (ufw's base chains jumping into ufw's chains only) has nothing foreign", () => {
   assert.equal(summaries(CLEAN), []);
+});
+
+test("the rules inside ufw's own chains, as nft prints them, are left out on the controller: the same state as without", () => {
+  const inUfwChains = CLEAN.replace(
+    "\tchain ufw-user-input { # handle 100\n\t}",
+    "\tchain ufw-user-input { # handle 100\n\t\ttcp dport 3306 counter packets 0 bytes 0 accept # handle 101\n\n\t}",
+  ).replace(
+    "\tchain ufw6-user-input { # handle 100\n\t}",
+    "\tchain ufw6-user-input { # handle 100\n\t\tmeta l4proto tcp accept # handle 101\n\t}\n   ",
+  );
+  assert.is.not(inUfwChains, CLEAN);
+  assert.is(withoutUfwChainRules(inUfwChains.split("\n")), CLEAN, "rules and blank lines of ufw's chains dropped");
+  const resource = ufwForeignRules({ verify: async () => {} });
+  assert.equal(resource.parse(probeOutput(inUfwChains), 0), resource.parse(probeOutput(CLEAN), 0));
+  assert.equal(summaries(inUfwChains), []);
 });
 
 test("foreign rules that admit traffic are named, IPv4 and IPv6, in every table; outbound chains and drops are not", () => {
