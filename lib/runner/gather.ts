@@ -26,8 +26,9 @@ export interface Gathering {
   hostError: ChainsContext["hostError"];
   /** This run's converge lock (absent in --check). */
   lock?: RunLock;
-  /** Told of each host's session as soon as it logs in (the metrics publisher opens its shell then). */
-  loggedIn?: (session: HostSession) => void;
+  /** Told of each host's session once its pre-probe exec is done, the login proven (the metrics publisher opens its
+   *  shell then: an exec beside the first one could race an OpenSSH login to become the master). */
+  probed?: (session: HostSession) => void;
 }
 
 /** Gather every host (--forks at a time); the role errors found while building any host's work are one InputError. */
@@ -57,9 +58,9 @@ export async function gatherHosts(gathering: Gathering): Promise<void> {
 /** One host logged in, its work built from its facts, and all of it pre-probed in one exec. */
 async function gatherHost(run: HostRun, gathering: Gathering, cache: FactsCache): Promise<void> {
   const loggedIn = Object.assign(run, { session: await logIn(run.host, gathering) });
-  gathering.loggedIn?.(loggedIn.session);
   await buildFromKnownFacts(loggedIn, gathering, cache);
   await preProbe(loggedIn, gathering, cache);
+  gathering.probed?.(loggedIn.session);
 }
 
 /** A host's run once it is logged in. */

@@ -25,9 +25,9 @@ export function publishScript(directory: string, files: MetricsFile[]): string {
 }
 
 /**
- * The run's way to the metrics host. The root shell there is opened as soon as the run logs in to that host
- * (`loggedIn`), so sudo (and its password check) overlaps the other hosts' work instead of following it, and it waits
- * for its script until the run knows its outcome (`publish`). Without a login of the run there, `publish` logs in.
+ * The run's way to the metrics host. The root shell there is opened as soon as the run's pre-probe of that host is
+ * done (`probed`), so sudo (and its password check) overlaps the other hosts' work instead of following it, and it
+ * waits for its script until the run knows its outcome (`publish`). Without a login of the run there, `publish` logs in.
  */
 export class MetricsPublisher {
   private giveScript?: (script: string) => void;
@@ -38,8 +38,8 @@ export class MetricsPublisher {
     private readonly connect: Connector,
   ) {}
 
-  /** A host's session as the run logs in: on the metrics host, the root shell starts now and waits for its script. */
-  loggedIn(session: HostSession): void {
+  /** A host's session, its pre-probe done: on the metrics host, the root shell starts now and waits for its script. */
+  probed(session: HostSession): void {
     if (session.host !== this.inventory.runMetrics?.host || this.opened) return;
     const script = new Promise<string>((resolve) => (this.giveScript = resolve));
     this.opened = session.transport.exec(session.login.command, {

@@ -57,8 +57,8 @@ export async function runPlaybook(playbook: Playbook, options: RunOptions): Prom
   try {
     // Taken before the first change on each host (lib/runner/host-lock.ts); --check changes nothing and takes none.
     const lock = options.check ? undefined : (options.heldLock ?? runLock(playbook.name));
-    const loggedIn = (session: HostSession) => publisher?.loggedIn(session);
-    await gatherHosts({ runs, plays, inventory, options, reporter, hostError, lock, loggedIn });
+    const probed = (session: HostSession) => publisher?.probed(session);
+    await gatherHosts({ runs, plays, inventory, options, reporter, hostError, lock, probed });
     await runHostChains({
       playbook,
       needs,

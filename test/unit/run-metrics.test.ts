@@ -132,7 +132,7 @@ test("a metrics host that cannot be reached: the run keeps its exit code and say
   assert.match(event.error ?? "", /^h3: connect ECONNREFUSED \(fake\)/);
 });
 
-test("the metrics host's root shell opens at its login and waits for the script; a run ended early gives it none", async () => {
+test("the metrics host's root shell opens once its pre-probe is done and waits for the script; a run ended early gives it none", async () => {
   const started: { command: string; options: ExecOptions }[] = [];
   const transport: Transport = {
     host: "h3",
@@ -151,19 +151,19 @@ test("the metrics host's root shell opens at its login and waits for the script;
     ({ host, transport, login: { command: "sudo -n sh -s", stdinPrefix: "" } }) as unknown as HostSession;
   const refuseLogin = () => Promise.reject(new Error("no new login: the run's own is used"));
   const publisher = new MetricsPublisher(loaded, refuseLogin);
-  publisher.loggedIn(session("h1"));
-  assert.is(started.length, 0, "another host's login opens nothing");
-  publisher.loggedIn(session("h3"));
-  assert.is(started.length, 1, "the metrics host's shell starts at its login");
+  publisher.probed(session("h1"));
+  assert.is(started.length, 0, "another host opens nothing");
+  publisher.probed(session("h3"));
+  assert.is(started.length, 1, "the metrics host's shell starts before the run's outcome is known");
   assert.is(started[0]!.command, "sudo -n sh -s");
   assert.ok(started[0]!.options.moreStdin, "its script comes later");
   const files = [{ name: "foobar-x.prom", text: "x 1\n" }];
   assert.is(await publisher.publish(new Map(), files), undefined);
-  assert.is(started.length, 1, "publishing uses the shell opened at login");
+  assert.is(started.length, 1, "publishing uses the shell opened before");
   assert.is(await started[0]!.options.moreStdin, publishScript(directory, files));
 
   const endedEarly = new MetricsPublisher(loaded, refuseLogin);
-  endedEarly.loggedIn(session("h3"));
+  endedEarly.probed(session("h3"));
   endedEarly.end();
   assert.is(await started[1]!.options.moreStdin, "", "end-of-file: the shell exits having run nothing");
 });
