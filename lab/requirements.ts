@@ -30,7 +30,7 @@ export const TOOLS: Record<string, { pkg: string; for: Purpose[] }> = {
   ps: { pkg: "procps", for: ["test"] },
   git: { pkg: "git", for: ["test"] },
   bash: { pkg: "bash", for: ["test"] },
-  sh: { pkg: "dash", for: ["test"] },
+  dash: { pkg: "dash", for: ["test"] },
   age: { pkg: "age", for: ["test"] },
   chromium: { pkg: "chromium", for: ["test"] },
   id: { pkg: "coreutils", for: ["bench"] },

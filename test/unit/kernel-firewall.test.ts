@@ -257,7 +257,7 @@ test("ufw's enable flag and forward policy are read by the shell alone, as sed r
     rmSync(defaultsFile, { force: true });
     if (conf !== undefined) writeFileSync(confFile, conf);
     if (defaults !== undefined) writeFileSync(defaultsFile, defaults);
-    return execFileSync(tool("sh"), ["-c", ufwSettingsScript(confFile, defaultsFile)], { encoding: "utf8" });
+    return execFileSync(tool("dash"), ["-c", ufwSettingsScript(confFile, defaultsFile)], { encoding: "utf8" });
   };
   try {
     const ufwConf = "# /etc/ufw/ufw.conf\n#ENABLED=no\nENABLED=yes\nLOGLEVEL=low\n";
