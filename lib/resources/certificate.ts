@@ -102,9 +102,6 @@ export function certificate(options: CertificateOptions): Resource<CertificateSt
           sh`if [ -f ${certificatePath} ]; then echo ${CERT_MARK}; cat ${certificatePath}; fi`,
           sh`if [ -f ${keyPath} ]; then echo ${KEY_MARK} "$(stat -c '%U %G %a' ${keyPath})"; openssl pkey -in ${keyPath} -pubout 2>/dev/null || true; fi`,
         ].join("\n"),
-        // Kept while neither file's stat line changes (a new key or owner changes its ctime): `openssl pkey` and the
-        // rest were a tenth of a database host's no-op.
-        [certificatePath, keyPath],
       ),
     parse: parseState,
     plan(state): Change[] {

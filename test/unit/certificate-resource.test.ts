@@ -92,10 +92,4 @@ test("the probe's output parses back to the state", () => {
   assert.equal(resource.parse("--key root root 644\n", 0), { keyOwnership: "root root 644" });
 });
 
-test("the probe is kept between runs while the certificate's and the key's stat lines hold, and only then", () => {
-  const probe = resource.probe({ diff: false });
-  const dependsOn = "kind" in probe && probe.kind === "shell" ? probe.dependsOn : undefined;
-  assert.equal(dependsOn, [options.certificatePath, options.keyPath]);
-});
-
 test.run();
