@@ -38,9 +38,9 @@ test("moreStdin: the command starts now, gets the rest of its input when it reso
   const running = local.exec('read first; echo "started $first"; cat', {
     stdin: "now\n",
     moreStdin: rest,
-    timeoutMs: 400,
+    timeoutMs: 1000,
   });
-  await new Promise((resolve) => setTimeout(resolve, 700));
+  await new Promise((resolve) => setTimeout(resolve, 1500));
   giveRest("later\n");
   assert.equal(await running, { stdout: "started now\nlater\n", stderr: "", code: 0 }, "not killed while it waited");
   const ended = await local.exec("cat; echo end", { stdin: "only\n", moreStdin: Promise.resolve("") });
