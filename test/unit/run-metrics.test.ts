@@ -1,6 +1,6 @@
 // Run metrics: a check publishes drift per host and play, a converge what it changed and failed, to the inventory's
 // runMetrics host over the run's own login; the files, written by the published script through a real /bin/sh, read back.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
@@ -37,7 +37,8 @@ async function published(stdin: string): Promise<Record<string, string>> {
   rmSync(directory, { recursive: true, force: true });
   const result = await localTransport().exec("sh -s", { stdin });
   assert.is(result.code, 0, result.stderr);
-  return Object.fromEntries(readdirSync(directory).map((name) => [name, readFileSync(join(directory, name), "utf8")]));
+  const files = readdirSync(directory, { withFileTypes: true }).filter((entry) => entry.isFile());
+  return Object.fromEntries(files.map((file) => [file.name, readFileSync(join(directory, file.name), "utf8")]));
 }
 
 const samples = (files: Record<string, string>) =>
@@ -247,27 +248,34 @@ test("the recorder's files, whole: drift per play without gather facts or handle
   ]);
 });
 
-test("label values are escaped; each file is replaced whole through a temporary name the collector ignores", async () => {
+test("label values are escaped; each file is staged aside, readable by all under any umask, then moved into place", async () => {
   const recorder = new RunMetricsRecorder();
-  recorder.emit({ type: "start", playbook: "b", environment: "test", hosts: ["h1"], check: true });
+  recorder.emit({ type: "start", playbook: "b", environment: "test", hosts: ["h1", "h2"], check: true });
   const play = 'odd "play"\\name\nsecond line';
   recorder.emit({ type: "host-play", play, host: "h1", startedAt: 1000, durationMs: 5 });
   recorder.emit({ type: "task", play, host: "h1", id: "kv:a", status: "changed", startedAt: 1000, durationMs: 0 });
   const files = recorder.checkFiles(1_700_000_000);
   const script = publishScript(directory, files);
-  assert.match(script, /\/\.foobar-check-h1\.prom\.tmp'? && chmod 0644 [^&]+ && mv -f /);
-  const written = await published(script);
+  assert.is(script.match(/\bmv /g)?.length, 1, "one mv renames every file");
+  assert.not.match(script, /chmod/);
+  const written = await published(`umask 077\n${script}`);
   assert.ok(
     written["foobar-check-h1.prom"]!.includes(
       'foobar_drift_resources{host="h1",play="odd \\"play\\"\\\\name\\nsecond line"} 1\n',
     ),
     written["foobar-check-h1.prom"],
   );
+  assert.equal(Object.keys(written).sort(), files.map((file) => file.name).sort());
+  for (const name of Object.keys(written)) assert.is(statSync(join(directory, name)).mode & 0o777, 0o644, name);
+  assert.equal(readdirSync(join(directory, ".foobar-staging")), [], "nothing left in the staging directory");
   assert.equal(
-    readdirSync(directory).filter((name) => name.startsWith(".")),
+    readdirSync(directory).filter((name) => name.startsWith(".") && name !== ".foobar-staging"),
     [],
-    "no temporary file left",
+    "no other hidden entry",
   );
+  const again = await localTransport().exec("sh -s", { stdin: script });
+  assert.is(again.code, 0, `a second publish, over the staging directory the first left: ${again.stderr}`);
+  assert.equal(readdirSync(join(directory, ".foobar-staging")), []);
 });
 
 test.run();
