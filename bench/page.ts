@@ -134,6 +134,15 @@ function asTypedRows(results: Results): Row[] | undefined {
       result: summary(typed.ssh2Floor),
       ratio: `the no-op as typed is ${ratio(typed.site, typed.ssh2Floor)} this floor`,
     },
+    ...(typed.hostSide
+      ? [
+          {
+            measure: `Host side alone: each host's no-op exec as the run sends it, through OpenSSH to the ${typed.hosts} hosts at once, no controller`,
+            result: summary(typed.hostSide),
+            ratio: `${ratio(typed.hostSide, typed.opensshFloor)} the OpenSSH floor; the no-op as typed is ${ratio(typed.site, typed.hostSide)} this`,
+          },
+        ]
+      : []),
   ];
 }
 
@@ -404,8 +413,9 @@ function howItIsMeasured(machine: string): string[] {
     "",
     "**The no-op as typed.** The headline. `bin/foobar-infra site -i lab` runs on the converged lab as a user types",
     "it: a new process each run, timed from its start to its exit. A run that fails or changes anything stops the",
-    "bench. Each round runs, in this order: the OpenSSH floor, the ssh2 floor, the command, the kept-master floor, the",
-    "command with `--persist 60`, and `npx tsx playbooks/site.ts -i lab` (not with `--quick`). One untimed round",
+    "bench. Each round runs, in this order: the OpenSSH floor, the ssh2 floor, the host side alone, the command, the",
+    "kept-master floor, the command with `--persist 60`, and `npx tsx playbooks/site.ts -i lab` (not with `--quick`). One",
+    "untimed round",
     "comes first: it warms the page cache, the launcher's bundle cache and the kept masters.",
     "",
     "**The OpenSSH floor.** The least a run can do: log in to every host and run one command. A shell script starts",
@@ -417,6 +427,12 @@ function howItIsMeasured(machine: string): string[] {
     "**The ssh2 floor.** The same with the SSH library the runner uses. A fresh `node` runs",
     "[bench/floors/ssh2-floor.mjs](../bench/floors/ssh2-floor.mjs), plain JavaScript. It connects to every host at",
     "once, checks the host key, runs `true` and closes.",
+    "",
+    "**The host side alone.** What the hosts do in the no-op, with no controller. One no-op run in the bench's process",
+    "records each host's exec: its command and its stdin (the script, and mon-01's sudo password, kept in a private",
+    "directory in memory and removed at the end or on a signal). A shell script then sends every host its exec at once",
+    "through OpenSSH, as the floor does ([bench/host-scripts.ts](../bench/host-scripts.ts)). Any runner that reads what",
+    "this no-op reads pays this much; the gap between it and the command is the controller's share.",
     "",
     "**Kept logins.** With `--persist 60` the runner keeps each host's OpenSSH login open between runs",
     "(`ControlPersist`). Its second floor is the OpenSSH script over masters kept the same way. Both sets of masters",

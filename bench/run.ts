@@ -19,6 +19,7 @@ import { ansibleAvailable, ansibleNoop } from "./ansible-noop.ts";
 import { asTyped, type AsTyped } from "./as-typed.ts";
 import { engineNoop } from "./engine.ts";
 import { firstConverge } from "./first-converge.ts";
+import { recordHostScripts } from "./host-scripts.ts";
 import { writeBenchmarksPage } from "./page.ts";
 import { LAB_PARTS, PARTS, type Part } from "./parts.ts";
 import { scale } from "./scale.ts";
@@ -141,7 +142,14 @@ async function labSection(results: Record<string, unknown>, row: Row): Promise<v
     throw new Error(`site.ts -i lab failed before the benchmark:\n${converge.stdout}${converge.stderr}`);
   let typed: AsTyped | undefined;
   if (parts.has("as-typed")) {
-    typed = asTyped(AS_TYPED_RUNS, !quick);
+    const scripts = await recordHostScripts();
+    let measured: ReturnType<typeof asTyped>;
+    try {
+      measured = asTyped(AS_TYPED_RUNS, !quick, scripts);
+    } finally {
+      scripts.remove();
+    }
+    typed = measured;
     results.asTyped = typed;
     row(
       `HEADLINE no-op as typed, whole process: ${typed.command} (${typed.hosts} lab hosts, ${AS_TYPED_RUNS} alternated rounds)`,
@@ -152,6 +160,10 @@ async function labSection(results: Record<string, unknown>, row: Row): Promise<v
       ms(typed.opensshFloor),
     );
     row(`floor: ssh2 connect + true for ${typed.hosts} hosts from a fresh node process`, ms(typed.ssh2Floor));
+    row(
+      "host side alone: each host's no-op exec as the run sends it, through OpenSSH from a shell script",
+      `${ms(measured.hostSide)}; ${(measured.hostSide.median / typed.opensshFloor.median).toFixed(2)}× the OpenSSH floor`,
+    );
     row(
       "as typed / OpenSSH floor",
       `${(typed.site.median / typed.opensshFloor.median).toFixed(2)}× (target ≤ 1.5×); / ssh2 floor ${(typed.site.median / typed.ssh2Floor.median).toFixed(2)}×`,

@@ -1,7 +1,8 @@
-// Timing whole commands for the as-typed rows: one new process per run, and the OpenSSH floor as one shell script.
+// Timing whole commands for the as-typed rows: one new process per run; the OpenSSH floor and the hosts' recorded execs as shell scripts.
 import { spawnSync } from "node:child_process";
 import { REPO_ROOT } from "../lab/paths.ts";
 import { tool } from "../lab/requirements.ts";
+import { quote } from "../lib/shell.ts";
 
 /** Wall milliseconds of one whole command; throws with its output when it fails or is not a no-op. */
 export function timedRun(argv: string[], env: NodeJS.ProcessEnv = process.env): number {
@@ -58,4 +59,19 @@ export function sshTrueEverywhere(sshWords: string[], addresses: string[], becom
     "-c",
     `for host in ${addresses.join(" ")}; do ${sshWords.join(" ")} $host ${become ? "'sudo -n true'" : "true"} & done; wait`,
   ];
+}
+
+/** One host's exec as a run sent it: the command, and the file holding its stdin. */
+export interface RecordedExec {
+  command: string;
+  stdinFile: string;
+}
+
+/** A shell script sending every address its recorded exec at once (sshWords: the client and its options); fails if one does. */
+export function replayEverywhere(sshWords: string[], execs: ReadonlyMap<string, RecordedExec>): string[] {
+  const lines = [...execs].map(
+    ([address, { command, stdinFile }]) =>
+      `${sshWords.join(" ")} ${address} ${quote(command)} < ${quote(stdinFile)} > /dev/null & pids="$pids $!"`,
+  );
+  return ["/bin/sh", "-c", [...lines, 'for pid in $pids; do wait "$pid" || exit 1; done'].join("\n")];
 }
