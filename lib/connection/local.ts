@@ -1,6 +1,6 @@
 // Local transport: runs commands on this machine through /bin/sh -c (tests and the lab driver).
 import { spawn } from "node:child_process";
-import type { ExecOptions, ExecResult, Transport } from "./transport.ts";
+import { type ExecOptions, type ExecResult, feedStdin, type Transport } from "./transport.ts";
 
 function killGroup(pid: number | undefined): void {
   if (pid === undefined) return;
@@ -24,14 +24,12 @@ function runLocal(command: string, options: ExecOptions): Promise<ExecResult> {
     child.stdin.on("error", () => {});
     let timer: NodeJS.Timeout | undefined;
     let closed = false;
-    const end = (rest: string) => {
-      if (closed) return;
-      if (options.timeoutMs !== undefined)
-        timer = setTimeout(() => {
-          timedOut = true;
-          killGroup(child.pid);
-        }, options.timeoutMs);
-      child.stdin.end(rest);
+    const startTimer = () => {
+      if (options.timeoutMs === undefined) return;
+      timer = setTimeout(() => {
+        timedOut = true;
+        killGroup(child.pid);
+      }, options.timeoutMs);
     };
     child.on("error", (error) => {
       closed = true;
@@ -43,9 +41,7 @@ function runLocal(command: string, options: ExecOptions): Promise<ExecResult> {
       clearTimeout(timer);
       resolve({ stdout, stderr, code: timedOut ? null : code });
     });
-    if (!options.moreStdin) return end(options.stdin ?? "");
-    child.stdin.write(options.stdin ?? "");
-    options.moreStdin.then(end, () => end(""));
+    feedStdin(child.stdin, options, startTimer, () => closed);
   });
 }
 

@@ -4,7 +4,7 @@ import { chmodSync, mkdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Host } from "../inventory/types.ts";
 import type { SshOptions } from "./ssh.ts";
-import { UnreachableError, type ExecOptions, type ExecResult, type Transport } from "./transport.ts";
+import { feedStdin, UnreachableError, type ExecOptions, type ExecResult, type Transport } from "./transport.ts";
 
 export interface PersistOptions extends SshOptions {
   /** Seconds an idle master connection stays open after the last run used it. */
@@ -95,10 +95,9 @@ const OPENSSH_FAILURE =
  */
 const READ_COMMAND = 'IFS= read -r command && eval "exec $command"';
 
-/** An `ssh` client started now and given its input later: `feed` writes stdin (and `more` once it resolves), then ends
- *  it and starts the timeout. */
+/** An `ssh` client started now and given its input later: `feed` writes it (feedStdin), the timeout starting as it ends. */
 interface StartedSsh {
-  feed(stdin: string, timeoutMs?: number, more?: Promise<string>): Promise<ExecResult>;
+  feed(input: Pick<ExecOptions, "stdin" | "moreStdin">, timeoutMs?: number): Promise<ExecResult>;
   discard(): void;
 }
 
@@ -127,18 +126,11 @@ function startSsh(args: string[]): StartedSsh {
     });
   });
   return {
-    feed(stdin, timeoutMs, more) {
-      const end = (rest = "") => {
-        if (closed) return;
+    feed(input, timeoutMs) {
+      const startTimer = () => {
         if (timeoutMs !== undefined) timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-        child.stdin.end(rest);
       };
-      if (!more) {
-        end(stdin);
-        return done;
-      }
-      child.stdin.write(stdin);
-      more.then(end, () => end());
+      feedStdin(child.stdin, input, startTimer, () => closed);
       return done;
     },
     discard() {
@@ -174,10 +166,10 @@ export async function connectOpenSsh(host: Host, options: PersistOptions): Promi
       ready = undefined;
       const stdin = execOptions.stdin ?? "";
       const timeoutMs = execOptions.timeoutMs ?? options.commandTimeoutMs;
-      const more = execOptions.moreStdin;
+      const moreStdin = execOptions.moreStdin;
       const result = await (client
-        ? client.feed(`${command}\n${stdin}`, timeoutMs, more)
-        : startSsh([...base, "--", command]).feed(stdin, timeoutMs, more));
+        ? client.feed({ stdin: `${command}\n${stdin}`, moreStdin }, timeoutMs)
+        : startSsh([...base, "--", command]).feed({ stdin, moreStdin }, timeoutMs));
       if (result.code === 255 && OPENSSH_FAILURE.test(result.stderr)) throw loginError(host, result.stderr);
       return result;
     },

@@ -12,7 +12,7 @@ import {
   type HostKeyLookup,
   type KnownHostKey,
 } from "./known-hosts.ts";
-import { UnreachableError, type ExecOptions, type ExecResult, type Transport } from "./transport.ts";
+import { feedStdin, UnreachableError, type ExecOptions, type ExecResult, type Transport } from "./transport.ts";
 
 type SshClient = Client;
 type Ssh2 = typeof import("ssh2");
@@ -253,12 +253,13 @@ function runOnChannel(
     };
     const forget = onLost((error) => settle(() => reject(error)));
     const startTimer = () => {
-      if (options.timeoutMs === undefined) return;
+      if (options.timeoutMs === undefined || timer) return;
       timer = setTimeout(() => {
         if (channel) stopChannel(channel);
         settle(() => resolveResult({ stdout, stderr, code: null }));
       }, options.timeoutMs);
     };
+    // Without more stdin to wait for, the timeout counts from now: a channel that never opens times out too.
     if (!options.moreStdin) startTimer();
     client.exec(command, (error, opened) => {
       if (error)
@@ -273,14 +274,7 @@ function runOnChannel(
       opened.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
       opened.on("exit", (exitCode: number | null) => (code = exitCode));
       opened.on("close", () => settle(() => resolveResult({ stdout, stderr, code })));
-      if (!options.moreStdin) return opened.end(options.stdin ?? "");
-      opened.write(options.stdin ?? "");
-      const end = (more = "") => {
-        if (settled) return;
-        startTimer();
-        opened.end(more);
-      };
-      options.moreStdin.then(end, () => end());
+      feedStdin(opened, options, startTimer, () => settled);
     });
   });
 }

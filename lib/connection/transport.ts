@@ -23,6 +23,37 @@ export interface ExecOptions {
   plan?: ScriptPlan;
 }
 
+/** Where a command's stdin goes: a channel, a pipe. */
+interface StdinSink {
+  write(text: string): unknown;
+  end(text: string): unknown;
+}
+
+/**
+ * Writes a command's stdin: `stdin` now and, with `moreStdin`, its text once it resolves (nothing more if it rejects),
+ * then ends it. `ending()` runs just before the end (transports start their timeout there); neither happens once
+ * `gone()` says the command is over.
+ */
+export function feedStdin(
+  sink: StdinSink,
+  options: Pick<ExecOptions, "stdin" | "moreStdin">,
+  ending: () => void,
+  gone: () => boolean,
+): void {
+  const end = (rest: string) => {
+    if (gone()) return;
+    ending();
+    sink.end(rest);
+  };
+  const more = options.moreStdin;
+  if (!more) {
+    end(options.stdin ?? "");
+    return;
+  }
+  sink.write(options.stdin ?? "");
+  more.then(end, () => end(""));
+}
+
 /**
  * One open connection to one host. `exec` runs `command` through the host's login shell
  * (for ssh) or `/bin/sh -c` (local); the engine always passes `sh -s` or `sudo -n sh -s`
