@@ -1,4 +1,4 @@
-// Timing whole commands for the as-typed rows: one new process per run; the OpenSSH floor and the hosts' recorded execs as shell scripts.
+// Timing whole commands for the as-typed rows: a new process per run; the floors and the recorded execs as shell scripts.
 import { spawnSync } from "node:child_process";
 import { REPO_ROOT } from "../lab/paths.ts";
 import { tool } from "../lab/requirements.ts";
