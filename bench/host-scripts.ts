@@ -4,12 +4,11 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import inventory from "../hosts.ts";
-import { REPO_ROOT, sshConnector } from "../lib/cli/connector.ts";
+import { sshConnector } from "../lib/cli/connector.ts";
 import type { Transport } from "../lib/connection/transport.ts";
 import { loadInventory } from "../lib/inventory/load.ts";
 import type { Host } from "../lib/inventory/types.ts";
-import { runPlaybook } from "../lib/runner/run.ts";
-import { site } from "../playbooks/site.ts";
+import { labNoop } from "./site-noop.ts";
 import type { RecordedExec } from "./whole-process.ts";
 
 /** Each host's no-op exec: its command and the file holding its stdin (the become password too, where sudo asks one). */
@@ -19,7 +18,6 @@ export interface HostScripts {
   remove(): void;
 }
 
-const silent = { emit() {}, close() {} };
 const ENDING_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
 /** A private directory in memory (/dev/shm) where there is one, removed by `remove()` or by a signal that ends the bench. */
@@ -66,21 +64,7 @@ export async function recordHostScripts(): Promise<HostScripts> {
         writeFileSync(stdinFile, stdin, { mode: 0o600 });
         byAddress.set(host.address, { command, stdinFile });
       });
-    const result = await runPlaybook(site, {
-      inventory,
-      environment: "lab",
-      check: false,
-      diff: false,
-      forks: 50,
-      reporter: silent,
-      connect: record,
-      connectFresh: connect,
-      repoRoot: REPO_ROOT,
-      factsDir: join(REPO_ROOT, ".cache", "facts"),
-    });
-    const changed = Object.values(result.counts).reduce((sum, counts) => sum + counts.changed, 0);
-    if (result.exitCode !== 0 || changed > 0)
-      throw new Error(`site.ts -i lab is not a no-op (exit ${result.exitCode}, ${changed} changed): converge it first`);
+    await labNoop(record);
     const hosts = loadInventory(inventory, "lab").hosts;
     const missing = hosts.filter((host) => !byAddress.has(host.address)).map((host) => host.name);
     if (missing.length > 0) throw new Error(`no exec recorded for ${missing.join(", ")}`);

@@ -4,31 +4,35 @@ import inventory from "../hosts.ts";
 import { REPO_ROOT, sshConnector } from "../lib/cli/connector.ts";
 import { loadInventory } from "../lib/inventory/load.ts";
 import { runPlaybook } from "../lib/runner/run.ts";
+import type { Connector } from "../lib/runner/run-options.ts";
 import { site } from "../playbooks/site.ts";
 import { summarise, type Summary } from "./stats.ts";
 
 const silent = { emit() {}, close() {} };
 const connect = sshConnector({ acceptNewHostKeys: false, timeoutSeconds: 60 });
 
+/** site.ts -i lab in this process, logging in through `login`; throws unless it is a no-op. */
+export async function labNoop(login: Connector = connect): Promise<void> {
+  const result = await runPlaybook(site, {
+    inventory,
+    environment: "lab",
+    check: false,
+    diff: false,
+    forks: 50,
+    reporter: silent,
+    connect: login,
+    connectFresh: connect,
+    repoRoot: REPO_ROOT,
+    factsDir: join(REPO_ROOT, ".cache", "facts"),
+  });
+  const changed = Object.values(result.counts).reduce((sum, counts) => sum + counts.changed, 0);
+  if (result.exitCode !== 0 || changed > 0)
+    throw new Error(`site.ts -i lab is not a no-op (exit ${result.exitCode}, ${changed} changed): converge it first`);
+}
+
 export async function siteNoop(runs: number): Promise<{ site: Summary; floor: Summary; hosts: number }> {
   const hosts = loadInventory(inventory, "lab").hosts;
-  const converge = async () => {
-    const result = await runPlaybook(site, {
-      inventory,
-      environment: "lab",
-      check: false,
-      diff: false,
-      forks: 50,
-      reporter: silent,
-      connect,
-      connectFresh: connect,
-      repoRoot: REPO_ROOT,
-      factsDir: join(REPO_ROOT, ".cache", "facts"),
-    });
-    const changed = Object.values(result.counts).reduce((sum, counts) => sum + counts.changed, 0);
-    if (result.exitCode !== 0 || changed > 0)
-      throw new Error(`site.ts -i lab is not a no-op (exit ${result.exitCode}, ${changed} changed): converge it first`);
-  };
+  const converge = () => labNoop();
   const floor = () =>
     Promise.all(
       hosts.map(async (host) => {
