@@ -64,6 +64,10 @@ export async function recordHostScripts(): Promise<HostScripts> {
         writeFileSync(stdinFile, stdin, { mode: 0o600 });
         byAddress.set(host.address, { command, stdinFile });
       });
+    // The recorded scripts must be steady-state ones: the probe memo they carry is what the run before left, and it
+    // keeps no answer about a file changed within the second before. Right after a converge, two no-ops settle it.
+    await labNoop();
+    await labNoop();
     await labNoop(record);
     const hosts = loadInventory(inventory, "lab").hosts;
     const missing = hosts.filter((host) => !byAddress.has(host.address)).map((host) => host.name);
