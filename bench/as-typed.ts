@@ -29,7 +29,10 @@ export interface AsTyped {
   site: Summary;
   opensshFloor: Summary;
   ssh2Floor: Summary;
-  /** Each host's no-op exec as the run sends it, through OpenSSH from a shell script: the host side alone (absent in results before 2026-12-06). */
+  /**
+   * Each host's no-op exec as the run sends it, through OpenSSH from a shell script: the host side alone (absent in
+   * results before 2026-12-06).
+   */
   hostSide?: Summary;
   npxTsx?: Summary;
   /** `npx tsx` of an empty file, in the same rounds as npxTsx. */

@@ -1,4 +1,4 @@
-// The no-op's host side alone: each lab host's no-op exec, recorded from one in-process run, replayed through OpenSSH
+// The no-op's host side alone: each lab host's no-op exec, recorded from an in-process run, replayed through OpenSSH
 // from a shell script with no controller at all. What that costs, any runner making the same reads pays.
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -52,7 +52,7 @@ function recording(transport: Transport, keep: (command: string, stdin: string) 
   };
 }
 
-/** Run site.ts -i lab once in this process (it must be a no-op) and keep each host's exec, in a private directory. */
+/** Run site.ts -i lab in this process (a no-op each time) and keep each host's exec of the third run, in a private directory. */
 export async function recordHostScripts(): Promise<HostScripts> {
   const connect = sshConnector({ acceptNewHostKeys: false, timeoutSeconds: 60 });
   const { directory, remove } = privateDirectory();
