@@ -4,11 +4,10 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import inventory from "../hosts.ts";
-import { sshConnector } from "../lib/cli/connector.ts";
 import type { Transport } from "../lib/connection/transport.ts";
 import { loadInventory } from "../lib/inventory/load.ts";
 import type { Host } from "../lib/inventory/types.ts";
-import { labNoop } from "./site-noop.ts";
+import { labConnect, labNoop } from "./site-noop.ts";
 import type { RecordedExec } from "./whole-process.ts";
 
 /** Each host's no-op exec: its command and the file holding its stdin (the become password too, where sudo asks one). */
@@ -54,12 +53,11 @@ function recording(transport: Transport, keep: (command: string, stdin: string) 
 
 /** Run site.ts -i lab in this process (a no-op each time) and keep each host's exec of the third run, in a private directory. */
 export async function recordHostScripts(): Promise<HostScripts> {
-  const connect = sshConnector({ acceptNewHostKeys: false, timeoutSeconds: 60 });
   const { directory, remove } = privateDirectory();
   const byAddress: HostScripts["byAddress"] = new Map();
   try {
     const record = async (host: Host) =>
-      recording(await connect(host), (command, stdin) => {
+      recording(await labConnect(host), (command, stdin) => {
         const stdinFile = join(directory, `${host.name}.stdin`);
         writeFileSync(stdinFile, stdin, { mode: 0o600 });
         byAddress.set(host.address, { command, stdinFile });

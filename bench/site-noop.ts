@@ -9,10 +9,11 @@ import { site } from "../playbooks/site.ts";
 import { summarise, type Summary } from "./stats.ts";
 
 const silent = { emit() {}, close() {} };
-const connect = sshConnector({ acceptNewHostKeys: false, timeoutSeconds: 60 });
+/** The bench's logins to the lab: known host keys only, a minute per command. */
+export const labConnect = sshConnector({ acceptNewHostKeys: false, timeoutSeconds: 60 });
 
 /** site.ts -i lab in this process, logging in through `login`; throws unless it is a no-op. */
-export async function labNoop(login: Connector = connect): Promise<void> {
+export async function labNoop(login: Connector = labConnect): Promise<void> {
   const result = await runPlaybook(site, {
     inventory,
     environment: "lab",
@@ -21,7 +22,7 @@ export async function labNoop(login: Connector = connect): Promise<void> {
     forks: 50,
     reporter: silent,
     connect: login,
-    connectFresh: connect,
+    connectFresh: labConnect,
     repoRoot: REPO_ROOT,
     factsDir: join(REPO_ROOT, ".cache", "facts"),
   });
@@ -36,7 +37,7 @@ export async function siteNoop(runs: number): Promise<{ site: Summary; floor: Su
   const floor = () =>
     Promise.all(
       hosts.map(async (host) => {
-        const transport = await connect(host);
+        const transport = await labConnect(host);
         await transport.exec("true");
         await transport.close();
       }),
